@@ -1,0 +1,53 @@
+"""Settings: the embedded default needs no server; production overrides come from the environment."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+INSECURE_DEFAULT_SECRET_KEY = "dev-insecure-secret-key"
+
+
+def _instance_secret_key(instance_path: Path) -> str | None:
+    """`make run` writes a random key here once, so a demo machine needs no environment at all."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip() or None
+    return None
+
+
+def build_config(instance_path: str) -> dict:
+    instance = Path(instance_path)
+    env = os.environ
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret_key(instance) or INSECURE_DEFAULT_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'pedt.sqlite3'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CELERY": {
+            "broker_url": env.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{instance / 'celery-broker.sqlite3'}",
+            "result_backend": env.get("CELERY_RESULT_BACKEND")
+            or f"db+sqlite:///{instance / 'celery-results.sqlite3'}",
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "broker_connection_retry_on_startup": True,
+            "timezone": "Europe/Paris",
+            "beat_schedule": {
+                "close-ended-consultations": {
+                    "task": "pedt.consultations.close_ended",
+                    "schedule": 60.0,
+                },
+            },
+        },
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
+        "API_PAGE_SIZE": 20,
+        "API_MAX_PAGE_SIZE": 100,
+    }

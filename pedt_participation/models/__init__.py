@@ -1,0 +1,30 @@
+"""All models, imported here so that Alembic and the app see the whole schema."""
+
+from .comments import MAX_COMMENT_DEPTH, Alignment, Comment, CommentRating
+from .consultations import Action, ActionOrigin, ActionState, Consultation, ConsultationStatus, Orientation
+from .participants import YOUTH_AGE_BRACKETS, AgeBracket, Audience, Participant, Role
+from .types import utcnow
+from .votes import Grade, Opinion, Vote, VoteKind
+
+__all__ = [
+    "MAX_COMMENT_DEPTH",
+    "YOUTH_AGE_BRACKETS",
+    "Action",
+    "ActionOrigin",
+    "ActionState",
+    "AgeBracket",
+    "Alignment",
+    "Audience",
+    "Comment",
+    "CommentRating",
+    "Consultation",
+    "ConsultationStatus",
+    "Grade",
+    "Opinion",
+    "Orientation",
+    "Participant",
+    "Role",
+    "Vote",
+    "VoteKind",
+    "utcnow",
+]

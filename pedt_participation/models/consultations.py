@@ -1,0 +1,123 @@
+"""A consultation, its ordered orientations and the actions put to the vote under each."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .participants import Audience, Participant
+from .types import UTCDateTime, enum_column, utcnow
+
+
+class ConsultationStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+
+
+class ActionOrigin(enum.StrEnum):
+    OFFICIAL = "official"
+    PARTICIPANT = "participant"
+
+
+class ActionState(enum.StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    MERGED = "merged"
+    WITHDRAWN = "withdrawn"
+    HIDDEN = "hidden"
+
+
+class Consultation(db.Model):
+    __tablename__ = "consultations"
+    __table_args__ = (
+        sa.CheckConstraint("vote_limit_per_orientation IS NULL OR vote_limit_per_orientation > 0", name="vote_limit_positive"),
+        sa.CheckConstraint("k_anonymity >= 1", name="k_anonymity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    context: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[ConsultationStatus] = mapped_column(
+        enum_column(ConsultationStatus, "consultation_status"), default=ConsultationStatus.DRAFT
+    )
+    # A phase is open from its opening (included) to its closing (excluded); no opening date = not scheduled.
+    proposals_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    proposals_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    voting_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    voting_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    supports_enabled: Mapped[bool] = mapped_column(default=True)
+    # Supports a participant may give per orientation; None = no limit.
+    vote_limit_per_orientation: Mapped[int | None] = mapped_column(default=3)
+    opinion_enabled: Mapped[bool] = mapped_column(default=True)
+    majority_judgment_enabled: Mapped[bool] = mapped_column(default=False)
+    allowed_audiences: Mapped[list[str]] = mapped_column(
+        sa.JSON, default=lambda: [audience.value for audience in Audience]
+    )
+    minimum_age: Mapped[int] = mapped_column(default=11)
+    k_anonymity: Mapped[int] = mapped_column(default=5)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    orientations: Mapped[list[Orientation]] = relationship(
+        back_populates="consultation", order_by="Orientation.position", cascade="all, delete-orphan"
+    )
+
+    def proposals_are_open(self, now: datetime) -> bool:
+        return self._phase_is_open(self.proposals_open_at, self.proposals_close_at, now)
+
+    def voting_is_open(self, now: datetime) -> bool:
+        return self._phase_is_open(self.voting_open_at, self.voting_close_at, now)
+
+    def comments_are_open(self, now: datetime) -> bool:
+        """People discuss an action while proposals or votes are being collected, not after."""
+        return self.proposals_are_open(now) or self.voting_is_open(now)
+
+    def _phase_is_open(self, opens: datetime | None, closes: datetime | None, now: datetime) -> bool:
+        if self.status != ConsultationStatus.PUBLISHED or opens is None or now < opens:
+            return False
+        return closes is None or now < closes
+
+
+class Orientation(db.Model):
+    __tablename__ = "orientations"
+    __table_args__ = (sa.UniqueConstraint("consultation_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    # A heading grouping several orientations (the PEDT's four themes); None where the document has none.
+    theme: Mapped[str | None] = mapped_column(sa.String(300))
+    title: Mapped[str] = mapped_column(sa.String(400))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+    consultation: Mapped[Consultation] = relationship(back_populates="orientations")
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="orientation", order_by="Action.position", cascade="all, delete-orphan"
+    )
+
+
+class Action(db.Model):
+    __tablename__ = "actions"
+    __table_args__ = (sa.Index("ix_actions_orientation_state", "orientation_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(400))
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    origin: Mapped[ActionOrigin] = mapped_column(enum_column(ActionOrigin, "action_origin"))
+    state: Mapped[ActionState] = mapped_column(enum_column(ActionState, "action_state"), default=ActionState.PENDING)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id", ondelete="SET NULL"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("actions.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    orientation: Mapped[Orientation] = relationship(back_populates="actions")
+    author: Mapped[Participant | None] = relationship()

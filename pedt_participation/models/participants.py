@@ -1,0 +1,73 @@
+"""Participants: local accounts (later also host-platform identities) and the profile used in aggregates."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, enum_column, utcnow
+
+
+class Role(enum.StrEnum):
+    PARTICIPANT = "participant"
+    MODERATOR = "moderator"
+    COMMITTEE = "committee"
+    ADMIN = "admin"
+
+
+class Audience(enum.StrEnum):
+    PARENT = "parent"
+    YOUTH = "youth"
+    PROFESSIONAL = "professional"
+
+
+class AgeBracket(enum.StrEnum):
+    FROM_11_TO_14 = "11-14"
+    FROM_15_TO_17 = "15-17"
+    FROM_18_TO_25 = "18-25"
+    FROM_26_TO_39 = "26-39"
+    FROM_40_TO_59 = "40-59"
+    FROM_60 = "60+"
+
+    @property
+    def lowest_age(self) -> int:
+        return int(self.value.split("-")[0].rstrip("+"))
+
+    @property
+    def needs_parental_consent(self) -> bool:
+        """Age of digital consent in France is 15 (loi Informatique et libertés, art. 45)."""
+        return self.lowest_age < 15
+
+
+YOUTH_AGE_BRACKETS = frozenset({AgeBracket.FROM_11_TO_14, AgeBracket.FROM_15_TO_17, AgeBracket.FROM_18_TO_25})
+
+
+class Participant(UserMixin, db.Model):
+    __tablename__ = "participants"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "age_bracket <> '11-14' OR (parental_consent_at IS NOT NULL AND parent_email IS NOT NULL)",
+            name="under_15_has_parental_consent",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    display_name: Mapped[str] = mapped_column(sa.String(80))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "participant_role"), default=Role.PARTICIPANT)
+    audience: Mapped[Audience] = mapped_column(enum_column(Audience, "participant_audience"))
+    age_bracket: Mapped[AgeBracket] = mapped_column(enum_column(AgeBracket, "participant_age_bracket"))
+    neighbourhood: Mapped[str | None] = mapped_column(sa.String(120))
+    school: Mapped[str | None] = mapped_column(sa.String(120))
+    parent_email: Mapped[str | None] = mapped_column(sa.String(254))
+    parental_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Participant {self.id} {self.role}>"

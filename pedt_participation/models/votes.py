@@ -1,0 +1,58 @@
+"""Votes: one per participant, action and kind, enforced by a unique constraint."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, enum_column, utcnow
+
+
+class VoteKind(enum.StrEnum):
+    SUPPORT = "support"
+    OPINION = "opinion"
+    GRADE = "grade"
+
+
+class Opinion(enum.IntEnum):
+    CONTRE = -1
+    MITIGE = 0
+    POUR = 1
+
+
+class Grade(enum.IntEnum):
+    """Majority-judgment grades, worst to best, so that a higher value is a better grade."""
+
+    A_REJETER = 0
+    INSUFFISANT = 1
+    PASSABLE = 2
+    ASSEZ_BIEN = 3
+    BIEN = 4
+    TRES_BIEN = 5
+    EXCELLENT = 6
+
+
+class Vote(db.Model):
+    __tablename__ = "votes"
+    __table_args__ = (
+        sa.UniqueConstraint("participant_id", "action_id", "kind"),
+        sa.CheckConstraint(
+            "(kind = 'support' AND value = 1)"
+            " OR (kind = 'opinion' AND value BETWEEN -1 AND 1)"
+            " OR (kind = 'grade' AND value BETWEEN 0 AND 6)",
+            name="value_fits_kind",
+        ),
+        sa.Index("ix_votes_action_kind_value", "action_id", "kind", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id", ondelete="CASCADE"))
+    action_id: Mapped[int] = mapped_column(sa.ForeignKey("actions.id", ondelete="CASCADE"))
+    kind: Mapped[VoteKind] = mapped_column(enum_column(VoteKind, "vote_kind"))
+    value: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
