@@ -1,0 +1,69 @@
+"""pedt-participation: participatory consultation on a town's education plan (PEDT, Cité éducative)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import INSECURE_DEFAULT_SECRET_KEY, build_config
+from .extensions import babel, celery_init_app, csrf, db, login_manager, migrate
+from .models.types import render_migration_item
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(build_config(app.instance_path))
+    if test_config:
+        test_config = dict(test_config)
+        celery_overrides = test_config.pop("CELERY", {})
+        app.config.update(test_config)
+        app.config["CELERY"] = {**app.config["CELERY"], **celery_overrides}
+    _refuse_insecure_secret_key(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_item=render_migration_item)
+    csrf.init_app(app)
+    babel.init_app(app)
+    login_manager.init_app(app)
+    celery_init_app(app)
+
+    from . import models  # noqa: F401  (registers every table on the metadata)
+    from .api.views import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .cli import register_cli
+    from .comments.views import bp as comments_bp
+    from .consultations.views import bp as consultations_bp
+    from .errors import register_error_handlers
+    from .templating import register_template_helpers
+    from .voting.views import bp as voting_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(consultations_bp)
+    app.register_blueprint(voting_bp)
+    app.register_blueprint(comments_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def _refuse_insecure_secret_key(app: Flask) -> None:
+    """Sessions signed with a published key can be forged: only debug and test runs may use it."""
+    if app.config["SECRET_KEY"] == INSECURE_DEFAULT_SECRET_KEY and not (app.debug or app.testing):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random value "
+            "(python -c 'import secrets; print(secrets.token_hex(32))'), or run `make run` which creates "
+            "instance/secret_key for a local demo."
+        )

@@ -1,0 +1,104 @@
+"""Account forms. Every message tells the person what to change."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
+
+from ..labels import AGE_BRACKET_LABELS, AUDIENCE_LABELS
+from ..models import YOUTH_AGE_BRACKETS, AgeBracket, Audience
+
+MINIMUM_PASSWORD_LENGTH = 8
+
+
+class RegistrationForm(FlaskForm):
+    email = EmailField(
+        _l("Adresse e-mail"),
+        validators=[
+            InputRequired(_l("Indiquez votre adresse e-mail.")),
+            Email(_l("Cette adresse e-mail n’est pas valide. Exemple : prenom.nom@exemple.fr")),
+            Length(max=254),
+        ],
+    )
+    display_name = StringField(
+        _l("Nom affiché"),
+        description=_l("Ce nom apparaît à côté de vos commentaires. Un prénom ou un pseudonyme suffit."),
+        validators=[InputRequired(_l("Indiquez le nom à afficher.")), Length(max=80, message=_l("80 caractères au maximum."))],
+    )
+    password = PasswordField(
+        _l("Mot de passe"),
+        description=_l("Au moins %(n)s caractères.", n=MINIMUM_PASSWORD_LENGTH),
+        validators=[
+            InputRequired(_l("Choisissez un mot de passe.")),
+            Length(min=MINIMUM_PASSWORD_LENGTH, max=128, message=_l("Le mot de passe doit contenir au moins %(n)s caractères.", n=MINIMUM_PASSWORD_LENGTH)),
+        ],
+    )
+    password_confirmation = PasswordField(
+        _l("Confirmez le mot de passe"),
+        validators=[
+            InputRequired(_l("Tapez le mot de passe une seconde fois.")),
+            EqualTo("password", _l("Les deux mots de passe ne sont pas identiques. Tapez-les à nouveau.")),
+        ],
+    )
+    audience = RadioField(
+        _l("Vous participez en tant que"),
+        choices=[SelectChoice(audience.value, label) for audience, label in AUDIENCE_LABELS.items()],
+        validators=[InputRequired(_l("Choisissez si vous êtes parent, jeune ou professionnel."))],
+    )
+    age_bracket = SelectField(
+        _l("Votre âge"),
+        choices=[SelectChoice("", _l("Choisissez…"))]
+        + [SelectChoice(bracket.value, label) for bracket, label in AGE_BRACKET_LABELS.items()],
+        validators=[InputRequired(_l("Choisissez votre tranche d’âge."))],
+    )
+    neighbourhood = StringField(
+        _l("Quartier (facultatif)"),
+        description=_l("Sert uniquement à compter les avis par quartier, jamais à vous identifier."),
+        validators=[Optional(), Length(max=120)],
+    )
+    school = StringField(
+        _l("École, collège ou lycée (facultatif)"),
+        validators=[Optional(), Length(max=120)],
+    )
+    parent_email = EmailField(
+        _l("E-mail d’un parent ou responsable légal"),
+        description=_l("Obligatoire si vous avez moins de 15 ans."),
+        validators=[Optional(), Email(_l("Cette adresse e-mail n’est pas valide.")), Length(max=254)],
+    )
+    parental_consent = BooleanField(
+        _l("Mon parent ou responsable légal est d’accord pour que je participe"),
+    )
+
+    def validate_age_bracket(self, field) -> None:
+        if self.audience.data == Audience.YOUTH and field.data not in YOUTH_AGE_BRACKETS:
+            raise ValidationError(_l("Les jeunes qui participent ont entre 11 et 25 ans : choisissez votre tranche d’âge."))
+        if self.audience.data in (Audience.PARENT, Audience.PROFESSIONAL) and field.data in (
+            AgeBracket.FROM_11_TO_14,
+            AgeBracket.FROM_15_TO_17,
+        ):
+            raise ValidationError(_l("Avant 18 ans, inscrivez-vous en tant que jeune."))
+
+    def validate_parent_email(self, field) -> None:
+        if field.data.strip().lower() == (self.email.data or "").strip().lower():
+            raise ValidationError(_l("Indiquez l’e-mail de votre parent, pas le vôtre."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """The parent's e-mail is optional (so `Optional` skips its validators when empty) except before
+        15, which only the form as a whole can tell."""
+        valid = super().validate(extra_validators)
+        if self.age_bracket.data == AgeBracket.FROM_11_TO_14 and not (self.parent_email.data or "").strip():
+            self.parent_email.errors.append(_l("Avant 15 ans, indiquez l’e-mail d’un parent ou responsable légal."))
+            valid = False
+        return valid
+
+    def validate_parental_consent(self, field) -> None:
+        if self.age_bracket.data == AgeBracket.FROM_11_TO_14 and not field.data:
+            raise ValidationError(_l("Avant 15 ans, il faut l’accord d’un parent : cochez la case après lui en avoir parlé."))
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail"), validators=[InputRequired(_l("Indiquez votre adresse e-mail."))])
+    password = PasswordField(_l("Mot de passe"), validators=[InputRequired(_l("Indiquez votre mot de passe."))])
+    remember = BooleanField(_l("Rester connecté sur cet appareil"))

@@ -1,0 +1,33 @@
+"""Comment and reply forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, SelectChoice, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from ..labels import ALIGNMENT_LABELS
+from .services import MAX_COMMENT_LENGTH
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Votre commentaire"),
+        validators=[
+            InputRequired(_l("Votre commentaire est vide : écrivez quelques mots avant d’envoyer.")),
+            Length(max=MAX_COMMENT_LENGTH, message=_l("5 000 caractères au maximum.")),
+        ],
+    )
+    alignment = RadioField(
+        _l("Votre position sur cette action"),
+        choices=[SelectChoice(int(a), label) for a, label in ALIGNMENT_LABELS.items()],
+        coerce=int,
+        default=0,
+    )
+    parent_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class RatingForm(FlaskForm):
+    value = IntegerField(validators=[Optional()])

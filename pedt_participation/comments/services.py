@@ -1,0 +1,174 @@
+"""Threaded comments: write, reply, rate, delete (softly), and the tree shown under an action."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+
+from ..consultations.services import check_can_participate, check_comments_open
+from ..errors import ParticipationRefused
+from ..extensions import db
+from ..models import Action, ActionState, Alignment, Comment, CommentRating, Participant, utcnow
+
+MAX_COMMENT_LENGTH = 5000
+
+
+class CommentOrder(enum.StrEnum):
+    OLDEST = "oldest"
+    NEWEST = "newest"
+    BEST = "best"
+
+
+@dataclass
+class CommentNode:
+    comment: Comment
+    ups: int = 0
+    downs: int = 0
+    viewer_rating: int = 0
+    replies: list[CommentNode] = field(default_factory=list)
+
+    @property
+    def score(self) -> int:
+        return self.ups - self.downs
+
+
+def comment_tree(action: Action, order: CommentOrder, viewer: Participant | None) -> list[CommentNode]:
+    """The whole thread in three queries (comments, rating sums, the viewer's ratings), sorted at every level."""
+    comments = db.session.scalars(
+        select(Comment).where(Comment.action_id == action.id).options(selectinload(Comment.author))
+    ).all()
+    nodes = {c.id: CommentNode(comment=c) for c in comments}
+    if nodes:
+        ratings = db.session.execute(
+            select(
+                CommentRating.comment_id,
+                func.sum(case((CommentRating.value > 0, 1), else_=0)),
+                func.sum(case((CommentRating.value < 0, 1), else_=0)),
+            )
+            .where(CommentRating.comment_id.in_(nodes))
+            .group_by(CommentRating.comment_id)
+        )
+        for comment_id, ups, downs in ratings:
+            nodes[comment_id].ups, nodes[comment_id].downs = int(ups), int(downs)
+        if viewer is not None:
+            own = db.session.execute(
+                select(CommentRating.comment_id, CommentRating.value).where(
+                    CommentRating.participant_id == viewer.id, CommentRating.comment_id.in_(nodes)
+                )
+            )
+            for comment_id, value in own:
+                nodes[comment_id].viewer_rating = value
+    roots: list[CommentNode] = []
+    for node in nodes.values():
+        parent_id = node.comment.parent_id
+        (nodes[parent_id].replies if parent_id in nodes else roots).append(node)
+    _sort(roots, order)
+    return roots
+
+
+def _sort(nodes: list[CommentNode], order: CommentOrder) -> None:
+    if order == CommentOrder.BEST:
+        nodes.sort(key=lambda n: (-n.score, n.comment.created_at, n.comment.id))
+    else:
+        nodes.sort(key=lambda n: (n.comment.created_at, n.comment.id), reverse=order == CommentOrder.NEWEST)
+    for node in nodes:
+        _sort(node.replies, order)
+
+
+def count_comments(action_ids: list[int]) -> dict[int, int]:
+    if not action_ids:
+        return {}
+    rows = db.session.execute(
+        select(Comment.action_id, func.count())
+        .where(Comment.action_id.in_(action_ids), Comment.deleted_at.is_(None))
+        .group_by(Comment.action_id)
+    )
+    return dict(rows.tuples().all())
+
+
+def _check_can_comment(participant: Participant, action: Action, now: datetime) -> None:
+    if action.state != ActionState.PUBLISHED:
+        raise ParticipationRefused(_("Cette action n’accepte pas de commentaires."))
+    consultation = action.orientation.consultation
+    check_comments_open(consultation, now)
+    check_can_participate(consultation, participant)
+
+
+def add_comment(
+    participant: Participant,
+    action: Action,
+    body: str,
+    alignment: Alignment = Alignment.NEUTRE,
+    parent_id: int | None = None,
+    now: datetime | None = None,
+) -> Comment:
+    _check_can_comment(participant, action, now or utcnow())
+    body = body.strip()
+    if not body:
+        raise ParticipationRefused(_("Votre commentaire est vide : écrivez quelques mots avant d’envoyer."))
+    if len(body) > MAX_COMMENT_LENGTH:
+        raise ParticipationRefused(
+            _("Votre commentaire est trop long (%(max)s caractères au maximum). Raccourcissez-le.", max=MAX_COMMENT_LENGTH)
+        )
+    depth = 0
+    if parent_id is not None:
+        parent = db.session.get(Comment, parent_id)
+        if parent is None or parent.action_id != action.id:
+            raise ParticipationRefused(_("Le commentaire auquel vous répondez n’existe plus."))
+        if not parent.accepts_replies:
+            raise ParticipationRefused(
+                _("On ne peut plus répondre à ce commentaire. Répondez plutôt au commentaire au-dessus de lui.")
+            )
+        depth = parent.depth + 1
+    comment = Comment(
+        action_id=action.id,
+        author=participant,
+        parent_id=parent_id,
+        depth=depth,
+        body=body,
+        alignment=int(alignment),
+    )
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def delete_comment(participant: Participant, comment: Comment, now: datetime | None = None) -> None:
+    """The author removes their words; the place stays so that replies still make sense."""
+    if comment.author_id != participant.id:
+        raise ParticipationRefused(_("Vous ne pouvez supprimer que vos propres commentaires."))
+    if comment.deleted_at is None:
+        comment.deleted_at = now or utcnow()
+        db.session.flush()
+
+
+def rate_comment(participant: Participant, comment: Comment, value: int, now: datetime | None = None) -> int:
+    """Thumbs up (+1) or down (-1); the same click again takes it back. Returns the participant's rating now."""
+    if value not in (-1, 1):
+        raise ParticipationRefused(_("Ce choix n’existe pas."))
+    if comment.deleted_at is not None:
+        raise ParticipationRefused(_("Ce commentaire a été supprimé."))
+    if comment.author_id == participant.id:
+        raise ParticipationRefused(_("Vous ne pouvez pas évaluer votre propre commentaire."))
+    action = db.session.get(Action, comment.action_id)
+    _check_can_comment(participant, action, now or utcnow())
+    rating = db.session.scalar(
+        select(CommentRating).where(
+            CommentRating.comment_id == comment.id, CommentRating.participant_id == participant.id
+        )
+    )
+    if rating is not None and rating.value == value:
+        db.session.delete(rating)
+        db.session.flush()
+        return 0
+    if rating is None:
+        db.session.add(CommentRating(comment_id=comment.id, participant_id=participant.id, value=value))
+    else:
+        rating.value = value
+    db.session.flush()
+    return value

@@ -1,0 +1,82 @@
+"""Write, reply, rate and delete comments."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..consultations.services import get_visible_action
+from ..consultations.views import render_action_page
+from ..errors import ParticipationRefused
+from ..extensions import db
+from ..models import Alignment, Comment
+from . import services
+from .forms import CommentForm, RatingForm
+
+bp = Blueprint("comments", __name__)
+
+
+def _comment_url(comment: Comment) -> str:
+    return url_for("consultations.action", action_id=comment.action_id, _anchor=f"commentaire-{comment.id}")
+
+
+@bp.post("/actions/<int:action_id>/comments")
+@login_required
+def create(action_id: int):
+    action = get_visible_action(action_id, current_user)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            comment = services.add_comment(
+                current_user, action, form.body.data, Alignment(form.alignment.data), form.parent_id.data
+            )
+        except ParticipationRefused as refusal:
+            db.session.rollback()
+            form.body.errors.append(refusal.message)
+        else:
+            db.session.commit()
+            flash(_("Votre commentaire est publié. Merci !"), "success")
+            return redirect(_comment_url(comment), 303)
+    if form.parent_id.data:
+        return render_action_page(action, reply_form=form, status=422)
+    return render_action_page(action, comment_form=form, status=422)
+
+
+def _visible_comment(comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    get_visible_action(comment.action_id, current_user)
+    return comment
+
+
+@bp.post("/comments/<int:comment_id>/delete")
+@login_required
+def delete(comment_id: int):
+    comment = _visible_comment(comment_id)
+    try:
+        services.delete_comment(current_user, comment)
+    except ParticipationRefused as refusal:
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Votre commentaire est supprimé. Les réponses restent visibles."), "success")
+    return redirect(_comment_url(comment), 303)
+
+
+@bp.post("/comments/<int:comment_id>/rate")
+@login_required
+def rate(comment_id: int):
+    comment = _visible_comment(comment_id)
+    form = RatingForm()
+    if not form.validate_on_submit() or form.value.data not in (-1, 1):
+        abort(400)
+    try:
+        services.rate_comment(current_user, comment, form.value.data)
+    except ParticipationRefused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+    return redirect(_comment_url(comment), 303)

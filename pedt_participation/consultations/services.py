@@ -1,0 +1,212 @@
+"""Consultations, their orientations and actions: what is public, who may take part, proposals, closing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from ..errors import ParticipationRefused
+from ..extensions import db
+from ..labels import AUDIENCE_LABELS
+from ..models import (
+    Action,
+    ActionOrigin,
+    ActionState,
+    Audience,
+    Consultation,
+    ConsultationStatus,
+    Orientation,
+    Participant,
+    utcnow,
+)
+from ..templating import format_long_date
+
+PUBLIC_STATUSES = (ConsultationStatus.PUBLISHED, ConsultationStatus.CLOSED)
+
+
+@dataclass(frozen=True)
+class HomeListing:
+    open: list[Consultation]
+    closed: list[Consultation]
+
+
+def home_listing() -> HomeListing:
+    consultations = db.session.scalars(
+        select(Consultation).where(Consultation.status.in_(PUBLIC_STATUSES)).order_by(Consultation.created_at.desc())
+    ).all()
+    return HomeListing(
+        open=[c for c in consultations if c.status == ConsultationStatus.PUBLISHED],
+        closed=[c for c in consultations if c.status == ConsultationStatus.CLOSED],
+    )
+
+
+def get_public_consultation(slug: str) -> Consultation:
+    consultation = db.session.scalar(
+        select(Consultation)
+        .where(Consultation.slug == slug, Consultation.status.in_(PUBLIC_STATUSES))
+        .options(selectinload(Consultation.orientations))
+    )
+    if consultation is None:
+        abort(404)
+    return consultation
+
+
+def published_actions(consultation: Consultation) -> dict[int, list[Action]]:
+    """Published actions of every orientation, keyed by orientation id, in one query."""
+    actions = db.session.scalars(
+        select(Action)
+        .join(Orientation)
+        .where(Orientation.consultation_id == consultation.id, Action.state == ActionState.PUBLISHED)
+        .order_by(Orientation.position, Action.position)
+    ).all()
+    by_orientation: dict[int, list[Action]] = {o.id: [] for o in consultation.orientations}
+    for action in actions:
+        by_orientation[action.orientation_id].append(action)
+    return by_orientation
+
+
+def get_visible_action(action_id: int, viewer: Participant | None) -> Action:
+    """Published actions are public; a proposal awaiting review (or refused) is shown to its author only."""
+    action = db.session.scalar(
+        select(Action)
+        .where(Action.id == action_id)
+        .options(selectinload(Action.orientation).selectinload(Orientation.consultation))
+    )
+    if action is None or action.orientation.consultation.status not in PUBLIC_STATUSES:
+        abort(404)
+    if action.state == ActionState.PUBLISHED:
+        return action
+    is_author = viewer is not None and action.author_id is not None and action.author_id == viewer.id
+    if is_author and action.state in (ActionState.PENDING, ActionState.REJECTED):
+        return action
+    abort(404)
+
+
+def check_can_participate(consultation: Consultation, participant: Participant) -> None:
+    """The consultation's audience and age rules, with a message that says who may take part."""
+    if participant.audience.value not in consultation.allowed_audiences:
+        allowed = ", ".join(str(AUDIENCE_LABELS[Audience(a)]).lower() for a in consultation.allowed_audiences)
+        raise ParticipationRefused(
+            _(
+                "Cette consultation s’adresse aux publics suivants : %(allowed)s. Votre profil ne permet pas d’y "
+                "participer. Si votre profil est inexact, contactez l’équipe de la consultation.",
+                allowed=allowed,
+            )
+        )
+    if participant.age_bracket.lowest_age < consultation.minimum_age:
+        raise ParticipationRefused(
+            _("Cette consultation est ouverte à partir de %(age)s ans.", age=consultation.minimum_age)
+        )
+    if participant.age_bracket.needs_parental_consent and participant.parental_consent_at is None:
+        raise ParticipationRefused(
+            _("Avant 15 ans, il faut l’accord d’un parent pour participer. Complétez votre profil avec son e-mail.")
+        )
+
+
+def check_voting_open(consultation: Consultation, now: datetime) -> None:
+    if consultation.voting_is_open(now):
+        return
+    raise ParticipationRefused(
+        _phase_closed_message(
+            consultation,
+            consultation.voting_open_at,
+            now,
+            not_yet=_("Le vote n’est pas encore ouvert : il commencera le %(date)s. Revenez à partir de cette date."),
+            over=_(
+                "Le vote est terminé depuis le %(date)s : il n’est plus possible de voter ni de changer son vote. "
+                "Les résultats seront présentés au comité de pilotage."
+            ),
+            closes=consultation.voting_close_at,
+        )
+    )
+
+
+def check_proposals_open(consultation: Consultation, now: datetime) -> None:
+    if consultation.proposals_are_open(now):
+        return
+    raise ParticipationRefused(
+        _phase_closed_message(
+            consultation,
+            consultation.proposals_open_at,
+            now,
+            not_yet=_("Les propositions ne sont pas encore ouvertes : elles commenceront le %(date)s."),
+            over=_("Les propositions sont closes depuis le %(date)s. Vous pouvez encore voter et commenter s’il est temps."),
+            closes=consultation.proposals_close_at,
+        )
+    )
+
+
+def check_comments_open(consultation: Consultation, now: datetime) -> None:
+    if not consultation.comments_are_open(now):
+        raise ParticipationRefused(
+            _("Les commentaires sont fermés : la consultation n’est pas ouverte en ce moment.")
+        )
+
+
+def _phase_closed_message(
+    consultation: Consultation,
+    opens: datetime | None,
+    now: datetime,
+    *,
+    not_yet: str,
+    over: str,
+    closes: datetime | None,
+) -> str:
+    if consultation.status == ConsultationStatus.CLOSED or (closes is not None and now >= closes):
+        return over % {"date": format_long_date(closes)} if closes else _("La consultation est terminée.")
+    if opens is not None and now < opens:
+        return not_yet % {"date": format_long_date(opens)}
+    return _("Cette étape de la consultation n’est pas prévue.")
+
+
+def propose_action(
+    participant: Participant, orientation: Orientation, title: str, body: str, now: datetime | None = None
+) -> Action:
+    """A participant's proposal waits in state *pending* until a moderator publishes it."""
+    consultation = orientation.consultation
+    check_proposals_open(consultation, now or utcnow())
+    check_can_participate(consultation, participant)
+    last_position = db.session.scalar(
+        select(func.max(Action.position)).where(Action.orientation_id == orientation.id)
+    )
+    action = Action(
+        orientation=orientation,
+        position=(last_position or 0) + 1,
+        title=title.strip(),
+        body=body.strip(),
+        origin=ActionOrigin.PARTICIPANT,
+        state=ActionState.PENDING,
+        author=participant,
+    )
+    db.session.add(action)
+    db.session.flush()
+    return action
+
+
+def close_ended_consultations(now: datetime | None = None) -> list[int]:
+    """Moves published consultations whose last phase has ended to *closed*. Idempotent: a closed
+    consultation is left alone, so the periodic task can run as often as it likes."""
+    now = now or utcnow()
+    candidates = db.session.scalars(
+        select(Consultation).where(
+            Consultation.status == ConsultationStatus.PUBLISHED,
+            Consultation.voting_close_at.is_not(None),
+            Consultation.voting_close_at <= now,
+        )
+    ).all()
+    ended = [
+        c.id for c in candidates if c.proposals_close_at is None or c.proposals_close_at <= now
+    ]
+    if ended:
+        db.session.execute(
+            update(Consultation)
+            .where(Consultation.id.in_(ended), Consultation.status == ConsultationStatus.PUBLISHED)
+            .values(status=ConsultationStatus.CLOSED)
+        )
+        db.session.flush()
+    return ended

@@ -1,0 +1,112 @@
+"""Public pages: the list of consultations, a consultation with its orientations, an action, proposing one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from ..comments.forms import CommentForm
+from ..comments.services import CommentOrder, comment_tree, count_comments
+from ..errors import ParticipationRefused
+from ..extensions import db
+from ..models import Action, Participant, utcnow
+from ..voting.forms import VoteForm
+from ..voting.services import count_votes, supports_remaining, votes_of
+from . import services
+from .forms import ProposalForm
+
+bp = Blueprint("consultations", __name__)
+
+
+def _viewer() -> Participant | None:
+    return current_user if current_user.is_authenticated else None
+
+
+@bp.get("/")
+def home():
+    return render_template("consultations/home.html", listing=services.home_listing())
+
+
+@bp.get("/consultations/<slug>")
+def consultation(slug: str):
+    consultation = services.get_public_consultation(slug)
+    actions = services.published_actions(consultation)
+    action_ids = [a.id for group in actions.values() for a in group]
+    return render_template(
+        "consultations/consultation.html",
+        consultation=consultation,
+        actions=actions,
+        counts=count_votes(action_ids),
+        comment_counts=count_comments(action_ids),
+        my_votes=votes_of(_viewer(), action_ids),
+        supports_left=supports_remaining(_viewer(), consultation.orientations),
+        now=utcnow(),
+        vote_form=VoteForm(),
+    )
+
+
+def render_action_page(
+    action: Action, comment_form: CommentForm | None = None, reply_form: CommentForm | None = None, status: int = 200
+):
+    """Also shows a refused comment or reply again, with its text and the reason, so nothing typed is lost."""
+    try:
+        order = CommentOrder(request.args.get("order", CommentOrder.OLDEST))
+    except ValueError:
+        order = CommentOrder.OLDEST
+    viewer = _viewer()
+    consultation = action.orientation.consultation
+    return (
+        render_template(
+            "consultations/action.html",
+            action=action,
+            orientation=action.orientation,
+            consultation=consultation,
+            counts=count_votes([action.id])[action.id],
+            my_votes=votes_of(viewer, [action.id]),
+            supports_left=supports_remaining(viewer, [action.orientation])[action.orientation_id],
+            comments=comment_tree(action, order, viewer),
+            comment_count=count_comments([action.id]).get(action.id, 0),
+            order=order,
+            comment_form=comment_form or CommentForm(formdata=None),
+            reply_form=reply_form,
+            vote_form=VoteForm(),
+            now=utcnow(),
+        ),
+        status,
+    )
+
+
+@bp.get("/actions/<int:action_id>")
+def action(action_id: int):
+    return render_action_page(services.get_visible_action(action_id, _viewer()))
+
+
+@bp.route("/consultations/<slug>/propose", methods=["GET", "POST"])
+@login_required
+def propose(slug: str):
+    consultation = services.get_public_consultation(slug)
+    form = ProposalForm()
+    form.orientation_id.choices = [SelectChoice(o.id, f"{o.position}. {o.title}") for o in consultation.orientations]
+    if request.method == "GET" and request.args.get("orientation", type=int):
+        form.orientation_id.data = request.args.get("orientation", type=int)
+    refusal = None
+    if form.validate_on_submit():
+        orientation = next(o for o in consultation.orientations if o.id == form.orientation_id.data)
+        try:
+            proposal = services.propose_action(current_user, orientation, form.title.data, form.body.data or "")
+        except ParticipationRefused as error:
+            refusal = error.message
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Merci ! Votre proposition est enregistrée. L’équipe de modération la relit avant de la "
+                    "publier ; vous la retrouvez sur cette page en attendant."
+                ),
+                "success",
+            )
+            return redirect(url_for("consultations.action", action_id=proposal.id), 303)
+    status = 422 if (form.errors or refusal) else 200
+    return render_template("consultations/propose.html", consultation=consultation, form=form, refusal=refusal), status

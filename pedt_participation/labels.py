@@ -1,0 +1,65 @@
+"""French wording of the domain's values, in one place for pages, forms and the API."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from .models import ActionState, AgeBracket, Alignment, Audience, ConsultationStatus, Grade, Opinion, VoteKind
+
+AUDIENCE_LABELS = {
+    Audience.PARENT: _l("Parent"),
+    Audience.YOUTH: _l("Jeune (11 à 25 ans)"),
+    Audience.PROFESSIONAL: _l("Professionnel ou professionnelle de l’éducation"),
+}
+
+AGE_BRACKET_LABELS = {
+    AgeBracket.FROM_11_TO_14: _l("11 à 14 ans"),
+    AgeBracket.FROM_15_TO_17: _l("15 à 17 ans"),
+    AgeBracket.FROM_18_TO_25: _l("18 à 25 ans"),
+    AgeBracket.FROM_26_TO_39: _l("26 à 39 ans"),
+    AgeBracket.FROM_40_TO_59: _l("40 à 59 ans"),
+    AgeBracket.FROM_60: _l("60 ans et plus"),
+}
+
+CONSULTATION_STATUS_LABELS = {
+    ConsultationStatus.DRAFT: _l("Brouillon"),
+    ConsultationStatus.PUBLISHED: _l("Ouverte"),
+    ConsultationStatus.CLOSED: _l("Terminée"),
+}
+
+ACTION_STATE_LABELS = {
+    ActionState.PENDING: _l("En attente de relecture"),
+    ActionState.PUBLISHED: _l("Publiée"),
+    ActionState.REJECTED: _l("Refusée"),
+    ActionState.MERGED: _l("Regroupée avec une autre action"),
+    ActionState.WITHDRAWN: _l("Retirée par son auteur"),
+    ActionState.HIDDEN: _l("Masquée par la modération"),
+}
+
+VOTE_KIND_LABELS = {
+    VoteKind.SUPPORT: _l("Soutien"),
+    VoteKind.OPINION: _l("Avis"),
+    VoteKind.GRADE: _l("Mention"),
+}
+
+OPINION_LABELS = {
+    Opinion.POUR: _l("Pour"),
+    Opinion.MITIGE: _l("Mitigé"),
+    Opinion.CONTRE: _l("Contre"),
+}
+
+GRADE_LABELS = {
+    Grade.EXCELLENT: _l("Excellent"),
+    Grade.TRES_BIEN: _l("Très bien"),
+    Grade.BIEN: _l("Bien"),
+    Grade.ASSEZ_BIEN: _l("Assez bien"),
+    Grade.PASSABLE: _l("Passable"),
+    Grade.INSUFFISANT: _l("Insuffisant"),
+    Grade.A_REJETER: _l("À rejeter"),
+}
+
+ALIGNMENT_LABELS = {
+    Alignment.POUR: _l("Pour"),
+    Alignment.NEUTRE: _l("Neutre"),
+    Alignment.CONTRE: _l("Contre"),
+}

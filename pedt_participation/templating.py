@@ -1,0 +1,26 @@
+"""Helpers every template may use: French labels and dates shown in the town's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+from flask_babel import format_date, format_datetime
+
+from . import labels
+
+
+def format_long_date(value: datetime | None) -> str:
+    return format_date(value, format="long") if value else ""
+
+
+def format_long_datetime(value: datetime | None) -> str:
+    return format_datetime(value, format="d MMMM y 'à' HH'h'mm") if value else ""
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals.update(labels=labels)
+    app.jinja_env.filters["date_fr"] = format_long_date
+    app.jinja_env.filters["datetime_fr"] = format_long_datetime
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,190 @@
+"""Votes: cast, change, withdraw, and the public counts. The rules live here, once, for pages and API."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..consultations.services import check_can_participate, check_voting_open
+from ..errors import ParticipationRefused
+from ..extensions import db
+from ..models import Action, ActionState, Grade, Opinion, Orientation, Participant, Vote, VoteKind, utcnow
+
+VALID_VALUES = {
+    VoteKind.SUPPORT: frozenset({1}),
+    VoteKind.OPINION: frozenset(o.value for o in Opinion),
+    VoteKind.GRADE: frozenset(g.value for g in Grade),
+}
+
+
+@dataclass
+class ActionCounts:
+    """Public counts for one action: supports, opinions by value, grades by value."""
+
+    supports: int = 0
+    opinions: dict[int, int] = field(default_factory=lambda: {o.value: 0 for o in Opinion})
+    grades: dict[int, int] = field(default_factory=lambda: {g.value: 0 for g in Grade})
+
+    @property
+    def opinion_total(self) -> int:
+        return sum(self.opinions.values())
+
+    @property
+    def grade_total(self) -> int:
+        return sum(self.grades.values())
+
+
+def count_votes(action_ids: list[int]) -> dict[int, ActionCounts]:
+    """One GROUP BY for any number of actions, never loading individual votes."""
+    counts: dict[int, ActionCounts] = defaultdict(ActionCounts)
+    if not action_ids:
+        return counts
+    rows = db.session.execute(
+        select(Vote.action_id, Vote.kind, Vote.value, func.count())
+        .where(Vote.action_id.in_(action_ids))
+        .group_by(Vote.action_id, Vote.kind, Vote.value)
+    )
+    for action_id, kind, value, number in rows:
+        tally = counts[action_id]
+        if kind == VoteKind.SUPPORT:
+            tally.supports += number
+        elif kind == VoteKind.OPINION:
+            tally.opinions[value] = number
+        else:
+            tally.grades[value] = number
+    return counts
+
+
+def votes_of(participant: Participant | None, action_ids: list[int]) -> dict[tuple[int, VoteKind], int]:
+    """The viewer's own votes, to show which buttons are pressed."""
+    if participant is None or not action_ids:
+        return {}
+    rows = db.session.execute(
+        select(Vote.action_id, Vote.kind, Vote.value).where(
+            Vote.participant_id == participant.id, Vote.action_id.in_(action_ids)
+        )
+    )
+    return {(action_id, kind): value for action_id, kind, value in rows}
+
+
+def supports_used_by_orientation(participant: Participant, orientation_ids: list[int]) -> dict[int, int]:
+    """Supports on published actions only: a support given to an action later hidden or merged frees its place."""
+    if not orientation_ids:
+        return {}
+    rows = db.session.execute(
+        select(Action.orientation_id, func.count())
+        .select_from(Vote)
+        .join(Action, Action.id == Vote.action_id)
+        .where(
+            Vote.participant_id == participant.id,
+            Vote.kind == VoteKind.SUPPORT,
+            Action.orientation_id.in_(orientation_ids),
+            Action.state == ActionState.PUBLISHED,
+        )
+        .group_by(Action.orientation_id)
+    )
+    used = dict.fromkeys(orientation_ids, 0)
+    used.update(rows.tuples().all())
+    return used
+
+
+def supports_remaining(participant: Participant | None, orientations: list[Orientation]) -> dict[int, int | None]:
+    """Per orientation, how many supports the participant may still give (None: no limit or not signed in)."""
+    if participant is None or not orientations:
+        return {o.id: None for o in orientations}
+    limit = orientations[0].consultation.vote_limit_per_orientation
+    if limit is None:
+        return {o.id: None for o in orientations}
+    used = supports_used_by_orientation(participant, [o.id for o in orientations])
+    return {o.id: max(limit - used[o.id], 0) for o in orientations}
+
+
+def _kind_enabled(action: Action, kind: VoteKind) -> bool:
+    consultation = action.orientation.consultation
+    return {
+        VoteKind.SUPPORT: consultation.supports_enabled,
+        VoteKind.OPINION: consultation.opinion_enabled,
+        VoteKind.GRADE: consultation.majority_judgment_enabled,
+    }[kind]
+
+
+def _check_vote_allowed(participant: Participant, action: Action, kind: VoteKind, now: datetime) -> None:
+    consultation = action.orientation.consultation
+    if action.state != ActionState.PUBLISHED:
+        raise ParticipationRefused(_("Cette action n’est pas ouverte au vote."))
+    if not _kind_enabled(action, kind):
+        raise ParticipationRefused(_("Ce type de vote n’est pas utilisé dans cette consultation."))
+    check_voting_open(consultation, now)
+    check_can_participate(consultation, participant)
+
+
+def _lock_participant(participant: Participant) -> None:
+    """Serialises one person's votes (Postgres row lock; SQLite already serialises writers), so two
+    simultaneous clicks cannot both pass the support-limit check."""
+    db.session.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
+
+
+def _existing_vote(participant: Participant, action: Action, kind: VoteKind) -> Vote | None:
+    return db.session.scalar(
+        select(Vote).where(Vote.participant_id == participant.id, Vote.action_id == action.id, Vote.kind == kind)
+    )
+
+
+def cast_vote(
+    participant: Participant, action: Action, kind: VoteKind, value: int, now: datetime | None = None
+) -> Vote:
+    """Records a vote, or changes the participant's earlier vote of the same kind on this action."""
+    _check_vote_allowed(participant, action, kind, now or utcnow())
+    if value not in VALID_VALUES[kind]:
+        raise ParticipationRefused(_("Ce choix n’existe pas. Choisissez l’une des réponses proposées."))
+    _lock_participant(participant)
+    vote = _existing_vote(participant, action, kind)
+    if vote is not None:
+        vote.value = value
+        db.session.flush()
+        return vote
+    if kind == VoteKind.SUPPORT:
+        _check_support_limit(participant, action.orientation)
+    vote = Vote(participant_id=participant.id, action_id=action.id, kind=kind, value=value)
+    try:
+        with db.session.begin_nested():
+            db.session.add(vote)
+    except IntegrityError:
+        # The same vote arrived twice at once (double click): keep the one already stored.
+        vote = _existing_vote(participant, action, kind)
+        vote.value = value
+        db.session.flush()
+    return vote
+
+
+def _check_support_limit(participant: Participant, orientation: Orientation) -> None:
+    limit = orientation.consultation.vote_limit_per_orientation
+    if limit is None or supports_used_by_orientation(participant, [orientation.id])[orientation.id] < limit:
+        return
+    raise ParticipationRefused(
+        ngettext(
+            "Vous avez déjà donné votre %(num)d soutien pour l’orientation « %(title)s ». Pour soutenir cette "
+            "action, retirez d’abord votre soutien à une autre action de cette orientation.",
+            "Vous avez déjà donné vos %(num)d soutiens pour l’orientation « %(title)s ». Pour soutenir cette "
+            "action, retirez d’abord un soutien donné à une autre action de cette orientation.",
+            limit,
+            title=orientation.title,
+        )
+    )
+
+
+def withdraw_vote(participant: Participant, action: Action, kind: VoteKind, now: datetime | None = None) -> bool:
+    """Removes the participant's vote of this kind; returns False when there was none."""
+    _check_vote_allowed(participant, action, kind, now or utcnow())
+    vote = _existing_vote(participant, action, kind)
+    if vote is None:
+        return False
+    db.session.delete(vote)
+    db.session.flush()
+    return True

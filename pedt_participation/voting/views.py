@@ -1,0 +1,91 @@
+"""Vote and withdraw: validate, call the voting service, commit, go back where the person was."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from ..consultations.services import get_visible_action
+from ..errors import ParticipationRefused
+from ..extensions import db
+from ..models import VoteKind
+from ..navigation import safe_next_url
+from . import services
+from .forms import VoteForm
+
+bp = Blueprint("voting", __name__)
+
+RECORDED_MESSAGES = {
+    VoteKind.SUPPORT: _l("Votre soutien est enregistré."),
+    VoteKind.OPINION: _l("Votre avis est enregistré."),
+    VoteKind.GRADE: _l("Votre mention est enregistrée."),
+}
+WITHDRAWN_MESSAGES = {
+    VoteKind.SUPPORT: _l("Votre soutien est retiré."),
+    VoteKind.OPINION: _l("Votre avis est retiré."),
+    VoteKind.GRADE: _l("Votre mention est retirée."),
+}
+
+
+def _back(action_id: int):
+    return redirect(safe_next_url(url_for("consultations.action", action_id=action_id)), 303)
+
+
+def _remaining_message(action) -> str:
+    remaining = services.supports_remaining(current_user, [action.orientation])[action.orientation_id]
+    if remaining is None:
+        return ""
+    if remaining == 0:
+        return _("Vous avez utilisé tous vos soutiens pour cette orientation.")
+    return ngettext(
+        "Il vous reste %(num)d soutien pour cette orientation.",
+        "Il vous reste %(num)d soutiens pour cette orientation.",
+        remaining,
+    )
+
+
+@bp.post("/actions/<int:action_id>/votes/<any(support, opinion, grade):kind>")
+@login_required
+def cast(action_id: int, kind: str):
+    action = get_visible_action(action_id, current_user)
+    vote_kind = VoteKind(kind)
+    form = VoteForm()
+    value = 1 if vote_kind == VoteKind.SUPPORT else form.value.data
+    if not form.validate_on_submit() or value is None:
+        flash(_("Choisissez une réponse avant d’envoyer."), "error")
+        return _back(action.id)
+    try:
+        services.cast_vote(current_user, action, vote_kind, value)
+    except ParticipationRefused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+        return _back(action.id)
+    db.session.commit()
+    message = str(RECORDED_MESSAGES[vote_kind])
+    if vote_kind == VoteKind.SUPPORT:
+        message = f"{message} {_remaining_message(action)}".strip()
+    flash(message, "success")
+    return _back(action.id)
+
+
+@bp.post("/actions/<int:action_id>/votes/<any(support, opinion, grade):kind>/withdraw")
+@login_required
+def withdraw(action_id: int, kind: str):
+    action = get_visible_action(action_id, current_user)
+    vote_kind = VoteKind(kind)
+    try:
+        withdrawn = services.withdraw_vote(current_user, action, vote_kind)
+    except ParticipationRefused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+        return _back(action.id)
+    db.session.commit()
+    if withdrawn:
+        message = str(WITHDRAWN_MESSAGES[vote_kind])
+        if vote_kind == VoteKind.SUPPORT:
+            message = f"{message} {_remaining_message(action)}".strip()
+        flash(message, "success")
+    return _back(action.id)

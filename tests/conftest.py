@@ -1,0 +1,101 @@
+"""Test fixtures. The suite runs on SQLite by default and on Postgres (+ Redis broker) when
+TEST_DATABASE_URL / CELERY_BROKER_URL are set — always against a real database, never a mock."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+
+import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+
+from pedt_participation import create_app
+from pedt_participation.extensions import db
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def celery_settings(tmp_path_factory) -> dict:
+    """The real broker of the run: Redis (or RabbitMQ) when CELERY_BROKER_URL is set, else the embedded
+    SQLite broker, exactly as `make run` uses it."""
+    folder = tmp_path_factory.mktemp("celery")
+    return {
+        "broker_url": os.environ.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{folder / 'broker.sqlite3'}",
+        "result_backend": os.environ.get("CELERY_RESULT_BACKEND") or f"db+sqlite:///{folder / 'results.sqlite3'}",
+    }
+
+
+class IsolatedRequestsClient(FlaskClient):
+    """Each request runs in its own application context — its own `g`, current user and database
+    session, as in production — even though the test itself holds one open. Afterwards the test's
+    session is expired, so assertions read what the request stored."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.copy_context().run(self._open_in_fresh_context, *args, **kwargs)
+        db.session.expire_all()
+        return response
+
+    def _open_in_fresh_context(self, *args, **kwargs):
+        _cv_app.set(None)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, celery_settings):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "SERVER_NAME": "pedt.test",
+            "CELERY": celery_settings,
+        }
+    )
+    app.test_client_class = IsolatedRequestsClient
+    with app.app_context():
+        _reset_schema()
+        upgrade()
+    yield app
+
+
+def _reset_schema() -> None:
+    """Start from an empty database even if an earlier run was interrupted."""
+    inspector = inspect(db.engine)
+    if "alembic_version" in inspector.get_table_names():
+        downgrade(revision="base")
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(app):
+    """Each test starts with empty tables; the schema (from the migrations) is kept."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

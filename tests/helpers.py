@@ -1,0 +1,114 @@
+"""Factories and helpers shared by the tests: real rows through the real services."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from html import unescape
+from itertools import count
+
+from pedt_participation.auth.services import register_participant
+from pedt_participation.extensions import db
+from pedt_participation.models import (
+    Action,
+    ActionOrigin,
+    ActionState,
+    AgeBracket,
+    Audience,
+    Consultation,
+    ConsultationStatus,
+    Orientation,
+    Role,
+    utcnow,
+)
+
+TEST_PASSWORD = "mot-de-passe-de-test"
+
+
+_emails = count(1)
+
+
+def make_participant(
+    *,
+    email: str | None = None,
+    audience: Audience = Audience.PARENT,
+    age_bracket: AgeBracket = AgeBracket.FROM_26_TO_39,
+    role: Role = Role.PARTICIPANT,
+    display_name: str = "Fatima",
+    **profile,
+):
+    if age_bracket.needs_parental_consent:
+        profile.setdefault("parent_email", "parent@exemple.fr")
+        profile.setdefault("parental_consent", True)
+    participant = register_participant(
+        email=email or f"personne{next(_emails)}@exemple.fr",
+        password=TEST_PASSWORD,
+        display_name=display_name,
+        audience=audience,
+        age_bracket=age_bracket,
+        role=role,
+        **profile,
+    )
+    db.session.commit()
+    return participant
+
+
+def make_consultation(
+    *,
+    slug: str = "consultation-test",
+    orientations: int = 2,
+    actions_per_orientation: int = 3,
+    voting: str = "open",
+    proposals: str = "open",
+    **settings,
+) -> Consultation:
+    """A published consultation; `voting` / `proposals` are "open", "future" or "past"."""
+    now = utcnow()
+    windows = {
+        "open": (now - timedelta(days=1), now + timedelta(days=30)),
+        "future": (now + timedelta(days=3), now + timedelta(days=30)),
+        "past": (now - timedelta(days=30), now - timedelta(days=1)),
+    }
+    consultation = Consultation(
+        slug=slug,
+        title=f"Consultation {slug}",
+        summary="Donnez votre avis sur les actions pour les enfants.",
+        status=settings.pop("status", ConsultationStatus.PUBLISHED),
+        proposals_open_at=windows[proposals][0],
+        proposals_close_at=windows[proposals][1],
+        voting_open_at=windows[voting][0],
+        voting_close_at=windows[voting][1],
+        **settings,
+    )
+    for o in range(1, orientations + 1):
+        orientation = Orientation(position=o, title=f"Orientation numéro {o}")
+        for a in range(1, actions_per_orientation + 1):
+            orientation.actions.append(
+                Action(
+                    position=a,
+                    title=f"Action {o}.{a}",
+                    body=f"Description de l’action {o}.{a}",
+                    origin=ActionOrigin.OFFICIAL,
+                    state=ActionState.PUBLISHED,
+                    published_at=now,
+                )
+            )
+        consultation.orientations.append(orientation)
+    db.session.add(consultation)
+    db.session.commit()
+    return consultation
+
+
+def login(client, participant, password: str = TEST_PASSWORD, remember: bool = False):
+    response = client.post(
+        "/auth/login", data={"email": participant.email, "password": password, "remember": "y" if remember else ""}
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return response
+
+
+def page_text(response) -> str:
+    """The visible text of a page, whitespace collapsed, so assertions read like what a person sees."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()

@@ -1,0 +1,151 @@
+"""Comments: write, reply up to the depth limit, alignment, sort orders, rating, soft delete."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from pedt_participation.comments.services import CommentOrder, add_comment, comment_tree, rate_comment
+from pedt_participation.errors import ParticipationRefused
+from pedt_participation.extensions import db
+from pedt_participation.models import Alignment, Comment
+from tests.helpers import login, make_consultation, make_participant, page_text
+
+
+@pytest.fixture
+def action():
+    return make_consultation().orientations[0].actions[0]
+
+
+def test_comment_and_reply_through_the_page(client, action):
+    login(client, make_participant(display_name="Nadia"))
+    response = client.post(f"/actions/{action.id}/comments", data={"body": "Très bonne idée pour le quartier", "alignment": "1"})
+    assert response.status_code == 303 and "#commentaire-" in response.headers["Location"]
+    root = db.session.scalar(select(Comment))
+
+    client.post(f"/actions/{action.id}/comments", data={"body": "Je suis d’accord", "alignment": "0", "parent_id": str(root.id)})
+
+    text = page_text(client.get(f"/actions/{action.id}"))
+    assert "2 commentaires" in text
+    assert "Nadia" in text and "Très bonne idée pour le quartier" in text and "Je suis d’accord" in text
+    assert text.index("Très bonne idée") < text.index("Je suis d’accord")
+    reply = db.session.scalar(select(Comment).where(Comment.parent_id == root.id))
+    assert reply.depth == 1 and root.alignment == Alignment.POUR
+
+
+def test_threads_stop_at_depth_three(app, action):
+    author = make_participant()
+    comment = add_comment(author, action, "Racine")
+    for depth in range(1, 4):
+        comment = add_comment(author, action, f"Réponse {depth}", parent_id=comment.id)
+        assert comment.depth == depth
+    with pytest.raises(ParticipationRefused, match="On ne peut plus répondre à ce commentaire"):
+        add_comment(author, action, "Trop profond", parent_id=comment.id)
+
+
+def test_reply_must_belong_to_the_same_action(app):
+    consultation = make_consultation()
+    first, second = consultation.orientations[0].actions[:2]
+    author = make_participant()
+    elsewhere = add_comment(author, first, "Sur une autre action")
+    with pytest.raises(ParticipationRefused):
+        add_comment(author, second, "Réponse égarée", parent_id=elsewhere.id)
+
+
+def test_refused_comment_keeps_the_text(client):
+    action = make_consultation(voting="past", proposals="past").orientations[0].actions[0]
+    login(client, make_participant())
+    response = client.post(f"/actions/{action.id}/comments", data={"body": "Mon long message important", "alignment": "0"})
+    assert response.status_code == 422
+    assert "Les commentaires sont fermés" in page_text(response)
+
+
+def test_empty_comment_is_explained_and_refused_reply_keeps_its_text(client, action):
+    author = make_participant()
+    root = add_comment(author, action, "Racine")
+    db.session.commit()
+    login(client, author)
+
+    response = client.post(f"/actions/{action.id}/comments", data={"body": "   ", "alignment": "0"})
+    assert response.status_code == 422
+    assert "Votre commentaire est vide" in page_text(response)
+
+    long_reply = "x" * 5001
+    response = client.post(f"/actions/{action.id}/comments", data={"body": long_reply, "alignment": "0", "parent_id": str(root.id)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "5 000 caractères au maximum." in page_text(response)
+    assert long_reply in html and "<details class=\"reply\" open" in html
+
+
+def test_sort_orders(app, action):
+    author, reader_one, reader_two = make_participant(), make_participant(), make_participant()
+    old = add_comment(author, action, "Ancien")
+    new = add_comment(author, action, "Récent")
+    new.created_at = old.created_at + timedelta(minutes=5)
+    rate_comment(reader_one, old, -1)
+    rate_comment(reader_one, new, 1)
+    rate_comment(reader_two, new, 1)
+    db.session.commit()
+
+    def bodies(order):
+        return [node.comment.body for node in comment_tree(action, order, viewer=None)]
+
+    assert bodies(CommentOrder.OLDEST) == ["Ancien", "Récent"]
+    assert bodies(CommentOrder.NEWEST) == ["Récent", "Ancien"]
+    assert bodies(CommentOrder.BEST) == ["Récent", "Ancien"]
+    best = comment_tree(action, CommentOrder.BEST, viewer=reader_one)[0]
+    assert (best.ups, best.downs, best.viewer_rating) == (2, 0, 1)
+
+
+def test_sort_links_on_the_page(client, action):
+    author = make_participant()
+    add_comment(author, action, "Premier")
+    second = add_comment(make_participant(), action, "Second")
+    second.created_at += timedelta(minutes=1)
+    db.session.commit()
+    newest = page_text(client.get(f"/actions/{action.id}?order=newest"))
+    assert newest.index("Second") < newest.index("Premier")
+    assert client.get(f"/actions/{action.id}?order=n-importe-quoi").status_code == 200
+
+
+def test_rating_toggles_and_own_comment_cannot_be_rated(client, action):
+    author, reader = make_participant(), make_participant()
+    comment = add_comment(author, action, "À évaluer")
+    db.session.commit()
+    login(client, reader)
+
+    client.post(f"/comments/{comment.id}/rate", data={"value": "1"})
+    assert 'aria-pressed="true">Utile (1)' in client.get(f"/actions/{action.id}").get_data(as_text=True)
+    client.post(f"/comments/{comment.id}/rate", data={"value": "1"})
+    assert "Utile (0)" in client.get(f"/actions/{action.id}").get_data(as_text=True)
+
+    with pytest.raises(ParticipationRefused, match="votre propre commentaire"):
+        rate_comment(author, comment, 1)
+
+
+def test_deleting_keeps_the_replies(client, action):
+    author, other = make_participant(display_name="Auteur"), make_participant(display_name="Autre")
+    root = add_comment(author, action, "Texte à retirer")
+    add_comment(other, action, "Réponse qui reste", parent_id=root.id)
+    db.session.commit()
+
+    login(client, other)
+    client.post(f"/comments/{root.id}/delete")
+    assert db.session.get(Comment, root.id).deleted_at is None  # only the author may delete
+    client.post("/auth/logout")
+
+    login(client, author)
+    text = page_text(client.post(f"/comments/{root.id}/delete", follow_redirects=True))
+    assert "Commentaire supprimé par son auteur." in text
+    assert "Texte à retirer" not in text and "Réponse qui reste" in text
+    assert "1 commentaire" in text
+    assert db.session.get(Comment, root.id) is not None
+
+
+def test_commenting_requires_login(client, action):
+    response = client.post(f"/actions/{action.id}/comments", data={"body": "Anonyme"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Comment)) is None

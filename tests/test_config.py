@@ -1,0 +1,34 @@
+"""Settings: the embedded default needs nothing; production refuses an unsafe secret key."""
+
+from __future__ import annotations
+
+import pytest
+
+from pedt_participation import create_app
+
+
+def test_embedded_default_is_sqlite_and_the_sqlalchemy_broker(monkeypatch, tmp_path):
+    for name in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    app = create_app({"TESTING": True})
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/pedt.sqlite3")
+    assert app.config["CELERY"]["broker_url"].startswith("sqla+sqlite:///")
+    assert app.extensions["celery"].conf.broker_url == app.config["CELERY"]["broker_url"]
+
+
+def test_environment_switches_to_production_services(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://app@db.example/pedt")
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://cache.example:6379/0")
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-key")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://app@db.example/pedt"
+    assert app.extensions["celery"].conf.broker_url == "redis://cache.example:6379/0"
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setattr("pedt_participation.config._instance_secret_key", lambda _path: None)
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+        create_app()
+    assert create_app({"DEBUG": True}).config["SECRET_KEY"]
