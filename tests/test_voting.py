@@ -90,6 +90,7 @@ def test_opinion_can_be_changed_and_withdrawn(client):
     assert "Votre avis est enregistré." in text
     assert "Avis : 0 pour, 0 mitigé(s), 1 contre" in text
     assert _votes(participant, VoteKind.OPINION) == 1
+    assert f'action="/actions/{action.id}/votes/opinion/withdraw"' in client.get(f"/actions/{action.id}").get_data(as_text=True)
 
     text = page_text(client.post(f"/actions/{action.id}/votes/opinion/withdraw", follow_redirects=True))
     assert "Votre avis est retiré." in text
@@ -106,7 +107,9 @@ def test_grade_is_recorded_and_changed(client):
 
     grades = count_votes([action.id])[action.id].grades
     assert grades[2] == 1 and sum(grades.values()) == 1
-    assert 'id="mention-2" value="2" checked' in client.get(f"/actions/{action.id}").get_data(as_text=True)
+    html = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert 'id="mention-2" value="2" checked' in html
+    assert f'action="/actions/{action.id}/votes/grade/withdraw"' in html
 
 
 def test_grade_refused_when_the_consultation_does_not_use_it(client):
