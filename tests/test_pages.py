@@ -123,3 +123,28 @@ def test_proposing_requires_login(client):
     response = client.get("/consultations/demo/propose")
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
+
+
+def test_every_page_answers_for_anonymous_and_signed_in_visitors(client):
+    consultation = make_consultation(slug="demo")
+    action = consultation.orientations[0].actions[0]
+    pages = {
+        "/": "Consultations ouvertes",
+        "/consultations/demo": "Orientation 1",
+        f"/actions/{action.id}": "Action 1.1",
+        "/auth/login": "Se connecter",
+        "/auth/register": "Créer un compte",
+    }
+    for path, expected in pages.items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert expected in page_text(response), path
+        assert 'lang="fr"' in response.get_data(as_text=True)
+    assert client.get("/consultations/demo/propose").status_code == 302
+
+    login(client, make_participant(display_name="Inès"))
+    for path, expected in pages.items():
+        response = client.get(path, follow_redirects=True)
+        assert response.status_code == 200, path
+        assert "Connecté : Inès" in page_text(response), path
+    assert "Proposer une action" in page_text(client.get("/consultations/demo/propose"))
