@@ -1,0 +1,338 @@
+"""Demo data: the town's two documents as consultations, demo accounts, and synthetic participation."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, select
+
+from ..auth.services import register_participant
+from ..extensions import db
+from ..models import (
+    YOUTH_AGE_BRACKETS,
+    Action,
+    ActionOrigin,
+    ActionState,
+    AgeBracket,
+    Alignment,
+    Audience,
+    Comment,
+    CommentRating,
+    Consultation,
+    ConsultationStatus,
+    Grade,
+    Opinion,
+    Orientation,
+    Participant,
+    Role,
+    Vote,
+    VoteKind,
+    utcnow,
+)
+from .documents import ConsultationSeed, load_demo_documents
+
+DEMO_PASSWORD = "demo-pedt-2026"
+
+# Voting settings of each demo consultation (the documents say nothing about them).
+DEMO_SETTINGS = {
+    "cite-educative": {"vote_limit_per_orientation": 2, "opinion_enabled": True, "majority_judgment_enabled": True},
+    "pedt": {"vote_limit_per_orientation": 3, "opinion_enabled": True, "majority_judgment_enabled": False},
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    display_name: str
+    role: Role
+    audience: Audience
+    age_bracket: AgeBracket
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("parent@demo.pedt.local", "Samia (parent)", Role.PARTICIPANT, Audience.PARENT, AgeBracket.FROM_26_TO_39),
+    DemoAccount("jeune@demo.pedt.local", "Yanis (17 ans)", Role.PARTICIPANT, Audience.YOUTH, AgeBracket.FROM_15_TO_17),
+    DemoAccount("moderation@demo.pedt.local", "Équipe de modération", Role.MODERATOR, Audience.PROFESSIONAL, AgeBracket.FROM_40_TO_59),
+    DemoAccount("comite@demo.pedt.local", "Comité de pilotage", Role.COMMITTEE, Audience.PROFESSIONAL, AgeBracket.FROM_40_TO_59),
+    DemoAccount("admin@demo.pedt.local", "Administration", Role.ADMIN, Audience.PROFESSIONAL, AgeBracket.FROM_40_TO_59),
+)
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+
+
+def seed_demo(now: datetime | None = None) -> SeedReport:
+    """Loads both documents and the demo accounts. Idempotent: rows are matched by slug and position,
+    texts are brought up to date, and dates or accounts that already exist are left as they are."""
+    now = now or utcnow()
+    report = SeedReport()
+    for seed in load_demo_documents():
+        _seed_consultation(seed, now, report)
+    for account in DEMO_ACCOUNTS:
+        if db.session.scalar(select(Participant.id).where(Participant.email == account.email)) is None:
+            register_participant(
+                email=account.email,
+                password=DEMO_PASSWORD,
+                display_name=account.display_name,
+                audience=account.audience,
+                age_bracket=account.age_bracket,
+                role=account.role,
+            )
+            report.created.append(f"compte {account.email}")
+    db.session.flush()
+    return report
+
+
+def _update(entity, label: str, report: SeedReport, **values) -> None:
+    changed = [name for name, value in values.items() if getattr(entity, name) != value]
+    for name in changed:
+        setattr(entity, name, values[name])
+    if changed:
+        report.updated.append(label)
+
+
+def _seed_consultation(seed: ConsultationSeed, now: datetime, report: SeedReport) -> None:
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == seed.slug))
+    if consultation is None:
+        start = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=7)
+        consultation = Consultation(
+            slug=seed.slug,
+            status=ConsultationStatus.PUBLISHED,
+            proposals_open_at=start,
+            proposals_close_at=start + timedelta(days=52),
+            voting_open_at=start,
+            voting_close_at=start + timedelta(days=67),
+            **DEMO_SETTINGS[seed.slug],
+        )
+        db.session.add(consultation)
+        report.created.append(f"consultation {seed.slug}")
+    _update(consultation, f"consultation {seed.slug}", report, title=seed.title, summary=seed.summary, context=seed.context)
+    orientations = {o.position: o for o in consultation.orientations}
+    for position, orientation_seed in enumerate(seed.orientations, start=1):
+        orientation = orientations.get(position)
+        label = f"{seed.slug} orientation {position}"
+        if orientation is None:
+            orientation = Orientation(position=position)
+            consultation.orientations.append(orientation)
+            report.created.append(label)
+        _update(
+            orientation,
+            label,
+            report,
+            title=orientation_seed.title,
+            theme=orientation_seed.theme,
+            description=orientation_seed.description,
+        )
+        official = {a.position: a for a in orientation.actions if a.origin == ActionOrigin.OFFICIAL}
+        for action_position, action_seed in enumerate(orientation_seed.actions, start=1):
+            action = official.get(action_position)
+            action_label = f"{label} action {action_position}"
+            if action is None:
+                action = Action(
+                    position=action_position,
+                    origin=ActionOrigin.OFFICIAL,
+                    state=ActionState.PUBLISHED,
+                    published_at=consultation.proposals_open_at or now,
+                    created_at=consultation.proposals_open_at or now,
+                )
+                orientation.actions.append(action)
+                report.created.append(action_label)
+            _update(action, action_label, report, title=action_seed.title, body=action_seed.body)
+    db.session.flush()
+
+
+NEIGHBOURHOODS = ("Quartiers sud", "Centre-ville", "Les Hauts", "Quartier de la gare", "Bords de Seine")
+SCHOOLS = ("École Jean-Jaurès", "École Louise-Michel", "Collège Victor-Hugo", "Lycée Marie-Curie")
+COMMENT_OPENINGS = ("Je trouve que", "À mon avis,", "En tant que parent,", "Franchement,", "Pour les jeunes du quartier,")
+COMMENT_IDEAS = (
+    "cette action répond à un vrai besoin des familles",
+    "il faudrait des horaires adaptés aux parents qui travaillent",
+    "c’est important que ce soit gratuit pour tout le monde",
+    "on manque d’informations sur ce qui existe déjà",
+    "les jeunes doivent être associés dès le départ",
+    "ce serait bien d’avoir des ateliers le mercredi",
+    "la médiation avec l’école aide beaucoup les enfants",
+    "il faut penser aux familles qui ne parlent pas bien français",
+    "les écrans prennent trop de place à la maison",
+    "ce projet doit aussi toucher les enfants en situation de handicap",
+)
+COMMENT_ENDINGS = (".", ", merci.", " !", ", c’est urgent.", ", à suivre.")
+
+
+@dataclass
+class SimulationReport:
+    participants: int = 0
+    votes: int = 0
+    comments: int = 0
+
+
+def simulated_email(seed: int, index: int) -> str:
+    return f"simule-{seed}-{index}@exemple.invalid"
+
+
+def simulate(participants: int, seed: int, now: datetime | None = None) -> SimulationReport:
+    """Synthetic participants, votes and comments on the published consultations, the same for the same
+    seed. Rows are inserted in bulk (benchmarks load millions of votes) but follow the same rules as the
+    voting service: audiences, one vote per kind, supports within each orientation's limit."""
+    if db.session.scalar(select(Participant.id).where(Participant.email == simulated_email(seed, 0))) is not None:
+        raise ValueError(f"Seed {seed} has already been simulated in this database; choose another --seed.")
+    now = now or utcnow()
+    rng = random.Random(seed)
+    consultations = db.session.scalars(
+        select(Consultation).where(Consultation.status == ConsultationStatus.PUBLISHED).order_by(Consultation.id)
+    ).all()
+    report = SimulationReport()
+    people = _insert_participants(rng, seed, participants, now)
+    report.participants = len(people)
+    for consultation in consultations:
+        actions = db.session.scalars(
+            select(Action)
+            .join(Orientation)
+            .where(Orientation.consultation_id == consultation.id, Action.state == ActionState.PUBLISHED)
+            .order_by(Action.id)
+        ).all()
+        if not actions:
+            continue
+        by_orientation: dict[int, list[Action]] = {}
+        for action in actions:
+            by_orientation.setdefault(action.orientation_id, []).append(action)
+        appeal = {a.id: rng.uniform(-1, 1) for a in actions}
+        start = consultation.voting_open_at or now
+        span = max((min(now, consultation.voting_close_at or now) - start).total_seconds(), 1)
+        eligible = [
+            person
+            for person in people
+            if person[1].value in consultation.allowed_audiences and person[2].lowest_age >= consultation.minimum_age
+        ]
+        report.votes += _insert_votes(rng, consultation, by_orientation, appeal, eligible, start, span)
+        report.comments += _insert_comments(rng, actions, appeal, eligible, start, span)
+    db.session.flush()
+    return report
+
+
+def _insert_participants(
+    rng: random.Random, seed: int, count: int, now: datetime
+) -> list[tuple[int, Audience, AgeBracket]]:
+    rows = []
+    for index in range(count):
+        audience = rng.choices(list(Audience), weights=(55, 35, 10))[0]
+        if audience == Audience.YOUTH:
+            bracket = rng.choice(sorted(YOUTH_AGE_BRACKETS))
+        else:
+            bracket = rng.choice((AgeBracket.FROM_26_TO_39, AgeBracket.FROM_40_TO_59, AgeBracket.FROM_60, AgeBracket.FROM_18_TO_25))
+        minor = bracket.needs_parental_consent
+        rows.append(
+            {
+                "email": simulated_email(seed, index),
+                "password_hash": None,
+                "display_name": f"Participant·e {seed}-{index}",
+                "role": Role.PARTICIPANT,
+                "audience": audience,
+                "age_bracket": bracket,
+                "neighbourhood": rng.choice(NEIGHBOURHOODS) if rng.random() < 0.8 else None,
+                "school": rng.choice(SCHOOLS) if audience == Audience.YOUTH and rng.random() < 0.7 else None,
+                "parent_email": f"parent-{seed}-{index}@exemple.invalid" if minor else None,
+                "parental_consent_at": now if minor else None,
+                "created_at": now,
+            }
+        )
+    ids = db.session.scalars(insert(Participant).returning(Participant.id, sort_by_parameter_order=True), rows).all()
+    return [(participant_id, row["audience"], row["age_bracket"]) for participant_id, row in zip(ids, rows)]
+
+
+def _moment(rng: random.Random, start: datetime, span: float) -> datetime:
+    return start + timedelta(seconds=rng.random() * span)
+
+
+def _insert_votes(rng, consultation, by_orientation, appeal, people, start, span) -> int:
+    rows = []
+    limit = consultation.vote_limit_per_orientation
+    for participant_id, *_profile in people:
+        if rng.random() > 0.8:
+            continue
+        for actions in by_orientation.values():
+            if consultation.supports_enabled:
+                ranked = sorted(actions, key=lambda a: appeal[a.id] + rng.gauss(0, 0.8), reverse=True)
+                how_many = rng.randint(0, min(limit or len(actions), len(actions)))
+                for action in ranked[:how_many]:
+                    rows.append(_vote_row(participant_id, action.id, VoteKind.SUPPORT, 1, rng, start, span))
+            for action in actions:
+                if consultation.opinion_enabled and rng.random() < 0.5:
+                    leaning = appeal[action.id] + rng.gauss(0, 0.9)
+                    opinion = Opinion.POUR if leaning > 0.2 else Opinion.CONTRE if leaning < -0.6 else Opinion.MITIGE
+                    rows.append(_vote_row(participant_id, action.id, VoteKind.OPINION, opinion, rng, start, span))
+                if consultation.majority_judgment_enabled and rng.random() < 0.4:
+                    grade = round(3 + 2 * appeal[action.id] + rng.gauss(0, 1.3))
+                    grade = min(max(grade, Grade.A_REJETER), Grade.EXCELLENT)
+                    rows.append(_vote_row(participant_id, action.id, VoteKind.GRADE, grade, rng, start, span))
+    for offset in range(0, len(rows), 5000):
+        db.session.execute(insert(Vote), rows[offset : offset + 5000])
+    return len(rows)
+
+
+def _vote_row(participant_id, action_id, kind, value, rng, start, span) -> dict:
+    moment = _moment(rng, start, span)
+    return {
+        "participant_id": participant_id,
+        "action_id": action_id,
+        "kind": kind,
+        "value": int(value),
+        "created_at": moment,
+        "updated_at": moment,
+    }
+
+
+def _comment_text(rng: random.Random) -> str:
+    return f"{rng.choice(COMMENT_OPENINGS)} {rng.choice(COMMENT_IDEAS)}{rng.choice(COMMENT_ENDINGS)}"
+
+
+def _insert_comments(rng, actions, appeal, people, start, span) -> int:
+    if not people:
+        return 0
+    roots = []
+    for participant_id, *_profile in people:
+        if rng.random() < 0.15:
+            action = rng.choice(actions)
+            leaning = appeal[action.id] + rng.gauss(0, 0.7)
+            roots.append(
+                {
+                    "action_id": action.id,
+                    "author_id": participant_id,
+                    "parent_id": None,
+                    "depth": 0,
+                    "body": _comment_text(rng),
+                    "alignment": Alignment.POUR if leaning > 0.3 else Alignment.CONTRE if leaning < -0.3 else Alignment.NEUTRE,
+                    "created_at": _moment(rng, start, span),
+                }
+            )
+    if not roots:
+        return 0
+    root_ids = db.session.scalars(insert(Comment).returning(Comment.id, sort_by_parameter_order=True), roots).all()
+    replies, ratings = [], []
+    for root_id, root in zip(root_ids, roots):
+        for _ in range(rng.choice((0, 0, 1, 2))):
+            replies.append(
+                {
+                    "action_id": root["action_id"],
+                    "author_id": rng.choice(people)[0],
+                    "parent_id": root_id,
+                    "depth": 1,
+                    "body": _comment_text(rng),
+                    "alignment": rng.choice(list(Alignment)),
+                    "created_at": min(root["created_at"] + timedelta(hours=rng.uniform(1, 72)), start + timedelta(seconds=span)),
+                }
+            )
+        raters = {rng.choice(people)[0] for _ in range(rng.randint(0, 6))} - {root["author_id"]}
+        ratings.extend(
+            {"comment_id": root_id, "participant_id": rater, "value": 1 if rng.random() < 0.75 else -1} for rater in sorted(raters)
+        )
+    if replies:
+        db.session.execute(insert(Comment), replies)
+    if ratings:
+        db.session.execute(insert(CommentRating), ratings)
+    return len(roots) + len(replies)
