@@ -35,6 +35,8 @@ def test_seed_demo_loads_both_consultations(runner):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "parent@demo.pedt.local" in result.output and "demo-pedt-2026" in result.output
+    # 2 consultations, 14 orientations, 18 + 54 actions, 5 accounts; nothing existed, so nothing was "updated".
+    assert "93 éléments créés, 0 mis à jour" in result.output
 
     cite = db.session.scalar(select(Consultation).filter_by(slug="cite-educative"))
     assert len(cite.orientations) == 6

@@ -88,17 +88,21 @@ def seed_demo(now: datetime | None = None) -> SeedReport:
     return report
 
 
-def _update(entity, label: str, report: SeedReport, **values) -> None:
+def _sync(entity, label: str, report: SeedReport, *, created: bool, **values) -> None:
+    """Brings the texts up to date; only a row that existed before and changed counts as updated."""
     changed = [name for name, value in values.items() if getattr(entity, name) != value]
     for name in changed:
         setattr(entity, name, values[name])
-    if changed:
+    if created:
+        report.created.append(label)
+    elif changed:
         report.updated.append(label)
 
 
 def _seed_consultation(seed: ConsultationSeed, now: datetime, report: SeedReport) -> None:
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == seed.slug))
-    if consultation is None:
+    created = consultation is None
+    if created:
         start = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=7)
         consultation = Consultation(
             slug=seed.slug,
@@ -110,20 +114,28 @@ def _seed_consultation(seed: ConsultationSeed, now: datetime, report: SeedReport
             **DEMO_SETTINGS[seed.slug],
         )
         db.session.add(consultation)
-        report.created.append(f"consultation {seed.slug}")
-    _update(consultation, f"consultation {seed.slug}", report, title=seed.title, summary=seed.summary, context=seed.context)
+    _sync(
+        consultation,
+        f"consultation {seed.slug}",
+        report,
+        created=created,
+        title=seed.title,
+        summary=seed.summary,
+        context=seed.context,
+    )
     orientations = {o.position: o for o in consultation.orientations}
     for position, orientation_seed in enumerate(seed.orientations, start=1):
         orientation = orientations.get(position)
         label = f"{seed.slug} orientation {position}"
-        if orientation is None:
+        created = orientation is None
+        if created:
             orientation = Orientation(position=position)
             consultation.orientations.append(orientation)
-            report.created.append(label)
-        _update(
+        _sync(
             orientation,
             label,
             report,
+            created=created,
             title=orientation_seed.title,
             theme=orientation_seed.theme,
             description=orientation_seed.description,
@@ -131,8 +143,8 @@ def _seed_consultation(seed: ConsultationSeed, now: datetime, report: SeedReport
         official = {a.position: a for a in orientation.actions if a.origin == ActionOrigin.OFFICIAL}
         for action_position, action_seed in enumerate(orientation_seed.actions, start=1):
             action = official.get(action_position)
-            action_label = f"{label} action {action_position}"
-            if action is None:
+            created = action is None
+            if created:
                 action = Action(
                     position=action_position,
                     origin=ActionOrigin.OFFICIAL,
@@ -141,8 +153,14 @@ def _seed_consultation(seed: ConsultationSeed, now: datetime, report: SeedReport
                     created_at=consultation.proposals_open_at or now,
                 )
                 orientation.actions.append(action)
-                report.created.append(action_label)
-            _update(action, action_label, report, title=action_seed.title, body=action_seed.body)
+            _sync(
+                action,
+                f"{label} action {action_position}",
+                report,
+                created=created,
+                title=action_seed.title,
+                body=action_seed.body,
+            )
     db.session.flush()
 
 
