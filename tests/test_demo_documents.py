@@ -89,16 +89,20 @@ def test_pedt_operational_objectives_are_actions_with_their_row_effects(seeds):
     assert "Développer les liens avec le Référent social Personnes Handicapées du CCAS." in titles
     # An item without a bullet in the table is still its own action.
     assert "Former les professionnels, notamment grâce au réseau SAIS 92 et sensibiliser l’ensemble des acteurs éducatifs" in titles
-    assert handicap.actions[0].body.splitlines()[0] == "- Un meilleur accueil des enfants en situation de handicap."
+    assert handicap.actions[0].body.splitlines()[:2] == [
+        "Effets attendus :",
+        "- Un meilleur accueil des enfants en situation de handicap.",
+    ]
 
     parents = by_title["Soutenir les familles dans leur rôle de parents."]
     harassment = next(a for a in parents.actions if a.title.startswith("Informer sur la notion de harcèlement"))
     assert harassment.body == (
+        "Effets attendus :\n"
         "- Meilleure prise en charge des situations de harcèlement\n"
         "- Emergence de nouvelles pratiques systématisées entre le périscolaire et le scolaire."
     )
     screens = next(a for a in parents.actions if a.title.startswith("Sensibiliser aux conséquences"))
-    assert screens.body.startswith("- Diminution du temps d’utilisation des écrans")
+    assert screens.body.startswith("Effets attendus :\n- Diminution du temps d’utilisation des écrans")
 
     access = by_title["Faciliter l’accès pour tous aux activités."]
     assert access.actions[0].body.endswith("- Augmentation de la culture générale du public")

@@ -168,7 +168,7 @@ def parse_pedt(text: str) -> ConsultationSeed:
                 if general is not None:
                     orientations.append(OrientationSeed(general, "", theme, tuple(actions)))
                 general, actions = _clean(" ".join(general_cell)), []
-            body = "\n".join(f"- {_bullet(effect)}" for effect in effects)
+            body = "\n".join(["Effets attendus :"] + [f"- {_bullet(effect)}" for effect in effects])
             actions.extend(ActionSeed(_bullet(item), body) for item in operational)
         if general is not None:
             orientations.append(OrientationSeed(general, "", theme, tuple(actions)))
