@@ -2,6 +2,7 @@
 
 from .comments import MAX_COMMENT_DEPTH, Alignment, Comment, CommentRating
 from .consultations import Action, ActionOrigin, ActionState, Consultation, ConsultationStatus, Orientation
+from .moderation import ModerationAction, ModerationLogEntry, ModeratorAssignment, Notification
 from .participants import YOUTH_AGE_BRACKETS, AgeBracket, Audience, Participant, Role
 from .types import utcnow
 from .votes import Grade, Opinion, Vote, VoteKind
@@ -20,6 +21,10 @@ __all__ = [
     "Consultation",
     "ConsultationStatus",
     "Grade",
+    "ModerationAction",
+    "ModerationLogEntry",
+    "ModeratorAssignment",
+    "Notification",
     "Opinion",
     "Orientation",
     "Participant",

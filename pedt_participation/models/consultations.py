@@ -116,6 +116,8 @@ class Action(db.Model):
     state: Mapped[ActionState] = mapped_column(enum_column(ActionState, "action_state"), default=ActionState.PENDING)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id", ondelete="SET NULL"), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("actions.id", ondelete="SET NULL"))
+    # Shown to the author of a refused proposal.
+    rejection_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

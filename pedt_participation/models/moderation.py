@@ -1,0 +1,82 @@
+"""Who moderates which consultation, what moderators did (append-only), and what people are told."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .participants import Participant
+from .types import UTCDateTime, enum_column, utcnow
+
+
+class ModeratorAssignment(db.Model):
+    """A moderator acts only on the consultations they are assigned to (admins act on all)."""
+
+    __tablename__ = "moderator_assignments"
+    __table_args__ = (sa.UniqueConstraint("participant_id", "consultation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id", ondelete="CASCADE"))
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+
+
+class ModerationAction(enum.StrEnum):
+    """Every kind of moderator action the log records (the whole vocabulary of issue 3)."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+    MERGE = "merge"
+    HIDE = "hide"
+    UNHIDE = "unhide"
+    DISMISS_REPORTS = "dismiss_reports"
+    BLOCK = "block"
+    UNBLOCK = "unblock"
+    ANSWER = "answer"
+    PUBLISH_ANSWERS = "publish_answers"
+    PAPER_VOTES = "paper_votes"
+    ROLE_CHANGE = "role_change"
+
+
+class ModerationLogEntry(db.Model):
+    """One moderator action. Rows are only ever inserted: the app refuses to update or delete them
+    (see `_refuse_changes`) and the database does too (triggers in the migration)."""
+
+    __tablename__ = "moderation_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    moderator_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id"), index=True)
+    consultation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("consultations.id"), index=True)
+    action: Mapped[ModerationAction] = mapped_column(enum_column(ModerationAction, "moderation_action"))
+    target_type: Mapped[str] = mapped_column(sa.String(20))
+    target_id: Mapped[int]
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    moderator: Mapped[Participant] = relationship()
+
+
+@event.listens_for(ModerationLogEntry, "before_update")
+@event.listens_for(ModerationLogEntry, "before_delete")
+def _refuse_changes(_mapper, _connection, entry: ModerationLogEntry) -> None:
+    raise PermissionError(f"The moderation log is append-only (entry {entry.id}).")
+
+
+class Notification(db.Model):
+    """A message for one person, shown in the app (and sent by e-mail when the server is configured)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (sa.Index("ix_notifications_recipient_unread", "recipient_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id", ondelete="CASCADE"))
+    message: Mapped[str] = mapped_column(sa.Text)
+    link: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
