@@ -38,12 +38,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     celery_init_app(app)
 
     from . import models  # noqa: F401  (registers every table on the metadata)
+    from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .cli import register_cli
     from .comments.views import bp as comments_bp
     from .consultations.views import bp as consultations_bp
     from .errors import register_error_handlers
+    from .moderation.views import bp as moderation_bp
+    from .notifications.views import bp as notifications_bp
     from .templating import register_template_helpers
     from .voting.views import bp as voting_bp
 
@@ -52,6 +55,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(voting_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(notifications_bp)
     csrf.exempt(api_bp)
     register_error_handlers(app)
     register_template_helpers(app)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from .models import ActionState, AgeBracket, Alignment, Audience, ConsultationStatus, Grade, Opinion, VoteKind
+from .models import (
+    ActionState,
+    AgeBracket,
+    Alignment,
+    Audience,
+    ConsultationStatus,
+    Grade,
+    ModerationAction,
+    Opinion,
+    Role,
+    VoteKind,
+)
 
 AUDIENCE_LABELS = {
     Audience.PARENT: _l("Parent"),
@@ -62,4 +73,26 @@ ALIGNMENT_LABELS = {
     Alignment.POUR: _l("Pour"),
     Alignment.NEUTRE: _l("Neutre"),
     Alignment.CONTRE: _l("Contre"),
+}
+
+ROLE_LABELS = {
+    Role.PARTICIPANT: _l("Participant"),
+    Role.MODERATOR: _l("Modération"),
+    Role.COMMITTEE: _l("Comité de pilotage"),
+    Role.ADMIN: _l("Administration"),
+}
+
+MODERATION_ACTION_LABELS = {
+    ModerationAction.APPROVE: _l("Proposition publiée"),
+    ModerationAction.REJECT: _l("Proposition refusée"),
+    ModerationAction.MERGE: _l("Propositions regroupées"),
+    ModerationAction.HIDE: _l("Contenu masqué"),
+    ModerationAction.UNHIDE: _l("Contenu rétabli"),
+    ModerationAction.DISMISS_REPORTS: _l("Signalements classés"),
+    ModerationAction.BLOCK: _l("Compte bloqué"),
+    ModerationAction.UNBLOCK: _l("Compte débloqué"),
+    ModerationAction.ANSWER: _l("Réponse officielle rédigée"),
+    ModerationAction.PUBLISH_ANSWERS: _l("Réponses officielles publiées"),
+    ModerationAction.PAPER_VOTES: _l("Votes papier saisis"),
+    ModerationAction.ROLE_CHANGE: _l("Rôle modifié"),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 
@@ -27,3 +27,5 @@ class ProposalForm(FlaskForm):
         description=_l("Pour qui ? Pourquoi ? Comment ? 3 000 caractères au maximum."),
         validators=[Length(max=3000, message=_l("3 000 caractères au maximum."))],
     )
+    # Set once the person has seen the similar actions and still wants to send their own.
+    confirmed = BooleanField()

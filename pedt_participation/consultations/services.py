@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort
+from flask import abort, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
@@ -24,7 +24,9 @@ from ..models import (
     Participant,
     utcnow,
 )
+from ..notifications.services import notify_moderators
 from ..templating import format_long_date
+from .similarity import keywords, similarity
 
 PUBLIC_STATUSES = (ConsultationStatus.PUBLISHED, ConsultationStatus.CLOSED)
 
@@ -85,6 +87,13 @@ def get_visible_action(action_id: int, viewer: Participant | None) -> Action:
     if is_author and action.state in (ActionState.PENDING, ActionState.REJECTED):
         return action
     abort(404)
+
+
+def merged_into(action_id: int) -> int | None:
+    """Where a proposal merged into another now lives, so that old links still lead somewhere."""
+    return db.session.scalar(
+        select(Action.merged_into_id).where(Action.id == action_id, Action.state == ActionState.MERGED)
+    )
 
 
 def check_can_participate(consultation: Consultation, participant: Participant) -> None:
@@ -185,7 +194,24 @@ def propose_action(
     )
     db.session.add(action)
     db.session.flush()
+    notify_moderators(
+        consultation,
+        _("Nouvelle proposition à relire : « %(title)s ».", title=action.title),
+        url_for("moderation.proposals", slug=consultation.slug),
+    )
     return action
+
+
+SIMILARITY_THRESHOLD = 0.5
+
+
+def similar_actions(consultation: Consultation, text: str, limit: int = 3, exclude: int | None = None) -> list[Action]:
+    """Published actions of the consultation sharing at least half the words of the shorter text."""
+    wanted = keywords(text)
+    candidates = [a for group in published_actions(consultation).values() for a in group if a.id != exclude]
+    scored = [(similarity(wanted, keywords(f"{a.title} {a.body}")), a) for a in candidates]
+    close = sorted(((score, a) for score, a in scored if score >= SIMILARITY_THRESHOLD), key=lambda pair: -pair[0])
+    return [action for _score, action in close[:limit]]
 
 
 def close_ended_consultations(now: datetime | None = None) -> list[int]:

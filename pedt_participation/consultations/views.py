@@ -80,6 +80,9 @@ def render_action_page(
 
 @bp.get("/actions/<int:action_id>")
 def action(action_id: int):
+    merged_into = services.merged_into(action_id)
+    if merged_into is not None:
+        return redirect(url_for("consultations.action", action_id=merged_into), 301)
     return render_action_page(services.get_visible_action(action_id, _viewer()))
 
 
@@ -91,22 +94,30 @@ def propose(slug: str):
     form.orientation_id.choices = [SelectChoice(o.id, f"{o.position}. {o.title}") for o in consultation.orientations]
     if request.method == "GET" and request.args.get("orientation", type=int):
         form.orientation_id.data = request.args.get("orientation", type=int)
-    refusal = None
+    refusal, similar = None, []
     if form.validate_on_submit():
         orientation = next(o for o in consultation.orientations if o.id == form.orientation_id.data)
-        try:
-            proposal = services.propose_action(current_user, orientation, form.title.data, form.body.data or "")
-        except ParticipationRefused as error:
-            refusal = error.message
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Merci ! Votre proposition est enregistrée. L’équipe de modération la relit avant de la "
-                    "publier ; vous la retrouvez sur cette page en attendant."
-                ),
-                "success",
-            )
-            return redirect(url_for("consultations.action", action_id=proposal.id), 303)
+        if not form.confirmed.data:
+            similar = services.similar_actions(consultation, f"{form.title.data} {form.body.data or ''}")
+        if not similar:
+            try:
+                proposal = services.propose_action(current_user, orientation, form.title.data, form.body.data or "")
+            except ParticipationRefused as error:
+                refusal = error.message
+            else:
+                db.session.commit()
+                flash(
+                    _(
+                        "Merci ! Votre proposition est enregistrée. L’équipe de modération la relit avant de la "
+                        "publier ; vous la retrouvez sur cette page en attendant."
+                    ),
+                    "success",
+                )
+                return redirect(url_for("consultations.action", action_id=proposal.id), 303)
     status = 422 if (form.errors or refusal) else 200
-    return render_template("consultations/propose.html", consultation=consultation, form=form, refusal=refusal), status
+    return (
+        render_template(
+            "consultations/propose.html", consultation=consultation, form=form, refusal=refusal, similar=similar
+        ),
+        status,
+    )

@@ -1,0 +1,104 @@
+"""Administration: roles, moderator assignments, and reading the moderation log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+
+from ..errors import ParticipationRefused
+from ..extensions import db
+from ..models import (
+    Consultation,
+    ModerationAction,
+    ModerationLogEntry,
+    ModeratorAssignment,
+    Participant,
+    Role,
+)
+from ..moderation.services import record
+
+LOG_PAGE_SIZE = 50
+
+
+def find_participants(search: str, limit: int = 50) -> list[Participant]:
+    query = select(Participant).order_by(Participant.role, Participant.email).limit(limit)
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(func.lower(Participant.email).like(pattern) | func.lower(Participant.display_name).like(pattern))
+    return list(db.session.scalars(query))
+
+
+def assignments_of(participant: Participant) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(ModeratorAssignment.consultation_id).where(ModeratorAssignment.participant_id == participant.id)
+        )
+    )
+
+
+def set_role(admin: Participant, participant: Participant, role: Role, consultation_ids: set[int]) -> None:
+    """Gives a role and, for moderators, the consultations they moderate; both are logged."""
+    if participant.id == admin.id and role != Role.ADMIN:
+        raise ParticipationRefused(_("Vous ne pouvez pas retirer votre propre rôle d’administration."))
+    known = set(db.session.scalars(select(Consultation.id).where(Consultation.id.in_(consultation_ids))))
+    wanted = known if role == Role.MODERATOR else set()
+    before_role, before_assignments = participant.role, assignments_of(participant)
+    if before_role == role and before_assignments == wanted:
+        return
+    participant.role = role
+    db.session.execute(
+        delete(ModeratorAssignment).where(
+            ModeratorAssignment.participant_id == participant.id,
+            ModeratorAssignment.consultation_id.not_in(wanted),
+        )
+    )
+    for consultation_id in sorted(wanted - before_assignments):
+        db.session.add(ModeratorAssignment(participant_id=participant.id, consultation_id=consultation_id))
+    record(
+        admin,
+        ModerationAction.ROLE_CHANGE,
+        participant,
+        None,
+        role={"before": before_role.value, "after": role.value},
+        consultations={"before": sorted(before_assignments), "after": sorted(wanted)},
+    )
+
+
+@dataclass(frozen=True)
+class LogFilters:
+    consultation_id: int | None = None
+    moderator_id: int | None = None
+    action: ModerationAction | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def log_entries(filters: LogFilters, page: int) -> tuple[list[ModerationLogEntry], int]:
+    query = select(ModerationLogEntry)
+    if filters.consultation_id:
+        query = query.where(ModerationLogEntry.consultation_id == filters.consultation_id)
+    if filters.moderator_id:
+        query = query.where(ModerationLogEntry.moderator_id == filters.moderator_id)
+    if filters.action:
+        query = query.where(ModerationLogEntry.action == filters.action)
+    if filters.since:
+        query = query.where(ModerationLogEntry.created_at >= _local_midnight(filters.since))
+    if filters.until:
+        query = query.where(ModerationLogEntry.created_at < _local_midnight(filters.until + timedelta(days=1)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    entries = db.session.scalars(
+        query.order_by(ModerationLogEntry.created_at.desc(), ModerationLogEntry.id.desc())
+        .limit(LOG_PAGE_SIZE)
+        .offset((page - 1) * LOG_PAGE_SIZE)
+    )
+    return list(entries), total
+
+
+def _local_midnight(day: date) -> datetime:
+    """Dates typed by an admin are the town's days, not UTC days."""
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))

@@ -1,0 +1,143 @@
+"""Moderators' pages: their consultations and the proposal queue. Every route needs the right to
+moderate that consultation (admins: all; moderators: those they are assigned to)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from ..consultations.services import published_actions, similar_actions
+from ..errors import ParticipationRefused
+from ..extensions import db
+from ..models import Action, Consultation, Orientation, Role
+from . import services
+from .forms import ApproveForm, MergeForm, RejectForm
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+
+
+@bp.before_request
+@login_required
+def _staff_only():
+    """Participants and committee members never see these pages, whatever the consultation."""
+    if current_user.role not in (Role.MODERATOR, Role.ADMIN):
+        abort(403)
+
+
+def _consultation(slug: str) -> Consultation:
+    consultation = db.session.scalar(db.select(Consultation).where(Consultation.slug == slug))
+    if consultation is None:
+        abort(404)
+    services.require_moderation_rights(current_user, consultation)
+    return consultation
+
+
+def _pending(action_id: int) -> Action:
+    action = db.session.get(Action, action_id)
+    if action is None:
+        abort(404)
+    services.require_moderation_rights(current_user, action.orientation.consultation)
+    return action
+
+
+@bp.get("/")
+def dashboard():
+    consultations = services.moderated_consultations(current_user)
+    pending = {c.id: len(services.pending_proposals(c)) for c in consultations}
+    return render_template("moderation/dashboard.html", consultations=consultations, pending=pending)
+
+
+def _forms_for(action: Action, consultation: Consultation, targets: list[Action]):
+    approve = ApproveForm(prefix=f"a{action.id}", formdata=None, title=action.title, body=action.body, orientation_id=action.orientation_id)
+    approve.orientation_id.choices = _orientation_choices(consultation)
+    merge = MergeForm(prefix=f"m{action.id}", formdata=None)
+    suggested = similar_actions(consultation, f"{action.title} {action.body}", exclude=action.id)
+    ordered = suggested + [t for t in targets if t not in suggested]
+    merge.target_id.choices = [SelectChoice(t.id, t.title) for t in ordered]
+    return approve, RejectForm(prefix=f"r{action.id}", formdata=None), merge, suggested
+
+
+@bp.get("/<slug>/proposals")
+def proposals(slug: str):
+    consultation = _consultation(slug)
+    targets = _merge_targets(consultation)
+    queue = [(action, *_forms_for(action, consultation, targets)) for action in services.pending_proposals(consultation)]
+    return render_template("moderation/proposals.html", consultation=consultation, queue=queue)
+
+
+def _back_to_queue(action: Action):
+    return redirect(url_for("moderation.proposals", slug=action.orientation.consultation.slug), 303)
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+def _orientation_choices(consultation: Consultation) -> list[SelectChoice]:
+    return [SelectChoice(o.id, f"{o.position}. {o.title}") for o in consultation.orientations]
+
+
+def _merge_targets(consultation: Consultation) -> list[Action]:
+    return [a for group in published_actions(consultation).values() for a in group]
+
+
+def _refused(action: Action, message: str):
+    db.session.rollback()
+    flash(message, "error")
+    return _back_to_queue(action)
+
+
+@bp.post("/proposals/<int:action_id>/approve")
+def approve(action_id: int):
+    action = _pending(action_id)
+    consultation = action.orientation.consultation
+    form = ApproveForm(prefix=f"a{action.id}")
+    form.orientation_id.choices = _orientation_choices(consultation)
+    if not form.validate_on_submit():
+        return _refused(action, _form_errors(form))
+    try:
+        services.approve_proposal(
+            current_user,
+            action,
+            title=form.title.data,
+            body=form.body.data or "",
+            orientation=db.session.get(Orientation, form.orientation_id.data),
+        )
+    except ParticipationRefused as refusal:
+        return _refused(action, refusal.message)
+    db.session.commit()
+    flash(_("Proposition publiée : « %(title)s ».", title=action.title), "success")
+    return _back_to_queue(action)
+
+
+@bp.post("/proposals/<int:action_id>/reject")
+def reject(action_id: int):
+    action = _pending(action_id)
+    form = RejectForm(prefix=f"r{action.id}")
+    if not form.validate_on_submit():
+        return _refused(action, _form_errors(form))
+    try:
+        services.reject_proposal(current_user, action, form.reason.data)
+    except ParticipationRefused as refusal:
+        return _refused(action, refusal.message)
+    db.session.commit()
+    flash(_("Proposition refusée ; son auteur en est informé."), "success")
+    return _back_to_queue(action)
+
+
+@bp.post("/proposals/<int:action_id>/merge")
+def merge(action_id: int):
+    action = _pending(action_id)
+    form = MergeForm(prefix=f"m{action.id}")
+    form.target_id.choices = [SelectChoice(a.id, a.title) for a in _merge_targets(action.orientation.consultation)]
+    if not form.validate_on_submit():
+        return _refused(action, _form_errors(form))
+    try:
+        services.merge_actions(current_user, action, db.session.get(Action, form.target_id.data))
+    except ParticipationRefused as refusal:
+        return _refused(action, refusal.message)
+    db.session.commit()
+    flash(_("Proposition regroupée ; son auteur en est informé."), "success")
+    return _back_to_queue(action)

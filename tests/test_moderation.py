@@ -1,0 +1,198 @@
+"""The proposal queue end to end through the pages: approve, reject, merge; the log; notifications."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, text
+
+from pedt_participation.extensions import db
+from pedt_participation.models import (
+    Action,
+    ActionState,
+    Comment,
+    ModerationAction,
+    ModerationLogEntry,
+    ModeratorAssignment,
+    Notification,
+    Role,
+    Vote,
+    VoteKind,
+)
+from pedt_participation.comments.services import add_comment
+from pedt_participation.consultations.services import propose_action
+from pedt_participation.voting.services import cast_vote, count_votes
+from tests.helpers import login, make_consultation, make_participant, page_text
+
+
+@pytest.fixture
+def consultation():
+    return make_consultation(slug="demo", orientations=2, actions_per_orientation=2)
+
+
+@pytest.fixture
+def moderator(consultation):
+    moderator = make_participant(role=Role.MODERATOR, display_name="Modératrice")
+    db.session.add(ModeratorAssignment(participant_id=moderator.id, consultation_id=consultation.id))
+    db.session.commit()
+    return moderator
+
+
+@pytest.fixture
+def author():
+    return make_participant(display_name="Auteur")
+
+
+@pytest.fixture
+def proposal(consultation, author, moderator):
+    action = propose_action(author, consultation.orientations[0], "Créer un club de lecture au collège", "Le mercredi.")
+    db.session.commit()
+    return action
+
+
+def _log(action: ModerationAction) -> list[ModerationLogEntry]:
+    return list(db.session.scalars(select(ModerationLogEntry).where(ModerationLogEntry.action == action)))
+
+
+def _notifications(person) -> list[str]:
+    return list(db.session.scalars(select(Notification.message).where(Notification.recipient_id == person.id)))
+
+
+def test_moderators_are_notified_of_new_proposals(client, proposal, moderator):
+    assert _notifications(moderator) == ["Nouvelle proposition à relire : « Créer un club de lecture au collège »."]
+    login(client, moderator)
+    assert "Notifications 1 non lues" in page_text(client.get("/"))
+    assert "Créer un club de lecture" in page_text(client.get("/notifications/"))
+    client.post("/notifications/read")
+    assert "non lues" not in page_text(client.get("/"))
+
+
+def test_queue_lists_pending_proposals(client, proposal, moderator):
+    login(client, moderator)
+    assert "1 proposition en attente" in page_text(client.get("/moderation/"))
+    text_ = page_text(client.get("/moderation/demo/proposals"))
+    assert "Créer un club de lecture au collège" in text_ and "Proposée par Auteur" in text_
+
+
+def test_approve_with_edits_and_another_orientation(client, consultation, proposal, moderator, author):
+    login(client, moderator)
+    target = consultation.orientations[1]
+    response = client.post(
+        f"/moderation/proposals/{proposal.id}/approve",
+        data={f"a{proposal.id}-title": "Un club de lecture au collège", f"a{proposal.id}-body": "Le mercredi après-midi.", f"a{proposal.id}-orientation_id": target.id},
+        follow_redirects=True,
+    )
+    assert "Proposition publiée : « Un club de lecture au collège »." in page_text(response)
+    action = db.session.get(Action, proposal.id)
+    assert action.state == ActionState.PUBLISHED and action.orientation_id == target.id and action.published_at
+    [entry] = _log(ModerationAction.APPROVE)
+    assert entry.moderator_id == moderator.id and entry.target_type == "action" and entry.target_id == action.id
+    assert entry.details["changes"]["title"] == {"before": "Créer un club de lecture au collège", "after": "Un club de lecture au collège"}
+    assert any("est publiée" in message for message in _notifications(author))
+    assert "Un club de lecture au collège" in page_text(client.get("/consultations/demo"))
+
+
+def test_reject_requires_a_reason_shown_to_the_author(client, proposal, moderator, author):
+    login(client, moderator)
+    refused = page_text(client.post(f"/moderation/proposals/{proposal.id}/reject", data={f"r{proposal.id}-reason": ""}, follow_redirects=True))
+    assert "Expliquez à l’auteur pourquoi" in refused
+    assert db.session.get(Action, proposal.id).state == ActionState.PENDING
+
+    client.post(f"/moderation/proposals/{proposal.id}/reject", data={f"r{proposal.id}-reason": "Cette action existe déjà au collège."})
+    assert db.session.get(Action, proposal.id).state == ActionState.REJECTED
+    [entry] = _log(ModerationAction.REJECT)
+    assert entry.reason == "Cette action existe déjà au collège."
+    client.post("/auth/logout")
+
+    login(client, author)
+    page = page_text(client.get(f"/actions/{proposal.id}"))
+    assert "Refusée" in page and "Raison donnée par l’équipe de modération : Cette action existe déjà au collège." in page
+    assert any("Raison : Cette action existe déjà au collège." in m for m in _notifications(author))
+
+
+def test_a_proposal_is_handled_once(client, proposal, moderator):
+    login(client, moderator)
+    client.post(f"/moderation/proposals/{proposal.id}/reject", data={f"r{proposal.id}-reason": "Doublon."})
+    text_ = page_text(client.post(f"/moderation/proposals/{proposal.id}/reject", data={f"r{proposal.id}-reason": "Encore"}, follow_redirects=True))
+    assert "déjà été traitée" in text_
+    assert len(_log(ModerationAction.REJECT)) == 1
+
+
+def test_merge_moves_votes_without_double_counting_and_comments_follow(client, consultation, moderator, author):
+    target = consultation.orientations[0].actions[0]
+    source = consultation.orientations[0].actions[1]
+    both, only_source = make_participant(), make_participant()
+    for voter in (both, only_source):
+        cast_vote(voter, source, VoteKind.SUPPORT, 1)
+    cast_vote(both, target, VoteKind.SUPPORT, 1)
+    source.author_id = author.id
+    comment = add_comment(author, source, "Mon argument")
+    add_comment(both, source, "Une réponse", parent_id=comment.id)
+    db.session.commit()
+
+    login(client, moderator)
+    client.post(f"/moderation/proposals/{source.id}/merge", data={f"m{source.id}-target_id": target.id})
+
+    assert db.session.get(Action, source.id).state == ActionState.MERGED
+    assert count_votes([target.id])[target.id].supports == 2  # `both` is counted once
+    assert db.session.scalar(select(func.count()).select_from(Vote)) == 3  # nothing deleted
+    assert db.session.scalar(select(func.count()).select_from(Comment).where(Comment.action_id == target.id)) == 2
+    [entry] = _log(ModerationAction.MERGE)
+    assert entry.details == {"into": target.id, "moved_votes": 1, "moved_comments": 2}
+    assert any("rejoint l’action" in m for m in _notifications(author))
+    redirect = client.get(f"/actions/{source.id}")
+    assert redirect.status_code == 301 and redirect.headers["Location"].endswith(f"/actions/{target.id}")
+    assert "Mon argument" in page_text(client.get(f"/actions/{target.id}"))
+
+
+def test_similar_actions_are_shown_before_a_proposal_is_sent(client, consultation):
+    official = consultation.orientations[0].actions[0]
+    official.title = "Ouvrir la bibliothèque municipale le samedi matin"
+    db.session.commit()
+    login(client, make_participant())
+    data = {"orientation_id": consultation.orientations[0].id, "title": "Bibliothèque ouverte le samedi", "body": ""}
+
+    first = client.post("/consultations/demo/propose", data=data)
+    assert first.status_code == 200
+    assert "Des actions proches existent déjà" in page_text(first)
+    assert "Ouvrir la bibliothèque municipale le samedi matin" in page_text(first)
+    assert 'value="Bibliothèque ouverte le samedi"' in first.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Action).where(Action.state == ActionState.PENDING)) == 0
+
+    sent = client.post("/consultations/demo/propose", data={**data, "confirmed": "y"})
+    assert sent.status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(Action).where(Action.state == ActionState.PENDING)) == 1
+
+
+def test_different_proposal_goes_straight_through(client, consultation):
+    login(client, make_participant())
+    response = client.post(
+        "/consultations/demo/propose",
+        data={"orientation_id": consultation.orientations[0].id, "title": "Installer des fontaines à eau dans la cour"},
+    )
+    assert response.status_code == 303
+
+
+def test_log_entries_cannot_be_changed_or_deleted(app, proposal, moderator):
+    from pedt_participation.moderation.services import reject_proposal
+
+    reject_proposal(moderator, proposal, "Hors sujet")
+    db.session.commit()
+    [entry] = _log(ModerationAction.REJECT)
+
+    entry.reason = "Réécrit"
+    with pytest.raises(PermissionError):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(db.session.get(ModerationLogEntry, entry.id))
+    with pytest.raises(PermissionError):
+        db.session.commit()
+    db.session.rollback()
+    assert db.session.get(ModerationLogEntry, entry.id).reason == "Hors sujet"
+
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.exc import DBAPIError
+
+        for statement in ("UPDATE moderation_log SET reason = 'x'", "DELETE FROM moderation_log"):
+            with pytest.raises(DBAPIError, match="append-only"):
+                with db.engine.begin() as connection:
+                    connection.execute(text(statement))

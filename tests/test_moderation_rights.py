@@ -1,0 +1,135 @@
+"""Every moderation and admin route, requested by every kind of person."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from pedt_participation.consultations.services import propose_action
+from pedt_participation.extensions import db
+from pedt_participation.models import (
+    ActionState,
+    AgeBracket,
+    Audience,
+    ModerationAction,
+    ModerationLogEntry,
+    ModeratorAssignment,
+    Participant,
+    Role,
+)
+from tests.helpers import login, make_consultation, make_participant, page_text
+
+
+@pytest.fixture
+def world():
+    demo = make_consultation(slug="demo")
+    other = make_consultation(slug="autre")
+    author = make_participant()
+    proposal = propose_action(author, demo.orientations[0], "Une proposition à relire", "")
+    db.session.commit()
+    people = {
+        "participant": author,
+        "committee": make_participant(role=Role.COMMITTEE),
+        "moderator_elsewhere": make_participant(role=Role.MODERATOR),
+        "moderator": make_participant(role=Role.MODERATOR),
+        "admin": make_participant(role=Role.ADMIN, audience=Audience.PROFESSIONAL, age_bracket=AgeBracket.FROM_40_TO_59),
+    }
+    db.session.add(ModeratorAssignment(participant_id=people["moderator"].id, consultation_id=demo.id))
+    db.session.add(ModeratorAssignment(participant_id=people["moderator_elsewhere"].id, consultation_id=other.id))
+    db.session.commit()
+    return {"proposal": proposal, "people": people, "demo": demo}
+
+
+def _routes(world):
+    proposal_id = world["proposal"].id
+    participant_id = world["people"]["participant"].id
+    return {
+        ("GET", "/moderation/"): "moderation_home",
+        ("GET", "/moderation/demo/proposals"): "moderation",
+        ("POST", f"/moderation/proposals/{proposal_id}/approve"): "moderation",
+        ("POST", f"/moderation/proposals/{proposal_id}/reject"): "moderation",
+        ("POST", f"/moderation/proposals/{proposal_id}/merge"): "moderation",
+        ("GET", "/admin/participants"): "admin",
+        ("POST", f"/admin/participants/{participant_id}/role"): "admin",
+        ("GET", "/admin/moderation-log"): "admin",
+    }
+
+
+# What each person gets on each kind of route: "ok" is 200 for a page and 303 for a form post
+# (sent empty here, so it only redirects back with a message and changes nothing).
+EXPECTED = {
+    "participant": {"moderation_home": 403, "moderation": 403, "admin": 403},
+    "committee": {"moderation_home": 403, "moderation": 403, "admin": 403},
+    "moderator_elsewhere": {"moderation_home": "ok", "moderation": 403, "admin": 403},
+    "moderator": {"moderation_home": "ok", "moderation": "ok", "admin": 403},
+    "admin": {"moderation_home": "ok", "moderation": "ok", "admin": "ok"},
+}
+
+
+def test_anonymous_visitors_are_sent_to_login(client, world):
+    for (method, path), _kind in _routes(world).items():
+        response = client.open(path, method=method)
+        assert response.status_code == 302, (method, path)
+        assert "/auth/login" in response.headers["Location"], (method, path)
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_each_role_on_each_route(client, world, who):
+    login(client, world["people"][who])
+    for (method, path), kind in _routes(world).items():
+        response = client.open(path, method=method, data={})
+        expected = EXPECTED[who][kind]
+        if expected == "ok":
+            expected = 200 if method == "GET" else 303
+        assert response.status_code == expected, (who, method, path, response.status_code)
+        if expected == 403:
+            assert "Accès refusé" in page_text(response)
+    assert db.session.get(type(world["proposal"]), world["proposal"].id).state == ActionState.PENDING
+
+
+def test_dashboard_lists_only_the_consultations_a_moderator_has(client, world):
+    login(client, world["people"]["moderator_elsewhere"])
+    text = page_text(client.get("/moderation/"))
+    assert "Consultation autre" in text and "Consultation demo" not in text
+
+
+def test_admin_assigns_a_moderator_and_it_is_logged(client, world):
+    admin, person = world["people"]["admin"], world["people"]["committee"]
+    login(client, admin)
+    assert person.email in page_text(client.get("/admin/participants", query_string={"q": person.email}))
+    client.post(
+        f"/admin/participants/{person.id}/role",
+        data={f"p{person.id}-role": "moderator", f"p{person.id}-consultations": [str(world["demo"].id)]},
+    )
+    assert db.session.get(Participant, person.id).role == Role.MODERATOR
+    [entry] = db.session.scalars(select(ModerationLogEntry).where(ModerationLogEntry.action == ModerationAction.ROLE_CHANGE))
+    assert entry.details["role"] == {"before": "committee", "after": "moderator"}
+    assert entry.details["consultations"] == {"before": [], "after": [world["demo"].id]}
+    client.post("/auth/logout")
+
+    login(client, person)
+    assert client.get("/moderation/demo/proposals").status_code == 200
+
+
+def test_admin_cannot_remove_their_own_admin_role(client, world):
+    admin = world["people"]["admin"]
+    login(client, admin)
+    text = page_text(client.post(f"/admin/participants/{admin.id}/role", data={f"p{admin.id}-role": "participant"}, follow_redirects=True))
+    assert "Vous ne pouvez pas retirer votre propre rôle" in text
+    assert db.session.get(Participant, admin.id).role == Role.ADMIN
+
+
+def test_moderation_log_lists_and_filters(client, world):
+    moderator = world["people"]["moderator"]
+    login(client, moderator)
+    proposal = world["proposal"]
+    client.post(f"/moderation/proposals/{proposal.id}/reject", data={f"r{proposal.id}-reason": "Hors sujet"})
+    client.post("/auth/logout")
+
+    login(client, world["people"]["admin"])
+    everything = page_text(client.get("/admin/moderation-log"))
+    assert "1 action enregistrée" in everything and "Proposition refusée" in everything and "Hors sujet" in everything
+    assert "0 action" in page_text(client.get("/admin/moderation-log", query_string={"action": "approve"}))
+    assert "1 action enregistrée" in page_text(client.get("/admin/moderation-log", query_string={"moderator": moderator.id, "consultation": world["demo"].id}))
+    assert "0 action" in page_text(client.get("/admin/moderation-log", query_string={"since": "2999-01-01"}))
+    assert client.get("/admin/moderation-log", query_string={"since": "pas-une-date", "moderator": "x"}).status_code == 200
