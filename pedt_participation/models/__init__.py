@@ -2,7 +2,14 @@
 
 from .comments import MAX_COMMENT_DEPTH, Alignment, Comment, CommentRating
 from .consultations import Action, ActionOrigin, ActionState, Consultation, ConsultationStatus, Orientation
-from .moderation import ModerationAction, ModerationLogEntry, ModeratorAssignment, Notification
+from .moderation import (
+    ModerationAction,
+    ModerationLogEntry,
+    ModeratorAssignment,
+    Notification,
+    Report,
+    ReportReason,
+)
 from .participants import YOUTH_AGE_BRACKETS, AgeBracket, Audience, Participant, Role
 from .types import utcnow
 from .votes import Grade, Opinion, Vote, VoteKind
@@ -28,6 +35,8 @@ __all__ = [
     "Opinion",
     "Orientation",
     "Participant",
+    "Report",
+    "ReportReason",
     "Role",
     "Vote",
     "VoteKind",

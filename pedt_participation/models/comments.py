@@ -39,12 +39,20 @@ class Comment(db.Model):
     alignment: Mapped[int] = mapped_column(default=Alignment.NEUTRE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Hidden by moderation (or by reaching the report threshold); never deleted, and reversible.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     author: Mapped[Participant | None] = relationship()
 
     @property
+    def is_visible(self) -> bool:
+        """Shown with its text: not deleted by its author, not hidden, author not blocked."""
+        blocked = self.author is not None and self.author.blocked_at is not None
+        return self.deleted_at is None and self.hidden_at is None and not blocked
+
+    @property
     def accepts_replies(self) -> bool:
-        return self.depth < MAX_COMMENT_DEPTH and self.deleted_at is None
+        return self.depth < MAX_COMMENT_DEPTH and self.is_visible
 
 
 class CommentRating(db.Model):

@@ -63,6 +63,8 @@ class Consultation(db.Model):
     )
     minimum_age: Mapped[int] = mapped_column(default=11)
     k_anonymity: Mapped[int] = mapped_column(default=5)
+    # A comment or action reported by this many people is hidden until a moderator looks at it.
+    hide_after_reports: Mapped[int] = mapped_column(default=3, server_default="3")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     orientations: Mapped[list[Orientation]] = relationship(

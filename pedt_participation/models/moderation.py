@@ -80,3 +80,42 @@ class Notification(db.Model):
     link: Mapped[str] = mapped_column(sa.String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ReportReason(enum.StrEnum):
+    SPAM = "spam"
+    OFFENSIVE = "offensive"
+    OFF_TOPIC = "off_topic"
+    PERSONAL_DATA = "personal_data"
+    OTHER = "other"
+
+
+class Report(db.Model):
+    """A participant flags a comment, an action or another participant, once each. The consultation is
+    where it was reported, so that its moderators see it."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(CASE WHEN comment_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN action_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN reported_participant_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="exactly_one_target",
+        ),
+        sa.UniqueConstraint("reporter_id", "comment_id"),
+        sa.UniqueConstraint("reporter_id", "action_id"),
+        sa.UniqueConstraint("reporter_id", "reported_participant_id"),
+        sa.Index("ix_reports_consultation_open", "consultation_id", "resolved_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id", ondelete="CASCADE"))
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"))
+    comment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comments.id", ondelete="CASCADE"))
+    action_id: Mapped[int | None] = mapped_column(sa.ForeignKey("actions.id", ondelete="CASCADE"))
+    reported_participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id", ondelete="CASCADE"))
+    reason: Mapped[ReportReason] = mapped_column(enum_column(ReportReason, "report_reason"))
+    details: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when a moderator hides the content, blocks the person or dismisses the reports.
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -68,6 +68,14 @@ class Participant(UserMixin, db.Model):
     parent_email: Mapped[str | None] = mapped_column(sa.String(254))
     parental_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A blocked person cannot sign in or vote, and what they wrote is hidden, until unblocked.
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    blocked_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login refuses to sign in (and drops the session of) a blocked participant."""
+        return self.blocked_at is None
 
     def __repr__(self) -> str:
         return f"<Participant {self.id} {self.role}>"
