@@ -47,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .errors import register_error_handlers
     from .moderation.views import bp as moderation_bp
     from .notifications.views import bp as notifications_bp
+    from .reports.views import bp as reports_bp
     from .templating import register_template_helpers
     from .voting.views import bp as voting_bp
 
@@ -58,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(reports_bp)
     csrf.exempt(api_bp)
     register_error_handlers(app)
     register_template_helpers(app)

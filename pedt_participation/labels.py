@@ -13,6 +13,7 @@ from .models import (
     Grade,
     ModerationAction,
     Opinion,
+    ReportReason,
     Role,
     VoteKind,
 )
@@ -95,4 +96,12 @@ MODERATION_ACTION_LABELS = {
     ModerationAction.PUBLISH_ANSWERS: _l("Réponses officielles publiées"),
     ModerationAction.PAPER_VOTES: _l("Votes papier saisis"),
     ModerationAction.ROLE_CHANGE: _l("Rôle modifié"),
+}
+
+REPORT_REASON_LABELS = {
+    ReportReason.SPAM: _l("Publicité ou spam"),
+    ReportReason.OFFENSIVE: _l("Propos insultants, haineux ou choquants"),
+    ReportReason.OFF_TOPIC: _l("Hors sujet"),
+    ReportReason.PERSONAL_DATA: _l("Données personnelles (nom, adresse, téléphone…)"),
+    ReportReason.OTHER: _l("Autre raison"),
 }

@@ -23,7 +23,9 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_participant(participant_id: str) -> Participant | None:
-    return db.session.get(Participant, int(participant_id))
+    """A participant blocked since signing in loses their session at the next request."""
+    participant = db.session.get(Participant, int(participant_id))
+    return participant if participant is not None and participant.is_active else None
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -61,7 +63,15 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         participant = services.authenticate(form.email.data, form.password.data)
-        if participant is not None:
+        if participant is not None and not participant.is_active:
+            form.email.errors.append(
+                _(
+                    "Ce compte est bloqué par l’équipe de modération (raison : %(reason)s). Pour le contester, "
+                    "écrivez à l’équipe de la consultation.",
+                    reason=participant.blocked_reason,
+                )
+            )
+        elif participant is not None:
             login_user(participant, remember=form.remember.data)
             flash(_("Vous êtes connecté."), "success")
             return redirect(safe_next_url(url_for("consultations.home")), 303)

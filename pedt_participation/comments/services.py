@@ -81,11 +81,18 @@ def _sort(nodes: list[CommentNode], order: CommentOrder) -> None:
 
 
 def count_comments(action_ids: list[int]) -> dict[int, int]:
+    """Visible comments only: not deleted, not hidden, author not blocked."""
     if not action_ids:
         return {}
     rows = db.session.execute(
         select(Comment.action_id, func.count())
-        .where(Comment.action_id.in_(action_ids), Comment.deleted_at.is_(None))
+        .outerjoin(Participant, Participant.id == Comment.author_id)
+        .where(
+            Comment.action_id.in_(action_ids),
+            Comment.deleted_at.is_(None),
+            Comment.hidden_at.is_(None),
+            Participant.blocked_at.is_(None),
+        )
         .group_by(Comment.action_id)
     )
     return dict(rows.tuples().all())
@@ -151,8 +158,8 @@ def rate_comment(participant: Participant, comment: Comment, value: int, now: da
     """Thumbs up (+1) or down (-1); the same click again takes it back. Returns the participant's rating now."""
     if value not in (-1, 1):
         raise ParticipationRefused(_("Ce choix n’existe pas."))
-    if comment.deleted_at is not None:
-        raise ParticipationRefused(_("Ce commentaire a été supprimé."))
+    if not comment.is_visible:
+        raise ParticipationRefused(_("Ce commentaire n’est plus visible."))
     if comment.author_id == participant.id:
         raise ParticipationRefused(_("Vous ne pouvez pas évaluer votre propre commentaire."))
     action = db.session.get(Action, comment.action_id)

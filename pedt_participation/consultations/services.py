@@ -59,11 +59,16 @@ def get_public_consultation(slug: str) -> Consultation:
 
 
 def published_actions(consultation: Consultation) -> dict[int, list[Action]]:
-    """Published actions of every orientation, keyed by orientation id, in one query."""
+    """Published actions of every orientation (not those of blocked authors), keyed by orientation id."""
     actions = db.session.scalars(
         select(Action)
         .join(Orientation)
-        .where(Orientation.consultation_id == consultation.id, Action.state == ActionState.PUBLISHED)
+        .outerjoin(Participant, Participant.id == Action.author_id)
+        .where(
+            Orientation.consultation_id == consultation.id,
+            Action.state == ActionState.PUBLISHED,
+            Participant.blocked_at.is_(None),
+        )
         .order_by(Orientation.position, Action.position)
     ).all()
     by_orientation: dict[int, list[Action]] = {o.id: [] for o in consultation.orientations}
@@ -80,6 +85,8 @@ def get_visible_action(action_id: int, viewer: Participant | None) -> Action:
         .options(selectinload(Action.orientation).selectinload(Orientation.consultation))
     )
     if action is None or action.orientation.consultation.status not in PUBLIC_STATUSES:
+        abort(404)
+    if action.author is not None and action.author.blocked_at is not None:
         abort(404)
     if action.state == ActionState.PUBLISHED:
         return action

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, url_for
@@ -21,11 +22,14 @@ from ..models import (
     ModeratorAssignment,
     Orientation,
     Participant,
+    Report,
+    ReportReason,
     Role,
     Vote,
     utcnow,
 )
 from ..notifications.services import notify
+from ..reports.services import Target, open_reports_count
 
 
 def can_moderate(user: Participant, consultation: Consultation) -> bool:
@@ -199,3 +203,119 @@ def merge_actions(moderator: Participant, source: Action, target: Action) -> Non
             _action_link(target),
         )
     db.session.expire_all()
+
+
+@dataclass
+class ReportedItem:
+    """One reported comment, action or person, with its open reports."""
+
+    target: Target
+    count: int
+    reasons: dict[ReportReason, int]
+    details: list[str]
+
+
+def report_queue(consultation: Consultation) -> list[ReportedItem]:
+    """Open reports grouped by what they target, the most reported first."""
+    reports = db.session.scalars(
+        select(Report)
+        .where(Report.consultation_id == consultation.id, Report.resolved_at.is_(None))
+        .order_by(Report.created_at)
+    ).all()
+    grouped: dict[tuple, list[Report]] = {}
+    for entry in reports:
+        grouped.setdefault((entry.comment_id, entry.action_id, entry.reported_participant_id), []).append(entry)
+    items = []
+    for (comment_id, action_id, participant_id), entries in grouped.items():
+        target = Target(
+            comment=db.session.get(Comment, comment_id) if comment_id else None,
+            action=db.session.get(Action, action_id) if action_id else None,
+            participant=db.session.get(Participant, participant_id) if participant_id else None,
+        )
+        reasons: dict[ReportReason, int] = {}
+        for entry in entries:
+            reasons[entry.reason] = reasons.get(entry.reason, 0) + 1
+        items.append(ReportedItem(target, len(entries), reasons, [e.details for e in entries if e.details]))
+    return sorted(items, key=lambda item: -item.count)
+
+
+def hidden_content(consultation: Consultation) -> tuple[list[Comment], list[Action]]:
+    """What moderation (or the report threshold) hid in this consultation, to be restored if wrong."""
+    in_consultation = select(Action.id).join(Orientation).where(Orientation.consultation_id == consultation.id)
+    comments = db.session.scalars(
+        select(Comment).where(Comment.hidden_at.is_not(None), Comment.action_id.in_(in_consultation)).order_by(Comment.hidden_at.desc())
+    ).all()
+    actions = db.session.scalars(
+        select(Action).where(Action.state == ActionState.HIDDEN, Action.id.in_(in_consultation)).order_by(Action.id)
+    ).all()
+    return list(comments), list(actions)
+
+
+def _resolve_reports(target: Target) -> None:
+    db.session.execute(
+        update(Report)
+        .filter_by(**target.filters)
+        .where(Report.resolved_at.is_(None))
+        .values(resolved_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _target_object(target: Target):
+    return target.comment or target.action or target.participant
+
+
+def hide(moderator: Participant, consultation: Consultation, target: Target, reason: str = "") -> None:
+    if target.comment is not None:
+        target.comment.hidden_at = target.comment.hidden_at or utcnow()
+    elif target.action is not None:
+        if target.action.state not in (ActionState.PUBLISHED, ActionState.HIDDEN):
+            raise ParticipationRefused(_("Seule une action publiée peut être masquée."))
+        target.action.state = ActionState.HIDDEN
+    else:
+        raise ParticipationRefused(_("Pour une personne, utilisez « Bloquer le compte »."))
+    _resolve_reports(target)
+    record(moderator, ModerationAction.HIDE, _target_object(target), consultation, reason=reason)
+
+
+def _restore(target: Target) -> None:
+    if target.comment is not None:
+        target.comment.hidden_at = None
+    elif target.action is not None and target.action.state == ActionState.HIDDEN:
+        target.action.state = ActionState.PUBLISHED
+
+
+def unhide(moderator: Participant, consultation: Consultation, target: Target, reason: str = "") -> None:
+    _restore(target)
+    record(moderator, ModerationAction.UNHIDE, _target_object(target), consultation, reason=reason)
+
+
+def dismiss_reports(moderator: Participant, consultation: Consultation, target: Target, reason: str = "") -> None:
+    """The reports were unfounded: they are closed and content hidden by the threshold comes back."""
+    count = open_reports_count(target)
+    _resolve_reports(target)
+    _restore(target)
+    record(moderator, ModerationAction.DISMISS_REPORTS, _target_object(target), consultation, reason=reason, reports=count)
+
+
+def block(moderator: Participant, consultation: Consultation, participant: Participant, reason: str) -> None:
+    """The person can no longer sign in or vote and what they wrote is hidden; reversible."""
+    reason = reason.strip()
+    if not reason:
+        raise ParticipationRefused(_("Indiquez pourquoi ce compte est bloqué : la raison est gardée dans le journal."))
+    if participant.role in (Role.MODERATOR, Role.ADMIN):
+        raise ParticipationRefused(_("Un compte de modération ou d’administration ne peut pas être bloqué ici."))
+    participant.blocked_at = utcnow()
+    participant.blocked_reason = reason
+    _resolve_reports(Target(participant=participant))
+    record(moderator, ModerationAction.BLOCK, participant, consultation, reason=reason)
+
+
+def unblock(moderator: Participant, consultation: Consultation, participant: Participant, reason: str = "") -> None:
+    participant.blocked_at = None
+    participant.blocked_reason = ""
+    record(moderator, ModerationAction.UNBLOCK, participant, consultation, reason=reason)
+
+
+def blocked_participants() -> list[Participant]:
+    return list(db.session.scalars(select(Participant).where(Participant.blocked_at.is_not(None)).order_by(Participant.blocked_at.desc())))

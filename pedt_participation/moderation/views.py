@@ -3,15 +3,17 @@ moderate that consultation (admins: all; moderators: those they are assigned to)
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..consultations.services import published_actions, similar_actions
 from ..errors import ParticipationRefused
 from ..extensions import db
-from ..models import Action, Consultation, Orientation, Role
+from ..models import Action, Comment, Consultation, Orientation, Participant, Role
+from ..reports.services import Target
 from . import services
 from .forms import ApproveForm, MergeForm, RejectForm
 
@@ -46,7 +48,8 @@ def _pending(action_id: int) -> Action:
 def dashboard():
     consultations = services.moderated_consultations(current_user)
     pending = {c.id: len(services.pending_proposals(c)) for c in consultations}
-    return render_template("moderation/dashboard.html", consultations=consultations, pending=pending)
+    reported = {c.id: len(services.report_queue(c)) for c in consultations}
+    return render_template("moderation/dashboard.html", consultations=consultations, pending=pending, reported=reported)
 
 
 def _forms_for(action: Action, consultation: Consultation, targets: list[Action]):
@@ -141,3 +144,70 @@ def merge(action_id: int):
     db.session.commit()
     flash(_("Proposition regroupée ; son auteur en est informé."), "success")
     return _back_to_queue(action)
+
+
+@bp.get("/<slug>/reports")
+def reports(slug: str):
+    consultation = _consultation(slug)
+    hidden_comments, hidden_actions = services.hidden_content(consultation)
+    return render_template(
+        "moderation/reports.html",
+        consultation=consultation,
+        queue=services.report_queue(consultation),
+        hidden_comments=hidden_comments,
+        hidden_actions=hidden_actions,
+        blocked=services.blocked_participants(),
+    )
+
+
+def _target_in(consultation: Consultation, kind: str, target_id: int) -> Target:
+    """The comment or action, provided it belongs to this consultation (404 otherwise)."""
+    model = {"comment": Comment, "action": Action}[kind]
+    target = db.session.get(model, target_id)
+    action = None if target is None else (target if kind == "action" else db.session.get(Action, target.action_id))
+    if action is None or action.orientation.consultation_id != consultation.id:
+        abort(404)
+    return Target(comment=target) if kind == "comment" else Target(action=target)
+
+
+MODERATION_STEPS = {
+    "hide": (services.hide, _l("Contenu masqué.")),
+    "unhide": (services.unhide, _l("Contenu rétabli.")),
+    "dismiss": (services.dismiss_reports, _l("Signalements classés sans suite ; le contenu est visible.")),
+}
+
+
+@bp.post("/<slug>/<any(comment, action):kind>/<int:target_id>/<any(hide, unhide, dismiss):step>")
+def moderate_content(slug: str, kind: str, target_id: int, step: str):
+    consultation = _consultation(slug)
+    target = _target_in(consultation, kind, target_id)
+    operation, done = MODERATION_STEPS[step]
+    try:
+        operation(current_user, consultation, target, request.form.get("reason", "").strip())
+    except ParticipationRefused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+        flash(str(done), "success")
+    return redirect(url_for("moderation.reports", slug=slug), 303)
+
+
+@bp.post("/<slug>/participants/<int:participant_id>/<any(block, unblock):step>")
+def moderate_participant(slug: str, participant_id: int, step: str):
+    consultation = _consultation(slug)
+    participant = db.session.get(Participant, participant_id)
+    if participant is None:
+        abort(404)
+    try:
+        if step == "block":
+            services.block(current_user, consultation, participant, request.form.get("reason", ""))
+        else:
+            services.unblock(current_user, consultation, participant, request.form.get("reason", ""))
+    except ParticipationRefused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Compte bloqué.") if step == "block" else _("Compte débloqué."), "success")
+    return redirect(url_for("moderation.reports", slug=slug), 303)

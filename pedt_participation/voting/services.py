@@ -41,13 +41,15 @@ class ActionCounts:
 
 
 def count_votes(action_ids: list[int]) -> dict[int, ActionCounts]:
-    """One GROUP BY for any number of actions, never loading individual votes."""
+    """One GROUP BY for any number of actions, never loading individual votes. Votes of blocked
+    participants do not count (they come back if the person is unblocked)."""
     counts: dict[int, ActionCounts] = defaultdict(ActionCounts)
     if not action_ids:
         return counts
     rows = db.session.execute(
         select(Vote.action_id, Vote.kind, Vote.value, func.count())
-        .where(Vote.action_id.in_(action_ids))
+        .join(Participant, Participant.id == Vote.participant_id)
+        .where(Vote.action_id.in_(action_ids), Participant.blocked_at.is_(None))
         .group_by(Vote.action_id, Vote.kind, Vote.value)
     )
     for action_id, kind, value, number in rows:

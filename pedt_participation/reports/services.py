@@ -1,0 +1,95 @@
+"""Reporting: anyone signed in flags a comment, an action or a person once; enough reports hide the
+content until a moderator looks at it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import ParticipationRefused
+from ..extensions import db
+from ..models import Action, ActionState, Comment, Consultation, Participant, Report, ReportReason, utcnow
+from ..notifications.services import notify_moderators
+
+
+@dataclass(frozen=True)
+class Target:
+    """What is reported: exactly one of a comment, an action or a participant."""
+
+    comment: Comment | None = None
+    action: Action | None = None
+    participant: Participant | None = None
+
+    @property
+    def filters(self) -> dict:
+        return {
+            "comment_id": self.comment.id if self.comment else None,
+            "action_id": self.action.id if self.action else None,
+            "reported_participant_id": self.participant.id if self.participant else None,
+        }
+
+    @property
+    def author_id(self) -> int | None:
+        if self.participant is not None:
+            return self.participant.id
+        return (self.comment or self.action).author_id
+
+    def describe(self) -> str:
+        if self.comment is not None:
+            return _("un commentaire")
+        if self.action is not None:
+            return _("l’action « %(title)s »", title=self.action.title)
+        return _("le compte « %(name)s »", name=self.participant.display_name)
+
+
+def open_reports_count(target: Target) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Report)
+        .filter_by(**target.filters)
+        .where(Report.resolved_at.is_(None))
+    )
+
+
+def report(
+    reporter: Participant, consultation: Consultation, target: Target, reason: ReportReason, details: str = ""
+) -> Report:
+    if target.author_id == reporter.id:
+        raise ParticipationRefused(_("Vous ne pouvez pas signaler ce que vous avez écrit vous-même."))
+    if db.session.scalar(select(Report.id).filter_by(reporter_id=reporter.id, **target.filters)) is not None:
+        raise ParticipationRefused(_("Vous avez déjà signalé ce contenu. Merci : l’équipe de modération va le regarder."))
+    entry = Report(
+        reporter_id=reporter.id, consultation_id=consultation.id, reason=reason, details=details.strip(), **target.filters
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(entry)
+    except IntegrityError as error:
+        raise ParticipationRefused(_("Vous avez déjà signalé ce contenu.")) from error
+    if open_reports_count(target) == consultation.hide_after_reports:
+        _hide_automatically(consultation, target)
+    return entry
+
+
+def _hide_automatically(consultation: Consultation, target: Target) -> None:
+    """At the threshold a comment or action is hidden at once; a person is never blocked without a
+    moderator, but moderators are told in every case."""
+    now = utcnow()
+    if target.comment is not None and target.comment.hidden_at is None:
+        target.comment.hidden_at = now
+    elif target.action is not None and target.action.state == ActionState.PUBLISHED:
+        target.action.state = ActionState.HIDDEN
+    db.session.flush()
+    notify_moderators(
+        consultation,
+        _(
+            "%(count)s signalements pour %(what)s : à examiner.",
+            count=consultation.hide_after_reports,
+            what=target.describe(),
+        ),
+        url_for("moderation.reports", slug=consultation.slug),
+    )

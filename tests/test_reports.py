@@ -1,0 +1,172 @@
+"""Reports and what follows: automatic hiding at the threshold, the moderators' decisions, blocking."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from pedt_participation.comments.services import add_comment
+from pedt_participation.extensions import db
+from pedt_participation.models import (
+    Action,
+    ActionState,
+    Comment,
+    ModerationAction,
+    ModerationLogEntry,
+    ModeratorAssignment,
+    Notification,
+    Participant,
+    Report,
+    Role,
+    VoteKind,
+)
+from pedt_participation.voting.services import cast_vote, count_votes
+from tests.helpers import TEST_PASSWORD, login, make_consultation, make_participant, page_text
+
+
+@pytest.fixture
+def consultation():
+    return make_consultation(slug="demo")
+
+
+@pytest.fixture
+def action(consultation):
+    return consultation.orientations[0].actions[0]
+
+
+@pytest.fixture
+def moderator(consultation):
+    moderator = make_participant(role=Role.MODERATOR)
+    db.session.add(ModeratorAssignment(participant_id=moderator.id, consultation_id=consultation.id))
+    db.session.commit()
+    return moderator
+
+
+@pytest.fixture
+def troll():
+    return make_participant(display_name="Troll")
+
+
+@pytest.fixture
+def rude_comment(action, troll):
+    comment = add_comment(troll, action, "Texte grossier de test")
+    db.session.commit()
+    return comment
+
+
+def _report(client, person, url, **data):
+    login(client, person)
+    response = client.post(url, data={"reason": "offensive", **data}, follow_redirects=True)
+    client.post("/auth/logout")
+    return page_text(response)
+
+
+def _log(kind):
+    return list(db.session.scalars(select(ModerationLogEntry).where(ModerationLogEntry.action == kind)))
+
+
+def test_three_reports_hide_a_comment_and_tell_the_moderators(client, action, rude_comment, moderator):
+    reporters = [make_participant() for _ in range(3)]
+    assert "Merci, votre signalement est transmis" in _report(client, reporters[0], f"/comments/{rude_comment.id}/report", details="Insulte")
+    assert "déjà signalé" in _report(client, reporters[0], f"/comments/{rude_comment.id}/report")
+    _report(client, reporters[1], f"/comments/{rude_comment.id}/report")
+    assert db.session.get(Comment, rude_comment.id).hidden_at is None
+    _report(client, reporters[2], f"/comments/{rude_comment.id}/report")
+
+    assert db.session.get(Comment, rude_comment.id).hidden_at is not None
+    page = page_text(client.get(f"/actions/{action.id}"))
+    assert "Texte grossier de test" not in page and "Commentaire masqué par l’équipe de modération." in page
+    assert "0 commentaire" in page
+    assert db.session.scalar(select(Comment.body).where(Comment.id == rude_comment.id)) == "Texte grossier de test"
+    messages = list(db.session.scalars(select(Notification.message).where(Notification.recipient_id == moderator.id)))
+    assert "3 signalements pour un commentaire : à examiner." in messages
+
+
+def test_own_content_cannot_be_reported(client, rude_comment, troll):
+    assert "Vous ne pouvez pas signaler ce que vous avez écrit" in _report(client, troll, f"/comments/{rude_comment.id}/report")
+
+
+def test_report_needs_a_reason(client, rude_comment):
+    login(client, make_participant())
+    page = page_text(client.post(f"/comments/{rude_comment.id}/report", data={}, follow_redirects=True))
+    assert "Choisissez la raison du signalement." in page
+    assert db.session.scalar(select(func.count()).select_from(Report)) == 0
+
+
+def test_reported_action_is_hidden_everywhere_at_the_threshold(client, consultation, action):
+    for _ in range(3):
+        _report(client, make_participant(), f"/actions/{action.id}/report", reason="spam")
+    assert db.session.get(Action, action.id).state == ActionState.HIDDEN
+    assert client.get(f"/actions/{action.id}").status_code == 404
+    assert action.title not in page_text(client.get("/consultations/demo"))
+    api = client.get("/api/v1/consultations/demo").get_json()["data"]
+    assert action.id not in [a["id"] for o in api["orientations"] for a in o["actions"]]
+
+
+def test_queue_sorted_by_report_count_and_decisions_are_logged(client, action, rude_comment, moderator, troll):
+    other = add_comment(make_participant(), action, "Hors sujet total")
+    db.session.commit()
+    _report(client, make_participant(), f"/comments/{other.id}/report", reason="off_topic")
+    for _ in range(2):
+        _report(client, make_participant(), f"/comments/{rude_comment.id}/report")
+
+    login(client, moderator)
+    queue = page_text(client.get("/moderation/demo/reports"))
+    assert queue.index("Texte grossier de test") < queue.index("Hors sujet total")
+    assert "2 signalements" in queue and "1 signalement" in queue
+
+    client.post(f"/moderation/demo/comment/{rude_comment.id}/hide", data={"reason": "Insulte"})
+    assert db.session.get(Comment, rude_comment.id).hidden_at is not None
+    client.post(f"/moderation/demo/comment/{other.id}/dismiss")
+    queue = page_text(client.get("/moderation/demo/reports"))
+    assert "Aucun signalement en attente." in queue
+    assert "Rétablir ce commentaire" in queue
+
+    client.post(f"/moderation/demo/comment/{rude_comment.id}/unhide")
+    assert db.session.get(Comment, rude_comment.id).hidden_at is None
+    assert [e.reason for e in _log(ModerationAction.HIDE)] == ["Insulte"]
+    assert _log(ModerationAction.DISMISS_REPORTS)[0].details == {"reports": 1}
+    assert len(_log(ModerationAction.UNHIDE)) == 1
+
+
+def test_content_of_another_consultation_is_refused(client, moderator):
+    elsewhere = make_consultation(slug="ailleurs")
+    login(client, moderator)
+    assert client.post(f"/moderation/demo/action/{elsewhere.orientations[0].actions[0].id}/hide").status_code == 404
+    assert client.post(f"/moderation/ailleurs/action/{elsewhere.orientations[0].actions[0].id}/hide").status_code == 403
+
+
+def test_blocking_hides_content_removes_votes_and_sign_in_until_unblocked(client, action, rude_comment, moderator, troll):
+    cast_vote(troll, action, VoteKind.SUPPORT, 1)
+    db.session.commit()
+    troll_client = client.application.test_client()
+    login(troll_client, troll)
+
+    login(client, moderator)
+    refused = page_text(client.post(f"/moderation/demo/participants/{troll.id}/block", data={"reason": ""}, follow_redirects=True))
+    assert "Indiquez pourquoi ce compte est bloqué" in refused
+    client.post(f"/moderation/demo/participants/{troll.id}/block", data={"reason": "Insultes répétées"})
+
+    assert db.session.get(Participant, troll.id).blocked_at is not None
+    assert count_votes([action.id])[action.id].supports == 0
+    assert "Texte grossier de test" not in page_text(client.get(f"/actions/{action.id}"))
+    # The open session is dropped and signing in again is refused with the reason.
+    assert "Connecté : Troll" not in page_text(troll_client.get("/"))
+    assert troll_client.post(f"/actions/{action.id}/votes/opinion", data={"value": "1"}).status_code == 302
+    refused_login = troll_client.post("/auth/login", data={"email": troll.email, "password": TEST_PASSWORD})
+    assert "Ce compte est bloqué par l’équipe de modération (raison : Insultes répétées)" in page_text(refused_login)
+
+    client.post(f"/moderation/demo/participants/{troll.id}/unblock")
+    assert count_votes([action.id])[action.id].supports == 1
+    assert "Texte grossier de test" in page_text(client.get(f"/actions/{action.id}"))
+    assert "Connecté : Troll" in page_text(troll_client.get("/"))
+    assert [e.reason for e in _log(ModerationAction.BLOCK)] == ["Insultes répétées"]
+    assert len(_log(ModerationAction.UNBLOCK)) == 1
+
+
+def test_reporting_an_author_puts_the_person_in_the_queue(client, rude_comment, moderator, troll):
+    _report(client, make_participant(), f"/comments/{rude_comment.id}/report", about="author", reason="spam")
+    report = db.session.scalar(select(Report))
+    assert report.reported_participant_id == troll.id and report.comment_id is None
+    login(client, moderator)
+    assert "Bloquer le compte de Troll" in page_text(client.get("/moderation/demo/reports"))
