@@ -1,7 +1,15 @@
 """All models, imported here so that Alembic and the app see the whole schema."""
 
 from .comments import MAX_COMMENT_DEPTH, Alignment, Comment, CommentRating
-from .consultations import Action, ActionOrigin, ActionState, Consultation, ConsultationStatus, Orientation
+from .consultations import (
+    Action,
+    ActionOrigin,
+    ActionState,
+    AnswerState,
+    Consultation,
+    ConsultationStatus,
+    Orientation,
+)
 from .moderation import (
     ModerationAction,
     ModerationLogEntry,
@@ -12,7 +20,7 @@ from .moderation import (
 )
 from .participants import YOUTH_AGE_BRACKETS, AgeBracket, Audience, Participant, Role
 from .types import utcnow
-from .votes import Grade, Opinion, Vote, VoteKind
+from .votes import Grade, Opinion, PaperVoteCount, Vote, VoteKind, Workshop
 
 __all__ = [
     "MAX_COMMENT_DEPTH",
@@ -21,6 +29,7 @@ __all__ = [
     "ActionOrigin",
     "ActionState",
     "AgeBracket",
+    "AnswerState",
     "Alignment",
     "Audience",
     "Comment",
@@ -34,11 +43,13 @@ __all__ = [
     "Notification",
     "Opinion",
     "Orientation",
+    "PaperVoteCount",
     "Participant",
     "Report",
     "ReportReason",
     "Role",
     "Vote",
     "VoteKind",
+    "Workshop",
     "utcnow",
 ]

@@ -33,6 +33,14 @@ class ActionState(enum.StrEnum):
     HIDDEN = "hidden"
 
 
+class AnswerState(enum.StrEnum):
+    """The town's official answer to an action."""
+
+    EVALUATING = "evaluating"
+    ACCEPTED = "accepted"
+    NOT_RETAINED = "not_retained"
+
+
 class Consultation(db.Model):
     __tablename__ = "consultations"
     __table_args__ = (
@@ -122,6 +130,19 @@ class Action(db.Model):
     rejection_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The official answer: moderators edit a draft; publishing copies it to what participants see,
+    # so a draft never shows and a published answer stays up while its next version is written.
+    answer_draft_state: Mapped[AnswerState | None] = mapped_column(enum_column(AnswerState, "answer_draft_state"))
+    answer_draft_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    answer_state: Mapped[AnswerState | None] = mapped_column(enum_column(AnswerState, "answer_state"))
+    answer_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    answer_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     orientation: Mapped[Orientation] = relationship(back_populates="actions")
+
+    @property
+    def has_unpublished_answer(self) -> bool:
+        return self.answer_draft_state is not None and (
+            self.answer_draft_state != self.answer_state or self.answer_draft_text != self.answer_text
+        )
     author: Mapped[Participant | None] = relationship()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from .participants import Audience
 from .types import UTCDateTime, enum_column, utcnow
 
 
@@ -56,3 +57,33 @@ class Vote(db.Model):
     value: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Workshop(db.Model):
+    """A meeting where people voted on paper; a moderator enters the counts afterwards."""
+
+    __tablename__ = "workshops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date]
+    place: Mapped[str] = mapped_column(sa.String(200))
+    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PaperVoteCount(db.Model):
+    """Supports collected on paper for one action from one audience at one workshop: a separate
+    channel, added to the totals and shown apart in summaries (no person behind it)."""
+
+    __tablename__ = "paper_vote_counts"
+    __table_args__ = (
+        sa.UniqueConstraint("workshop_id", "action_id", "audience"),
+        sa.CheckConstraint("supports >= 0", name="supports_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(sa.ForeignKey("workshops.id", ondelete="CASCADE"))
+    action_id: Mapped[int] = mapped_column(sa.ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    audience: Mapped[Audience] = mapped_column(enum_column(Audience, "paper_vote_audience"))
+    supports: Mapped[int]
