@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import models  # noqa: F401  (registers every table on the metadata)
     from .admin.views import bp as admin_bp
+    from .answers.views import bp as answers_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .cli import register_cli
@@ -50,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .reports.views import bp as reports_bp
     from .templating import register_template_helpers
     from .voting.views import bp as voting_bp
+    from .workshops.views import bp as workshops_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(consultations_bp)
@@ -60,6 +62,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(answers_bp)
+    app.register_blueprint(workshops_bp)
     csrf.exempt(api_bp)
     register_error_handlers(app)
     register_template_helpers(app)

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from .models import (
     ActionState,
     AgeBracket,
+    AnswerState,
     Alignment,
     Audience,
     ConsultationStatus,
@@ -104,4 +105,10 @@ REPORT_REASON_LABELS = {
     ReportReason.OFF_TOPIC: _l("Hors sujet"),
     ReportReason.PERSONAL_DATA: _l("Données personnelles (nom, adresse, téléphone…)"),
     ReportReason.OTHER: _l("Autre raison"),
+}
+
+ANSWER_STATE_LABELS = {
+    AnswerState.EVALUATING: _l("À l’étude"),
+    AnswerState.ACCEPTED: _l("Retenue"),
+    AnswerState.NOT_RETAINED: _l("Non retenue"),
 }

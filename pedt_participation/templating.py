@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Flask
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_timezone
 from flask_login import current_user
 
 from . import labels
@@ -17,6 +17,11 @@ def format_long_date(value: datetime | None) -> str:
 
 def format_long_datetime(value: datetime | None) -> str:
     return format_datetime(value, format="d MMMM y 'à' HH'h'mm") if value else ""
+
+
+def local_today() -> date:
+    """Today in the town's time zone (a workshop held this evening in Paris is not tomorrow's)."""
+    return datetime.now(get_timezone()).date()
 
 
 def _unread_notifications() -> dict:

@@ -52,6 +52,11 @@ def _routes(world):
         ("GET", "/moderation/demo/reports"): "moderation",
         ("POST", f"/moderation/demo/action/{world['demo'].orientations[0].actions[0].id}/dismiss"): "moderation",
         ("POST", f"/moderation/demo/participants/{participant_id}/block"): "moderation",
+        ("GET", "/moderation/demo/answers"): "moderation",
+        ("POST", f"/moderation/demo/answers/{world['demo'].orientations[0].actions[0].id}"): "moderation",
+        ("POST", "/moderation/demo/answers/publish"): "moderation",
+        ("GET", "/moderation/demo/workshops"): "moderation",
+        ("POST", "/moderation/demo/workshops"): "moderation_form",
         ("GET", "/admin/participants"): "admin",
         ("POST", f"/admin/participants/{participant_id}/role"): "admin",
         ("GET", "/admin/moderation-log"): "admin",
@@ -59,13 +64,14 @@ def _routes(world):
 
 
 # What each person gets on each kind of route: "ok" is 200 for a page and 303 for a form post
-# (sent empty here, so it only redirects back with a message and changes nothing).
+# (sent empty here, so it only redirects back with a message and changes nothing); a form page that
+# shows its errors again answers 422.
 EXPECTED = {
-    "participant": {"moderation_home": 403, "moderation": 403, "admin": 403},
-    "committee": {"moderation_home": 403, "moderation": 403, "admin": 403},
-    "moderator_elsewhere": {"moderation_home": "ok", "moderation": 403, "admin": 403},
-    "moderator": {"moderation_home": "ok", "moderation": "ok", "admin": 403},
-    "admin": {"moderation_home": "ok", "moderation": "ok", "admin": "ok"},
+    "participant": {"moderation_home": 403, "moderation": 403, "moderation_form": 403, "admin": 403},
+    "committee": {"moderation_home": 403, "moderation": 403, "moderation_form": 403, "admin": 403},
+    "moderator_elsewhere": {"moderation_home": "ok", "moderation": 403, "moderation_form": 403, "admin": 403},
+    "moderator": {"moderation_home": "ok", "moderation": "ok", "moderation_form": 422, "admin": 403},
+    "admin": {"moderation_home": "ok", "moderation": "ok", "moderation_form": 422, "admin": "ok"},
 }
 
 

@@ -52,10 +52,18 @@ def _action(action: Action, counts: ActionCounts, comments: int) -> dict:
         "published_at": _iso(action.published_at or action.created_at),
         "counts": {
             "supports": counts.supports,
+            "paper_supports": counts.paper_supports,
             "opinions": {"pour": counts.opinions[1], "mitige": counts.opinions[0], "contre": counts.opinions[-1]},
             "grades": {str(value): number for value, number in sorted(counts.grades.items())},
             "comments": comments,
         },
+        "answer": {
+            "state": action.answer_state.value,
+            "text": action.answer_text,
+            "published_at": _iso(action.answer_published_at),
+        }
+        if action.answer_state
+        else None,
         "url": url_for("consultations.action", action_id=action.id, _external=True),
     }
 

@@ -52,6 +52,20 @@ def require_moderation_rights(user: Participant, consultation: Consultation) -> 
         abort(403)
 
 
+def require_staff(user: Participant) -> None:
+    """Participants and committee members never see moderation pages, whatever the consultation."""
+    if user.role not in (Role.MODERATOR, Role.ADMIN):
+        abort(403)
+
+
+def moderated_consultation(user: Participant, slug: str) -> Consultation:
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if consultation is None:
+        abort(404)
+    require_moderation_rights(user, consultation)
+    return consultation
+
+
 def moderated_consultations(user: Participant) -> list[Consultation]:
     query = select(Consultation).order_by(Consultation.created_at.desc())
     if user.role != Role.ADMIN:

@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from ..consultations.services import published_actions, similar_actions
 from ..errors import ParticipationRefused
 from ..extensions import db
-from ..models import Action, Comment, Consultation, Orientation, Participant, Role
+from ..models import Action, Comment, Consultation, Orientation, Participant
 from ..reports.services import Target
 from . import services
 from .forms import ApproveForm, MergeForm, RejectForm
@@ -23,17 +23,11 @@ bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 @bp.before_request
 @login_required
 def _staff_only():
-    """Participants and committee members never see these pages, whatever the consultation."""
-    if current_user.role not in (Role.MODERATOR, Role.ADMIN):
-        abort(403)
+    services.require_staff(current_user)
 
 
 def _consultation(slug: str) -> Consultation:
-    consultation = db.session.scalar(db.select(Consultation).where(Consultation.slug == slug))
-    if consultation is None:
-        abort(404)
-    services.require_moderation_rights(current_user, consultation)
-    return consultation
+    return services.moderated_consultation(current_user, slug)
 
 
 def _pending(action_id: int) -> Action:

@@ -14,7 +14,18 @@ from sqlalchemy.exc import IntegrityError
 from ..consultations.services import check_can_participate, check_voting_open
 from ..errors import ParticipationRefused
 from ..extensions import db
-from ..models import Action, ActionState, Grade, Opinion, Orientation, Participant, Vote, VoteKind, utcnow
+from ..models import (
+    Action,
+    ActionState,
+    Grade,
+    Opinion,
+    Orientation,
+    PaperVoteCount,
+    Participant,
+    Vote,
+    VoteKind,
+    utcnow,
+)
 
 VALID_VALUES = {
     VoteKind.SUPPORT: frozenset({1}),
@@ -25,11 +36,17 @@ VALID_VALUES = {
 
 @dataclass
 class ActionCounts:
-    """Public counts for one action: supports, opinions by value, grades by value."""
+    """Public counts for one action: supports (online and on paper at workshops), opinions by value,
+    grades by value."""
 
-    supports: int = 0
+    online_supports: int = 0
+    paper_supports: int = 0
     opinions: dict[int, int] = field(default_factory=lambda: {o.value: 0 for o in Opinion})
     grades: dict[int, int] = field(default_factory=lambda: {g.value: 0 for g in Grade})
+
+    @property
+    def supports(self) -> int:
+        return self.online_supports + self.paper_supports
 
     @property
     def opinion_total(self) -> int:
@@ -55,11 +72,18 @@ def count_votes(action_ids: list[int]) -> dict[int, ActionCounts]:
     for action_id, kind, value, number in rows:
         tally = counts[action_id]
         if kind == VoteKind.SUPPORT:
-            tally.supports += number
+            tally.online_supports += number
         elif kind == VoteKind.OPINION:
             tally.opinions[value] = number
         else:
             tally.grades[value] = number
+    paper = db.session.execute(
+        select(PaperVoteCount.action_id, func.sum(PaperVoteCount.supports))
+        .where(PaperVoteCount.action_id.in_(action_ids))
+        .group_by(PaperVoteCount.action_id)
+    )
+    for action_id, supports in paper:
+        counts[action_id].paper_supports = int(supports)
     return counts
 
 
