@@ -80,6 +80,10 @@ class Notification(db.Model):
     link: Mapped[str] = mapped_column(sa.String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set once the e-mail copy is handed to the SMTP server, so a retried task never sends it twice.
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    recipient: Mapped[Participant] = relationship()
 
 
 class ReportReason(enum.StrEnum):
