@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import contextvars
 import os
+import subprocess
+import sys
+import time
 
 import pytest
 from flask.globals import _cv_app
@@ -99,3 +102,45 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def start_worker(app, database_url, celery_settings, tmp_path):
+    """Starts `celery worker` as `make run` does, pointed at the test database and broker, with
+    extra environment (e.g. the SMTP server); stops it at the end of the test and prints its log."""
+    processes = []
+
+    def start(**extra_env: str) -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": celery_settings["broker_url"],
+            "CELERY_RESULT_BACKEND": celery_settings["result_backend"],
+            "SECRET_KEY": "test-secret-key",
+            **extra_env,
+        }
+        log = tmp_path / f"worker-{len(processes)}.log"
+        with open(log, "w") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "tasks.celery_app:celery_app", "worker",
+                 "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle"],
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        processes.append((process, log))
+        deadline = time.monotonic() + 60
+        while "ready." not in log.read_text():
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the worker did not start:\n" + log.read_text()
+            time.sleep(0.2)
+        return process
+
+    yield start
+    for process, log in processes:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        print(log.read_text())

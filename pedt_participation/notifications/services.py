@@ -2,17 +2,72 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select, update
+import logging
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import event, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from ..extensions import db
+from ..mail import mail_enabled, send_email
 from ..models import Consultation, ModeratorAssignment, Notification, Participant, Role, utcnow
 
+log = logging.getLogger(__name__)
 
-def notify(recipient: Participant, message: str, link: str = "") -> Notification:
+# Ids of notifications whose e-mail copy is sent once the transaction that created them commits.
+PENDING_EMAILS = "pedt_pending_notification_emails"
+
+
+def notify(recipient: Participant, message: str, link: str = "", *, email: bool = False) -> Notification:
+    """An in-app notification; with `email`, also an e-mail copy when the SMTP server is configured."""
     notification = Notification(recipient_id=recipient.id, message=message, link=link)
     db.session.add(notification)
     db.session.flush()
+    if email and mail_enabled():
+        db.session.info.setdefault(PENDING_EMAILS, []).append(notification.id)
     return notification
+
+
+@event.listens_for(Session, "after_commit")
+def _send_pending_emails(session: Session) -> None:
+    """The row is committed before the task is sent, so the worker always finds it. A broker that is
+    down must not undo what the person did: the notification stays in the app and the failure is logged."""
+    for notification_id in session.info.pop(PENDING_EMAILS, []):
+        try:
+            current_app.extensions["celery"].send_task("pedt.notifications.send_email", args=[notification_id])
+        except Exception:  # noqa: BLE001 — any broker failure
+            log.exception("Could not queue the e-mail of notification %s", notification_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_pending_emails(session: Session) -> None:
+    session.info.pop(PENDING_EMAILS, None)
+
+
+def email_notification(notification_id: int) -> bool:
+    """Sends the e-mail copy of a notification once; returns False when there was nothing to send."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.emailed_at is not None:
+        return False
+    link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}{notification.link}" if notification.link else ""
+    send_email(
+        notification.recipient.email,
+        _("Consultation éducative : %(message)s", message=notification.message[:80]),
+        "\n\n".join(
+            part
+            for part in (
+                _("Bonjour %(name)s,", name=notification.recipient.display_name),
+                notification.message,
+                _("Pour voir : %(link)s", link=link) if link else "",
+                _("Vous recevez ce message parce que vous participez à la modération de la consultation."),
+            )
+            if part
+        ),
+    )
+    notification.emailed_at = utcnow()
+    db.session.flush()
+    return True
 
 
 def moderators_of(consultation: Consultation) -> list[Participant]:
@@ -34,7 +89,7 @@ def moderators_of(consultation: Consultation) -> list[Participant]:
 
 def notify_moderators(consultation: Consultation, message: str, link: str = "") -> None:
     for moderator in moderators_of(consultation):
-        notify(moderator, message, link)
+        notify(moderator, message, link, email=True)
 
 
 def unread_count(participant: Participant) -> int:

@@ -1,0 +1,85 @@
+"""Moderators get an e-mail copy of what needs them, through a real worker and a real SMTP server."""
+
+from __future__ import annotations
+
+import socket
+import time
+from email import message_from_bytes
+from email.header import decode_header, make_header
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from pedt_participation.extensions import db
+from pedt_participation.models import ModeratorAssignment, Notification, Role
+from tests.helpers import login, make_consultation, make_participant
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback, keeping what it receives."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller.port, inbox
+    controller.stop()
+
+
+def _wait_for(inbox, count, seconds=60):
+    deadline = time.monotonic() + seconds
+    while len(inbox.messages) < count and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return inbox.messages
+
+
+def test_new_proposal_reaches_the_moderator_by_email(app, client, smtp_server, start_worker, monkeypatch):
+    port, inbox = smtp_server
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    start_worker(MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port), PUBLIC_URL="https://consultation.exemple.fr")
+    consultation = make_consultation(slug="demo")
+    moderator = make_participant(role=Role.MODERATOR, email="moderatrice@exemple.fr", display_name="Inès")
+    db.session.add(ModeratorAssignment(participant_id=moderator.id, consultation_id=consultation.id))
+    db.session.commit()
+
+    login(client, make_participant())
+    client.post(
+        "/consultations/demo/propose",
+        data={"orientation_id": consultation.orientations[0].id, "title": "Des jardins partagés à l’école"},
+    )
+
+    [(recipients, message)] = _wait_for(inbox, 1)
+    assert recipients == ["moderatrice@exemple.fr"]
+    subject = str(make_header(decode_header(message["Subject"])))
+    assert "Nouvelle proposition à relire" in subject
+    body = message.get_payload(decode=True).decode("utf-8")
+    assert "Bonjour Inès" in body and "« Des jardins partagés à l’école »" in body
+    assert "https://consultation.exemple.fr/moderation/demo/proposals" in body
+    db.session.expire_all()
+    assert db.session.scalar(select(Notification.emailed_at).where(Notification.recipient_id == moderator.id))
+
+
+def test_no_mail_server_means_in_app_only(app, client):
+    consultation = make_consultation(slug="demo")
+    moderator = make_participant(role=Role.MODERATOR)
+    db.session.add(ModeratorAssignment(participant_id=moderator.id, consultation_id=consultation.id))
+    db.session.commit()
+    login(client, make_participant())
+    client.post("/consultations/demo/propose", data={"orientation_id": consultation.orientations[0].id, "title": "Une idée toute neuve"})
+    notification = db.session.scalar(select(Notification).where(Notification.recipient_id == moderator.id))
+    assert notification is not None and notification.emailed_at is None
