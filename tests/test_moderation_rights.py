@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -16,6 +18,7 @@ from pedt_participation.models import (
     ModeratorAssignment,
     Participant,
     Role,
+    Workshop,
 )
 from tests.helpers import login, make_consultation, make_participant, page_text
 
@@ -36,8 +39,10 @@ def world():
     }
     db.session.add(ModeratorAssignment(participant_id=people["moderator"].id, consultation_id=demo.id))
     db.session.add(ModeratorAssignment(participant_id=people["moderator_elsewhere"].id, consultation_id=other.id))
+    workshop = Workshop(consultation_id=demo.id, held_on=date(2026, 1, 10), place="Centre social")
+    db.session.add(workshop)
     db.session.commit()
-    return {"proposal": proposal, "people": people, "demo": demo}
+    return {"proposal": proposal, "people": people, "demo": demo, "workshop": workshop}
 
 
 def _routes(world):
@@ -57,6 +62,8 @@ def _routes(world):
         ("POST", "/moderation/demo/answers/publish"): "moderation",
         ("GET", "/moderation/demo/workshops"): "moderation",
         ("POST", "/moderation/demo/workshops"): "moderation_form",
+        ("GET", f"/moderation/demo/workshops/{world['workshop'].id}"): "moderation",
+        ("POST", f"/moderation/demo/workshops/{world['workshop'].id}"): "moderation_form",
         ("GET", "/admin/participants"): "admin",
         ("POST", f"/admin/participants/{participant_id}/role"): "admin",
         ("GET", "/admin/moderation-log"): "admin",
@@ -73,6 +80,16 @@ EXPECTED = {
     "moderator": {"moderation_home": "ok", "moderation": "ok", "moderation_form": 422, "admin": 403},
     "admin": {"moderation_home": "ok", "moderation": "ok", "moderation_form": 422, "admin": "ok"},
 }
+
+
+def test_every_moderation_and_admin_route_is_in_this_matrix(app, world):
+    """A new staff route must be added above, so that its rights are tested for every role."""
+    adapter = app.url_map.bind("pedt.test")
+    covered = {(method, adapter.match(path, method=method)[0]) for method, path in _routes(world)}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(("/moderation", "/admin")):
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                assert (method, rule.endpoint) in covered, (method, rule.rule)
 
 
 def test_anonymous_visitors_are_sent_to_login(client, world):

@@ -23,6 +23,7 @@ from ..models import (
     Consultation,
     ConsultationStatus,
     Grade,
+    ModeratorAssignment,
     Opinion,
     Orientation,
     Participant,
@@ -84,8 +85,29 @@ def seed_demo(now: datetime | None = None) -> SeedReport:
                 role=account.role,
             )
             report.created.append(f"compte {account.email}")
+    _assign_demo_moderators(report)
     db.session.flush()
     return report
+
+
+def _assign_demo_moderators(report: SeedReport) -> None:
+    """The demo moderator moderates both demo consultations."""
+    moderators = db.session.scalars(
+        select(Participant).where(
+            Participant.email.in_([a.email for a in DEMO_ACCOUNTS if a.role == Role.MODERATOR])
+        )
+    ).all()
+    consultations = db.session.scalars(
+        select(Consultation).where(Consultation.slug.in_(list(DEMO_SETTINGS)))
+    ).all()
+    assigned = set(
+        db.session.execute(select(ModeratorAssignment.participant_id, ModeratorAssignment.consultation_id)).tuples()
+    )
+    for moderator in moderators:
+        for consultation in consultations:
+            if (moderator.id, consultation.id) not in assigned:
+                db.session.add(ModeratorAssignment(participant_id=moderator.id, consultation_id=consultation.id))
+                report.created.append(f"modération {moderator.email} → {consultation.slug}")
 
 
 def _sync(entity, label: str, report: SeedReport, *, created: bool, **values) -> None:
