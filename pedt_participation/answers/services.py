@@ -27,10 +27,6 @@ from ..notifications.services import notify
 MAX_ANSWER_LENGTH = 5000
 
 
-def answerable_actions(consultation: Consultation) -> list[Action]:
-    return [action for group in published_actions(consultation).values() for action in group]
-
-
 def save_draft(moderator: Participant, action: Action, state: AnswerState, text: str) -> None:
     text = text.strip()
     if len(text) > MAX_ANSWER_LENGTH:
@@ -53,7 +49,7 @@ def followers(action: Action) -> list[Participant]:
 
 def publish_answers(moderator: Participant, consultation: Consultation, action_ids: list[int]) -> list[Action]:
     """Publishes the chosen drafts that differ from what is shown; returns the actions answered."""
-    chosen = [a for a in answerable_actions(consultation) if a.id in set(action_ids) and a.has_unpublished_answer]
+    chosen = [a for a in published_actions(consultation) if a.id in set(action_ids) and a.has_unpublished_answer]
     if not chosen:
         raise ParticipationRefused(_("Aucune réponse à publier : cochez des réponses enregistrées en brouillon."))
     now = utcnow()

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from ..consultations.services import published_actions
 from ..errors import ParticipationRefused
 from ..extensions import db
 from ..models import Action, AnswerState
@@ -35,7 +36,7 @@ def _form(action: Action) -> AnswerForm:
 @bp.get("/<slug>/answers")
 def index(slug: str):
     consultation = moderated_consultation(current_user, slug)
-    rows = [(action, _form(action)) for action in services.answerable_actions(consultation)]
+    rows = [(action, _form(action)) for action in published_actions(consultation)]
     return render_template("answers/index.html", consultation=consultation, rows=rows)
 
 

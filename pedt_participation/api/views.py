@@ -100,7 +100,8 @@ def consultations():
 def consultation(slug: str):
     consultation = services.get_public_consultation(slug)
     actions = services.published_actions(consultation)
-    action_ids = [a.id for group in actions.values() for a in group]
+    action_ids = [a.id for a in actions]
+    grouped = services.by_orientation(consultation, actions)
     counts = count_votes(action_ids)
     comments = count_comments(action_ids)
     return jsonify(
@@ -114,7 +115,7 @@ def consultation(slug: str):
                     "theme": orientation.theme,
                     "title": orientation.title,
                     "description": orientation.description,
-                    "actions": [_action(a, counts[a.id], comments.get(a.id, 0)) for a in actions[orientation.id]],
+                    "actions": [_action(a, counts[a.id], comments.get(a.id, 0)) for a in grouped[orientation.id]],
                 }
                 for orientation in consultation.orientations
             ],

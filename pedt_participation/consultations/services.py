@@ -58,9 +58,9 @@ def get_public_consultation(slug: str) -> Consultation:
     return consultation
 
 
-def published_actions(consultation: Consultation) -> dict[int, list[Action]]:
-    """Published actions of every orientation (not those of blocked authors), keyed by orientation id."""
-    actions = db.session.scalars(
+def published_actions(consultation: Consultation) -> list[Action]:
+    """The consultation's published actions (not those of blocked authors), in reading order, in one query."""
+    return db.session.scalars(
         select(Action)
         .join(Orientation)
         .outerjoin(Participant, Participant.id == Action.author_id)
@@ -71,10 +71,13 @@ def published_actions(consultation: Consultation) -> dict[int, list[Action]]:
         )
         .order_by(Orientation.position, Action.position)
     ).all()
-    by_orientation: dict[int, list[Action]] = {o.id: [] for o in consultation.orientations}
+
+
+def by_orientation(consultation: Consultation, actions: list[Action]) -> dict[int, list[Action]]:
+    grouped: dict[int, list[Action]] = {o.id: [] for o in consultation.orientations}
     for action in actions:
-        by_orientation[action.orientation_id].append(action)
-    return by_orientation
+        grouped[action.orientation_id].append(action)
+    return grouped
 
 
 def get_visible_action(action_id: int, viewer: Participant | None) -> Action:
@@ -215,7 +218,7 @@ SIMILARITY_THRESHOLD = 0.5
 def similar_actions(consultation: Consultation, text: str, limit: int = 3, exclude: int | None = None) -> list[Action]:
     """Published actions of the consultation sharing at least half the words of the shorter text."""
     wanted = keywords(text)
-    candidates = [a for group in published_actions(consultation).values() for a in group if a.id != exclude]
+    candidates = [a for a in published_actions(consultation) if a.id != exclude]
     scored = [(similarity(wanted, keywords(f"{a.title} {a.body}")), a) for a in candidates]
     close = sorted(((score, a) for score, a in scored if score >= SIMILARITY_THRESHOLD), key=lambda pair: -pair[0])
     return [action for _score, action in close[:limit]]

@@ -33,11 +33,11 @@ def home():
 def consultation(slug: str):
     consultation = services.get_public_consultation(slug)
     actions = services.published_actions(consultation)
-    action_ids = [a.id for group in actions.values() for a in group]
+    action_ids = [a.id for a in actions]
     return render_template(
         "consultations/consultation.html",
         consultation=consultation,
-        actions=actions,
+        actions=services.by_orientation(consultation, actions),
         counts=count_votes(action_ids),
         comment_counts=count_comments(action_ids),
         my_votes=votes_of(_viewer(), action_ids),

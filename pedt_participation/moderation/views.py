@@ -59,7 +59,7 @@ def _forms_for(action: Action, consultation: Consultation, targets: list[Action]
 @bp.get("/<slug>/proposals")
 def proposals(slug: str):
     consultation = _consultation(slug)
-    targets = _merge_targets(consultation)
+    targets = published_actions(consultation)
     queue = [(action, *_forms_for(action, consultation, targets)) for action in services.pending_proposals(consultation)]
     return render_template("moderation/proposals.html", consultation=consultation, queue=queue)
 
@@ -74,10 +74,6 @@ def _form_errors(form) -> str:
 
 def _orientation_choices(consultation: Consultation) -> list[SelectChoice]:
     return [SelectChoice(o.id, f"{o.position}. {o.title}") for o in consultation.orientations]
-
-
-def _merge_targets(consultation: Consultation) -> list[Action]:
-    return [a for group in published_actions(consultation).values() for a in group]
 
 
 def _refused(action: Action, message: str):
@@ -128,7 +124,7 @@ def reject(action_id: int):
 def merge(action_id: int):
     action = _pending(action_id)
     form = MergeForm(prefix=f"m{action.id}")
-    form.target_id.choices = [SelectChoice(a.id, a.title) for a in _merge_targets(action.orientation.consultation)]
+    form.target_id.choices = [SelectChoice(a.id, a.title) for a in published_actions(action.orientation.consultation)]
     if not form.validate_on_submit():
         return _refused(action, _form_errors(form))
     try:

@@ -51,7 +51,7 @@ def save_workshop(
         raise ParticipationRefused(_("Indiquez où l’atelier a eu lieu."))
     if held_on > today:
         raise ParticipationRefused(_("La date de l’atelier est dans le futur : saisissez les votes après l’atelier."))
-    allowed = {a.id for group in published_actions(consultation).values() for a in group}
+    allowed = {a.id for a in published_actions(consultation)}
     if any(action_id not in allowed for action_id, _audience in counts):
         raise ParticipationRefused(_("Une des actions n’est plus publiée : rechargez la page."))
     if any(not 0 <= number <= MAX_COUNT for number in counts.values()):

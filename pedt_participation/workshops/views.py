@@ -28,10 +28,6 @@ def _cell(action_id: int, audience: Audience) -> str:
     return f"c-{action_id}-{audience.value}"
 
 
-def _actions(consultation: Consultation) -> list[Action]:
-    return [a for group in published_actions(consultation).values() for a in group]
-
-
 def _read_counts(actions: list[Action]) -> tuple[services.Counts, dict[str, str], list[str]]:
     """Every cell of the grid: the numbers, what was typed (to show it again), and the errors."""
     counts: services.Counts = {}
@@ -57,7 +53,7 @@ def _page(consultation: Consultation, form: WorkshopForm, typed: dict, errors: l
             "workshops/index.html",
             consultation=consultation,
             workshops=services.workshops_with_totals(consultation),
-            actions=_actions(consultation),
+            actions=published_actions(consultation),
             audiences=list(Audience),
             cell=_cell,
             form=form,
@@ -97,7 +93,7 @@ def save(slug: str, workshop_id: int | None):
     consultation = moderated_consultation(current_user, slug)
     workshop = _workshop(consultation, workshop_id) if workshop_id else None
     form = WorkshopForm()
-    counts, typed, errors = _read_counts(_actions(consultation))
+    counts, typed, errors = _read_counts(published_actions(consultation))
     if not form.validate_on_submit():
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors] + errors
     if not errors:
