@@ -99,6 +99,16 @@ def make_consultation(
     return consultation
 
 
+def make_moderator(consultation: Consultation, **profile):
+    """A moderator assigned to `consultation`."""
+    from pedt_participation.models import ModeratorAssignment
+
+    moderator = make_participant(role=Role.MODERATOR, **profile)
+    db.session.add(ModeratorAssignment(participant_id=moderator.id, consultation_id=consultation.id))
+    db.session.commit()
+    return moderator
+
+
 def login(client, participant, password: str = TEST_PASSWORD, remember: bool = False):
     response = client.post(
         "/auth/login", data={"email": participant.email, "password": password, "remember": "y" if remember else ""}

@@ -14,16 +14,14 @@ from pedt_participation.models import (
     AnswerState,
     ModerationAction,
     ModerationLogEntry,
-    ModeratorAssignment,
     Notification,
     PaperVoteCount,
-    Role,
     VoteKind,
     Workshop,
 )
 from pedt_participation.templating import local_today
 from pedt_participation.voting.services import cast_vote, count_votes
-from tests.helpers import login, make_consultation, make_participant, page_text
+from tests.helpers import make_moderator, login, make_consultation, make_participant, page_text
 
 
 @pytest.fixture
@@ -33,10 +31,7 @@ def consultation():
 
 @pytest.fixture
 def moderator(consultation):
-    moderator = make_participant(role=Role.MODERATOR)
-    db.session.add(ModeratorAssignment(participant_id=moderator.id, consultation_id=consultation.id))
-    db.session.commit()
-    return moderator
+    return make_moderator(consultation)
 
 
 def _messages(person):

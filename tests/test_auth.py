@@ -96,7 +96,7 @@ def test_wrong_password_is_refused_with_a_hint(client):
 
 
 def test_login_is_case_insensitive_on_email(client):
-    participant = make_participant(email="karim@exemple.fr")
+    make_participant(email="karim@exemple.fr")
     response = client.post("/auth/login", data={"email": " Karim@Exemple.FR ", "password": TEST_PASSWORD})
     assert response.status_code == 303
 

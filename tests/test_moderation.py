@@ -12,16 +12,14 @@ from pedt_participation.models import (
     Comment,
     ModerationAction,
     ModerationLogEntry,
-    ModeratorAssignment,
     Notification,
-    Role,
     Vote,
     VoteKind,
 )
 from pedt_participation.comments.services import add_comment
 from pedt_participation.consultations.services import propose_action
 from pedt_participation.voting.services import cast_vote, count_votes
-from tests.helpers import login, make_consultation, make_participant, page_text
+from tests.helpers import make_moderator, login, make_consultation, make_participant, page_text
 
 
 @pytest.fixture
@@ -31,10 +29,7 @@ def consultation():
 
 @pytest.fixture
 def moderator(consultation):
-    moderator = make_participant(role=Role.MODERATOR, display_name="Modératrice")
-    db.session.add(ModeratorAssignment(participant_id=moderator.id, consultation_id=consultation.id))
-    db.session.commit()
-    return moderator
+    return make_moderator(consultation, display_name="Modératrice")
 
 
 @pytest.fixture

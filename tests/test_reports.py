@@ -13,15 +13,13 @@ from pedt_participation.models import (
     Comment,
     ModerationAction,
     ModerationLogEntry,
-    ModeratorAssignment,
     Notification,
     Participant,
     Report,
-    Role,
     VoteKind,
 )
 from pedt_participation.voting.services import cast_vote, count_votes
-from tests.helpers import TEST_PASSWORD, login, make_consultation, make_participant, page_text
+from tests.helpers import make_moderator, TEST_PASSWORD, login, make_consultation, make_participant, page_text
 
 
 @pytest.fixture
@@ -36,10 +34,7 @@ def action(consultation):
 
 @pytest.fixture
 def moderator(consultation):
-    moderator = make_participant(role=Role.MODERATOR)
-    db.session.add(ModeratorAssignment(participant_id=moderator.id, consultation_id=consultation.id))
-    db.session.commit()
-    return moderator
+    return make_moderator(consultation)
 
 
 @pytest.fixture
