@@ -12,12 +12,20 @@ def mail_enabled() -> bool:
     return bool(current_app.config["MAIL_SERVER"])
 
 
-def send_email(to: str, subject: str, text: str, attachments: tuple[tuple[str, str, bytes], ...] = ()) -> None:
-    """`attachments` are (filename, MIME type, content). Raises on SMTP errors, so a task can retry."""
+def send_email(
+    to: str | None,
+    subject: str,
+    text: str,
+    attachments: tuple[tuple[str, str, bytes], ...] = (),
+    bcc: tuple[str, ...] = (),
+) -> None:
+    """`attachments` are (filename, MIME type, content). `bcc` reaches several people in one message
+    without showing them each other's address (with `to` None, the message is addressed to nobody
+    visible). Raises on SMTP errors, so a task can retry."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
-    message["To"] = to
+    message["To"] = to or "undisclosed-recipients:;"
     message["Subject"] = subject
     message.set_content(text)
     for filename, mime_type, content in attachments:
@@ -28,4 +36,4 @@ def send_email(to: str, subject: str, text: str, attachments: tuple[tuple[str, s
             smtp.starttls()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
+        smtp.send_message(message, to_addrs=[*([to] if to else []), *bcc])

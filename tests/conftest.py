@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import contextvars
 import os
+import socket
 import subprocess
 import sys
 import time
+from email import message_from_bytes
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
@@ -41,6 +44,8 @@ class IsolatedRequestsClient(FlaskClient):
     session is expired, so assertions read what the request stored."""
 
     def open(self, *args, **kwargs):
+        # A streamed body is read inside the request's context too, as a WSGI server would.
+        kwargs.setdefault("buffered", True)
         response = contextvars.copy_context().run(self._open_in_fresh_context, *args, **kwargs)
         db.session.expire_all()
         return response
@@ -144,3 +149,28 @@ def start_worker(app, database_url, celery_settings, tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
         print(log.read_text())
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback, keeping what it receives: (port, inbox)."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller.port, inbox
+    controller.stop()

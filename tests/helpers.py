@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 from html import unescape
 from itertools import count
@@ -122,3 +123,23 @@ def page_text(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def wait_until(condition, seconds: float = 60, message: str = "condition not met"):
+    """Polls `condition` (a worker is doing the work in another process) until it returns a truthy value."""
+    deadline = time.monotonic() + seconds
+    while True:
+        db.session.expire_all()
+        result = condition()
+        if result:
+            return result
+        assert time.monotonic() < deadline, message
+        time.sleep(0.2)
+
+
+def wait_for_messages(inbox, count: int, seconds: float = 60):
+    """The messages a real SMTP server received, once `count` have arrived (or the time is up)."""
+    deadline = time.monotonic() + seconds
+    while len(inbox.messages) < count and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return inbox.messages

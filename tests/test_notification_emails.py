@@ -2,50 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-import time
-from email import message_from_bytes
 from email.header import decode_header, make_header
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from pedt_participation.extensions import db
 from pedt_participation.models import ModeratorAssignment, Notification, Role
-from tests.helpers import login, make_consultation, make_participant
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on loopback, keeping what it receives."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield controller.port, inbox
-    controller.stop()
-
-
-def _wait_for(inbox, count, seconds=60):
-    deadline = time.monotonic() + seconds
-    while len(inbox.messages) < count and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return inbox.messages
+from tests.helpers import login, make_consultation, make_participant, wait_for_messages
 
 
 def test_new_proposal_reaches_the_moderator_by_email(app, client, smtp_server, start_worker, monkeypatch):
@@ -63,7 +26,7 @@ def test_new_proposal_reaches_the_moderator_by_email(app, client, smtp_server, s
         data={"orientation_id": consultation.orientations[0].id, "title": "Des jardins partagés à l’école"},
     )
 
-    [(recipients, message)] = _wait_for(inbox, 1)
+    [(recipients, message)] = wait_for_messages(inbox, 1)
     assert recipients == ["moderatrice@exemple.fr"]
     subject = str(make_header(decode_header(message["Subject"])))
     assert "Nouvelle proposition à relire" in subject

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import event, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select, update
 
+from ..deferred_tasks import send_after_commit
 from ..extensions import db
 from ..mail import mail_enabled, send_email
 from ..models import Consultation, ModeratorAssignment, Notification, Participant, Role, utcnow
-
-log = logging.getLogger(__name__)
-
-# Ids of notifications whose e-mail copy is sent once the transaction that created them commits.
-PENDING_EMAILS = "pedt_pending_notification_emails"
 
 
 def notify(recipient: Participant, message: str, link: str = "", *, email: bool = False) -> Notification:
@@ -25,24 +18,8 @@ def notify(recipient: Participant, message: str, link: str = "", *, email: bool 
     db.session.add(notification)
     db.session.flush()
     if email and mail_enabled():
-        db.session.info.setdefault(PENDING_EMAILS, []).append(notification.id)
+        send_after_commit("pedt.notifications.send_email", notification.id)
     return notification
-
-
-@event.listens_for(Session, "after_commit")
-def _send_pending_emails(session: Session) -> None:
-    """The row is committed before the task is sent, so the worker always finds it. A broker that is
-    down must not undo what the person did: the notification stays in the app and the failure is logged."""
-    for notification_id in session.info.pop(PENDING_EMAILS, []):
-        try:
-            current_app.extensions["celery"].send_task("pedt.notifications.send_email", args=[notification_id])
-        except Exception:  # noqa: BLE001 — any broker failure
-            log.exception("Could not queue the e-mail of notification %s", notification_id)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_pending_emails(session: Session) -> None:
-    session.info.pop(PENDING_EMAILS, None)
 
 
 def email_notification(notification_id: int) -> bool:

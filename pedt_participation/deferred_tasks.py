@@ -1,0 +1,36 @@
+"""Celery tasks sent only once the transaction that prepared their rows has committed, so a worker
+always finds what it is asked to work on, and a rolled-back request sends nothing."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+PENDING_TASKS = "pedt_tasks_after_commit"
+
+
+def send_after_commit(task_name: str, *args: int) -> None:
+    db.session.info.setdefault(PENDING_TASKS, []).append((task_name, args))
+
+
+@event.listens_for(Session, "after_commit")
+def _send_pending_tasks(session: Session) -> None:
+    """A broker that is down must not undo what the person did: the rows stay (a summary shows as
+    queued and can be sent again from its page) and the failure is logged."""
+    for task_name, args in session.info.pop(PENDING_TASKS, []):
+        try:
+            current_app.extensions["celery"].send_task(task_name, args=list(args))
+        except Exception:  # noqa: BLE001 — any broker failure
+            log.exception("Could not queue %s%s", task_name, args)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_pending_tasks(session: Session) -> None:
+    session.info.pop(PENDING_TASKS, None)
