@@ -19,6 +19,7 @@ from .moderation import (
     ReportReason,
 )
 from .participants import YOUTH_AGE_BRACKETS, AgeBracket, Audience, Participant, Role
+from .summaries import CommitteeSummary, CommitteeSummaryFile, SummaryFileKind, SummaryStatus, SummaryTrigger
 from .types import utcnow
 from .votes import Grade, Opinion, PaperVoteCount, Vote, VoteKind, Workshop
 
@@ -33,6 +34,8 @@ __all__ = [
     "Alignment",
     "Audience",
     "Comment",
+    "CommitteeSummary",
+    "CommitteeSummaryFile",
     "CommentRating",
     "Consultation",
     "ConsultationStatus",
@@ -48,6 +51,9 @@ __all__ = [
     "Report",
     "ReportReason",
     "Role",
+    "SummaryFileKind",
+    "SummaryStatus",
+    "SummaryTrigger",
     "Vote",
     "VoteKind",
     "Workshop",

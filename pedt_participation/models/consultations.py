@@ -73,6 +73,13 @@ class Consultation(db.Model):
     k_anonymity: Mapped[int] = mapped_column(default=5)
     # A comment or action reported by this many people is hidden until a moderator looks at it.
     hide_after_reports: Mapped[int] = mapped_column(default=3, server_default="3")
+    # Majority judgment: a judge of an orientation who left an action ungraded gives it "À rejeter"
+    # (Balinski–Laraki); False counts only the grades given. Stated in every summary.
+    missing_grades_as_reject: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Summaries for the committee, built and e-mailed on a schedule: weekly while voting is open,
+    # and once when voting closes.
+    weekly_summaries: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    summary_at_closing: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     orientations: Mapped[list[Orientation]] = relationship(
