@@ -1,0 +1,505 @@
+"""The committee's figures, computed in SQL (GROUP BY: no vote is ever loaded into Python), then passed
+through the privacy threshold. One entry point, `aggregate`, used by the Celery task, the CLI and the
+tests; its result is plain JSON data from which every output (page, PDF, CSV, JSON) is made, so no
+output can show a figure the threshold withheld.
+
+A *cell* is a count for a group of people (or of paper supports), as a dict:
+`{"value": 12, "display": "12", "share": 0.4}` or, withheld, `{"value": None, "display": "< 5", "share": None}`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..models import (
+    YOUTH_AGE_BRACKETS,
+    Action,
+    ActionOrigin,
+    ActionState,
+    AgeBracket,
+    Alignment,
+    Audience,
+    Comment,
+    CommentRating,
+    Consultation,
+    Grade,
+    Opinion,
+    Orientation,
+    PaperVoteCount,
+    Participant,
+    Vote,
+    VoteKind,
+    Workshop,
+    utcnow,
+)
+from .majority_judgment import majority_grade, rank_by_majority_value
+from .themes import recurring_themes
+
+SCHEMA_VERSION = 1
+SECONDARY_HIDDEN = "masqué"
+TOP_COMMENTS_PER_SIDE = 2
+THEMES_PER_ACTION = 5
+THEMES_PER_ORIENTATION = 8
+NOT_GIVEN = "non renseigné"
+OPINION_KEYS = {Opinion.POUR: "pour", Opinion.MITIGE: "mitige", Opinion.CONTRE: "contre"}
+
+
+# --- privacy threshold ---------------------------------------------------------------------------
+
+
+def cell(count: int, k: int) -> dict[str, Any]:
+    """A lone count: shown when zero (nobody to recognise) or at least k, else "< k"."""
+    if count == 0 or count >= k:
+        return {"value": count, "display": str(count), "share": None}
+    return _withheld(f"< {k}")
+
+
+def _withheld(display: str) -> dict[str, Any]:
+    return {"value": None, "display": display, "share": None}
+
+
+def partition(counts: Mapping[Hashable, int], k: int) -> dict[str, Any]:
+    """Counts of the parts of one group, with their total and shares.
+
+    A group smaller than k shows nothing but "< k", zeros included (a zero there would tell what the
+    few others chose). Otherwise every part from 1 to k − 1 is "< k"; when exactly one part is hidden,
+    it could be found by subtraction from the total, so the smallest other part is hidden too
+    ("masqué"). Shares are of the total, for the parts that show."""
+    total = sum(counts.values())
+    if 0 < total < k:
+        return {"total": _withheld(f"< {k}"), "parts": {str(key): _withheld(f"< {k}") for key in counts}}
+    small = [key for key, count in counts.items() if 0 < count < k]
+    others = [key for key in counts if key not in small]
+    secondary = min(others, key=counts.__getitem__) if len(small) == 1 and others else None
+    parts = {}
+    for key, count in counts.items():
+        if key == secondary:
+            parts[str(key)] = _withheld(SECONDARY_HIDDEN)
+            continue
+        part = cell(count, k)
+        if part["value"] is not None and total:
+            part["share"] = round(count / total, 4)
+        parts[str(key)] = part
+    return {"total": cell(total, k), "parts": parts}
+
+
+def _competition_ranks(values: Mapping[int, int]) -> dict[int, int]:
+    """1 = highest; equal values share a rank and the next rank is skipped ("1, 2, 2, 4")."""
+    ordered = sorted(values.values(), reverse=True)
+    return {key: ordered.index(value) + 1 for key, value in values.items()}
+
+
+# --- SQL ------------------------------------------------------------------------------------------
+
+
+def _published_actions(consultation: Consultation) -> list[Any]:
+    return list(
+        db.session.execute(
+            select(
+                Action.id,
+                Action.orientation_id,
+                Action.position,
+                Action.title,
+                Action.origin,
+                Action.answer_state,
+            )
+            .join(Orientation, Orientation.id == Action.orientation_id)
+            .where(Orientation.consultation_id == consultation.id, Action.state == ActionState.PUBLISHED)
+            .order_by(Orientation.position, Action.position, Action.id)
+        )
+    )
+
+
+def _counted_votes(action_ids, *columns):
+    """Votes that count: on the given actions, by participants who are not blocked."""
+    return (
+        select(*columns)
+        .select_from(Vote)
+        .join(Participant, Participant.id == Vote.participant_id)
+        .where(Vote.action_id.in_(action_ids), Participant.blocked_at.is_(None))
+    )
+
+
+def _vote_tallies(action_ids) -> dict[int, dict[VoteKind, dict[int, dict[Audience, int]]]]:
+    """action → kind → value → audience → number of votes."""
+    tallies: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int))))
+    rows = db.session.execute(
+        _counted_votes(action_ids, Vote.action_id, Vote.kind, Vote.value, Participant.audience, func.count())
+        .group_by(Vote.action_id, Vote.kind, Vote.value, Participant.audience)
+    )
+    for action_id, kind, value, audience, number in rows:
+        tallies[action_id][kind][value][audience] = number
+    return tallies
+
+
+def _supports_by_age_bracket(action_ids) -> dict[int, dict[AgeBracket, int]]:
+    counts: dict = defaultdict(lambda: dict.fromkeys(AgeBracket, 0))
+    rows = db.session.execute(
+        _counted_votes(action_ids, Vote.action_id, Participant.age_bracket, func.count())
+        .where(Vote.kind == VoteKind.SUPPORT)
+        .group_by(Vote.action_id, Participant.age_bracket)
+    )
+    for action_id, bracket, number in rows:
+        counts[action_id][bracket] = number
+    return counts
+
+
+def _paper_supports(action_ids) -> dict[int, dict[Audience, int]]:
+    counts: dict = defaultdict(lambda: dict.fromkeys(Audience, 0))
+    rows = db.session.execute(
+        select(PaperVoteCount.action_id, PaperVoteCount.audience, func.sum(PaperVoteCount.supports))
+        .where(PaperVoteCount.action_id.in_(action_ids))
+        .group_by(PaperVoteCount.action_id, PaperVoteCount.audience)
+    )
+    for action_id, audience, supports in rows:
+        counts[action_id][audience] = int(supports)
+    return counts
+
+
+def _judges_by_orientation(action_ids) -> dict[int, int]:
+    """Majority judgment: the judges of an orientation are the people who graded at least one of its actions."""
+    rows = db.session.execute(
+        _counted_votes(action_ids, Action.orientation_id, func.count(func.distinct(Vote.participant_id)))
+        .join(Action, Action.id == Vote.action_id)
+        .where(Vote.kind == VoteKind.GRADE)
+        .group_by(Action.orientation_id)
+    )
+    return {orientation_id: judges for orientation_id, judges in rows}
+
+
+_CommentAuthor = aliased(Participant, name="comment_author")
+
+
+def _visible_comments(action_ids, *columns):
+    """Comments shown on the site on these actions: not deleted, not hidden, author not blocked."""
+    return (
+        select(*columns)
+        .select_from(Comment)
+        .outerjoin(_CommentAuthor, _CommentAuthor.id == Comment.author_id)
+        .where(
+            Comment.action_id.in_(action_ids),
+            Comment.deleted_at.is_(None),
+            Comment.hidden_at.is_(None),
+            _CommentAuthor.blocked_at.is_(None),
+        )
+    )
+
+
+def _comment_counts(action_ids) -> dict[int, dict[int, int]]:
+    counts: dict = defaultdict(lambda: {alignment.value: 0 for alignment in Alignment})
+    rows = db.session.execute(
+        _visible_comments(action_ids, Comment.action_id, Comment.alignment, func.count())
+        .group_by(Comment.action_id, Comment.alignment)
+    )
+    for action_id, alignment, number in rows:
+        counts[action_id][alignment] = number
+    return counts
+
+
+def _top_comments(action_ids) -> dict[int, dict[str, list[dict[str, Any]]]]:
+    """The best-rated comments for and against each action, ranked in SQL by a window function."""
+    score = func.coalesce(
+        select(func.sum(CommentRating.value)).where(CommentRating.comment_id == Comment.id).scalar_subquery(), 0
+    )
+    scored = (
+        _visible_comments(
+            action_ids,
+            Comment.action_id,
+            Comment.alignment,
+            Comment.body,
+            score.label("score"),
+            _CommentAuthor.display_name,
+            _CommentAuthor.audience,
+            _CommentAuthor.age_bracket,
+            func.row_number()
+            .over(partition_by=(Comment.action_id, Comment.alignment), order_by=(score.desc(), Comment.id))
+            .label("place"),
+        )
+        .where(Comment.alignment != Alignment.NEUTRE)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(scored).where(scored.c.place <= TOP_COMMENTS_PER_SIDE).order_by(scored.c.action_id, scored.c.place)
+    )
+    top: dict = defaultdict(lambda: {"pour": [], "contre": []})
+    for row in rows:
+        side = "pour" if row.alignment == Alignment.POUR else "contre"
+        top[row.action_id][side].append(
+            {"text": row.body, "author": _quoted_author(row.display_name, row.audience, row.age_bracket),
+             "score": int(row.score)}
+        )
+    return top
+
+
+def _quoted_author(name: str | None, audience: Audience | None, bracket: AgeBracket | None) -> str:
+    """Adults are quoted by the name they show on the site; youths by no name at all."""
+    if name is None:
+        return "Compte supprimé"
+    if audience == Audience.YOUTH or bracket in YOUTH_AGE_BRACKETS:
+        return "Un ou une jeune"
+    return name
+
+
+def _comment_texts(action_ids) -> dict[int, list[str]]:
+    """Texts of visible comments, for the recurring themes (the only place text is read)."""
+    texts: dict = defaultdict(list)
+    rows = db.session.execute(_visible_comments(action_ids, Comment.action_id, Comment.body))
+    for action_id, body in rows:
+        texts[action_id].append(body)
+    return texts
+
+
+def _proposals(consultation: Consultation) -> dict[int, dict[str, int]]:
+    counts: dict = defaultdict(lambda: {state.value: 0 for state in ActionState})
+    rows = db.session.execute(
+        select(Action.orientation_id, Action.state, func.count())
+        .join(Orientation, Orientation.id == Action.orientation_id)
+        .where(Orientation.consultation_id == consultation.id, Action.origin == ActionOrigin.PARTICIPANT)
+        .group_by(Action.orientation_id, Action.state)
+    )
+    for orientation_id, state, number in rows:
+        counts[orientation_id][state.value] = number
+    return counts
+
+
+def _activity(consultation: Consultation):
+    """Who did something online in this consultation, where and when: votes, comments, proposals.
+    Blocked participants are left out, as everywhere in the results."""
+    activity = union_all(
+        select(Vote.participant_id.label("participant_id"), Vote.action_id.label("action_id"),
+               Vote.created_at.label("at")),
+        select(Comment.author_id, Comment.action_id, Comment.created_at).where(
+            Comment.author_id.is_not(None), Comment.hidden_at.is_(None)
+        ),
+        select(Action.author_id, Action.id, Action.created_at).where(
+            Action.origin == ActionOrigin.PARTICIPANT, Action.author_id.is_not(None)
+        ),
+    ).subquery()
+    return (
+        select(activity.c.participant_id, activity.c.at, Action.orientation_id)
+        .select_from(activity)
+        .join(Action, Action.id == activity.c.action_id)
+        .join(Orientation, Orientation.id == Action.orientation_id)
+        .join(Participant, Participant.id == activity.c.participant_id)
+        .where(Orientation.consultation_id == consultation.id, Participant.blocked_at.is_(None))
+        .subquery()
+    )
+
+
+def _participants_by(activity, *columns) -> dict[tuple, int]:
+    """Distinct participants per value of `columns` (profile or orientation)."""
+    rows = db.session.execute(
+        select(*columns, func.count(func.distinct(activity.c.participant_id)))
+        .select_from(activity)
+        .join(Participant, Participant.id == activity.c.participant_id)
+        .group_by(*columns)
+    )
+    return {tuple(row[:-1]): row[-1] for row in rows}
+
+
+def _week_start(column):
+    """Monday of the (UTC) week, as "YYYY-MM-DD" on both databases."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.date_trunc("week", column), "YYYY-MM-DD")
+    return func.date(column, "-6 days", "weekday 1")
+
+
+def _new_participants_by_week(activity) -> dict[str, int]:
+    first = (
+        select(activity.c.participant_id, func.min(activity.c.at).label("first_at"))
+        .group_by(activity.c.participant_id)
+        .subquery()
+    )
+    week = _week_start(first.c.first_at)
+    rows = db.session.execute(select(week, func.count()).group_by(week).order_by(week))
+    counts = {str(monday): number for monday, number in rows}
+    if not counts:
+        return {}
+    monday, last = date.fromisoformat(min(counts)), date.fromisoformat(max(counts))
+    weeks = {}
+    while monday <= last:
+        weeks[monday.isoformat()] = counts.get(monday.isoformat(), 0)
+        monday += timedelta(days=7)
+    return weeks
+
+
+# --- assembling the figures ---------------------------------------------------------------------
+
+
+def aggregate(consultation: Consultation, now: datetime | None = None) -> dict[str, Any]:
+    """Every figure of the summary, already through the threshold `consultation.k_anonymity`."""
+    k = consultation.k_anonymity
+    actions = _published_actions(consultation)
+    action_ids = [row.id for row in actions]
+    tallies = _vote_tallies(action_ids)
+    age_brackets = _supports_by_age_bracket(action_ids)
+    paper = _paper_supports(action_ids)
+    judges = _judges_by_orientation(action_ids)
+    comment_counts = _comment_counts(action_ids)
+    top_comments = _top_comments(action_ids)
+    comment_texts = _comment_texts(action_ids)
+    proposals = _proposals(consultation)
+    activity = _activity(consultation)
+    participants_by_orientation = _participants_by(activity, activity.c.orientation_id)
+    audience_by_orientation = _participants_by(activity, activity.c.orientation_id, Participant.audience)
+    age_by_orientation = _participants_by(activity, activity.c.orientation_id, Participant.age_bracket)
+
+    grade_profiles = {}
+    for row in actions:
+        graded = [sum(tallies[row.id][VoteKind.GRADE][grade].values()) for grade in Grade]
+        if consultation.majority_judgment_enabled and consultation.missing_grades_as_reject:
+            graded[Grade.A_REJETER] += judges.get(row.orientation_id, 0) - sum(graded)
+        grade_profiles[row.id] = graded
+
+    orientations = []
+    for orientation in consultation.orientations:
+        rows = [row for row in actions if row.orientation_id == orientation.id]
+        supports = {row.id: _supports_total(tallies[row.id], paper[row.id]) for row in rows}
+        eligible_profiles = {row.id: grade_profiles[row.id] for row in rows if sum(grade_profiles[row.id]) >= k}
+        mj_ranks = rank_by_majority_value(eligible_profiles) if consultation.majority_judgment_enabled else {}
+        support_ranks = _competition_ranks(supports) if consultation.supports_enabled else {}
+        orientation_actions = [
+            _action_figures(
+                row, k, tallies[row.id], paper[row.id], age_brackets[row.id], grade_profiles[row.id],
+                comment_counts[row.id], top_comments[row.id], comment_texts[row.id],
+                support_rank=support_ranks.get(row.id), mj_rank=mj_ranks.get(row.id),
+            )
+            for row in rows
+        ]
+        orientations.append(
+            {
+                "id": orientation.id,
+                "position": orientation.position,
+                "theme": orientation.theme,
+                "title": orientation.title,
+                "participants": cell(participants_by_orientation.get((orientation.id,), 0), k),
+                "participants_by_audience": partition(
+                    {a.value: audience_by_orientation.get((orientation.id, a), 0) for a in Audience}, k
+                ),
+                "participants_by_age_bracket": partition(
+                    {b.value: age_by_orientation.get((orientation.id, b), 0) for b in AgeBracket}, k
+                ),
+                "supports": partition(
+                    {"online": sum(sum(tallies[r.id][VoteKind.SUPPORT][1].values()) for r in rows),
+                     "paper": sum(sum(paper[r.id].values()) for r in rows)},
+                    k,
+                ),
+                "proposals": {"received": sum(proposals[orientation.id].values()), "by_state": proposals[orientation.id]},
+                "themes": _themes(
+                    (text for row in rows for text in comment_texts[row.id]), THEMES_PER_ORIENTATION
+                ),
+                "actions": orientation_actions,
+            }
+        )
+
+    return {
+        "schema": SCHEMA_VERSION,
+        "generated_at": (now or utcnow()).isoformat(),
+        "consultation": {"id": consultation.id, "slug": consultation.slug, "title": consultation.title},
+        "parameters": {
+            "k_anonymity": k,
+            "supports_enabled": consultation.supports_enabled,
+            "opinion_enabled": consultation.opinion_enabled,
+            "majority_judgment_enabled": consultation.majority_judgment_enabled,
+            "missing_grades_as_reject": consultation.missing_grades_as_reject,
+            "vote_limit_per_orientation": consultation.vote_limit_per_orientation,
+        },
+        "participation": _participation(
+            consultation,
+            activity,
+            {
+                "online": sum(sum(tallies[row.id][VoteKind.SUPPORT][1].values()) for row in actions),
+                "paper": sum(sum(paper[row.id].values()) for row in actions),
+            },
+            k,
+        ),
+        "orientations": orientations,
+    }
+
+
+def _supports_total(tally, paper_counts) -> int:
+    return sum(tally[VoteKind.SUPPORT][1].values()) + sum(paper_counts.values())
+
+
+def _action_figures(
+    row, k, tally, paper_counts, age_brackets, grade_profile, comment_counts, top_comments, texts,
+    *, support_rank, mj_rank,
+) -> dict[str, Any]:
+    online = tally[VoteKind.SUPPORT][1]
+    opinions = tally[VoteKind.OPINION]
+    opinion_parts = {
+        OPINION_KEYS[o]: sum(opinions[o.value].values()) for o in (Opinion.POUR, Opinion.MITIGE, Opinion.CONTRE)
+    }
+    opinion_figures = partition(opinion_parts, k)
+    pour, contre = opinion_figures["parts"]["pour"]["value"], opinion_figures["parts"]["contre"]["value"]
+    judges = sum(grade_profile)
+    return {
+        "id": row.id,
+        "position": row.position,
+        "title": row.title,
+        "origin": row.origin.value,
+        "answer_state": row.answer_state.value if row.answer_state else None,
+        "supports": {
+            "rank": support_rank,
+            "by_channel": partition({"online": sum(online.values()), "paper": sum(paper_counts.values())}, k),
+            "by_audience": partition({a.value: online.get(a, 0) + paper_counts[a] for a in Audience}, k),
+            "online_by_age_bracket": partition({b.value: age_brackets[b] for b in AgeBracket}, k),
+        },
+        "opinions": {
+            **opinion_figures,
+            # Pour minus contre, only when both show: otherwise it would give the hidden one away.
+            "balance": pour - contre if pour is not None and contre is not None else None,
+            "by_audience": {
+                a.value: partition(
+                    {OPINION_KEYS[o]: opinions[o.value].get(a, 0) for o in (Opinion.POUR, Opinion.MITIGE, Opinion.CONTRE)},
+                    k,
+                )
+                for a in Audience
+            },
+        },
+        "majority_judgment": {
+            **partition({grade.value: grade_profile[grade] for grade in Grade}, k),
+            "majority_grade": majority_grade(grade_profile) if judges >= k else None,
+            "rank": mj_rank,
+        },
+        "comments": {
+            "pour": comment_counts[Alignment.POUR],
+            "neutre": comment_counts[Alignment.NEUTRE],
+            "contre": comment_counts[Alignment.CONTRE],
+        },
+        "top_comments": top_comments,
+        "themes": _themes(texts, THEMES_PER_ACTION),
+    }
+
+
+def _themes(texts: Iterable[str], limit: int) -> list[dict[str, Any]]:
+    return [{"phrase": theme.phrase, "comments": theme.comments} for theme in recurring_themes(texts, limit=limit)]
+
+
+def _participation(consultation: Consultation, activity, supports: dict[str, int], k: int) -> dict[str, Any]:
+    total = db.session.scalar(select(func.count(func.distinct(activity.c.participant_id))))
+    by_audience = _participants_by(activity, Participant.audience)
+    by_age = _participants_by(activity, Participant.age_bracket)
+    by_neighbourhood = _participants_by(activity, func.coalesce(Participant.neighbourhood, literal(NOT_GIVEN)))
+    by_school = _participants_by(activity, func.coalesce(Participant.school, literal(NOT_GIVEN)))
+    workshops = db.session.scalar(
+        select(func.count()).select_from(Workshop).where(Workshop.consultation_id == consultation.id)
+    )
+    return {
+        "participants": cell(total, k),
+        "by_audience": partition({a.value: by_audience.get((a,), 0) for a in Audience}, k),
+        "by_age_bracket": partition({b.value: by_age.get((b,), 0) for b in AgeBracket}, k),
+        "by_neighbourhood": partition({key[0]: number for key, number in sorted(by_neighbourhood.items())}, k),
+        "by_school": partition({key[0]: number for key, number in sorted(by_school.items())}, k),
+        "new_participants_by_week": partition(_new_participants_by_week(activity), k),
+        "supports": partition(supports, k),
+        "workshops": workshops,
+    }
+

@@ -1,0 +1,131 @@
+"""Recurring themes in French comments ("what people said"), computed offline.
+
+Plain counting of words and short phrases rather than a language model: the committee can check every theme
+against the comments, and the result does not change from one run to the next.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from stop_words import get_stop_words
+
+# Frequent in comments yet naming no theme, and missing from the stop-word list.
+EXTRA_STOP_WORDS = frozenset({
+    "aujourd’hui", "avis", "beaucoup", "crois", "déjà", "également", "etc", "jamais", "merci", "mieux",
+    "non", "oui", "parfois", "pense", "penser", "peuvent", "pourrait", "pourraient", "souvent", "suivre",
+    "toujours", "toute", "trouve", "trouver", "vraiment",
+})
+# In the stop-word list, yet themes here: "devoir" must fold with "devoirs" (homework), "donner la parole aux jeunes".
+THEME_WORDS = frozenset({"devoir", "parole"})
+STOP_WORDS = (frozenset(get_stop_words("french")) | EXTRA_STOP_WORDS) - THEME_WORDS
+# Words that may join two content words into a phrase: "aide aux devoirs", "sortie de classe", "temps d’accueil".
+LINK_WORDS = frozenset({"de", "du", "des", "d", "aux", "au", "à", "la", "le", "les", "en", "pour", "sur"})
+ELISIONS = frozenset({"c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu"})
+
+# Letters or digits, with internal hyphens ("demi-journée") and apostrophes (elisions, "aujourd’hui").
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_ELIDED = re.compile(r"([^\W_]+['’])(.+)")
+
+Key = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A word or phrase shared by several comments: a lead for the committee to read them, not a statistic."""
+
+    phrase: str  # as people wrote it, e.g. "aide aux devoirs"
+    comments: int  # in how many distinct comments it appears
+
+
+def _tokens(text: str) -> Iterator[str]:
+    """Lowercased words as written, an elided article or pronoun ("l’", "qu'") as a word of its own, and ""
+    for punctuation, so that no phrase spans two sentences or the items of a list."""
+    text = text.lower()
+    end = 0
+    for match in _TOKEN.finditer(text):
+        if text[end : match.start()].strip():
+            yield ""
+        end = match.end()
+        token = match.group()
+        elided = _ELIDED.fullmatch(token)
+        if elided and elided[1][:-1] in ELISIONS:
+            yield elided[1]
+            token = elided[2]
+        yield token
+
+
+def _content_key(token: str) -> str | None:
+    """The word compared across comments, plural folded ("ateliers" → "atelier", "jeux" → "jeu"); None for
+    words carrying no theme: stop-words (a hyphenated word when all its parts are, like "peut-être"), elided
+    words, numbers and words of fewer than 3 letters."""
+    word = token.replace("'", "’")
+    if (
+        word.endswith("’")
+        or any(char.isdigit() for char in word)
+        or sum(char.isalpha() for char in word) < 3
+        or all(part in STOP_WORDS for part in word.split("-"))
+    ):
+        return None
+    # Longer than 3 letters, not 4, so that "jeux" folds; "ss" keeps "stress" whole.
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss") else word
+
+
+def _candidates(text: str) -> Iterator[tuple[Key, str]]:
+    """(key, surface) of every candidate in a comment: content words, two adjacent content words, and
+    content–link–content phrases. A key's first and last items are always content words, and differ: a word
+    next to itself ("cantine cantine", "de temps en temps") is emphasis or idiom, not a phrase."""
+    tokens = list(_tokens(text))
+    keys = [_content_key(token) for token in tokens]
+    for i, (token, key) in enumerate(zip(tokens, keys, strict=True)):
+        if key is None:
+            continue
+        yield (key,), token
+        if i + 1 < len(tokens) and keys[i + 1] not in (None, key):
+            yield (key, keys[i + 1]), f"{token} {tokens[i + 1]}"
+        if i + 2 < len(tokens) and keys[i + 2] not in (None, key):
+            link = tokens[i + 1]
+            if link.rstrip("'’") in LINK_WORDS:
+                space = "" if link.endswith(("'", "’")) else " "
+                yield (key, link.rstrip("'’"), keys[i + 2]), f"{token} {link}{space}{tokens[i + 2]}"
+
+
+def recurring_themes(texts: Iterable[str], limit: int = 5, min_comments: int = 2) -> list[Theme]:
+    """The words and phrases found in at least `min_comments` comments, most widespread first.
+
+    A comment counts once however often it repeats a phrase, so one insistent voice does not make a theme.
+    A word found only inside a kept phrase, in as many comments, is left out: it would repeat the phrase.
+    """
+    comments: Counter[Key] = Counter()
+    surfaces: defaultdict[Key, Counter[str]] = defaultdict(Counter)
+    for text in texts:
+        seen: set[Key] = set()
+        for key, surface in _candidates(text):
+            surfaces[key][surface] += 1
+            seen.add(key)
+        comments.update(seen)
+    kept = {key: count for key, count in comments.items() if count >= min_comments}
+    hidden = {
+        (word,)
+        for key, count in kept.items()
+        if len(key) > 1
+        for word in (key[0], key[-1])
+        if kept.get((word,)) == count
+    }
+    phrases = {key: _most_frequent(surfaces[key]) for key in kept if key not in hidden}
+    ordered = sorted(phrases, key=lambda key: (-kept[key], -len(key), _alphabetical(phrases[key]), phrases[key]))
+    return [Theme(phrases[key], kept[key]) for key in ordered[:limit]]
+
+
+def _most_frequent(surfaces: Counter[str]) -> str:
+    """The form people wrote most often ("ateliers" or "atelier"), alphabetical first on a tie."""
+    return min(surfaces.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
+def _alphabetical(phrase: str) -> str:
+    """Sort key ignoring accents, so that "école" comes before "enfants" as in a French dictionary."""
+    return "".join(char for char in unicodedata.normalize("NFKD", phrase) if not unicodedata.combining(char))

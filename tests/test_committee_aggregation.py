@@ -1,0 +1,255 @@
+"""The committee's figures on a crafted data set whose every number is worked out by hand below:
+supports with paper votes, opinions, majority judgment with ties, comments, proposals, participation,
+and groups under the privacy threshold (k = 5)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from pedt_participation.committee.aggregation import aggregate, partition
+from pedt_participation.extensions import db
+from pedt_participation.models import (
+    Action,
+    ActionOrigin,
+    ActionState,
+    AgeBracket,
+    Alignment,
+    Audience,
+    Comment,
+    CommentRating,
+    Grade,
+    PaperVoteCount,
+    Vote,
+    VoteKind,
+    Workshop,
+    utcnow,
+)
+from tests.helpers import make_consultation, make_participant
+
+G = Grade
+
+
+def _vote(person, action, kind, value=1, at=None):
+    db.session.add(
+        Vote(participant_id=person.id, action_id=action.id, kind=kind, value=value, created_at=at or utcnow())
+    )
+
+
+def _grades(people, action, grades):
+    for person, grade in zip(people, grades, strict=True):
+        _vote(person, action, VoteKind.GRADE, grade)
+
+
+@pytest.fixture
+def crafted():
+    consultation = make_consultation(
+        slug="comite", orientations=2, actions_per_orientation=3, majority_judgment_enabled=True,
+        vote_limit_per_orientation=None,
+    )
+    a1, a2, a3 = consultation.orientations[0].actions
+    b1, b2, b3 = consultation.orientations[1].actions
+    a3.origin, a3.title = ActionOrigin.PARTICIPANT, "Des jardins partagés"
+    parents = [make_participant(display_name=f"Parent {i}") for i in range(12)]
+    youths = [
+        make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_15_TO_17, display_name=f"Yasmine {i}")
+        for i in range(6)
+    ]
+    pros = [make_participant(audience=Audience.PROFESSIONAL, display_name=f"Pro {i}") for i in range(2)]
+    blocked = make_participant(display_name="Bloqué")
+    blocked.blocked_at = utcnow()
+    two_weeks_ago = utcnow() - timedelta(days=14)
+
+    # Supports. A1: 8 parents + 3 youths online, 4 parents on paper → 15. A2: 6 + 6 + 2 online → 14.
+    # A3: 2. Every parent, youth and professional supports something, so all 20 took part.
+    for person in parents[:8] + youths[:3]:
+        _vote(person, a1, VoteKind.SUPPORT, at=two_weeks_ago if person in parents[:6] else None)
+    for person in parents[6:12] + youths + pros:
+        _vote(person, a2, VoteKind.SUPPORT)
+    for person in parents[8:10]:
+        _vote(person, a3, VoteKind.SUPPORT)
+    _vote(blocked, a1, VoteKind.SUPPORT)
+    workshop = Workshop(consultation_id=consultation.id, held_on=date(2026, 11, 10), place="Centre social")
+    db.session.add(workshop)
+    db.session.flush()
+    db.session.add(PaperVoteCount(workshop_id=workshop.id, action_id=a1.id, audience=Audience.PARENT, supports=4))
+
+    # Opinions. A1: 7 pour, 2 mitigé, 3 contre. A2: 10 pour, 5 mitigé, 5 contre.
+    for person, value in zip(parents, [1] * 7 + [0] * 2 + [-1] * 3, strict=True):
+        _vote(person, a1, VoteKind.OPINION, value)
+    for person, value in zip(parents + youths[:3] + pros, [1] * 10 + [0] * 5 + [-1] * 2, strict=False):
+        _vote(person, a2, VoteKind.OPINION, value)
+    for person in youths[3:6]:
+        _vote(person, a2, VoteKind.OPINION, -1)
+    _vote(blocked, a2, VoteKind.OPINION, -1)
+
+    # Majority judgment in orientation A: 7 judges.
+    # A1 = P P AB AB B B B → majority AB, then AB, then B.  A2 = I I AB AB AB TB TB → AB, AB, AB.
+    # Same majority grade; the third median decides: A1 first. A3: graded Excellent by 2 judges only,
+    # the 5 others count as "À rejeter" → majority grade À rejeter, third.
+    judges = parents[:7]
+    _grades(judges, a1, [G.PASSABLE, G.PASSABLE, G.ASSEZ_BIEN, G.ASSEZ_BIEN, G.BIEN, G.BIEN, G.BIEN])
+    _grades(judges, a2, [G.INSUFFISANT, G.INSUFFISANT, G.ASSEZ_BIEN, G.ASSEZ_BIEN, G.ASSEZ_BIEN,
+                         G.TRES_BIEN, G.TRES_BIEN])
+    _grades(judges[:2], a3, [G.EXCELLENT, G.EXCELLENT])
+    # Orientation B: B1 and B2 graded alike by 5 judges (a true tie); nobody grades B3.
+    _grades(youths[:5], b1, [G.BIEN] * 5)
+    _grades(youths[:5], b2, [G.BIEN] * 5)
+
+    # Comments on A1: three for (scores 2, 5, 0), one neutral, one against; a hidden one and one by the
+    # blocked person do not count.
+    def comment(author, alignment, body, score=0, **extra):
+        row = Comment(action_id=a1.id, author_id=author.id, alignment=alignment, body=body, **extra)
+        db.session.add(row)
+        db.session.flush()
+        for rater in (parents + youths)[: abs(score)]:
+            db.session.add(CommentRating(comment_id=row.id, participant_id=rater.id, value=1 if score > 0 else -1))
+
+    comment(parents[0], Alignment.POUR, "L’aide aux devoirs du soir aiderait les familles.", score=2)
+    comment(youths[0], Alignment.POUR, "Avec l’aide aux devoirs je comprendrais mieux les maths.", score=5)
+    comment(parents[1], Alignment.POUR, "Bonne idée.")
+    comment(parents[2], Alignment.NEUTRE, "Il faudrait des horaires adaptés.")
+    comment(parents[3], Alignment.CONTRE, "Les locaux sont trop petits.", score=-1)
+    comment(parents[4], Alignment.POUR, "Texte masqué par la modération", hidden_at=utcnow())
+    comment(blocked, Alignment.CONTRE, "Message d’une personne bloquée")
+
+    # Proposals in orientation A: A3 was published; one more waits, one was refused.
+    orientation_a = consultation.orientations[0]
+    for state, title in ((ActionState.PENDING, "Un city-stade"), (ActionState.REJECTED, "Hors sujet")):
+        db.session.add(Action(orientation_id=orientation_a.id, position=10, title=title, origin=ActionOrigin.PARTICIPANT,
+                              state=state, author_id=parents[11].id))
+    db.session.commit()
+    return {"consultation": consultation, "actions": (a1, a2, a3, b1, b2, b3), "youths": youths, "parents": parents}
+
+
+def _action(data, action):
+    return next(a for o in data["orientations"] for a in o["actions"] if a["id"] == action.id)
+
+
+def test_supports_with_paper_votes_and_ranks(crafted):
+    data = aggregate(crafted["consultation"])
+    a1, a2, a3, b1, *_ = crafted["actions"]
+    first = _action(data, a1)["supports"]
+    assert first["by_channel"]["total"]["display"] == "15"
+    assert first["rank"] == 1 and _action(data, a2)["supports"]["rank"] == 2 and _action(data, a3)["supports"]["rank"] == 3
+    # Parents 8 online + 4 on paper; 3 youths is under 5; the other small part (0 professionals) is masked too.
+    audience = first["by_audience"]["parts"]
+    assert audience["parent"] == {"value": 12, "display": "12", "share": 0.8}
+    assert audience["youth"]["display"] == "< 5" and audience["youth"]["share"] is None
+    assert audience["professional"]["display"] == "masqué"
+    # Paper 4 < 5, so online (11) would give it away: masked.
+    channel = first["by_channel"]["parts"]
+    assert (channel["online"]["display"], channel["paper"]["display"]) == ("masqué", "< 5")
+    # A2 online only: 0 on paper is shown; 2 professionals hidden, and one more part hidden with them.
+    second = _action(data, a2)["supports"]
+    assert second["by_channel"]["parts"]["paper"]["display"] == "0"
+    assert second["by_audience"]["parts"]["professional"]["display"] == "< 5"
+    assert sorted(p["display"] for p in second["by_audience"]["parts"].values()) == ["6", "< 5", "masqué"]
+    # A3 has 2 supports: a group under 5 shows nothing else, not even its zeros.
+    third = _action(data, a3)["supports"]["by_audience"]
+    assert third["total"]["display"] == "< 5"
+    assert {p["display"] for p in third["parts"].values()} == {"< 5"}
+    assert _action(data, b1)["supports"]["by_channel"]["total"]["display"] == "0"
+
+
+def test_opinions_and_balance(crafted):
+    data = aggregate(crafted["consultation"])
+    a1, a2, *_ = crafted["actions"]
+    first = _action(data, a1)["opinions"]
+    assert first["total"]["display"] == "12"
+    assert first["parts"]["pour"] == {"value": 7, "display": "7", "share": 0.5833}
+    assert first["parts"]["mitige"]["display"] == first["parts"]["contre"]["display"] == "< 5"
+    assert first["balance"] is None  # pour − contre would reveal the hidden contre
+    second = _action(data, a2)["opinions"]
+    assert [second["parts"][key]["value"] for key in ("pour", "mitige", "contre")] == [10, 5, 5]  # blocked vote left out
+    assert second["balance"] == 5
+    assert second["by_audience"]["youth"]["parts"]["contre"]["display"] == "< 5"
+
+
+def test_majority_judgment_tie_break_and_missing_grades(crafted):
+    data = aggregate(crafted["consultation"])
+    a1, a2, a3, b1, b2, b3 = (_action(data, action)["majority_judgment"] for action in crafted["actions"])
+    assert a1["majority_grade"] == a2["majority_grade"] == G.ASSEZ_BIEN
+    assert (a1["rank"], a2["rank"]) == (1, 2)  # the majority value breaks the tie
+    assert a1["parts"][str(G.BIEN.value)]["display"] == "< 5"  # 3 judges: under the threshold
+    # A3: 2 Excellent and 5 missing grades counted as À rejeter.
+    assert a3["total"]["value"] == 7 and a3["parts"][str(G.A_REJETER.value)]["value"] == 5
+    assert a3["majority_grade"] == G.A_REJETER and a3["rank"] == 3
+    # A true tie shares the rank, and the next rank is skipped.
+    assert (b1["rank"], b2["rank"], b3["rank"]) == (1, 1, 3)
+    assert b3["majority_grade"] == G.A_REJETER
+    assert data["parameters"]["missing_grades_as_reject"] is True
+
+
+def test_without_missing_grades_as_reject_few_grades_give_no_rank(crafted):
+    crafted["consultation"].missing_grades_as_reject = False
+    db.session.commit()
+    data = aggregate(crafted["consultation"])
+    a3 = _action(data, crafted["actions"][2])["majority_judgment"]
+    assert a3["total"]["display"] == "< 5" and a3["majority_grade"] is None and a3["rank"] is None
+
+
+def test_what_people_said(crafted):
+    data = aggregate(crafted["consultation"])
+    first = _action(data, crafted["actions"][0])
+    assert first["comments"] == {"pour": 3, "neutre": 1, "contre": 1}
+    pour = first["top_comments"]["pour"]
+    assert [quote["score"] for quote in pour] == [5, 2]
+    assert pour[0]["author"] == "Un ou une jeune" and pour[1]["author"] == "Parent 0"
+    assert [quote["text"] for quote in first["top_comments"]["contre"]] == ["Les locaux sont trop petits."]
+    assert {"phrase": "aide aux devoirs", "comments": 2} in first["themes"]
+
+
+def test_proposals_and_their_fate(crafted):
+    data = aggregate(crafted["consultation"])
+    proposals = data["orientations"][0]["proposals"]
+    assert proposals["received"] == 3
+    assert (proposals["by_state"]["published"], proposals["by_state"]["pending"], proposals["by_state"]["rejected"]) == (
+        1, 1, 1)
+    assert data["orientations"][1]["proposals"]["received"] == 0
+
+
+def test_participation(crafted):
+    data = aggregate(crafted["consultation"])
+    participation = data["participation"]
+    assert participation["participants"]["value"] == 20  # the blocked person is not counted
+    by_audience = participation["by_audience"]["parts"]
+    assert by_audience["parent"]["value"] == 12
+    assert by_audience["professional"]["display"] == "< 5" and by_audience["youth"]["display"] == "masqué"
+    weeks = list(participation["new_participants_by_week"]["parts"].values())
+    assert [week["display"] for week in weeks] == ["6", "0", "14"]
+    assert participation["supports"]["total"]["value"] == 15 + 14 + 2
+    assert participation["workshops"] == 1
+    orientation_b = data["orientations"][1]
+    assert orientation_b["participants"]["value"] == 5
+
+
+def test_no_output_says_who_voted_what(crafted):
+    text = json.dumps(aggregate(crafted["consultation"]), ensure_ascii=False)
+    for person in crafted["youths"] + crafted["parents"]:
+        assert person.email not in text
+    assert "Yasmine" not in text  # youths are quoted without their name
+    assert "participant_id" not in text and "Bloqué" not in text
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ({"a": 10, "b": 7}, ["10", "7"]),
+        ({"a": 10, "b": 3, "c": 8}, ["10", "< 5", "masqué"]),
+        ({"a": 10, "b": 3, "c": 2}, ["10", "< 5", "< 5"]),
+        ({"a": 10, "b": 0, "c": 2}, ["10", "masqué", "< 5"]),
+        ({"a": 3, "b": 0}, ["< 5", "< 5"]),
+        ({"a": 0, "b": 0}, ["0", "0"]),
+    ],
+)
+def test_partition_threshold_rules(counts, expected):
+    result = partition(counts, 5)
+    assert [part["display"] for part in result["parts"].values()] == expected
+    shown_total = result["total"]["value"]
+    for key, part in result["parts"].items():
+        assert (part["share"] is not None) == (part["value"] is not None and bool(shown_total))
+        if part["share"] is not None:
+            assert part["share"] == round(counts[key] / shown_total, 4)

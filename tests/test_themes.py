@@ -1,0 +1,93 @@
+"""Recurring themes in French comments: what the committee reads under "ce que les gens ont dit"."""
+
+from __future__ import annotations
+
+from pedt_participation.committee.themes import Theme, recurring_themes
+
+# Parents and teenagers, with both apostrophes (’ and ') and elisions.
+COMMENTS = [
+    "L’aide aux devoirs est indispensable pour nous, parents qui rentrons tard après l’accueil du soir.",
+    "Il faudrait plus d'aide aux devoirs après l'école, et des ateliers plus longs.",
+    "Les sorties de classe au musée, c’est ce que mes enfants préfèrent. Les devoirs du soir les fatiguent.",
+    "Mon fils adore l'atelier théâtre ; une sortie de classe par trimestre serait bien.",
+    "La cantine est trop bruyante. Cantine, cantine, cantine, cantine : on mange vite.",
+    "Nous, les ados, on voudrait des ateliers jeux vidéo, l’aide aux devoirs au CDI et une cantine plus calme.",
+    "Mes enfants aiment les ateliers du mercredi et l’accueil du soir à l’école.",
+    "Pour nous, l’aide aux devoirs et les sorties de classe comptent plus que tout.",
+]
+
+# By hand, in how many comments (numbered 1 to 8 above):
+#   devoirs 1 2 3 6 8 (5): stays beside "aide aux devoirs" (4), which is in fewer comments;
+#   aide aux devoirs 1 2 6 8 (4): hides "aide" (same 4 comments);
+#   ateliers/atelier 2 4 6 7 (4): "ateliers" written 3 times, "atelier" once;
+#   sorties/sortie de classe 3 4 8 (3): hides "sortie" and "classe" (same 3 comments);
+#   soir 1 3 7 (3); accueil du soir 1 7 (2): hides "accueil" (2);
+#   cantine 5 6 (2): five times in comment 5, counted once; école 2 7 (2), after l' and l’; enfants 3 7 (2).
+EXPECTED = [
+    Theme("devoirs", 5),
+    Theme("aide aux devoirs", 4),
+    Theme("ateliers", 4),
+    Theme("sorties de classe", 3),
+    Theme("soir", 3),
+    Theme("accueil du soir", 2),
+    Theme("cantine", 2),
+    Theme("école", 2),
+    Theme("enfants", 2),
+]
+
+
+def phrases(themes: list[Theme]) -> list[str]:
+    return [theme.phrase for theme in themes]
+
+
+def test_top_themes_and_their_comment_counts():
+    assert recurring_themes(COMMENTS, limit=20) == EXPECTED
+
+
+def test_the_default_limit_keeps_the_five_most_widespread():
+    assert recurring_themes(COMMENTS) == EXPECTED[:5]
+
+
+def test_stop_words_never_make_a_theme():
+    # "les" is in 5 comments, "nous" and "est" in 3, "pour" in 2: frequent enough, were they not stop-words.
+    words = {word for phrase in phrases(recurring_themes(COMMENTS, limit=100)) for word in phrase.split()}
+    assert words.isdisjoint({"les", "pour", "est", "nous"})
+
+
+def test_elisions_are_removed_whatever_the_apostrophe():
+    themes = phrases(recurring_themes(COMMENTS, limit=100, min_comments=1))
+    assert "école" in themes
+    assert not any("'" in phrase or "’" in phrase for phrase in themes)
+
+
+def test_an_elided_de_links_a_phrase_and_keeps_its_most_written_apostrophe():
+    texts = ["Le temps d’accueil est court.", "Plus de temps d'accueil le matin.", "Temps d’accueil trop long."]
+    assert recurring_themes(texts, limit=1) == [Theme("temps d’accueil", 3)]
+
+
+def test_plurals_are_folded_and_shown_in_the_most_written_form():
+    texts = ["Plus de jeux de société.", "Un jeu de société le soir.", "Des jeux dehors."]
+    # "jeux" written twice, "jeu" once; "jeux de société" and "jeu de société" once each: alphabetical first.
+    assert recurring_themes(texts) == [Theme("jeux", 3), Theme("jeu de société", 2)]
+
+
+def test_singular_devoir_is_homework_not_a_stop_word():
+    texts = ["Un devoir par soir suffit.", "Trop de devoirs le week-end."]
+    assert recurring_themes(texts) == [Theme("devoir", 2)]
+
+
+def test_a_phrase_from_a_single_comment_is_not_a_theme():
+    themes = phrases(recurring_themes(COMMENTS, limit=100))
+    assert "jeux vidéo" not in themes
+    assert "atelier théâtre" not in themes
+    assert "jeux vidéo" in phrases(recurring_themes(COMMENTS, limit=100, min_comments=1))
+
+
+def test_a_word_repeated_in_one_comment_counts_once():
+    assert recurring_themes(["Cantine cantine cantine cantine cantine !"], min_comments=1) == [Theme("cantine", 1)]
+    assert recurring_themes(["Cantine cantine cantine cantine cantine !", "Rien à dire."]) == []
+
+
+def test_no_comment_no_theme():
+    assert recurring_themes([]) == []
+    assert recurring_themes(["", "   "]) == []
