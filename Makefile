@@ -6,7 +6,11 @@ FLASK := $(VENV)/bin/flask --app pedt_participation
 INSTALLED := $(VENV)/.installed
 PORT ?= 5000
 
-.PHONY: run test install migrate seed db-check
+# WeasyPrint draws the committee's PDF with Pango and needs a font (Debian package names).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install system-packages migrate seed db-check
 
 $(PYTHON):
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -16,7 +20,14 @@ $(INSTALLED): pyproject.toml | $(PYTHON)
 	$(PYTHON) -m pip install --quiet -e ".[test]"
 	touch $@
 
-install: $(INSTALLED)
+install: system-packages $(INSTALLED)
+
+system-packages:
+	@missing=$$(for package in $(SYSTEM_PACKAGES); do dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing $$missing (PDF summaries)"; \
+		$(SUDO) apt-get install -y -q $$missing || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; }; \
+	fi
 
 # A random key kept on this machine only, so the demo needs no environment variable.
 instance/secret_key: | $(PYTHON)

@@ -44,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .auth.views import bp as auth_bp
     from .cli import register_cli
     from .comments.views import bp as comments_bp
+    from .committee.views import bp as committee_bp
     from .consultations.views import bp as consultations_bp
     from .errors import register_error_handlers
     from .moderation.views import bp as moderation_bp
@@ -64,6 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(answers_bp)
     app.register_blueprint(workshops_bp)
+    app.register_blueprint(committee_bp)
     csrf.exempt(api_bp)
     register_error_handlers(app)
     register_template_helpers(app)

@@ -1,6 +1,9 @@
-"""Command line: `flask --app pedt_participation seed-demo | simulate`. Same services as the web pages."""
+"""Command line: `flask --app pedt_participation seed-demo | simulate | report build`. Same services as
+the web pages and the Celery tasks."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -37,3 +40,32 @@ def register_cli(app: Flask) -> None:
             f"Simulation (graine {seed}) : {report.participants} participants, {report.votes} votes, "
             f"{report.comments} commentaires."
         )
+
+    @app.cli.group("report")
+    def report_group() -> None:
+        """Summaries for the steering committee."""
+
+    @report_group.command("build")
+    @click.option("--consultation", "slug", required=True, help="Slug of the consultation.")
+    @click.option(
+        "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+        help="Folder receiving summary.pdf, summary.csv and summary.json.",
+    )
+    def report_build_command(slug: str, out_dir: Path) -> None:
+        """Build the summary now, without the worker, with the same code as the Celery task."""
+        from .committee.aggregation import aggregate
+        from .committee.documents import summary_csv, summary_json, summary_pdf
+        from .models import Consultation
+
+        consultation = db.session.scalar(db.select(Consultation).filter_by(slug=slug))
+        if consultation is None:
+            raise click.ClickException(f"Aucune consultation « {slug} ».")
+        data = aggregate(consultation)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, content in (
+            ("summary.json", summary_json(data)),
+            ("summary.csv", summary_csv(data)),
+            ("summary.pdf", summary_pdf(data)),
+        ):
+            (out_dir / name).write_bytes(content)
+            click.echo(f"{out_dir / name} ({len(content) // 1024} Ko)")

@@ -38,6 +38,11 @@ def build_config(instance_path: str) -> dict:
                     "task": "pedt.consultations.close_ended",
                     "schedule": 60.0,
                 },
+                # Weekly snapshots and the one at closing; queued once each, however often this runs.
+                "queue-scheduled-summaries": {
+                    "task": "pedt.committee.queue_scheduled_summaries",
+                    "schedule": 300.0,
+                },
             },
         },
         "BABEL_DEFAULT_LOCALE": "fr",

@@ -16,6 +16,8 @@ from .models import (
     Opinion,
     ReportReason,
     Role,
+    SummaryStatus,
+    SummaryTrigger,
     VoteKind,
 )
 
@@ -111,4 +113,17 @@ ANSWER_STATE_LABELS = {
     AnswerState.EVALUATING: _l("À l’étude"),
     AnswerState.ACCEPTED: _l("Retenue"),
     AnswerState.NOT_RETAINED: _l("Non retenue"),
+}
+
+SUMMARY_STATUS_LABELS = {
+    SummaryStatus.QUEUED: _l("En attente"),
+    SummaryStatus.RUNNING: _l("En préparation"),
+    SummaryStatus.DONE: _l("Prête"),
+    SummaryStatus.FAILED: _l("Échec"),
+}
+
+SUMMARY_TRIGGER_LABELS = {
+    SummaryTrigger.ON_DEMAND: _l("Demandée"),
+    SummaryTrigger.WEEKLY: _l("Hebdomadaire"),
+    SummaryTrigger.CLOSING: _l("Clôture du vote"),
 }

@@ -1,0 +1,156 @@
+"""Charts of a summary as SVG (matplotlib, no screen needed), drawn only from the figures that passed
+the privacy threshold: a withheld count gets no bar, only its "< k" label."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from typing import Any
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from ..labels import AUDIENCE_LABELS, GRADE_LABELS
+from ..models import Audience, Grade
+
+matplotlib.rcParams.update(
+    {
+        "svg.fonttype": "none",  # real text: smaller files, selectable and read by screen readers
+        "svg.hashsalt": "pedt",  # same figures, same file
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+)
+
+ONLINE_COLOUR = "#1f5fa8"
+PAPER_COLOUR = "#e07b00"
+HIDDEN_COLOUR = "#c8c8c8"
+# Worst to best, red to green, distinguishable in greyscale print too.
+GRADE_COLOURS = ["#a50026", "#d73027", "#f46d43", "#fee08b", "#a6d96a", "#1a9850", "#006837"]
+WIDTH_INCHES = 6.8
+
+
+def _label(title: str, width: int = 42) -> str:
+    return "\n".join(textwrap.wrap(title, width, max_lines=2, placeholder=" …"))
+
+
+def _svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def supports_chart(orientation: dict[str, Any]) -> str | None:
+    """Supports per action, online and on paper stacked."""
+    actions = orientation["actions"]
+    if not actions:
+        return None
+    figure = Figure(figsize=(WIDTH_INCHES, 0.5 + 0.45 * len(actions)))
+    axes = figure.add_subplot()
+    positions = range(len(actions))[::-1]
+    largest = 1
+    for y, action in zip(positions, actions):
+        channel = action["supports"]["by_channel"]
+        online, paper = channel["parts"]["online"]["value"], channel["parts"]["paper"]["value"]
+        total = channel["total"]
+        if total["value"] is None:
+            axes.text(0, y, f" {total['display']}", va="center", color="#444444")
+            continue
+        if online is None or paper is None:
+            # One channel is withheld: the bar shows the total only, in neutral grey.
+            axes.barh(y, total["value"], color="#7a7a7a")
+        else:
+            axes.barh(y, online, color=ONLINE_COLOUR)
+            axes.barh(y, paper, left=online, color=PAPER_COLOUR)
+        axes.text(total["value"], y, f" {total['display']}", va="center")
+        largest = max(largest, total["value"])
+    axes.set_yticks(list(positions), [_label(a["title"]) for a in actions])
+    axes.set_xlim(0, largest * 1.15)
+    axes.set_xlabel("Soutiens")
+    axes.legend(
+        handles=[
+            Patch(color=ONLINE_COLOUR, label="En ligne"),
+            Patch(color=PAPER_COLOUR, label="Sur papier (ateliers)"),
+        ],
+        loc="lower right",
+        frameon=False,
+    )
+    return _svg(figure)
+
+
+def merit_profiles_chart(orientation: dict[str, Any]) -> str | None:
+    """Majority judgment: each action's merit profile as a 100 % bar, best grades on the right; the
+    50 % line crosses each bar at its majority grade. Withheld grades share one grey segment."""
+    actions = orientation["actions"]
+    if not actions:
+        return None
+    figure = Figure(figsize=(WIDTH_INCHES, 0.8 + 0.45 * len(actions)))
+    axes = figure.add_subplot()
+    positions = range(len(actions))[::-1]
+    for y, action in zip(positions, actions):
+        profile = action["majority_judgment"]
+        if profile["total"]["value"] is None:
+            axes.text(0, y, f" {profile['total']['display']} réponses", va="center", color="#444444")
+            continue
+        left = 0.0
+        for grade in Grade:
+            share = profile["parts"][str(grade.value)]["share"]
+            if share:
+                axes.barh(y, share * 100, left=left, color=GRADE_COLOURS[grade])
+                left += share * 100
+        if left < 99.9:
+            axes.barh(y, 100 - left, left=left, color=HIDDEN_COLOUR, hatch="//", edgecolor="white")
+    axes.axvline(50, color="black", linewidth=1)
+    axes.set_yticks(list(positions), [_label(a["title"]) for a in actions])
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("Part des mentions (%)")
+    axes.legend(
+        handles=[Patch(color=GRADE_COLOURS[g], label=str(GRADE_LABELS[g])) for g in Grade]
+        + [Patch(facecolor=HIDDEN_COLOUR, hatch="//", label="Masqué (petits nombres)")],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=4,
+        frameon=False,
+    )
+    return _svg(figure)
+
+
+def participation_chart(participation: dict[str, Any]) -> str | None:
+    """New participants per week."""
+    weeks = participation["new_participants_by_week"]["parts"]
+    if not weeks:
+        return None
+    figure = Figure(figsize=(WIDTH_INCHES, 2.6))
+    axes = figure.add_subplot()
+    for x, (monday, week) in enumerate(weeks.items()):
+        if week["value"] is None:
+            axes.text(x, 0, week["display"], ha="center", va="bottom", fontsize=7, color="#444444")
+        else:
+            axes.bar(x, week["value"], color=ONLINE_COLOUR)
+    axes.set_xticks(
+        range(len(weeks)), [f"{monday[8:10]}/{monday[5:7]}" for monday in weeks], rotation=45, ha="right"
+    )
+    axes.set_ylabel("Nouveaux participants")
+    axes.set_xlabel("Semaine commençant le")
+    return _svg(figure)
+
+
+def audience_chart(participation: dict[str, Any]) -> str | None:
+    """Online participants by audience."""
+    parts = participation["by_audience"]["parts"]
+    figure = Figure(figsize=(WIDTH_INCHES, 1.6))
+    axes = figure.add_subplot()
+    audiences = list(Audience)[::-1]
+    for y, audience in enumerate(audiences):
+        part = parts[audience.value]
+        if part["value"] is not None:
+            axes.barh(y, part["value"], color=ONLINE_COLOUR)
+            axes.text(part["value"], y, f" {part['display']}", va="center")
+        else:
+            axes.text(0, y, f" {part['display']}", va="center", color="#444444")
+    axes.set_yticks(range(len(audiences)), [_label(str(AUDIENCE_LABELS[a]), 30) for a in audiences])
+    axes.set_xlabel("Participants en ligne")
+    return _svg(figure)

@@ -1,0 +1,119 @@
+"""The files of a summary, all made from its aggregated data: CSV (one row per action), JSON and PDF."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import logging
+from typing import Any
+
+from flask import render_template
+
+from ..labels import ANSWER_STATE_LABELS, AUDIENCE_LABELS, GRADE_LABELS
+from ..models import AnswerState, Audience, Grade, SummaryFileKind
+from . import charts
+
+# fontTools logs every font it subsets at INFO: pages of noise in the worker's log for each PDF.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+MEDIA_TYPES = {
+    SummaryFileKind.PDF: "application/pdf",
+    SummaryFileKind.CSV: "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ORIGIN_LABELS = {"official": "Comité de pilotage", "participant": "Proposition d’un participant"}
+
+
+def safe_text(value: str) -> str:
+    """Text a spreadsheet shows as text: a leading apostrophe keeps "=…" from becoming a formula."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def _figure(part: dict[str, Any]) -> int | str:
+    """A number where it shows, else what stands for it ("< 5", "masqué")."""
+    return part["value"] if part["value"] is not None else part["display"]
+
+
+CSV_HEADER = [
+    "N° orientation", "Orientation", "N° action", "Action", "Origine", "Réponse officielle",
+    "Soutiens", "Soutiens en ligne", "Soutiens sur papier",
+    *(f"Soutiens : {AUDIENCE_LABELS[a]}" for a in Audience),
+    "Rang (soutiens)", "Pour", "Mitigé", "Contre", "Avis exprimés", "Solde (pour − contre)",
+    "Mention majoritaire", "Rang (jugement majoritaire)",
+    *(f"Mentions : {GRADE_LABELS[g]}" for g in reversed(Grade)),
+    "Commentaires pour", "Commentaires neutres", "Commentaires contre", "Thèmes récurrents",
+]
+
+
+def csv_rows(data: dict[str, Any]):
+    yield [str(column) for column in CSV_HEADER]
+    for orientation in data["orientations"]:
+        for action in orientation["actions"]:
+            supports, opinions, judgment = action["supports"], action["opinions"], action["majority_judgment"]
+            grade = judgment["majority_grade"]
+            yield [
+                orientation["position"],
+                safe_text(orientation["title"]),
+                action["position"],
+                safe_text(action["title"]),
+                ORIGIN_LABELS[action["origin"]],
+                str(ANSWER_STATE_LABELS[AnswerState(action["answer_state"])]) if action["answer_state"] else "",
+                _figure(supports["by_channel"]["total"]),
+                _figure(supports["by_channel"]["parts"]["online"]),
+                _figure(supports["by_channel"]["parts"]["paper"]),
+                *(_figure(supports["by_audience"]["parts"][a.value]) for a in Audience),
+                supports["rank"] or "",
+                *(_figure(opinions["parts"][key]) for key in ("pour", "mitige", "contre")),
+                _figure(opinions["total"]),
+                opinions["balance"] if opinions["balance"] is not None else "",
+                str(GRADE_LABELS[Grade(grade)]) if grade is not None else "",
+                judgment["rank"] or "",
+                *(_figure(judgment["parts"][str(g.value)]) for g in reversed(Grade)),
+                action["comments"]["pour"],
+                action["comments"]["neutre"],
+                action["comments"]["contre"],
+                safe_text(" ; ".join(f"{t['phrase']} ({t['comments']})" for t in action["themes"])),
+            ]
+
+
+def summary_csv(data: dict[str, Any]) -> bytes:
+    """UTF-8 with BOM and semicolons: what Excel opens correctly in a French locale."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerows(csv_rows(data))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def summary_json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def chart_images(data: dict[str, Any]) -> dict[str, Any]:
+    """Every chart of the summary as a data: URL, for <img> in the page and in the PDF."""
+    def url(svg: str | None) -> str | None:
+        return None if svg is None else "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+    judgment = data["parameters"]["majority_judgment_enabled"]
+    return {
+        "participation": url(charts.participation_chart(data["participation"])),
+        "audience": url(charts.audience_chart(data["participation"])),
+        "orientations": {
+            orientation["id"]: {
+                "supports": url(charts.supports_chart(orientation)) if data["parameters"]["supports_enabled"] else None,
+                "merit_profiles": url(charts.merit_profiles_chart(orientation)) if judgment else None,
+            }
+            for orientation in data["orientations"]
+        },
+    }
+
+
+def summary_pdf(data: dict[str, Any]) -> bytes:
+    """Cover, table of contents, one section per orientation, charts and the method (WeasyPrint)."""
+    from weasyprint import HTML  # heavy import, only where a PDF is made
+
+    html = render_template("committee/summary_document.html", data=data, charts=chart_images(data))
+    return HTML(string=html).write_pdf()

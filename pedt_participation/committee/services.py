@@ -1,0 +1,378 @@
+"""Committee summaries: queue a snapshot, build it (the task's work), schedule them, e-mail them,
+compare two of them. The web pages, the Celery tasks and the CLI all come through here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..deferred_tasks import send_after_commit
+from ..errors import ParticipationRefused
+from ..extensions import db
+from ..mail import mail_enabled, send_email
+from ..models import (
+    CommitteeSummary,
+    CommitteeSummaryFile,
+    Consultation,
+    ConsultationStatus,
+    Participant,
+    Role,
+    SummaryFileKind,
+    SummaryStatus,
+    SummaryTrigger,
+    utcnow,
+)
+from .aggregation import aggregate
+from .documents import MEDIA_TYPES, summary_csv, summary_pdf
+
+BUILD_TASK = "pedt.committee.build_summary"
+EMAIL_TASK = "pedt.committee.email_summary"
+CLOSING_PERIOD = "closing"
+
+
+class SummaryFailed(Exception):
+    """A build that cannot succeed by trying again; the message is shown to the committee as is."""
+
+
+# --- queueing -------------------------------------------------------------------------------------
+
+
+def queue_summary(
+    consultation: Consultation,
+    trigger: SummaryTrigger = SummaryTrigger.ON_DEMAND,
+    *,
+    requested_by: Participant | None = None,
+    period: str | None = None,
+) -> CommitteeSummary:
+    """Adds the snapshot row; its build task is sent once the caller commits."""
+    summary = CommitteeSummary(
+        consultation_id=consultation.id,
+        trigger=trigger,
+        period=period,
+        requested_by_id=requested_by.id if requested_by else None,
+        status=SummaryStatus.QUEUED,
+    )
+    db.session.add(summary)
+    db.session.flush()
+    send_after_commit(BUILD_TASK, summary.id)
+    return summary
+
+
+def requeue_summary(summary: CommitteeSummary) -> None:
+    """Sends a failed (or stuck queued) snapshot to the worker again."""
+    if summary.status in (SummaryStatus.DONE, SummaryStatus.RUNNING):
+        raise ParticipationRefused(_("Cette synthèse est déjà prête ou en cours de construction."))
+    summary.status = SummaryStatus.QUEUED
+    summary.error = ""
+    summary.progress = 0
+    db.session.flush()
+    send_after_commit(BUILD_TASK, summary.id)
+
+
+def queue_scheduled_summaries(now: datetime | None = None) -> list[CommitteeSummary]:
+    """Run by beat: a weekly snapshot (one per ISO week) while voting is open, and one when voting has
+    closed, for the consultations that ask for them. The unique (consultation, trigger, period)
+    makes two overlapping runs queue each snapshot once."""
+    now = now or utcnow()
+    queued = []
+    consultations = db.session.scalars(
+        select(Consultation).where(
+            Consultation.status != ConsultationStatus.DRAFT,
+            or_(Consultation.weekly_summaries, Consultation.summary_at_closing),
+        )
+    )
+    for consultation in consultations:
+        due = []
+        if consultation.weekly_summaries and consultation.voting_is_open(now):
+            year, week, _day = now.isocalendar()
+            due.append((SummaryTrigger.WEEKLY, f"{year}-W{week:02d}"))
+        closed = consultation.voting_close_at is not None and now >= consultation.voting_close_at
+        if consultation.summary_at_closing and closed:
+            due.append((SummaryTrigger.CLOSING, CLOSING_PERIOD))
+        for trigger, period in due:
+            if _exists(consultation, trigger, period):
+                continue
+            try:
+                with db.session.begin_nested():
+                    queued.append(queue_summary(consultation, trigger, period=period))
+            except IntegrityError:
+                continue  # another scheduler run queued it in the meantime
+    return queued
+
+
+def _exists(consultation: Consultation, trigger: SummaryTrigger, period: str) -> bool:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(CommitteeSummary)
+        .where(
+            CommitteeSummary.consultation_id == consultation.id,
+            CommitteeSummary.trigger == trigger,
+            CommitteeSummary.period == period,
+        )
+    ) > 0
+
+
+# --- building (the task's work) -------------------------------------------------------------------
+
+
+def claim_summary(summary_id: int) -> CommitteeSummary | None:
+    """Marks the snapshot running; None when there is nothing to do (done already, or no such row),
+    which makes a re-delivered or re-run task harmless."""
+    claimed = db.session.execute(
+        update(CommitteeSummary)
+        .where(
+            CommitteeSummary.id == summary_id,
+            CommitteeSummary.status.in_([SummaryStatus.QUEUED, SummaryStatus.RUNNING]),
+        )
+        .values(
+            status=SummaryStatus.RUNNING,
+            started_at=utcnow(),
+            progress=5,
+            error="",
+            attempts=CommitteeSummary.attempts + 1,
+        )
+    ).rowcount
+    return db.session.get(CommitteeSummary, summary_id, populate_existing=True) if claimed else None
+
+
+def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], None]) -> None:
+    """Aggregates, renders the files and stores everything on the row, which ends *done*.
+    Raises SummaryFailed for what trying again cannot fix."""
+    consultation = summary.consultation
+    if consultation is None:
+        raise SummaryFailed(
+            _("La consultation de cette synthèse a été supprimée : il n’y a plus de résultats à compter.")
+        )
+    data = aggregate(consultation)
+    report_progress(40)
+    files = {SummaryFileKind.CSV: summary_csv(data), SummaryFileKind.PDF: summary_pdf(data)}
+    report_progress(90)
+    db.session.execute(delete(CommitteeSummaryFile).where(CommitteeSummaryFile.summary_id == summary.id))
+    for kind, content in files.items():
+        db.session.add(CommitteeSummaryFile(summary_id=summary.id, kind=kind, content=content, size=len(content)))
+    summary.data = data
+    summary.status = SummaryStatus.DONE
+    summary.progress = 100
+    summary.finished_at = utcnow()
+    db.session.flush()
+    if summary.trigger != SummaryTrigger.ON_DEMAND and mail_enabled():
+        send_after_commit(EMAIL_TASK, summary.id)
+
+
+def set_progress(summary_id: int, progress: int) -> None:
+    db.session.execute(update(CommitteeSummary).where(CommitteeSummary.id == summary_id).values(progress=progress))
+
+
+def record_failure(summary_id: int, error: Exception, *, will_retry: bool) -> None:
+    """What the committee page shows: the reason in plain French, and whether a new try is coming."""
+    if isinstance(error, SummaryFailed):
+        message = str(error)
+    else:
+        message = _(
+            "Erreur inattendue pendant la construction (%(error)s). L’équipe technique peut consulter "
+            "le journal du worker.",
+            error=f"{type(error).__name__}: {error}"[:300],
+        )
+    values: dict[str, Any] = {"error": message}
+    if will_retry:
+        values.update(status=SummaryStatus.QUEUED, error=_("Nouvel essai dans un instant. %(message)s", message=message))
+    else:
+        values.update(status=SummaryStatus.FAILED, finished_at=utcnow())
+    db.session.execute(
+        update(CommitteeSummary)
+        .where(CommitteeSummary.id == summary_id, CommitteeSummary.status != SummaryStatus.DONE)
+        .values(**values)
+    )
+
+
+# --- e-mail ---------------------------------------------------------------------------------------
+
+
+def committee_members() -> list[Participant]:
+    return list(
+        db.session.scalars(
+            select(Participant)
+            .where(Participant.role == Role.COMMITTEE, Participant.blocked_at.is_(None))
+            .order_by(Participant.id)
+        )
+    )
+
+
+def email_summary(summary_id: int) -> bool:
+    """Sends a finished scheduled snapshot to the committee once, PDF attached, each member in Bcc."""
+    summary = db.session.get(CommitteeSummary, summary_id)
+    if summary is None or summary.status != SummaryStatus.DONE or summary.emailed_at is not None:
+        return False
+    recipients = tuple(member.email for member in committee_members())
+    if not recipients:
+        return False
+    pdf = summary_file(summary, SummaryFileKind.PDF)
+    send_email(
+        None,
+        _("Synthèse de la consultation « %(title)s »", title=summary.data["consultation"]["title"]),
+        summary_email_text(summary),
+        attachments=((download_name(summary, SummaryFileKind.PDF), MEDIA_TYPES[SummaryFileKind.PDF], pdf),),
+        bcc=recipients,
+    )
+    summary.emailed_at = utcnow()
+    db.session.flush()
+    return True
+
+
+def summary_email_text(summary: CommitteeSummary) -> str:
+    data = summary.data
+    figures = key_figures(data)
+    lines = [
+        _("Bonjour,"),
+        "",
+        _(
+            "La synthèse de la consultation « %(title)s » est prête (résultats au %(date)s).",
+            title=data["consultation"]["title"],
+            date=format_date(datetime.fromisoformat(data["generated_at"]), "d MMMM yyyy"),
+        ),
+        "",
+        _("Chiffres clés :"),
+        *(f"- {label} : {value}" for label, value in figures.items()),
+    ]
+    leaders = leading_actions(data)
+    if leaders:
+        lines += ["", _("En tête dans chaque orientation :")]
+        lines += [f"- {orientation} : {action}" for orientation, action in leaders]
+    link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/comite/syntheses/{summary.id}"
+    lines += [
+        "",
+        _("Le document complet est joint (PDF). Pour le consulter en ligne : %(link)s", link=link),
+        "",
+        _(
+            "Les nombres inférieurs à %(k)d sont remplacés par « < %(k)d » pour que personne ne puisse être reconnu.",
+            k=data["parameters"]["k_anonymity"],
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def key_figures(data: dict[str, Any]) -> dict[str, str]:
+    """The few numbers a committee member reads first, as they appear in every output."""
+    participation = data["participation"]
+    comments = sum(
+        sum(action["comments"].values()) for orientation in data["orientations"] for action in orientation["actions"]
+    )
+    proposals = sum(orientation["proposals"]["received"] for orientation in data["orientations"])
+    return {
+        _("Participants en ligne"): participation["participants"]["display"],
+        _("Soutiens"): participation["supports"]["total"]["display"],
+        _("dont en ligne"): participation["supports"]["parts"]["online"]["display"],
+        _("dont sur papier (ateliers)"): participation["supports"]["parts"]["paper"]["display"],
+        _("Ateliers"): str(participation["workshops"]),
+        _("Commentaires"): str(comments),
+        _("Propositions reçues"): str(proposals),
+    }
+
+
+def leading_actions(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Per orientation, the action ranked first (by majority judgment when used, else by supports);
+    nothing where nobody has voted yet."""
+    by_judgment = data["parameters"]["majority_judgment_enabled"]
+
+    def first(action) -> bool:
+        if by_judgment:
+            return action["majority_judgment"]["rank"] == 1
+        return action["supports"]["rank"] == 1 and action["supports"]["by_channel"]["total"]["value"] != 0
+
+    leaders = []
+    for orientation in data["orientations"]:
+        firsts = [action["title"] for action in orientation["actions"] if first(action)]
+        if firsts:
+            leaders.append((orientation["title"], " ; ".join(firsts)))
+    return leaders
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def summaries_of(consultation: Consultation) -> list[CommitteeSummary]:
+    return list(
+        db.session.scalars(
+            select(CommitteeSummary)
+            .where(CommitteeSummary.consultation_id == consultation.id)
+            .order_by(CommitteeSummary.created_at.desc(), CommitteeSummary.id.desc())
+        )
+    )
+
+
+def summary_file(summary: CommitteeSummary, kind: SummaryFileKind) -> bytes:
+    return db.session.scalar(
+        select(CommitteeSummaryFile.content).where(
+            CommitteeSummaryFile.summary_id == summary.id, CommitteeSummaryFile.kind == kind
+        )
+    )
+
+
+def file_chunks(summary_id: int, kind: SummaryFileKind, chunk_size: int = 256 * 1024):
+    """A stored file a slice at a time, so a download never holds the whole file in memory."""
+    of_file = (CommitteeSummaryFile.summary_id == summary_id, CommitteeSummaryFile.kind == kind)
+    size = db.session.scalar(select(CommitteeSummaryFile.size).where(*of_file))
+    for start in range(0, size or 0, chunk_size):
+        yield db.session.scalar(select(func.substr(CommitteeSummaryFile.content, start + 1, chunk_size)).where(*of_file))
+
+
+def download_name(summary: CommitteeSummary, extension: str) -> str:
+    slug = summary.data["consultation"]["slug"] if summary.data else "consultation"
+    day = (summary.finished_at or summary.created_at).date().isoformat()
+    return f"synthese-{slug}-{day}-{summary.id}.{extension}"
+
+
+# --- comparing two snapshots ----------------------------------------------------------------------
+
+
+@dataclass
+class ActionChange:
+    orientation: str
+    title: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    @property
+    def supports_change(self) -> int | None:
+        """Only between two figures that both show: a difference with a hidden figure would reveal it."""
+        if self.before is None or self.after is None:
+            return None
+        old, new = (side["supports"]["by_channel"]["total"]["value"] for side in (self.before, self.after))
+        return new - old if old is not None and new is not None else None
+
+
+def compare(older: CommitteeSummary, newer: CommitteeSummary) -> dict[str, Any]:
+    """What changed between two snapshots of the same consultation, action by action."""
+    def actions(summary):
+        return {
+            action["id"]: (orientation["title"], action)
+            for orientation in summary.data["orientations"]
+            for action in orientation["actions"]
+        }
+
+    before, after = actions(older), actions(newer)
+    changes = []
+    for action_id in [*after, *(key for key in before if key not in after)]:
+        orientation, action = after.get(action_id) or before[action_id]
+        changes.append(
+            ActionChange(orientation, action["title"], before.get(action_id, (None, None))[1],
+                         after.get(action_id, (None, None))[1])
+        )
+    participants = [s.data["participation"]["participants"] for s in (older, newer)]
+    return {
+        "participants": participants,
+        "participants_change": (
+            participants[1]["value"] - participants[0]["value"]
+            if participants[0]["value"] is not None and participants[1]["value"] is not None
+            else None
+        ),
+        "actions": changes,
+    }

@@ -1,0 +1,185 @@
+"""The steering committee's pages: snapshots of the results, their history, downloads and comparisons.
+Committee members and admins only."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..errors import ParticipationRefused
+from ..extensions import db
+from ..labels import SUMMARY_STATUS_LABELS, SUMMARY_TRIGGER_LABELS
+from ..models import CommitteeSummary, Consultation, Role, SummaryFileKind, SummaryStatus
+from ..templating import format_long_datetime
+from . import services
+from .documents import MEDIA_TYPES, chart_images, summary_json
+from .forms import CompareForm, ScheduleForm
+
+bp = Blueprint("committee", __name__, url_prefix="/comite")
+
+
+@bp.before_request
+@login_required
+def _committee_only():
+    if current_user.role not in (Role.COMMITTEE, Role.ADMIN):
+        abort(403)
+
+
+def _consultation(slug: str) -> Consultation:
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if consultation is None:
+        abort(404)
+    return consultation
+
+
+def _summary(summary_id: int, *, done: bool = False) -> CommitteeSummary:
+    summary = db.session.get(CommitteeSummary, summary_id)
+    if summary is None or (done and summary.status != SummaryStatus.DONE):
+        abort(404)
+    return summary
+
+
+@bp.get("/")
+def index():
+    consultations = db.session.scalars(select(Consultation).order_by(Consultation.created_at.desc())).all()
+    return render_template("committee/index.html", consultations=consultations)
+
+
+@bp.get("/<slug>")
+def consultation(slug: str):
+    consultation = _consultation(slug)
+    summaries = services.summaries_of(consultation)
+    done = [summary for summary in summaries if summary.status == SummaryStatus.DONE]
+    compare_form = CompareForm(request.args)
+    compare_form.older.choices = compare_form.newer.choices = [(s.id, _summary_label(s)) for s in done]
+    if len(done) >= 2 and not request.args:
+        compare_form.older.data, compare_form.newer.data = done[1].id, done[0].id
+    return render_template(
+        "committee/consultation.html",
+        consultation=consultation,
+        summaries=summaries,
+        schedule_form=ScheduleForm(obj=consultation),
+        compare_form=compare_form if len(done) >= 2 else None,
+    )
+
+
+def _summary_label(summary: CommitteeSummary) -> str:
+    return f"{format_long_datetime(summary.finished_at)} — {SUMMARY_TRIGGER_LABELS[summary.trigger]}"
+
+
+@bp.post("/<slug>/syntheses")
+def request_summary(slug: str):
+    summary = services.queue_summary(_consultation(slug), requested_by=current_user)
+    db.session.commit()
+    flash(_("La synthèse est en préparation. Cette page se met à jour toute seule."), "success")
+    return redirect(url_for(".summary", summary_id=summary.id), code=303)
+
+
+@bp.post("/<slug>/calendrier")
+def schedule(slug: str):
+    consultation = _consultation(slug)
+    form = ScheduleForm()
+    if form.validate_on_submit():
+        form.populate_obj(consultation)
+        db.session.commit()
+        flash(_("Le calendrier des synthèses est enregistré."), "success")
+    else:
+        flash(_("Le calendrier n’a pas pu être enregistré. Rechargez la page et réessayez."), "error")
+    return redirect(url_for(".consultation", slug=slug), code=303)
+
+
+@bp.get("/syntheses/<int:summary_id>")
+def summary(summary_id: int):
+    summary = _summary(summary_id)
+    data = summary.data if summary.status == SummaryStatus.DONE else None
+    return render_template(
+        "committee/summary.html",
+        summary=summary,
+        data=data,
+        charts=chart_images(data) if data else None,
+        key_figures=services.key_figures(data) if data else None,
+    )
+
+
+@bp.get("/syntheses/<int:summary_id>/etat")
+def summary_status(summary_id: int):
+    """Polled by the summary page while the snapshot is being built."""
+    summary = _summary(summary_id)
+    return jsonify(
+        status=summary.status.value,
+        label=str(SUMMARY_STATUS_LABELS[summary.status]),
+        progress=summary.progress,
+        error=summary.error,
+    )
+
+
+@bp.post("/syntheses/<int:summary_id>/relancer")
+def retry_summary(summary_id: int):
+    summary = _summary(summary_id)
+    try:
+        services.requeue_summary(summary)
+    except ParticipationRefused as refusal:
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(_("La synthèse est relancée."), "success")
+    return redirect(url_for(".summary", summary_id=summary.id), code=303)
+
+
+@bp.get("/syntheses/<int:summary_id>/synthese.<any(pdf, csv, json):extension>")
+def download(summary_id: int, extension: str):
+    """Streamed: the file is read from the database a slice at a time."""
+    summary = _summary(summary_id, done=True)
+    if extension == "json":
+        body, media_type = [summary_json(summary.data)], MEDIA_TYPES["json"]
+    else:
+        kind = SummaryFileKind(extension)
+        body, media_type = _streamed(services.file_chunks, summary.id, kind), MEDIA_TYPES[kind]
+    response = Response(body, mimetype=media_type)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{services.download_name(summary, extension)}"'
+    )
+    return response
+
+
+def _streamed(generator_function, *args):
+    """Runs the generator in an application context of its own: the response is sent after the
+    request's context is gone, and the chunks are read from the database as they go out."""
+    app = current_app._get_current_object()
+
+    def generate():
+        with app.app_context():
+            yield from generator_function(*args)
+
+    return generate()
+
+
+@bp.get("/<slug>/comparer")
+def compare(slug: str):
+    consultation = _consultation(slug)
+    older = _summary(request.args.get("older", type=int) or 0, done=True)
+    newer = _summary(request.args.get("newer", type=int) or 0, done=True)
+    if consultation.id not in (older.consultation_id, newer.consultation_id):
+        abort(404)
+    if older.finished_at > newer.finished_at:
+        older, newer = newer, older
+    return render_template(
+        "committee/compare.html",
+        consultation=consultation,
+        older=older,
+        newer=newer,
+        comparison=services.compare(older, newer),
+    )

@@ -1,0 +1,69 @@
+"""Committee summaries: built in the background, on demand or on a schedule, then e-mailed."""
+
+import smtplib
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+
+from pedt_participation.committee import services
+from pedt_participation.extensions import db
+
+
+@shared_task(
+    bind=True,
+    name="pedt.committee.build_summary",
+    acks_late=True,
+    max_retries=3,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def build_summary(self, summary_id: int) -> str:
+    """Idempotent: a snapshot already built is left as it is. An unexpected error is retried with
+    a growing delay; a hopeless one (SummaryFailed, time limit) fails at once, its reason on the row."""
+    summary = services.claim_summary(summary_id)
+    db.session.commit()
+    if summary is None:
+        return "nothing to do"
+
+    def report_progress(progress: int) -> None:
+        services.set_progress(summary_id, progress)
+        db.session.commit()
+
+    try:
+        services.build_summary(summary, report_progress)
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        retry = not isinstance(error, services.SummaryFailed | SoftTimeLimitExceeded) and (
+            self.request.retries < self.max_retries
+        )
+        services.record_failure(summary_id, error, will_retry=retry)
+        db.session.commit()
+        if retry:
+            raise self.retry(exc=error, countdown=10 * 2**self.request.retries) from error
+        if isinstance(error, services.SummaryFailed):
+            return "failed"
+        raise
+    return "done"
+
+
+@shared_task(
+    name="pedt.committee.email_summary",
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=True,
+    max_retries=6,
+)
+def email_summary(summary_id: int) -> bool:
+    """Idempotent: a summary already e-mailed is not sent again."""
+    sent = services.email_summary(summary_id)
+    db.session.commit()
+    return sent
+
+
+@shared_task(name="pedt.committee.queue_scheduled_summaries", acks_late=True)
+def queue_scheduled_summaries() -> list[int]:
+    """Run by beat; the (consultation, trigger, period) uniqueness makes overlapping runs harmless."""
+    queued = services.queue_scheduled_summaries()
+    db.session.commit()
+    return [summary.id for summary in queued]

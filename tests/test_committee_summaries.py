@@ -1,0 +1,290 @@
+"""Committee summaries end to end: asked for on the committee page, built by a real Celery worker,
+downloaded (PDF, CSV, JSON), compared, scheduled and e-mailed through a real SMTP server, and built by
+the CLI from the seeded consultations."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import timedelta
+from email.header import decode_header, make_header
+
+import pytest
+from flask import current_app
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from pedt_participation.committee import services
+from pedt_participation.extensions import db
+from pedt_participation.models import (
+    AgeBracket,
+    Audience,
+    CommitteeSummary,
+    CommitteeSummaryFile,
+    Orientation,
+    Role,
+    SummaryStatus,
+    SummaryTrigger,
+    Vote,
+    VoteKind,
+    utcnow,
+)
+from tests.helpers import login, make_consultation, make_participant, page_text, wait_for_messages, wait_until
+
+
+@pytest.fixture
+def consultation():
+    consultation = make_consultation(slug="comite", orientations=3, actions_per_orientation=2)
+    consultation.orientations[0].title = "Soutenir les parents dans leur rôle"
+    consultation.orientations[0].actions[0].title = "=HYPERLINK(\"http://exemple.fr\")"  # CSV injection attempt
+    voters = [make_participant() for _ in range(6)] + [
+        make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_18_TO_25) for _ in range(5)
+    ]
+    for voter in voters:
+        db.session.add(Vote(participant_id=voter.id, action_id=consultation.orientations[0].actions[1].id,
+                            kind=VoteKind.SUPPORT, value=1))
+    db.session.commit()
+    return consultation
+
+
+@pytest.fixture
+def committee_member():
+    return make_participant(role=Role.COMMITTEE, email="comite@exemple.fr", display_name="Mme Durand")
+
+
+def _status(summary_id):
+    return db.session.get(CommitteeSummary, summary_id).status
+
+
+def _build_here(summary: CommitteeSummary) -> CommitteeSummary:
+    """The task's own steps, in this process, for tests about what comes after the build."""
+    claimed = services.claim_summary(summary.id)
+    services.build_summary(claimed, lambda progress: None)
+    db.session.commit()
+    return claimed
+
+
+def _pdf_text(content: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_a_summary_asked_for_on_the_page_is_built_by_the_worker(client, consultation, committee_member, start_worker):
+    login(client, committee_member)
+    response = client.post("/comite/comite/syntheses")
+    assert response.status_code == 303
+    summary = db.session.scalar(select(CommitteeSummary))
+    assert response.headers["Location"].endswith(f"/comite/syntheses/{summary.id}")
+    assert summary.status == SummaryStatus.QUEUED  # committed before the task was sent
+    assert "Synthèse en préparation" in page_text(client.get(f"/comite/syntheses/{summary.id}"))
+
+    start_worker()
+    wait_until(lambda: _status(summary.id) == SummaryStatus.DONE, message="the summary was not built")
+    summary = db.session.get(CommitteeSummary, summary.id)
+    assert summary.progress == 100 and summary.attempts == 1 and summary.error == ""
+    assert client.get(f"/comite/syntheses/{summary.id}/etat").json["status"] == "done"
+
+    page = page_text(client.get(f"/comite/syntheses/{summary.id}"))
+    assert "Soutenir les parents dans leur rôle" in page and "Participants en ligne 11" in page
+
+    pdf = client.get(f"/comite/syntheses/{summary.id}/synthese.pdf")
+    assert pdf.mimetype == "application/pdf" and "Content-Length" not in pdf.headers  # streamed
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    text = _pdf_text(pdf.get_data())
+    for orientation in consultation.orientations:
+        assert orientation.title in text
+    assert "Sommaire" in text and "Méthode" in text
+
+    rows = list(csv.reader(io.StringIO(client.get(f"/comite/syntheses/{summary.id}/synthese.csv").get_data()
+                                       .decode("utf-8-sig")), delimiter=";"))
+    header, *actions = rows
+    assert len(actions) == 6
+    by_title = {row[header.index("Action")]: row for row in actions}
+    supported = by_title[consultation.orientations[0].actions[1].title]
+    assert supported[header.index("Soutiens")] == "11" and supported[header.index("Rang (soutiens)")] == "1"
+    assert supported[header.index("Soutiens : Parent")] == "6"
+    assert supported[header.index("Soutiens : Jeune (11 à 25 ans)")] == "5"
+    assert supported[header.index("Soutiens sur papier")] == "0"
+    assert by_title["'=HYPERLINK(\"http://exemple.fr\")"][header.index("Soutiens")] == "0"  # not run as a formula
+
+    data = client.get(f"/comite/syntheses/{summary.id}/synthese.json").json
+    assert data == json.loads(json.dumps(summary.data))
+    assert data["participation"]["participants"]["value"] == 11
+
+
+def test_running_the_task_again_changes_nothing(consultation, committee_member, start_worker):
+    summary = services.queue_summary(consultation, requested_by=committee_member)
+    db.session.commit()
+    start_worker()
+    wait_until(lambda: _status(summary.id) == SummaryStatus.DONE)
+    finished_at = db.session.get(CommitteeSummary, summary.id).finished_at
+
+    result = current_app.extensions["celery"].send_task(services.BUILD_TASK, args=[summary.id])
+    assert result.get(timeout=60) == "nothing to do"
+    db.session.expire_all()
+    again = db.session.get(CommitteeSummary, summary.id)
+    assert (again.status, again.attempts, again.finished_at) == (SummaryStatus.DONE, 1, finished_at)
+    assert db.session.scalar(select(func.count()).select_from(CommitteeSummaryFile)) == 2
+    assert db.session.scalar(select(func.count()).select_from(CommitteeSummary)) == 1
+
+
+def test_a_failed_build_says_why_and_can_be_sent_again(client, consultation, committee_member, start_worker):
+    summary = services.queue_summary(consultation, requested_by=committee_member)
+    db.session.commit()
+    db.session.delete(consultation)  # deleted while the summary waited for the worker
+    db.session.commit()
+    start_worker()
+    wait_until(lambda: _status(summary.id) == SummaryStatus.FAILED)
+    summary = db.session.get(CommitteeSummary, summary.id)
+    assert "La consultation de cette synthèse a été supprimée" in summary.error
+    assert summary.consultation_id is None and summary.data is None
+
+    login(client, committee_member)
+    page = page_text(client.get(f"/comite/syntheses/{summary.id}"))
+    assert "Échec" in page and "a été supprimée" in page and "Relancer la construction" in page
+    assert client.get(f"/comite/syntheses/{summary.id}/synthese.pdf").status_code == 404
+
+
+def test_the_schedule_queues_each_snapshot_once(consultation):
+    consultation.weekly_summaries = True
+    other = make_consultation(slug="sans-calendrier", summary_at_closing=False)
+    db.session.commit()
+    now = utcnow()
+
+    queued = services.queue_scheduled_summaries(now)
+    db.session.commit()
+    assert [(s.consultation_id, s.trigger) for s in queued] == [(consultation.id, SummaryTrigger.WEEKLY)]
+    assert services.queue_scheduled_summaries(now + timedelta(hours=1)) == []  # same week: nothing new
+    assert len(services.queue_scheduled_summaries(now + timedelta(days=7))) == 1  # next week
+
+    after_closing = consultation.voting_close_at + timedelta(minutes=5)
+    closing = services.queue_scheduled_summaries(after_closing)
+    assert [(s.trigger, s.period) for s in closing] == [(SummaryTrigger.CLOSING, "closing")]
+    assert services.queue_scheduled_summaries(after_closing + timedelta(days=8)) == []
+    db.session.commit()
+    assert not services.summaries_of(other)
+
+
+def test_a_scheduled_summary_reaches_the_committee_by_email(
+    app, consultation, committee_member, smtp_server, start_worker, monkeypatch
+):
+    port, inbox = smtp_server
+    second_member = make_participant(role=Role.COMMITTEE, email="elu@exemple.fr")
+    make_participant(email="parent@exemple.fr")  # not on the committee
+    consultation.weekly_summaries = True
+    db.session.commit()
+    start_worker(MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port), PUBLIC_URL="https://consultation.exemple.fr")
+
+    # What beat sends; the worker queues the snapshot, builds it, then e-mails it.
+    current_app.extensions["celery"].send_task("pedt.committee.queue_scheduled_summaries")
+
+    [(recipients, message)] = wait_for_messages(inbox, 1, seconds=90)
+    assert sorted(recipients) == sorted([committee_member.email, second_member.email])
+    assert "elu@exemple.fr" not in message["To"]  # members do not see each other's address
+    assert "Synthèse de la consultation « Consultation comite »" in str(make_header(decode_header(message["Subject"])))
+    text_part, pdf_part = message.get_payload()
+    body = text_part.get_payload(decode=True).decode("utf-8")
+    assert "Chiffres clés" in body and "- Participants en ligne : 11" in body
+    assert "Soutenir les parents dans leur rôle" in body  # leading action per orientation
+    summary = wait_until(lambda: db.session.scalar(select(CommitteeSummary).where(CommitteeSummary.emailed_at.isnot(None))))
+    assert f"https://consultation.exemple.fr/comite/syntheses/{summary.id}" in body
+    assert pdf_part.get_content_type() == "application/pdf"
+    assert pdf_part.get_filename().startswith("synthese-comite-")
+    assert "Soutenir les parents dans leur rôle" in _pdf_text(pdf_part.get_payload(decode=True))
+
+    # Beat runs again the same week: no second snapshot, no second e-mail.
+    current_app.extensions["celery"].send_task("pedt.committee.queue_scheduled_summaries").get(timeout=60)
+    assert db.session.scalar(select(func.count()).select_from(CommitteeSummary)) == 1
+    assert len(inbox.messages) == 1
+
+
+def test_the_cli_writes_the_three_files_for_the_seeded_consultation(runner, tmp_path):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["simulate", "--participants", "40"]).exit_code == 0
+    result = runner.invoke(args=["report", "build", "--consultation", "pedt", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert data["participation"]["participants"]["value"] > 0
+    orientations = db.session.scalars(
+        select(Orientation.title).where(Orientation.consultation_id == data["consultation"]["id"])
+    ).all()
+    assert len(orientations) == len(data["orientations"]) > 0
+    text = " ".join(_pdf_text((tmp_path / "summary.pdf").read_bytes()).split())
+    for title in orientations:
+        assert " ".join(title.split())[:40] in text
+    raw = (tmp_path / "summary.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the accents right
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == sum(len(o["actions"]) for o in data["orientations"])
+    first = data["orientations"][0]["actions"][0]
+    assert rows[0]["Soutiens"] == first["supports"]["by_channel"]["total"]["display"]
+
+    unknown = runner.invoke(args=["report", "build", "--consultation", "inconnue", "--out", str(tmp_path)])
+    assert unknown.exit_code != 0 and "Aucune consultation « inconnue »" in unknown.output
+
+
+def test_comparing_two_snapshots_shows_what_changed(client, consultation, committee_member):
+    before = _build_here(services.queue_summary(consultation))
+    action = consultation.orientations[0].actions[1]
+    for voter in [make_participant() for _ in range(3)]:
+        db.session.add(Vote(participant_id=voter.id, action_id=action.id, kind=VoteKind.SUPPORT, value=1))
+    db.session.commit()
+    after = _build_here(services.queue_summary(consultation))
+
+    login(client, committee_member)
+    history = page_text(client.get("/comite/comite"))
+    assert "Ce qui a changé entre deux synthèses" in history
+    page = page_text(client.get(f"/comite/comite/comparer?older={before.id}&newer={after.id}"))
+    assert f"{action.title} 11 14 +3 1 → 1" in page
+    assert "Participants en ligne : 11, puis 14 (+3)" in page
+
+
+def test_committee_schedule_form(client, consultation, committee_member):
+    login(client, committee_member)
+    response = client.post("/comite/comite/calendrier", data={"weekly_summaries": "y"})
+    assert response.status_code == 303
+    db.session.refresh(consultation)
+    assert consultation.weekly_summaries is True and consultation.summary_at_closing is False
+    assert "Le calendrier des synthèses est enregistré" in page_text(client.get("/comite/comite"))
+
+
+def _routes(summary_id):
+    return {
+        ("GET", "/comite/"),
+        ("GET", "/comite/comite"),
+        ("POST", "/comite/comite/syntheses"),
+        ("POST", "/comite/comite/calendrier"),
+        ("GET", f"/comite/syntheses/{summary_id}"),
+        ("GET", f"/comite/syntheses/{summary_id}/etat"),
+        ("POST", f"/comite/syntheses/{summary_id}/relancer"),
+        ("GET", f"/comite/syntheses/{summary_id}/synthese.pdf"),
+        ("GET", f"/comite/comite/comparer?older={summary_id}&newer={summary_id}"),
+    }
+
+
+def test_every_committee_route_is_checked_for_rights(app, consultation):
+    adapter = app.url_map.bind("pedt.test")
+    covered = {(method, adapter.match(path.split("?")[0], method=method)[0]) for method, path in _routes(1)}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/comite"):
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                assert (method, rule.endpoint) in covered, (method, rule.rule)
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [(None, None), (Role.PARTICIPANT, False), (Role.MODERATOR, False), (Role.COMMITTEE, True), (Role.ADMIN, True)],
+)
+def test_only_the_committee_and_admins_see_summaries(client, consultation, role, allowed):
+    summary = _build_here(services.queue_summary(consultation))
+    if role is not None:
+        login(client, make_participant(role=role))
+    for method, path in sorted(_routes(summary.id)):
+        response = client.open(path, method=method)
+        if allowed is None:
+            assert response.status_code == 302 and "/auth/login" in response.headers["Location"], path
+        elif not allowed:
+            assert response.status_code == 403, path
+        else:
+            assert response.status_code in (200, 303), (path, response.status_code)
+    assert db.session.scalar(select(func.count()).select_from(CommitteeSummary)) == (2 if allowed else 1)
