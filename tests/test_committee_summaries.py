@@ -107,7 +107,9 @@ def test_a_summary_asked_for_on_the_page_is_built_by_the_worker(client, consulta
     assert supported[header.index("Soutiens sur papier")] == "0"
     assert by_title["'=HYPERLINK(\"http://exemple.fr\")"][header.index("Soutiens")] == "0"  # not run as a formula
 
-    data = client.get(f"/comite/syntheses/{summary.id}/synthese.json").json
+    download = client.get(f"/comite/syntheses/{summary.id}/synthese.json")
+    assert "Content-Length" not in download.headers  # streamed
+    data = download.json
     assert data == json.loads(json.dumps(summary.data))
     assert data["participation"]["participants"]["value"] == 11
 
@@ -143,6 +145,26 @@ def test_a_failed_build_says_why_and_can_be_sent_again(client, consultation, com
     page = page_text(client.get(f"/comite/syntheses/{summary.id}"))
     assert "Échec" in page and "a été supprimée" in page and "Relancer la construction" in page
     assert client.get(f"/comite/syntheses/{summary.id}/synthese.pdf").status_code == 404
+
+    # Sent again from its page: the worker takes it up a second time (and, the cause remaining, fails again).
+    assert client.post(f"/comite/syntheses/{summary.id}/relancer").status_code == 303
+    wait_until(lambda: db.session.get(CommitteeSummary, summary.id).attempts == 2
+               and _status(summary.id) == SummaryStatus.FAILED)
+
+
+def test_a_summary_just_queued_is_not_sent_twice(client, consultation, committee_member):
+    summary = services.queue_summary(consultation, requested_by=committee_member)
+    db.session.commit()
+    login(client, committee_member)
+    page = page_text(client.get(f"/comite/syntheses/{summary.id}"))
+    assert "Relancer la construction" not in page
+    response = client.post(f"/comite/syntheses/{summary.id}/relancer", follow_redirects=True)
+    assert "déjà prête ou en cours de construction" in page_text(response)
+
+    summary.created_at = utcnow() - timedelta(minutes=5)  # the worker never came
+    db.session.commit()
+    page = page_text(client.get(f"/comite/syntheses/{summary.id}"))
+    assert "attend depuis plus de deux minutes" in page and "Relancer la construction" in page
 
 
 def test_the_schedule_queues_each_snapshot_once(consultation):
@@ -214,10 +236,15 @@ def test_the_cli_writes_the_three_files_for_the_seeded_consultation(runner, tmp_
         assert " ".join(title.split())[:40] in text
     raw = (tmp_path / "summary.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the accents right
+    # Read back, every row gives the figures of its action as the JSON has them.
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert len(rows) == sum(len(o["actions"]) for o in data["orientations"])
-    first = data["orientations"][0]["actions"][0]
-    assert rows[0]["Soutiens"] == first["supports"]["by_channel"]["total"]["display"]
+    actions = [(o, a) for o in data["orientations"] for a in o["actions"]]
+    assert len(rows) == len(actions)
+    for row, (orientation, action) in zip(rows, actions, strict=True):
+        assert (row["Orientation"], row["Action"]) == (orientation["title"], action["title"])
+        assert row["Soutiens"] == action["supports"]["by_channel"]["total"]["display"]
+        assert row["Pour"] == action["opinions"]["parts"]["pour"]["display"]
+        assert row["Commentaires contre"] == str(action["comments"]["contre"])
 
     unknown = runner.invoke(args=["report", "build", "--consultation", "inconnue", "--out", str(tmp_path)])
     assert unknown.exit_code != 0 and "Aucune consultation « inconnue »" in unknown.output

@@ -111,7 +111,7 @@ def merit_profiles_chart(orientation: dict[str, Any]) -> str | None:
         handles=[Patch(color=GRADE_COLOURS[g], label=str(GRADE_LABELS[g])) for g in Grade]
         + [Patch(facecolor=HIDDEN_COLOUR, hatch="//", label="Masqué (petits nombres)")],
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.12),
+        bbox_to_anchor=(0.5, -0.22),
         ncol=4,
         frameon=False,
     )

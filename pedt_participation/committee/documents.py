@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from flask import render_template
@@ -88,8 +89,21 @@ def summary_csv(data: dict[str, Any]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def json_chunks(data: dict[str, Any], chunk_size: int = 64 * 1024) -> Iterator[bytes]:
+    """The JSON text in pieces, for a streamed download."""
+    pieces, size = [], 0
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data):
+        pieces.append(piece)
+        size += len(piece)
+        if size >= chunk_size:
+            yield "".join(pieces).encode("utf-8")
+            pieces, size = [], 0
+    if pieces:
+        yield "".join(pieces).encode("utf-8")
+
+
 def summary_json(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    return b"".join(json_chunks(data))
 
 
 def chart_images(data: dict[str, Any]) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from ..models import (
     utcnow,
 )
 from .aggregation import aggregate
-from .documents import MEDIA_TYPES, summary_csv, summary_pdf
+from .documents import MEDIA_TYPES, json_chunks, summary_csv, summary_pdf
 
 BUILD_TASK = "pedt.committee.build_summary"
 EMAIL_TASK = "pedt.committee.email_summary"
@@ -68,7 +68,7 @@ def queue_summary(
 
 def requeue_summary(summary: CommitteeSummary) -> None:
     """Sends a failed (or stuck queued) snapshot to the worker again."""
-    if summary.status in (SummaryStatus.DONE, SummaryStatus.RUNNING):
+    if not summary.can_be_sent_again(utcnow()):
         raise ParticipationRefused(_("Cette synthèse est déjà prête ou en cours de construction."))
     summary.status = SummaryStatus.QUEUED
     summary.error = ""
@@ -322,6 +322,11 @@ def file_chunks(summary_id: int, kind: SummaryFileKind, chunk_size: int = 256 * 
     size = db.session.scalar(select(CommitteeSummaryFile.size).where(*of_file))
     for start in range(0, size or 0, chunk_size):
         yield db.session.scalar(select(func.substr(CommitteeSummaryFile.content, start + 1, chunk_size)).where(*of_file))
+
+
+def data_chunks(summary_id: int):
+    """The snapshot's figures as JSON, a piece at a time."""
+    yield from json_chunks(db.session.get(CommitteeSummary, summary_id).data)
 
 
 def download_name(summary: CommitteeSummary, extension: str) -> str:

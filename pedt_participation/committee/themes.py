@@ -16,9 +16,9 @@ from stop_words import get_stop_words
 
 # Frequent in comments yet naming no theme, and missing from the stop-word list.
 EXTRA_STOP_WORDS = frozenset({
-    "aujourd’hui", "avis", "beaucoup", "crois", "déjà", "également", "etc", "jamais", "merci", "mieux",
+    "aujourd’hui", "avis", "beaucoup", "crois", "déjà", "également", "etc", "franchement", "jamais", "merci", "mieux",
     "non", "oui", "parfois", "pense", "penser", "peuvent", "pourrait", "pourraient", "souvent", "suivre",
-    "toujours", "toute", "trouve", "trouver", "vraiment",
+    "tant", "toujours", "toute", "trouve", "trouver", "vraiment",
 })
 # In the stop-word list, yet themes here: "devoir" must fold with "devoirs" (homework), "donner la parole aux jeunes".
 THEME_WORDS = frozenset({"devoir", "parole"})

@@ -22,10 +22,10 @@ from sqlalchemy import select
 from ..errors import ParticipationRefused
 from ..extensions import db
 from ..labels import SUMMARY_STATUS_LABELS, SUMMARY_TRIGGER_LABELS
-from ..models import CommitteeSummary, Consultation, Role, SummaryFileKind, SummaryStatus
+from ..models import CommitteeSummary, Consultation, Role, SummaryFileKind, SummaryStatus, utcnow
 from ..templating import format_long_datetime
 from . import services
-from .documents import MEDIA_TYPES, chart_images, summary_json
+from .documents import MEDIA_TYPES, chart_images
 from .forms import CompareForm, ScheduleForm
 
 bp = Blueprint("committee", __name__, url_prefix="/comite")
@@ -111,6 +111,7 @@ def summary(summary_id: int):
         data=data,
         charts=chart_images(data) if data else None,
         key_figures=services.key_figures(data) if data else None,
+        can_be_sent_again=summary.can_be_sent_again(utcnow()),
     )
 
 
@@ -144,11 +145,11 @@ def download(summary_id: int, extension: str):
     """Streamed: the file is read from the database a slice at a time."""
     summary = _summary(summary_id, done=True)
     if extension == "json":
-        body, media_type = [summary_json(summary.data)], MEDIA_TYPES["json"]
+        body, media_type = _streamed(services.data_chunks, summary.id), MEDIA_TYPES["json"]
     else:
         kind = SummaryFileKind(extension)
         body, media_type = _streamed(services.file_chunks, summary.id, kind), MEDIA_TYPES[kind]
-    response = Response(body, mimetype=media_type)
+    response = Response(body, content_type=media_type)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{services.download_name(summary, extension)}"'
     )

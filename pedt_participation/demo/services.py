@@ -301,12 +301,14 @@ def _insert_votes(rng, consultation, by_orientation, appeal, people, start, span
                 how_many = rng.randint(0, min(limit or len(actions), len(actions)))
                 for action in ranked[:how_many]:
                     rows.append(_vote_row(participant_id, action.id, VoteKind.SUPPORT, 1, rng, start, span))
+            # Majority judgment is a ballot: whoever grades an orientation grades (nearly) all its actions.
+            fills_ballot = consultation.majority_judgment_enabled and rng.random() < 0.4
             for action in actions:
                 if consultation.opinion_enabled and rng.random() < 0.5:
                     leaning = appeal[action.id] + rng.gauss(0, 0.9)
                     opinion = Opinion.POUR if leaning > 0.2 else Opinion.CONTRE if leaning < -0.6 else Opinion.MITIGE
                     rows.append(_vote_row(participant_id, action.id, VoteKind.OPINION, opinion, rng, start, span))
-                if consultation.majority_judgment_enabled and rng.random() < 0.4:
+                if fills_ballot and rng.random() < 0.95:
                     grade = round(3 + 2 * appeal[action.id] + rng.gauss(0, 1.3))
                     grade = min(max(grade, Grade.A_REJETER), Grade.EXCELLENT)
                     rows.append(_vote_row(participant_id, action.id, VoteKind.GRADE, grade, rng, start, span))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +13,10 @@ from ..extensions import db
 from .consultations import Consultation
 from .participants import Participant
 from .types import UTCDateTime, enum_column, utcnow
+
+
+# A snapshot takes seconds to build; one still queued after this is worth sending again.
+STUCK_AFTER = timedelta(minutes=2)
 
 
 class SummaryStatus(enum.StrEnum):
@@ -68,6 +72,11 @@ class CommitteeSummary(db.Model):
 
     consultation: Mapped[Consultation | None] = relationship()
     requested_by: Mapped[Participant | None] = relationship()
+
+    def can_be_sent_again(self, now: datetime) -> bool:
+        """Failed, or still waiting long after it was asked for (the worker or the broker was down)."""
+        waiting_too_long = self.status == SummaryStatus.QUEUED and now - self.created_at > STUCK_AFTER
+        return self.status == SummaryStatus.FAILED or waiting_too_long
 
 
 class CommitteeSummaryFile(db.Model):
