@@ -58,7 +58,10 @@ class Participant(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    # None for people who sign in only through the host platform.
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    # The person's id on the host platform (OAuth2 profile `id`), once they signed in through it.
+    platform_uid: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(80))
     role: Mapped[Role] = mapped_column(enum_column(Role, "participant_role"), default=Role.PARTICIPANT)
     audience: Mapped[Audience] = mapped_column(enum_column(Audience, "participant_audience"))
