@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from .auth.platform import init_platform_sign_in
 from .config import INSECURE_DEFAULT_SECRET_KEY, build_config
 from .extensions import babel, celery_init_app, csrf, db, login_manager, migrate
 from .models.types import render_migration_item
@@ -36,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app)
     login_manager.init_app(app)
     celery_init_app(app)
+    init_platform_sign_in(app)
 
     from . import models  # noqa: F401  (registers every table on the metadata)
     from .admin.views import bp as admin_bp

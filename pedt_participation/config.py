@@ -61,6 +61,16 @@ def build_config(instance_path: str) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Consultation éducative <ne-pas-repondre@localhost>"),
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        # Sign-in through the host platform (OAuth2 authorization code + PKCE), on when a client id is
+        # set. Decidim's paths are the default: /oauth/authorize, /oauth/token, /oauth/me.
+        "PLATFORM_NAME": env.get("PLATFORM_NAME", "la plateforme de la ville"),
+        "PLATFORM_URL": env.get("PLATFORM_URL", "").rstrip("/"),
+        "PLATFORM_OAUTH_CLIENT_ID": env.get("PLATFORM_OAUTH_CLIENT_ID", ""),
+        "PLATFORM_OAUTH_CLIENT_SECRET": env.get("PLATFORM_OAUTH_CLIENT_SECRET", ""),
+        "PLATFORM_OAUTH_SCOPES": env.get("PLATFORM_OAUTH_SCOPES", "public"),
+        "PLATFORM_OAUTH_AUTHORIZE_URL": env.get("PLATFORM_OAUTH_AUTHORIZE_URL", ""),
+        "PLATFORM_OAUTH_TOKEN_URL": env.get("PLATFORM_OAUTH_TOKEN_URL", ""),
+        "PLATFORM_OAUTH_PROFILE_URL": env.get("PLATFORM_OAUTH_PROFILE_URL", ""),
         "API_PAGE_SIZE": 20,
         "API_MAX_PAGE_SIZE": 100,
     }

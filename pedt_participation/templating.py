@@ -9,6 +9,7 @@ from flask_babel import format_date, format_datetime, format_percent, get_timezo
 from flask_login import current_user
 
 from . import labels
+from .auth.platform import platform_sign_in_enabled
 
 
 def format_long_date(value: datetime | None) -> str:
@@ -47,7 +48,7 @@ def _unread_notifications() -> dict:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.globals.update(labels=labels)
+    app.jinja_env.globals.update(labels=labels, platform_sign_in_enabled=platform_sign_in_enabled)
     app.context_processor(_unread_notifications)
     app.jinja_env.filters["date_fr"] = format_long_date
     app.jinja_env.filters["datetime_fr"] = format_long_datetime

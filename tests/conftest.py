@@ -55,8 +55,8 @@ class IsolatedRequestsClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-@pytest.fixture(scope="session")
-def app(database_url, celery_settings):
+def make_test_app(database_url: str, celery_settings: dict, **settings):
+    """An app on the test database and broker; `settings` add to (or override) the test configuration."""
     app = create_app(
         {
             "TESTING": True,
@@ -65,9 +65,16 @@ def app(database_url, celery_settings):
             "WTF_CSRF_ENABLED": False,
             "SERVER_NAME": "pedt.test",
             "CELERY": celery_settings,
+            **settings,
         }
     )
     app.test_client_class = IsolatedRequestsClient
+    return app
+
+
+@pytest.fixture(scope="session")
+def app(database_url, celery_settings):
+    app = make_test_app(database_url, celery_settings)
     with app.app_context():
         _reset_schema()
         upgrade()

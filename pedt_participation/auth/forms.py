@@ -13,7 +13,10 @@ from ..models import YOUTH_AGE_BRACKETS, AgeBracket, Audience
 MINIMUM_PASSWORD_LENGTH = 8
 
 
-class RegistrationForm(FlaskForm):
+class ProfileForm(FlaskForm):
+    """What we ask everyone, whether they sign up here or through the host platform. After a first
+    sign-in through the platform, the view removes the e-mail and the name when the platform gave them."""
+
     email = EmailField(
         _l("Adresse e-mail"),
         validators=[
@@ -26,21 +29,6 @@ class RegistrationForm(FlaskForm):
         _l("Nom affiché"),
         description=_l("Ce nom apparaît à côté de vos commentaires. Un prénom ou un pseudonyme suffit."),
         validators=[InputRequired(_l("Indiquez le nom à afficher.")), Length(max=80, message=_l("80 caractères au maximum."))],
-    )
-    password = PasswordField(
-        _l("Mot de passe"),
-        description=_l("Au moins %(n)s caractères.", n=MINIMUM_PASSWORD_LENGTH),
-        validators=[
-            InputRequired(_l("Choisissez un mot de passe.")),
-            Length(min=MINIMUM_PASSWORD_LENGTH, max=128, message=_l("Le mot de passe doit contenir au moins %(n)s caractères.", n=MINIMUM_PASSWORD_LENGTH)),
-        ],
-    )
-    password_confirmation = PasswordField(
-        _l("Confirmez le mot de passe"),
-        validators=[
-            InputRequired(_l("Tapez le mot de passe une seconde fois.")),
-            EqualTo("password", _l("Les deux mots de passe ne sont pas identiques. Tapez-les à nouveau.")),
-        ],
     )
     audience = RadioField(
         _l("Vous participez en tant que"),
@@ -81,7 +69,7 @@ class RegistrationForm(FlaskForm):
             raise ValidationError(_l("Avant 18 ans, inscrivez-vous en tant que jeune."))
 
     def validate_parent_email(self, field) -> None:
-        if field.data.strip().lower() == (self.email.data or "").strip().lower():
+        if field.data.strip().lower() == self.own_email().strip().lower():
             raise ValidationError(_l("Indiquez l’e-mail de votre parent, pas le vôtre."))
 
     def validate(self, extra_validators=None) -> bool:
@@ -96,6 +84,37 @@ class RegistrationForm(FlaskForm):
     def validate_parental_consent(self, field) -> None:
         if self.age_bracket.data == AgeBracket.FROM_11_TO_14 and not field.data:
             raise ValidationError(_l("Avant 15 ans, il faut l’accord d’un parent : cochez la case après lui en avoir parlé."))
+
+    # The e-mail the platform gave, when the field was removed.
+    known_email: str | None = None
+
+    def own_email(self) -> str:
+        return (self.email.data if "email" in self else self.known_email) or ""
+
+
+class RegistrationForm(ProfileForm):
+    password = PasswordField(
+        _l("Mot de passe"),
+        description=_l("Au moins %(n)s caractères.", n=MINIMUM_PASSWORD_LENGTH),
+        validators=[
+            InputRequired(_l("Choisissez un mot de passe.")),
+            Length(min=MINIMUM_PASSWORD_LENGTH, max=128, message=_l("Le mot de passe doit contenir au moins %(n)s caractères.", n=MINIMUM_PASSWORD_LENGTH)),
+        ],
+    )
+    password_confirmation = PasswordField(
+        _l("Confirmez le mot de passe"),
+        validators=[
+            InputRequired(_l("Tapez le mot de passe une seconde fois.")),
+            EqualTo("password", _l("Les deux mots de passe ne sont pas identiques. Tapez-les à nouveau.")),
+        ],
+    )
+
+
+class PlatformLinkForm(FlaskForm):
+    password = PasswordField(
+        _l("Mot de passe de votre compte sur ce site"),
+        validators=[InputRequired(_l("Indiquez votre mot de passe."))],
+    )
 
 
 class LoginForm(FlaskForm):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+from typing import Any
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -21,7 +24,7 @@ def normalise_email(email: str) -> str:
 def register_participant(
     *,
     email: str,
-    password: str,
+    password: str | None,
     display_name: str,
     audience: Audience,
     age_bracket: AgeBracket,
@@ -30,7 +33,9 @@ def register_participant(
     parent_email: str | None = None,
     parental_consent: bool = False,
     role: Role = Role.PARTICIPANT,
+    platform_uid: str | None = None,
 ) -> Participant:
+    """`password` is None for someone who signs in through the host platform only."""
     email = normalise_email(email)
     if db.session.scalar(select(Participant.id).where(Participant.email == email)) is not None:
         raise ParticipationRefused(
@@ -41,7 +46,8 @@ def register_participant(
         raise ParticipationRefused(_("Avant 15 ans, il faut l’e-mail d’un parent et son accord."))
     participant = Participant(
         email=email,
-        password_hash=generate_password_hash(password),
+        password_hash=generate_password_hash(password) if password else None,
+        platform_uid=platform_uid,
         display_name=display_name.strip(),
         audience=audience,
         age_bracket=age_bracket,
@@ -62,3 +68,45 @@ def authenticate(email: str, password: str) -> Participant | None:
         check_password_hash(_UNUSED_HASH, password)
         return None
     return participant if check_password_hash(participant.password_hash, password) else None
+
+
+@dataclass(frozen=True)
+class PlatformIdentity:
+    """Who the host platform says signed in (its /oauth/me profile), kept in the session until the
+    person is linked to a local participant."""
+
+    uid: str
+    email: str | None
+    name: str | None
+
+    @classmethod
+    def from_profile(cls, profile: dict[str, Any]) -> PlatformIdentity:
+        if not profile.get("id"):
+            raise ValueError("the platform profile has no id")
+        email = profile.get("email")
+        name = (profile.get("name") or profile.get("nickname") or "").strip()
+        return cls(uid=str(profile["id"]), email=normalise_email(email) if email else None, name=name[:80] or None)
+
+    def as_session(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def participant_for_platform(identity: PlatformIdentity) -> Participant | None:
+    return db.session.scalar(select(Participant).where(Participant.platform_uid == identity.uid))
+
+
+def local_account_for(identity: PlatformIdentity) -> Participant | None:
+    """A local account with the platform's e-mail, not yet linked: it must be claimed with its password,
+    never linked on the e-mail alone."""
+    if identity.email is None:
+        return None
+    return db.session.scalar(
+        select(Participant).where(Participant.email == identity.email, Participant.platform_uid.is_(None))
+    )
+
+
+def link_platform_identity(participant: Participant, identity: PlatformIdentity, password: str) -> None:
+    if participant.password_hash is None or not check_password_hash(participant.password_hash, password):
+        raise ParticipationRefused(_("Ce mot de passe n’est pas celui de ce compte. Vérifiez-le et réessayez."))
+    participant.platform_uid = identity.uid
+    db.session.flush()

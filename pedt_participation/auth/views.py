@@ -1,17 +1,26 @@
-"""Sign up, sign in, sign out."""
+"""Sign up, sign in (here or through the host platform), sign out."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+import logging
+
+from authlib.integrations.base_client import OAuthError
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from requests import RequestException
 
 from ..errors import ParticipationRefused
 from ..extensions import db, login_manager
 from ..models import AgeBracket, Audience, Participant
 from ..navigation import safe_next_url
 from . import services
-from .forms import LoginForm, RegistrationForm
+from .forms import LoginForm, PlatformLinkForm, ProfileForm, RegistrationForm
+from .platform import fetch_profile, platform_client, platform_sign_in_enabled
+
+log = logging.getLogger(__name__)
+PLATFORM_IDENTITY = "platform_identity"
+AFTER_SIGN_IN = "after_sign_in"
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -28,6 +37,17 @@ def load_participant(participant_id: str) -> Participant | None:
     return participant if participant is not None and participant.is_active else None
 
 
+def _profile_answers(form: ProfileForm) -> dict:
+    return {
+        "audience": Audience(form.audience.data),
+        "age_bracket": AgeBracket(form.age_bracket.data),
+        "neighbourhood": form.neighbourhood.data,
+        "school": form.school.data,
+        "parent_email": form.parent_email.data,
+        "parental_consent": form.parental_consent.data,
+    }
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
@@ -39,12 +59,7 @@ def register():
                 email=form.email.data,
                 password=form.password.data,
                 display_name=form.display_name.data,
-                audience=Audience(form.audience.data),
-                age_bracket=AgeBracket(form.age_bracket.data),
-                neighbourhood=form.neighbourhood.data,
-                school=form.school.data,
-                parent_email=form.parent_email.data,
-                parental_consent=form.parental_consent.data,
+                **_profile_answers(form),
             )
         except ParticipationRefused as refusal:
             form.email.errors.append(refusal.message)
@@ -64,19 +79,124 @@ def login():
     if form.validate_on_submit():
         participant = services.authenticate(form.email.data, form.password.data)
         if participant is not None and not participant.is_active:
-            form.email.errors.append(
-                _(
-                    "Ce compte est bloqué par l’équipe de modération (raison : %(reason)s). Pour le contester, "
-                    "écrivez à l’équipe de la consultation.",
-                    reason=participant.blocked_reason,
-                )
-            )
+            form.email.errors.append(_blocked_message(participant))
         elif participant is not None:
             login_user(participant, remember=form.remember.data)
             flash(_("Vous êtes connecté."), "success")
             return redirect(safe_next_url(url_for("consultations.home")), 303)
         form.password.errors.append(_("E-mail ou mot de passe incorrect. Vérifiez-les et réessayez."))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+def _blocked_message(participant: Participant) -> str:
+    return _(
+        "Ce compte est bloqué par l’équipe de modération (raison : %(reason)s). Pour le contester, "
+        "écrivez à l’équipe de la consultation.",
+        reason=participant.blocked_reason,
+    )
+
+
+def _pending_identity() -> services.PlatformIdentity:
+    """The platform identity waiting to be linked; without one (expired session), start again."""
+    if not platform_sign_in_enabled():
+        abort(404)
+    if PLATFORM_IDENTITY not in session:
+        flash(_("La connexion a expiré. Recommencez, s’il vous plaît."), "info")
+        abort(redirect(url_for(".login"), 303))
+    return services.PlatformIdentity(**session[PLATFORM_IDENTITY])
+
+
+def _sign_in_from_platform(participant: Participant):
+    session.pop(PLATFORM_IDENTITY, None)
+    login_user(participant)
+    flash(_("Vous êtes connecté avec %(platform)s.", platform=current_app.config["PLATFORM_NAME"]), "success")
+    return redirect(safe_next_url(url_for("consultations.home"), session.pop(AFTER_SIGN_IN, None)), 303)
+
+
+@bp.get("/plateforme")
+def platform_sign_in():
+    """Sends the person to the platform, which sends them back to `platform_callback`."""
+    if not platform_sign_in_enabled():
+        abort(404)
+    session[AFTER_SIGN_IN] = request.args.get("next")
+    return platform_client().authorize_redirect(url_for(".platform_callback", _external=True))
+
+
+@bp.get("/plateforme/retour")
+def platform_callback():
+    if not platform_sign_in_enabled():
+        abort(404)
+    platform = current_app.config["PLATFORM_NAME"]
+    if request.args.get("error"):
+        flash(_("La connexion avec %(platform)s a été annulée. Vous pouvez réessayer, ou vous connecter ici avec votre "
+                "e-mail et votre mot de passe.", platform=platform), "info")
+        return redirect(url_for(".login"), 303)
+    try:
+        identity = services.PlatformIdentity.from_profile(fetch_profile(platform_client().authorize_access_token()))
+    except (OAuthError, RequestException, ValueError, KeyError) as error:
+        log.warning("Sign-in through the platform failed: %r", error)
+        flash(_("La connexion avec %(platform)s n’a pas abouti. Réessayez dans un instant, ou connectez-vous ici avec "
+                "votre e-mail et votre mot de passe.", platform=platform), "error")
+        return redirect(url_for(".login"), 303)
+    participant = services.participant_for_platform(identity)
+    if participant is not None:
+        if not participant.is_active:
+            flash(_blocked_message(participant), "error")
+            return redirect(url_for(".login"), 303)
+        return _sign_in_from_platform(participant)
+    session[PLATFORM_IDENTITY] = identity.as_session()
+    if services.local_account_for(identity) is not None:
+        return redirect(url_for(".platform_link"), 303)
+    return redirect(url_for(".platform_profile"), 303)
+
+
+@bp.route("/plateforme/lier", methods=["GET", "POST"])
+def platform_link():
+    """The platform's e-mail is already an account here: its owner proves it with the password once."""
+    identity = _pending_identity()
+    participant = services.local_account_for(identity)
+    if participant is None:
+        return redirect(url_for(".platform_profile"), 303)
+    form = PlatformLinkForm()
+    if form.validate_on_submit():
+        try:
+            services.link_platform_identity(participant, identity, form.password.data)
+        except ParticipationRefused as refusal:
+            form.password.errors.append(refusal.message)
+        else:
+            if not participant.is_active:
+                flash(_blocked_message(participant), "error")
+                return redirect(url_for(".login"), 303)
+            db.session.commit()
+            return _sign_in_from_platform(participant)
+    return render_template("auth/platform_link.html", form=form, email=identity.email), 422 if form.errors else 200
+
+
+@bp.route("/plateforme/profil", methods=["GET", "POST"])
+def platform_profile():
+    """First sign-in through the platform: asks only what it did not give, then creates the participant."""
+    identity = _pending_identity()
+    form = ProfileForm()
+    if identity.email:
+        del form.email
+        form.known_email = identity.email
+    if identity.name:
+        del form.display_name
+    if form.validate_on_submit():
+        try:
+            participant = services.register_participant(
+                email=identity.email or form.email.data,
+                password=None,
+                display_name=identity.name or form.display_name.data,
+                platform_uid=identity.uid,
+                **_profile_answers(form),
+            )
+        except ParticipationRefused as refusal:
+            (form.email if "email" in form else form.audience).errors.append(refusal.message)
+        else:
+            db.session.commit()
+            return _sign_in_from_platform(participant)
+    return render_template("auth/platform_profile.html", form=form, identity=identity), 422 if form.errors else 200
 
 
 @bp.post("/logout")
