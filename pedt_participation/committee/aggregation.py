@@ -351,6 +351,11 @@ def aggregate(consultation: Consultation, now: datetime | None = None) -> dict[s
     audience_by_orientation = _participants_by(activity, activity.c.orientation_id, Participant.audience)
     age_by_orientation = _participants_by(activity, activity.c.orientation_id, Participant.age_bracket)
 
+    # Supports per action and channel, summed once here for the action, its orientation and the whole.
+    channels = {
+        row.id: {"online": sum(tallies[row.id][VoteKind.SUPPORT][1].values()), "paper": sum(paper[row.id].values())}
+        for row in actions
+    }
     grade_profiles = {}
     for row in actions:
         graded = [sum(tallies[row.id][VoteKind.GRADE][grade].values()) for grade in Grade]
@@ -361,13 +366,13 @@ def aggregate(consultation: Consultation, now: datetime | None = None) -> dict[s
     orientations = []
     for orientation in consultation.orientations:
         rows = [row for row in actions if row.orientation_id == orientation.id]
-        supports = {row.id: _supports_total(tallies[row.id], paper[row.id]) for row in rows}
+        supports = {row.id: sum(channels[row.id].values()) for row in rows}
         eligible_profiles = {row.id: grade_profiles[row.id] for row in rows if sum(grade_profiles[row.id]) >= k}
         mj_ranks = rank_by_majority_value(eligible_profiles) if consultation.majority_judgment_enabled else {}
         support_ranks = _competition_ranks(supports) if consultation.supports_enabled else {}
         orientation_actions = [
             _action_figures(
-                row, k, tallies[row.id], paper[row.id], age_brackets[row.id], grade_profiles[row.id],
+                row, k, tallies[row.id], channels[row.id], paper[row.id], age_brackets[row.id], grade_profiles[row.id],
                 comment_counts[row.id], top_comments[row.id], comment_texts[row.id],
                 support_rank=support_ranks.get(row.id), mj_rank=mj_ranks.get(row.id),
             )
@@ -386,11 +391,7 @@ def aggregate(consultation: Consultation, now: datetime | None = None) -> dict[s
                 "participants_by_age_bracket": partition(
                     {b.value: age_by_orientation.get((orientation.id, b), 0) for b in AgeBracket}, k
                 ),
-                "supports": partition(
-                    {"online": sum(sum(tallies[r.id][VoteKind.SUPPORT][1].values()) for r in rows),
-                     "paper": sum(sum(paper[r.id].values()) for r in rows)},
-                    k,
-                ),
+                "supports": partition(_summed(channels[row.id] for row in rows), k),
                 "proposals": {"received": sum(proposals[orientation.id].values()), "by_state": proposals[orientation.id]},
                 "themes": _themes(
                     (text for row in rows for text in comment_texts[row.id]), THEMES_PER_ORIENTATION
@@ -411,25 +412,21 @@ def aggregate(consultation: Consultation, now: datetime | None = None) -> dict[s
             "missing_grades_as_reject": consultation.missing_grades_as_reject,
             "vote_limit_per_orientation": consultation.vote_limit_per_orientation,
         },
-        "participation": _participation(
-            consultation,
-            activity,
-            {
-                "online": sum(sum(tallies[row.id][VoteKind.SUPPORT][1].values()) for row in actions),
-                "paper": sum(sum(paper[row.id].values()) for row in actions),
-            },
-            k,
-        ),
+        "participation": _participation(consultation, activity, _summed(channels.values()), k),
         "orientations": orientations,
     }
 
 
-def _supports_total(tally, paper_counts) -> int:
-    return sum(tally[VoteKind.SUPPORT][1].values()) + sum(paper_counts.values())
+def _summed(channel_counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    total = {"online": 0, "paper": 0}
+    for counts in channel_counts:
+        total["online"] += counts["online"]
+        total["paper"] += counts["paper"]
+    return total
 
 
 def _action_figures(
-    row, k, tally, paper_counts, age_brackets, grade_profile, comment_counts, top_comments, texts,
+    row, k, tally, channel_counts, paper_counts, age_brackets, grade_profile, comment_counts, top_comments, texts,
     *, support_rank, mj_rank,
 ) -> dict[str, Any]:
     online = tally[VoteKind.SUPPORT][1]
@@ -448,7 +445,7 @@ def _action_figures(
         "answer_state": row.answer_state.value if row.answer_state else None,
         "supports": {
             "rank": support_rank,
-            "by_channel": partition({"online": sum(online.values()), "paper": sum(paper_counts.values())}, k),
+            "by_channel": partition(channel_counts, k),
             "by_audience": partition({a.value: online.get(a, 0) + paper_counts[a] for a in Audience}, k),
             "online_by_age_bracket": partition({b.value: age_brackets[b] for b in AgeBracket}, k),
         },
