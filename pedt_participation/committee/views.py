@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..consultations.services import get_consultation
 from ..errors import ParticipationRefused
 from ..extensions import db
 from ..labels import SUMMARY_STATUS_LABELS, SUMMARY_TRIGGER_LABELS
@@ -38,13 +39,6 @@ def _committee_only():
         abort(403)
 
 
-def _consultation(slug: str) -> Consultation:
-    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
-    if consultation is None:
-        abort(404)
-    return consultation
-
-
 def _summary(summary_id: int, *, done: bool = False) -> CommitteeSummary:
     summary = db.session.get(CommitteeSummary, summary_id)
     if summary is None or (done and summary.status != SummaryStatus.DONE):
@@ -60,7 +54,7 @@ def index():
 
 @bp.get("/<slug>")
 def consultation(slug: str):
-    consultation = _consultation(slug)
+    consultation = get_consultation(slug)
     summaries = services.summaries_of(consultation)
     done = [summary for summary in summaries if summary.status == SummaryStatus.DONE]
     compare_form = CompareForm(request.args)
@@ -82,7 +76,7 @@ def _summary_label(summary: CommitteeSummary) -> str:
 
 @bp.post("/<slug>/syntheses")
 def request_summary(slug: str):
-    summary = services.queue_summary(_consultation(slug), requested_by=current_user)
+    summary = services.queue_summary(get_consultation(slug), requested_by=current_user)
     db.session.commit()
     flash(_("La synthèse est en préparation. Cette page se met à jour toute seule."), "success")
     return redirect(url_for(".summary", summary_id=summary.id), code=303)
@@ -90,7 +84,7 @@ def request_summary(slug: str):
 
 @bp.post("/<slug>/calendrier")
 def schedule(slug: str):
-    consultation = _consultation(slug)
+    consultation = get_consultation(slug)
     form = ScheduleForm()
     if form.validate_on_submit():
         form.populate_obj(consultation)
@@ -170,7 +164,7 @@ def _streamed(generator_function, *args):
 
 @bp.get("/<slug>/comparer")
 def compare(slug: str):
-    consultation = _consultation(slug)
+    consultation = get_consultation(slug)
     older = _summary(request.args.get("older", type=int) or 0, done=True)
     newer = _summary(request.args.get("newer", type=int) or 0, done=True)
     if consultation.id not in (older.consultation_id, newer.consultation_id):

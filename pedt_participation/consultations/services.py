@@ -47,6 +47,14 @@ def home_listing() -> HomeListing:
     )
 
 
+def get_consultation(slug: str) -> Consultation:
+    """Any consultation, drafts included, for staff pages; 404 when the slug is unknown."""
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if consultation is None:
+        abort(404)
+    return consultation
+
+
 def get_public_consultation(slug: str) -> Consultation:
     consultation = db.session.scalar(
         select(Consultation)

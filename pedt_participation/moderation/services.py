@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import aliased
 
+from ..consultations.services import get_consultation
 from ..errors import ParticipationRefused
 from ..extensions import db
 from ..models import (
@@ -59,9 +60,7 @@ def require_staff(user: Participant) -> None:
 
 
 def moderated_consultation(user: Participant, slug: str) -> Consultation:
-    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
-    if consultation is None:
-        abort(404)
+    consultation = get_consultation(slug)
     require_moderation_rights(user, consultation)
     return consultation
 
