@@ -265,6 +265,10 @@ def test_comparing_two_snapshots_shows_what_changed(client, consultation, commit
     assert f"{action.title} 11 14 +3 1 → 1" in page
     assert "Participants en ligne : 11, puis 14 (+3)" in page
 
+    # A snapshot of another consultation cannot be slipped into this comparison.
+    other = _build_here(services.queue_summary(make_consultation(slug="autre")))
+    assert client.get(f"/comite/comite/comparer?older={other.id}&newer={after.id}").status_code == 404
+
 
 def test_committee_schedule_form(client, consultation, committee_member):
     login(client, committee_member)

@@ -167,7 +167,7 @@ def compare(slug: str):
     consultation = get_consultation(slug)
     older = _summary(request.args.get("older", type=int) or 0, done=True)
     newer = _summary(request.args.get("newer", type=int) or 0, done=True)
-    if consultation.id not in (older.consultation_id, newer.consultation_id):
+    if {older.consultation_id, newer.consultation_id} != {consultation.id}:
         abort(404)
     if older.finished_at > newer.finished_at:
         older, newer = newer, older
