@@ -181,11 +181,10 @@ def record_failure(summary_id: int, error: Exception, *, will_retry: bool) -> No
             "le journal du worker.",
             error=f"{type(error).__name__}: {error}"[:300],
         )
-    values: dict[str, Any] = {"error": message}
     if will_retry:
-        values.update(status=SummaryStatus.QUEUED, error=_("Nouvel essai dans un instant. %(message)s", message=message))
+        values = {"status": SummaryStatus.QUEUED, "error": _("Nouvel essai dans un instant. %(message)s", message=message)}
     else:
-        values.update(status=SummaryStatus.FAILED, finished_at=utcnow())
+        values = {"status": SummaryStatus.FAILED, "error": message, "finished_at": utcnow()}
     db.session.execute(
         update(CommitteeSummary)
         .where(CommitteeSummary.id == summary_id, CommitteeSummary.status != SummaryStatus.DONE)
