@@ -143,3 +143,14 @@ def wait_for_messages(inbox, count: int, seconds: float = 60):
     while len(inbox.messages) < count and time.monotonic() < deadline:
         time.sleep(0.2)
     return inbox.messages
+
+
+def assert_every_route_listed(app, prefixes: tuple[str, ...], routes) -> None:
+    """Every (method, URL rule) under `prefixes` is among `routes` ((method, path) pairs), so that a new
+    route cannot escape a rights test."""
+    adapter = app.url_map.bind("pedt.test")
+    covered = {(method, adapter.match(path.split("?")[0], method=method)[0]) for method, path in routes}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(prefixes):
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                assert (method, rule.endpoint) in covered, (method, rule.rule)
