@@ -1,12 +1,11 @@
 """Committee summaries: built in the background, on demand or on a schedule, then e-mailed."""
 
-import smtplib
-
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from pedt_participation.committee import services
 from pedt_participation.extensions import db
+from tasks.notifications import SMTP_RETRIES
 
 
 @shared_task(
@@ -47,13 +46,7 @@ def build_summary(self, summary_id: int) -> str:
     return "done"
 
 
-@shared_task(
-    name="pedt.committee.email_summary",
-    acks_late=True,
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=True,
-    max_retries=6,
-)
+@shared_task(name="pedt.committee.email_summary", **SMTP_RETRIES)
 def email_summary(summary_id: int) -> bool:
     """Idempotent: a summary already e-mailed is not sent again."""
     sent = services.email_summary(summary_id)
