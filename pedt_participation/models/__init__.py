@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see the whole schema."""
 
+from .api_tokens import ApiToken
 from .comments import MAX_COMMENT_DEPTH, Alignment, Comment, CommentRating
 from .consultations import (
     Action,
@@ -30,6 +31,7 @@ __all__ = [
     "ActionOrigin",
     "ActionState",
     "AgeBracket",
+    "ApiToken",
     "AnswerState",
     "Alignment",
     "Audience",
