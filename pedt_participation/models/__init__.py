@@ -23,6 +23,7 @@ from .participants import YOUTH_AGE_BRACKETS, AgeBracket, Audience, Participant,
 from .summaries import CommitteeSummary, CommitteeSummaryFile, SummaryFileKind, SummaryStatus, SummaryTrigger
 from .types import utcnow
 from .votes import Grade, Opinion, PaperVoteCount, Vote, VoteKind, Workshop
+from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "MAX_COMMENT_DEPTH",
@@ -41,6 +42,7 @@ __all__ = [
     "CommentRating",
     "Consultation",
     "ConsultationStatus",
+    "DeliveryStatus",
     "Grade",
     "ModerationAction",
     "ModerationLogEntry",
@@ -58,6 +60,9 @@ __all__ = [
     "SummaryTrigger",
     "Vote",
     "VoteKind",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "Workshop",
     "utcnow",
 ]
