@@ -144,6 +144,9 @@ class Action(db.Model):
     answer_state: Mapped[AnswerState | None] = mapped_column(enum_column(AnswerState, "answer_state"))
     answer_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     answer_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Where an action imported from the host platform's open data came from (the proposal's address
+    # there, or its id when the file gave none): importing the same file again creates nothing twice.
+    platform_reference: Mapped[str | None] = mapped_column(sa.String(500))
 
     orientation: Mapped[Orientation] = relationship(back_populates="actions")
 
