@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import render_template
 
+from ..downloads import safe_text
 from ..labels import ANSWER_STATE_LABELS, AUDIENCE_LABELS, GRADE_LABELS
 from ..models import AnswerState, Audience, Grade, SummaryFileKind
 from . import charts
@@ -24,14 +25,7 @@ MEDIA_TYPES = {
     SummaryFileKind.CSV: "text/csv; charset=utf-8",
     "json": "application/json",
 }
-# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ORIGIN_LABELS = {"official": "Comité de pilotage", "participant": "Proposition d’un participant"}
-
-
-def safe_text(value: str) -> str:
-    """Text a spreadsheet shows as text: a leading apostrophe keeps "=…" from becoming a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def _figure(part: dict[str, Any]) -> int | str:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -20,6 +18,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..consultations.services import get_consultation
+from ..downloads import streamed_attachment
 from ..errors import ParticipationRefused
 from ..extensions import db
 from ..labels import SUMMARY_STATUS_LABELS, SUMMARY_TRIGGER_LABELS
@@ -139,27 +138,13 @@ def download(summary_id: int, extension: str):
     """Streamed: the file is read from the database a slice at a time."""
     summary = _summary(summary_id, done=True)
     if extension == "json":
-        body, media_type = _streamed(services.data_chunks, summary.id), MEDIA_TYPES["json"]
+        generator, args, media_type = services.data_chunks, (summary.id,), MEDIA_TYPES["json"]
     else:
         kind = SummaryFileKind(extension)
-        body, media_type = _streamed(services.file_chunks, summary.id, kind), MEDIA_TYPES[kind]
-    response = Response(body, content_type=media_type)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{services.download_name(summary, extension)}"'
+        generator, args, media_type = services.file_chunks, (summary.id, kind), MEDIA_TYPES[kind]
+    return streamed_attachment(
+        generator, *args, media_type=media_type, filename=services.download_name(summary, extension)
     )
-    return response
-
-
-def _streamed(generator_function, *args):
-    """Runs the generator in an application context of its own: the response is sent after the
-    request's context is gone, and the chunks are read from the database as they go out."""
-    app = current_app._get_current_object()
-
-    def generate():
-        with app.app_context():
-            yield from generator_function(*args)
-
-    return generate()
 
 
 @bp.get("/<slug>/comparer")
