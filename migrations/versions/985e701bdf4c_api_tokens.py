@@ -25,7 +25,6 @@ def upgrade():
     sa.Column('owner_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('last_used_at', sa.DateTime(), nullable=True),
     sa.Column('revoked_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['participants.id'], name=op.f('fk_api_tokens_created_by_id_participants'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['owner_id'], ['participants.id'], name=op.f('fk_api_tokens_owner_id_participants'), ondelete='CASCADE'),
