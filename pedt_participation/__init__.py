@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .comments.views import bp as comments_bp
     from .committee.views import bp as committee_bp
     from .consultations.views import bp as consultations_bp
+    from .embeds.views import bp as embeds_bp
     from .errors import register_error_handlers
     from .moderation.views import bp as moderation_bp
     from .notifications.views import bp as notifications_bp
@@ -68,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(answers_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(committee_bp)
+    app.register_blueprint(embeds_bp)
     csrf.exempt(api_bp)
     register_error_handlers(app)
     register_template_helpers(app)

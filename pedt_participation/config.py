@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 INSECURE_DEFAULT_SECRET_KEY = "dev-insecure-secret-key"
 
@@ -17,9 +20,30 @@ def _instance_secret_key(instance_path: Path) -> str | None:
     return None
 
 
+def _flag(value: str | None) -> bool:
+    return (value or "").lower() in {"1", "true", "yes"}
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else url.rstrip("/")
+
+
+def _embed_allowed_origins(env: Mapping[str, str]) -> tuple[str, ...]:
+    """The platform pages allowed to frame the embeds: a list separated by spaces or commas, else the
+    platform's own origin."""
+    listed = env.get("EMBED_ALLOWED_ORIGINS") or env.get("PLATFORM_URL", "")
+    return tuple(_origin(origin) for origin in re.split(r"[\s,]+", listed) if origin)
+
+
 def build_config(instance_path: str) -> dict:
     instance = Path(instance_path)
     env = os.environ
+    # A platform on another site frames the embeds as a third party: the browser sends the session only
+    # with SameSite=None, which it accepts only on a Secure (HTTPS) cookie.
+    embed_across_sites = _flag(env.get("EMBED_ACROSS_SITES"))
+    secure_cookies = embed_across_sites or _flag(env.get("SESSION_COOKIE_SECURE"))
+    cookie_same_site = "None" if embed_across_sites else "Lax"
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret_key(instance) or INSECURE_DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'pedt.sqlite3'}",
@@ -49,14 +73,15 @@ def build_config(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SAMESITE": cookie_same_site,
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
         "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
+        "SESSION_COOKIE_SAMESITE": cookie_same_site,
+        "SESSION_COOKIE_SECURE": secure_cookies,
         # E-mail is sent only when MAIL_SERVER is set; otherwise notifications stay in the app.
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
-        "MAIL_USE_STARTTLS": env.get("MAIL_USE_STARTTLS", "").lower() in {"1", "true", "yes"},
+        "MAIL_USE_STARTTLS": _flag(env.get("MAIL_USE_STARTTLS")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Consultation éducative <ne-pas-repondre@localhost>"),
@@ -71,6 +96,7 @@ def build_config(instance_path: str) -> dict:
         "PLATFORM_OAUTH_AUTHORIZE_URL": env.get("PLATFORM_OAUTH_AUTHORIZE_URL", ""),
         "PLATFORM_OAUTH_TOKEN_URL": env.get("PLATFORM_OAUTH_TOKEN_URL", ""),
         "PLATFORM_OAUTH_PROFILE_URL": env.get("PLATFORM_OAUTH_PROFILE_URL", ""),
+        "EMBED_ALLOWED_ORIGINS": _embed_allowed_origins(env),
         "API_PAGE_SIZE": 20,
         "API_MAX_PAGE_SIZE": 100,
     }

@@ -29,22 +29,27 @@ def home():
     return render_template("consultations/home.html", listing=services.home_listing())
 
 
-@bp.get("/consultations/<slug>")
-def consultation(slug: str):
+def consultation_page(slug: str) -> dict:
+    """What the consultation page and its embed show: published actions by orientation, their counts, and
+    the viewer's votes and remaining supports."""
     consultation = services.get_public_consultation(slug)
     actions = services.published_actions(consultation)
     action_ids = [a.id for a in actions]
-    return render_template(
-        "consultations/consultation.html",
-        consultation=consultation,
-        actions=services.by_orientation(consultation, actions),
-        counts=count_votes(action_ids),
-        comment_counts=count_comments(action_ids),
-        my_votes=votes_of(_viewer(), action_ids),
-        supports_left=supports_remaining(_viewer(), consultation.orientations),
-        now=utcnow(),
-        vote_form=VoteForm(),
-    )
+    return {
+        "consultation": consultation,
+        "actions": services.by_orientation(consultation, actions),
+        "counts": count_votes(action_ids),
+        "comment_counts": count_comments(action_ids),
+        "my_votes": votes_of(_viewer(), action_ids),
+        "supports_left": supports_remaining(_viewer(), consultation.orientations),
+        "now": utcnow(),
+        "vote_form": VoteForm(),
+    }
+
+
+@bp.get("/consultations/<slug>")
+def consultation(slug: str):
+    return render_template("consultations/consultation.html", **consultation_page(slug))
 
 
 def render_action_page(

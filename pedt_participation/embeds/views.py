@@ -1,0 +1,79 @@
+"""Pages made to sit in an iframe on the host platform, the page that ends a sign-in started from one,
+and the oEmbed endpoint that tells the platform how to embed a public page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..comments.services import count_comments
+from ..consultations import services as consultations
+from ..consultations.views import consultation_page
+from ..models import Participant, utcnow
+from ..voting.forms import VoteForm
+from ..voting.services import count_votes, supports_remaining, votes_of
+from . import services
+
+bp = Blueprint("embeds", __name__)
+
+
+def _viewer() -> Participant | None:
+    return current_user if current_user.is_authenticated else None
+
+
+@bp.after_app_request
+def apply_frame_policy(response: Response) -> Response:
+    """Embeds may be framed by the configured platform origins; every other page only by this site (CSP for
+    current browsers, X-Frame-Options for older ones), so that no other site can frame a form to trick a click."""
+    if request.endpoint in services.FRAMED_ENDPOINTS:
+        response.headers["Content-Security-Policy"] = services.frame_ancestors(
+            current_app.config["EMBED_ALLOWED_ORIGINS"]
+        )
+    else:
+        response.headers.setdefault("Content-Security-Policy", services.frame_ancestors(()))
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    return response
+
+
+@bp.get("/embed/consultations/<slug>")
+def consultation(slug: str):
+    return render_template("embeds/consultation.html", **consultation_page(slug), embedded=True)
+
+
+@bp.get("/embed/actions/<int:action_id>")
+def action(action_id: int):
+    merged_into = consultations.merged_into(action_id)
+    if merged_into is not None:
+        return redirect(url_for("embeds.action", action_id=merged_into), 301)
+    action = consultations.get_visible_action(action_id, _viewer())
+    return render_template(
+        "embeds/action.html",
+        action=action,
+        orientation=action.orientation,
+        consultation=action.orientation.consultation,
+        counts=count_votes([action.id])[action.id],
+        comment_count=count_comments([action.id]).get(action.id, 0),
+        my_votes=votes_of(_viewer(), [action.id]),
+        supports_left=supports_remaining(_viewer(), [action.orientation])[action.orientation_id],
+        now=utcnow(),
+        vote_form=VoteForm(),
+        embedded=True,
+    )
+
+
+@bp.get("/embed/connecte")
+@login_required
+def signed_in():
+    """Sign-in pages cannot be framed, so an embed opens them in a new tab that lands here: this page
+    reloads the embed that opened it (now signed in) and closes itself."""
+    return render_template("embeds/signed_in.html")
+
+
+@bp.get("/oembed")
+def oembed():
+    if request.args.get("format", "json") != "json":
+        abort(501)
+    page = services.embeddable_page(request.args.get("url", ""))
+    return services.oembed_response(
+        page, request.args.get("maxwidth", type=int), request.args.get("maxheight", type=int)
+    )
