@@ -8,9 +8,11 @@ PORT ?= 5000
 
 # WeasyPrint draws the committee's PDF with Pango and needs a font (Debian package names).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser); `make run` needs none.
+TEST_SYSTEM_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install system-packages migrate seed db-check
+.PHONY: run test install system-packages test-system-packages migrate seed db-check
 
 $(PYTHON):
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -22,12 +24,20 @@ $(INSTALLED): pyproject.toml | $(PYTHON)
 
 install: system-packages $(INSTALLED)
 
+# Installs those of the Debian packages $(1) that are missing; $(2) says what they are for.
+define install_missing_packages
+@missing=$$(for package in $(1); do dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \
+if [ -n "$$missing" ]; then \
+	echo "Installing $$missing ($(2))"; \
+	$(SUDO) apt-get install -y -q $$missing || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; }; \
+fi
+endef
+
 system-packages:
-	@missing=$$(for package in $(SYSTEM_PACKAGES); do dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \
-	if [ -n "$$missing" ]; then \
-		echo "Installing $$missing (PDF summaries)"; \
-		$(SUDO) apt-get install -y -q $$missing || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; }; \
-	fi
+	$(call install_missing_packages,$(SYSTEM_PACKAGES),PDF summaries)
+
+test-system-packages:
+	$(call install_missing_packages,$(TEST_SYSTEM_PACKAGES),browser tests)
 
 # A random key kept on this machine only, so the demo needs no environment variable.
 instance/secret_key: | $(PYTHON)
@@ -48,7 +58,7 @@ run: seed
 	@echo
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$(PORT) $(VENV)/bin/honcho start --port $(PORT) -f Procfile
 
-test: install
+test: install test-system-packages
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 # Schema and models agree (every model change has its migration).
