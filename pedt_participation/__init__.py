@@ -42,6 +42,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import models  # noqa: F401  (registers every table on the metadata)
     from .admin.views import bp as admin_bp
     from .answers.views import bp as answers_bp
+    from .api.committee_views import bp as api_committee_bp
+    from .api.moderation_views import bp as api_moderation_bp
+    from .api.openapi import init_api
+    from .api.participation_views import bp as api_participation_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .cli import register_cli
@@ -61,7 +65,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(consultations_bp)
     app.register_blueprint(voting_bp)
     app.register_blueprint(comments_bp)
-    app.register_blueprint(api_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(notifications_bp)
@@ -70,7 +73,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(workshops_bp)
     app.register_blueprint(committee_bp)
     app.register_blueprint(embeds_bp)
-    csrf.exempt(api_bp)
+    api_blueprints = [api_bp, api_participation_bp, api_moderation_bp, api_committee_bp]
+    init_api(app, api_blueprints)
+    for blueprint in api_blueprints:
+        # Tokens need no CSRF token; a session's writes are checked in `api.actor`.
+        csrf.exempt(blueprint)
     register_error_handlers(app)
     register_template_helpers(app)
     register_cli(app)

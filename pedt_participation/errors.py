@@ -20,9 +20,12 @@ class ParticipationRefused(Exception):
 def _error_messages() -> dict[int, tuple[str, str]]:
     return {
         400: (_("Demande incomplète"), _("La demande n’a pas pu être comprise. Revenez en arrière et réessayez.")),
+        401: (_("Connexion nécessaire"), _("Il faut être connecté pour cela. Connectez-vous, puis réessayez.")),
         403: (_("Accès refusé"), _("Cette page est réservée à d’autres personnes. Si vous pensez que c’est une erreur, contactez l’équipe de la consultation.")),
         404: (_("Page introuvable"), _("Cette page n’existe pas ou n’est plus publiée. Vous pouvez revenir à la liste des consultations.")),
         405: (_("Action impossible"), _("Cette adresse ne s’utilise pas ainsi. Revenez à la page précédente.")),
+        415: (_("Format non accepté"), _("Envoyez les données en JSON (en-tête Content-Type: application/json).")),
+        422: (_("Valeurs à corriger"), _("Certaines valeurs envoyées ne conviennent pas : le détail est donné pour chaque champ.")),
         429: (_("Trop de tentatives"), _("Vous avez fait trop de demandes en peu de temps. Attendez une minute puis réessayez.")),
         500: (_("Erreur de notre côté"), _("Un problème technique nous empêche de répondre. Ce que vous aviez déjà enregistré est conservé. Réessayez dans quelques minutes.")),
     }
@@ -32,9 +35,26 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _json_error(status: int, code: str, message: str, field_errors: dict | None = None):
+    error = {"code": code, "message": message}
+    if field_errors:
+        error["fields"] = field_errors
+    return jsonify(error=error), status
+
+
 def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ParticipationRefused)
+    def refused(refusal: ParticipationRefused):
+        """Pages catch refusals themselves to keep the person on their page; the API answers them here."""
+        if _wants_json():
+            return _json_error(409, "refused", refusal.message)
+        return render_template("errors/error.html", title=_("Action impossible"), message=refusal.message), 409
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        if _wants_json():
+            message = _("Jeton CSRF absent ou expiré : envoyez l’en-tête X-CSRFToken d’une page du site, ou un jeton d’API.")
+            return _json_error(400, "csrf_failed", message)
         title = _("Le formulaire a expiré")
         message = _(
             "Pour votre sécurité, le formulaire n’est valable qu’un temps limité. Revenez en arrière avec le "
@@ -47,7 +67,9 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         title, message = _error_messages().get(status, (error.name, error.description or ""))
         if _wants_json():
-            code = (error.name or "error").lower().replace(" ", "_")
-            return jsonify(error={"code": code, "message": message}), status
+            # flask-smorest's abort (and webargs' validation) put the details in `data`.
+            data = getattr(error, "data", None) or {}
+            code = data.get("code") or (error.name or "error").lower().replace(" ", "_")
+            return _json_error(status, code, data.get("message") or message, data.get("messages"))
         return render_template("errors/error.html", title=title, message=message), status
 

@@ -15,10 +15,15 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from werkzeug.test import EnvironBuilder
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
+from openapi_core import OpenAPI
+from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+
 from pedt_participation import create_app
+from pedt_participation.api.openapi import OPENAPI_PATH
 from pedt_participation.extensions import db
 
 
@@ -38,6 +43,10 @@ def celery_settings(tmp_path_factory) -> dict:
     }
 
 
+API_PREFIX = "/api/v1/"
+DOCS_PREFIX = "/api/v1/docs/"
+
+
 class IsolatedRequestsClient(FlaskClient):
     """Each request runs in its own application context — its own `g`, current user and database
     session, as in production — even though the test itself holds one open. Afterwards the test's
@@ -48,7 +57,24 @@ class IsolatedRequestsClient(FlaskClient):
         kwargs.setdefault("buffered", True)
         response = contextvars.copy_context().run(self._open_in_fresh_context, *args, **kwargs)
         db.session.expire_all()
+        if response.request.path.startswith(API_PREFIX) and response.request.path != OPENAPI_PATH:
+            self._assert_follows_openapi(response)
         return response
+
+    def _assert_follows_openapi(self, response) -> None:
+        """Every API answer in every test is checked against the OpenAPI document the API serves."""
+        openapi = self.application.extensions.get("test_openapi")
+        if openapi is None:
+            document = contextvars.copy_context().run(self._open_in_fresh_context, OPENAPI_PATH).get_json()
+            openapi = self.application.extensions["test_openapi"] = OpenAPI.from_dict(document)
+        if response.request.path.startswith(DOCS_PREFIX):
+            return
+        sent = response.request  # its body was read by the app: validate against a copy without one
+        request = EnvironBuilder(
+            path=sent.path, base_url=sent.host_url, method=sent.method, query_string=sent.query_string.decode(),
+            headers={"Content-Type": "application/json"} if sent.content_type else None,
+        ).get_request()
+        openapi.validate_response(WerkzeugOpenAPIRequest(request), WerkzeugOpenAPIResponse(response))
 
     def _open_in_fresh_context(self, *args, **kwargs):
         _cv_app.set(None)

@@ -1,112 +1,72 @@
-"""Read-only JSON API v1: what the host platform shows of a consultation. Public counts only."""
+"""API v1, public reading: consultations, orientations, actions with their public counts, and comments.
+Nothing hidden, nothing of a draft, never who voted what."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, url_for
-from sqlalchemy import func, select
+from flask import url_for
+from flask_smorest import Blueprint, abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from ..comments.services import count_comments
-from ..consultations import services
-from ..extensions import db
-from ..models import Action, Consultation, Orientation
-from ..voting.services import ActionCounts, count_votes
+from ..comments.services import comment_ratings, count_comments
+from ..consultations import services as consultations
+from ..models import Action, ActionState, Comment, Consultation, Orientation
+from ..voting.services import count_votes
+from . import representations
+from .actor import current_actor
+from .schemas import (
+    ActionDetailSchema,
+    ActionFilterSchema,
+    ActionSchema,
+    CommentSchema,
+    ConsultationDetailSchema,
+    ConsultationSchema,
+    PageArgsSchema,
+    envelope,
+)
+from .services import page_of
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _consultation_summary(consultation: Consultation) -> dict:
-    return {
-        "slug": consultation.slug,
-        "title": consultation.title,
-        "summary": consultation.summary,
-        "status": consultation.status.value,
-        "phases": {
-            "proposals": {"opens_at": _iso(consultation.proposals_open_at), "closes_at": _iso(consultation.proposals_close_at)},
-            "voting": {"opens_at": _iso(consultation.voting_open_at), "closes_at": _iso(consultation.voting_close_at)},
-        },
-        "voting": {
-            "supports_enabled": consultation.supports_enabled,
-            "vote_limit_per_orientation": consultation.vote_limit_per_orientation,
-            "opinion_enabled": consultation.opinion_enabled,
-            "majority_judgment_enabled": consultation.majority_judgment_enabled,
-            "allowed_audiences": list(consultation.allowed_audiences),
-            "minimum_age": consultation.minimum_age,
-        },
-        "url": url_for("consultations.consultation", slug=consultation.slug, _external=True),
-        "api_url": url_for("api.consultation", slug=consultation.slug, _external=True),
-    }
+bp = Blueprint("api", __name__, url_prefix="/api/v1", description="Public reading")
 
 
-def _action(action: Action, counts: ActionCounts, comments: int) -> dict:
-    return {
-        "id": action.id,
-        "title": action.title,
-        "body": action.body,
-        "origin": action.origin.value,
-        "state": action.state.value,
-        "orientation_id": action.orientation_id,
-        "published_at": _iso(action.published_at or action.created_at),
-        "counts": {
-            "supports": counts.supports,
-            "paper_supports": counts.paper_supports,
-            "opinions": {"pour": counts.opinions[1], "mitige": counts.opinions[0], "contre": counts.opinions[-1]},
-            "grades": {str(value): number for value, number in sorted(counts.grades.items())},
-            "comments": comments,
-        },
-        "answer": {
-            "state": action.answer_state.value,
-            "text": action.answer_text,
-            "published_at": _iso(action.answer_published_at),
-        }
-        if action.answer_state
-        else None,
-        "url": url_for("consultations.action", action_id=action.id, _external=True),
-    }
+def actions_with_counts(actions: list[Action]) -> list[dict]:
+    """Representations of several actions, with their counts in two queries."""
+    action_ids = [a.id for a in actions]
+    counts, comments = count_votes(action_ids), count_comments(action_ids)
+    return [representations.action(a, counts[a.id], comments.get(a.id, 0)) for a in actions]
 
 
-def _page_arguments() -> tuple[int, int]:
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    default_size = current_app.config["API_PAGE_SIZE"]
-    per_page = request.args.get("per_page", default_size, type=int) or default_size
-    return page, min(max(per_page, 1), current_app.config["API_MAX_PAGE_SIZE"])
+def comments_with_ratings(comments: list[Comment]) -> list[dict]:
+    ratings = comment_ratings([c.id for c in comments])
+    return [representations.comment(c, *ratings.get(c.id, (0, 0))) for c in comments]
 
 
 @bp.get("/consultations")
-def consultations():
-    page, per_page = _page_arguments()
-    public = Consultation.status.in_(services.PUBLIC_STATUSES)
-    total = db.session.scalar(select(func.count()).select_from(Consultation).where(public))
-    rows = db.session.scalars(
-        select(Consultation).where(public).order_by(Consultation.created_at.desc(), Consultation.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    links = {"self": url_for("api.consultations", page=page, per_page=per_page, _external=True)}
-    if page * per_page < total:
-        links["next"] = url_for("api.consultations", page=page + 1, per_page=per_page, _external=True)
-    if page > 1:
-        links["prev"] = url_for("api.consultations", page=page - 1, per_page=per_page, _external=True)
-    return jsonify(
-        data=[_consultation_summary(c) for c in rows],
-        meta={"page": page, "per_page": per_page, "total": total},
-        links=links,
+@bp.arguments(PageArgsSchema, location="query")
+@bp.response(200, envelope(ConsultationSchema, many=True))
+def consultations_list(page_args):
+    """Published and closed consultations, newest first."""
+    statement = (
+        select(Consultation)
+        .where(Consultation.status.in_(consultations.PUBLIC_STATUSES))
+        .order_by(Consultation.created_at.desc(), Consultation.id.desc())
     )
+    page = page_of(statement, **page_args)
+    return page.envelope([representations.consultation(c) for c in page.items], "api.consultations_list")
 
 
 @bp.get("/consultations/<slug>")
+@bp.response(200, envelope(ConsultationDetailSchema))
+@bp.alt_response(404, description="Unknown or not published")
 def consultation(slug: str):
-    consultation = services.get_public_consultation(slug)
-    actions = services.published_actions(consultation)
-    action_ids = [a.id for a in actions]
-    grouped = services.by_orientation(consultation, actions)
-    counts = count_votes(action_ids)
-    comments = count_comments(action_ids)
-    return jsonify(
-        data={
-            **_consultation_summary(consultation),
+    """A consultation with its orientations and their published actions."""
+    consultation = consultations.get_public_consultation(slug)
+    grouped: dict[int, list[dict]] = {o.id: [] for o in consultation.orientations}
+    for item in actions_with_counts(consultations.published_actions(consultation)):
+        grouped[item["orientation_id"]].append(item)
+    return {
+        "data": {
+            **representations.consultation(consultation),
             "context": consultation.context,
             "orientations": [
                 {
@@ -115,26 +75,63 @@ def consultation(slug: str):
                     "theme": orientation.theme,
                     "title": orientation.title,
                     "description": orientation.description,
-                    "actions": [_action(a, counts[a.id], comments.get(a.id, 0)) for a in grouped[orientation.id]],
+                    "actions": grouped[orientation.id],
                 }
                 for orientation in consultation.orientations
             ],
         }
-    )
+    }
 
 
-@bp.get("/actions/<int:action_id>")
+@bp.get("/consultations/<slug>/actions")
+@bp.arguments(ActionFilterSchema, location="query")
+@bp.response(200, envelope(ActionSchema, many=True))
+@bp.alt_response(404, description="Unknown or not published")
+def consultation_actions(filters, slug: str):
+    """The published actions, in reading order; `orientation_id` keeps those of one orientation."""
+    consultation = consultations.get_public_consultation(slug)
+    statement = consultations.published_actions_statement(consultation)
+    orientation_id = filters.pop("orientation_id", None)
+    if orientation_id is not None:
+        statement = statement.where(Action.orientation_id == orientation_id)
+    page = page_of(statement, **filters)
+    extra = {"orientation_id": orientation_id} if orientation_id is not None else {}
+    return page.envelope(actions_with_counts(page.items), "api.consultation_actions", slug=slug, **extra)
+
+
+@bp.get("/actions/<id:action_id>")
+@bp.response(200, envelope(ActionDetailSchema))
+@bp.alt_response(404, description="Unknown, not published, or hidden")
 def action(action_id: int):
-    action = services.get_visible_action(action_id, viewer=None)
+    action = consultations.get_visible_action(action_id, viewer=current_actor())
     orientation: Orientation = action.orientation
-    return jsonify(
-        data={
-            **_action(action, count_votes([action.id])[action.id], count_comments([action.id]).get(action.id, 0)),
-            "orientation": {"id": orientation.id, "position": orientation.position, "title": orientation.title},
+    return {
+        "data": {
+            **actions_with_counts([action])[0],
+            "orientation": representations.orientation_ref(orientation),
             "consultation": {
                 "slug": orientation.consultation.slug,
                 "title": orientation.consultation.title,
                 "api_url": url_for("api.consultation", slug=orientation.consultation.slug, _external=True),
             },
         }
+    }
+
+
+@bp.get("/actions/<id:action_id>/comments")
+@bp.arguments(PageArgsSchema, location="query")
+@bp.response(200, envelope(CommentSchema, many=True))
+@bp.alt_response(404, description="Unknown, not published, or hidden")
+def action_comments(page_args, action_id: int):
+    """The whole thread, oldest first; `parent_id` and `depth` rebuild it."""
+    action = consultations.get_visible_action(action_id, viewer=current_actor())
+    if action.state != ActionState.PUBLISHED:
+        abort(404)
+    statement = (
+        select(Comment)
+        .where(Comment.action_id == action.id)
+        .options(selectinload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
     )
+    page = page_of(statement, **page_args)
+    return page.envelope(comments_with_ratings(page.items), "api.action_comments", action_id=action.id)

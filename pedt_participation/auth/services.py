@@ -91,8 +91,8 @@ class PlatformIdentity:
         return asdict(self)
 
 
-def participant_for_platform(identity: PlatformIdentity) -> Participant | None:
-    return db.session.scalar(select(Participant).where(Participant.platform_uid == identity.uid))
+def participant_for_platform(platform_uid: str) -> Participant | None:
+    return db.session.scalar(select(Participant).where(Participant.platform_uid == platform_uid))
 
 
 def local_account_for(identity: PlatformIdentity) -> Participant | None:

@@ -138,7 +138,7 @@ def platform_callback():
         flash(_("La connexion avec %(platform)s n’a pas abouti. Réessayez dans un instant, ou connectez-vous ici avec "
                 "votre e-mail et votre mot de passe.", platform=platform), "error")
         return redirect(url_for(".login"), 303)
-    participant = services.participant_for_platform(identity)
+    participant = services.participant_for_platform(identity.uid)
     if participant is not None:
         if not participant.is_active:
             flash(_blocked_message(participant), "error")

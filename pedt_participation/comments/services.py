@@ -44,17 +44,8 @@ def comment_tree(action: Action, order: CommentOrder, viewer: Participant | None
     ).all()
     nodes = {c.id: CommentNode(comment=c) for c in comments}
     if nodes:
-        ratings = db.session.execute(
-            select(
-                CommentRating.comment_id,
-                func.sum(case((CommentRating.value > 0, 1), else_=0)),
-                func.sum(case((CommentRating.value < 0, 1), else_=0)),
-            )
-            .where(CommentRating.comment_id.in_(nodes))
-            .group_by(CommentRating.comment_id)
-        )
-        for comment_id, ups, downs in ratings:
-            nodes[comment_id].ups, nodes[comment_id].downs = int(ups), int(downs)
+        for comment_id, (ups, downs) in comment_ratings(list(nodes)).items():
+            nodes[comment_id].ups, nodes[comment_id].downs = ups, downs
         if viewer is not None:
             own = db.session.execute(
                 select(CommentRating.comment_id, CommentRating.value).where(
@@ -69,6 +60,22 @@ def comment_tree(action: Action, order: CommentOrder, viewer: Participant | None
         (nodes[parent_id].replies if parent_id in nodes else roots).append(node)
     _sort(roots, order)
     return roots
+
+
+def comment_ratings(comment_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Thumbs up and down of each rated comment, in one query."""
+    if not comment_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            CommentRating.comment_id,
+            func.sum(case((CommentRating.value > 0, 1), else_=0)),
+            func.sum(case((CommentRating.value < 0, 1), else_=0)),
+        )
+        .where(CommentRating.comment_id.in_(comment_ids))
+        .group_by(CommentRating.comment_id)
+    )
+    return {comment_id: (int(ups), int(downs)) for comment_id, ups, downs in rows}
 
 
 def _sort(nodes: list[CommentNode], order: CommentOrder) -> None:

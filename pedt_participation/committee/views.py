@@ -135,8 +135,12 @@ def retry_summary(summary_id: int):
 
 @bp.get("/syntheses/<int:summary_id>/synthese.<any(pdf, csv, json):extension>")
 def download(summary_id: int, extension: str):
-    """Streamed: the file is read from the database a slice at a time."""
-    summary = _summary(summary_id, done=True)
+    return summary_attachment(_summary(summary_id, done=True), extension)
+
+
+def summary_attachment(summary: CommitteeSummary, extension: str):
+    """A finished snapshot's PDF, CSV or JSON, streamed: read from the database a slice at a time.
+    The API's download answers with it too."""
     if extension == "json":
         generator, args, media_type = services.data_chunks, (summary.id,), MEDIA_TYPES["json"]
     else:

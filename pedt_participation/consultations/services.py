@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import abort, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import selectinload
 
 from ..errors import ParticipationRefused
@@ -66,9 +66,9 @@ def get_public_consultation(slug: str) -> Consultation:
     return consultation
 
 
-def published_actions(consultation: Consultation) -> list[Action]:
-    """The consultation's published actions (not those of blocked authors), in reading order, in one query."""
-    return db.session.scalars(
+def published_actions_statement(consultation: Consultation) -> Select:
+    """The consultation's published actions (not those of blocked authors), in reading order."""
+    return (
         select(Action)
         .join(Orientation)
         .outerjoin(Participant, Participant.id == Action.author_id)
@@ -77,8 +77,12 @@ def published_actions(consultation: Consultation) -> list[Action]:
             Action.state == ActionState.PUBLISHED,
             Participant.blocked_at.is_(None),
         )
-        .order_by(Orientation.position, Action.position)
-    ).all()
+        .order_by(Orientation.position, Action.position, Action.id)
+    )
+
+
+def published_actions(consultation: Consultation) -> list[Action]:
+    return list(db.session.scalars(published_actions_statement(consultation)))
 
 
 def by_orientation(consultation: Consultation, actions: list[Action]) -> dict[int, list[Action]]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import abort, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import Select, and_, exists, select, update
 from sqlalchemy.orm import aliased
 
 from ..consultations.services import get_consultation
@@ -95,19 +95,22 @@ def record(
     return entry
 
 
-def pending_proposals(consultation: Consultation) -> list[Action]:
-    return list(
-        db.session.scalars(
-            select(Action)
-            .join(Orientation)
-            .where(Orientation.consultation_id == consultation.id, Action.state == ActionState.PENDING)
-            .order_by(Action.created_at, Action.id)
-        )
+def pending_proposals_statement(consultation: Consultation) -> Select:
+    """Proposals awaiting review, oldest first."""
+    return (
+        select(Action)
+        .join(Orientation)
+        .where(Orientation.consultation_id == consultation.id, Action.state == ActionState.PENDING)
+        .order_by(Action.created_at, Action.id)
     )
 
 
 def _check_pending(action: Action) -> None:
     if action.state != ActionState.PENDING:
+def pending_proposals(consultation: Consultation) -> list[Action]:
+    return list(db.session.scalars(pending_proposals_statement(consultation)))
+
+
         raise ParticipationRefused(_("Cette proposition a déjà été traitée par un autre membre de la modération."))
 
 

@@ -1,0 +1,93 @@
+"""API v1, for the steering committee (and admins): ask for a snapshot of the results, follow its
+progress, download its PDF, CSV or JSON. The same queue and worker as the committee's pages."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_smorest import Blueprint, abort
+from sqlalchemy import select
+
+from ..committee import services as committee
+from ..committee.views import summary_attachment
+from ..consultations.services import get_consultation
+from ..extensions import db
+from ..models import CommitteeSummary, Participant, Role, SummaryStatus
+from . import representations
+from .actor import PARTICIPANT_SECURITY, require_actor
+from .schemas import PageArgsSchema, SummarySchema, envelope
+from .services import page_of
+
+bp = Blueprint("api_committee", __name__, url_prefix="/api/v1", description="Committee summaries")
+
+
+def _committee_member() -> Participant:
+    actor = require_actor()
+    if actor.role not in (Role.COMMITTEE, Role.ADMIN):
+        abort(403, code="not_committee", message=_("Les synthèses sont réservées au comité de pilotage."))
+    return actor
+
+
+def _summary(summary_id: int) -> CommitteeSummary:
+    _committee_member()
+    summary = db.session.get(CommitteeSummary, summary_id)
+    if summary is None:
+        abort(404)
+    return summary
+
+
+@bp.get("/consultations/<slug>/summaries")
+@bp.arguments(PageArgsSchema, location="query")
+@bp.response(200, envelope(SummarySchema, many=True))
+@bp.doc(security=PARTICIPANT_SECURITY)
+def summaries(page_args, slug: str):
+    """The consultation's snapshots, newest first."""
+    _committee_member()
+    consultation = get_consultation(slug)
+    statement = (
+        select(CommitteeSummary)
+        .where(CommitteeSummary.consultation_id == consultation.id)
+        .order_by(CommitteeSummary.created_at.desc(), CommitteeSummary.id.desc())
+    )
+    page = page_of(statement, **page_args)
+    return page.envelope([representations.summary(s) for s in page.items], "api_committee.summaries", slug=slug)
+
+
+@bp.post("/consultations/<slug>/summaries")
+@bp.response(202, envelope(SummarySchema))
+@bp.doc(security=PARTICIPANT_SECURITY)
+def request_summary(slug: str):
+    """Queues a snapshot; follow it at its `api_url` until its status is `done` (or `failed`)."""
+    summary = committee.queue_summary(get_consultation(slug), requested_by=_committee_member())
+    db.session.commit()
+    location = url_for("api_committee.summary", summary_id=summary.id)
+    return {"data": representations.summary(summary)}, 202, {"Location": location}
+
+
+@bp.get("/summaries/<id:summary_id>")
+@bp.response(200, envelope(SummarySchema))
+@bp.doc(security=PARTICIPANT_SECURITY)
+def summary(summary_id: int):
+    return {"data": representations.summary(_summary(summary_id))}
+
+
+@bp.get("/summaries/<id:summary_id>/files/<any(pdf, csv, json):extension>")
+@bp.alt_response(409, description="Not built yet")
+@bp.doc(
+    security=PARTICIPANT_SECURITY,
+    responses={
+        "200": {
+            "description": "The file, as an attachment: PDF, CSV (`;`, with a BOM) or JSON",
+            "content": {
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                "text/csv": {"schema": {"type": "string", "format": "binary"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
+        }
+    },
+)
+def summary_file(summary_id: int, extension: str):
+    summary = _summary(summary_id)
+    if summary.status != SummaryStatus.DONE:
+        abort(409, code="summary_not_ready", message=_("Cette synthèse n’est pas encore prête : réessayez dans un moment."))
+    return summary_attachment(summary, extension)

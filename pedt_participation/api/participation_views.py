@@ -1,0 +1,138 @@
+"""API v1, for a participant: who am I, votes, comments and proposals. The same services as the pages,
+so the same rules and the same French messages (a refusal is a 409 whose message is shown as is)."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_smorest import Blueprint, abort
+
+from ..comments import services as comments
+from ..consultations import services as consultations
+from ..extensions import db
+from ..models import Alignment, Comment, Orientation, Participant, VoteKind
+from ..voting import services as voting
+from . import representations
+from .actor import PARTICIPANT_SECURITY, require_actor
+from .schemas import (
+    ALIGNMENTS,
+    ActionSchema,
+    CommentInputSchema,
+    CommentSchema,
+    MeSchema,
+    MyVotesSchema,
+    ProposalInputSchema,
+    VoteInputSchema,
+    envelope,
+)
+from .views import actions_with_counts, comments_with_ratings
+
+bp = Blueprint("api_participation", __name__, url_prefix="/api/v1", description="Participating")
+VOTE_KINDS = "any(support, opinion, grade)"
+
+
+def _my_votes(participant: Participant, action) -> dict:
+    mine = voting.votes_of(participant, [action.id])
+    remaining = voting.supports_remaining(participant, [action.orientation])[action.orientation_id]
+    return {
+        "data": {
+            "action_id": action.id,
+            "support": (action.id, VoteKind.SUPPORT) in mine,
+            "opinion": mine.get((action.id, VoteKind.OPINION)),
+            "grade": mine.get((action.id, VoteKind.GRADE)),
+            "supports_remaining_in_orientation": remaining,
+        }
+    }
+
+
+@bp.get("/me")
+@bp.response(200, envelope(MeSchema))
+@bp.doc(security=PARTICIPANT_SECURITY)
+def me():
+    """The account this request acts for."""
+    return {"data": representations.me(require_actor())}
+
+
+@bp.get("/actions/<id:action_id>/votes/mine")
+@bp.response(200, envelope(MyVotesSchema))
+@bp.doc(security=PARTICIPANT_SECURITY)
+def my_votes(action_id: int):
+    participant = require_actor()
+    return _my_votes(participant, consultations.get_visible_action(action_id, participant))
+
+
+@bp.put(f"/actions/<id:action_id>/votes/<{VOTE_KINDS}:kind>")
+@bp.arguments(VoteInputSchema)
+@bp.response(200, envelope(MyVotesSchema))
+@bp.alt_response(409, description="Refused by a rule of the consultation (phase closed, limit reached…)")
+@bp.doc(security=PARTICIPANT_SECURITY)
+def cast_vote(vote, action_id: int, kind: str):
+    """Votes, or changes one's vote of this kind on the action."""
+    participant = require_actor()
+    action = consultations.get_visible_action(action_id, participant)
+    vote_kind = VoteKind(kind)
+    value = 1 if vote_kind == VoteKind.SUPPORT else vote.get("value")
+    if value is None:
+        abort(422, code="value_required", message=_("Indiquez la valeur du vote (champ value)."))
+    voting.cast_vote(participant, action, vote_kind, value)
+    db.session.commit()
+    return _my_votes(participant, action)
+
+
+@bp.delete(f"/actions/<id:action_id>/votes/<{VOTE_KINDS}:kind>")
+@bp.response(200, envelope(MyVotesSchema))
+@bp.alt_response(409, description="Refused by a rule of the consultation (voting closed…)")
+@bp.doc(security=PARTICIPANT_SECURITY)
+def withdraw_vote(action_id: int, kind: str):
+    """Withdraws one's vote of this kind (nothing happens when there was none)."""
+    participant = require_actor()
+    action = consultations.get_visible_action(action_id, participant)
+    voting.withdraw_vote(participant, action, VoteKind(kind))
+    db.session.commit()
+    return _my_votes(participant, action)
+
+
+@bp.post("/actions/<id:action_id>/comments")
+@bp.arguments(CommentInputSchema)
+@bp.response(201, envelope(CommentSchema))
+@bp.alt_response(409, description="Refused (comments closed, thread too deep…)")
+@bp.doc(security=PARTICIPANT_SECURITY)
+def add_comment(comment, action_id: int):
+    participant = require_actor()
+    action = consultations.get_visible_action(action_id, participant)
+    created = comments.add_comment(
+        participant, action, comment["body"], Alignment(ALIGNMENTS[comment["alignment"]]), comment["parent_id"]
+    )
+    db.session.commit()
+    return {"data": comments_with_ratings([created])[0]}
+
+
+@bp.delete("/comments/<id:comment_id>")
+@bp.response(204)
+@bp.alt_response(409, description="Not the author's")
+@bp.doc(security=PARTICIPANT_SECURITY)
+def delete_comment(comment_id: int):
+    """The author removes their words; the comment keeps its place in the thread."""
+    participant = require_actor()
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    comments.delete_comment(participant, comment)
+    db.session.commit()
+
+
+@bp.post("/consultations/<slug>/proposals")
+@bp.arguments(ProposalInputSchema)
+@bp.response(201, envelope(ActionSchema))
+@bp.alt_response(409, description="Refused (proposals closed, not eligible…)")
+@bp.doc(security=PARTICIPANT_SECURITY)
+def propose_action(proposal, slug: str):
+    """Proposes a new action; it waits for a moderator (state `pending`)."""
+    participant = require_actor()
+    consultation = consultations.get_public_consultation(slug)
+    orientation = db.session.get(Orientation, proposal["orientation_id"])
+    if orientation is None or orientation.consultation_id != consultation.id:
+        abort(422, code="unknown_orientation", message=_("Cette orientation n’existe pas dans cette consultation."))
+    action = consultations.propose_action(participant, orientation, proposal["title"], proposal["body"])
+    db.session.commit()
+    return {"data": actions_with_counts([action])[0]}, 201, {"Location": url_for("api.action", action_id=action.id)}

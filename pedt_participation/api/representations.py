@@ -1,0 +1,120 @@
+"""What API v1 shows of each thing, as plain values the schemas of `schemas.py` dump. Public counts only:
+never who voted what, nothing of hidden content."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from ..models import Action, Comment, CommitteeSummary, Consultation, Orientation, Participant, SummaryStatus
+from ..voting.services import ActionCounts
+from .schemas import ALIGNMENTS
+
+ALIGNMENT_NAMES = {value: name for name, value in ALIGNMENTS.items()}
+
+
+def consultation(consultation: Consultation) -> dict:
+    return {
+        "slug": consultation.slug,
+        "title": consultation.title,
+        "summary": consultation.summary,
+        "status": consultation.status.value,
+        "phases": {
+            "proposals": {"opens_at": consultation.proposals_open_at, "closes_at": consultation.proposals_close_at},
+            "voting": {"opens_at": consultation.voting_open_at, "closes_at": consultation.voting_close_at},
+        },
+        "voting": {
+            "supports_enabled": consultation.supports_enabled,
+            "vote_limit_per_orientation": consultation.vote_limit_per_orientation,
+            "opinion_enabled": consultation.opinion_enabled,
+            "majority_judgment_enabled": consultation.majority_judgment_enabled,
+            "allowed_audiences": list(consultation.allowed_audiences),
+            "minimum_age": consultation.minimum_age,
+        },
+        "url": url_for("consultations.consultation", slug=consultation.slug, _external=True),
+        "api_url": url_for("api.consultation", slug=consultation.slug, _external=True),
+    }
+
+
+def action(action: Action, counts: ActionCounts, comments: int) -> dict:
+    return {
+        "id": action.id,
+        "title": action.title,
+        "body": action.body,
+        "origin": action.origin.value,
+        "state": action.state.value,
+        "orientation_id": action.orientation_id,
+        "published_at": action.published_at or action.created_at,
+        "counts": {
+            "supports": counts.supports,
+            "paper_supports": counts.paper_supports,
+            "opinions": {"pour": counts.opinions[1], "mitige": counts.opinions[0], "contre": counts.opinions[-1]},
+            "grades": {str(value): number for value, number in sorted(counts.grades.items())},
+            "comments": comments,
+        },
+        "answer": {
+            "state": action.answer_state.value,
+            "text": action.answer_text,
+            "published_at": action.answer_published_at,
+        }
+        if action.answer_state
+        else None,
+        "url": url_for("consultations.action", action_id=action.id, _external=True),
+        "api_url": url_for("api.action", action_id=action.id, _external=True),
+    }
+
+
+def orientation_ref(orientation: Orientation) -> dict:
+    return {"id": orientation.id, "position": orientation.position, "title": orientation.title}
+
+
+def comment(comment: Comment, ups: int, downs: int) -> dict:
+    """A comment that is not visible keeps its place in the thread, without its words or its author."""
+    if comment.is_visible:
+        state = "visible"
+    else:
+        state = "deleted" if comment.deleted_at is not None else "hidden"
+    visible = state == "visible"
+    return {
+        "id": comment.id,
+        "action_id": comment.action_id,
+        "parent_id": comment.parent_id,
+        "depth": comment.depth,
+        "state": state,
+        "body": comment.body if visible else None,
+        "author": {"display_name": comment.author.display_name} if visible and comment.author else None,
+        "alignment": ALIGNMENT_NAMES[comment.alignment],
+        "created_at": comment.created_at,
+        "ups": ups,
+        "downs": downs,
+    }
+
+
+def me(participant: Participant) -> dict:
+    return {
+        "id": participant.id,
+        "display_name": participant.display_name,
+        "role": participant.role.value,
+        "platform_uid": participant.platform_uid,
+    }
+
+
+def summary(summary: CommitteeSummary) -> dict:
+    done = summary.status == SummaryStatus.DONE
+    return {
+        "id": summary.id,
+        "consultation_slug": summary.consultation.slug if summary.consultation else None,
+        "status": summary.status.value,
+        "progress": summary.progress,
+        "trigger": summary.trigger.value,
+        "created_at": summary.created_at,
+        "finished_at": summary.finished_at,
+        "error": summary.error or None,
+        "files": {
+            extension: url_for("api_committee.summary_file", summary_id=summary.id, extension=extension, _external=True)
+            for extension in ("pdf", "csv", "json")
+        }
+        if done
+        else None,
+        "url": url_for("committee.summary", summary_id=summary.id, _external=True),
+        "api_url": url_for("api_committee.summary", summary_id=summary.id, _external=True),
+    }

@@ -1,0 +1,78 @@
+"""API tokens and pages of lists: the logic behind API v1 that is not already a feature's service."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import Select, func, select
+
+from ..extensions import db
+from ..models import ApiToken, Participant, utcnow
+
+SECRET_PREFIX = "pedt_"
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_token(name: str, *, owner: Participant | None, issued_by: Participant | None = None) -> tuple[ApiToken, str]:
+    """Returns the token and its secret, which is stored only as a hash: show it once, then it is gone."""
+    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        name=name.strip(),
+        secret_hash=_hash(secret),
+        prefix=secret[: len(SECRET_PREFIX) + 6],
+        owner=owner,
+        created_by_id=issued_by.id if issued_by else None,
+    )
+    db.session.add(token)
+    db.session.flush()
+    return token, secret
+
+
+def authenticate_token(secret: str) -> ApiToken | None:
+    token = db.session.scalar(select(ApiToken).where(ApiToken.secret_hash == _hash(secret)))
+    if token is None or token.revoked_at is not None:
+        return None
+    return token
+
+
+def revoke_token(token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.flush()
+
+
+def active_tokens() -> list[ApiToken]:
+    return list(
+        db.session.scalars(select(ApiToken).where(ApiToken.revoked_at.is_(None)).order_by(ApiToken.created_at, ApiToken.id))
+    )
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    def envelope(self, data: list[dict], endpoint: str, **values: Any) -> dict:
+        """`data`, `meta` and `links` (next and previous pages only when they exist)."""
+        links = {"self": url_for(endpoint, page=self.page, per_page=self.per_page, _external=True, **values)}
+        if self.page * self.per_page < self.total:
+            links["next"] = url_for(endpoint, page=self.page + 1, per_page=self.per_page, _external=True, **values)
+        if self.page > 1:
+            links["prev"] = url_for(endpoint, page=self.page - 1, per_page=self.per_page, _external=True, **values)
+        return {"data": data, "meta": {"page": self.page, "per_page": self.per_page, "total": self.total}, "links": links}
+
+
+def page_of(statement: Select, page: int, per_page: int) -> Page:
+    """One page of an ordered query, and how many rows the whole query has."""
+    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    items = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=list(items), page=page, per_page=per_page, total=total)
