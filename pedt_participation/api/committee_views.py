@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import CommitteeSummary, Participant, Role, SummaryStatus
 from . import representations
 from .actor import PARTICIPANT_SECURITY, require_actor
-from .schemas import PageArgsSchema, SummarySchema, envelope
+from .schemas import ErrorEnvelopeSchema, PageArgsSchema, SummarySchema, envelope
 from .services import page_of
 
 bp = Blueprint("api_committee", __name__, url_prefix="/api/v1", description="Committee summaries")
@@ -72,7 +72,7 @@ def summary(summary_id: int):
 
 
 @bp.get("/summaries/<id:summary_id>/files/<any(pdf, csv, json):extension>")
-@bp.alt_response(409, description="Not built yet")
+@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Not built yet")
 @bp.doc(
     security=PARTICIPANT_SECURITY,
     responses={

@@ -13,6 +13,7 @@ from ..moderation import services as moderation
 from ..reports.services import Target
 from .actor import PARTICIPANT_SECURITY, require_actor
 from .schemas import (
+    ErrorEnvelopeSchema,
     ActionSchema,
     ApprovalInputSchema,
     CommentSchema,
@@ -58,7 +59,7 @@ def pending_proposals(page_args, slug: str):
 @bp.post("/proposals/<id:action_id>/approve")
 @bp.arguments(ApprovalInputSchema)
 @bp.response(200, envelope(ActionSchema))
-@bp.alt_response(409, description="Already handled")
+@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Already handled")
 @bp.doc(security=PARTICIPANT_SECURITY)
 def approve_proposal(edits, action_id: int):
     """Publishes a proposal, possibly with its wording edited or under another orientation."""
@@ -82,7 +83,7 @@ def approve_proposal(edits, action_id: int):
 @bp.post("/proposals/<id:action_id>/reject")
 @bp.arguments(RejectionInputSchema)
 @bp.response(200, envelope(ActionSchema))
-@bp.alt_response(409, description="Already handled")
+@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Already handled")
 @bp.doc(security=PARTICIPANT_SECURITY)
 def reject_proposal(rejection, action_id: int):
     """Refuses a proposal; the reason is shown to its author."""

@@ -15,6 +15,7 @@ from ..voting import services as voting
 from . import representations
 from .actor import PARTICIPANT_SECURITY, require_actor
 from .schemas import (
+    ErrorEnvelopeSchema,
     ALIGNMENTS,
     ActionSchema,
     CommentInputSchema,
@@ -64,7 +65,7 @@ def my_votes(action_id: int):
 @bp.put(f"/actions/<id:action_id>/votes/<{VOTE_KINDS}:kind>")
 @bp.arguments(VoteInputSchema)
 @bp.response(200, envelope(MyVotesSchema))
-@bp.alt_response(409, description="Refused by a rule of the consultation (phase closed, limit reached…)")
+@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Refused by a rule of the consultation (phase closed, limit reached…)")
 @bp.doc(security=PARTICIPANT_SECURITY)
 def cast_vote(vote, action_id: int, kind: str):
     """Votes, or changes one's vote of this kind on the action."""
@@ -81,7 +82,7 @@ def cast_vote(vote, action_id: int, kind: str):
 
 @bp.delete(f"/actions/<id:action_id>/votes/<{VOTE_KINDS}:kind>")
 @bp.response(200, envelope(MyVotesSchema))
-@bp.alt_response(409, description="Refused by a rule of the consultation (voting closed…)")
+@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Refused by a rule of the consultation (voting closed…)")
 @bp.doc(security=PARTICIPANT_SECURITY)
 def withdraw_vote(action_id: int, kind: str):
     """Withdraws one's vote of this kind (nothing happens when there was none)."""
@@ -95,7 +96,7 @@ def withdraw_vote(action_id: int, kind: str):
 @bp.post("/actions/<id:action_id>/comments")
 @bp.arguments(CommentInputSchema)
 @bp.response(201, envelope(CommentSchema))
-@bp.alt_response(409, description="Refused (comments closed, thread too deep…)")
+@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Refused (comments closed, thread too deep…)")
 @bp.doc(security=PARTICIPANT_SECURITY)
 def add_comment(comment, action_id: int):
     participant = require_actor()
@@ -109,7 +110,7 @@ def add_comment(comment, action_id: int):
 
 @bp.delete("/comments/<id:comment_id>")
 @bp.response(204)
-@bp.alt_response(409, description="Not the author's")
+@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Not the author's")
 @bp.doc(security=PARTICIPANT_SECURITY)
 def delete_comment(comment_id: int):
     """The author removes their words; the comment keeps its place in the thread."""
@@ -124,7 +125,7 @@ def delete_comment(comment_id: int):
 @bp.post("/consultations/<slug>/proposals")
 @bp.arguments(ProposalInputSchema)
 @bp.response(201, envelope(ActionSchema))
-@bp.alt_response(409, description="Refused (proposals closed, not eligible…)")
+@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Refused (proposals closed, not eligible…)")
 @bp.doc(security=PARTICIPANT_SECURITY)
 def propose_action(proposal, slug: str):
     """Proposes a new action; it waits for a moderator (state `pending`)."""

@@ -15,6 +15,7 @@ from ..voting.services import count_votes
 from . import representations
 from .actor import current_actor
 from .schemas import (
+    ErrorEnvelopeSchema,
     ActionDetailSchema,
     ActionFilterSchema,
     ActionSchema,
@@ -57,7 +58,7 @@ def consultations_list(page_args):
 
 @bp.get("/consultations/<slug>")
 @bp.response(200, envelope(ConsultationDetailSchema))
-@bp.alt_response(404, description="Unknown or not published")
+@bp.alt_response(404, schema=ErrorEnvelopeSchema, description="Unknown or not published")
 def consultation(slug: str):
     """A consultation with its orientations and their published actions."""
     consultation = consultations.get_public_consultation(slug)
@@ -86,7 +87,7 @@ def consultation(slug: str):
 @bp.get("/consultations/<slug>/actions")
 @bp.arguments(ActionFilterSchema, location="query")
 @bp.response(200, envelope(ActionSchema, many=True))
-@bp.alt_response(404, description="Unknown or not published")
+@bp.alt_response(404, schema=ErrorEnvelopeSchema, description="Unknown or not published")
 def consultation_actions(filters, slug: str):
     """The published actions, in reading order; `orientation_id` keeps those of one orientation."""
     consultation = consultations.get_public_consultation(slug)
@@ -101,7 +102,7 @@ def consultation_actions(filters, slug: str):
 
 @bp.get("/actions/<id:action_id>")
 @bp.response(200, envelope(ActionDetailSchema))
-@bp.alt_response(404, description="Unknown, not published, or hidden")
+@bp.alt_response(404, schema=ErrorEnvelopeSchema, description="Unknown, not published, or hidden")
 def action(action_id: int):
     action = consultations.get_visible_action(action_id, viewer=current_actor())
     orientation: Orientation = action.orientation
@@ -121,7 +122,7 @@ def action(action_id: int):
 @bp.get("/actions/<id:action_id>/comments")
 @bp.arguments(PageArgsSchema, location="query")
 @bp.response(200, envelope(CommentSchema, many=True))
-@bp.alt_response(404, description="Unknown, not published, or hidden")
+@bp.alt_response(404, schema=ErrorEnvelopeSchema, description="Unknown, not published, or hidden")
 def action_comments(page_args, action_id: int):
     """The whole thread, oldest first; `parent_id` and `depth` rebuild it."""
     action = consultations.get_visible_action(action_id, viewer=current_actor())
