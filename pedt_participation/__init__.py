@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .errors import register_error_handlers
     from .moderation.views import bp as moderation_bp
     from .notifications.views import bp as notifications_bp
+    from .opendata.views import bp as opendata_bp
     from .reports.views import bp as reports_bp
     from .templating import register_template_helpers
     from .voting.views import bp as voting_bp
@@ -71,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(answers_bp)
     app.register_blueprint(workshops_bp)
+    app.register_blueprint(opendata_bp)
     app.register_blueprint(committee_bp)
     app.register_blueprint(embeds_bp)
     api_blueprints = [api_bp, api_participation_bp, api_moderation_bp, api_committee_bp]

@@ -1,4 +1,4 @@
-"""Command line: `flask --app pedt_participation seed-demo | simulate | report build`. Same services as
+"""Command line: `flask --app pedt_participation seed-demo | simulate | report build | opendata`. Same services as
 the web pages and the Celery tasks."""
 
 from __future__ import annotations
@@ -55,12 +55,8 @@ def register_cli(app: Flask) -> None:
         """Build the summary now, without the worker, with the same code as the Celery task."""
         from .committee.aggregation import aggregate
         from .committee.documents import summary_csv, summary_json, summary_pdf
-        from .models import Consultation
 
-        consultation = db.session.scalar(db.select(Consultation).filter_by(slug=slug))
-        if consultation is None:
-            raise click.ClickException(f"Aucune consultation « {slug} ».")
-        data = aggregate(consultation)
+        data = aggregate(_consultation(slug))
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, content in (
             ("summary.json", summary_json(data)),
@@ -69,3 +65,62 @@ def register_cli(app: Flask) -> None:
         ):
             (out_dir / name).write_bytes(content)
             click.echo(f"{out_dir / name} ({len(content) // 1024} Ko)")
+
+    @app.cli.group("opendata")
+    def opendata_group() -> None:
+        """Exchange with the host platform through its open-data CSV files (Decidim layout)."""
+
+    @opendata_group.command("import")
+    @click.argument("slug")
+    @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option(
+        "--map", "choices", multiple=True, metavar='"TAXONOMY=POSITION"',
+        help='Orientation (its position) receiving a taxonomy\'s proposals, "-" to leave them out; '
+        '"Sans thème" for proposals without one. Unlisted taxonomies go to the orientation of the same title.',
+    )
+    def opendata_import_command(slug: str, csv_file: Path, choices: tuple[str, ...]) -> None:
+        """Import the platform's proposals file into a consultation (importing it again adds nothing)."""
+        from .errors import ParticipationRefused
+        from .opendata.services import import_proposals, mapping_by_name
+
+        consultation = _consultation(slug)
+        chosen = {}
+        for choice in choices:
+            name, equals, position = choice.rpartition("=")
+            if not equals or not name.strip():
+                raise click.BadParameter(f"« {choice} » : écrivez \"Nom de la taxonomie=n° d’orientation\".", param_hint="--map")
+            chosen[name] = position
+        content = csv_file.read_bytes()
+        try:
+            report = import_proposals(consultation, content, mapping_by_name(consultation, content, chosen))
+        except ParticipationRefused as refusal:
+            raise click.ClickException(refusal.message) from refusal
+        db.session.commit()
+        click.echo(
+            f"{report.created} actions créées, {report.already_imported} déjà importées, "
+            f"{report.not_mapped} laissées de côté, {report.refused} refusées."
+        )
+
+    @opendata_group.command("export")
+    @click.argument("slug")
+    @click.argument("what", type=click.Choice(["proposals", "comments"]))
+    @click.argument("out_file", type=click.Path(dir_okay=False, path_type=Path))
+    def opendata_export_command(slug: str, what: str, out_file: Path) -> None:
+        """Write the consultation's published actions (proposals) or visible comments in Decidim's layout."""
+        from .opendata.services import comments_csv, proposals_csv
+
+        consultation = _consultation(slug)
+        chunks = proposals_csv if what == "proposals" else comments_csv
+        with out_file.open("wb") as out:
+            for chunk in chunks(consultation.id):
+                out.write(chunk)
+        click.echo(f"{out_file} ({out_file.stat().st_size // 1024} Ko)")
+
+
+def _consultation(slug: str):
+    from .models import Consultation
+
+    consultation = db.session.scalar(db.select(Consultation).filter_by(slug=slug))
+    if consultation is None:
+        raise click.ClickException(f"Aucune consultation « {slug} ».")
+    return consultation

@@ -1,0 +1,136 @@
+"""The open-data exchange page: import the platform's proposals (preview, then import) and download our
+actions and comments in its layout. Moderators of the consultation and admins."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from ..downloads import streamed_attachment
+from ..errors import ParticipationRefused
+from ..extensions import db
+from ..models import Consultation
+from ..moderation.services import moderated_consultation, require_staff
+from . import services
+from .forms import LEAVE_OUT, ImportForm, UploadForm
+
+bp = Blueprint("opendata", __name__, url_prefix="/moderation")
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
+@bp.before_request
+@login_required
+def _staff_only():
+    require_staff(current_user)
+
+
+@bp.url_value_preprocessor
+def _room_for_the_previewed_file(endpoint: str | None, values: dict | None) -> None:
+    """The import form carries the previewed file back, a third bigger in base64: more than Flask's
+    500 kB per form field. Set here because the CSRF check reads the form before any view runs."""
+    if endpoint == "opendata.import_proposals":
+        request.max_form_memory_size = services.MAX_FILE_BYTES * 4 // 3 + 4096
+
+
+def _page(consultation: Consultation, upload: UploadForm, errors: list[str] = (), status: int = 200):
+    return render_template("opendata/index.html", consultation=consultation, upload=upload, errors=errors), status
+
+
+@bp.get("/<slug>/opendata")
+def index(slug: str):
+    return _page(moderated_consultation(current_user, slug), UploadForm(formdata=None))
+
+
+def _orientation_choices(consultation: Consultation) -> list[SelectChoice]:
+    return [SelectChoice(LEAVE_OUT, _("Ne pas importer"))] + [
+        SelectChoice(str(o.id), f"{o.position}. {o.title}") for o in consultation.orientations
+    ]
+
+
+def _offer_orientations(form: ImportForm, consultation: Consultation) -> None:
+    for entry in form.orientations:
+        entry.choices = _orientation_choices(consultation)
+
+
+def _preview_page(consultation: Consultation, content: bytes, form: ImportForm | None = None, errors=(), status=200):
+    preview = services.preview_import(consultation, content)
+    if form is None:
+        form = ImportForm(
+            formdata=None,
+            content=base64.b64encode(content).decode(),
+            orientations=[str(use.proposed.id) if use.proposed else LEAVE_OUT for use in preview.taxonomies],
+        )
+    _offer_orientations(form, consultation)
+    return (
+        render_template(
+            "opendata/preview.html",
+            consultation=consultation,
+            preview=preview,
+            form=form,
+            mapping_rows=list(zip(form.orientations, preview.taxonomies, strict=False)),
+            errors=errors,
+        ),
+        status,
+    )
+
+
+@bp.post("/<slug>/opendata/apercu")
+def preview(slug: str):
+    consultation = moderated_consultation(current_user, slug)
+    upload = UploadForm()
+    if not upload.validate_on_submit():
+        return _page(consultation, upload, status=422)
+    content = upload.file.data.read()
+    try:
+        return _preview_page(consultation, content)
+    except ParticipationRefused as refusal:
+        return _page(consultation, upload, [refusal.message], status=422)
+
+
+@bp.post("/<slug>/opendata/import")
+def import_proposals(slug: str):
+    consultation = moderated_consultation(current_user, slug)
+    form = ImportForm()
+    _offer_orientations(form, consultation)
+    try:
+        content = base64.b64decode(form.content.data or "", validate=True)
+    except binascii.Error:
+        content = b""
+    if not form.validate_on_submit() or not content:
+        return _page(consultation, UploadForm(formdata=None), [_("Le fichier à importer manque : envoyez-le à nouveau.")], 422)
+    choices = {str(o.id): o for o in consultation.orientations}
+    try:
+        names = [use.name for use in services.preview_import(consultation, content).taxonomies]
+        mapping = {name: choices.get(entry.data) for name, entry in zip(names, form.orientations, strict=False)}
+        report = services.import_proposals(consultation, content, mapping)
+    except ParticipationRefused as refusal:
+        db.session.rollback()
+        return _preview_page(consultation, content, form, [refusal.message], status=422)
+    db.session.commit()
+    flash(
+        _(
+            "Import terminé : %(created)s actions créées, %(already)s déjà importées, %(not_mapped)s non importées "
+            "(taxonomie laissée de côté), %(refused)s refusées.",
+            created=report.created,
+            already=report.already_imported,
+            not_mapped=report.not_mapped,
+            refused=report.refused,
+        ),
+        "success",
+    )
+    return redirect(url_for(".index", slug=slug), 303)
+
+
+@bp.get("/<slug>/opendata/<any(propositions, commentaires):what>.csv")
+def download(slug: str, what: str):
+    consultation = moderated_consultation(current_user, slug)
+    rows = services.proposals_csv if what == "propositions" else services.comments_csv
+    return streamed_attachment(
+        rows, consultation.id, media_type=CSV_MEDIA_TYPE, filename=services.download_name(consultation, what)
+    )
