@@ -356,3 +356,24 @@ def test_every_role_sees_only_what_it_may(client, source):
     assert "Données ouvertes de la plateforme" in page_text(client.get("/moderation/"))
     page = page_text(client.get("/moderation/source/opendata"))
     assert "Importer les propositions de la plateforme" in page and "aucun vote d’une personne" in page
+
+
+def test_an_import_missing_a_theme_s_orientation_shows_the_preview_again(client, target):
+    login(client, make_moderator(target))
+    content = hidden_content(preview(client, "cible", decidim_csv()))
+    elsewhere = make_consultation(slug="ailleurs").orientations[0]
+    vie = str(target.orientations[0].id)
+
+    response = client.post("/moderation/cible/opendata/import", data={"content": content, "orientations-0": vie})
+    assert response.status_code == 422
+    assert "Choisissez une orientation (ou « ne pas importer ») pour : Sport, Sans thème." in page_text(response)
+    response = client.post(
+        "/moderation/cible/opendata/import",
+        data={"content": content, "orientations-0": str(elsewhere.id), "orientations-1": "-", "orientations-2": "-"},
+    )
+    assert response.status_code == 422
+    assert "Choisissez, pour chaque thème, une orientation de la liste." in page_text(response)
+    assert "Propositions à importer 4" in page_text(response), "the preview is shown again"
+    response = client.post("/moderation/cible/opendata/import", data={"content": "pas du base64 !"})
+    assert "Le fichier à importer manque : envoyez-le à nouveau." in page_text(response)
+    assert actions_of(target) == []

@@ -93,30 +93,40 @@ def preview(slug: str):
         return _page(consultation, upload, [refusal.message], status=422)
 
 
+def _previewed_file(form: ImportForm) -> bytes:
+    try:
+        content = base64.b64decode(form.content.data or "", validate=True)
+    except binascii.Error:
+        content = b""
+    if not content:
+        raise ParticipationRefused(_("Le fichier à importer manque : envoyez-le à nouveau."))
+    return content
+
+
 @bp.post("/<slug>/opendata/import")
 def import_proposals(slug: str):
     consultation = moderated_consultation(current_user, slug)
     form = ImportForm()
     _offer_orientations(form, consultation)
     try:
-        content = base64.b64decode(form.content.data or "", validate=True)
-    except binascii.Error:
-        content = b""
-    if not form.validate_on_submit() or not content:
-        return _page(consultation, UploadForm(formdata=None), [_("Le fichier à importer manque : envoyez-le à nouveau.")], 422)
-    choices = {str(o.id): o for o in consultation.orientations}
-    try:
+        content = _previewed_file(form)
         names = [use.name for use in services.preview_import(consultation, content).taxonomies]
-        mapping = {name: choices.get(entry.data) for name, entry in zip(names, form.orientations, strict=False)}
+    except ParticipationRefused as refusal:
+        return _page(consultation, UploadForm(formdata=None), [refusal.message], 422)
+    if not form.validate_on_submit():
+        return _preview_page(consultation, content, form, [_("Choisissez, pour chaque thème, une orientation de la liste.")], 422)
+    choices = {str(o.id): o for o in consultation.orientations}
+    mapping = {name: choices.get(entry.data) for name, entry in zip(names, form.orientations, strict=False)}
+    try:
         report = services.import_proposals(consultation, content, mapping)
     except ParticipationRefused as refusal:
         db.session.rollback()
-        return _preview_page(consultation, content, form, [refusal.message], status=422)
+        return _preview_page(consultation, content, form, [refusal.message], 422)
     db.session.commit()
     flash(
         _(
             "Import terminé : %(created)s actions créées, %(already)s déjà importées, %(not_mapped)s non importées "
-            "(taxonomie laissée de côté), %(refused)s refusées.",
+            "(thème laissé de côté), %(refused)s refusées.",
             created=report.created,
             already=report.already_imported,
             not_mapped=report.not_mapped,
