@@ -67,6 +67,11 @@ def build_config(instance_path: str) -> dict:
                     "task": "pedt.committee.queue_scheduled_summaries",
                     "schedule": 300.0,
                 },
+                # Webhook deliveries whose task was lost (broker down at commit, worker died mid-attempt).
+                "resend-due-webhooks": {
+                    "task": "pedt.webhooks.resend_due",
+                    "schedule": 60.0,
+                },
             },
         },
         "BABEL_DEFAULT_LOCALE": "fr",
@@ -99,4 +104,9 @@ def build_config(instance_path: str) -> dict:
         "EMBED_ALLOWED_ORIGINS": _embed_allowed_origins(env),
         "API_PAGE_SIZE": 20,
         "API_MAX_PAGE_SIZE": 100,
+        # Webhooks: a delivery not answered 2xx is tried again after base, 2×base, 4×base… seconds, up to
+        # WEBHOOK_MAX_ATTEMPTS tries in all (defaults: 8 tries over about two hours), then marked failed.
+        "WEBHOOK_TIMEOUT_SECONDS": float(env.get("WEBHOOK_TIMEOUT_SECONDS", "10")),
+        "WEBHOOK_RETRY_BASE_SECONDS": float(env.get("WEBHOOK_RETRY_BASE_SECONDS", "60")),
+        "WEBHOOK_MAX_ATTEMPTS": int(env.get("WEBHOOK_MAX_ATTEMPTS", "8")),
     }

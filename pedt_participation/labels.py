@@ -11,6 +11,7 @@ from .models import (
     Alignment,
     Audience,
     ConsultationStatus,
+    DeliveryStatus,
     Grade,
     ModerationAction,
     Opinion,
@@ -19,6 +20,7 @@ from .models import (
     SummaryStatus,
     SummaryTrigger,
     VoteKind,
+    WebhookEvent,
 )
 
 AUDIENCE_LABELS = {
@@ -126,4 +128,17 @@ SUMMARY_TRIGGER_LABELS = {
     SummaryTrigger.ON_DEMAND: _l("Demandée"),
     SummaryTrigger.WEEKLY: _l("Hebdomadaire"),
     SummaryTrigger.CLOSING: _l("Clôture du vote"),
+}
+
+WEBHOOK_EVENT_LABELS = {
+    WebhookEvent.PROPOSAL_PUBLISHED: _l("Proposition publiée (proposal.published)"),
+    WebhookEvent.ACTION_ANSWERED: _l("Réponse officielle publiée (action.answered)"),
+    WebhookEvent.SUMMARY_READY: _l("Synthèse du comité prête (summary.ready)"),
+    WebhookEvent.PING: _l("Essai (ping)"),
+}
+
+DELIVERY_STATUS_LABELS = {
+    DeliveryStatus.PENDING: _l("En attente"),
+    DeliveryStatus.DELIVERED: _l("Reçu"),
+    DeliveryStatus.FAILED: _l("Échec"),
 }

@@ -13,13 +13,17 @@ from pedt_participation.models import (
     ActionState,
     AgeBracket,
     Audience,
+    DeliveryStatus,
     ModerationAction,
     ModerationLogEntry,
     ModeratorAssignment,
     Participant,
     Role,
+    WebhookDelivery,
+    WebhookEvent,
     Workshop,
 )
+from pedt_participation.webhooks.services import create_endpoint
 from tests.helpers import assert_every_route_listed, login, make_consultation, make_participant, page_text
 
 
@@ -41,8 +45,15 @@ def world():
     db.session.add(ModeratorAssignment(participant_id=people["moderator_elsewhere"].id, consultation_id=other.id))
     workshop = Workshop(consultation_id=demo.id, held_on=date(2026, 1, 10), place="Centre social")
     db.session.add(workshop)
+    # Disabled, so that its empty ping is refused; a delivered delivery cannot be sent again.
+    webhook = create_endpoint(people["admin"], url="https://decidim.ville.fr/hooks", description="",
+                              events=["summary.ready"], active=False)
+    delivery = WebhookDelivery(endpoint=webhook, event=WebhookEvent.PING, event_id="ping", payload={},
+                               status=DeliveryStatus.DELIVERED)
+    db.session.add(delivery)
     db.session.commit()
-    return {"proposal": proposal, "people": people, "demo": demo, "workshop": workshop}
+    return {"proposal": proposal, "people": people, "demo": demo, "workshop": workshop, "webhook": webhook,
+            "delivery": delivery}
 
 
 def _routes(world):
@@ -72,6 +83,15 @@ def _routes(world):
         ("GET", "/admin/participants"): "admin",
         ("POST", f"/admin/participants/{participant_id}/role"): "admin",
         ("GET", "/admin/moderation-log"): "admin",
+        ("GET", "/admin/webhooks/"): "admin",
+        ("POST", "/admin/webhooks/"): "admin_form",
+        ("GET", f"/admin/webhooks/{world['webhook'].id}"): "admin",
+        ("POST", f"/admin/webhooks/{world['webhook'].id}"): "admin_form",
+        ("POST", f"/admin/webhooks/{world['webhook'].id}/secret"): "admin",
+        ("POST", f"/admin/webhooks/{world['webhook'].id}/ping"): "admin",
+        ("POST", f"/admin/webhooks/{world['webhook'].id}/delete"): "admin",
+        ("GET", "/admin/webhooks/deliveries"): "admin",
+        ("POST", f"/admin/webhooks/deliveries/{world['delivery'].id}/resend"): "admin",
     }
 
 
@@ -79,11 +99,12 @@ def _routes(world):
 # (sent empty here, so it only redirects back with a message and changes nothing); a form page that
 # shows its errors again answers 422.
 EXPECTED = {
-    "participant": {"moderation_home": 403, "moderation": 403, "moderation_form": 403, "admin": 403},
-    "committee": {"moderation_home": 403, "moderation": 403, "moderation_form": 403, "admin": 403},
-    "moderator_elsewhere": {"moderation_home": "ok", "moderation": 403, "moderation_form": 403, "admin": 403},
-    "moderator": {"moderation_home": "ok", "moderation": "ok", "moderation_form": 422, "admin": 403},
-    "admin": {"moderation_home": "ok", "moderation": "ok", "moderation_form": 422, "admin": "ok"},
+    "participant": {"moderation_home": 403, "moderation": 403, "moderation_form": 403, "admin": 403, "admin_form": 403},
+    "committee": {"moderation_home": 403, "moderation": 403, "moderation_form": 403, "admin": 403, "admin_form": 403},
+    "moderator_elsewhere": {"moderation_home": "ok", "moderation": 403, "moderation_form": 403, "admin": 403,
+                            "admin_form": 403},
+    "moderator": {"moderation_home": "ok", "moderation": "ok", "moderation_form": 422, "admin": 403, "admin_form": 403},
+    "admin": {"moderation_home": "ok", "moderation": "ok", "moderation_form": 422, "admin": "ok", "admin_form": 422},
 }
 
 

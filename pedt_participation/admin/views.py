@@ -12,10 +12,13 @@ from ..errors import ParticipationRefused
 from ..extensions import db
 from ..labels import MODERATION_ACTION_LABELS
 from ..models import Consultation, ModerationAction, Participant, Role
+from ..webhooks.views import bp as webhooks_bp
 from . import services
 from .forms import LogFilterForm, RoleForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+# /admin/webhooks: nested, so that the admins-only check below covers its pages too.
+bp.register_blueprint(webhooks_bp)
 
 
 @bp.before_request

@@ -19,10 +19,12 @@ from ..models import (
     ModerationAction,
     Participant,
     Vote,
+    WebhookEvent,
     utcnow,
 )
 from ..moderation.services import record
 from ..notifications.services import notify
+from ..webhooks.services import action_resource, publish_event
 
 MAX_ANSWER_LENGTH = 5000
 
@@ -57,6 +59,7 @@ def publish_answers(moderator: Participant, consultation: Consultation, action_i
         action.answer_state = action.answer_draft_state
         action.answer_text = action.answer_draft_text
         action.answer_published_at = now
+        publish_event(WebhookEvent.ACTION_ANSWERED, {"action": action_resource(action)})
         message = _(
             "La ville a répondu à l’action « %(title)s » : %(state)s.",
             title=action.title,

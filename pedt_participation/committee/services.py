@@ -28,8 +28,10 @@ from ..models import (
     SummaryFileKind,
     SummaryStatus,
     SummaryTrigger,
+    WebhookEvent,
     utcnow,
 )
+from ..webhooks.services import publish_event, summary_resource
 from .aggregation import aggregate
 from .documents import MEDIA_TYPES, json_chunks, summary_csv, summary_pdf
 
@@ -163,6 +165,7 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
     summary.progress = 100
     summary.finished_at = utcnow()
     db.session.flush()
+    publish_event(WebhookEvent.SUMMARY_READY, {"summary": summary_resource(summary)})
     if summary.trigger != SummaryTrigger.ON_DEMAND and mail_enabled():
         send_after_commit(EMAIL_TASK, summary.id)
 

@@ -27,10 +27,12 @@ from ..models import (
     ReportReason,
     Role,
     Vote,
+    WebhookEvent,
     utcnow,
 )
 from ..notifications.services import notify
 from ..reports.services import Target, open_reports_count
+from ..webhooks.services import action_resource, publish_event
 
 
 def can_moderate(user: Participant, consultation: Consultation) -> bool:
@@ -139,6 +141,7 @@ def approve_proposal(
     action.state = ActionState.PUBLISHED
     action.published_at = utcnow()
     record(moderator, ModerationAction.APPROVE, action, consultation, changes=changes)
+    publish_event(WebhookEvent.PROPOSAL_PUBLISHED, {"action": action_resource(action)})
     if action.author is not None:
         notify(
             action.author,

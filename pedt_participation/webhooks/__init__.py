@@ -1,0 +1,1 @@
+"""Webhooks to the host platform: registered addresses, signed events, the delivery log."""
