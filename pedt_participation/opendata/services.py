@@ -75,7 +75,12 @@ class PlatformProposal:
 
 def read_proposals(content: bytes) -> list[PlatformProposal]:
     if len(content) > MAX_FILE_BYTES:
-        raise ParticipationRefused(_file_too_large())
+        raise ParticipationRefused(
+            _(
+                "Le fichier dépasse %(size)s Mo. Exportez les propositions d’une seule consultation de la plateforme.",
+                size=MAX_FILE_BYTES // (1024 * 1024),
+            )
+        )
     proposals, seen = [], {}
     for index, row in enumerate(decidim.read_rows(content)):
         proposal = _proposal(row, line=index + 2)  # the header is line 1, as in a spreadsheet
@@ -84,13 +89,6 @@ def read_proposals(content: bytes) -> list[PlatformProposal]:
         seen.setdefault(proposal.reference, proposal.line)
         proposals.append(proposal)
     return proposals
-
-
-def _file_too_large() -> str:
-    return _(
-        "Le fichier dépasse %(size)s Mo. Exportez les propositions d’une seule consultation de la plateforme.",
-        size=MAX_FILE_BYTES // (1024 * 1024),
-    )
 
 
 def _proposal(row: dict[str, str], line: int) -> PlatformProposal:
