@@ -113,6 +113,9 @@ class Orientation(db.Model):
     theme: Mapped[str | None] = mapped_column(sa.String(300))
     title: Mapped[str] = mapped_column(sa.String(400))
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # Optional translations entered by moderators, {"en": {"title": …, "description": …}, "ar": {…}}:
+    # the French text stays the original, shown wherever a language has no translation.
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
     consultation: Mapped[Consultation] = relationship(back_populates="orientations")
     actions: Mapped[list[Action]] = relationship(
@@ -147,6 +150,9 @@ class Action(db.Model):
     # Where an action imported from the host platform's open data came from (the proposal's address
     # there, or its id when the file gave none): importing the same file again creates nothing twice.
     platform_reference: Mapped[str | None] = mapped_column(sa.String(500))
+    # Optional translations entered by moderators, {"en": {"title": …, "body": …}, "ar": {…}}: an action
+    # stays in the language it was written in, shown wherever a language has no translation.
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
     orientation: Mapped[Orientation] = relationship(back_populates="actions")
 

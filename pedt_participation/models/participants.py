@@ -74,6 +74,8 @@ class Participant(UserMixin, db.Model):
     # A blocked person cannot sign in or vote, and what they wrote is hidden, until unblocked.
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     blocked_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # The interface language the person chose ("fr", "en", "ar"); None until they choose one.
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
 
     @property
     def is_active(self) -> bool:
