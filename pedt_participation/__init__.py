@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .consultations.views import bp as consultations_bp
     from .embeds.views import bp as embeds_bp
     from .errors import register_error_handlers
+    from .information.views import bp as information_bp
     from .moderation.views import bp as moderation_bp
     from .notifications.views import bp as notifications_bp
     from .opendata.views import bp as opendata_bp
@@ -75,6 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(opendata_bp)
     app.register_blueprint(committee_bp)
     app.register_blueprint(embeds_bp)
+    app.register_blueprint(information_bp)
     api_blueprints = [api_bp, api_participation_bp, api_moderation_bp, api_committee_bp]
     init_api(app, api_blueprints)
     for blueprint in api_blueprints:

@@ -91,6 +91,8 @@ def build_config(instance_path: str) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Consultation éducative <ne-pas-repondre@localhost>"),
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        # Where people report an accessibility problem (an e-mail address or a page), on /accessibilite.
+        "ACCESSIBILITY_CONTACT": env.get("ACCESSIBILITY_CONTACT", ""),
         # Sign-in through the host platform (OAuth2 authorization code + PKCE), on when a client id is
         # set. Decidim's paths are the default: /oauth/authorize, /oauth/token, /oauth/me.
         "PLATFORM_NAME": env.get("PLATFORM_NAME", "la plateforme de la ville"),

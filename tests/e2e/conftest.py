@@ -3,10 +3,14 @@ of other sites on other ports, and Debian's Chromium driven by Playwright. Share
 
 from __future__ import annotations
 
+import os
+import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -89,21 +93,74 @@ def foreign_site() -> Iterator[HostSite]:
     yield from _host_site()
 
 
+# Headless in a container or CI: no sandbox or GPU, and nothing the browser would fetch or sync on its own.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Browser tests skipped: Chromium is not installed at {CHROMIUM} (`make test` or `apt-get install chromium`).")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
 
+@contextmanager
+def browser_page(browser: Browser, language: str = "fr") -> Iterator[Page]:
+    """A page in a fresh browser profile (no cookie left by another test) on a desktop-sized window."""
+    context = browser.new_context(locale=f"{language}-FR" if language == "fr" else language, viewport=DESKTOP)
+    context.set_default_timeout(5000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser) -> Iterator[Page]:
-    """A fresh browser profile per test (no cookie left by another test), French like the users."""
-    context = browser.new_context(locale="fr-FR")
-    context.set_default_timeout(5000)
-    yield context.new_page()
-    context.close()
+    """French, like the users."""
+    with browser_page(browser) as page:
+        yield page
+
+
+DESKTOP = {"width": 1280, "height": 800}
+# A small phone. A page that fits it also reflows at 200 % zoom on a 1280 px desktop (640 CSS px wide).
+PHONE = {"width": 360, "height": 740}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def overflows_phone(page: Page) -> str | None:
+    """Narrows the page to a phone's width: what sticks out (forcing sideways scrolling), if anything."""
+    page.set_viewport_size(PHONE)
+    try:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width <= PHONE["width"]:
+            return None
+        widest = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+            .slice(-3).map(e => e.outerHTML.slice(0, 120))""")
+        return f"{width} px wide on a {PHONE['width']} px phone, because of: {widest}"
+    finally:
+        page.set_viewport_size(DESKTOP)
+
+
+def save_screenshots(page: Page, name: str) -> None:
+    """The whole page on a desktop and on a phone, for people to look at (test artefacts, not committed)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    file_name = re.sub(r"[^a-z0-9-]+", "-", name.lower())
+    page.screenshot(path=SCREENSHOTS / f"{file_name}-desktop.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=SCREENSHOTS / f"{file_name}-360px.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
 
 
 def sign_in(page: Page, live_server: LiveServer, participant, password: str = TEST_PASSWORD) -> None:
