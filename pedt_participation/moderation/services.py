@@ -107,12 +107,12 @@ def pending_proposals_statement(consultation: Consultation) -> Select:
     )
 
 
-def _check_pending(action: Action) -> None:
-    if action.state != ActionState.PENDING:
 def pending_proposals(consultation: Consultation) -> list[Action]:
     return list(db.session.scalars(pending_proposals_statement(consultation)))
 
 
+def _check_pending(action: Action) -> None:
+    if action.state != ActionState.PENDING:
         raise ParticipationRefused(_("Cette proposition a déjà été traitée par un autre membre de la modération."))
 
 
