@@ -1,4 +1,4 @@
-"""Command line: `flask --app pedt_participation seed-demo | simulate | report build | opendata`. Same services as
+"""Command line: `flask --app pedt_participation seed-demo | simulate | report build | api-token | opendata`. Same services as
 the web pages and the Celery tasks."""
 
 from __future__ import annotations
@@ -65,6 +65,57 @@ def register_cli(app: Flask) -> None:
         ):
             (out_dir / name).write_bytes(content)
             click.echo(f"{out_dir / name} ({len(content) // 1024} Ko)")
+
+    @app.cli.group("api-token")
+    def api_token_group() -> None:
+        """Tokens of the REST API (see /api/v1/docs/)."""
+
+    @api_token_group.command("issue")
+    @click.argument("name")
+    @click.option(
+        "--owner", "owner_email", default=None,
+        help="E-mail of the account the token acts as. Without it, the token is the platform's: it acts "
+        "for the platform user named in each request's X-Platform-User header.",
+    )
+    def api_token_issue_command(name: str, owner_email: str | None) -> None:
+        """Issue a token; its secret is printed once and never stored."""
+        from .api.services import issue_token
+        from .auth.services import normalise_email
+        from .models import Participant
+
+        owner = None
+        if owner_email:
+            owner = db.session.scalar(db.select(Participant).filter_by(email=normalise_email(owner_email)))
+            if owner is None:
+                raise click.ClickException(f"Aucun compte avec l’adresse « {owner_email} ».")
+        token, secret = issue_token(name, owner=owner)
+        db.session.commit()
+        acts_as = owner.email if owner else "les personnes de la plateforme (en-tête X-Platform-User)"
+        click.echo(f"Jeton n° {token.id} « {token.name} », agit pour : {acts_as}")
+        click.echo(f"Secret (affiché une seule fois) : {secret}")
+
+    @api_token_group.command("list")
+    def api_token_list_command() -> None:
+        """Tokens in use (secrets are never shown again)."""
+        from .api.services import active_tokens
+
+        for token in active_tokens():
+            acts_as = token.owner.email if token.owner else "plateforme"
+            click.echo(f"{token.id}\t{token.prefix}…\t{token.name}\t{acts_as}\t{token.created_at:%Y-%m-%d}")
+
+    @api_token_group.command("revoke")
+    @click.argument("token_id", type=int)
+    def api_token_revoke_command(token_id: int) -> None:
+        """Revoke a token: requests carrying it are refused from now on."""
+        from .api.services import revoke_token
+        from .models import ApiToken
+
+        token = db.session.get(ApiToken, token_id)
+        if token is None:
+            raise click.ClickException(f"Aucun jeton n° {token_id}.")
+        revoke_token(token)
+        db.session.commit()
+        click.echo(f"Jeton n° {token.id} « {token.name} » révoqué.")
 
     @app.cli.group("opendata")
     def opendata_group() -> None:

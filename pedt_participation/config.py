@@ -104,8 +104,6 @@ def build_config(instance_path: str) -> dict:
         "PLATFORM_OAUTH_TOKEN_URL": env.get("PLATFORM_OAUTH_TOKEN_URL", ""),
         "PLATFORM_OAUTH_PROFILE_URL": env.get("PLATFORM_OAUTH_PROFILE_URL", ""),
         "EMBED_ALLOWED_ORIGINS": _embed_allowed_origins(env),
-        "API_PAGE_SIZE": 20,
-        "API_MAX_PAGE_SIZE": 100,
         # Webhooks: a delivery not answered 2xx is tried again after base, 2×base, 4×base… seconds, up to
         # WEBHOOK_MAX_ATTEMPTS tries in all (defaults: 8 tries over about two hours), then marked failed.
         "WEBHOOK_TIMEOUT_SECONDS": float(env.get("WEBHOOK_TIMEOUT_SECONDS", "10")),

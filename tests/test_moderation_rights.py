@@ -23,6 +23,7 @@ from pedt_participation.models import (
     WebhookEvent,
     Workshop,
 )
+from pedt_participation.api.services import issue_token
 from pedt_participation.webhooks.services import create_endpoint
 from tests.helpers import assert_every_route_listed, login, make_consultation, make_participant, page_text
 
@@ -51,9 +52,10 @@ def world():
     delivery = WebhookDelivery(endpoint=webhook, event=WebhookEvent.PING, event_id="ping", payload={},
                                status=DeliveryStatus.DELIVERED)
     db.session.add(delivery)
+    api_token, _secret = issue_token("Plateforme", owner=None)
     db.session.commit()
     return {"proposal": proposal, "people": people, "demo": demo, "workshop": workshop, "webhook": webhook,
-            "delivery": delivery}
+            "delivery": delivery, "api_token": api_token}
 
 
 def _routes(world):
@@ -92,6 +94,9 @@ def _routes(world):
         ("POST", f"/admin/webhooks/{world['webhook'].id}/delete"): "admin",
         ("GET", "/admin/webhooks/deliveries"): "admin",
         ("POST", f"/admin/webhooks/deliveries/{world['delivery'].id}/resend"): "admin",
+        ("GET", "/admin/jetons-api/"): "admin",
+        ("POST", "/admin/jetons-api/"): "admin_form",
+        ("POST", f"/admin/jetons-api/{world['api_token'].id}/revoquer"): "admin",
     }
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from ..api.token_views import bp as api_tokens_bp
 from ..errors import ParticipationRefused
 from ..extensions import db
 from ..labels import MODERATION_ACTION_LABELS
@@ -17,8 +18,9 @@ from . import services
 from .forms import LogFilterForm, RoleForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-# /admin/webhooks: nested, so that the admins-only check below covers its pages too.
+# /admin/webhooks and /admin/jetons-api: nested, so that the admins-only check below covers their pages too.
 bp.register_blueprint(webhooks_bp)
+bp.register_blueprint(api_tokens_bp)
 
 
 @bp.before_request
