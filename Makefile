@@ -12,7 +12,13 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-de
 TEST_SYSTEM_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install system-packages test-system-packages migrate seed db-check
+# Interface languages: French is in the code; English and Arabic catalogues are translated from it.
+PYBABEL := $(VENV)/bin/pybabel
+TRANSLATIONS := pedt_participation/translations
+COMPILED_CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+MESSAGES_TEMPLATE := build/messages.pot
+
+.PHONY: run test install system-packages test-system-packages migrate seed db-check translations
 
 $(PYTHON):
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -22,7 +28,19 @@ $(INSTALLED): pyproject.toml | $(PYTHON)
 	$(PYTHON) -m pip install --quiet -e ".[test]"
 	touch $@
 
-install: system-packages $(INSTALLED)
+install: system-packages $(INSTALLED) $(COMPILED_CATALOGUES)
+
+# Compiled catalogues (.mo) are build outputs, not committed: remade whenever their .po changes.
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(INSTALLED)
+	$(PYBABEL) --quiet compile -i $< -o $@
+
+# After adding or changing French text: extract every message, merge the new ones (empty) into the English
+# and Arabic catalogues, then translate them; tests/test_languages.py names any message left untranslated.
+translations: $(INSTALLED)
+	mkdir -p build
+	$(PYBABEL) --quiet extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o $(MESSAGES_TEMPLATE) pedt_participation tasks templates
+	$(PYBABEL) --quiet update -i $(MESSAGES_TEMPLATE) -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 
 # Installs those of the Debian packages $(1) that are missing; $(2) says what they are for.
 define install_missing_packages

@@ -11,6 +11,7 @@ from flask import Flask
 from .auth.platform import init_platform_sign_in
 from .config import INSECURE_DEFAULT_SECRET_KEY, build_config
 from .extensions import babel, celery_init_app, csrf, db, login_manager, migrate
+from .languages.services import select_locale
 from .models.types import render_migration_item
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_item=render_migration_item)
     csrf.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     celery_init_app(app)
     init_platform_sign_in(app)
@@ -54,6 +55,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .consultations.views import bp as consultations_bp
     from .embeds.views import bp as embeds_bp
     from .errors import register_error_handlers
+    from .languages.views import bp as languages_bp
+    from .languages.views import moderation_bp as translations_bp
     from .information.views import bp as information_bp
     from .moderation.views import bp as moderation_bp
     from .notifications.views import bp as notifications_bp
@@ -76,6 +79,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(opendata_bp)
     app.register_blueprint(committee_bp)
     app.register_blueprint(embeds_bp)
+    app.register_blueprint(languages_bp)
+    app.register_blueprint(translations_bp)
     app.register_blueprint(information_bp)
     api_blueprints = [api_bp, api_participation_bp, api_moderation_bp, api_committee_bp]
     init_api(app, api_blueprints)

@@ -1,15 +1,20 @@
-"""Helpers every template may use: French labels and dates shown in the town's time zone."""
+"""Helpers every template may use: labels, and dates and numbers written the reader's way (the current
+locale: French, English or Arabic), dates in the town's time zone. The filters keep their historical
+`_fr` names: they format for the reader's language, French by default."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from flask import Flask, has_request_context
-from flask_babel import format_date, format_datetime, format_percent, get_timezone
+from babel.dates import get_datetime_format
+from babel.numbers import format_percent
+from flask_babel import format_date, format_time, get_locale, get_timezone
 from flask_login import current_user
 
 from . import labels
 from .auth.platform import platform_sign_in_enabled
+from .languages.services import LANGUAGE_NAMES, content_for_reader, current_language, language_attributes, text_direction
 
 
 def format_long_date(value: datetime | None) -> str:
@@ -17,16 +22,23 @@ def format_long_date(value: datetime | None) -> str:
 
 
 def format_long_datetime(value: datetime | None) -> str:
-    return format_datetime(value, format="d MMMM y 'à' HH'h'mm") if value else ""
+    """The long date and the hour without seconds, joined as the language joins them (CLDR)."""
+    if not value:
+        return ""
+    joined = get_datetime_format("long", locale=get_locale()).replace("'", "")
+    return joined.replace("{0}", format_time(value, format="short")).replace("{1}", format_long_date(value))
 
 
 def format_share(value: float | None) -> str:
-    return format_percent(value, format="#,##0.# %") if value is not None else ""
+    """A share with at most one decimal: 12,3 % in French, 12.3% in English."""
+    if value is None:
+        return ""
+    return format_percent(round(value, 3), locale=get_locale(), decimal_quantization=False)
 
 
 def format_iso_date(value: str) -> str:
     """Dates kept as text in stored summaries (JSON)."""
-    return format_date(date.fromisoformat(value), format="d MMMM y")
+    return format_long_date(date.fromisoformat(value))
 
 
 def format_iso_datetime(value: str) -> str:
@@ -48,7 +60,15 @@ def _unread_notifications() -> dict:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.globals.update(labels=labels, platform_sign_in_enabled=platform_sign_in_enabled)
+    app.jinja_env.globals.update(
+        labels=labels,
+        platform_sign_in_enabled=platform_sign_in_enabled,
+        language_names=LANGUAGE_NAMES,
+        current_language=current_language,
+        text_direction=text_direction,
+        language_attributes=language_attributes,
+        content_for_reader=content_for_reader,
+    )
     app.context_processor(_unread_notifications)
     app.jinja_env.filters["date_fr"] = format_long_date
     app.jinja_env.filters["datetime_fr"] = format_long_datetime

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import render_template
+from flask_babel import force_locale
 
 from ..downloads import safe_text
 from ..labels import ANSWER_STATE_LABELS, AUDIENCE_LABELS, GRADE_LABELS
@@ -123,5 +124,6 @@ def summary_pdf(data: dict[str, Any]) -> bytes:
     """Cover, table of contents, one section per orientation, charts and the method (WeasyPrint)."""
     from weasyprint import HTML  # heavy import, only where a PDF is made
 
-    html = render_template("committee/summary_document.html", data=data, charts=chart_images(data))
+    with force_locale("fr"):  # the committee's document is French, whoever asked for it
+        html = render_template("committee/summary_document.html", data=data, charts=chart_images(data))
     return HTML(string=html).write_pdf()

@@ -1,0 +1,1 @@
+"""Interface languages (French, English, Arabic) and the optional translations of actions and orientations."""

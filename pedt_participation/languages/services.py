@@ -1,0 +1,132 @@
+"""Which language a page is shown in, and which words of an action or orientation it shows.
+
+French is the reference: every message is written in French and translated in the catalogues under
+`translations/`. Content written by people (actions, orientations) stays in its language, French, unless
+a moderator entered a translation for the reader's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import has_request_context, request
+from flask_babel import get_locale
+from flask_login import current_user
+from markupsafe import Markup
+
+from ..extensions import db
+from ..models import Action, Orientation, Participant
+
+ORIGINAL_LANGUAGE = "fr"
+# Each language named in itself, in the order of the switch.
+LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
+TRANSLATED_LANGUAGES = tuple(code for code in LANGUAGE_NAMES if code != ORIGINAL_LANGUAGE)
+RIGHT_TO_LEFT = frozenset({"ar"})
+LOCALE_COOKIE = "langue"
+LOCALE_COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
+
+
+def select_locale() -> str:
+    """The person's saved choice when signed in, else the language switch's cookie, else what the browser
+    asks for (Accept-Language, also for API clients), else French. Outside a request (Celery tasks, the
+    CLI): French."""
+    if not has_request_context():
+        return ORIGINAL_LANGUAGE
+    if current_user.is_authenticated and current_user.locale in LANGUAGE_NAMES:
+        return current_user.locale
+    chosen = request.cookies.get(LOCALE_COOKIE)
+    if chosen in LANGUAGE_NAMES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGE_NAMES) or ORIGINAL_LANGUAGE
+
+
+def current_language() -> str:
+    return str(get_locale() or ORIGINAL_LANGUAGE)
+
+
+def text_direction(language: str) -> str:
+    return "rtl" if language in RIGHT_TO_LEFT else "ltr"
+
+
+def language_attributes(language: str) -> Markup:
+    """`lang` and `dir` for a piece of text, so screen readers pronounce it right and French stays
+    left-to-right inside an Arabic page."""
+    return Markup('lang="{}" dir="{}"').format(language, text_direction(language))
+
+
+def remember_locale(participant: Participant | None, language: str) -> None:
+    """The choice follows a signed-in person to their other devices (the cookie is set by the view)."""
+    if participant is not None:
+        participant.locale = language
+        db.session.flush()
+
+
+def _text_field(item: Action | Orientation) -> str:
+    return "body" if isinstance(item, Action) else "description"
+
+
+@dataclass(frozen=True)
+class ShownContent:
+    """An action's or orientation's title and text as a reader sees them, each with its language."""
+
+    title: str
+    title_language: str
+    text: str
+    text_language: str
+
+    @property
+    def title_attributes(self) -> Markup:
+        return language_attributes(self.title_language)
+
+    @property
+    def text_attributes(self) -> Markup:
+        return language_attributes(self.text_language)
+
+    @property
+    def is_translated(self) -> bool:
+        return self.title_language != ORIGINAL_LANGUAGE or self.text_language != ORIGINAL_LANGUAGE
+
+
+def content_for_reader(item: Action | Orientation) -> ShownContent:
+    """The reader's language where a moderator translated it, field by field; the French original elsewhere."""
+    language = current_language()
+    original_text = getattr(item, _text_field(item))
+    translation = (item.translations or {}).get(language, {}) if language != ORIGINAL_LANGUAGE else {}
+    title = translation.get("title")
+    text = translation.get(_text_field(item)) if original_text else None
+    return ShownContent(
+        title=title or item.title,
+        title_language=language if title else ORIGINAL_LANGUAGE,
+        text=text or original_text,
+        text_language=language if text else ORIGINAL_LANGUAGE,
+    )
+
+
+def translation_fields(item: Action | Orientation) -> dict[str, str]:
+    """The form's initial values: `en_title`, `en_text`, `ar_title`, `ar_text`."""
+    text_field = _text_field(item)
+    values = {}
+    for language in TRANSLATED_LANGUAGES:
+        translation = (item.translations or {}).get(language, {})
+        values[f"{language}_title"] = translation.get("title", "")
+        values[f"{language}_text"] = translation.get(text_field, "")
+    return values
+
+
+def save_translations(item: Action | Orientation, fields: dict[str, str]) -> None:
+    """A language left empty is removed: readers then see the French original."""
+    text_field = _text_field(item)
+    translations = {}
+    for language in TRANSLATED_LANGUAGES:
+        entry = {
+            "title": (fields.get(f"{language}_title") or "").strip(),
+            text_field: (fields.get(f"{language}_text") or "").strip(),
+        }
+        entry = {key: value for key, value in entry.items() if value}
+        if entry:
+            translations[language] = entry
+    item.translations = translations  # a new dict, so that SQLAlchemy sees the change
+    db.session.flush()
+
+
+def translated_languages(item: Action | Orientation) -> list[str]:
+    return [LANGUAGE_NAMES[language] for language in TRANSLATED_LANGUAGES if (item.translations or {}).get(language)]
