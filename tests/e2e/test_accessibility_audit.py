@@ -1,0 +1,219 @@
+"""axe-core audit of every page, in French and Arabic, as each kind of visitor: no serious or critical
+violation, and nothing wider than a 360 px phone (which also covers a desktop at 200 % zoom). The pages come
+from the app's URL map: a new GET page must be audited here or excluded with a reason."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask import url_for
+
+from pedt_participation.comments.services import add_comment
+from pedt_participation.committee import services as committee_services
+from pedt_participation.consultations.services import propose_action
+from pedt_participation.extensions import db
+from pedt_participation.models import Alignment, Audience, ReportReason, Role, Vote, VoteKind
+from pedt_participation.reports.services import Target, report
+from pedt_participation.voting.services import cast_vote
+from pedt_participation.webhooks.services import create_endpoint
+from pedt_participation.workshops.services import save_workshop
+from tests.e2e.conftest import browser_page, overflows_phone, save_screenshots, sign_in
+from tests.helpers import make_consultation, make_moderator, make_participant
+
+LANGUAGES = ("fr", "ar")
+ROLES = ("anonymous", "participant", "moderator", "committee", "admin")
+
+# endpoint -> the roles whose pages are audited there (each role sees its own version of a public page).
+AUDITED = {
+    "consultations.home": ("anonymous", "participant"),
+    "consultations.consultation": ("anonymous", "participant"),
+    "consultations.action": ("anonymous", "participant", "moderator"),
+    "consultations.propose": ("participant",),
+    "auth.login": ("anonymous",),
+    "auth.register": ("anonymous",),
+    "information.how_it_works": ("anonymous",),
+    "information.accessibility": ("anonymous",),
+    "embeds.consultation": ("anonymous", "participant"),
+    "embeds.action": ("anonymous", "participant"),
+    "embeds.signed_in": ("participant",),
+    "notifications.index": ("participant", "moderator"),
+    "moderation.dashboard": ("moderator",),
+    "moderation.proposals": ("moderator",),
+    "moderation.reports": ("moderator",),
+    "answers.index": ("moderator",),
+    "workshops.index": ("moderator",),
+    "workshops.edit": ("moderator",),
+    "opendata.index": ("moderator",),
+    "translations.index": ("moderator",),
+    "translations.edit": ("moderator",),
+    "committee.index": ("committee",),
+    "committee.consultation": ("committee",),
+    "committee.summary": ("committee",),
+    "committee.compare": ("committee",),
+    "admin.participants": ("admin",),
+    "admin.moderation_log": ("admin",),
+    "admin.api_tokens.index": ("admin",),
+    "admin.webhooks.index": ("admin",),
+    "admin.webhooks.edit": ("admin",),
+    "admin.webhooks.deliveries": ("admin",),
+}
+
+EXCLUDED = {
+    "static": "files, not pages",
+    "api-docs.openapi_json": "JSON for programs",
+    "api_docs.assets": "Swagger UI's own files",
+    "api_docs.documentation": "Swagger UI, a third-party tool: named as a known limit in the accessibility statement",
+    "committee.download": "PDF, CSV and JSON files",
+    "committee.summary_status": "JSON polled by the summary page",
+    "opendata.download": "CSV files",
+    "embeds.oembed": "JSON for the host platform",
+    "auth.platform_sign_in": "redirects to the host platform",
+    "auth.platform_callback": "redirects back from the host platform",
+    "auth.platform_profile": "needs a platform sign-in in progress; its fields are those of the audited register page",
+    "auth.platform_link": "needs a platform sign-in in progress; a password form like the audited login page",
+}
+
+SEVERE = ("serious", "critical")
+# The pages saved as pictures (desktop and phone) under test-artifacts/screenshots/ for a person to look at.
+SCREENSHOTS = {
+    "consultations.home", "consultations.consultation", "consultations.action", "auth.register",
+    "information.how_it_works", "moderation.proposals", "committee.summary",
+}
+
+
+def _get_endpoints(app) -> set[str]:
+    return {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.endpoint.startswith(("api.", "api_"))
+    }
+
+
+def test_every_page_is_audited_or_excluded_with_a_reason(app):
+    forgotten = _get_endpoints(app) - AUDITED.keys() - EXCLUDED.keys()
+    assert not forgotten, f"GET pages neither audited nor excluded in {__name__}: {sorted(forgotten)}"
+
+
+@dataclass
+class Site:
+    """What the audit signs in as and the addresses it visits."""
+
+    people: dict
+    urls: dict[str, str]
+
+
+@pytest.fixture
+def site(live_server) -> Site:
+    """One consultation with something on every page: votes, a thread, a pending proposal, a report, a
+    workshop, a built summary, a webhook address."""
+    consultation = make_consultation(slug="pedt", majority_judgment_enabled=True, vote_limit_per_orientation=2)
+    action = consultation.orientations[0].actions[0]
+    participant = make_participant(display_name="Fatima")
+    people = {
+        "participant": participant,
+        "moderator": make_moderator(consultation, display_name="Modératrice"),
+        "committee": make_participant(role=Role.COMMITTEE, display_name="Comité"),
+        "admin": make_participant(role=Role.ADMIN, display_name="Admin"),
+    }
+    cast_vote(participant, action, VoteKind.SUPPORT, 1)
+    cast_vote(participant, action, VoteKind.GRADE, 2)
+    voices = [make_participant(display_name=f"Parent {n}") for n in range(5)]
+    for voice in voices:
+        db.session.add(Vote(participant_id=voice.id, action_id=action.id, kind=VoteKind.OPINION, value=1))
+    first = add_comment(voices[0], action, "Très utile pour les familles du quartier.", Alignment.POUR)
+    add_comment(voices[1], action, "D’accord, surtout le mercredi.", Alignment.POUR, parent_id=first.id)
+    doubtful = add_comment(voices[2], action, "Je ne suis pas sûr que ce soit prioritaire.", Alignment.CONTRE)
+    report(participant, consultation, Target(comment=doubtful), ReportReason.OFF_TOPIC)
+    pending = propose_action(participant, consultation.orientations[1], "Un atelier de devoirs", "Le soir, à la médiathèque.")
+    workshop = save_workshop(
+        people["moderator"], consultation, held_on=date.today(), place="Centre social",
+        counts={(action.id, Audience.PARENT): 7}, today=date.today(),
+    )
+    endpoint = create_endpoint(
+        people["admin"], url="https://decidim.ville.fr/hooks", description="Plateforme", events=["action.answered"],
+        active=True,
+    )
+    db.session.commit()
+    summary = committee_services.queue_summary(consultation, requested_by=people["committee"])
+    db.session.commit()
+    committee_services.build_summary(committee_services.claim_summary(summary.id), lambda progress: None)
+    db.session.commit()
+
+    ids = {
+        "slug": consultation.slug, "action_id": action.id, "workshop_id": workshop.id, "endpoint_id": endpoint.id,
+        "summary_id": summary.id, "kind": "action", "item_id": action.id,
+    }
+    with live_server.app.test_request_context():
+        urls = {}
+        for rule in live_server.app.url_map.iter_rules():
+            if rule.endpoint in AUDITED:
+                urls[rule.endpoint] = url_for(rule.endpoint, **{k: v for k, v in ids.items() if k in rule.arguments})
+        urls["committee.compare"] += "?" + urlencode({"older": summary.id, "newer": summary.id})
+        urls["pending proposal"] = url_for("consultations.action", action_id=pending.id)
+    return Site(people, urls)
+
+
+def _pages_of(role: str, site: Site) -> list[tuple[str, str]]:
+    pages = [(endpoint, site.urls[endpoint]) for endpoint, roles in AUDITED.items() if role in roles and endpoint in site.urls]
+    if role == "participant":
+        pages.append(("pending proposal", site.urls["pending proposal"]))
+    if role == "anonymous":
+        pages.append(("page not found", "/page-qui-n-existe-pas"))
+    return pages
+
+
+def _choose_language(page, live_server, language: str) -> None:
+    """Through the site's language switch, as a person would (the choice is remembered)."""
+    if language == "fr":
+        return
+    page.goto(f"{live_server.url}/")
+    switch = page.locator(f'button[name="locale"][value="{language}"]')
+    if not switch.count():
+        pytest.skip(f"No language switch to {language!r} on the home page yet: the {language} audit waits for it.")
+    switch.click()
+    page.wait_for_load_state()
+
+
+def _describe(role: str, name: str, violations: list[dict]) -> list[str]:
+    lines = []
+    for violation in violations:
+        targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        lines.append(
+            f"[{role}] {name}: {violation['id']} ({violation['impact']}) {violation['help']} — {targets} — {violation['helpUrl']}"
+        )
+    return lines
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_passes_axe_and_fits_a_phone(browser, live_server, site, language):
+    axe = Axe()
+    problems: list[str] = []
+    started = time.monotonic()
+    audited = 0
+    for role in ROLES:
+        with browser_page(browser, language) as page:
+            if role != "anonymous":
+                sign_in(page, live_server, site.people[role])
+            _choose_language(page, live_server, language)
+            for name, url in _pages_of(role, site):
+                response = page.goto(live_server.url + url)
+                if response.status != (404 if name == "page not found" else 200):
+                    problems.append(f"[{role}] {name}: answered {response.status}")
+                shown = page.evaluate("document.documentElement.lang")
+                if shown != language:
+                    problems.append(f"[{role}] {name}: the page is in {shown!r}, not {language!r}")
+                results = axe.run(page)
+                severe = [v for v in results.response["violations"] if v["impact"] in SEVERE]
+                problems += _describe(role, name, severe)
+                if language == "fr" and name in SCREENSHOTS:
+                    save_screenshots(page, f"{role}-{name}")
+                if overflow := overflows_phone(page):
+                    problems.append(f"[{role}] {name}: {overflow}")
+                audited += 1
+    print(f"axe audit ({language}): {audited} pages in {time.monotonic() - started:.1f} s")
+    assert not problems, "\n".join(["Serious or critical accessibility problems:", *problems])
