@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from .services import LANGUAGE_NAMES, text_direction
@@ -13,7 +13,7 @@ from .services import LANGUAGE_NAMES, text_direction
 class LanguageForm(FlaskForm):
     locale = SelectField(
         _l("Langue"),
-        choices=list(LANGUAGE_NAMES.items()),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
         validators=[InputRequired(_l("Choisissez une langue."))],
     )
 
