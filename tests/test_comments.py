@@ -118,7 +118,7 @@ def test_rating_toggles_and_own_comment_cannot_be_rated(client, action):
     login(client, reader)
 
     client.post(f"/comments/{comment.id}/rate", data={"value": "1"})
-    assert 'aria-pressed="true">Utile (1)' in client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert 'aria-pressed="true"><span aria-hidden="true">✓ </span>Utile (1)' in client.get(f"/actions/{action.id}").get_data(as_text=True)
     client.post(f"/comments/{comment.id}/rate", data={"value": "1"})
     assert "Utile (0)" in client.get(f"/actions/{action.id}").get_data(as_text=True)
 

@@ -115,9 +115,10 @@ def browser() -> Iterator[Browser]:
 
 
 @contextmanager
-def browser_page(browser: Browser, language: str = "fr") -> Iterator[Page]:
-    """A page in a fresh browser profile (no cookie left by another test) on a desktop-sized window."""
-    context = browser.new_context(locale=f"{language}-FR" if language == "fr" else language, viewport=DESKTOP)
+def browser_page(browser: Browser) -> Iterator[Page]:
+    """A page in a fresh browser profile (no cookie left by another test), French like the users, on a
+    desktop-sized window."""
+    context = browser.new_context(locale="fr-FR", viewport=DESKTOP)
     context.set_default_timeout(5000)
     try:
         yield context.new_page()
@@ -127,7 +128,6 @@ def browser_page(browser: Browser, language: str = "fr") -> Iterator[Page]:
 
 @pytest.fixture
 def page(browser) -> Iterator[Page]:
-    """French, like the users."""
     with browser_page(browser) as page:
         yield page
 

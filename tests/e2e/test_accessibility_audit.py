@@ -196,7 +196,7 @@ def test_every_page_passes_axe_and_fits_a_phone(browser, live_server, site, lang
     started = time.monotonic()
     audited = 0
     for role in ROLES:
-        with browser_page(browser, language) as page:
+        with browser_page(browser) as page:
             if role != "anonymous":
                 sign_in(page, live_server, site.people[role])
             _choose_language(page, live_server, language)
