@@ -210,8 +210,8 @@ def test_every_page_passes_axe_and_fits_a_phone(browser, live_server, site, lang
                 results = axe.run(page)
                 severe = [v for v in results.response["violations"] if v["impact"] in SEVERE]
                 problems += _describe(role, name, severe)
-                if language == "fr" and name in SCREENSHOTS:
-                    save_screenshots(page, f"{role}-{name}")
+                if name in SCREENSHOTS:
+                    save_screenshots(page, f"{language}-{role}-{name}")
                 if overflow := overflows_phone(page):
                     problems.append(f"[{role}] {name}: {overflow}")
                 audited += 1
