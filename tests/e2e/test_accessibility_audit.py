@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import url_for
+from playwright.sync_api import expect
 
 from pedt_participation.comments.services import add_comment
 from pedt_participation.committee import services as committee_services
@@ -79,6 +80,8 @@ EXCLUDED = {
 }
 
 SEVERE = ("serious", "critical")
+# Forms also audited once sent empty, to check their errors: summary at the top, messages tied to fields.
+SENT_EMPTY = {"auth.login", "auth.register", "consultations.propose"}
 # The pages saved as pictures (desktop and phone) under test-artifacts/screenshots/ for a person to look at.
 SCREENSHOTS = {
     "consultations.home", "consultations.consultation", "consultations.action", "auth.register",
@@ -178,21 +181,26 @@ def _choose_language(page, live_server, language: str) -> None:
     if language == "fr":
         return
     page.goto(f"{live_server.url}/")
-    switch = page.locator(f'button[name="locale"][value="{language}"]')
-    if not switch.count():
-        pytest.skip(f"No language switch to {language!r} on the home page yet: the {language} audit waits for it.")
-    switch.click()
-    page.wait_for_load_state()
+    page.locator(f'button[name="locale"][value="{language}"]').click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
 
 
-def _describe(role: str, name: str, violations: list[dict]) -> list[str]:
-    lines = []
-    for violation in violations:
-        targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-        lines.append(
-            f"[{role}] {name}: {violation['id']} ({violation['impact']}) {violation['help']} — {targets} — {violation['helpUrl']}"
-        )
-    return lines
+def _audit(page, axe: Axe, language: str, where: str) -> list[str]:
+    """What is wrong with the page shown: its language, axe's serious and critical violations (rule, impact,
+    targets, help address), and anything forcing sideways scrolling on a phone."""
+    problems = []
+    shown = page.evaluate("document.documentElement.lang")
+    if shown != language:
+        problems.append(f"{where}: the page is in {shown!r}, not {language!r}")
+    for violation in axe.run(page).response["violations"]:
+        if violation["impact"] in SEVERE:
+            targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+            problems.append(
+                f"{where}: {violation['id']} ({violation['impact']}) {violation['help']} — {targets} — {violation['helpUrl']}"
+            )
+    if overflow := overflows_phone(page):
+        problems.append(f"{where}: {overflow}")
+    return problems
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -210,16 +218,14 @@ def test_every_page_passes_axe_and_fits_a_phone(browser, live_server, site, lang
                 response = page.goto(live_server.url + url)
                 if response.status != (404 if name == "page not found" else 200):
                     problems.append(f"[{role}] {name}: answered {response.status}")
-                shown = page.evaluate("document.documentElement.lang")
-                if shown != language:
-                    problems.append(f"[{role}] {name}: the page is in {shown!r}, not {language!r}")
-                results = axe.run(page)
-                severe = [v for v in results.response["violations"] if v["impact"] in SEVERE]
-                problems += _describe(role, name, severe)
+                problems += _audit(page, axe, language, f"[{role}] {name}")
                 if name in SCREENSHOTS:
                     save_screenshots(page, f"{language}-{role}-{name}")
-                if overflow := overflows_phone(page):
-                    problems.append(f"[{role}] {name}: {overflow}")
                 audited += 1
+                if name in SENT_EMPTY:
+                    page.locator("main form[novalidate] button[type=submit]").first.click()
+                    expect(page.locator(".error-summary")).to_be_visible()
+                    problems += _audit(page, axe, language, f"[{role}] {name} sent empty")
+                    audited += 1
     print(f"axe audit ({language}): {audited} pages in {time.monotonic() - started:.1f} s")
     assert not problems, "\n".join(["Serious or critical accessibility problems:", *problems])
