@@ -251,6 +251,7 @@ def test_the_same_flow_with_the_keyboard_only(page, live_server, consultation):
     keyboard.press("Enter")
     support = page.get_by_role("button", name="Soutenir « Action 1.1 »")
     _tab_to(page, support)
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"  # the focus shows
     keyboard.press("Enter")
     expect(_flash(page)).to_have_text("Votre soutien est enregistré. Il vous reste 1 soutien pour cette orientation.")
     expect(support).to_have_attribute("aria-pressed", "true")
