@@ -28,6 +28,8 @@ class Comment(db.Model):
         sa.CheckConstraint(f"depth BETWEEN 0 AND {MAX_COMMENT_DEPTH}", name="depth_in_range"),
         sa.CheckConstraint("alignment BETWEEN -1 AND 1", name="alignment_in_range"),
         sa.CheckConstraint("(parent_id IS NULL) = (depth = 0)", name="root_has_depth_0"),
+        # A form sent twice (double click, retried request) stores one comment: the database decides.
+        sa.UniqueConstraint("author_id", "idempotency_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +43,8 @@ class Comment(db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Hidden by moderation (or by reaching the report threshold); never deleted, and reversible.
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Chosen by the sender (one per form shown, or the API's Idempotency-Key header); NULL for none.
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(64))
 
     author: Mapped[Participant | None] = relationship()
 
