@@ -20,6 +20,7 @@ from .moderation import (
     ReportReason,
 )
 from .participants import YOUTH_AGE_BRACKETS, AgeBracket, Audience, Participant, Role
+from .security import SignInLockout
 from .summaries import CommitteeSummary, CommitteeSummaryFile, SummaryFileKind, SummaryStatus, SummaryTrigger
 from .types import utcnow
 from .votes import Grade, Opinion, PaperVoteCount, Vote, VoteKind, Workshop
@@ -55,6 +56,7 @@ __all__ = [
     "Report",
     "ReportReason",
     "Role",
+    "SignInLockout",
     "SummaryFileKind",
     "SummaryStatus",
     "SummaryTrigger",
