@@ -21,6 +21,7 @@ from .moderation import (
 )
 from .participants import YOUTH_AGE_BRACKETS, AgeBracket, Audience, Participant, Role
 from .security import SignInLockout
+from .privacy import AccountErasure, ErasureReason
 from .summaries import CommitteeSummary, CommitteeSummaryFile, SummaryFileKind, SummaryStatus, SummaryTrigger
 from .types import utcnow
 from .votes import Grade, Opinion, PaperVoteCount, Vote, VoteKind, Workshop
@@ -29,6 +30,7 @@ from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookE
 __all__ = [
     "MAX_COMMENT_DEPTH",
     "YOUTH_AGE_BRACKETS",
+    "AccountErasure",
     "Action",
     "ActionOrigin",
     "ActionState",
@@ -44,6 +46,7 @@ __all__ = [
     "Consultation",
     "ConsultationStatus",
     "DeliveryStatus",
+    "ErasureReason",
     "Grade",
     "ModerationAction",
     "ModerationLogEntry",

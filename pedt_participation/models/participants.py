@@ -51,7 +51,9 @@ class Participant(UserMixin, db.Model):
     __tablename__ = "participants"
     __table_args__ = (
         sa.CheckConstraint(
-            "age_bracket <> '11-14' OR (parental_consent_at IS NOT NULL AND parent_email IS NOT NULL)",
+            # An erased account keeps the consent's date (the processing was lawful) but not the parent's e-mail.
+            "age_bracket <> '11-14'"
+            " OR (parental_consent_at IS NOT NULL AND (parent_email IS NOT NULL OR erased_at IS NOT NULL))",
             name="under_15_has_parental_consent",
         ),
     )
@@ -76,11 +78,13 @@ class Participant(UserMixin, db.Model):
     blocked_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     # The interface language the person chose ("fr", "en", "ar"); None until they choose one.
     locale: Mapped[str | None] = mapped_column(sa.String(8))
+    # Set when the account is erased: the row stays as an anonymous tombstone so that its votes still count.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def is_active(self) -> bool:
-        """Flask-Login refuses to sign in (and drops the session of) a blocked participant."""
-        return self.blocked_at is None
+        """Flask-Login refuses to sign in (and drops the session of) a blocked or erased participant."""
+        return self.blocked_at is None and self.erased_at is None
 
     def __repr__(self) -> str:
         return f"<Participant {self.id} {self.role}>"
