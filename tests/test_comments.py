@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from pedt_participation.api.services import issue_token
 from pedt_participation.comments.services import CommentOrder, add_comment, comment_tree, rate_comment
 from pedt_participation.errors import ParticipationRefused
 from pedt_participation.extensions import db
@@ -149,3 +151,49 @@ def test_commenting_requires_login(client, action):
     response = client.post(f"/actions/{action.id}/comments", data={"body": "Anonyme"})
     assert response.status_code == 302
     assert db.session.scalar(select(Comment)) is None
+
+
+def test_a_comment_form_sent_twice_publishes_one_comment(client, action):
+    login(client, make_participant())
+    page = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    key = re.search(r'name="idempotency_key"[^>]*value="([^"]+)"', page).group(1)
+    form = {"body": "Un seul message, envoyé deux fois", "alignment": "0", "idempotency_key": key}
+
+    first, second = (client.post(f"/actions/{action.id}/comments", data=form) for _ in range(2))
+
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.scalar(select(func.count()).select_from(Comment)) == 1
+
+
+def test_an_idempotency_key_reused_for_other_words_is_refused(client, action):
+    author = make_participant()
+    add_comment(author, action, "Premier message", idempotency_key="cle-du-formulaire")
+    login(client, author)
+
+    response = client.post(
+        f"/actions/{action.id}/comments",
+        data={"body": "Un tout autre message", "alignment": "0", "idempotency_key": "cle-du-formulaire"},
+    )
+
+    assert response.status_code == 422
+    assert "Rechargez la page, puis écrivez le nouveau" in page_text(response)
+    assert db.session.scalar(select(func.count()).select_from(Comment)) == 1
+
+
+def test_the_api_returns_the_same_comment_for_the_same_idempotency_key(client, action):
+    _token, secret = issue_token("Application", owner=make_participant())
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {secret}", "Idempotency-Key": "envoi-42"}
+
+    answers = [
+        client.post(f"/api/v1/actions/{action.id}/comments", json={"body": "Bonjour"}, headers=headers)
+        for _ in range(2)
+    ]
+
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].get_json()["data"]["id"] == answers[1].get_json()["data"]["id"]
+    too_long = client.post(
+        f"/api/v1/actions/{action.id}/comments", json={"body": "Bonjour"}, headers={**headers, "Idempotency-Key": "x" * 65}
+    )
+    assert too_long.status_code == 422 and "Idempotency-Key est trop long" in too_long.get_json()["error"]["message"]

@@ -3,7 +3,7 @@ so the same rules and the same French messages (a refusal is a 409 whose message
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 
@@ -30,6 +30,14 @@ from .views import actions_with_counts, comments_with_ratings
 
 bp = Blueprint("api_participation", __name__, url_prefix="/api/v1", description="Participating")
 VOTE_KINDS = "any(support, opinion, grade)"
+IDEMPOTENCY_HEADER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "maxLength": comments.MAX_IDEMPOTENCY_KEY_LENGTH},
+    "description": "Chosen by the client, new for each comment: the same request sent again returns the comment "
+    "already published instead of a second one",
+}
 
 
 def _my_votes(participant: Participant, action) -> dict:
@@ -96,13 +104,26 @@ def withdraw_vote(action_id: int, kind: str):
 @bp.post("/actions/<id:action_id>/comments")
 @bp.arguments(CommentInputSchema)
 @bp.response(201, envelope(CommentSchema))
-@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Refused (comments closed, thread too deep…)")
-@bp.doc(security=PARTICIPANT_SECURITY)
+@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Refused (comments closed, thread too deep, key reused…)")
+@bp.doc(security=PARTICIPANT_SECURITY, parameters=[IDEMPOTENCY_HEADER])
 def add_comment(comment, action_id: int):
     participant = require_actor()
     action = consultations.get_visible_action(action_id, participant)
+    idempotency_key = request.headers.get("Idempotency-Key", "").strip() or None
+    if idempotency_key and len(idempotency_key) > comments.MAX_IDEMPOTENCY_KEY_LENGTH:
+        abort(
+            422,
+            code="idempotency_key_too_long",
+            message=_("L’en-tête Idempotency-Key est trop long (%(max)d caractères au maximum).",
+                      max=comments.MAX_IDEMPOTENCY_KEY_LENGTH),
+        )
     created = comments.add_comment(
-        participant, action, comment["body"], Alignment(ALIGNMENTS[comment["alignment"]]), comment["parent_id"]
+        participant,
+        action,
+        comment["body"],
+        Alignment(ALIGNMENTS[comment["alignment"]]),
+        comment["parent_id"],
+        idempotency_key=idempotency_key,
     )
     db.session.commit()
     return {"data": comments_with_ratings([created])[0]}

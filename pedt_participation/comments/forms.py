@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectChoice, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from ..labels import ALIGNMENT_LABELS
-from .services import MAX_COMMENT_LENGTH
+from .services import MAX_COMMENT_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH
 
 
 class CommentForm(FlaskForm):
@@ -27,6 +29,11 @@ class CommentForm(FlaskForm):
         default=0,
     )
     parent_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    # A new key each time the form is shown: sending the same form twice publishes one comment.
+    idempotency_key = HiddenField(
+        default=lambda: secrets.token_urlsafe(16),
+        validators=[Optional(), Length(max=MAX_IDEMPOTENCY_KEY_LENGTH, message=_l("Rechargez la page, puis réessayez."))],
+    )
 
 
 class RatingForm(FlaskForm):

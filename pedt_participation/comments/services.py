@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..consultations.services import check_can_participate, check_comments_open
@@ -16,6 +17,7 @@ from ..extensions import db
 from ..models import Action, ActionState, Alignment, Comment, CommentRating, Participant, utcnow
 
 MAX_COMMENT_LENGTH = 5000
+MAX_IDEMPOTENCY_KEY_LENGTH = 64
 
 
 class CommentOrder(enum.StrEnum):
@@ -120,7 +122,10 @@ def add_comment(
     alignment: Alignment = Alignment.NEUTRE,
     parent_id: int | None = None,
     now: datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> Comment:
+    """With an idempotency key, the same comment sent again (double click, retried request) returns the
+    one already stored; the unique (author, key) constraint settles two copies arriving at once."""
     _check_can_comment(participant, action, now or utcnow())
     body = body.strip()
     if not body:
@@ -139,6 +144,10 @@ def add_comment(
                 _("On ne peut plus répondre à ce commentaire. Répondez plutôt au commentaire au-dessus de lui.")
             )
         depth = parent.depth + 1
+    if idempotency_key:
+        stored = _comment_with_key(participant, idempotency_key)
+        if stored is not None:
+            return _same_comment_again(stored, action, parent_id, body)
     comment = Comment(
         action_id=action.id,
         author=participant,
@@ -146,10 +155,31 @@ def add_comment(
         depth=depth,
         body=body,
         alignment=int(alignment),
+        idempotency_key=idempotency_key or None,
     )
-    db.session.add(comment)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(comment)
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        return _same_comment_again(_comment_with_key(participant, idempotency_key), action, parent_id, body)
     return comment
+
+
+def _comment_with_key(participant: Participant, idempotency_key: str) -> Comment | None:
+    return db.session.scalar(
+        select(Comment).where(Comment.author_id == participant.id, Comment.idempotency_key == idempotency_key)
+    )
+
+
+def _same_comment_again(stored: Comment, action: Action, parent_id: int | None, body: str) -> Comment:
+    """A key names one comment: sent again with other words (a page kept open, then reused), it is refused."""
+    if (stored.action_id, stored.parent_id, stored.body) != (action.id, parent_id, body):
+        raise ParticipationRefused(
+            _("Ce formulaire a déjà servi à publier un commentaire. Rechargez la page, puis écrivez le nouveau.")
+        )
+    return stored
 
 
 def delete_comment(participant: Participant, comment: Comment, now: datetime | None = None) -> None:

@@ -29,7 +29,12 @@ def create(action_id: int):
     if form.validate_on_submit():
         try:
             comment = services.add_comment(
-                current_user, action, form.body.data, Alignment(form.alignment.data), form.parent_id.data
+                current_user,
+                action,
+                form.body.data,
+                Alignment(form.alignment.data),
+                form.parent_id.data,
+                idempotency_key=form.idempotency_key.data,
             )
         except ParticipationRefused as refusal:
             db.session.rollback()
