@@ -72,6 +72,11 @@ def build_config(instance_path: str) -> dict:
                     "task": "pedt.webhooks.resend_due",
                     "schedule": 60.0,
                 },
+                # Personal data of people whose consultations all closed long ago (RETENTION_DAYS_AFTER_CLOSING).
+                "erase-accounts-past-retention": {
+                    "task": "pedt.privacy.erase_past_retention",
+                    "schedule": 86400.0,
+                },
             },
         },
         "BABEL_DEFAULT_LOCALE": "fr",
@@ -93,6 +98,11 @@ def build_config(instance_path: str) -> dict:
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
         # Where people report an accessibility problem (an e-mail address or a page), on /accessibilite.
         "ACCESSIBILITY_CONTACT": env.get("ACCESSIBILITY_CONTACT", ""),
+        # Privacy notice (/confidentialite): who is responsible for the data, and whom to write to.
+        "PRIVACY_CONTROLLER": env.get("PRIVACY_CONTROLLER", "la mairie"),
+        "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT", ""),
+        # Accounts whose consultations all closed more than this many days ago are anonymised like an erasure.
+        "RETENTION_DAYS_AFTER_CLOSING": int(env.get("RETENTION_DAYS_AFTER_CLOSING", "365")),
         # Sign-in through the host platform (OAuth2 authorization code + PKCE), on when a client id is
         # set. Decidim's paths are the default: /oauth/authorize, /oauth/token, /oauth/me.
         "PLATFORM_NAME": env.get("PLATFORM_NAME", "la plateforme de la ville"),

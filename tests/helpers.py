@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from html import unescape
 from itertools import count
+
+from sqlalchemy import event
 
 from pedt_participation.auth.services import register_participant
 from pedt_participation.extensions import db
@@ -154,3 +157,19 @@ def assert_every_route_listed(app, prefixes: tuple[str, ...], routes) -> None:
         if rule.rule.startswith(prefixes):
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (method, rule.endpoint) in covered, (method, rule.rule)
+
+
+@contextmanager
+def count_queries(engine):
+    """Counts the SQL statements sent through `engine` inside the block (yields a list of them), so that a
+    test or a benchmark can tell an N+1 from a page whose queries do not grow with the data."""
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

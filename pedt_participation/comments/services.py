@@ -9,7 +9,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from ..consultations.services import check_can_participate, check_comments_open
 from ..errors import ParticipationRefused
@@ -42,7 +42,7 @@ class CommentNode:
 def comment_tree(action: Action, order: CommentOrder, viewer: Participant | None) -> list[CommentNode]:
     """The whole thread in three queries (comments, rating sums, the viewer's ratings), sorted at every level."""
     comments = db.session.scalars(
-        select(Comment).where(Comment.action_id == action.id).options(selectinload(Comment.author))
+        select(Comment).where(Comment.action_id == action.id).options(joinedload(Comment.author))
     ).all()
     nodes = {c.id: CommentNode(comment=c) for c in comments}
     if nodes:

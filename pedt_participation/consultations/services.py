@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import abort, url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..errors import ParticipationRefused
 from ..extensions import db
@@ -97,7 +97,7 @@ def get_visible_action(action_id: int, viewer: Participant | None) -> Action:
     action = db.session.scalar(
         select(Action)
         .where(Action.id == action_id)
-        .options(selectinload(Action.orientation).selectinload(Orientation.consultation))
+        .options(joinedload(Action.orientation).joinedload(Orientation.consultation))
     )
     if action is None or action.orientation.consultation.status not in PUBLIC_STATUSES:
         abort(404)

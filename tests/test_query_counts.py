@@ -1,0 +1,61 @@
+"""The public pages and the API's consultation detail send the same small number of SQL queries whatever
+the data size: a consultation with one action and no participation, and one with many actions, votes and
+comment threads (an N+1 would make the second one grow with every action or comment)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pedt_participation.comments.services import add_comment
+from pedt_participation.demo.services import simulate
+from pedt_participation.extensions import db
+from pedt_participation.models import VoteKind
+from pedt_participation.voting.services import cast_vote
+from tests.helpers import count_queries, login, make_consultation, make_participant
+
+MAX_QUERIES = 12
+
+
+def _first_action(consultation):
+    return consultation.orientations[0].actions[0]
+
+
+PAGES = {
+    "consultation page": lambda consultation: f"/consultations/{consultation.slug}",
+    "action page": lambda consultation: f"/actions/{_first_action(consultation).id}",
+    "API consultation detail": lambda consultation: f"/api/v1/consultations/{consultation.slug}",
+}
+
+
+@pytest.fixture
+def small_and_large(client):
+    """`large` has 24 actions and a few hundred people's votes and comment threads; `small` one action with
+    the viewer's votes and comment only. The viewer is signed in, has voted and commented in both, so every
+    per-viewer query runs."""
+    large = make_consultation(slug="grande", orientations=4, actions_per_orientation=6, majority_judgment_enabled=True)
+    report = simulate(participants=400, seed=8)
+    db.session.commit()
+    assert report.votes > 2000 and report.comments > 50, report
+    small = make_consultation(slug="petite", orientations=1, actions_per_orientation=1)
+    viewer = make_participant()
+    for consultation in (small, large):
+        cast_vote(viewer, _first_action(consultation), VoteKind.SUPPORT, 1)
+        cast_vote(viewer, _first_action(consultation), VoteKind.OPINION, 1)
+        add_comment(viewer, _first_action(consultation), "Bonne idée pour les enfants du quartier.")
+    db.session.commit()
+    login(client, viewer)
+    return small, large
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_query_count_stays_flat_and_small(app, client, small_and_large, page):
+    counts = {}
+    for consultation in small_and_large:
+        url = PAGES[page](consultation)
+        assert client.get(url).status_code == 200  # warms what is loaded once per process
+        with count_queries(db.engine) as statements:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts[consultation.slug] = len(statements)
+    assert counts["grande"] == counts["petite"], counts
+    assert counts["grande"] <= MAX_QUERIES, counts
