@@ -3,6 +3,7 @@ the web pages and the Celery tasks."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -166,6 +167,49 @@ def register_cli(app: Flask) -> None:
             for chunk in chunks(consultation.id):
                 out.write(chunk)
         click.echo(f"{out_file} ({out_file.stat().st_size // 1024} Ko)")
+
+    @app.cli.group("privacy")
+    def privacy_group() -> None:
+        """Requests received by post: a copy of someone's data, or the erasure of their account."""
+
+    @privacy_group.command("export")
+    @click.argument("email")
+    @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="File receiving the JSON (printed otherwise).")
+    def privacy_export_command(email: str, out_file: Path | None) -> None:
+        """Everything stored about the account with this e-mail, as JSON (as on its "Mes données" page)."""
+        from .privacy.services import export_data
+
+        content = json.dumps(export_data(_participant(email)), ensure_ascii=False, indent=2)
+        if out_file is None:
+            click.echo(content)
+        else:
+            out_file.write_text(content, encoding="utf-8")
+            click.echo(f"{out_file} ({len(content.encode()) // 1024} Ko)")
+
+    @privacy_group.command("erase")
+    @click.argument("email")
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    def privacy_erase_command(email: str, yes: bool) -> None:
+        """Erase the account with this e-mail: its votes stay, anonymous; the erasure is logged."""
+        from .models import ErasureReason
+        from .privacy.services import erase_account
+
+        participant = _participant(email)
+        if not yes:
+            click.confirm(f"Effacer le compte n° {participant.id} ({participant.email}) ?", abort=True)
+        erase_account(participant, ErasureReason.WRITTEN_REQUEST)
+        db.session.commit()
+        click.echo(f"Compte n° {participant.id} effacé : ses votes restent comptés, anonymes.")
+
+
+def _participant(email: str):
+    from .privacy.services import participant_by_email
+
+    participant = participant_by_email(email)
+    if participant is None:
+        raise click.ClickException(f"Aucun compte actif avec l’e-mail « {email} ».")
+    return participant
 
 
 def _consultation(slug: str):
