@@ -60,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .information.views import bp as information_bp
     from .moderation.views import bp as moderation_bp
     from .notifications.views import bp as notifications_bp
+    from .operations.views import bp as operations_bp
     from .privacy.views import bp as privacy_bp
     from .opendata.views import bp as opendata_bp
     from .reports.views import bp as reports_bp
@@ -84,6 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(translations_bp)
     app.register_blueprint(information_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(operations_bp)
     api_blueprints = [api_bp, api_participation_bp, api_moderation_bp, api_committee_bp]
     init_api(app, api_blueprints)
     for blueprint in api_blueprints:

@@ -76,6 +76,8 @@ EXCLUDED = {
     "committee.summary_status": "JSON polled by the summary page",
     "opendata.download": "CSV files",
     "privacy.export": "the person's data as a JSON file",
+    "operations.healthz": "JSON for probes",
+    "operations.readyz": "JSON for probes",
     "embeds.oembed": "JSON for the host platform",
     "auth.platform_sign_in": "redirects to the host platform",
     "auth.platform_callback": "redirects back from the host platform",
