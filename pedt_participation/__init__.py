@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .auth.platform import init_platform_sign_in
 from .config import INSECURE_DEFAULT_SECRET_KEY, build_config
@@ -31,6 +32,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
         app.config["CELERY"] = {**app.config["CELERY"], **celery_overrides}
     _refuse_insecure_secret_key(app)
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        proxies = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_item=render_migration_item)
@@ -63,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .operations.views import bp as operations_bp
     from .privacy.views import bp as privacy_bp
     from .opendata.views import bp as opendata_bp
+    from .ratelimits import init_rate_limits
     from .reports.views import bp as reports_bp
     from .templating import register_template_helpers
     from .voting.views import bp as voting_bp
@@ -91,6 +96,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for blueprint in api_blueprints:
         # Tokens need no CSRF token; a session's writes are checked in `api.actor`.
         csrf.exempt(blueprint)
+    init_rate_limits(app)
     register_error_handlers(app)
     register_template_helpers(app)
     register_cli(app)

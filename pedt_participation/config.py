@@ -88,6 +88,18 @@ def build_config(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": cookie_same_site,
         "SESSION_COOKIE_SECURE": secure_cookies,
+        # Rate limits (see `ratelimits`): counted in memory by default, which is per process; in production set
+        # RATELIMIT_STORAGE_URI=redis://… so that every web process shares the counts.
+        "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED", "1")),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Behind a reverse proxy, how many proxies set X-Forwarded-For/-Proto: the limits by address then see the
+        # person's address, not the proxy's (0: the site is reached directly).
+        "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT", "0")),
+        # Sign-in lockout: after this many wrong passwords in a row, the account refuses passwords for a while.
+        "SIGN_IN_MAX_FAILURES": int(env.get("SIGN_IN_MAX_FAILURES", "10")),
+        "SIGN_IN_LOCKOUT_MINUTES": int(env.get("SIGN_IN_LOCKOUT_MINUTES", "15")),
         # E-mail is sent only when MAIL_SERVER is set; otherwise notifications stay in the app.
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from .ratelimits import wait_before_retrying
 
 
 class ParticipationRefused(Exception):
@@ -26,7 +29,6 @@ def _error_messages() -> dict[int, tuple[str, str]]:
         405: (_("Action impossible"), _("Cette adresse ne s’utilise pas ainsi. Revenez à la page précédente.")),
         415: (_("Format non accepté"), _("Envoyez les données en JSON (en-tête Content-Type: application/json).")),
         422: (_("Valeurs à corriger"), _("Certaines valeurs envoyées ne conviennent pas : le détail est donné pour chaque champ.")),
-        429: (_("Trop de tentatives"), _("Vous avez fait trop de demandes en peu de temps. Attendez une minute puis réessayez.")),
         500: (_("Erreur de notre côté"), _("Un problème technique nous empêche de répondre. Ce que vous aviez déjà enregistré est conservé. Réessayez dans quelques minutes.")),
     }
 
@@ -61,6 +63,18 @@ def register_error_handlers(app: Flask) -> None:
             "bouton « Précédent » : ce que vous aviez écrit y est encore. Rechargez la page, puis envoyez à nouveau."
         )
         return render_template("errors/error.html", title=title, message=message), 400
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_requests(error: RateLimitExceeded):
+        title = _("Trop de tentatives")
+        message = _(
+            "Vous avez fait trop de demandes en peu de temps. Pour protéger le site, attendez %(wait)s, puis "
+            "réessayez. Ce qui a déjà été enregistré est conservé.",
+            wait=wait_before_retrying(),
+        )
+        if _wants_json():
+            return _json_error(429, "too_many_requests", message)
+        return render_template("errors/error.html", title=title, message=message), 429
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -89,6 +89,8 @@ def make_test_app(database_url: str, celery_settings: dict, **settings):
             "SECRET_KEY": "test-secret-key",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
+            # Many tests post the same form fast from one address; the rate-limit tests turn the limits on.
+            "RATELIMIT_ENABLED": False,
             "SERVER_NAME": "pedt.test",
             "CELERY": celery_settings,
             **settings,

@@ -9,8 +9,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, 
 
 from ..labels import AGE_BRACKET_LABELS, AUDIENCE_LABELS
 from ..models import YOUTH_AGE_BRACKETS, AgeBracket, Audience
-
-MINIMUM_PASSWORD_LENGTH = 8
+from .services import MINIMUM_PASSWORD_LENGTH, password_problem
 
 
 class ProfileForm(FlaskForm):
@@ -95,11 +94,12 @@ class ProfileForm(FlaskForm):
 class RegistrationForm(ProfileForm):
     password = PasswordField(
         _l("Mot de passe"),
-        description=_l("Au moins %(n)s caractères.", n=MINIMUM_PASSWORD_LENGTH),
-        validators=[
-            InputRequired(_l("Choisissez un mot de passe.")),
-            Length(min=MINIMUM_PASSWORD_LENGTH, max=128, message=_l("Le mot de passe doit contenir au moins %(n)s caractères.", n=MINIMUM_PASSWORD_LENGTH)),
-        ],
+        description=_l(
+            "Au moins %(n)s caractères, et pas un mot de passe courant. Le plus simple : quelques mots à la suite, "
+            "faciles à retenir pour vous (par exemple trois mots qui n’ont pas de rapport entre eux).",
+            n=MINIMUM_PASSWORD_LENGTH,
+        ),
+        validators=[InputRequired(_l("Choisissez un mot de passe.")), Length(max=128)],
     )
     password_confirmation = PasswordField(
         _l("Confirmez le mot de passe"),
@@ -108,6 +108,11 @@ class RegistrationForm(ProfileForm):
             EqualTo("password", _l("Les deux mots de passe ne sont pas identiques. Tapez-les à nouveau.")),
         ],
     )
+
+    def validate_password(self, field) -> None:
+        problem = password_problem(field.data, self.email.data or "")
+        if problem:
+            raise ValidationError(problem)
 
 
 class PlatformLinkForm(FlaskForm):

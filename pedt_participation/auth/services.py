@@ -2,23 +2,62 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
+from datetime import timedelta
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
+from flask import current_app
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import ParticipationRefused
 from ..extensions import db
-from ..models import AgeBracket, Audience, Participant, Role, utcnow
+from ..models import AgeBracket, Audience, Participant, Role, SignInLockout, utcnow
 
 # Checked when the e-mail is unknown, so a wrong e-mail takes as long as a wrong password.
 _UNUSED_HASH = generate_password_hash("unused-password-for-constant-time")
 
 
+MINIMUM_PASSWORD_LENGTH = 10
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def _password_letters(password: str) -> str:
+    """What is left of a password once case, spaces and punctuation are set aside: "Mot-de-passe" is
+    "motdepasse", as easy to guess."""
+    return re.sub(r"[\W_]+", "", password.casefold())
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    text = files(__package__).joinpath("common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(_password_letters(line) for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    """What is wrong with a new password, in words the person can act on; None when it will do. Length matters
+    most (a few words in a row are long and easy to remember); the list stops the passwords tried first."""
+    if len(password) < MINIMUM_PASSWORD_LENGTH:
+        return _(
+            "Le mot de passe doit contenir au moins %(n)s caractères. Astuce : quelques mots à la suite, "
+            "faciles à retenir pour vous, suffisent.",
+            n=MINIMUM_PASSWORD_LENGTH,
+        )
+    letters = _password_letters(password)
+    if letters in _common_passwords() or len(set(letters)) < 3 or letters == _password_letters(email):
+        return _(
+            "Ce mot de passe est trop facile à deviner (il est très courant ou reprend votre e-mail). "
+            "Choisissez-en un autre, par exemple quelques mots à la suite."
+        )
+    return None
 
 
 def register_participant(
@@ -63,11 +102,43 @@ def register_participant(
 
 
 def authenticate(email: str, password: str) -> Participant | None:
+    """The account with this e-mail and password, or None. Too many wrong passwords in a row lock the account
+    for a while (ParticipationRefused saying how long; the caller commits the count either way), so that a
+    password cannot be found by trying; the count is in the database, so every web process sees it. Sign-in
+    through the platform never comes here, so it never locks."""
     participant = db.session.scalar(select(Participant).where(Participant.email == normalise_email(email)))
     if participant is None or participant.password_hash is None:
         check_password_hash(_UNUSED_HASH, password)
         return None
-    return participant if check_password_hash(participant.password_hash, password) else None
+    lockout = db.session.get(SignInLockout, participant.id)
+    now = utcnow()
+    if lockout is not None and lockout.locked_until is not None and lockout.locked_until > now:
+        raise ParticipationRefused(_locked_message(lockout.locked_until - now))
+    if check_password_hash(participant.password_hash, password):
+        if lockout is not None:
+            db.session.delete(lockout)
+            db.session.flush()
+        return participant
+    lockout = lockout or SignInLockout(participant_id=participant.id, failed_attempts=0)
+    lockout.failed_attempts += 1
+    lockout.locked_until = None
+    db.session.add(lockout)
+    if lockout.failed_attempts >= current_app.config["SIGN_IN_MAX_FAILURES"]:
+        lockout.failed_attempts = 0
+        lockout.locked_until = now + timedelta(minutes=current_app.config["SIGN_IN_LOCKOUT_MINUTES"])
+        db.session.flush()
+        raise ParticipationRefused(_locked_message(lockout.locked_until - now))
+    db.session.flush()
+    return None
+
+
+def _locked_message(remaining: timedelta) -> str:
+    return _(
+        "Trop de mots de passe erronés ont été essayés pour ce compte : pour le protéger, la connexion est "
+        "bloquée pendant encore %(wait)s. Réessayez ensuite avec le bon mot de passe. Si vous l’avez oublié, "
+        "écrivez à l’équipe de la consultation, qui vous aidera à retrouver l’accès à votre compte.",
+        wait=format_timedelta(max(remaining, timedelta(minutes=1)), threshold=1.5, add_direction=False),
+    )
 
 
 @dataclass(frozen=True)

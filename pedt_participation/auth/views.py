@@ -77,14 +77,20 @@ def login():
         return redirect(safe_next_url(url_for("consultations.home")))
     form = LoginForm()
     if form.validate_on_submit():
-        participant = services.authenticate(form.email.data, form.password.data)
-        if participant is not None and not participant.is_active:
+        refusal = _("E-mail ou mot de passe incorrect. Vérifiez-les et réessayez.")
+        try:
+            participant = services.authenticate(form.email.data, form.password.data)
+        except ParticipationRefused as locked:
+            participant, refusal = None, locked.message
+        db.session.commit()  # the count of failed sign-ins, or its reset
+        if participant is None:
+            form.password.errors.append(refusal)
+        elif not participant.is_active:
             form.email.errors.append(_blocked_message(participant))
-        elif participant is not None:
+        else:
             login_user(participant, remember=form.remember.data)
             flash(_("Vous êtes connecté."), "success")
             return redirect(safe_next_url(url_for("consultations.home")), 303)
-        form.password.errors.append(_("E-mail ou mot de passe incorrect. Vérifiez-les et réessayez."))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 

@@ -22,16 +22,21 @@ def _viewer() -> Participant | None:
 
 
 @bp.after_app_request
-def apply_frame_policy(response: Response) -> Response:
-    """Embeds may be framed by the configured platform origins; every other page only by this site (CSP for
-    current browsers, X-Frame-Options for older ones), so that no other site can frame a form to trick a click."""
-    if request.endpoint in services.FRAMED_ENDPOINTS:
-        response.headers["Content-Security-Policy"] = services.frame_ancestors(
-            current_app.config["EMBED_ALLOWED_ORIGINS"]
-        )
-    else:
-        response.headers.setdefault("Content-Security-Policy", services.frame_ancestors(()))
+def apply_security_headers(response: Response) -> Response:
+    """One policy for every response. Embeds may be framed by the configured platform origins, every other page
+    only by this site (CSP for current browsers, X-Frame-Options for older ones), so that no other site can frame
+    a form to trick a click. HSTS only where the site is served over HTTPS (secure cookies), or a local http run
+    would be refused by the browser for a year."""
+    framed = request.endpoint in services.FRAMED_ENDPOINTS
+    frame_origins = current_app.config["EMBED_ALLOWED_ORIGINS"] if framed else ()
+    response.headers["Content-Security-Policy"] = services.content_security_policy(frame_origins)
+    if not framed:
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("Permissions-Policy", services.PERMISSIONS_POLICY)
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
 
 
