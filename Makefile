@@ -18,7 +18,7 @@ TRANSLATIONS := pedt_participation/translations
 COMPILED_CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 MESSAGES_TEMPLATE := build/messages.pot
 
-.PHONY: run test test-faults install system-packages test-system-packages migrate seed db-check translations
+.PHONY: run test test-faults install system-packages test-system-packages migrate seed db-check translations bench
 
 $(PYTHON):
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -78,6 +78,11 @@ run: seed
 
 test: install test-system-packages
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# Issue 8's figures beside their limits (benchmarks/RESULTS.md): its own Postgres database `pedt_bench` on
+# 127.0.0.1:5432 and Redis database 10, gunicorn and a Celery worker on loopback; under 15 minutes.
+bench: install
+	$(PYTHON) benchmarks/run.py
 
 # Concurrency and faults against real processes (gunicorn, workers, a Redis and a Postgres of their own);
 # needs TEST_DATABASE_URL (Postgres) and CELERY_BROKER_URL (Redis), else every test is skipped with the reason.

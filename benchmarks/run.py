@@ -1,0 +1,634 @@
+"""`make bench`: the figures of issue 8 beside their physical limit, on this machine, in one run.
+
+Sets up its own Postgres database (`pedt_bench` on 127.0.0.1:5432, dropped at the start and the end) and its own
+Redis database number (10), loads data with the app's `simulate` service, starts gunicorn (2 workers) and a Celery
+worker on loopback, measures, prints one table and stops everything it started. Every loop is bounded in count
+and time. Measurements that need their own peak memory run in a child process (`run.py measure …`), whose
+`ru_maxrss` is then the peak of that measurement alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+DATABASE = "pedt_bench"
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/10")
+ENV = {
+    "DATABASE_URL": f"postgresql+psycopg://{POSTGRES.split('://', 1)[1]}/{DATABASE}",
+    "CELERY_BROKER_URL": REDIS,
+    "CELERY_RESULT_BACKEND": REDIS,
+    "SECRET_KEY": "benchmark-secret-key-not-for-production",
+}
+os.environ.update(ENV)
+
+SLUG = "pedt"  # the seeded consultation every figure is about
+VOTE_SIZES = (10_000, 100_000, 1_000_000)
+NAIVE_MAX_VOTES = 100_000  # the naive ORM loop on 1 M votes would take minutes and gigabytes: skipped there
+COMMENTS_AT_LARGEST = 100_000
+PAGE_COMMENTS = 1_000
+CLIENTS = 64
+VOTE_SECONDS = 20
+PAGE_REQUESTS = 200
+
+# Targets of issue 8.
+TARGET_VOTE_SHARE = 0.40
+TARGET_VOTE_P99_MS = 50
+TARGET_AGGREGATE_OVER_SQL = 1.5
+TARGET_NAIVE_OVER_AGGREGATE = 20
+TARGET_PEAK_MB = 300
+TARGET_PAGE_P95_MS = 80
+TARGET_PAGE_QUERIES = 12
+
+
+# --- child measurements ---------------------------------------------------------------------------
+
+
+def _app():
+    from pedt_participation import create_app
+
+    return create_app()
+
+
+def _consultation():
+    from sqlalchemy import select
+
+    from pedt_participation.extensions import db
+    from pedt_participation.models import Consultation
+
+    return db.session.scalar(select(Consultation).where(Consultation.slug == SLUG))
+
+
+def measure_aggregate() -> None:
+    from pedt_participation.committee.aggregation import aggregate
+
+    consultation = _consultation()
+    aggregate(consultation)
+
+
+def measure_sql_limit() -> None:
+    """The limit: one hand-written GROUP BY over the same votes (counted voters only), nothing else."""
+    from sqlalchemy import text
+
+    from pedt_participation.extensions import db
+
+    db.session.execute(
+        text(
+            "SELECT v.action_id, v.kind, v.value, p.audience, count(*) FROM votes v"
+            " JOIN participants p ON p.id = v.participant_id"
+            " JOIN actions a ON a.id = v.action_id JOIN orientations o ON o.id = a.orientation_id"
+            " JOIN consultations c ON c.id = o.consultation_id"
+            " WHERE c.slug = :slug AND p.blocked_at IS NULL GROUP BY v.action_id, v.kind, v.value, p.audience"
+        ),
+        {"slug": SLUG},
+    ).all()
+
+
+def measure_naive() -> None:
+    """What a careless peer writes: load every vote as an object, fetch its voter, count in Python."""
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from pedt_participation.extensions import db
+    from pedt_participation.models import Action, Orientation, Participant, Vote
+
+    consultation = _consultation()
+    votes = db.session.scalars(
+        select(Vote).join(Action).join(Orientation).where(Orientation.consultation_id == consultation.id)
+    )
+    tallies: Counter = Counter()
+    for vote in votes:
+        voter = db.session.get(Participant, vote.participant_id)
+        if voter.blocked_at is None:
+            tallies[(vote.action_id, vote.kind, vote.value, voter.audience)] += 1
+
+
+def measure_full_summary() -> None:
+    from pedt_participation.committee.aggregation import aggregate
+    from pedt_participation.committee.documents import summary_csv, summary_json, summary_pdf
+
+    data = aggregate(_consultation())
+    summary_json(data)
+    summary_csv(data)
+    summary_pdf(data)
+
+
+MEASUREMENTS = {
+    "aggregate": measure_aggregate,
+    "sql": measure_sql_limit,
+    "naive": measure_naive,
+    "summary": measure_full_summary,
+}
+
+
+def child_main(name: str) -> None:
+    """Runs one measurement in this fresh process; prints its seconds and this process's peak RSS."""
+    app = _app()
+    with app.app_context():
+        _consultation()  # connection and mappers ready: only the work itself is timed
+        start = time.perf_counter()
+        MEASUREMENTS[name]()
+        seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+
+
+def run_child(name: str) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "measure", name], check=True, capture_output=True, text=True, timeout=600
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+# --- set-up ---------------------------------------------------------------------------------------
+
+
+def recreate_database() -> None:
+    import psycopg
+    import redis
+
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {DATABASE}")
+    redis.Redis.from_url(REDIS).flushdb()
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "pedt_participation", "db", "upgrade"],
+        check=True, cwd=ROOT, capture_output=True, timeout=300,
+    )
+
+
+def drop_database() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+
+
+def count_rows() -> tuple[int, int]:
+    """Votes and comments of the measured consultation."""
+    from sqlalchemy import func, select
+
+    from pedt_participation.extensions import db
+    from pedt_participation.models import Action, Comment, Orientation, Vote
+
+    consultation = _consultation()
+
+    def of(model):
+        return db.session.scalar(
+            select(func.count()).select_from(model).join(Action, Action.id == model.action_id)
+            .join(Orientation).where(Orientation.consultation_id == consultation.id)
+        )
+
+    return of(Vote), of(Comment)
+
+
+class Loader:
+    """Grows the data with `simulate` (new seed each time) until the measured consultation holds `votes`."""
+
+    def __init__(self) -> None:
+        self.seed = 0
+        self.votes_per_participant = 0.0
+        self.seconds = 0.0
+
+    def grow_to(self, votes: int) -> None:
+        from pedt_participation.demo.services import simulate
+        from pedt_participation.extensions import db
+
+        start = time.perf_counter()
+        for _attempt in range(100):
+            have, _comments = count_rows()
+            if have >= votes:
+                break
+            wanted = votes - have
+            batch = 300 if not self.votes_per_participant else int(wanted / self.votes_per_participant) + 1
+            self.seed += 1
+            simulate(participants=min(batch, 20_000), seed=self.seed)
+            db.session.commit()
+            added = count_rows()[0] - have
+            self.votes_per_participant = self.votes_per_participant or added / 300
+        analyze()
+        self.seconds += time.perf_counter() - start
+
+    def add_comments_to(self, comments: int) -> None:
+        """Comments beyond what `simulate` writes for these participants: copies of its root comments,
+        spread over the same actions and authors (the aggregation reads their texts and alignments)."""
+        from sqlalchemy import text
+
+        from pedt_participation.extensions import db
+
+        start = time.perf_counter()
+        have = count_rows()[1]
+        if have < comments:
+            db.session.execute(
+                text(
+                    "INSERT INTO comments (action_id, author_id, depth, body, alignment, created_at)"
+                    " SELECT c.action_id, c.author_id, 0, c.body, c.alignment, c.created_at"
+                    " FROM comments c CROSS JOIN generate_series(1, :copies)"
+                    " JOIN actions a ON a.id = c.action_id JOIN orientations o ON o.id = a.orientation_id"
+                    " JOIN consultations s ON s.id = o.consultation_id"
+                    " WHERE s.slug = :slug AND c.depth = 0 LIMIT :missing"
+                ),
+                {"copies": comments // max(have, 1) + 1, "slug": SLUG, "missing": comments - have},
+            )
+            db.session.commit()
+            analyze()
+        self.seconds += time.perf_counter() - start
+
+
+def analyze() -> None:
+    """Planner statistics for the rows just loaded, as autovacuum would gather them a little later: without
+    them Postgres plans the aggregation's joins for empty tables (14.7 s instead of 0.7 s on 10 k votes)."""
+    from sqlalchemy import text
+
+    from pedt_participation.extensions import db
+
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Processes:
+    """The servers this run started; all stopped at the end, whatever happens."""
+
+    def __init__(self) -> None:
+        self.started: list[subprocess.Popen] = []
+
+    def start(self, command: list[str], log: Path) -> subprocess.Popen:
+        with open(log, "w") as output:
+            process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env=os.environ)
+        self.started.append(process)
+        return process
+
+    def stop(self, process: subprocess.Popen) -> None:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def stop_all(self) -> None:
+        for process in self.started:
+            self.stop(process)
+
+
+def start_gunicorn(processes: Processes, log_dir: Path) -> str:
+    import requests
+
+    port = free_port()
+    process = processes.start(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "pedt_participation:create_app()"],
+        log_dir / "gunicorn.log",
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, (log_dir / "gunicorn.log").read_text()
+        try:
+            requests.get(base + "/", timeout=10).raise_for_status()
+            return base
+        except requests.RequestException:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def start_worker(processes: Processes, log_dir: Path) -> subprocess.Popen:
+    log = log_dir / "worker.log"
+    process = processes.start(
+        [sys.executable, "-m", "celery", "-A", "tasks.celery_app:celery_app", "worker", "--pool=solo",
+         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        log,
+    )
+    deadline = time.monotonic() + 60
+    while "ready." not in log.read_text():
+        assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.2)
+    return process
+
+
+# --- measurements in this process -----------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def voters_with_tokens(count: int) -> list[tuple[int, str]]:
+    """`count` simulated parents (eligible in both consultations) with an API token each."""
+    from sqlalchemy import select
+
+    from pedt_participation.api.services import issue_token
+    from pedt_participation.extensions import db
+    from pedt_participation.models import Audience, Participant
+
+    voters = db.session.scalars(
+        select(Participant)
+        .where(Participant.audience == Audience.PARENT).order_by(Participant.id).limit(count)
+    ).all()
+    assert len(voters) == count, f"only {len(voters)} parents to vote"
+    tokens = [(voter.id, issue_token(f"Banc d’essai {voter.id}", owner=voter)[1]) for voter in voters]
+    db.session.commit()
+    return tokens
+
+
+def action_ids() -> list[int]:
+    from pedt_participation.consultations.services import published_actions
+
+    return [action.id for action in published_actions(_consultation())]
+
+
+def app_vote_path(base: str, tokens: list[tuple[int, str]], actions: list[int]) -> dict:
+    """CLIENTS threads, each its own voter and keep-alive session, PUT opinions for VOTE_SECONDS."""
+    import requests
+
+    latencies: list[float] = []
+    failures: list[int] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + VOTE_SECONDS
+
+    def client(index: int) -> None:
+        rng = random.Random(index)
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {tokens[index][1]}"
+        mine, bad = [], []
+        while time.monotonic() < deadline:
+            url = f"{base}/api/v1/actions/{rng.choice(actions)}/votes/opinion"
+            start = time.perf_counter()
+            status = session.put(url, json={"value": rng.choice((-1, 0, 1))}, timeout=30).status_code
+            (mine if status == 200 else bad).append(time.perf_counter() - start if status == 200 else status)
+        with lock:
+            latencies.extend(mine)
+            failures.extend(bad)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        list(pool.map(client, range(CLIENTS)))
+    elapsed = time.perf_counter() - start
+    return {
+        "per_second": len(latencies) / elapsed,
+        "p50": percentile(latencies, 0.50) * 1000,
+        "p95": percentile(latencies, 0.95) * 1000,
+        "p99": percentile(latencies, 0.99) * 1000,
+        "failures": len(failures),
+        "statuses": sorted(set(failures)),
+    }
+
+
+def limit_vote_path(tokens: list[tuple[int, str]], actions: list[int]) -> dict:
+    """The same upserts, one statement each in autocommit, from CLIENTS connections: what Postgres allows."""
+    import psycopg
+
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + VOTE_SECONDS
+    upsert = (
+        "INSERT INTO votes (participant_id, action_id, kind, value, created_at, updated_at)"
+        " VALUES (%s, %s, 'opinion', %s, now(), now())"
+        " ON CONFLICT (participant_id, action_id, kind) DO UPDATE SET value = excluded.value,"
+        " updated_at = excluded.updated_at"
+    )
+
+    def client(index: int) -> None:
+        rng = random.Random(index)
+        mine = []
+        with psycopg.connect(f"{POSTGRES}/{DATABASE}", autocommit=True) as connection:
+            while time.monotonic() < deadline:
+                start = time.perf_counter()
+                connection.execute(upsert, (tokens[index][0], rng.choice(actions), rng.choice((-1, 0, 1))))
+                mine.append(time.perf_counter() - start)
+        with lock:
+            latencies.extend(mine)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        list(pool.map(client, range(CLIENTS)))
+    elapsed = time.perf_counter() - start
+    return {"per_second": len(latencies) / elapsed, "p99": percentile(latencies, 0.99) * 1000}
+
+
+def add_page_comments(action_id: int, count: int) -> None:
+    from sqlalchemy import insert, select
+
+    from pedt_participation.extensions import db
+    from pedt_participation.models import Comment, Participant
+
+    authors = db.session.scalars(select(Participant.id).order_by(Participant.id).limit(200)).all()
+    db.session.execute(
+        insert(Comment),
+        [
+            {"action_id": action_id, "author_id": authors[i % len(authors)], "depth": 0,
+             "body": f"Commentaire de banc d’essai numéro {i}, assez long pour ressembler à un vrai avis.",
+             "alignment": (i % 3) - 1}
+            for i in range(count)
+        ],
+    )
+    db.session.commit()
+
+
+def page_figures(app, base: str, paths: dict[str, str]) -> dict[str, dict]:
+    """Queries counted in this process through the test client; times over HTTP through gunicorn."""
+    import requests
+
+    from pedt_participation.extensions import db
+    from tests.helpers import count_queries
+
+    figures = {}
+    client = app.test_client()
+    session = requests.Session()
+    for name, path in paths.items():
+        client.get(path)
+        with count_queries(db.engine) as statements:
+            assert client.get(path).status_code == 200
+        times = []
+        for _ in range(PAGE_REQUESTS):
+            start = time.perf_counter()
+            session.get(base + path, timeout=30).raise_for_status()
+            times.append(time.perf_counter() - start)
+        figures[name] = {"queries": len(statements), "p95": percentile(times, 0.95) * 1000,
+                         "p50": statistics.median(times) * 1000}
+    return figures
+
+
+def summary_through_worker(processes: Processes, log_dir: Path) -> dict:
+    """The real path: queue a summary, the Celery worker builds PDF + CSV + JSON; its peak RSS from /proc."""
+    from pedt_participation.committee.services import queue_summary
+    from pedt_participation.extensions import db
+    from pedt_participation.models import SummaryStatus
+
+    worker = start_worker(processes, log_dir)
+    start = time.perf_counter()
+    summary = queue_summary(_consultation())
+    db.session.commit()
+    deadline = time.monotonic() + 600
+    while summary.status not in (SummaryStatus.DONE, SummaryStatus.FAILED) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        db.session.refresh(summary)
+    seconds = time.perf_counter() - start
+    status = Path(f"/proc/{worker.pid}/status").read_text()
+    peak_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+    processes.stop(worker)
+    return {"seconds": seconds, "peak_mb": peak_kb / 1024, "status": summary.status.value}
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+
+def progress(message: str) -> None:
+    """What the run is doing, on stderr, so that a long run shows where it is."""
+    print(f"[bench {time.strftime('%H:%M:%S')}, load {load()}] {message}", file=sys.stderr, flush=True)
+
+
+def mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def machine() -> str:
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES}/postgres") as connection:
+        postgres = connection.execute("SHOW server_version").fetchone()[0]
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return f"{os.cpu_count()} CPU, {memory_kb / 1024**2:.1f} GiB, PostgreSQL {postgres}, Python {sys.version.split()[0]}"
+
+
+def load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def main(quick: bool) -> None:
+    global VOTE_SECONDS, PAGE_REQUESTS
+    sizes = (2_000, 10_000, 50_000) if quick else VOTE_SIZES
+    comments_at_largest = 10_000 if quick else COMMENTS_AT_LARGEST
+    if quick:
+        VOTE_SECONDS, PAGE_REQUESTS = 5, 30
+    log_dir = ROOT / "build" / "bench"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    began = time.perf_counter()
+    loads = [load()]
+    rows: list[tuple[str, ...]] = []
+    processes = Processes()
+    recreate_database()
+    app = _app()
+    try:
+        with app.app_context():
+            from pedt_participation.demo.services import seed_demo
+            from pedt_participation.extensions import db
+
+            seed_demo()
+            db.session.commit()
+            loader = Loader()
+            aggregation: dict[int, dict] = {}
+            for size in sizes:
+                progress(f"growing the data to {size:,} votes")
+                loader.grow_to(size)
+                if size == sizes[-1]:
+                    loader.add_comments_to(comments_at_largest)
+                votes, comments = count_rows()
+                progress(f"aggregating {votes:,} votes and {comments:,} comments")
+                figures = {name: run_child(name) for name in ("aggregate", "sql")}
+                if votes <= NAIVE_MAX_VOTES:
+                    figures["naive"] = run_child("naive")
+                aggregation[size] = {"votes": votes, "comments": comments, **figures}
+                loads.append(load())
+                if size == sizes[1]:
+                    progress("full summary, in a process of its own then through the Celery worker")
+                    summary = run_child("summary")
+                    summary_votes = votes
+                    worker_summary = summary_through_worker(processes, log_dir)
+                    base = start_gunicorn(processes, log_dir)
+                    actions = action_ids()
+                    add_page_comments(actions[0], PAGE_COMMENTS)
+                    progress("pages")
+                    pages = page_figures(
+                        app, base,
+                        {"consultation page": f"/consultations/{SLUG}",
+                         f"action page, {PAGE_COMMENTS} comments": f"/actions/{actions[0]}"},
+                    )
+                    tokens = voters_with_tokens(CLIENTS)
+                    progress(f"vote path: {CLIENTS} clients for {VOTE_SECONDS} s, then the psycopg limit")
+                    vote_app = app_vote_path(base, tokens, actions)
+                    loads.append(load())
+                    vote_limit = limit_vote_path(tokens, actions)
+                    loads.append(load())
+                    processes.stop_all()
+    finally:
+        processes.stop_all()
+        drop_database()
+    total = time.perf_counter() - began
+
+    share = vote_app["per_second"] / vote_limit["per_second"]
+    rows.append(("1. vote path, 64 clients (API PUT opinion)",
+                 f"{vote_app['per_second']:.0f} votes/s, p50 {vote_app['p50']:.0f} / p95 {vote_app['p95']:.0f}"
+                 f" / p99 {vote_app['p99']:.0f} ms" + (f", {vote_app['failures']} refused {vote_app['statuses']}"
+                                                       if vote_app["failures"] else ""),
+                 f"psycopg upsert {vote_limit['per_second']:.0f}/s (p99 {vote_limit['p99']:.0f} ms)",
+                 f"{share:.0%} of limit",
+                 f"≥ {TARGET_VOTE_SHARE:.0%} {mark(share >= TARGET_VOTE_SHARE)}, "
+                 f"p99 ≤ {TARGET_VOTE_P99_MS} ms {mark(vote_app['p99'] <= TARGET_VOTE_P99_MS)}"))
+    previous = None
+    for size, figures in aggregation.items():
+        app_s, sql_s = figures["aggregate"]["seconds"], figures["sql"]["seconds"]
+        over_sql = app_s / sql_s
+        naive = figures.get("naive")
+        growth = f", ×{app_s / previous[1]:.1f} time for ×{figures['votes'] / previous[0]:.1f} votes" if previous else ""
+        previous = (figures["votes"], app_s)
+        peak = figures["aggregate"]["peak_mb"]
+        rows.append((f"2. aggregate, {figures['votes']:,} votes + {figures['comments']:,} comments",
+                     f"{app_s:.2f} s, peak {peak:.0f} MB{growth}",
+                     f"SQL GROUP BY {sql_s:.2f} s" + (f"; naive ORM {naive['seconds']:.1f} s, {naive['peak_mb']:.0f} MB"
+                                                      if naive else "; naive ORM skipped (too slow)"),
+                     f"{over_sql:.1f}× limit" + (f", naive {naive['seconds'] / app_s:.0f}× slower" if naive else ""),
+                     f"≤ {TARGET_AGGREGATE_OVER_SQL}× {mark(over_sql <= TARGET_AGGREGATE_OVER_SQL)}"
+                     + (f", ≥ {TARGET_NAIVE_OVER_AGGREGATE}× naive {mark(naive['seconds'] / app_s >= TARGET_NAIVE_OVER_AGGREGATE)}"
+                        if naive else "")
+                     + f", ≤ {TARGET_PEAK_MB} MB {mark(peak <= TARGET_PEAK_MB)}"))
+    for name, figures in pages.items():
+        rows.append((f"3. {name}", f"p50 {figures['p50']:.0f} / p95 {figures['p95']:.0f} ms, {figures['queries']} queries",
+                     "", "",
+                     f"p95 ≤ {TARGET_PAGE_P95_MS} ms {mark(figures['p95'] <= TARGET_PAGE_P95_MS)}, "
+                     f"≤ {TARGET_PAGE_QUERIES} queries {mark(figures['queries'] <= TARGET_PAGE_QUERIES)}"))
+    rows.append((f"4. full summary (PDF+CSV+JSON), {summary_votes:,} votes",
+                 f"{summary['seconds']:.1f} s, peak {summary['peak_mb']:.0f} MB in a process of its own",
+                 f"through the Celery worker: {worker_summary['seconds']:.1f} s, worker peak "
+                 f"{worker_summary['peak_mb']:.0f} MB ({worker_summary['status']})", "", "no target"))
+
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    header = ("measure", "figure", "limit / beside it", "ratio", "target")
+    print()
+    print(f"Machine: {machine()}")
+    print(f"Load average (1, 5, 15 min) at each stage: {' | '.join(loads)}")
+    print(f"Data loaded with simulate in {loader.seconds:.0f} s; whole run {total / 60:.1f} min")
+    print()
+    for row in (header, *rows):
+        print(" | ".join(cell.ljust(width) for cell, width in zip(row, widths)))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["measure"]:
+        child_main(sys.argv[2])
+    else:
+        main(quick="--quick" in sys.argv[1:])
