@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..consultations.services import get_consultation
+from ..deferred_tasks import tasks_not_sent
 from ..downloads import streamed_attachment
 from ..errors import ParticipationRefused
 from ..extensions import db
@@ -77,7 +78,16 @@ def _summary_label(summary: CommitteeSummary) -> str:
 def request_summary(slug: str):
     summary = services.queue_summary(get_consultation(slug), requested_by=current_user)
     db.session.commit()
-    flash(_("La synthèse est en préparation. Cette page se met à jour toute seule."), "success")
+    if services.BUILD_TASK in tasks_not_sent():
+        flash(
+            _(
+                "La synthèse est enregistrée en file d’attente, mais elle ne peut pas démarrer maintenant : le "
+                "service de calcul ne répond pas. Revenez sur cette page dans quelques minutes pour la relancer."
+            ),
+            "error",
+        )
+    else:
+        flash(_("La synthèse est en préparation. Cette page se met à jour toute seule."), "success")
     return redirect(url_for(".summary", summary_id=summary.id), code=303)
 
 
