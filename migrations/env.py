@@ -1,5 +1,4 @@
 import logging
-from logging.config import fileConfig
 
 from flask import current_app
 
@@ -9,9 +8,8 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Logging is set up by create_app (JSON or text lines, see pedt_participation/operations/logs.py): reading
+# alembic.ini's logging sections here would replace its handler and disable the app's loggers.
 logger = logging.getLogger('alembic.env')
 
 

@@ -13,6 +13,7 @@ from .auth.platform import init_platform_sign_in
 from .config import INSECURE_DEFAULT_SECRET_KEY, build_config
 from .extensions import babel, celery_init_app, csrf, db, login_manager, migrate
 from .languages.services import select_locale
+from .operations.logs import init_request_logging
 from .models.types import render_migration_item
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +36,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["TRUSTED_PROXY_COUNT"]:
         proxies = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    # First, so that every request has its id before any other hook can refuse it (rate limits, sign-in).
+    init_request_logging(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_item=render_migration_item)

@@ -79,6 +79,9 @@ def build_config(instance_path: str) -> dict:
                 },
             },
         },
+        # One JSON object a line (for a log collector), or `text` to read by eye; `make run` sets text.
+        "LOG_FORMAT": env.get("LOG_FORMAT", "json"),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "REMEMBER_COOKIE_DURATION": timedelta(days=30),
