@@ -74,7 +74,7 @@ run: seed
 	@echo "  Consultation ouverte sur http://127.0.0.1:$(PORT)/  (Ctrl-C arrête le site, le worker et beat)"
 	@echo "  Compte de démonstration : parent@demo.pedt.local / demo-pedt-2026"
 	@echo
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$(PORT) $(VENV)/bin/honcho start --port $(PORT) -f Procfile
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$(PORT) LOG_FORMAT="$${LOG_FORMAT:-text}" $(VENV)/bin/honcho start --port $(PORT) -f Procfile
 
 test: install test-system-packages
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
