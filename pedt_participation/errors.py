@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from .ratelimits import wait_before_retrying
 
@@ -18,6 +20,32 @@ class ParticipationRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class NulCharacterRefused(BadRequest):
+    """The request carries a NUL character (\\x00), which Postgres refuses in any text."""
+
+
+def _contains_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(item) for item in value)
+    return False
+
+
+def refuse_nul_characters() -> None:
+    """The one place that refuses a NUL character in the address, a query argument, a form field, a file
+    name or a JSON string, for pages and API alike: psycopg would raise on it (a 500), and no person
+    means to send one (it comes from a pasted binary or a fuzzer)."""
+    sent: list[Any] = [request.path, [file.filename or "" for file in request.files.values()]]
+    sent += [[key, *values] for fields in (request.args, request.form) for key, values in fields.lists()]
+    if request.is_json:
+        sent.append(request.get_json(silent=True))
+    if _contains_nul(sent):
+        raise NulCharacterRefused()
 
 
 def _error_messages() -> dict[int, tuple[str, str]]:
@@ -45,6 +73,16 @@ def _json_error(status: int, code: str, message: str, field_errors: dict | None 
 
 
 def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(NulCharacterRefused)
+    def nul_character(error: NulCharacterRefused):
+        message = _(
+            "Le texte envoyé contient un caractère invisible interdit (le caractère nul, souvent collé depuis "
+            "un autre logiciel). Retirez-le ou retapez le texte, puis envoyez à nouveau."
+        )
+        if _wants_json():
+            return _json_error(400, "nul_character", message)
+        return render_template("errors/error.html", title=_("Caractère interdit"), message=message), 400
+
     @app.errorhandler(ParticipationRefused)
     def refused(refusal: ParticipationRefused):
         """Pages catch refusals themselves to keep the person on their page; the API answers them here."""
