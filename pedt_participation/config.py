@@ -44,16 +44,34 @@ def build_config(instance_path: str) -> dict:
     embed_across_sites = _flag(env.get("EMBED_ACROSS_SITES"))
     secure_cookies = embed_across_sites or _flag(env.get("SESSION_COOKIE_SECURE"))
     cookie_same_site = "None" if embed_across_sites else "Lax"
+    summary_build_time_limit = int(env.get("SUMMARY_BUILD_TIME_LIMIT_SECONDS", "660"))
+    broker_url = env.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{instance / 'celery-broker.sqlite3'}"
+    # Only Redis and SQS know it (the SQLAlchemy broker would hand it to create_engine and fail).
+    visibility_timeout = int(env.get("CELERY_VISIBILITY_TIMEOUT", "900"))
+    redelivering_broker = broker_url.startswith(("redis", "rediss", "sqs"))
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret_key(instance) or INSECURE_DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'pedt.sqlite3'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CELERY": {
-            "broker_url": env.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{instance / 'celery-broker.sqlite3'}",
+            "broker_url": broker_url,
             "result_backend": env.get("CELERY_RESULT_BACKEND")
             or f"db+sqlite:///{instance / 'celery-results.sqlite3'}",
             "task_acks_late": True,
             "task_reject_on_worker_lost": True,
+            # Redis (and SQS) hand a task that was not acknowledged to another worker after this many seconds:
+            # how long a summary whose worker was killed waits before it is built again (Redis's default is an
+            # hour). Kept above the build's time limit so that a live build is never handed out twice.
+            # Side effect: a task delayed longer than this (late webhook retries) may be delivered twice; the
+            # delivery's state on its row (and X-PEDT-Delivery for the receiver) makes that harmless.
+            "broker_transport_options": {"visibility_timeout": visibility_timeout} if redelivering_broker else {},
+            "task_annotations": {
+                "pedt.committee.build_summary": {
+                    "time_limit": summary_build_time_limit,
+                    # The soft limit leaves a tenth of the time to record the failure on the row.
+                    "soft_time_limit": summary_build_time_limit * 10 // 11,
+                },
+            },
             "worker_prefetch_multiplier": 1,
             "broker_connection_retry_on_startup": True,
             "timezone": "Europe/Paris",
@@ -79,6 +97,10 @@ def build_config(instance_path: str) -> dict:
                 },
             },
         },
+        # A summary still `running` after this long lost its worker (the build is stopped at this limit).
+        "SUMMARY_BUILD_TIME_LIMIT_SECONDS": summary_build_time_limit,
+        # Test only (`make test-faults`): a pause inside every build, to kill a worker in the middle of one.
+        "SUMMARY_BUILD_PAUSE_SECONDS": float(env.get("SUMMARY_BUILD_PAUSE_SECONDS", "0")),
         # One JSON object a line (for a log collector), or `text` to read by eye; `make run` sets text.
         "LOG_FORMAT": env.get("LOG_FORMAT", "json"),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),

@@ -13,13 +13,16 @@ from tasks.notifications import SMTP_RETRIES
     name="pedt.committee.build_summary",
     acks_late=True,
     max_retries=3,
-    soft_time_limit=600,
-    time_limit=660,
 )
 def build_summary(self, summary_id: int) -> str:
     """Idempotent: a snapshot already built is left as it is. An unexpected error is retried with
-    a growing delay; a hopeless one (SummaryFailed, time limit) fails at once, its reason on the row."""
-    summary = services.claim_summary(summary_id)
+    a growing delay; a hopeless one (SummaryFailed, time limit) fails at once, its reason on the row.
+    Time limits: SUMMARY_BUILD_TIME_LIMIT_SECONDS (see config's task_annotations)."""
+    try:
+        summary = services.claim_summary(summary_id)
+    except services.SummaryBeingBuilt as busy:
+        # Looked at again once the other build is finished, or known dead (retries left for real errors).
+        raise self.retry(countdown=busy.seconds_left, max_retries=None) from busy
     db.session.commit()
     if summary is None:
         return "nothing to do"

@@ -3,9 +3,10 @@ compare two of them. The web pages, the Celery tasks and the CLI all come throug
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -125,24 +126,42 @@ def _exists(consultation: Consultation, trigger: SummaryTrigger, period: str) ->
 # --- building (the task's work) -------------------------------------------------------------------
 
 
-def claim_summary(summary_id: int) -> CommitteeSummary | None:
-    """Marks the snapshot running; None when there is nothing to do (done already, or no such row),
-    which makes a re-delivered or re-run task harmless."""
+class SummaryBeingBuilt(Exception):
+    """Another worker started this snapshot less than the build's time limit ago: it may still be building."""
+
+    def __init__(self, seconds_left: int) -> None:
+        super().__init__(f"being built, known dead in {seconds_left} s at most")
+        self.seconds_left = seconds_left
+
+
+def claim_summary(summary_id: int, now: datetime | None = None) -> CommitteeSummary | None:
+    """Marks the snapshot running; None when there is nothing to do (done or failed already, or no such
+    row), which makes a re-delivered or re-run task harmless. A `running` row is taken over only once it
+    is older than the build's time limit: its worker was killed (a live build is stopped at that limit);
+    sooner, SummaryBeingBuilt says how long to wait, so that two workers never build the same snapshot."""
+    now = now or utcnow()
+    time_limit = timedelta(seconds=current_app.config["SUMMARY_BUILD_TIME_LIMIT_SECONDS"])
+    claimable = or_(
+        CommitteeSummary.status == SummaryStatus.QUEUED,
+        (CommitteeSummary.status == SummaryStatus.RUNNING) & (CommitteeSummary.started_at <= now - time_limit),
+    )
     claimed = db.session.execute(
         update(CommitteeSummary)
-        .where(
-            CommitteeSummary.id == summary_id,
-            CommitteeSummary.status.in_([SummaryStatus.QUEUED, SummaryStatus.RUNNING]),
-        )
+        .where(CommitteeSummary.id == summary_id, claimable)
         .values(
             status=SummaryStatus.RUNNING,
-            started_at=utcnow(),
+            started_at=now,
             progress=5,
             error="",
             attempts=CommitteeSummary.attempts + 1,
         )
     ).rowcount
-    return db.session.get(CommitteeSummary, summary_id, populate_existing=True) if claimed else None
+    summary = db.session.get(CommitteeSummary, summary_id, populate_existing=True)
+    if claimed:
+        return summary
+    if summary is not None and summary.status == SummaryStatus.RUNNING:
+        raise SummaryBeingBuilt(max(1, int((summary.started_at + time_limit - now).total_seconds()) + 1))
+    return None
 
 
 def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], None]) -> None:
@@ -154,6 +173,7 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
             _("La consultation de cette synthèse a été supprimée : il n’y a plus de résultats à compter.")
         )
     data = aggregate(consultation)
+    time.sleep(current_app.config["SUMMARY_BUILD_PAUSE_SECONDS"])
     report_progress(40)
     files = {SummaryFileKind.CSV: summary_csv(data), SummaryFileKind.PDF: summary_pdf(data)}
     report_progress(90)
