@@ -1,0 +1,44 @@
+"""A worker killed (SIGKILL) in the middle of a summary build: the unacknowledged task comes back from Redis
+after the visibility timeout, a new worker takes the `running` row over once its time limit has passed,
+and the snapshot ends done exactly once, e-mailed at most once."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+from sqlalchemy import func, select
+
+from pedt_participation.committee import services
+from pedt_participation.extensions import db
+from pedt_participation.models import CommitteeSummary, CommitteeSummaryFile, Role, SummaryStatus, SummaryTrigger
+from tests.helpers import make_consultation, make_participant, wait_until
+
+pytestmark = pytest.mark.faults
+
+# Short on purpose; production keeps 660 s and 900 s. The visibility timeout stays above the time limit.
+FAST_RECOVERY = {"SUMMARY_BUILD_TIME_LIMIT_SECONDS": "12", "CELERY_VISIBILITY_TIMEOUT": "15"}
+
+
+def test_a_summary_whose_worker_was_killed_ends_done_once(celery_settings, smtp_server, start_worker):
+    if not celery_settings["broker_url"].startswith("redis"):
+        pytest.skip("the visibility timeout is Redis's redelivery")
+    port, inbox = smtp_server
+    make_participant(role=Role.COMMITTEE, email="comite@exemple.fr")
+    summary = services.queue_summary(make_consultation(), SummaryTrigger.WEEKLY, period="2026-W01")
+    mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
+
+    doomed = start_worker(**FAST_RECOVERY, **mail, SUMMARY_BUILD_PAUSE_SECONDS="30")
+    db.session.commit()  # sends the build task, which the first worker takes
+    wait_until(lambda: db.session.get(CommitteeSummary, summary.id).status == SummaryStatus.RUNNING)
+    doomed.send_signal(signal.SIGKILL)
+    doomed.wait()
+
+    start_worker(**FAST_RECOVERY, **mail)
+    done = wait_until(lambda: db.session.get(CommitteeSummary, summary.id).emailed_at, seconds=120)
+    assert done
+    row = db.session.get(CommitteeSummary, summary.id)
+    assert (row.status, row.attempts) == (SummaryStatus.DONE, 2)
+    assert db.session.scalar(select(func.count()).select_from(CommitteeSummary)) == 1
+    assert db.session.scalar(select(func.count()).select_from(CommitteeSummaryFile)) == 2
+    assert len(inbox.messages) == 1
