@@ -7,10 +7,15 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select
 
 from pedt_participation.api.services import issue_token
+from pedt_participation.comments.services import add_comment
+from pedt_participation.consultations.services import propose_action
 from pedt_participation.extensions import db
-from tests.helpers import login, make_consultation, make_participant, page_text
+from pedt_participation.models import Role, Workshop
+from pedt_participation.workshops.services import counts_of
+from tests.helpers import login, make_consultation, make_moderator, make_participant, page_text
 
 NUL_MESSAGE = "contient un caractère invisible interdit"
 
@@ -46,8 +51,11 @@ def test_nul_character_in_api_json_keeps_the_error_shape(client, action):
     assert error["code"] == "nul_character" and NUL_MESSAGE in error["message"]
 
 
+# Numbers a person or a script may type where a count or an id is expected: `str.isdigit` accepts "²" and
+# "٣", which `int` refuses or reads; negative, huge, decimal, hexadecimal, padded.
+NUMBER_LIKE = st.sampled_from(["²", "٣", "-1", "1e9", "0x10", " 7 ", "3.5", "9" * 40, "2147483648", "1_000"])
 # Any text (unicode, control characters, NUL, very long) or a wrong type written as text.
-ANY_VALUE = st.one_of(st.text(max_size=5000), st.integers().map(str), st.just(""), st.just("9" * 40))
+ANY_VALUE = st.one_of(st.text(max_size=5000), st.integers().map(str), st.just(""), NUMBER_LIKE)
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -80,3 +88,116 @@ def test_the_api_comment_endpoint_never_fails_on_strange_input(client, action, b
     assert response.status_code < 500
     if response.status_code >= 400:
         assert response.get_json()["error"]["message"]
+
+
+# --- every page form: strange values in every field, as each person who can send it ------------------------------
+
+@pytest.fixture
+def world():
+    """Two consultations, so that ids of the other one can be sent; a pending proposal in each; one person
+    per role. The keys are used in the cases' addresses and field names."""
+    mine, other = make_consultation(slug="pedt"), make_consultation(slug="autre")
+    author = make_participant(display_name="Auteur")
+    pending = propose_action(author, mine.orientations[0], "Créer un club de lecture", "Le mercredi.")
+    elsewhere = propose_action(author, other.orientations[0], "Ouvrir la ludothèque", "")
+    action, other_action = mine.orientations[0].actions[0], other.orientations[0].actions[0]
+    comment, other_comment = add_comment(author, action, "Très bien"), add_comment(author, other_action, "Ailleurs")
+    db.session.commit()
+    return {
+        "people": {
+            "anonymous": None,
+            "participant": make_participant(),
+            "moderator": make_moderator(mine),
+            "committee": make_participant(role=Role.COMMITTEE),
+            "admin": make_participant(role=Role.ADMIN),
+        },
+        "slug": mine.slug, "action": action.id, "other_action": other_action.id, "pending": pending.id,
+        "other_pending": elsewhere.id, "comment": comment.id, "other_comment": other_comment.id,
+        "author": author.id, "orientation": mine.orientations[0].id, "other_orientation": other.orientations[0].id,
+    }
+
+
+def _row_counts() -> dict[str, int]:
+    return {table.name: db.session.scalar(select(func.count()).select_from(table)) for table in db.metadata.sorted_tables}
+
+
+FORM_CASES = {
+    "registration": ("anonymous", "/auth/register", [
+        "email", "password", "password_confirmation", "display_name", "audience", "age_bracket", "neighbourhood",
+        "school", "parent_email", "parental_consent"]),
+    "proposal": ("participant", "/consultations/{slug}/propose", ["orientation_id", "title", "body", "confirmed"]),
+    "report of an action": ("participant", "/actions/{action}/report", ["about", "reason", "details"]),
+    "report of a comment": ("participant", "/comments/{comment}/report", ["about", "reason", "details"]),
+    "language switch": ("anonymous", "/langue", ["locale", "next"]),
+    "approve with edits": ("moderator", "/moderation/proposals/{pending}/approve",
+                           ["a{pending}-title", "a{pending}-body", "a{pending}-orientation_id"]),
+    "reject reason": ("moderator", "/moderation/proposals/{pending}/reject", ["r{pending}-reason"]),
+    "merge target": ("moderator", "/moderation/proposals/{pending}/merge", ["m{pending}-target_id"]),
+    "hide a comment": ("moderator", "/moderation/{slug}/comment/{comment}/hide", ["reason"]),
+    "unhide an action": ("moderator", "/moderation/{slug}/action/{action}/unhide", ["reason"]),
+    "block": ("moderator", "/moderation/{slug}/participants/{author}/block", ["reason"]),
+    "workshop paper votes": ("moderator", "/moderation/{slug}/workshops",
+                             ["held_on", "place", "c-{action}-parent", "c-{action}-youth", "c-{other_action}-parent"]),
+    "answer draft": ("moderator", "/moderation/{slug}/answers/{action}", ["r{action}-state", "r{action}-text"]),
+    "answers publish": ("moderator", "/moderation/{slug}/answers/publish", ["action_ids"]),
+    "content translations": ("moderator", "/moderation/{slug}/traductions/action/{action}",
+                             ["en_title", "en_text", "ar_title", "ar_text"]),
+    "webhook endpoint": ("admin", "/admin/webhooks/", ["url", "description", "events", "active"]),
+    "API token": ("admin", "/admin/jetons-api/", ["name", "owner_email"]),
+    "committee schedule": ("committee", "/comite/{slug}/calendrier", ["weekly_summaries", "summary_at_closing"]),
+}
+
+
+@pytest.fixture(params=FORM_CASES, ids=str)
+def form_case(request, client, world):
+    who, path, fields = FORM_CASES[request.param]
+    if world["people"][who] is not None:
+        login(client, world["people"][who])
+    return path.format(**world), [field.format(**world) for field in fields]
+
+
+def _is_french(response) -> bool:
+    return 'lang="fr"' in response.get_data(as_text=True) or response.status_code in (302, 303)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_every_form_never_fails_and_stores_nothing_it_refuses(client, form_case, data):
+    path, fields = form_case
+    sent = {field: data.draw(ANY_VALUE, label=field) for field in fields}
+    before = _row_counts()
+    response = client.post(path, data=sent)
+    assert response.status_code < 500, (path, sent)
+    assert _is_french(response)
+    if response.status_code >= 400:
+        assert _row_counts() == before, (path, sent)
+
+
+# --- what the properties found, pinned ----------------------------------------------------------------------------
+
+@pytest.fixture
+def moderator_of(world, client):
+    login(client, world["people"]["moderator"])
+    return world
+
+
+def test_a_superscript_count_on_paper_votes_is_refused_in_french(client, moderator_of):
+    """`str.isdigit` accepted "²", which `int` refuses (a 500); digits of any script are read."""
+    action = moderator_of["action"]
+    response = client.post(
+        "/moderation/pedt/workshops", data={"held_on": "2026-01-10", "place": "Centre social", f"c-{action}-parent": "²"}
+    )
+    assert response.status_code == 422 and "« ² » n’est pas un nombre" in page_text(response)
+    assert db.session.scalar(select(func.count()).select_from(Workshop)) == 0
+
+    response = client.post(
+        "/moderation/pedt/workshops", data={"held_on": "2026-01-10", "place": "Centre social", f"c-{action}-parent": "١٢"}
+    )
+    assert response.status_code == 303
+    assert list(counts_of(db.session.scalar(select(Workshop))).values()) == [12]
+
+
+def test_a_superscript_id_among_answers_to_publish_is_ignored(client, moderator_of):
+    response = client.post("/moderation/pedt/answers/publish", data={"action_ids": ["²", str(moderator_of["action"])]})
+    assert response.status_code == 303
+    assert "Aucune réponse à publier" in page_text(client.get(response.headers["Location"]))

@@ -64,7 +64,7 @@ def save(slug: str, action_id: int):
 @bp.post("/<slug>/answers/publish")
 def publish(slug: str):
     consultation = moderated_consultation(current_user, slug)
-    chosen = [int(value) for value in request.form.getlist("action_ids") if value.isdigit()]
+    chosen = [int(value) for value in request.form.getlist("action_ids") if value.isdecimal()]
     try:
         published = services.publish_answers(current_user, consultation, chosen)
     except ParticipationRefused as refusal:

@@ -40,7 +40,7 @@ def _read_counts(actions: list[Action]) -> tuple[services.Counts, dict[str, str]
             typed[name] = raw
             if not raw:
                 continue
-            if not raw.isdigit():
+            if not raw.isdecimal():  # what `int` reads: digits of any script, not "²"
                 errors.append(_("« %(value)s » n’est pas un nombre (action « %(title)s »).", value=raw, title=action.title))
                 continue
             counts[(action.id, audience)] = int(raw)
