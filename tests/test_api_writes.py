@@ -364,3 +364,11 @@ def test_an_admin_issues_a_token_on_a_page_sees_its_secret_once_and_revokes_it(c
     revoked = client.post(f"/admin/jetons-api/{token_id}/revoquer", follow_redirects=True)
     assert "est révoqué" in page_text(revoked)
     assert client.get("/api/v1/me", headers=_bearer(secret, "77")).status_code == 401
+
+
+def test_a_write_without_anyone_is_refused_before_its_body_is_read(client, consultation):
+    action = consultation.orientations[0].actions[0]
+    response = client.put(f"/api/v1/actions/{action.id}/votes/opinion", json={"value": "pas un nombre"})
+    assert response.status_code == 401 and response.get_json()["error"]["code"] == "authentication_required"
+    revoked = client.get("/api/v1/consultations", headers=_bearer("pedt_inconnu"))
+    assert revoked.status_code == 401 and revoked.get_json()["error"]["code"] == "invalid_token"

@@ -187,11 +187,11 @@ def _routes(world):
         ("GET", "/api/v1/openapi.json", "api_public"),
         ("GET", "/api/v1/docs/", "api_public"),
         ("GET", "/api/v1/docs/assets/swagger-ui.css", "api_public"),
-        ("GET", "/api/v1/consultations", "api_public"),
-        ("GET", "/api/v1/consultations/demo", "api_public"),
-        ("GET", "/api/v1/consultations/demo/actions", "api_public"),
-        ("GET", f"/api/v1/actions/{action.id}", "api_public_for_viewer"),
-        ("GET", f"/api/v1/actions/{action.id}/comments", "api_public_for_viewer"),
+        ("GET", "/api/v1/consultations", "api_read"),
+        ("GET", "/api/v1/consultations/demo", "api_read"),
+        ("GET", "/api/v1/consultations/demo/actions", "api_read"),
+        ("GET", f"/api/v1/actions/{action.id}", "api_read"),
+        ("GET", f"/api/v1/actions/{action.id}/comments", "api_read"),
         ("GET", "/api/v1/me", "api_signed_in"),
         ("GET", f"/api/v1/actions/{action.id}/votes/mine", "api_signed_in"),
         ("PUT", f"/api/v1/actions/{action.id}/votes/support", "api_signed_in"),
@@ -242,8 +242,8 @@ EXPECTED = {
     "committee":       (LOGIN, 403, LOGIN, 403, 403, OK, OK),
     "admin":           (LOGIN, 403, LOGIN, 403, 403, 403, OK),
     "admin_form":      (LOGIN, 403, LOGIN, 403, 403, 403, 422),
-    "api_public":      (OK, OK, OK, OK, OK, OK, OK),  # the token is not looked at
-    "api_public_for_viewer": (OK, OK, 403, OK, OK, OK, OK),  # shown as the token's owner sees it
+    "api_public":      (OK, OK, OK, OK, OK, OK, OK),  # the document and its docs: the token is not looked at
+    "api_read":        (OK, OK, 403, OK, OK, OK, OK),  # open to all, but a blocked account's token is refused
     "api_signed_in":   (401, OK, 403, OK, OK, OK, OK),
     "api_author":      (401, OK, 403, 409, 409, 409, 409),
     "api_moderation":  (401, 403, 403, 403, OK, 403, OK),

@@ -20,6 +20,14 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PARTICIPANT_SECURITY = [{"token": []}, {"token": [], "platformUser": []}, {"session": []}]
 
 
+def check_actor() -> None:
+    """Before every API view: a token sent is checked even where reading is public (a revoked or blocked
+    one is refused everywhere), and a write says who must sign in before its body is looked at."""
+    current_actor()
+    if request.method not in SAFE_METHODS:
+        require_actor()
+
+
 def current_actor() -> Participant | None:
     if "api_actor" not in g:
         g.api_actor = _resolve_actor()

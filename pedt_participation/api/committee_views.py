@@ -14,11 +14,12 @@ from ..consultations.services import get_consultation
 from ..extensions import db
 from ..models import CommitteeSummary, Participant, Role, SummaryStatus
 from . import representations
-from .actor import PARTICIPANT_SECURITY, require_actor
+from .actor import PARTICIPANT_SECURITY, check_actor, require_actor
 from .schemas import ErrorEnvelopeSchema, PageArgsSchema, SummarySchema, envelope
 from .services import page_of
 
 bp = Blueprint("api_committee", __name__, url_prefix="/api/v1", description="Committee summaries")
+bp.before_request(check_actor)
 
 
 def _committee_member() -> Participant:

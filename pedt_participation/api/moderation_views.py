@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Action, Comment, Consultation, Orientation, Participant
 from ..moderation import services as moderation
 from ..reports.services import Target
-from .actor import PARTICIPANT_SECURITY, require_actor
+from .actor import PARTICIPANT_SECURITY, check_actor, require_actor
 from .schemas import (
     ErrorEnvelopeSchema,
     ActionSchema,
@@ -26,6 +26,7 @@ from .services import page_of
 from .views import actions_with_counts, comments_with_ratings
 
 bp = Blueprint("api_moderation", __name__, url_prefix="/api/v1", description="Moderation")
+bp.before_request(check_actor)
 
 
 def _moderator_of(consultation: Consultation) -> Participant:

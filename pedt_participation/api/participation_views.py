@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import Alignment, Comment, Orientation, Participant, VoteKind
 from ..voting import services as voting
 from . import representations
-from .actor import PARTICIPANT_SECURITY, require_actor
+from .actor import PARTICIPANT_SECURITY, check_actor, require_actor
 from .schemas import (
     ErrorEnvelopeSchema,
     ALIGNMENTS,
@@ -29,6 +29,7 @@ from .schemas import (
 from .views import actions_with_counts, comments_with_ratings
 
 bp = Blueprint("api_participation", __name__, url_prefix="/api/v1", description="Participating")
+bp.before_request(check_actor)
 VOTE_KINDS = "any(support, opinion, grade)"
 IDEMPOTENCY_HEADER = {
     "in": "header",

@@ -13,7 +13,7 @@ from ..consultations import services as consultations
 from ..models import Action, ActionState, Comment, Consultation, Orientation
 from ..voting.services import count_votes
 from . import representations
-from .actor import current_actor
+from .actor import check_actor, current_actor
 from .schemas import (
     ErrorEnvelopeSchema,
     ActionDetailSchema,
@@ -28,6 +28,7 @@ from .schemas import (
 from .services import page_of
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", description="Public reading")
+bp.before_request(check_actor)
 
 
 def actions_with_counts(actions: list[Action]) -> list[dict]:
