@@ -55,7 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .answers.views import bp as answers_bp
     from .api.committee_views import bp as api_committee_bp
     from .api.moderation_views import bp as api_moderation_bp
-    from .api.openapi import init_api
+    from .api.openapi import RowId, init_api
     from .api.participation_views import bp as api_participation_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
@@ -79,6 +79,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .voting.views import bp as voting_bp
     from .workshops.views import bp as workshops_bp
 
+    # Every id in an address, of pages as of the API, is checked against the database's range: past it, a 404
+    # (SQLite cannot even compare such a number) rather than a 500.
+    app.url_map.converters["int"] = RowId
     app.register_blueprint(auth_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(voting_bp)

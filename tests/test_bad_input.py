@@ -201,3 +201,20 @@ def test_a_superscript_id_among_answers_to_publish_is_ignored(client, moderator_
     response = client.post("/moderation/pedt/answers/publish", data={"action_ids": ["²", str(moderator_of["action"])]})
     assert response.status_code == 303
     assert "Aucune réponse à publier" in page_text(client.get(response.headers["Location"]))
+
+
+HUGE_IDS = ["9" * 40, str(2**63), str(2**31)]
+
+
+@pytest.mark.parametrize("big", HUGE_IDS)
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/actions/{id}"), ("POST", "/moderation/proposals/{id}/approve"), ("GET", "/comite/syntheses/{id}"),
+     ("POST", "/admin/webhooks/{id}/ping"), ("GET", "/moderation/pedt/workshops/{id}"),
+     ("GET", "/comite/pedt/comparer?older={id}&newer={id}")],
+)
+def test_an_id_past_the_database_range_is_a_french_404(client, world, method, path, big):
+    """SQLite cannot even compare such a number (OverflowError, a 500); Postgres' ids stop at 2³¹ − 1."""
+    login(client, world["people"]["admin"])
+    response = client.open(path.format(id=big), method=method)
+    assert response.status_code == 404 and "Page introuvable" in page_text(response)

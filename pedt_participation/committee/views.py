@@ -57,8 +57,7 @@ def consultation(slug: str):
     consultation = get_consultation(slug)
     summaries = services.summaries_of(consultation)
     done = [summary for summary in summaries if summary.status == SummaryStatus.DONE]
-    compare_form = CompareForm(request.args)
-    compare_form.older.choices = compare_form.newer.choices = [(s.id, _summary_label(s)) for s in done]
+    compare_form = _compare_form(done)
     if len(done) >= 2 and not request.args:
         compare_form.older.data, compare_form.newer.data = done[1].id, done[0].id
     return render_template(
@@ -68,6 +67,14 @@ def consultation(slug: str):
         schedule_form=ScheduleForm(obj=consultation),
         compare_form=compare_form if len(done) >= 2 else None,
     )
+
+
+def _compare_form(done: list[CommitteeSummary]) -> CompareForm:
+    """Only the consultation's finished summaries can be chosen: any other id, of another consultation or
+    past the database's range, is refused before it reaches the database."""
+    form = CompareForm(request.args)
+    form.older.choices = form.newer.choices = [(s.id, _summary_label(s)) for s in done]
+    return form
 
 
 def _summary_label(summary: CommitteeSummary) -> str:
@@ -164,10 +171,10 @@ def summary_attachment(summary: CommitteeSummary, extension: str):
 @bp.get("/<slug>/comparer")
 def compare(slug: str):
     consultation = get_consultation(slug)
-    older = _summary(request.args.get("older", type=int) or 0, done=True)
-    newer = _summary(request.args.get("newer", type=int) or 0, done=True)
-    if {older.consultation_id, newer.consultation_id} != {consultation.id}:
+    form = _compare_form([s for s in services.summaries_of(consultation) if s.status == SummaryStatus.DONE])
+    if not form.validate():
         abort(404)
+    older, newer = db.session.get(CommitteeSummary, form.older.data), db.session.get(CommitteeSummary, form.newer.data)
     if older.finished_at > newer.finished_at:
         older, newer = newer, older
     return render_template(
