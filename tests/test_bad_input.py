@@ -13,7 +13,7 @@ from pedt_participation.api.services import issue_token
 from pedt_participation.comments.services import add_comment
 from pedt_participation.consultations.services import propose_action
 from pedt_participation.extensions import db
-from pedt_participation.models import Role, Workshop
+from pedt_participation.models import Action, Comment, PaperVoteCount, Role, Workshop
 from pedt_participation.workshops.services import counts_of
 from tests.helpers import login, make_consultation, make_moderator, make_participant, page_text
 
@@ -218,3 +218,57 @@ def test_an_id_past_the_database_range_is_a_french_404(client, world, method, pa
     login(client, world["people"]["admin"])
     response = client.open(path.format(id=big), method=method)
     assert response.status_code == 404 and "Page introuvable" in page_text(response)
+
+
+# --- ids of another consultation ----------------------------------------------------------------------------------
+
+def _snapshot() -> tuple:
+    """Row counts and what moderation or answers could change on an action or a comment."""
+    actions = db.session.execute(
+        select(Action.id, Action.state, Action.orientation_id, Action.title, Action.answer_draft_text).order_by(Action.id)
+    ).all()
+    comments = db.session.execute(select(Comment.id, Comment.action_id, Comment.hidden_at).order_by(Comment.id)).all()
+    return _row_counts(), actions, comments
+
+
+OTHER_CONSULTATION_CASES = {
+    "merge into another consultation's action": (
+        "/moderation/proposals/{pending}/merge", {"m{pending}-target_id": "{other_action}"}),
+    "approve into another consultation's orientation": (
+        "/moderation/proposals/{pending}/approve",
+        {"a{pending}-title": "Un titre correct", "a{pending}-orientation_id": "{other_orientation}"}),
+    "approve another consultation's proposal": (
+        "/moderation/proposals/{other_pending}/approve", {"a{other_pending}-title": "Un titre correct"}),
+    "reject another consultation's proposal": ("/moderation/proposals/{other_pending}/reject",
+                                               {"r{other_pending}-reason": "Hors sujet"}),
+    "answer another consultation's action": (
+        "/moderation/{slug}/answers/{other_action}", {"r{other_action}-state": "accepted", "r{other_action}-text": "Oui"}),
+    "publish another consultation's answer": ("/moderation/{slug}/answers/publish", {"action_ids": "{other_action}"}),
+    "hide another consultation's comment": ("/moderation/{slug}/comment/{other_comment}/hide", {"reason": "Insulte"}),
+    "hide another consultation's action": ("/moderation/{slug}/action/{other_action}/hide", {"reason": "Doublon"}),
+    "translate another consultation's action": (
+        "/moderation/{slug}/traductions/action/{other_action}", {"en_title": "Title"}),
+    "translate another consultation's orientation": (
+        "/moderation/{slug}/traductions/orientation/{other_orientation}", {"en_title": "Title"}),
+}
+
+
+@pytest.mark.parametrize("case", OTHER_CONSULTATION_CASES)
+def test_a_moderator_cannot_reach_another_consultation_through_an_id(client, moderator_of, case):
+    path, fields = OTHER_CONSULTATION_CASES[case]
+    before = _snapshot()
+    response = client.post(
+        path.format(**moderator_of), data={key.format(**moderator_of): value.format(**moderator_of) for key, value in fields.items()}
+    )
+    assert response.status_code in (303, 403, 404, 422), response.status_code
+    assert _is_french(response) and _snapshot() == before
+
+
+def test_paper_votes_for_another_consultations_action_are_not_stored(client, moderator_of):
+    other_action = moderator_of["other_action"]
+    response = client.post(
+        "/moderation/pedt/workshops",
+        data={"held_on": "2026-01-10", "place": "Centre social", f"c-{other_action}-parent": "40"},
+    )
+    assert response.status_code in (303, 422)
+    assert db.session.scalar(select(func.count()).select_from(PaperVoteCount)) == 0
