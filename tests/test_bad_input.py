@@ -272,3 +272,71 @@ def test_paper_votes_for_another_consultations_action_are_not_stored(client, mod
     )
     assert response.status_code in (303, 422)
     assert db.session.scalar(select(func.count()).select_from(PaperVoteCount)) == 0
+
+
+# --- the REST API's write endpoints -------------------------------------------------------------------------------
+
+ANY_JSON_VALUE = st.one_of(ANY_VALUE, st.integers(), st.floats(), st.booleans(), st.none(), st.lists(st.integers(), max_size=3))
+
+API_WRITES = {
+    "propose": ("participant", "POST", "/api/v1/consultations/{slug}/proposals", ["orientation_id", "title", "body"]),
+    "vote": ("participant", "PUT", "/api/v1/actions/{action}/votes/opinion", ["value"]),
+    "approve": ("moderator", "POST", "/api/v1/proposals/{pending}/approve", ["title", "body", "orientation_id"]),
+    "reject": ("moderator", "POST", "/api/v1/proposals/{pending}/reject", ["reason"]),
+    "hide": ("moderator", "POST", "/api/v1/comments/{comment}/hide", ["reason"]),
+}
+
+
+def _bearer(person) -> dict:
+    _token, secret = issue_token("Script de test", owner=person)
+    db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture(params=API_WRITES, ids=str)
+def api_write(request, world):
+    who, method, path, fields = API_WRITES[request.param]
+    return method, path.format(**world), fields, _bearer(world["people"][who])
+
+
+def _assert_french_refusal(response) -> None:
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        assert response.get_json()["error"]["message"]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_every_api_write_never_fails_and_stores_nothing_it_refuses(client, api_write, data):
+    method, path, fields, headers = api_write
+    sent = {field: data.draw(ANY_JSON_VALUE, label=field) for field in fields}
+    before = _snapshot()
+    response = client.open(path, method=method, json=sent, headers=headers)
+    _assert_french_refusal(response)
+    if response.status_code >= 400:
+        assert _snapshot() == before, sent
+
+
+API_OTHER_CONSULTATION = {
+    "approve another consultation's proposal": ("POST", "/api/v1/proposals/{other_pending}/approve", {}),
+    "reject another consultation's proposal": ("POST", "/api/v1/proposals/{other_pending}/reject", {"reason": "Non"}),
+    "approve into another consultation's orientation": (
+        "POST", "/api/v1/proposals/{pending}/approve", {"orientation_id": "{other_orientation}"}),
+    "hide another consultation's comment": ("POST", "/api/v1/comments/{other_comment}/hide", {}),
+    "propose under another consultation's orientation": (
+        "POST", "/api/v1/consultations/{slug}/proposals", {"orientation_id": "{other_orientation}", "title": "Un titre"}),
+    "reply to another consultation's comment": (
+        "POST", "/api/v1/actions/{action}/comments", {"body": "Réponse", "parent_id": "{other_comment}"}),
+}
+
+
+@pytest.mark.parametrize("case", API_OTHER_CONSULTATION)
+def test_the_api_refuses_ids_of_another_consultation_in_french(client, world, case):
+    method, path, fields = API_OTHER_CONSULTATION[case]
+    sent = {key: int(value.format(**world)) if value.startswith("{") else value for key, value in fields.items()}
+    headers = _bearer(world["people"]["moderator"])
+    before = _snapshot()
+    response = client.open(path.format(**world), method=method, json=sent, headers=headers)
+    assert 400 <= response.status_code < 500, response.status_code
+    _assert_french_refusal(response)
+    assert _snapshot() == before
