@@ -305,7 +305,8 @@ def start_gunicorn(processes: Processes, log_dir: Path) -> str:
 
     port = free_port()
     process = processes.start(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+        # No control socket: its default path in the home folder is shared with every other gunicorn here.
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--no-control-socket",
          "pedt_participation:create_app()"],
         log_dir / "gunicorn.log",
     )
