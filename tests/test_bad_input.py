@@ -4,6 +4,9 @@ character matters on Postgres, which refuses it in text (CI runs this file on bo
 
 from __future__ import annotations
 
+import base64
+import io
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,6 +19,7 @@ from pedt_participation.extensions import db
 from pedt_participation.models import Action, Comment, PaperVoteCount, Role, Workshop
 from pedt_participation.workshops.services import counts_of
 from tests.helpers import login, make_consultation, make_moderator, make_participant, page_text
+from tests.test_opendata import DECIDIM_ROWS, decidim_csv
 
 NUL_MESSAGE = "contient un caractère invisible interdit"
 
@@ -340,3 +344,44 @@ def test_the_api_refuses_ids_of_another_consultation_in_french(client, world, ca
     assert 400 <= response.status_code < 500, response.status_code
     _assert_french_refusal(response)
     assert _snapshot() == before
+
+
+# --- the platform's open-data file --------------------------------------------------------------------------------
+
+_CSV_HEADER = "id;title/fr;body/fr;state;url;category/name/fr\n"
+_CSV_LINE = st.lists(st.text(max_size=300), min_size=1, max_size=6).map(";".join)
+CSV_CONTENT = st.one_of(
+    st.binary(max_size=3000),  # random bytes
+    st.lists(_CSV_LINE, max_size=5).map(lambda lines: (_CSV_HEADER + "\n".join(lines)).encode()),
+    _CSV_LINE.map(lambda line: (_CSV_HEADER + "1;Titre\x00;x;;;\n" + line).encode()),  # NUL inside the content
+    st.just((_CSV_HEADER + "2;" + "a" * 200_000 + ";b;;;\n").encode()),  # a huge line
+    _CSV_LINE.map(lambda line: (_CSV_HEADER + line).encode("utf-16")),  # another encoding
+    _CSV_LINE.map(lambda line: (_CSV_HEADER + "3;Élève à l’école;;;;\n" + line).encode("latin-1", "replace")),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=CSV_CONTENT, filename=st.sampled_from(["propositions.csv", "propositions.CSV", "données.csv"]))
+def test_an_uploaded_proposals_file_never_fails(client, moderator_of, content, filename):
+    before = _snapshot()
+    response = client.post("/moderation/pedt/opendata/apercu", data={"file": (io.BytesIO(content), filename)})
+    assert response.status_code in (200, 422) and _is_french(response)
+    assert _snapshot() == before  # a preview stores nothing
+
+    sent = {"content": base64.b64encode(content).decode(), "orientations-0": str(moderator_of["orientation"])}
+    response = client.post("/moderation/pedt/opendata/import", data=sent)
+    assert response.status_code < 500 and _is_french(response)
+    if response.status_code >= 400:
+        assert _snapshot() == before
+
+
+def test_a_nul_character_inside_the_proposals_file_is_refused_in_french(client, moderator_of):
+    """The address-and-fields hook cannot see inside a file: Postgres would refuse the title at import (a 500)."""
+    content = decidim_csv(rows=[DECIDIM_ROWS[0].replace("Aide aux devoirs", "Aide aux\x00 devoirs")])
+    response = client.post("/moderation/pedt/opendata/apercu", data={"file": (io.BytesIO(content), "propositions.csv")})
+    assert response.status_code == 422 and "caractère invisible interdit" in page_text(response)
+
+    sent = {"content": base64.b64encode(content).decode(), "orientations-0": str(moderator_of["orientation"])}
+    response = client.post("/moderation/pedt/opendata/import", data=sent)
+    assert response.status_code == 422 and "caractère invisible interdit" in page_text(response)
+    assert db.session.scalar(select(func.count()).select_from(Action).where(Action.title.contains("devoirs"))) == 0

@@ -53,6 +53,16 @@ def read_rows(content: bytes) -> list[dict[str, str]]:
                 position=error.start + 1,
             )
         ) from error
+    if "\x00" in text:
+        # The request's NUL check cannot see inside a file; Postgres would refuse the text at import.
+        raise ParticipationRefused(
+            _(
+                "Ce fichier contient un caractère invisible interdit (le caractère nul, ligne %(line)s). "
+                "Téléchargez à nouveau l’export de la plateforme, ou, s’il a été ouvert dans un autre logiciel, "
+                "enregistrez-le au format « CSV UTF-8 ».",
+                line=text.count("\n", 0, text.index("\x00")) + 1,
+            )
+        )
     if not text.strip():
         raise ParticipationRefused(_("Ce fichier est vide. Téléchargez à nouveau l’export des propositions de la plateforme."))
     header = text.split("\n", 1)[0]
