@@ -149,6 +149,9 @@ def start_worker(app, database_url, celery_settings, tmp_path):
     """Starts `celery worker` as `make run` does, pointed at the test database and broker, with
     extra environment (e.g. the SMTP server); stops it at the end of the test and prints its log."""
     processes = []
+    # Messages left by earlier tests that queued work without a worker would be taken first, and ids are
+    # reused once tables are emptied: the worker must see only what this test sends.
+    app.extensions["celery"].control.purge()
 
     def start(**extra_env: str) -> subprocess.Popen:
         env = {
