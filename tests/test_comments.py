@@ -169,6 +169,7 @@ def test_a_comment_form_sent_twice_publishes_one_comment(client, action):
 def test_an_idempotency_key_reused_for_other_words_is_refused(client, action):
     author = make_participant()
     add_comment(author, action, "Premier message", idempotency_key="cle-du-formulaire")
+    db.session.commit()
     login(client, author)
 
     response = client.post(
