@@ -18,7 +18,9 @@ def test_readyz_is_ready_when_database_and_broker_answer(client):
     assert response.get_json()["checks"] == {"database": True, "broker": True}
 
 
-def test_readyz_names_the_broker_when_it_is_down(app, database_url):
+def test_readyz_names_the_broker_when_it_is_down(app, database_url, monkeypatch):
+    # Celery lets CELERY_BROKER_URL (set by the Postgres + Redis run) win over the app's settings.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     closed_port = _free_port()
     broken = make_test_app(database_url, {"broker_url": f"amqp://guest:guest@127.0.0.1:{closed_port}//"})
     started = time.monotonic()
