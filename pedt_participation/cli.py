@@ -81,12 +81,11 @@ def register_cli(app: Flask) -> None:
     def api_token_issue_command(name: str, owner_email: str | None) -> None:
         """Issue a token; its secret is printed once and never stored."""
         from .api.services import issue_token
-        from .auth.services import normalise_email
-        from .models import Participant
+        from .auth.services import participant_with_email
 
         owner = None
         if owner_email:
-            owner = db.session.scalar(db.select(Participant).filter_by(email=normalise_email(owner_email)))
+            owner = participant_with_email(owner_email)
             if owner is None:
                 raise click.ClickException(f"Aucun compte avec l’adresse « {owner_email} ».")
         token, secret = issue_token(name, owner=owner)

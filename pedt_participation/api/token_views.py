@@ -7,11 +7,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
-from ..auth.services import normalise_email
+from ..auth.services import participant_with_email
 from ..extensions import db
-from ..models import ApiToken, Participant
+from ..models import ApiToken
 from . import services
 from .forms import TokenForm
 
@@ -34,7 +33,7 @@ def issue():
         return _index(form, 422)
     owner = None
     if form.owner_email.data:
-        owner = db.session.scalar(select(Participant).where(Participant.email == normalise_email(form.owner_email.data)))
+        owner = participant_with_email(form.owner_email.data)
         if owner is None:
             form.owner_email.errors.append(_("Aucun compte n’a cette adresse. Vérifiez-la, ou laissez le champ vide."))
             return _index(form, 422)

@@ -101,12 +101,16 @@ def register_participant(
     return participant
 
 
+def participant_with_email(email: str) -> Participant | None:
+    return db.session.scalar(select(Participant).where(Participant.email == normalise_email(email)))
+
+
 def authenticate(email: str, password: str) -> Participant | None:
     """The account with this e-mail and password, or None. Too many wrong passwords in a row lock the account
     for a while (ParticipationRefused saying how long; the caller commits the count either way), so that a
     password cannot be found by trying; the count is in the database, so every web process sees it. Sign-in
     through the platform never comes here, so it never locks."""
-    participant = db.session.scalar(select(Participant).where(Participant.email == normalise_email(email)))
+    participant = participant_with_email(email)
     if participant is None or participant.password_hash is None:
         check_password_hash(_UNUSED_HASH, password)
         return None

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import delete, exists, select, union, update
 
-from ..auth.services import normalise_email
+from ..auth.services import participant_with_email
 from ..extensions import db
 from ..models import (
     AccountErasure,
@@ -203,6 +203,5 @@ def erase_accounts_past_retention(now: datetime, retention_days: int) -> list[in
 
 def participant_by_email(email: str) -> Participant | None:
     """For requests received by post: the account the letter names, if it exists and is not erased."""
-    return db.session.scalar(
-        select(Participant).where(Participant.email == normalise_email(email), Participant.erased_at.is_(None))
-    )
+    participant = participant_with_email(email)
+    return participant if participant is not None and participant.erased_at is None else None
