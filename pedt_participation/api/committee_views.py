@@ -65,14 +65,14 @@ def request_summary(slug: str):
     return {"data": representations.summary(summary)}, 202, {"Location": location}
 
 
-@bp.get("/summaries/<id:summary_id>")
+@bp.get("/summaries/<int:summary_id>")
 @bp.response(200, envelope(SummarySchema))
 @bp.doc(security=PARTICIPANT_SECURITY)
 def summary(summary_id: int):
     return {"data": representations.summary(_summary(summary_id))}
 
 
-@bp.get("/summaries/<id:summary_id>/files/<any(pdf, csv, json):extension>")
+@bp.get("/summaries/<int:summary_id>/files/<any(pdf, csv, json):extension>")
 @bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Not built yet")
 @bp.doc(
     security=PARTICIPANT_SECURITY,

@@ -57,7 +57,7 @@ def pending_proposals(page_args, slug: str):
     return page.envelope(actions_with_counts(page.items), "api_moderation.pending_proposals", slug=slug)
 
 
-@bp.post("/proposals/<id:action_id>/approve")
+@bp.post("/proposals/<int:action_id>/approve")
 @bp.arguments(ApprovalInputSchema)
 @bp.response(200, envelope(ActionSchema))
 @bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Already handled")
@@ -81,7 +81,7 @@ def approve_proposal(edits, action_id: int):
     return {"data": actions_with_counts([action])[0]}
 
 
-@bp.post("/proposals/<id:action_id>/reject")
+@bp.post("/proposals/<int:action_id>/reject")
 @bp.arguments(RejectionInputSchema)
 @bp.response(200, envelope(ActionSchema))
 @bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Already handled")
@@ -102,7 +102,7 @@ def _moderate_comment(comment_id: int, reason: str, change) -> dict:
     return {"data": comments_with_ratings([comment])[0]}
 
 
-@bp.post("/comments/<id:comment_id>/hide")
+@bp.post("/comments/<int:comment_id>/hide")
 @bp.arguments(ReasonInputSchema)
 @bp.response(200, envelope(CommentSchema))
 @bp.doc(security=PARTICIPANT_SECURITY)
@@ -111,7 +111,7 @@ def hide_comment(moderation_reason, comment_id: int):
     return _moderate_comment(comment_id, moderation_reason["reason"], moderation.hide)
 
 
-@bp.post("/comments/<id:comment_id>/unhide")
+@bp.post("/comments/<int:comment_id>/unhide")
 @bp.arguments(ReasonInputSchema)
 @bp.response(200, envelope(CommentSchema))
 @bp.doc(security=PARTICIPANT_SECURITY)

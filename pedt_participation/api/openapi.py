@@ -60,7 +60,6 @@ def assets(filename: str):
 
 
 def init_api(app: Flask, blueprints: list) -> None:
-    app.url_map.converters["id"] = RowId
     app.config.update(
         API_TITLE="pedt-participation",
         API_VERSION="1",

@@ -63,7 +63,7 @@ def me():
     return {"data": representations.me(require_actor())}
 
 
-@bp.get("/actions/<id:action_id>/votes/mine")
+@bp.get("/actions/<int:action_id>/votes/mine")
 @bp.response(200, envelope(MyVotesSchema))
 @bp.doc(security=PARTICIPANT_SECURITY)
 def my_votes(action_id: int):
@@ -71,7 +71,7 @@ def my_votes(action_id: int):
     return _my_votes(participant, consultations.get_visible_action(action_id, participant))
 
 
-@bp.put(f"/actions/<id:action_id>/votes/<{VOTE_KINDS}:kind>")
+@bp.put(f"/actions/<int:action_id>/votes/<{VOTE_KINDS}:kind>")
 @bp.arguments(VoteInputSchema)
 @bp.response(200, envelope(MyVotesSchema))
 @bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Refused by a rule of the consultation (phase closed, limit reached…)")
@@ -89,7 +89,7 @@ def cast_vote(vote, action_id: int, kind: str):
     return _my_votes(participant, action)
 
 
-@bp.delete(f"/actions/<id:action_id>/votes/<{VOTE_KINDS}:kind>")
+@bp.delete(f"/actions/<int:action_id>/votes/<{VOTE_KINDS}:kind>")
 @bp.response(200, envelope(MyVotesSchema))
 @bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Refused by a rule of the consultation (voting closed…)")
 @bp.doc(security=PARTICIPANT_SECURITY)
@@ -102,7 +102,7 @@ def withdraw_vote(action_id: int, kind: str):
     return _my_votes(participant, action)
 
 
-@bp.post("/actions/<id:action_id>/comments")
+@bp.post("/actions/<int:action_id>/comments")
 @bp.arguments(CommentInputSchema)
 @bp.response(201, envelope(CommentSchema))
 @bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Refused (comments closed, thread too deep, key reused…)")
@@ -130,7 +130,7 @@ def add_comment(comment, action_id: int):
     return {"data": comments_with_ratings([created])[0]}
 
 
-@bp.delete("/comments/<id:comment_id>")
+@bp.delete("/comments/<int:comment_id>")
 @bp.response(204)
 @bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Not the author's")
 @bp.doc(security=PARTICIPANT_SECURITY)

@@ -101,7 +101,7 @@ def consultation_actions(filters, slug: str):
     return page.envelope(actions_with_counts(page.items), "api.consultation_actions", slug=slug, **extra)
 
 
-@bp.get("/actions/<id:action_id>")
+@bp.get("/actions/<int:action_id>")
 @bp.response(200, envelope(ActionDetailSchema))
 @bp.alt_response(404, schema=ErrorEnvelopeSchema, description="Unknown, not published, or hidden")
 def action(action_id: int):
@@ -120,7 +120,7 @@ def action(action_id: int):
     }
 
 
-@bp.get("/actions/<id:action_id>/comments")
+@bp.get("/actions/<int:action_id>/comments")
 @bp.arguments(PageArgsSchema, location="query")
 @bp.response(200, envelope(CommentSchema, many=True))
 @bp.alt_response(404, schema=ErrorEnvelopeSchema, description="Unknown, not published, or hidden")
