@@ -7,11 +7,11 @@ from functools import cache
 from marshmallow import Schema, fields, validate
 
 from ..comments.services import MAX_COMMENT_LENGTH
-from ..models import ActionOrigin, ActionState, AnswerState, ConsultationStatus, Grade, Role, SummaryStatus, SummaryTrigger
+from ..models import ActionOrigin, ActionState, Alignment, AnswerState, ConsultationStatus, Grade, Role, SummaryStatus, SummaryTrigger
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
-ALIGNMENTS = {"contre": -1, "neutre": 0, "pour": 1}
+ALIGNMENTS = {alignment.name.lower(): alignment.value for alignment in Alignment}
 
 
 def _one_of(enum_type) -> validate.OneOf:
