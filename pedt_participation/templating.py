@@ -14,7 +14,16 @@ from flask_login import current_user
 
 from . import labels
 from .auth.platform import platform_sign_in_enabled
-from .languages.services import LANGUAGE_NAMES, content_for_reader, current_language, language_attributes, text_direction
+from .committee.aggregation import figure_text
+from .languages.services import (
+    LANGUAGE_NAMES,
+    content_for_reader,
+    current_language,
+    format_count,
+    language_attributes,
+    localise_template_counts,
+    text_direction,
+)
 
 
 def format_long_date(value: datetime | None) -> str:
@@ -73,6 +82,9 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date_fr"] = format_long_date
     app.jinja_env.filters["datetime_fr"] = format_long_datetime
     app.jinja_env.filters["percent_fr"] = format_share
+    app.jinja_env.filters["number"] = format_count
+    app.jinja_env.filters["figure"] = figure_text
+    localise_template_counts(app.jinja_env)
     app.jinja_env.filters["iso_date_fr"] = format_iso_date
     app.jinja_env.filters["iso_datetime_fr"] = format_iso_datetime
     app.jinja_env.trim_blocks = True

@@ -4,7 +4,7 @@ pages, dates and numbers written each language's way, and actions translated by 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from gettext import c2py
 from pathlib import Path
 
@@ -16,8 +16,9 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
 from pedt_participation.extensions import db
-from pedt_participation.languages.services import LOCALE_COOKIE
-from pedt_participation.models import Action, Participant
+from pedt_participation.languages.services import LOCALE_COOKIE, ngettext
+from pedt_participation.committee.aggregation import figure_text
+from pedt_participation.models import Action, Audience, PaperVoteCount, Participant, Workshop
 from pedt_participation.templating import format_share
 from tests.helpers import login, make_consultation, make_moderator, make_participant, page_text
 
@@ -162,6 +163,41 @@ def test_dates_and_numbers_are_written_each_languages_way(client):
     assert shares["fr"].replace("\u202f", " ").replace("\xa0", " ") == "12,5 %"
     assert shares["en"] == "12.5%"
     assert "12.5" in shares["ar"]
+
+
+def test_counts_of_a_thousand_and_more_are_grouped_each_languages_way(client):
+    """1 234 soutiens in French, 1,234 supports in English: counts are read, not deciphered."""
+    consultation = make_consultation(slug="pedt")
+    action = consultation.orientations[0].actions[0]
+    workshop = Workshop(consultation_id=consultation.id, held_on=date(2026, 3, 2), place="Centre social")
+    db.session.add(workshop)
+    db.session.flush()
+    db.session.add(PaperVoteCount(workshop_id=workshop.id, action_id=action.id, audience=Audience.PARENT, supports=1234))
+    db.session.commit()
+
+    french = page_text(client.get(f"/actions/{action.id}"))
+    assert "1 234 soutiens (dont 1 234 recueillis en atelier)" in french
+    english = page_text(client.get(f"/actions/{action.id}", headers={"Accept-Language": "en"}))
+    assert "1,234 supports" in english
+    arabic = page_text(client.get(f"/actions/{action.id}", headers={"Accept-Language": "ar"}))
+    assert "1,234 صوتَ دعم" in arabic
+
+
+def test_messages_made_in_python_group_their_counts_too():
+    with force_locale("en"):
+        assert ngettext("%(num)s soutien", "%(num)s soutiens", 1234) == "1,234 supports"
+    with force_locale("fr"):
+        assert ngettext("%(num)s soutien", "%(num)s soutiens", 1) == "1 soutien"
+
+
+def test_summary_figures_are_grouped_and_their_stand_ins_translated():
+    shown = {"value": 14364, "display": "14364", "share": None}
+    masked = {"value": None, "display": "masqué", "share": None}
+    below_threshold = {"value": None, "display": "< 5", "share": None}
+    with force_locale("fr"):
+        assert [figure_text(part) for part in (shown, masked, below_threshold)] == ["14\u202f364", "masqué", "< 5"]
+    with force_locale("en"):
+        assert [figure_text(part) for part in (shown, masked, below_threshold)] == ["14,364", "hidden", "< 5"]
 
 
 def _translated_action() -> Action:

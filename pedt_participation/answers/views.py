@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..consultations.services import published_actions
 from ..errors import ParticipationRefused
 from ..extensions import db
+from ..languages.services import ngettext
 from ..models import Action, AnswerState
 from ..moderation.services import moderated_consultation, require_staff
 from . import services
@@ -74,8 +74,8 @@ def publish(slug: str):
         db.session.commit()
         flash(
             ngettext(
-                "%(num)d réponse publiée ; les participants concernés sont prévenus.",
-                "%(num)d réponses publiées ; les participants concernés sont prévenus.",
+                "%(num)s réponse publiée ; les participants concernés sont prévenus.",
+                "%(num)s réponses publiées ; les participants concernés sont prévenus.",
                 len(published),
             ),
             "success",

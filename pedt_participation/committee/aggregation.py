@@ -14,10 +14,12 @@ from collections.abc import Hashable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
+from ..languages.services import format_count
 from ..models import (
     YOUTH_AGE_BRACKETS,
     Action,
@@ -59,6 +61,13 @@ def cell(count: int, k: int) -> dict[str, Any]:
     if count == 0 or count >= k:
         return {"value": count, "display": str(count), "share": None}
     return _withheld(f"< {k}")
+
+
+def figure_text(part: dict[str, Any]) -> str:
+    """A count as the reader writes numbers (14 364, 14,364), or what stands in for a withheld one."""
+    if part["value"] is not None:
+        return format_count(part["value"])
+    return gettext("masqué") if part["display"] == SECONDARY_HIDDEN else part["display"]
 
 
 def _withheld(display: str) -> dict[str, Any]:

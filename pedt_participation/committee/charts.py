@@ -11,6 +11,7 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from .aggregation import figure_text
 from ..labels import AUDIENCE_LABELS, GRADE_LABELS
 from ..models import Audience, Grade
 
@@ -57,7 +58,7 @@ def supports_chart(orientation: dict[str, Any]) -> str | None:
         online, paper = channel["parts"]["online"]["value"], channel["parts"]["paper"]["value"]
         total = channel["total"]
         if total["value"] is None:
-            axes.text(0, y, f" {total['display']}", va="center", color="#444444")
+            axes.text(0, y, f" {figure_text(total)}", va="center", color="#444444")
             continue
         if online is None or paper is None:
             # One channel is withheld: the bar shows the total only, in neutral grey.
@@ -65,7 +66,7 @@ def supports_chart(orientation: dict[str, Any]) -> str | None:
         else:
             axes.barh(y, online, color=ONLINE_COLOUR)
             axes.barh(y, paper, left=online, color=PAPER_COLOUR)
-        axes.text(total["value"], y, f" {total['display']}", va="center")
+        axes.text(total["value"], y, f" {figure_text(total)}", va="center")
         largest = max(largest, total["value"])
     axes.set_yticks(list(positions), [_label(a["title"]) for a in actions])
     axes.set_xlim(0, largest * 1.15)
@@ -93,7 +94,7 @@ def merit_profiles_chart(orientation: dict[str, Any]) -> str | None:
     for y, action in zip(positions, actions):
         profile = action["majority_judgment"]
         if profile["total"]["value"] is None:
-            axes.text(0, y, f" {profile['total']['display']} réponses", va="center", color="#444444")
+            axes.text(0, y, f" {figure_text(profile['total'])} réponses", va="center", color="#444444")
             continue
         left = 0.0
         for grade in Grade:
@@ -127,7 +128,7 @@ def participation_chart(participation: dict[str, Any]) -> str | None:
     axes = figure.add_subplot()
     for x, (monday, week) in enumerate(weeks.items()):
         if week["value"] is None:
-            axes.text(x, 0, week["display"], ha="center", va="bottom", fontsize=7, color="#444444")
+            axes.text(x, 0, figure_text(week), ha="center", va="bottom", fontsize=7, color="#444444")
         else:
             axes.bar(x, week["value"], color=ONLINE_COLOUR)
     axes.set_xticks(
@@ -148,9 +149,9 @@ def audience_chart(participation: dict[str, Any]) -> str | None:
         part = parts[audience.value]
         if part["value"] is not None:
             axes.barh(y, part["value"], color=ONLINE_COLOUR)
-            axes.text(part["value"], y, f" {part['display']}", va="center")
+            axes.text(part["value"], y, f" {figure_text(part)}", va="center")
         else:
-            axes.text(0, y, f" {part['display']}", va="center", color="#444444")
+            axes.text(0, y, f" {figure_text(part)}", va="center", color="#444444")
     axes.set_yticks(range(len(audiences)), [_label(str(AUDIENCE_LABELS[a]), 30) for a in audiences])
     axes.set_xlabel("Participants en ligne")
     return _svg(figure)

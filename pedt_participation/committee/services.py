@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from ..deferred_tasks import send_after_commit
 from ..errors import ParticipationRefused
 from ..extensions import db
+from ..languages.services import format_count
 from ..mail import mail_enabled, send_email
 from ..models import (
     CommitteeSummary,
@@ -33,7 +34,7 @@ from ..models import (
     utcnow,
 )
 from ..webhooks.services import publish_event, summary_resource
-from .aggregation import aggregate
+from .aggregation import aggregate, figure_text
 from .documents import MEDIA_TYPES, json_chunks, summary_csv, summary_pdf
 
 BUILD_TASK = "pedt.committee.build_summary"
@@ -289,13 +290,13 @@ def key_figures(data: dict[str, Any]) -> dict[str, str]:
     )
     proposals = sum(orientation["proposals"]["received"] for orientation in data["orientations"])
     return {
-        _("Participants en ligne"): participation["participants"]["display"],
-        _("Soutiens"): participation["supports"]["total"]["display"],
-        _("dont en ligne"): participation["supports"]["parts"]["online"]["display"],
-        _("dont sur papier (ateliers)"): participation["supports"]["parts"]["paper"]["display"],
-        _("Ateliers"): str(participation["workshops"]),
-        _("Commentaires"): str(comments),
-        _("Propositions reçues"): str(proposals),
+        _("Participants en ligne"): figure_text(participation["participants"]),
+        _("Soutiens"): figure_text(participation["supports"]["total"]),
+        _("dont en ligne"): figure_text(participation["supports"]["parts"]["online"]),
+        _("dont sur papier (ateliers)"): figure_text(participation["supports"]["parts"]["paper"]),
+        _("Ateliers"): format_count(participation["workshops"]),
+        _("Commentaires"): format_count(comments),
+        _("Propositions reçues"): format_count(proposals),
     }
 
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import flask_babel
+from babel.numbers import format_decimal
 from flask import has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
+from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
 from ..extensions import db
@@ -41,6 +44,31 @@ def select_locale() -> str:
 
 def current_language() -> str:
     return str(get_locale() or ORIGINAL_LANGUAGE)
+
+
+def format_count(number: int, signed: bool = False) -> str:
+    """A count written the reader's way: 14 364 in French, 14,364 in English (Western digits in Arabic too,
+    as in the Maghreb and on French documents). `signed` writes the + of a rise."""
+    return format_decimal(number, format="+#,##0;-#,##0" if signed else None, locale=get_locale())
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """Flask-Babel's ngettext with `%(num)s` given as `format_count(num)`: "1 234 soutiens", not "1234"."""
+    variables.setdefault("num", format_count(num))
+    return flask_babel.get_translations().ngettext(singular, plural, num) % variables
+
+
+def localise_template_counts(jinja_env: Environment) -> None:
+    """Templates' ngettext (installed by Flask-Babel) gets the same `%(num)s`. Jinja's own wrapper is kept
+    because it escapes the other variables."""
+    escaping_ngettext = jinja_env.globals["ngettext"]
+
+    @pass_context
+    def template_ngettext(context, singular: str, plural: str, num: int, **variables):
+        variables.setdefault("num", format_count(num))
+        return escaping_ngettext(context, singular, plural, num, **variables)
+
+    jinja_env.globals["ngettext"] = template_ngettext
 
 
 def text_direction(language: str) -> str:

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from ..comments.services import count_comments
@@ -25,6 +24,7 @@ from ..consultations.similarity import keywords
 from ..downloads import safe_text
 from ..errors import ParticipationRefused
 from ..extensions import db
+from ..languages.services import ngettext
 from ..models import (
     Action,
     ActionOrigin,

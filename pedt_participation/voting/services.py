@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..consultations.services import check_can_participate, check_voting_open
 from ..errors import ParticipationRefused
 from ..extensions import db
+from ..languages.services import ngettext
 from ..models import (
     Action,
     ActionState,
@@ -195,9 +195,9 @@ def _check_support_limit(participant: Participant, orientation: Orientation) -> 
         return
     raise ParticipationRefused(
         ngettext(
-            "Vous avez déjà donné votre %(num)d soutien pour l’orientation « %(title)s ». Pour soutenir cette "
+            "Vous avez déjà donné votre %(num)s soutien pour l’orientation « %(title)s ». Pour soutenir cette "
             "action, retirez d’abord votre soutien à une autre action de cette orientation.",
-            "Vous avez déjà donné vos %(num)d soutiens pour l’orientation « %(title)s ». Pour soutenir cette "
+            "Vous avez déjà donné vos %(num)s soutiens pour l’orientation « %(title)s ». Pour soutenir cette "
             "action, retirez d’abord un soutien donné à une autre action de cette orientation.",
             limit,
             title=orientation.title,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..consultations.services import get_visible_action
 from ..errors import ParticipationRefused
 from ..extensions import db
+from ..languages.services import ngettext
 from ..models import VoteKind
 from ..navigation import safe_next_url
 from . import services
@@ -41,8 +41,8 @@ def _remaining_message(action) -> str:
     if remaining == 0:
         return _("Vous avez utilisé tous vos soutiens pour cette orientation.")
     return ngettext(
-        "Il vous reste %(num)d soutien pour cette orientation.",
-        "Il vous reste %(num)d soutiens pour cette orientation.",
+        "Il vous reste %(num)s soutien pour cette orientation.",
+        "Il vous reste %(num)s soutiens pour cette orientation.",
         remaining,
     )
 
