@@ -1,7 +1,7 @@
 """`make bench`: the figures of issue 8 beside their physical limit, on this machine, in one run.
 
-Sets up its own Postgres database (`pedt_bench` on 127.0.0.1:5432, dropped at the start and the end) and its own
-Redis database number (10), loads data with the app's `simulate` service, starts gunicorn (2 workers) and a Celery
+Sets up its own Postgres database (`pedt_bench` on 127.0.0.1:5432, or `BENCH_DATABASE`; dropped at the start
+and the end) and its own Redis database number (10, or `BENCH_REDIS`), loads data with the app's `simulate` service, starts gunicorn (2 workers) and a Celery
 worker on loopback, measures, prints one table and stops everything it started. Every loop is bounded in count
 and time. Measurements that need their own peak memory run in a child process (`run.py measure …`), whose
 `ru_maxrss` is then the peak of that measurement alone.
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
-DATABASE = "pedt_bench"
+DATABASE = os.environ.get("BENCH_DATABASE", "pedt_bench")  # another name lets two runs share a server
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/10")
 ENV = {
     "DATABASE_URL": f"postgresql+psycopg://{POSTGRES.split('://', 1)[1]}/{DATABASE}",
