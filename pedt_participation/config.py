@@ -125,6 +125,7 @@ def build_config(instance_path: str) -> dict:
         # Sign-in lockout: after this many wrong passwords in a row, the account refuses passwords for a while.
         "SIGN_IN_MAX_FAILURES": int(env.get("SIGN_IN_MAX_FAILURES", "10")),
         "SIGN_IN_LOCKOUT_MINUTES": int(env.get("SIGN_IN_LOCKOUT_MINUTES", "15")),
+        "PASSWORD_RESET_LINK_MINUTES": int(env.get("PASSWORD_RESET_LINK_MINUTES", "60")),
         # E-mail is sent only when MAIL_SERVER is set; otherwise notifications stay in the app.
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),

@@ -17,7 +17,7 @@ PENDING_TASKS = "pedt_tasks_after_commit"
 UNSENT_TASKS = "pedt_tasks_not_sent"
 
 
-def send_after_commit(task_name: str, *args: int) -> None:
+def send_after_commit(task_name: str, *args: int | str) -> None:
     db.session.info.setdefault(PENDING_TASKS, []).append((task_name, args))
 
 

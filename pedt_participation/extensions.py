@@ -59,7 +59,8 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.conf.imports = (
-        "tasks.consultations", "tasks.notifications", "tasks.privacy", "tasks.summaries", "tasks.webhooks",
+        "tasks.accounts", "tasks.consultations", "tasks.notifications", "tasks.privacy", "tasks.summaries",
+        "tasks.webhooks",
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app

@@ -23,6 +23,8 @@ FORM_LIMITS: dict[str, tuple[str, tuple[str, ...]]] = {
     # A class of parents signing in at once on one network, with typos: 60 tries in 5 minutes.
     "auth.login": ("60 per 5 minutes", ("POST",)),
     "auth.register": ("60 per hour", ("POST",)),
+    # Each request sends an e-mail: enough for a workshop's forgetful parents, not for flooding a mailbox.
+    "auth.forgotten_password": ("20 per hour", ("POST",)),
     # Changing one's mind is normal: a person rarely votes on more than a few actions a minute.
     "voting.cast": ("60 per minute; 1000 per day", ("POST",)),
     "voting.withdraw": ("60 per minute; 1000 per day", ("POST",)),

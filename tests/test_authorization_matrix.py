@@ -111,6 +111,10 @@ def _routes(world):
         ("POST", "/auth/login", "guest_form"),
         ("GET", "/auth/register", "guest"),
         ("POST", "/auth/register", "guest_form"),
+        ("GET", "/auth/mot-de-passe-oublie", "public"),
+        ("POST", "/auth/mot-de-passe-oublie", "public_form"),
+        ("GET", "/auth/nouveau-mot-de-passe/pas-un-lien", "expired_link"),
+        ("POST", "/auth/nouveau-mot-de-passe/pas-un-lien", "expired_link"),
         ("GET", "/auth/plateforme", "platform"),
         ("GET", "/auth/plateforme/retour", "platform"),
         ("GET", "/auth/plateforme/lier", "platform"),
@@ -230,6 +234,8 @@ OK, LOGIN = "ok", "login"
 EXPECTED = {
     #                  anonymous participant blocked moderator_elsewhere moderator committee admin
     "public":          (OK, OK, OK, OK, OK, OK, OK),
+    "public_form":     (422, 422, 422, 422, 422, 422, 422),
+    "expired_link":    (410, 410, 410, 410, 410, 410, 410),
     "guest":           (OK, 302, OK, 302, 302, 302, 302),
     "guest_form":      (422, 302, 422, 302, 302, 302, 302),
     "platform":        (404, 404, 404, 404, 404, 404, 404),  # no platform configured: see test_platform_sign_in

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from pedt_participation.api.services import issue_token
+from pedt_participation.auth.services import reset_link
 from pedt_participation.comments.services import add_comment
 from pedt_participation.consultations.services import propose_action
 from pedt_participation.extensions import db
@@ -112,6 +113,7 @@ def world():
         "slug": mine.slug, "action": action.id, "other_action": other_action.id, "pending": pending.id,
         "other_pending": elsewhere.id, "comment": comment.id, "other_comment": other_comment.id,
         "author": author.id, "orientation": mine.orientations[0].id, "other_orientation": other.orientations[0].id,
+        "reset_token": reset_link(author).rsplit("/", 1)[1],
     }
 
 
@@ -129,6 +131,9 @@ FORM_CASES = {
     "registration": ("anonymous", "/auth/register", [
         "email", "password", "password_confirmation", "display_name", "audience", "age_bracket", "neighbourhood",
         "school", "parent_email", "parental_consent"]),
+    "sign-in": ("anonymous", "/auth/login", ["email", "password", "remember"]),
+    "forgotten password": ("anonymous", "/auth/mot-de-passe-oublie", ["email"]),
+    "new password": ("anonymous", "/auth/nouveau-mot-de-passe/{reset_token}", ["password", "password_confirmation"]),
     "proposal": ("participant", "/consultations/{slug}/propose", ["orientation_id", "title", "body", "confirmed"]),
     "report of an action": ("participant", "/actions/{action}/report", ["about", "reason", "details"]),
     "report of a comment": ("participant", "/comments/{comment}/report", ["about", "reason", "details"]),

@@ -163,7 +163,7 @@ def test_an_account_is_locked_after_too_many_wrong_passwords_and_says_until_when
         assert response.status_code == 422
         text = page_text(response)
         assert "la connexion est bloquée pendant encore 15 minutes" in text, text
-        assert "écrivez à l’équipe de la consultation" in text
+        assert "choisissez « Mot de passe oublié ? »" in text
     lockout = db.session.get(SignInLockout, participant.id)
     lockout.locked_until = utcnow() - timedelta(seconds=1)
     db.session.commit()

@@ -12,12 +12,18 @@ from ..models import YOUTH_AGE_BRACKETS, AgeBracket, Audience
 from .services import MINIMUM_PASSWORD_LENGTH, password_problem
 
 
+def without_surrounding_spaces(value: str | None) -> str | None:
+    """Phones often add a space after an e-mail address chosen from suggestions: it is not a mistake."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class ProfileForm(FlaskForm):
     """What we ask everyone, whether they sign up here or through the host platform. After a first
     sign-in through the platform, the view removes the e-mail and the name when the platform gave them."""
 
     email = EmailField(
         _l("Adresse e-mail"),
+        filters=[without_surrounding_spaces],
         validators=[
             InputRequired(_l("Indiquez votre adresse e-mail.")),
             Email(_l("Cette adresse e-mail n’est pas valide. Exemple : prenom.nom@exemple.fr")),
@@ -52,6 +58,7 @@ class ProfileForm(FlaskForm):
     parent_email = EmailField(
         _l("E-mail d’un parent ou responsable légal"),
         description=_l("Obligatoire si vous avez moins de 15 ans."),
+        filters=[without_surrounding_spaces],
         validators=[Optional(), Email(_l("Cette adresse e-mail n’est pas valide.")), Length(max=254)],
     )
     parental_consent = BooleanField(
@@ -91,7 +98,9 @@ class ProfileForm(FlaskForm):
         return (self.email.data if "email" in self else self.known_email) or ""
 
 
-class RegistrationForm(ProfileForm):
+class NewPasswordForm(FlaskForm):
+    """Choosing a password, at registration or after forgetting one."""
+
     password = PasswordField(
         _l("Mot de passe"),
         description=_l(
@@ -109,10 +118,32 @@ class RegistrationForm(ProfileForm):
         ],
     )
 
+    # The account's e-mail, which the password must not repeat.
+    known_email: str | None = None
+
+    def own_email(self) -> str:
+        return self.known_email or ""
+
     def validate_password(self, field) -> None:
-        problem = password_problem(field.data, self.email.data or "")
+        problem = password_problem(field.data, self.own_email())
         if problem:
             raise ValidationError(problem)
+
+
+class RegistrationForm(ProfileForm, NewPasswordForm):
+    """Signing up here: the profile and a password."""
+
+
+class ForgottenPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("Adresse e-mail de votre compte"),
+        filters=[without_surrounding_spaces],
+        validators=[
+            InputRequired(_l("Indiquez votre adresse e-mail.")),
+            Email(_l("Cette adresse e-mail n’est pas valide. Exemple : prenom.nom@exemple.fr")),
+            Length(max=254),
+        ],
+    )
 
 
 class PlatformLinkForm(FlaskForm):
@@ -123,6 +154,10 @@ class PlatformLinkForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Adresse e-mail"), validators=[InputRequired(_l("Indiquez votre adresse e-mail."))])
+    email = EmailField(
+        _l("Adresse e-mail"),
+        filters=[without_surrounding_spaces],
+        validators=[InputRequired(_l("Indiquez votre adresse e-mail."))],
+    )
     password = PasswordField(_l("Mot de passe"), validators=[InputRequired(_l("Indiquez votre mot de passe."))])
     remember = BooleanField(_l("Rester connecté sur cet appareil"))

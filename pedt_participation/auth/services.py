@@ -10,13 +10,16 @@ from importlib.resources import files
 from typing import Any
 
 from flask import current_app
-from flask_babel import format_timedelta
+from flask_babel import force_locale, format_timedelta
 from flask_babel import gettext as _
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..deferred_tasks import send_after_commit
 from ..errors import ParticipationRefused
 from ..extensions import db
+from ..mail import send_email
 from ..models import AgeBracket, Audience, Participant, Role, SignInLockout, utcnow
 
 # Checked when the e-mail is unknown, so a wrong e-mail takes as long as a wrong password.
@@ -140,9 +143,76 @@ def _locked_message(remaining: timedelta) -> str:
     return _(
         "Trop de mots de passe erronés ont été essayés pour ce compte : pour le protéger, la connexion est "
         "bloquée pendant encore %(wait)s. Réessayez ensuite avec le bon mot de passe. Si vous l’avez oublié, "
-        "écrivez à l’équipe de la consultation, qui vous aidera à retrouver l’accès à votre compte.",
+        "choisissez « Mot de passe oublié ? » sous le formulaire : le lien reçu par e-mail débloque aussi le compte.",
         wait=format_timedelta(max(remaining, timedelta(minutes=1)), threshold=1.5, add_direction=False),
     )
+
+
+# --- forgotten password ----------------------------------------------------------------------------------
+
+
+def _reset_links() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="pedt-password-reset")
+
+
+def request_password_reset(email: str, language: str) -> None:
+    """E-mails a link to choose a new password, in the language the person was reading, to the account with
+    this address if there is one. The page says the same either way. An account that signs in only through
+    the host platform may set a password here too: owning the mailbox is the proof in both cases."""
+    participant = participant_with_email(email)
+    if participant is not None and participant.is_active:
+        send_after_commit("pedt.auth.send_password_reset", participant.id, language)
+
+
+def email_password_reset(participant_id: int, language: str) -> bool:
+    """Run by the worker: the link is made now, from the password as it is now."""
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or not participant.is_active:
+        return False
+    link = reset_link(participant)
+    minutes = current_app.config["PASSWORD_RESET_LINK_MINUTES"]
+    with force_locale(language):
+        send_email(
+            participant.email,
+            _("Consultation éducative : choisir un nouveau mot de passe"),
+            "\n\n".join(
+                (
+                    _("Bonjour %(name)s,", name=participant.display_name),
+                    _("Pour choisir un nouveau mot de passe, ouvrez ce lien (il sert une seule fois, pendant %(minutes)s minutes) :", minutes=minutes),
+                    link,
+                    _("Si vous n’avez rien demandé, ne faites rien : votre mot de passe actuel reste valable."),
+                )
+            ),
+        )
+    return True
+
+
+def reset_link(participant: Participant) -> str:
+    token = _reset_links().dumps([participant.id, participant.password_seal])
+    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/auth/nouveau-mot-de-passe/{token}"
+
+
+def participant_for_reset_link(token: str) -> Participant | None:
+    """The account a reset link was made for, while the link is fresh and its password unchanged (so a link
+    works once: choosing the new password changes the seal it carries)."""
+    try:
+        participant_id, seal = _reset_links().loads(token, max_age=current_app.config["PASSWORD_RESET_LINK_MINUTES"] * 60)
+    except (BadData, TypeError, ValueError):
+        return None
+    participant = db.session.get(Participant, participant_id) if isinstance(participant_id, int) else None
+    if participant is None or not participant.is_active or participant.password_seal != seal:
+        return None
+    return participant
+
+
+def set_new_password(participant: Participant, password: str) -> None:
+    """Also lifts a lockout: whoever reads the account's mailbox is its owner. Other devices are signed out
+    (their session carries the old password's seal)."""
+    participant.password_hash = generate_password_hash(password)
+    lockout = db.session.get(SignInLockout, participant.id)
+    if lockout is not None:
+        db.session.delete(lockout)
+    db.session.flush()
 
 
 @dataclass(frozen=True)

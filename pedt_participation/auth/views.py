@@ -12,10 +12,12 @@ from requests import RequestException
 
 from ..errors import ParticipationRefused
 from ..extensions import db, login_manager
+from ..languages.services import current_language
+from ..mail import mail_enabled
 from ..models import AgeBracket, Audience, Participant
 from ..navigation import safe_next_url
 from . import services
-from .forms import LoginForm, PlatformLinkForm, ProfileForm, RegistrationForm
+from .forms import ForgottenPasswordForm, LoginForm, NewPasswordForm, PlatformLinkForm, ProfileForm, RegistrationForm
 from .platform import fetch_profile, platform_client, platform_sign_in_enabled
 
 log = logging.getLogger(__name__)
@@ -31,10 +33,16 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_participant(participant_id: str) -> Participant | None:
-    """A participant blocked since signing in loses their session at the next request."""
+def load_participant(session_id: str) -> Participant | None:
+    """A participant blocked since signing in, or whose password has changed since, loses their session at
+    the next request."""
+    participant_id, _colon, seal = session_id.partition(":")
+    if not participant_id.isdigit() or len(participant_id) > 18:
+        return None
     participant = db.session.get(Participant, int(participant_id))
-    return participant if participant is not None and participant.is_active else None
+    if participant is None or not participant.is_active or participant.password_seal != seal:
+        return None
+    return participant
 
 
 def _profile_answers(form: ProfileForm) -> dict:
@@ -92,6 +100,47 @@ def login():
             flash(_("Vous êtes connecté."), "success")
             return redirect(safe_next_url(url_for("consultations.home")), 303)
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+def forgotten_password():
+    """The answer is the same whether the address has an account or not, so nobody can learn here who
+    takes part."""
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit() and mail_enabled():
+        services.request_password_reset(form.email.data, current_language())
+        db.session.commit()
+        flash(
+            _(
+                "Si un compte existe avec l’adresse %(email)s, un e-mail vient de lui être envoyé avec un lien pour "
+                "choisir un nouveau mot de passe. Il arrive en général en quelques minutes ; pensez à regarder dans "
+                "les courriers indésirables.",
+                email=form.email.data,
+            ),
+            "success",
+        )
+        return redirect(url_for(".login"), 303)
+    return render_template("auth/forgotten_password.html", form=form, mail_enabled=mail_enabled()), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/nouveau-mot-de-passe/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    participant = services.participant_for_reset_link(token)
+    if participant is None:
+        return render_template("auth/reset_link_expired.html"), 410
+    form = NewPasswordForm()
+    form.known_email = participant.email
+    if form.validate_on_submit():
+        services.set_new_password(participant, form.password.data)
+        db.session.commit()
+        logout_user()
+        login_user(participant)
+        flash(_("Votre nouveau mot de passe est enregistré et vous êtes connecté. Sur vos autres appareils, "
+                "reconnectez-vous avec ce nouveau mot de passe."), "success")
+        return redirect(url_for("consultations.home"), 303)
+    return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
 
 
 def _blocked_message(participant: Participant) -> str:

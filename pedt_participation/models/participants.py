@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -85,6 +86,16 @@ class Participant(UserMixin, db.Model):
     def is_active(self) -> bool:
         """Flask-Login refuses to sign in (and drops the session of) a blocked or erased participant."""
         return self.blocked_at is None and self.erased_at is None
+
+    @property
+    def password_seal(self) -> str:
+        """Changes whenever the password does: sessions and password-reset links carry it, so a new password
+        signs out every other device and makes earlier reset links useless."""
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the "stay signed in" cookie (see `load_participant`)."""
+        return f"{self.id}:{self.password_seal}"
 
     def __repr__(self) -> str:
         return f"<Participant {self.id} {self.role}>"

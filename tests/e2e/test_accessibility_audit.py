@@ -14,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from flask import url_for
 from playwright.sync_api import expect
 
+from pedt_participation.auth.services import reset_link
 from pedt_participation.comments.services import add_comment
 from pedt_participation.committee import services as committee_services
 from pedt_participation.consultations.services import propose_action
@@ -37,6 +38,8 @@ AUDITED = {
     "consultations.propose": ("participant",),
     "auth.login": ("anonymous",),
     "auth.register": ("anonymous",),
+    "auth.forgotten_password": ("anonymous",),
+    "auth.reset_password": ("anonymous",),
     "information.how_it_works": ("anonymous",),
     "information.accessibility": ("anonymous",),
     "privacy.notice": ("anonymous",),
@@ -87,7 +90,7 @@ EXCLUDED = {
 
 SEVERE = ("serious", "critical")
 # Forms also audited once sent empty, to check their errors: summary at the top, messages tied to fields.
-SENT_EMPTY = {"auth.login", "auth.register", "consultations.propose"}
+SENT_EMPTY = {"auth.login", "auth.register", "auth.reset_password", "consultations.propose"}
 # The pages saved as pictures (desktop and phone) under test-artifacts/screenshots/ for a person to look at.
 SCREENSHOTS = {
     "consultations.home", "consultations.consultation", "consultations.action", "auth.register",
@@ -162,6 +165,7 @@ def site(live_server) -> Site:
     ids = {
         "slug": consultation.slug, "action_id": action.id, "workshop_id": workshop.id, "endpoint_id": endpoint.id,
         "summary_id": summary.id, "kind": "action", "item_id": action.id,
+        "token": reset_link(voices[4]).rsplit("/", 1)[1],
     }
     with live_server.app.test_request_context():
         urls = {}
