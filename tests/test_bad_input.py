@@ -19,6 +19,7 @@ from pedt_participation.consultations.services import propose_action
 from pedt_participation.extensions import db
 from pedt_participation.models import Action, Comment, PaperVoteCount, Role, Workshop
 from pedt_participation.workshops.services import counts_of
+from tests.conftest import make_test_app
 from tests.helpers import login, make_consultation, make_moderator, make_participant, page_text
 from tests.test_opendata import DECIDIM_ROWS, decidim_csv
 
@@ -180,6 +181,38 @@ def test_every_form_never_fails_and_stores_nothing_it_refuses(client, form_case,
     assert _is_french(response)
     if response.status_code >= 400:
         assert _row_counts() == before, (path, sent)
+
+
+PROFILE_FIELDS = ["email", "display_name", "audience", "age_bracket", "neighbourhood", "school", "parent_email",
+                  "parental_consent"]
+
+
+@pytest.fixture
+def platform_profile_client(database_url, celery_settings):
+    """The first-visit questions after a platform sign-in, reached with the platform's identity in the session
+    (how it got there is tested against a real OAuth server in test_platform_sign_in)."""
+    app = make_test_app(
+        database_url, celery_settings, PLATFORM_URL="https://decidim.ville.fr",
+        PLATFORM_OAUTH_CLIENT_ID="pedt", PLATFORM_OAUTH_CLIENT_SECRET="secret",
+    )
+    with app.app_context():
+        yield app.test_client()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), gave_email=st.booleans(), gave_name=st.booleans())
+def test_the_profile_after_a_platform_sign_in_never_fails(platform_profile_client, data, gave_email, gave_name):
+    uid = str(data.draw(st.integers(min_value=1, max_value=10**9), label="uid"))
+    identity = {"uid": uid, "email": f"p{uid}@decidim.test" if gave_email else None, "name": "Sam" if gave_name else None}
+    with platform_profile_client.session_transaction() as session:
+        session["platform_identity"] = identity
+    sent = {field: data.draw(ANY_VALUE, label=field) for field in PROFILE_FIELDS}
+    before = _row_counts()
+    response = platform_profile_client.post("/auth/plateforme/profil", data=sent)
+    assert response.status_code < 500, sent
+    assert _is_french(response)
+    if response.status_code >= 400:
+        assert _row_counts() == before, sent
 
 
 # --- what the properties found, pinned ----------------------------------------------------------------------------
