@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from ..auth.services import register_participant
 from ..extensions import db
@@ -252,7 +252,16 @@ def simulate(participants: int, seed: int, now: datetime | None = None) -> Simul
         report.votes += _insert_votes(rng, consultation, by_orientation, appeal, eligible, start, span)
         report.comments += _insert_comments(rng, actions, appeal, eligible, start, span)
     db.session.flush()
+    _refresh_planner_statistics(Participant, Vote, Comment)
     return report
+
+
+def _refresh_planner_statistics(*models) -> None:
+    """Postgres plans queries from statistics that autovacuum gathers some time after a bulk load; until then
+    it plans for empty tables (the summary's aggregation took 14.7 s instead of 0.7 s on 10 k fresh votes).
+    ANALYZE runs inside the transaction and serves every session once committed (SQLite has it too)."""
+    for model in models:
+        db.session.execute(text(f"ANALYZE {model.__tablename__}"))
 
 
 def _insert_participants(
