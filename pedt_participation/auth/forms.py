@@ -17,12 +17,9 @@ def without_surrounding_spaces(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class ProfileForm(FlaskForm):
-    """What we ask everyone, whether they sign up here or through the host platform. After a first
-    sign-in through the platform, the view removes the e-mail and the name when the platform gave them."""
-
-    email = EmailField(
-        _l("Adresse e-mail"),
+def account_email_field(label) -> EmailField:
+    return EmailField(
+        label,
         filters=[without_surrounding_spaces],
         validators=[
             InputRequired(_l("Indiquez votre adresse e-mail.")),
@@ -30,6 +27,13 @@ class ProfileForm(FlaskForm):
             Length(max=254),
         ],
     )
+
+
+class ProfileForm(FlaskForm):
+    """What we ask everyone, whether they sign up here or through the host platform. After a first
+    sign-in through the platform, the view removes the e-mail and the name when the platform gave them."""
+
+    email = account_email_field(_l("Adresse e-mail"))
     display_name = StringField(
         _l("Nom affiché"),
         description=_l("Ce nom apparaît à côté de vos commentaires. Un prénom ou un pseudonyme suffit."),
@@ -135,15 +139,7 @@ class RegistrationForm(ProfileForm, NewPasswordForm):
 
 
 class ForgottenPasswordForm(FlaskForm):
-    email = EmailField(
-        _l("Adresse e-mail de votre compte"),
-        filters=[without_surrounding_spaces],
-        validators=[
-            InputRequired(_l("Indiquez votre adresse e-mail.")),
-            Email(_l("Cette adresse e-mail n’est pas valide. Exemple : prenom.nom@exemple.fr")),
-            Length(max=254),
-        ],
-    )
+    email = account_email_field(_l("Adresse e-mail de votre compte"))
 
 
 class PlatformLinkForm(FlaskForm):
