@@ -95,6 +95,7 @@ def _routes(world):
         ("GET", "/", "public"),
         ("GET", "/consultations/demo", "public"),
         ("GET", f"/actions/{action.id}", "public"),
+        ("GET", f"/comments/{comment.id}", "public_redirect"),
         ("GET", "/accessibilite", "public"),
         ("GET", "/comment-ca-marche", "public"),
         ("GET", "/confidentialite", "public"),
@@ -236,6 +237,7 @@ EXPECTED = {
     "public":          (OK, OK, OK, OK, OK, OK, OK),
     "public_form":     (422, 422, 422, 422, 422, 422, 422),
     "expired_link":    (410, 410, 410, 410, 410, 410, 410),
+    "public_redirect": (302, 302, 302, 302, 302, 302, 302),  # a lasting link, sent on to the page showing it
     "guest":           (OK, 302, OK, 302, 302, 302, 302),
     "guest_form":      (422, 302, 422, 302, 302, 302, 302),
     "platform":        (404, 404, 404, 404, 404, 404, 404),  # no platform configured: see test_platform_sign_in

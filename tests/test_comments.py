@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
 
 from pedt_participation.api.services import issue_token
-from pedt_participation.comments.services import CommentOrder, add_comment, comment_tree, rate_comment
+from pedt_participation.comments.services import CommentOrder, add_comment, comment_page, rate_comment
 from pedt_participation.errors import ParticipationRefused
 from pedt_participation.extensions import db
-from pedt_participation.models import Alignment, Comment
+from pedt_participation.models import Alignment, Comment, utcnow
 from tests.helpers import login, make_consultation, make_participant, page_text
 
 
@@ -93,12 +94,12 @@ def test_sort_orders(app, action):
     db.session.commit()
 
     def bodies(order):
-        return [node.comment.body for node in comment_tree(action, order, viewer=None)]
+        return [node.comment.body for node in comment_page(action, order, viewer=None, page=1).threads]
 
     assert bodies(CommentOrder.OLDEST) == ["Ancien", "Récent"]
     assert bodies(CommentOrder.NEWEST) == ["Récent", "Ancien"]
     assert bodies(CommentOrder.BEST) == ["Récent", "Ancien"]
-    best = comment_tree(action, CommentOrder.BEST, viewer=reader_one)[0]
+    best = comment_page(action, CommentOrder.BEST, viewer=reader_one, page=1).threads[0]
     assert (best.ups, best.downs, best.viewer_rating) == (2, 0, 1)
 
 
@@ -198,3 +199,115 @@ def test_the_api_returns_the_same_comment_for_the_same_idempotency_key(client, a
         f"/api/v1/actions/{action.id}/comments", json={"body": "Bonjour"}, headers={**headers, "Idempotency-Key": "x" * 65}
     )
     assert too_long.status_code == 422 and "Idempotency-Key est trop long" in too_long.get_json()["error"]["message"]
+
+
+# --- pages of comments ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def busy_action(action):
+    """45 root comments, one minute apart (« Avis 1 » the oldest), the 25th with a reply: three pages."""
+    authors = [make_participant(display_name=f"Parent {n}") for n in range(3)]
+    start = utcnow() - timedelta(days=1)
+    for n in range(1, 46):
+        comment = add_comment(authors[n % 3], action, f"Avis {n}")
+        comment.created_at = start + timedelta(minutes=n)
+    add_comment(authors[0], action, "Réponse à l’avis 25", parent_id=_comment(action, "Avis 25").id)
+    db.session.commit()
+    return action
+
+
+def _comment(action, body):
+    return db.session.scalar(select(Comment).where(Comment.action_id == action.id, Comment.body == body))
+
+
+def _shown(response) -> list[str]:
+    return re.findall(r"Avis \d+", page_text(response))
+
+
+def test_the_action_page_shows_comments_by_pages(client, busy_action):
+    first = client.get(f"/actions/{busy_action.id}")
+    text = page_text(first)
+    assert "46 commentaires" in text  # the heading counts them all
+    assert "Commentaires 1 à 20 sur 45, avec leurs réponses" in text
+    assert _shown(first) == [f"Avis {n}" for n in range(1, 21)]
+    assert "Voir les commentaires précédents" not in text
+
+    second = client.get(f"/actions/{busy_action.id}?page=2")
+    assert "Commentaires 21 à 40 sur 45" in page_text(second)
+    assert _shown(second) == [f"Avis {n}" for n in range(21, 41)]
+    assert "Réponse à l’avis 25" in page_text(second)
+
+    last = client.get(f"/actions/{busy_action.id}?page=3")
+    assert _shown(last) == [f"Avis {n}" for n in range(41, 46)]
+    assert "Voir les commentaires suivants" not in page_text(last)
+    assert _shown(client.get(f"/actions/{busy_action.id}?page=999999999999999999999")) == _shown(last)
+    assert _shown(client.get(f"/actions/{busy_action.id}?page=-4")) == _shown(first)
+
+
+def test_the_next_page_link_keeps_the_order(client, busy_action):
+    html = client.get(f"/actions/{busy_action.id}?order=newest").get_data(as_text=True)
+    next_link = re.search(r'<a href="([^"]+)">Voir les commentaires suivants</a>', html).group(1)
+    assert "order=newest" in next_link and "page=2" in next_link
+
+    second = client.get(unescape(next_link))
+    assert _shown(second) == [f"Avis {n}" for n in range(25, 5, -1)]
+    assert "Commentaires 21 à 40 sur 45" in page_text(second)
+
+
+def test_a_new_comment_lands_on_its_page_in_the_chosen_order(client, busy_action):
+    login(client, make_participant())
+
+    oldest = client.post(f"/actions/{busy_action.id}/comments", data={"body": "Le plus récent", "alignment": "0"})
+    newest = client.post(
+        f"/actions/{busy_action.id}/comments?order=newest&page=2", data={"body": "Encore un", "alignment": "0"}
+    )
+
+    assert "page=3" in oldest.headers["Location"]
+    assert "Le plus récent" in page_text(client.get(oldest.headers["Location"]))
+    assert "order=newest" in newest.headers["Location"] and "page=1" in newest.headers["Location"]
+    comment = _comment(busy_action, "Encore un")
+    assert newest.headers["Location"].endswith(f"#commentaire-{comment.id}")
+
+
+def test_a_reply_rating_or_report_brings_the_reader_back_to_the_comments_page(client, busy_action):
+    login(client, make_participant())
+    parent = _comment(busy_action, "Avis 30")
+
+    reply = client.post(
+        f"/actions/{busy_action.id}/comments",
+        data={"body": "Je réponds à l’avis 30", "alignment": "0", "parent_id": str(parent.id)},
+    )
+    assert "page=2" in reply.headers["Location"]
+    assert "Je réponds à l’avis 30" in page_text(client.get(reply.headers["Location"]))
+
+    rated = client.post(f"/comments/{parent.id}/rate?order=best", data={"value": "1"})
+    assert "order=best" in rated.headers["Location"] and "page=1" in rated.headers["Location"]
+    assert rated.headers["Location"].endswith(f"#commentaire-{parent.id}")
+
+    reported = client.post(f"/comments/{parent.id}/report", data={"reason": "spam", "about": "comment"})
+    assert "page=2" in reported.headers["Location"]
+
+
+def test_a_refused_reply_comes_back_on_the_page_of_its_comment(client, busy_action):
+    login(client, make_participant())
+    parent = _comment(busy_action, "Avis 44")
+
+    response = client.post(
+        f"/actions/{busy_action.id}/comments",
+        data={"body": "x" * 5001, "alignment": "0", "parent_id": str(parent.id)},
+    )
+
+    assert response.status_code == 422
+    assert "Avis 44" in _shown(response) and "x" * 5001 in response.get_data(as_text=True)
+
+
+def test_a_link_to_a_comment_finds_its_page(client, busy_action):
+    reply = _comment(busy_action, "Réponse à l’avis 25")
+
+    response = client.get(f"/comments/{reply.id}")
+
+    assert response.status_code == 302
+    assert "page=2" in response.headers["Location"]
+    assert response.headers["Location"].endswith(f"#commentaire-{reply.id}")
+    assert client.get("/comments/999999").status_code == 404

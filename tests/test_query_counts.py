@@ -5,11 +5,12 @@ comment threads (an N+1 would make the second one grow with every action or comm
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from pedt_participation.comments.services import add_comment
+from pedt_participation.comments.services import COMMENT_PAGE_SIZE, add_comment, rate_comment
 from pedt_participation.demo.services import simulate
 from pedt_participation.extensions import db
-from pedt_participation.models import VoteKind
+from pedt_participation.models import Participant, VoteKind
 from pedt_participation.voting.services import cast_vote
 from tests.helpers import count_queries, login, make_consultation, make_participant
 
@@ -27,15 +28,25 @@ PAGES = {
 }
 
 
+def _add_threads(action, count):
+    """Root comments, each with a reply and a thumbs up, written by simulated people."""
+    people = db.session.scalars(select(Participant).order_by(Participant.id).limit(count + 1)).all()
+    for n in range(count):
+        root = add_comment(people[n], action, f"Fil de discussion numéro {n}")
+        add_comment(people[n + 1], action, "Une réponse", parent_id=root.id)
+        rate_comment(people[n + 1], root, 1)
+
+
 @pytest.fixture
 def small_and_large(client):
-    """`large` has 24 actions and a few hundred people's votes and comment threads; `small` one action with
-    the viewer's votes and comment only. The viewer is signed in, has voted and commented in both, so every
-    per-viewer query runs."""
+    """`large` has 24 actions and a few hundred people's votes and comment threads, and its first action three
+    pages of threads; `small` one action with the viewer's votes and comment only. The viewer is signed in, has
+    voted and commented in both, so every per-viewer query runs."""
     large = make_consultation(slug="grande", orientations=4, actions_per_orientation=6, majority_judgment_enabled=True)
     report = simulate(participants=400, seed=8)
     db.session.commit()
     assert report.votes > 2000 and report.comments > 50, report
+    _add_threads(_first_action(large), 3 * COMMENT_PAGE_SIZE)
     small = make_consultation(slug="petite", orientations=1, actions_per_orientation=1)
     viewer = make_participant()
     for consultation in (small, large):
@@ -59,3 +70,10 @@ def test_query_count_stays_flat_and_small(app, client, small_and_large, page):
         counts[consultation.slug] = len(statements)
     assert counts["grande"] == counts["petite"], counts
     assert counts["grande"] <= MAX_QUERIES, counts
+
+
+def test_the_action_page_renders_one_page_of_threads(client, small_and_large):
+    _small, large = small_and_large
+    html = client.get(PAGES["action page"](large)).get_data(as_text=True)
+    assert html.count('class="comment depth-0"') == COMMENT_PAGE_SIZE
+    assert "Voir les commentaires suivants" in html

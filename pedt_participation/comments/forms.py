@@ -7,7 +7,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from ..labels import ALIGNMENT_LABELS
@@ -28,7 +28,7 @@ class CommentForm(FlaskForm):
         coerce=int,
         default=0,
     )
-    parent_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    parent_id = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
     # A new key each time the form is shown: sending the same form twice publishes one comment.
     idempotency_key = HiddenField(
         default=lambda: secrets.token_urlsafe(16),

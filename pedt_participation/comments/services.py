@@ -1,4 +1,4 @@
-"""Threaded comments: write, reply, rate, delete (softly), and the tree shown under an action."""
+"""Threaded comments: write, reply, rate, delete (softly), and the threads shown under an action, by pages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -18,6 +18,10 @@ from ..models import Action, ActionState, Alignment, Comment, CommentRating, Par
 
 MAX_COMMENT_LENGTH = 5000
 MAX_IDEMPOTENCY_KEY_LENGTH = 64
+# Root comments per page of an action, each shown with its replies: the page stays light with 1 000 of them.
+COMMENT_PAGE_SIZE = 20
+# A comment shown with its text (`Comment.is_visible`), in SQL; the outer join to its author is the caller's.
+_SHOWN = and_(Comment.deleted_at.is_(None), Comment.hidden_at.is_(None), Participant.blocked_at.is_(None))
 
 
 class CommentOrder(enum.StrEnum):
@@ -39,10 +43,62 @@ class CommentNode:
         return self.ups - self.downs
 
 
-def comment_tree(action: Action, order: CommentOrder, viewer: Participant | None) -> list[CommentNode]:
-    """The whole thread in three queries (comments, rating sums, the viewer's ratings), sorted at every level."""
+@dataclass
+class CommentPage:
+    """One page of an action's threads: `page_size` root comments, each with all its replies, and the counts
+    of the whole action."""
+
+    threads: list[CommentNode]
+    page: int
+    thread_count: int
+    comment_count: int
+    page_size: int = COMMENT_PAGE_SIZE
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.page_size + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.threads) - 1
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.page_size < self.thread_count
+
+
+def _roots_in_order(action_id: int, order: CommentOrder) -> tuple[Select, list[ColumnElement]]:
+    """The action's root comments and how they are sorted, shared by a page and a comment's position so that
+    both agree."""
+    roots = select(Comment.id).where(Comment.action_id == action_id, Comment.parent_id.is_(None))
+    if order == CommentOrder.BEST:
+        score = (
+            select(func.coalesce(func.sum(CommentRating.value), 0))
+            .where(CommentRating.comment_id == Comment.id)
+            .scalar_subquery()
+        )
+        return roots, [score.desc(), Comment.created_at, Comment.id]
+    if order == CommentOrder.NEWEST:
+        return roots, [Comment.created_at.desc(), Comment.id.desc()]
+    return roots, [Comment.created_at, Comment.id]
+
+
+def comment_page(action: Action, order: CommentOrder, viewer: Participant | None, page: int) -> CommentPage:
+    """The threads of one page in four queries (the counts, their comments, rating sums, the viewer's ratings),
+    sorted at every level; a page past the end shows the last one. Its cost does not grow with the number of
+    comments."""
+    comment_count, thread_count = _counts(action)
+    page = max(1, min(page, -(-thread_count // COMMENT_PAGE_SIZE)))
+    roots, ordering = _roots_in_order(action.id, order)
+    page_roots = roots.order_by(*ordering).limit(COMMENT_PAGE_SIZE).offset((page - 1) * COMMENT_PAGE_SIZE)
+    threads = select(Comment.id).where(Comment.id.in_(page_roots)).cte("threads", recursive=True)
+    threads = threads.union_all(select(Comment.id).where(Comment.parent_id == threads.c.id))
     comments = db.session.scalars(
-        select(Comment).where(Comment.action_id == action.id).options(joinedload(Comment.author))
+        select(Comment).where(Comment.id.in_(select(threads.c.id))).options(joinedload(Comment.author))
     ).all()
     nodes = {c.id: CommentNode(comment=c) for c in comments}
     if nodes:
@@ -56,12 +112,35 @@ def comment_tree(action: Action, order: CommentOrder, viewer: Participant | None
             )
             for comment_id, value in own:
                 nodes[comment_id].viewer_rating = value
-    roots: list[CommentNode] = []
+    roots_of_page: list[CommentNode] = []
     for node in nodes.values():
         parent_id = node.comment.parent_id
-        (nodes[parent_id].replies if parent_id in nodes else roots).append(node)
-    _sort(roots, order)
-    return roots
+        (nodes[parent_id].replies if parent_id in nodes else roots_of_page).append(node)
+    _sort(roots_of_page, order)
+    return CommentPage(threads=roots_of_page, page=page, thread_count=thread_count, comment_count=comment_count)
+
+
+def _counts(action: Action) -> tuple[int, int]:
+    """In one query: the comments shown, as `count_comments` counts them, and the threads, that is the root
+    comments, deleted or hidden ones included (they keep their place so that their replies do)."""
+    shown, threads = db.session.execute(
+        select(func.count().filter(_SHOWN), func.count().filter(Comment.parent_id.is_(None)))
+        .select_from(Comment)
+        .outerjoin(Participant, Participant.id == Comment.author_id)
+        .where(Comment.action_id == action.id)
+    ).one()
+    return shown, threads
+
+
+def page_of_comment(comment: Comment, order: CommentOrder) -> int:
+    """The page (in this order) that shows the comment: the one of its root comment."""
+    root = comment
+    while root.parent_id is not None:
+        root = db.session.get(Comment, root.parent_id)
+    roots, ordering = _roots_in_order(comment.action_id, order)
+    ranked = roots.add_columns(func.row_number().over(order_by=ordering).label("position")).subquery()
+    position = db.session.scalar(select(ranked.c.position).where(ranked.c.id == root.id))
+    return (position - 1) // COMMENT_PAGE_SIZE + 1
 
 
 def comment_ratings(comment_ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -90,18 +169,13 @@ def _sort(nodes: list[CommentNode], order: CommentOrder) -> None:
 
 
 def count_comments(action_ids: list[int]) -> dict[int, int]:
-    """Visible comments only: not deleted, not hidden, author not blocked."""
+    """Comments shown only: not deleted, not hidden, author not blocked."""
     if not action_ids:
         return {}
     rows = db.session.execute(
         select(Comment.action_id, func.count())
         .outerjoin(Participant, Participant.id == Comment.author_id)
-        .where(
-            Comment.action_id.in_(action_ids),
-            Comment.deleted_at.is_(None),
-            Comment.hidden_at.is_(None),
-            Participant.blocked_at.is_(None),
-        )
+        .where(Comment.action_id.in_(action_ids), _SHOWN)
         .group_by(Comment.action_id)
     )
     return dict(rows.tuples().all())

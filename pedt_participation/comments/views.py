@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,8 +17,26 @@ from .forms import CommentForm, RatingForm
 bp = Blueprint("comments", __name__)
 
 
-def _comment_url(comment: Comment) -> str:
-    return url_for("consultations.action", action_id=comment.action_id, _anchor=f"commentaire-{comment.id}")
+def comment_url(comment: Comment) -> str:
+    """The page of the action's comments that shows this one, in the order the reader chose, anchored on it."""
+    order = request.args.get("order", services.CommentOrder.OLDEST, type=services.CommentOrder)
+    return url_for(
+        "consultations.action",
+        action_id=comment.action_id,
+        order=order,
+        page=services.page_of_comment(comment, order),
+        _anchor=f"commentaire-{comment.id}",
+    )
+
+
+@bp.get("/comments/<int:comment_id>")
+def show(comment_id: int):
+    """A lasting link to one comment (moderation pages, messages): it moves from page to page as others come."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    get_visible_action(comment.action_id, current_user if current_user.is_authenticated else None)
+    return redirect(comment_url(comment))
 
 
 @bp.post("/actions/<int:action_id>/comments")
@@ -42,7 +60,7 @@ def create(action_id: int):
         else:
             db.session.commit()
             flash(_("Votre commentaire est publié. Merci !"), "success")
-            return redirect(_comment_url(comment), 303)
+            return redirect(comment_url(comment), 303)
     if form.parent_id.data:
         return render_action_page(action, reply_form=form, status=422)
     return render_action_page(action, comment_form=form, status=422)
@@ -67,7 +85,7 @@ def delete(comment_id: int):
     else:
         db.session.commit()
         flash(_("Votre commentaire est supprimé. Les réponses restent visibles."), "success")
-    return redirect(_comment_url(comment), 303)
+    return redirect(comment_url(comment), 303)
 
 
 @bp.post("/comments/<int:comment_id>/rate")
@@ -84,4 +102,4 @@ def rate(comment_id: int):
         flash(refusal.message, "error")
     else:
         db.session.commit()
-    return redirect(_comment_url(comment), 303)
+    return redirect(comment_url(comment), 303)

@@ -8,10 +8,10 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..comments.forms import CommentForm
-from ..comments.services import CommentOrder, comment_tree, count_comments
+from ..comments.services import CommentOrder, comment_page, count_comments, page_of_comment
 from ..errors import ParticipationRefused
 from ..extensions import db
-from ..models import Action, Participant, utcnow
+from ..models import Action, Comment, Participant, utcnow
 from ..voting.forms import VoteForm
 from ..voting.services import count_votes, supports_remaining, votes_of
 from . import services
@@ -52,16 +52,24 @@ def consultation(slug: str):
     return render_template("consultations/consultation.html", **consultation_page(slug))
 
 
+def _page_of_reply(action: Action, reply_form: CommentForm | None, order: CommentOrder) -> int | None:
+    """The page showing the comment a refused reply answers, where the reply form opens again."""
+    if reply_form is None or not reply_form.parent_id.data or reply_form.parent_id.errors:
+        return None
+    parent = db.session.get(Comment, reply_form.parent_id.data)
+    return page_of_comment(parent, order) if parent is not None and parent.action_id == action.id else None
+
+
 def render_action_page(
     action: Action, comment_form: CommentForm | None = None, reply_form: CommentForm | None = None, status: int = 200
 ):
-    """Also shows a refused comment or reply again, with its text and the reason, so nothing typed is lost."""
-    try:
-        order = CommentOrder(request.args.get("order", CommentOrder.OLDEST))
-    except ValueError:
-        order = CommentOrder.OLDEST
+    """Also shows a refused comment or reply again, with its text and the reason, so nothing typed is lost
+    (a refused reply on the page of the comment it answers)."""
+    order = request.args.get("order", CommentOrder.OLDEST, type=CommentOrder)
+    page = _page_of_reply(action, reply_form, order) or request.args.get("page", 1, type=int)
     viewer = _viewer()
     consultation = action.orientation.consultation
+    comments = comment_page(action, order, viewer, page)
     return (
         render_template(
             "consultations/action.html",
@@ -71,8 +79,8 @@ def render_action_page(
             counts=count_votes([action.id])[action.id],
             my_votes=votes_of(viewer, [action.id]),
             supports_left=supports_remaining(viewer, [action.orientation])[action.orientation_id],
-            comments=comment_tree(action, order, viewer),
-            comment_count=count_comments([action.id]).get(action.id, 0),
+            comments=comments,
+            comment_count=comments.comment_count,
             order=order,
             comment_form=comment_form or CommentForm(formdata=None),
             reply_form=reply_form,

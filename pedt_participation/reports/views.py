@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..comments.views import comment_url
 from ..consultations.services import get_visible_action
 from ..errors import ParticipationRefused
 from ..extensions import db
@@ -16,7 +17,7 @@ from .forms import ReportForm
 bp = Blueprint("reports", __name__)
 
 
-def _submit(action: Action, target: services.Target, form: ReportForm, anchor: str):
+def _submit(action: Action, target: services.Target, form: ReportForm, back_to: str):
     if not form.validate_on_submit():
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
     else:
@@ -30,7 +31,7 @@ def _submit(action: Action, target: services.Target, form: ReportForm, anchor: s
         else:
             db.session.commit()
             flash(_("Merci, votre signalement est transmis à l’équipe de modération."), "success")
-    return redirect(url_for("consultations.action", action_id=action.id, _anchor=anchor), 303)
+    return redirect(back_to, 303)
 
 
 @bp.post("/comments/<int:comment_id>/report")
@@ -45,11 +46,12 @@ def report_comment(comment_id: int):
         target = services.Target(participant=comment.author)
     else:
         target = services.Target(comment=comment)
-    return _submit(action, target, form, f"commentaire-{comment.id}")
+    return _submit(action, target, form, comment_url(comment))
 
 
 @bp.post("/actions/<int:action_id>/report")
 @login_required
 def report_action(action_id: int):
     action = get_visible_action(action_id, current_user)
-    return _submit(action, services.Target(action=action), ReportForm(), "signaler-action")
+    back_to = url_for("consultations.action", action_id=action.id, _anchor="signaler-action")
+    return _submit(action, services.Target(action=action), ReportForm(), back_to)

@@ -15,7 +15,7 @@ from flask import url_for
 from playwright.sync_api import expect
 
 from pedt_participation.auth.services import reset_link
-from pedt_participation.comments.services import add_comment
+from pedt_participation.comments.services import COMMENT_PAGE_SIZE, add_comment
 from pedt_participation.committee import services as committee_services
 from pedt_participation.consultations.services import propose_action
 from pedt_participation.extensions import db
@@ -86,6 +86,7 @@ EXCLUDED = {
     "auth.platform_callback": "redirects back from the host platform",
     "auth.platform_profile": "needs a platform sign-in in progress; its fields are those of the audited register page",
     "auth.platform_link": "needs a platform sign-in in progress; a password form like the audited login page",
+    "comments.show": "redirects to the audited action page that shows the comment",
 }
 
 SEVERE = ("serious", "critical")
@@ -128,7 +129,7 @@ class Site:
 @pytest.fixture
 def site(live_server) -> Site:
     """One consultation with something on every page: votes, a thread, a pending proposal, a report, a
-    workshop, a built summary, a webhook address."""
+    workshop, a built summary, a webhook address, and an action with two pages of comments."""
     consultation = make_consultation(slug="pedt", majority_judgment_enabled=True, vote_limit_per_orientation=2)
     action = consultation.orientations[0].actions[0]
     participant = make_participant(display_name="Fatima")
@@ -147,6 +148,9 @@ def site(live_server) -> Site:
     add_comment(voices[1], action, "D’accord, surtout le mercredi.", Alignment.POUR, parent_id=first.id)
     doubtful = add_comment(voices[2], action, "Je ne suis pas sûr que ce soit prioritaire.", Alignment.CONTRE)
     report(participant, consultation, Target(comment=doubtful), ReportReason.OFF_TOPIC)
+    busy = consultation.orientations[0].actions[1]
+    for n in range(COMMENT_PAGE_SIZE + 5):
+        add_comment(voices[n % len(voices)], busy, f"Avis numéro {n + 1} sur cette action.")
     pending = propose_action(participant, consultation.orientations[1], "Un atelier de devoirs", "Le soir, à la médiathèque.")
     workshop = save_workshop(
         people["moderator"], consultation, held_on=date.today(), place="Centre social",
@@ -174,6 +178,7 @@ def site(live_server) -> Site:
                 urls[rule.endpoint] = url_for(rule.endpoint, **{k: v for k, v in ids.items() if k in rule.arguments})
         urls["committee.compare"] += "?" + urlencode({"older": summary.id, "newer": summary.id})
         urls["pending proposal"] = url_for("consultations.action", action_id=pending.id)
+        urls["second page of comments"] = url_for("consultations.action", action_id=busy.id, page=2)
     return Site(people, urls)
 
 
@@ -182,6 +187,7 @@ def _pages_of(role: str, site: Site) -> list[tuple[str, str]]:
     if role == "participant":
         pages.append(("pending proposal", site.urls["pending proposal"]))
     if role == "anonymous":
+        pages.append(("second page of comments", site.urls["second page of comments"]))
         pages.append(("page not found", "/page-qui-n-existe-pas"))
     return pages
 
