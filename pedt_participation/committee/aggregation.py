@@ -178,6 +178,7 @@ def _judges_by_orientation(action_ids) -> dict[int, int]:
 
 
 _CommentAuthor = aliased(Participant, name="comment_author")
+_QuotedAuthor = aliased(Participant, name="quoted_author")
 
 
 def _visible_comments(action_ids, *columns):
@@ -212,23 +213,21 @@ def _read_comments(action_ids) -> tuple[dict[int, dict[int, int]], dict[int, The
 
 def _top_comments(action_ids) -> dict[int, dict[str, list[dict[str, Any]]]]:
     """The best-rated comments for and against each action, ranked in SQL by a window function over the
-    comments joined to their summed ratings."""
+    comments joined to their summed ratings. Texts and authors are read for the chosen few only: the ranking
+    sorts narrow rows (in memory, where whole texts spilled to disk at 100 k comments)."""
     ratings = (
         select(CommentRating.comment_id, func.sum(CommentRating.value).label("score"))
         .group_by(CommentRating.comment_id)
         .subquery()
     )
     score = func.coalesce(ratings.c.score, 0)
-    scored = (
+    ranked = (
         _visible_comments(
             action_ids,
+            Comment.id,
             Comment.action_id,
             Comment.alignment,
-            Comment.body,
             score.label("score"),
-            _CommentAuthor.display_name,
-            _CommentAuthor.audience,
-            _CommentAuthor.age_bracket,
             func.row_number()
             .over(partition_by=(Comment.action_id, Comment.alignment), order_by=(score.desc(), Comment.id))
             .label("place"),
@@ -238,7 +237,14 @@ def _top_comments(action_ids) -> dict[int, dict[str, list[dict[str, Any]]]]:
         .subquery()
     )
     rows = db.session.execute(
-        select(scored).where(scored.c.place <= TOP_COMMENTS_PER_SIDE).order_by(scored.c.action_id, scored.c.place)
+        select(
+            ranked.c.action_id, ranked.c.alignment, ranked.c.score, Comment.body,
+            _QuotedAuthor.display_name, _QuotedAuthor.audience, _QuotedAuthor.age_bracket,
+        )
+        .join(Comment, Comment.id == ranked.c.id)
+        .outerjoin(_QuotedAuthor, _QuotedAuthor.id == Comment.author_id)
+        .where(ranked.c.place <= TOP_COMMENTS_PER_SIDE)
+        .order_by(ranked.c.action_id, ranked.c.place)
     )
     top: dict = defaultdict(lambda: {"pour": [], "contre": []})
     for row in rows:

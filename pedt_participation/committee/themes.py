@@ -28,10 +28,11 @@ STOP_WORDS = (frozenset(get_stop_words("french")) | EXTRA_STOP_WORDS) - THEME_WO
 LINK_WORDS = frozenset({"de", "du", "des", "d", "aux", "au", "à", "la", "le", "les", "en", "pour", "sur"})
 ELISIONS = frozenset({"c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu"})
 
-# A word: an elided article or pronoun with its apostrophe ("l’", "qu'"), or letters and digits with internal
-# hyphens ("demi-journée") and apostrophes ("aujourd’hui"); or, captured as "", a run of punctuation.
+# A word: an elided article or pronoun with its apostrophe ("l’", "qu'"; one per word: "d'l’aide" is "d'" and
+# "l’aide"), or letters and digits with internal hyphens ("demi-journée") and apostrophes ("aujourd’hui");
+# or, captured as "", a run of punctuation.
 _PIECE = re.compile(
-    rf"((?:{'|'.join(sorted(ELISIONS, key=len, reverse=True))})['’](?=[^\W_])|[^\W_]+(?:[-'’][^\W_]+)*)"
+    rf"((?<![^\W_]['’])(?:{'|'.join(sorted(ELISIONS, key=len, reverse=True))})['’](?=[^\W_])|[^\W_]+(?:[-'’][^\W_]+)*)"
     r"|(?:[^\w\s]|_)+"
 )
 
@@ -75,7 +76,7 @@ def _candidates(text: str) -> list[tuple[Key, str]]:
     content–link–content phrases. A key's first and last items are always content words, and differ: a word
     next to itself ("cantine cantine", "de temps en temps") is emphasis or idiom, not a phrase."""
     tokens = _tokens(text)
-    keys = [_content_key(token) for token in tokens]
+    keys = list(map(_content_key, tokens))
     candidates = []
     for i, (token, key) in enumerate(zip(tokens, keys, strict=True)):
         if key is None:
