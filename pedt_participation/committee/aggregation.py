@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -278,30 +278,35 @@ def _proposals(consultation: Consultation) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _engagements(consultation: Consultation):
-    """One row per participant and orientation where they did something online (voted, commented, proposed),
-    with the first moment they did: every participation figure counts these rows, so the votes are read once
-    for all of them. Comments hidden by moderation do not count; blocked participants are left out later."""
-    actions = (
-        select(Action.id, Action.orientation_id)
-        .join(Orientation, Orientation.id == Action.orientation_id)
-        .where(Orientation.consultation_id == consultation.id)
-        .subquery()
-    )
+def _people(orientation_ids: list[int]):
+    """One row per participant who did something online on these orientations (voted, commented, proposed):
+    the first moment they did, and for each orientation whether they took part in it (`took_part_<i>`, 1 or 0).
+    Grouping by participant alone keeps the groups few (one per person, not per person and orientation).
+    Comments hidden by moderation do not count; blocked participants are left out by the caller."""
     activity = union_all(
-        select(Vote.participant_id.label("participant_id"), actions.c.orientation_id, Vote.created_at.label("at"))
-        .join(actions, actions.c.id == Vote.action_id),
-        select(Comment.author_id, actions.c.orientation_id, Comment.created_at)
-        .join(actions, actions.c.id == Comment.action_id)
-        .where(Comment.author_id.is_not(None), Comment.hidden_at.is_(None)),
-        select(Action.author_id, actions.c.orientation_id, Action.created_at)
-        .join(actions, actions.c.id == Action.id)
-        .where(Action.origin == ActionOrigin.PARTICIPANT, Action.author_id.is_not(None)),
+        select(Vote.participant_id.label("participant_id"), Action.orientation_id, Vote.created_at.label("at"))
+        .join(Action, Action.id == Vote.action_id)
+        .where(Action.orientation_id.in_(orientation_ids)),
+        select(Comment.author_id, Action.orientation_id, Comment.created_at)
+        .join(Action, Action.id == Comment.action_id)
+        .where(Action.orientation_id.in_(orientation_ids), Comment.author_id.is_not(None), Comment.hidden_at.is_(None)),
+        select(Action.author_id, Action.orientation_id, Action.created_at).where(
+            Action.orientation_id.in_(orientation_ids),
+            Action.origin == ActionOrigin.PARTICIPANT,
+            Action.author_id.is_not(None),
+        ),
     ).subquery()
     return (
-        select(activity.c.participant_id, activity.c.orientation_id, func.min(activity.c.at).label("first_at"))
-        .group_by(activity.c.participant_id, activity.c.orientation_id)
-        .cte("engagements")
+        select(
+            activity.c.participant_id,
+            func.min(activity.c.at).label("first_at"),
+            *(
+                func.max(case((activity.c.orientation_id == orientation_id, 1), else_=0)).label(f"took_part_{i}")
+                for i, orientation_id in enumerate(orientation_ids)
+            ),
+        )
+        .group_by(activity.c.participant_id)
+        .subquery()
     )
 
 
@@ -312,17 +317,12 @@ def _week_start(column):
     return func.date(column, "-6 days", "weekday 1")
 
 
-def _participant_counts(consultation: Consultation) -> tuple[dict[tuple, int], dict[tuple, int]]:
-    """Distinct participants (not blocked) counted two ways, in one statement over `_engagements`:
-    per (orientation, audience, age bracket), and per (audience, age bracket, neighbourhood, school, week
-    of their first activity in the consultation). Every breakdown of the summary is a sum of one of them;
-    both are small (a few hundred rows), whatever the number of votes."""
-    engagements = _engagements(consultation)
-    people = (
-        select(engagements.c.participant_id, func.min(engagements.c.first_at).label("first_at"))
-        .group_by(engagements.c.participant_id)
-        .subquery()
-    )
+def _participant_counts(orientation_ids: list[int]) -> tuple[dict[tuple, int], dict[tuple, int]]:
+    """Distinct participants (not blocked) counted in one statement, two ways: per (audience, age bracket,
+    neighbourhood, school, week of their first activity in the consultation), and per (orientation, audience,
+    age bracket). Every breakdown of the summary is a sum of one of them; the result has a few hundred rows
+    whatever the number of votes."""
+    people = _people(orientation_ids)
     profile = (
         Participant.audience,
         Participant.age_bracket,
@@ -330,30 +330,19 @@ def _participant_counts(consultation: Consultation) -> tuple[dict[tuple, int], d
         func.coalesce(Participant.school, literal(NOT_GIVEN)),
         _week_start(people.c.first_at),
     )
-    by_profile = (
-        select(literal(None).label("orientation_id"), *profile, func.count())
+    rows = db.session.execute(
+        select(*profile, func.count(), *(func.sum(people.c[f"took_part_{i}"]) for i in range(len(orientation_ids))))
         .join(Participant, Participant.id == people.c.participant_id)
         .where(Participant.blocked_at.is_(None))
         .group_by(*profile)
     )
-    by_orientation = (
-        select(
-            engagements.c.orientation_id, Participant.audience, Participant.age_bracket,
-            literal(None), literal(None), literal(None), func.count(),
-        )
-        .join(Participant, Participant.id == engagements.c.participant_id)
-        .where(Participant.blocked_at.is_(None))
-        .group_by(engagements.c.orientation_id, Participant.audience, Participant.age_bracket)
-    )
-    profiles, orientations = {}, {}
-    for orientation_id, audience, bracket, neighbourhood, school, week, number in db.session.execute(
-        union_all(by_profile, by_orientation)
-    ):
-        if orientation_id is None:
-            profiles[(audience, bracket, neighbourhood, school, week)] = number
-        else:
-            orientations[(orientation_id, audience, bracket)] = number
-    return profiles, orientations
+    by_profile: dict = {}
+    by_orientation: dict = defaultdict(int)
+    for audience, bracket, neighbourhood, school, week, number, *in_orientations in rows:
+        by_profile[(audience, bracket, neighbourhood, school, week)] = number
+        for orientation_id, took_part in zip(orientation_ids, in_orientations, strict=True):
+            by_orientation[(orientation_id, audience, bracket)] += took_part
+    return by_profile, by_orientation
 
 
 def _sums(counts: Mapping[tuple, int], *positions: int) -> dict[tuple, int]:
@@ -391,7 +380,7 @@ def aggregate(consultation: Consultation, now: datetime | None = None) -> dict[s
     comment_counts, action_themes = _read_comments(action_ids)
     top_comments = _top_comments(action_ids)
     proposals = _proposals(consultation)
-    by_profile, by_orientation = _participant_counts(consultation)
+    by_profile, by_orientation = _participant_counts([orientation.id for orientation in consultation.orientations])
     participants_by_orientation = _sums(by_orientation, 0)
     audience_by_orientation = _sums(by_orientation, 0, 1)
     age_by_orientation = _sums(by_orientation, 0, 2)
