@@ -30,7 +30,8 @@ ELISIONS = frozenset({"c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lo
 
 # A word: an elided article or pronoun with its apostrophe ("l’", "qu'"; one per word: "d'l’aide" is "d'" and
 # "l’aide"), or letters and digits with internal hyphens ("demi-journée") and apostrophes ("aujourd’hui");
-# or, captured as "", a run of punctuation. One-letter elisions make a character class: a third less time than one alternative each.
+# or, captured as "", a run of punctuation. One-letter elisions make a character class: a third less time
+# than one alternative each.
 _ELISION = "|".join(
     [f"[{''.join(sorted(word for word in ELISIONS if len(word) == 1))}]"]
     + sorted((word for word in ELISIONS if len(word) > 1), key=lambda word: (-len(word), word))
