@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pedt_participation.committee.themes import Theme, recurring_themes
+from pedt_participation.committee.themes import Theme, ThemeCounter, recurring_themes
 
 # Parents and teenagers, with both apostrophes (’ and ') and elisions.
 COMMENTS = [
@@ -42,6 +42,20 @@ def phrases(themes: list[Theme]) -> list[str]:
 
 def test_top_themes_and_their_comment_counts():
     assert recurring_themes(COMMENTS, limit=20) == EXPECTED
+
+
+def test_an_orientation_merging_its_actions_counts_has_the_themes_of_all_their_comments():
+    # "aide aux devoirs" is in comments 1 and 2 of the first action and 6 and 8 of the second.
+    first_action, second_action = ThemeCounter(), ThemeCounter()
+    for text in COMMENTS[:4]:
+        first_action.add(text)
+    for text in COMMENTS[4:]:
+        second_action.add(text)
+    orientation = ThemeCounter()
+    orientation.merge(first_action)
+    orientation.merge(second_action)
+    assert orientation.themes(limit=20) == EXPECTED
+    assert Theme("aide aux devoirs", 2) in first_action.themes(limit=20)
 
 
 def test_the_default_limit_keeps_the_five_most_widespread():

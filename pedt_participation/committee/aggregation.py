@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -42,7 +42,7 @@ from ..models import (
     utcnow,
 )
 from .majority_judgment import majority_grade, rank_by_majority_value
-from .themes import recurring_themes
+from .themes import ThemeCounter
 
 SCHEMA_VERSION = 1
 SECONDARY_HIDDEN = "masqué"
@@ -136,28 +136,22 @@ def _counted_votes(action_ids, *columns):
     )
 
 
-def _vote_tallies(action_ids) -> dict[int, dict[VoteKind, dict[int, dict[Audience, int]]]]:
-    """action → kind → value → audience → number of votes."""
+def _vote_tallies(action_ids) -> tuple[dict, dict[int, dict[AgeBracket, int]]]:
+    """action → kind → value → audience → number of votes, and action → age bracket → online supports:
+    both folded from one GROUP BY, so that the votes are read once."""
     tallies: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int))))
+    supports_by_age_bracket: dict = defaultdict(lambda: dict.fromkeys(AgeBracket, 0))
     rows = db.session.execute(
-        _counted_votes(action_ids, Vote.action_id, Vote.kind, Vote.value, Participant.audience, func.count())
-        .group_by(Vote.action_id, Vote.kind, Vote.value, Participant.audience)
+        _counted_votes(
+            action_ids, Vote.action_id, Vote.kind, Vote.value, Participant.audience, Participant.age_bracket,
+            func.count(),
+        ).group_by(Vote.action_id, Vote.kind, Vote.value, Participant.audience, Participant.age_bracket)
     )
-    for action_id, kind, value, audience, number in rows:
-        tallies[action_id][kind][value][audience] = number
-    return tallies
-
-
-def _supports_by_age_bracket(action_ids) -> dict[int, dict[AgeBracket, int]]:
-    counts: dict = defaultdict(lambda: dict.fromkeys(AgeBracket, 0))
-    rows = db.session.execute(
-        _counted_votes(action_ids, Vote.action_id, Participant.age_bracket, func.count())
-        .where(Vote.kind == VoteKind.SUPPORT)
-        .group_by(Vote.action_id, Participant.age_bracket)
-    )
-    for action_id, bracket, number in rows:
-        counts[action_id][bracket] = number
-    return counts
+    for action_id, kind, value, audience, bracket, number in rows:
+        tallies[action_id][kind][value][audience] += number
+        if kind == VoteKind.SUPPORT:
+            supports_by_age_bracket[action_id][bracket] += number
+    return tallies, supports_by_age_bracket
 
 
 def _paper_supports(action_ids) -> dict[int, dict[Audience, int]]:
@@ -184,6 +178,7 @@ def _judges_by_orientation(action_ids) -> dict[int, int]:
 
 
 _CommentAuthor = aliased(Participant, name="comment_author")
+_QuotedAuthor = aliased(Participant, name="quoted_author")
 
 
 def _visible_comments(action_ids, *columns):
@@ -201,41 +196,55 @@ def _visible_comments(action_ids, *columns):
     )
 
 
-def _comment_counts(action_ids) -> dict[int, dict[int, int]]:
+def _read_comments(action_ids) -> tuple[dict[int, dict[int, int]], dict[int, ThemeCounter]]:
+    """Visible comments counted by action and alignment, and the words of their texts counted by action for
+    the recurring themes, in one streamed read: no text stays in memory (the only place text is read)."""
     counts: dict = defaultdict(lambda: {alignment.value: 0 for alignment in Alignment})
+    themes: dict = defaultdict(ThemeCounter)
     rows = db.session.execute(
-        _visible_comments(action_ids, Comment.action_id, Comment.alignment, func.count())
-        .group_by(Comment.action_id, Comment.alignment)
+        _visible_comments(action_ids, Comment.action_id, Comment.alignment, Comment.body),
+        execution_options={"yield_per": 2_000},
     )
-    for action_id, alignment, number in rows:
-        counts[action_id][alignment] = number
-    return counts
+    for action_id, alignment, body in rows:
+        counts[action_id][alignment] += 1
+        themes[action_id].add(body)
+    return counts, themes
 
 
 def _top_comments(action_ids) -> dict[int, dict[str, list[dict[str, Any]]]]:
-    """The best-rated comments for and against each action, ranked in SQL by a window function."""
-    score = func.coalesce(
-        select(func.sum(CommentRating.value)).where(CommentRating.comment_id == Comment.id).scalar_subquery(), 0
+    """The best-rated comments for and against each action, ranked in SQL by a window function over the
+    comments joined to their summed ratings. Texts and authors are read for the chosen few only: the ranking
+    sorts narrow rows (in memory, where whole texts spilled to disk at 100 k comments)."""
+    ratings = (
+        select(CommentRating.comment_id, func.sum(CommentRating.value).label("score"))
+        .group_by(CommentRating.comment_id)
+        .subquery()
     )
-    scored = (
+    score = func.coalesce(ratings.c.score, 0)
+    ranked = (
         _visible_comments(
             action_ids,
+            Comment.id,
             Comment.action_id,
             Comment.alignment,
-            Comment.body,
             score.label("score"),
-            _CommentAuthor.display_name,
-            _CommentAuthor.audience,
-            _CommentAuthor.age_bracket,
             func.row_number()
             .over(partition_by=(Comment.action_id, Comment.alignment), order_by=(score.desc(), Comment.id))
             .label("place"),
         )
+        .outerjoin(ratings, ratings.c.comment_id == Comment.id)
         .where(Comment.alignment != Alignment.NEUTRE)
         .subquery()
     )
     rows = db.session.execute(
-        select(scored).where(scored.c.place <= TOP_COMMENTS_PER_SIDE).order_by(scored.c.action_id, scored.c.place)
+        select(
+            ranked.c.action_id, ranked.c.alignment, ranked.c.score, Comment.body,
+            _QuotedAuthor.display_name, _QuotedAuthor.audience, _QuotedAuthor.age_bracket,
+        )
+        .join(Comment, Comment.id == ranked.c.id)
+        .outerjoin(_QuotedAuthor, _QuotedAuthor.id == Comment.author_id)
+        .where(ranked.c.place <= TOP_COMMENTS_PER_SIDE)
+        .order_by(ranked.c.action_id, ranked.c.place)
     )
     top: dict = defaultdict(lambda: {"pour": [], "contre": []})
     for row in rows:
@@ -256,15 +265,6 @@ def _quoted_author(name: str | None, audience: Audience | None, bracket: AgeBrac
     return name
 
 
-def _comment_texts(action_ids) -> dict[int, list[str]]:
-    """Texts of visible comments, for the recurring themes (the only place text is read)."""
-    texts: dict = defaultdict(list)
-    rows = db.session.execute(_visible_comments(action_ids, Comment.action_id, Comment.body))
-    for action_id, body in rows:
-        texts[action_id].append(body)
-    return texts
-
-
 def _proposals(consultation: Consultation) -> dict[int, dict[str, int]]:
     counts: dict = defaultdict(lambda: {state.value: 0 for state in ActionState})
     rows = db.session.execute(
@@ -278,39 +278,36 @@ def _proposals(consultation: Consultation) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _activity(consultation: Consultation):
-    """Who did something online in this consultation, where and when: votes, comments, proposals.
-    Blocked participants are left out, as everywhere in the results."""
+def _people(orientation_ids: list[int]):
+    """One row per participant who did something online on these orientations (voted, commented, proposed):
+    the first moment they did, and for each orientation whether they took part in it (`took_part_<i>`, 1 or 0).
+    Grouping by participant alone keeps the groups few (one per person, not per person and orientation).
+    Comments hidden by moderation do not count; blocked participants are left out by the caller."""
     activity = union_all(
-        select(Vote.participant_id.label("participant_id"), Vote.action_id.label("action_id"),
-               Vote.created_at.label("at")),
-        select(Comment.author_id, Comment.action_id, Comment.created_at).where(
-            Comment.author_id.is_not(None), Comment.hidden_at.is_(None)
-        ),
-        select(Action.author_id, Action.id, Action.created_at).where(
-            Action.origin == ActionOrigin.PARTICIPANT, Action.author_id.is_not(None)
+        select(Vote.participant_id.label("participant_id"), Action.orientation_id, Vote.created_at.label("at"))
+        .join(Action, Action.id == Vote.action_id)
+        .where(Action.orientation_id.in_(orientation_ids)),
+        select(Comment.author_id, Action.orientation_id, Comment.created_at)
+        .join(Action, Action.id == Comment.action_id)
+        .where(Action.orientation_id.in_(orientation_ids), Comment.author_id.is_not(None), Comment.hidden_at.is_(None)),
+        select(Action.author_id, Action.orientation_id, Action.created_at).where(
+            Action.orientation_id.in_(orientation_ids),
+            Action.origin == ActionOrigin.PARTICIPANT,
+            Action.author_id.is_not(None),
         ),
     ).subquery()
     return (
-        select(activity.c.participant_id, activity.c.at, Action.orientation_id)
-        .select_from(activity)
-        .join(Action, Action.id == activity.c.action_id)
-        .join(Orientation, Orientation.id == Action.orientation_id)
-        .join(Participant, Participant.id == activity.c.participant_id)
-        .where(Orientation.consultation_id == consultation.id, Participant.blocked_at.is_(None))
+        select(
+            activity.c.participant_id,
+            func.min(activity.c.at).label("first_at"),
+            *(
+                func.max(case((activity.c.orientation_id == orientation_id, 1), else_=0)).label(f"took_part_{i}")
+                for i, orientation_id in enumerate(orientation_ids)
+            ),
+        )
+        .group_by(activity.c.participant_id)
         .subquery()
     )
-
-
-def _participants_by(activity, *columns) -> dict[tuple, int]:
-    """Distinct participants per value of `columns` (profile or orientation)."""
-    rows = db.session.execute(
-        select(*columns, func.count(func.distinct(activity.c.participant_id)))
-        .select_from(activity)
-        .join(Participant, Participant.id == activity.c.participant_id)
-        .group_by(*columns)
-    )
-    return {tuple(row[:-1]): row[-1] for row in rows}
 
 
 def _week_start(column):
@@ -320,15 +317,45 @@ def _week_start(column):
     return func.date(column, "-6 days", "weekday 1")
 
 
-def _new_participants_by_week(activity) -> dict[str, int]:
-    first = (
-        select(activity.c.participant_id, func.min(activity.c.at).label("first_at"))
-        .group_by(activity.c.participant_id)
-        .subquery()
+def _participant_counts(orientation_ids: list[int]) -> tuple[dict[tuple, int], dict[tuple, int]]:
+    """Distinct participants (not blocked) counted in one statement, two ways: per (audience, age bracket,
+    neighbourhood, school, week of their first activity in the consultation), and per (orientation, audience,
+    age bracket). Every breakdown of the summary is a sum of one of them; the result has a few hundred rows
+    whatever the number of votes."""
+    people = _people(orientation_ids)
+    profile = (
+        Participant.audience,
+        Participant.age_bracket,
+        func.coalesce(Participant.neighbourhood, literal(NOT_GIVEN)),
+        func.coalesce(Participant.school, literal(NOT_GIVEN)),
+        _week_start(people.c.first_at),
     )
-    week = _week_start(first.c.first_at)
-    rows = db.session.execute(select(week, func.count()).group_by(week).order_by(week))
-    counts = {str(monday): number for monday, number in rows}
+    rows = db.session.execute(
+        select(*profile, func.count(), *(func.sum(people.c[f"took_part_{i}"]) for i in range(len(orientation_ids))))
+        .join(Participant, Participant.id == people.c.participant_id)
+        .where(Participant.blocked_at.is_(None))
+        .group_by(*profile)
+    )
+    by_profile: dict = {}
+    by_orientation: dict = defaultdict(int)
+    for audience, bracket, neighbourhood, school, week, number, *in_orientations in rows:
+        by_profile[(audience, bracket, neighbourhood, school, week)] = number
+        for orientation_id, took_part in zip(orientation_ids, in_orientations, strict=True):
+            by_orientation[(orientation_id, audience, bracket)] += took_part
+    return by_profile, by_orientation
+
+
+def _sums(counts: Mapping[tuple, int], *positions: int) -> dict[tuple, int]:
+    """`counts` summed over every key item but those at `positions`: {(a, b, c): n} → {(a,): Σ n} for (0,)."""
+    sums: dict = defaultdict(int)
+    for key, number in counts.items():
+        sums[tuple(key[position] for position in positions)] += number
+    return sums
+
+
+def _new_participants_by_week(first_weeks: Mapping[tuple, int]) -> dict[str, int]:
+    """New participants per week, weeks without any included, from the first to the last."""
+    counts = {str(monday): number for (monday,), number in first_weeks.items()}
     if not counts:
         return {}
     monday, last = date.fromisoformat(min(counts)), date.fromisoformat(max(counts))
@@ -347,18 +374,16 @@ def aggregate(consultation: Consultation, now: datetime | None = None) -> dict[s
     k = consultation.k_anonymity
     actions = _published_actions(consultation)
     action_ids = [row.id for row in actions]
-    tallies = _vote_tallies(action_ids)
-    age_brackets = _supports_by_age_bracket(action_ids)
+    tallies, age_brackets = _vote_tallies(action_ids)
     paper = _paper_supports(action_ids)
     judges = _judges_by_orientation(action_ids)
-    comment_counts = _comment_counts(action_ids)
+    comment_counts, action_themes = _read_comments(action_ids)
     top_comments = _top_comments(action_ids)
-    comment_texts = _comment_texts(action_ids)
     proposals = _proposals(consultation)
-    activity = _activity(consultation)
-    participants_by_orientation = _participants_by(activity, activity.c.orientation_id)
-    audience_by_orientation = _participants_by(activity, activity.c.orientation_id, Participant.audience)
-    age_by_orientation = _participants_by(activity, activity.c.orientation_id, Participant.age_bracket)
+    by_profile, by_orientation = _participant_counts([orientation.id for orientation in consultation.orientations])
+    participants_by_orientation = _sums(by_orientation, 0)
+    audience_by_orientation = _sums(by_orientation, 0, 1)
+    age_by_orientation = _sums(by_orientation, 0, 2)
 
     # Supports per action and channel, summed once here for the action, its orientation and the whole.
     channels = {
@@ -382,7 +407,7 @@ def aggregate(consultation: Consultation, now: datetime | None = None) -> dict[s
         orientation_actions = [
             _action_figures(
                 row, k, tallies[row.id], channels[row.id], paper[row.id], age_brackets[row.id], grade_profiles[row.id],
-                comment_counts[row.id], top_comments[row.id], comment_texts[row.id],
+                comment_counts[row.id], top_comments[row.id], action_themes[row.id],
                 support_rank=support_ranks.get(row.id), mj_rank=mj_ranks.get(row.id),
             )
             for row in rows
@@ -402,9 +427,7 @@ def aggregate(consultation: Consultation, now: datetime | None = None) -> dict[s
                 ),
                 "supports": partition(_summed(channels[row.id] for row in rows), k),
                 "proposals": {"received": sum(proposals[orientation.id].values()), "by_state": proposals[orientation.id]},
-                "themes": _themes(
-                    (text for row in rows for text in comment_texts[row.id]), THEMES_PER_ORIENTATION
-                ),
+                "themes": _themes(_merged(action_themes[row.id] for row in rows), THEMES_PER_ORIENTATION),
                 "actions": orientation_actions,
             }
         )
@@ -421,7 +444,7 @@ def aggregate(consultation: Consultation, now: datetime | None = None) -> dict[s
             "missing_grades_as_reject": consultation.missing_grades_as_reject,
             "vote_limit_per_orientation": consultation.vote_limit_per_orientation,
         },
-        "participation": _participation(consultation, activity, _summed(channels.values()), k),
+        "participation": _participation(consultation, by_profile, _summed(channels.values()), k),
         "orientations": orientations,
     }
 
@@ -435,7 +458,7 @@ def _summed(channel_counts: Iterable[dict[str, int]]) -> dict[str, int]:
 
 
 def _action_figures(
-    row, k, tally, channel_counts, paper_counts, age_brackets, grade_profile, comment_counts, top_comments, texts,
+    row, k, tally, channel_counts, paper_counts, age_brackets, grade_profile, comment_counts, top_comments, themes,
     *, support_rank, mj_rank,
 ) -> dict[str, Any]:
     online = tally[VoteKind.SUPPORT][1]
@@ -481,20 +504,30 @@ def _action_figures(
             "contre": comment_counts[Alignment.CONTRE],
         },
         "top_comments": top_comments,
-        "themes": _themes(texts, THEMES_PER_ACTION),
+        "themes": _themes(themes, THEMES_PER_ACTION),
     }
 
 
-def _themes(texts: Iterable[str], limit: int) -> list[dict[str, Any]]:
-    return [{"phrase": theme.phrase, "comments": theme.comments} for theme in recurring_themes(texts, limit=limit)]
+def _merged(counters: Iterable[ThemeCounter]) -> ThemeCounter:
+    merged = ThemeCounter()
+    for counter in counters:
+        merged.merge(counter)
+    return merged
 
 
-def _participation(consultation: Consultation, activity, supports: dict[str, int], k: int) -> dict[str, Any]:
-    total = db.session.scalar(select(func.count(func.distinct(activity.c.participant_id))))
-    by_audience = _participants_by(activity, Participant.audience)
-    by_age = _participants_by(activity, Participant.age_bracket)
-    by_neighbourhood = _participants_by(activity, func.coalesce(Participant.neighbourhood, literal(NOT_GIVEN)))
-    by_school = _participants_by(activity, func.coalesce(Participant.school, literal(NOT_GIVEN)))
+def _themes(counter: ThemeCounter, limit: int) -> list[dict[str, Any]]:
+    return [{"phrase": theme.phrase, "comments": theme.comments} for theme in counter.themes(limit=limit)]
+
+
+def _participation(
+    consultation: Consultation, by_profile: Mapping[tuple, int], supports: dict[str, int], k: int
+) -> dict[str, Any]:
+    """`by_profile`: participants per (audience, age bracket, neighbourhood, school, week of first activity)."""
+    total = sum(by_profile.values())
+    by_audience = _sums(by_profile, 0)
+    by_age = _sums(by_profile, 1)
+    by_neighbourhood = _sums(by_profile, 2)
+    by_school = _sums(by_profile, 3)
     workshops = db.session.scalar(
         select(func.count()).select_from(Workshop).where(Workshop.consultation_id == consultation.id)
     )
@@ -504,7 +537,7 @@ def _participation(consultation: Consultation, activity, supports: dict[str, int
         "by_age_bracket": partition({b.value: by_age.get((b,), 0) for b in AgeBracket}, k),
         "by_neighbourhood": partition({key[0]: number for key, number in sorted(by_neighbourhood.items())}, k),
         "by_school": partition({key[0]: number for key, number in sorted(by_school.items())}, k),
-        "new_participants_by_week": partition(_new_participants_by_week(activity), k),
+        "new_participants_by_week": partition(_new_participants_by_week(_sums(by_profile, 4)), k),
         "supports": partition(supports, k),
         "workshops": workshops,
     }

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from stop_words import get_stop_words
 
@@ -27,9 +28,18 @@ STOP_WORDS = (frozenset(get_stop_words("french")) | EXTRA_STOP_WORDS) - THEME_WO
 LINK_WORDS = frozenset({"de", "du", "des", "d", "aux", "au", "à", "la", "le", "les", "en", "pour", "sur"})
 ELISIONS = frozenset({"c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu"})
 
-# Letters or digits, with internal hyphens ("demi-journée") and apostrophes (elisions, "aujourd’hui").
-_TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
-_ELIDED = re.compile(r"([^\W_]+['’])(.+)")
+# A word: an elided article or pronoun with its apostrophe ("l’", "qu'"; one per word: "d'l’aide" is "d'" and
+# "l’aide"), or letters and digits with internal hyphens ("demi-journée") and apostrophes ("aujourd’hui");
+# or, captured as "", a run of punctuation. One-letter elisions make a character class: a third less time
+# than one alternative each.
+_ELISION = "|".join(
+    [f"[{''.join(sorted(word for word in ELISIONS if len(word) == 1))}]"]
+    + sorted((word for word in ELISIONS if len(word) > 1), key=lambda word: (-len(word), word))
+)
+_PIECE = re.compile(
+    rf"((?<![^\W_]['’])(?:{_ELISION})['’](?=[^\W_])|[^\W_]+(?:[-'’][^\W_]+)*)"
+    r"|(?:[^\w\s]|_)+"
+)
 
 Key = tuple[str, ...]
 
@@ -42,23 +52,14 @@ class Theme:
     comments: int  # in how many distinct comments it appears
 
 
-def _tokens(text: str) -> Iterator[str]:
+def _tokens(text: str) -> list[str]:
     """Lowercased words as written, an elided article or pronoun ("l’", "qu'") as a word of its own, and ""
     for punctuation, so that no phrase spans two sentences or the items of a list."""
-    text = text.lower()
-    end = 0
-    for match in _TOKEN.finditer(text):
-        if text[end : match.start()].strip():
-            yield ""
-        end = match.end()
-        token = match.group()
-        elided = _ELIDED.fullmatch(token)
-        if elided and elided[1][:-1] in ELISIONS:
-            yield elided[1]
-            token = elided[2]
-        yield token
+    return _PIECE.findall(text.lower())
 
 
+# Words repeat from one comment to the next: each distinct word is examined once (bounded: a few MB at most).
+@lru_cache(maxsize=100_000)
 def _content_key(token: str) -> str | None:
     """The word compared across comments, plural folded ("ateliers" → "atelier", "jeux" → "jeu"); None for
     words carrying no theme: stop-words (a hyphenated word when all its parts are, like "peut-être"), elided
@@ -75,50 +76,74 @@ def _content_key(token: str) -> str | None:
     return word[:-1] if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss") else word
 
 
-def _candidates(text: str) -> Iterator[tuple[Key, str]]:
+def _candidates(text: str) -> list[tuple[Key, str]]:
     """(key, surface) of every candidate in a comment: content words, two adjacent content words, and
     content–link–content phrases. A key's first and last items are always content words, and differ: a word
     next to itself ("cantine cantine", "de temps en temps") is emphasis or idiom, not a phrase."""
-    tokens = list(_tokens(text))
-    keys = [_content_key(token) for token in tokens]
+    tokens = _tokens(text)
+    keys = list(map(_content_key, tokens))
+    candidates = []
     for i, (token, key) in enumerate(zip(tokens, keys, strict=True)):
         if key is None:
             continue
-        yield (key,), token
+        candidates.append(((key,), token))
         if i + 1 < len(tokens) and keys[i + 1] not in (None, key):
-            yield (key, keys[i + 1]), f"{token} {tokens[i + 1]}"
+            candidates.append(((key, keys[i + 1]), f"{token} {tokens[i + 1]}"))
         if i + 2 < len(tokens) and keys[i + 2] not in (None, key):
             link = tokens[i + 1]
             if link.rstrip("'’") in LINK_WORDS:
                 space = "" if link.endswith(("'", "’")) else " "
-                yield (key, link.rstrip("'’"), keys[i + 2]), f"{token} {link}{space}{tokens[i + 2]}"
+                candidates.append(((key, link.rstrip("'’"), keys[i + 2]), f"{token} {link}{space}{tokens[i + 2]}"))
+    return candidates
+
+
+class ThemeCounter:
+    """The candidates of a set of comments, added one comment at a time, so that texts can be read as a
+    stream and never all held in memory; counters of separate sets of comments merge (an orientation's
+    themes from its actions')."""
+
+    def __init__(self) -> None:
+        self.comments: Counter[Key] = Counter()  # in how many comments each key appears
+        self.surfaces: Counter[tuple[Key, str]] = Counter()  # how often each key was written each way
+
+    def add(self, text: str) -> None:
+        """One comment. It counts once for a key however often it repeats it, so one insistent voice does not
+        make a theme."""
+        candidates = _candidates(text)
+        self.surfaces.update(candidates)
+        self.comments.update({key for key, _surface in candidates})
+
+    def merge(self, other: ThemeCounter) -> None:
+        """Adds the comments counted by `other` (other comments than this counter's)."""
+        self.comments.update(other.comments)
+        self.surfaces.update(other.surfaces)
+
+    def themes(self, limit: int = 5, min_comments: int = 2) -> list[Theme]:
+        """The words and phrases found in at least `min_comments` comments, most widespread first.
+        A word found only inside a kept phrase, in as many comments, is left out: it would repeat the phrase."""
+        kept = {key: count for key, count in self.comments.items() if count >= min_comments}
+        hidden = {
+            (word,)
+            for key, count in kept.items()
+            if len(key) > 1
+            for word in (key[0], key[-1])
+            if kept.get((word,)) == count
+        }
+        surfaces: defaultdict[Key, Counter[str]] = defaultdict(Counter)
+        for (key, surface), count in self.surfaces.items():
+            if key in kept and key not in hidden:
+                surfaces[key][surface] = count
+        phrases = {key: _most_frequent(written) for key, written in surfaces.items()}
+        ordered = sorted(phrases, key=lambda key: (-kept[key], -len(key), _alphabetical(phrases[key]), phrases[key]))
+        return [Theme(phrases[key], kept[key]) for key in ordered[:limit]]
 
 
 def recurring_themes(texts: Iterable[str], limit: int = 5, min_comments: int = 2) -> list[Theme]:
-    """The words and phrases found in at least `min_comments` comments, most widespread first.
-
-    A comment counts once however often it repeats a phrase, so one insistent voice does not make a theme.
-    A word found only inside a kept phrase, in as many comments, is left out: it would repeat the phrase.
-    """
-    comments: Counter[Key] = Counter()
-    surfaces: defaultdict[Key, Counter[str]] = defaultdict(Counter)
+    """The themes of these comments (see `ThemeCounter.themes`)."""
+    counter = ThemeCounter()
     for text in texts:
-        seen: set[Key] = set()
-        for key, surface in _candidates(text):
-            surfaces[key][surface] += 1
-            seen.add(key)
-        comments.update(seen)
-    kept = {key: count for key, count in comments.items() if count >= min_comments}
-    hidden = {
-        (word,)
-        for key, count in kept.items()
-        if len(key) > 1
-        for word in (key[0], key[-1])
-        if kept.get((word,)) == count
-    }
-    phrases = {key: _most_frequent(surfaces[key]) for key in kept if key not in hidden}
-    ordered = sorted(phrases, key=lambda key: (-kept[key], -len(key), _alphabetical(phrases[key]), phrases[key]))
-    return [Theme(phrases[key], kept[key]) for key in ordered[:limit]]
+        counter.add(text)
+    return counter.themes(limit, min_comments)
 
 
 def _most_frequent(surfaces: Counter[str]) -> str:
