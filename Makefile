@@ -10,6 +10,8 @@ PORT ?= 5000
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser); `make run` needs none.
 TEST_SYSTEM_PACKAGES := chromium
+# `make bench` loads the vote path with wrk, a C load generator, so that the clients leave the cores to the app.
+BENCH_SYSTEM_PACKAGES := wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Interface languages: French is in the code; English and Arabic catalogues are translated from it.
@@ -18,7 +20,7 @@ TRANSLATIONS := pedt_participation/translations
 COMPILED_CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 MESSAGES_TEMPLATE := build/messages.pot
 
-.PHONY: run test test-faults install system-packages test-system-packages migrate seed db-check translations bench
+.PHONY: run test test-faults install system-packages test-system-packages bench-system-packages migrate seed db-check translations bench
 
 $(PYTHON):
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -57,6 +59,9 @@ system-packages:
 test-system-packages:
 	$(call install_missing_packages,$(TEST_SYSTEM_PACKAGES),browser tests)
 
+bench-system-packages:
+	$(call install_missing_packages,$(BENCH_SYSTEM_PACKAGES),benchmark load generator)
+
 # A random key kept on this machine only, so the demo needs no environment variable.
 instance/secret_key: | $(PYTHON)
 	mkdir -p instance
@@ -81,7 +86,7 @@ test: install test-system-packages
 
 # Issue 8's figures beside their limits (benchmarks/RESULTS.md): its own Postgres database `pedt_bench` on
 # 127.0.0.1:5432 and Redis database 10, gunicorn and a Celery worker on loopback; under 15 minutes.
-bench: install
+bench: install bench-system-packages
 	$(PYTHON) benchmarks/run.py
 
 # Concurrency and faults against real processes (gunicorn, workers, a Redis and a Postgres of their own);

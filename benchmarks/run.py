@@ -1,10 +1,11 @@
 """`make bench`: the figures of issue 8 beside their physical limit, on this machine, in one run.
 
 Sets up its own Postgres database (`pedt_bench` on 127.0.0.1:5432, or `BENCH_DATABASE`; dropped at the start
-and the end) and its own Redis database number (10, or `BENCH_REDIS`), loads data with the app's `simulate` service, starts gunicorn (2 workers) and a Celery
-worker on loopback, measures, prints one table and stops everything it started. Every loop is bounded in count
-and time. Measurements that need their own peak memory run in a child process (`run.py measure …`), whose
-`ru_maxrss` is then the peak of that measurement alone.
+and the end) and its own Redis database number (10, or `BENCH_REDIS`), loads data with the app's `simulate` service,
+starts gunicorn (gunicorn.conf.py: 2 sync workers) and a Celery worker on loopback, measures, prints one
+table and stops everything it started. Every loop is bounded in count and time. Measurements that need their own
+peak memory run in a child process (`run.py measure …`), whose `ru_maxrss` is then the peak of that measurement
+alone. The vote path's clients are `wrk` (benchmarks/votes.lua); `run.py votes` measures the vote path alone.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ ENV = {
     "CELERY_BROKER_URL": REDIS,
     "CELERY_RESULT_BACKEND": REDIS,
     "SECRET_KEY": "benchmark-secret-key-not-for-production",
+    # As in production (README): the rate limits' counts in Redis, shared by the web processes.
+    "RATELIMIT_STORAGE_URI": REDIS,
 }
 os.environ.update(ENV)
 
@@ -44,10 +47,12 @@ NAIVE_MAX_VOTES = 200_000  # the naive ORM loop on 1 M votes would take minutes 
 COMMENTS_AT_LARGEST = 100_000
 PAGE_COMMENTS = 1_000
 CLIENTS = 64
+WRK_THREADS = 2
 # Each client votes for its own group of people, in turn: the API allows one person 60 writes a minute (a
 # rate limit kept on here), so 64 busy connections stand for 64 × 20 people voting at once.
 VOTERS_PER_CLIENT = 20
 VOTE_SECONDS = 20
+VOTE_DRAIN_SECONDS = 3
 PAGE_REQUESTS = 200
 
 # Targets of issue 8.
@@ -350,7 +355,8 @@ def start_gunicorn(processes: Processes, log_dir: Path) -> str:
     port = free_port()
     process = processes.start(
         # No control socket: its default path in the home folder is shared with every other gunicorn here.
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--no-control-socket",
+        # Workers: gunicorn.conf.py, as in production.
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--no-control-socket",
          "pedt_participation:create_app()"],
         log_dir / "gunicorn.log",
     )
@@ -412,41 +418,26 @@ def action_ids() -> list[int]:
     return [action.id for action in published_actions(_consultation())]
 
 
-def app_vote_path(base: str, tokens: list[tuple[int, str]], actions: list[int]) -> dict:
-    """CLIENTS threads, each its own voter and keep-alive session, PUT opinions for VOTE_SECONDS."""
-    import requests
-
-    latencies: list[float] = []
-    failures: list[int] = []
-    lock = threading.Lock()
-    deadline = time.monotonic() + VOTE_SECONDS
-
-    def client(index: int) -> None:
-        rng = random.Random(index)
-        session = requests.Session()
-        voters = tokens[index::CLIENTS]
-        mine, bad = [], []
-        while time.monotonic() < deadline:
-            url = f"{base}/api/v1/actions/{rng.choice(actions)}/votes/opinion"
-            headers = {"Authorization": f"Bearer {voters[len(mine) % len(voters)][1]}"}
-            start = time.perf_counter()
-            status = session.put(url, json={"value": rng.choice((-1, 0, 1))}, headers=headers, timeout=30).status_code
-            (mine if status == 200 else bad).append(time.perf_counter() - start if status == 200 else status)
-        with lock:
-            latencies.extend(mine)
-            failures.extend(bad)
-
-    start = time.perf_counter()
-    with ThreadPoolExecutor(CLIENTS) as pool:
-        list(pool.map(client, range(CLIENTS)))
-    elapsed = time.perf_counter() - start
+def app_vote_path(base: str, tokens: list[tuple[int, str]], actions: list[int], log_dir: Path) -> dict:
+    """wrk (C, epoll) with CLIENTS keep-alive connections on WRK_THREADS threads PUTs opinions for VOTE_SECONDS
+    (benchmarks/votes.lua); it needs about 1 % of a core here, where 64 Python threads took several times that
+    from the two cores the app runs on. Its percentiles count every answer, refused ones too (listed)."""
+    token_file = log_dir / "tokens.txt"
+    token_file.write_text("".join(f"{secret}\n" for _voter, secret in tokens))
+    output = subprocess.run(
+        ["wrk", f"--threads={WRK_THREADS}", f"--connections={CLIENTS}", f"--duration={VOTE_SECONDS}s",
+         "--timeout=30s", f"--script={ROOT / 'benchmarks' / 'votes.lua'}", base, "--",
+         str(token_file), ",".join(map(str, actions)), str(WRK_THREADS)],
+        check=True, capture_output=True, text=True, timeout=VOTE_SECONDS + 60,
+    ).stdout
+    figures = json.loads(output.strip().splitlines()[-1])
+    failures = {"answers not 2xx": figures["not_2xx"], "socket errors": figures["socket_errors"]}
     return {
-        "per_second": len(latencies) / elapsed,
-        "p50": percentile(latencies, 0.50) * 1000,
-        "p95": percentile(latencies, 0.95) * 1000,
-        "p99": percentile(latencies, 0.99) * 1000,
-        "failures": len(failures),
-        "statuses": sorted(set(failures)),
+        "per_second": (figures["requests"] - sum(failures.values())) / figures["seconds"],
+        "p50": figures["p50"],
+        "p95": figures["p95"],
+        "p99": figures["p99"],
+        "failures": ", ".join(f"{count} {kind}" for kind, count in failures.items() if count),
     }
 
 
@@ -482,6 +473,28 @@ def limit_vote_path(tokens: list[tuple[int, str]], actions: list[int]) -> dict:
         list(pool.map(client, range(CLIENTS)))
     elapsed = time.perf_counter() - start
     return {"per_second": len(latencies) / elapsed, "p99": percentile(latencies, 0.99) * 1000}
+
+
+def vote_path_row(base: str, log_dir: Path, loads: list[str]) -> tuple[str, ...]:
+    """Measure 1, the app's vote path through gunicorn beside bare psycopg upserts, as a row of the table."""
+    actions = action_ids()
+    tokens = voters_with_tokens(CLIENTS * VOTERS_PER_CLIENT)
+    progress(f"vote path: {CLIENTS} clients for {VOTE_SECONDS} s, then the psycopg limit")
+    app = app_vote_path(base, tokens, actions, log_dir)
+    loads.append(load())
+    # wrk stops without waiting for the answers in flight: let gunicorn finish them, so that the two measures
+    # do not overlap (before this pause an app's row lock once deadlocked with the loop's upserts).
+    time.sleep(VOTE_DRAIN_SECONDS)
+    limit = limit_vote_path(tokens, actions)
+    loads.append(load())
+    share = app["per_second"] / limit["per_second"]
+    return (f"1. vote path, {CLIENTS} clients, {len(tokens)} voters (API PUT opinion)",
+            f"{app['per_second']:.0f} votes/s, p50 {app['p50']:.0f} / p95 {app['p95']:.0f} / p99 {app['p99']:.0f} ms"
+            + (f", {app['failures']}" if app["failures"] else ""),
+            f"psycopg upsert {limit['per_second']:.0f}/s (p99 {limit['p99']:.0f} ms)",
+            f"{share:.0%} of limit",
+            f"≥ {TARGET_VOTE_SHARE:.0%} {mark(share >= TARGET_VOTE_SHARE)}, "
+            f"p99 ≤ {TARGET_VOTE_P99_MS} ms {mark(app['p99'] <= TARGET_VOTE_P99_MS)}")
 
 
 def add_page_comments(action_id: int, count: int) -> None:
@@ -583,7 +596,6 @@ def main(quick: bool) -> None:
     log_dir.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
     loads = [load()]
-    rows: list[tuple[str, ...]] = []
     processes = Processes()
     recreate_database()
     app = _app()
@@ -622,27 +634,14 @@ def main(quick: bool) -> None:
                         {"consultation page": f"/consultations/{SLUG}",
                          f"action page, {PAGE_COMMENTS} comments": f"/actions/{actions[0]}"},
                     )
-                    tokens = voters_with_tokens(CLIENTS * VOTERS_PER_CLIENT)
-                    progress(f"vote path: {CLIENTS} clients for {VOTE_SECONDS} s, then the psycopg limit")
-                    vote_app = app_vote_path(base, tokens, actions)
-                    loads.append(load())
-                    vote_limit = limit_vote_path(tokens, actions)
-                    loads.append(load())
+                    vote_row = vote_path_row(base, log_dir, loads)
                     processes.stop_all()
     finally:
         processes.stop_all()
         drop_database()
     total = time.perf_counter() - began
 
-    share = vote_app["per_second"] / vote_limit["per_second"]
-    rows.append((f"1. vote path, {CLIENTS} clients, {len(tokens)} voters (API PUT opinion)",
-                 f"{vote_app['per_second']:.0f} votes/s, p50 {vote_app['p50']:.0f} / p95 {vote_app['p95']:.0f}"
-                 f" / p99 {vote_app['p99']:.0f} ms" + (f", {vote_app['failures']} refused {vote_app['statuses']}"
-                                                       if vote_app["failures"] else ""),
-                 f"psycopg upsert {vote_limit['per_second']:.0f}/s (p99 {vote_limit['p99']:.0f} ms)",
-                 f"{share:.0%} of limit",
-                 f"≥ {TARGET_VOTE_SHARE:.0%} {mark(share >= TARGET_VOTE_SHARE)}, "
-                 f"p99 ≤ {TARGET_VOTE_P99_MS} ms {mark(vote_app['p99'] <= TARGET_VOTE_P99_MS)}"))
+    rows = [vote_row]
     previous = None
     for size, figures in aggregation.items():
         app_s, sql_s, data_s = (figures[name]["seconds"] for name in ("aggregate", "sql", "sql-data"))
@@ -671,19 +670,50 @@ def main(quick: bool) -> None:
                  f"through the Celery worker: {worker_summary['seconds']:.1f} s, worker peak "
                  f"{worker_summary['peak_mb']:.0f} MB ({worker_summary['status']})", "", "no target"))
 
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    header = ("measure", "figure", "limit / beside it", "ratio", "target")
     print()
     print(f"Machine: {machine()}")
     print(f"Load average (1, 5, 15 min) at each stage: {' | '.join(loads)}")
     print(f"Data loaded with simulate in {loader.seconds:.0f} s; whole run {total / 60:.1f} min")
+    print_table(rows)
+
+
+def votes_main() -> None:
+    """`run.py votes`: measure 1 alone on the smallest data (about a minute), to try a change of the vote path."""
+    log_dir = ROOT / "build" / "bench"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    loads = [load()]
+    processes = Processes()
+    recreate_database()
+    app = _app()
+    try:
+        with app.app_context():
+            from pedt_participation.demo.services import seed_demo
+            from pedt_participation.extensions import db
+
+            seed_demo()
+            db.session.commit()
+            Loader().grow_to(VOTE_SIZES[0])
+            row = vote_path_row(start_gunicorn(processes, log_dir), log_dir, loads)
+    finally:
+        processes.stop_all()
+        drop_database()
+    print()
+    print(f"Machine: {machine()}")
+    print(f"Load average (1, 5, 15 min) before, during the app's votes, during the limit: {' | '.join(loads)}")
+    print_table([row])
+
+
+def print_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    header = ("measure", "figure", "limit / beside it", "ratio", "target")
     print()
     for row in (header, *rows):
         print(" | ".join(cell.ljust(width) for cell, width in zip(row, widths)))
 
-
 if __name__ == "__main__":
     if sys.argv[1:2] == ["measure"]:
         child_main(sys.argv[2])
+    elif sys.argv[1:2] == ["votes"]:
+        votes_main()
     else:
         main(quick="--quick" in sys.argv[1:])

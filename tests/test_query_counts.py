@@ -1,12 +1,14 @@
 """The public pages and the API's consultation detail send the same small number of SQL queries whatever
 the data size: a consultation with one action and no participation, and one with many actions, votes and
-comment threads (an N+1 would make the second one grow with every action or comment)."""
+comment threads (an N+1 would make the second one grow with every action or comment). A vote, the busiest
+write, keeps to the few queries it needs."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
+from pedt_participation.api.services import issue_token
 from pedt_participation.comments.services import COMMENT_PAGE_SIZE, add_comment, rate_comment
 from pedt_participation.demo.services import simulate
 from pedt_participation.extensions import db
@@ -77,3 +79,22 @@ def test_the_action_page_renders_one_page_of_threads(client, small_and_large):
     html = client.get(PAGES["action page"](large)).get_data(as_text=True)
     assert html.count('class="comment depth-0"') == COMMENT_PAGE_SIZE
     assert "Voir les commentaires suivants" in html
+
+
+# An opinion: the token with its owner, the action, the upsert, then the answer (the person's votes on the action
+# and supports left). A support also locks the person's row and counts their other supports.
+VOTE_QUERIES = {"opinion": 5, "support": 7}
+
+
+@pytest.mark.parametrize("kind", VOTE_QUERIES)
+def test_a_vote_through_the_api_sends_only_the_queries_it_needs(client, kind):
+    action = _first_action(make_consultation(vote_limit_per_orientation=3))
+    url = f"/api/v1/actions/{action.id}/votes/{kind}"
+    _token, secret = issue_token("Application mobile", owner=make_participant())
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    for value in (1, 0) if kind == "opinion" else (1, 1):  # the first vote, then a change (or the same again)
+        with count_queries(db.engine) as statements:
+            response = client.put(url, json={"value": value}, headers=headers)
+        assert response.status_code == 200, response.json
+        assert len(statements) == VOTE_QUERIES[kind], statements

@@ -42,6 +42,7 @@ IDEMPOTENCY_HEADER = {
 
 
 def _my_votes(participant: Participant, action) -> dict:
+    """Read before the commit (which expires every loaded object), not after it: no reloading."""
     mine = voting.votes_of(participant, [action.id])
     remaining = voting.supports_remaining(participant, [action.orientation])[action.orientation_id]
     return {
@@ -85,8 +86,9 @@ def cast_vote(vote, action_id: int, kind: str):
     if value is None:
         abort(422, code="value_required", message=_("Indiquez la valeur du vote (champ value)."))
     voting.cast_vote(participant, action, vote_kind, value)
+    answer = _my_votes(participant, action)
     db.session.commit()
-    return _my_votes(participant, action)
+    return answer
 
 
 @bp.delete(f"/actions/<int:action_id>/votes/<{VOTE_KINDS}:kind>")
@@ -98,8 +100,9 @@ def withdraw_vote(action_id: int, kind: str):
     participant = require_actor()
     action = consultations.get_visible_action(action_id, participant)
     voting.withdraw_vote(participant, action, VoteKind(kind))
+    answer = _my_votes(participant, action)
     db.session.commit()
-    return _my_votes(participant, action)
+    return answer
 
 
 @bp.post("/actions/<int:action_id>/comments")

@@ -35,6 +35,7 @@ def _back(action_id: int):
 
 
 def _remaining_message(action) -> str:
+    """Asked before the commit, which would expire the action and the person and make them load again."""
     remaining = services.supports_remaining(current_user, [action.orientation])[action.orientation_id]
     if remaining is None:
         return ""
@@ -63,10 +64,10 @@ def cast(action_id: int, kind: str):
         db.session.rollback()
         flash(refusal.message, "error")
         return _back(action.id)
-    db.session.commit()
     message = str(RECORDED_MESSAGES[vote_kind])
     if vote_kind == VoteKind.SUPPORT:
         message = f"{message} {_remaining_message(action)}".strip()
+    db.session.commit()
     flash(message, "success")
     return _back(action.id)
 
@@ -82,10 +83,10 @@ def withdraw(action_id: int, kind: str):
         db.session.rollback()
         flash(refusal.message, "error")
         return _back(action.id)
+    message = str(WITHDRAWN_MESSAGES[vote_kind]) if withdrawn else ""
+    if withdrawn and vote_kind == VoteKind.SUPPORT:
+        message = f"{message} {_remaining_message(action)}".strip()
     db.session.commit()
-    if withdrawn:
-        message = str(WITHDRAWN_MESSAGES[vote_kind])
-        if vote_kind == VoteKind.SUPPORT:
-            message = f"{message} {_remaining_message(action)}".strip()
+    if message:
         flash(message, "success")
     return _back(action.id)
