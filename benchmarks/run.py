@@ -4,7 +4,7 @@ Sets up its own Postgres database (`pedt_bench` on 127.0.0.1:5432, or `BENCH_DAT
 and the end) and its own Redis database number (10, or `BENCH_REDIS`), loads data with the app's `simulate` service,
 starts gunicorn (gunicorn.conf.py: 2 sync workers) and a Celery worker on loopback, measures, prints one
 table and stops everything it started. Every loop is bounded in count and time. Measurements that need their own
-peak memory run in a child process (`run.py measure …`), whose `ru_maxrss` is then the peak of that measurement
+peak memory run in a child process (`run.py measure …`), whose `VmHWM` is then the peak of that measurement
 alone. The vote path's clients are `wrk` (benchmarks/votes.lua); `run.py votes` measures the vote path alone.
 """
 
@@ -14,7 +14,6 @@ import gc
 import json
 import os
 import random
-import resource
 import signal
 import socket
 import statistics
@@ -197,8 +196,16 @@ def child_main(name: str) -> None:
         start = time.perf_counter()
         MEASUREMENTS[name]()
         seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb("self")
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+
+
+def peak_rss_mb(pid: int | str) -> float:
+    """The process's own high-water RSS (`VmHWM`). Not `ru_maxrss`: Linux carries it across fork and exec, so a
+    child started by this process (which holds a million loaded votes' worth of memory) would report the
+    parent's size (366 MB at 1 M votes where the measurement itself peaked at 159 MB)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) / 1024
 
 
 def run_child(name: str) -> dict:
@@ -555,10 +562,9 @@ def summary_through_worker(processes: Processes, log_dir: Path) -> dict:
         time.sleep(0.2)
         db.session.refresh(summary)
     seconds = time.perf_counter() - start
-    status = Path(f"/proc/{worker.pid}/status").read_text()
-    peak_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+    peak_mb = peak_rss_mb(worker.pid)
     processes.stop(worker)
-    return {"seconds": seconds, "peak_mb": peak_kb / 1024, "status": summary.status.value}
+    return {"seconds": seconds, "peak_mb": peak_mb, "status": summary.status.value}
 
 
 # --- the run --------------------------------------------------------------------------------------
