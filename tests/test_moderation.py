@@ -18,7 +18,7 @@ from pedt_participation.models import (
 )
 from pedt_participation.comments.services import add_comment
 from pedt_participation.consultations.services import propose_action
-from pedt_participation.voting.services import cast_vote, count_votes
+from pedt_participation.voting.services import cast_vote, count_votes, supports_used_by_orientation
 from tests.helpers import make_moderator, login, make_consultation, make_participant, page_text
 
 
@@ -137,6 +137,31 @@ def test_merge_moves_votes_without_double_counting_and_comments_follow(client, c
     redirect = client.get(f"/actions/{source.id}")
     assert redirect.status_code == 301 and redirect.headers["Location"].endswith(f"/actions/{target.id}")
     assert "Mon argument" in page_text(client.get(f"/actions/{target.id}"))
+
+
+def test_a_merge_into_another_orientation_keeps_each_person_within_its_support_limit(client, consultation, moderator):
+    """A support moves only where the person has room left; otherwise it stays on the merged action (not lost,
+    not counted), and the person's other supports are untouched."""
+    consultation.vote_limit_per_orientation = 1
+    source = consultation.orientations[0].actions[0]
+    target, chosen_there = consultation.orientations[1].actions
+    full, with_room = make_participant(), make_participant()
+    for voter in (full, with_room):
+        cast_vote(voter, source, VoteKind.SUPPORT, 1)
+        cast_vote(voter, source, VoteKind.OPINION, 1)
+    cast_vote(full, chosen_there, VoteKind.SUPPORT, 1)
+    db.session.commit()
+
+    login(client, moderator)
+    client.post(f"/moderation/proposals/{source.id}/merge", data={f"m{source.id}-target_id": target.id})
+
+    on_target = count_votes([target.id])[target.id]
+    assert on_target.supports == 1 and on_target.opinion_total == 2  # opinions have no limit
+    assert supports_used_by_orientation(full, [target.orientation_id]) == {target.orientation_id: 1}
+    assert count_votes([chosen_there.id])[chosen_there.id].supports == 1
+    assert db.session.scalar(select(func.count()).select_from(Vote)) == 5  # nothing deleted
+    [entry] = _log(ModerationAction.MERGE)
+    assert entry.details["moved_votes"] == 3
 
 
 def test_similar_actions_are_shown_before_a_proposal_is_sent(client, consultation):

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import abort, url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, exists, select, update
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true, update
 from sqlalchemy.orm import aliased
 
 from ..consultations.services import get_consultation
@@ -27,6 +27,7 @@ from ..models import (
     ReportReason,
     Role,
     Vote,
+    VoteKind,
     WebhookEvent,
     utcnow,
 )
@@ -168,8 +169,9 @@ def reject_proposal(moderator: Participant, action: Action, reason: str) -> None
 
 def merge_actions(moderator: Participant, source: Action, target: Action) -> None:
     """Folds a duplicate into an existing action. Its votes move to the target unless the same person
-    already voted that kind there (a person is never counted twice; the extra vote stays on the merged
-    action, so nothing is lost); its comments follow; its author is told."""
+    already voted that kind there (a person is never counted twice), or, for a support, unless the person
+    already gives every support allowed in the target's orientation; a vote that does not move stays on the
+    merged action, so nothing is lost. Its comments follow; its author is told."""
     consultation = source.orientation.consultation
     if source.id == target.id:
         raise ParticipationRefused(_("Choisissez une autre action que la proposition elle-même."))
@@ -189,6 +191,7 @@ def merge_actions(moderator: Participant, source: Action, target: Action) -> Non
                     already_on_target.kind == Vote.kind,
                 )
             ),
+            _within_support_limit(source, target),
         )
         .values(action_id=target.id)
         .execution_options(synchronize_session=False)
@@ -222,6 +225,29 @@ def merge_actions(moderator: Participant, source: Action, target: Action) -> Non
             _action_link(target),
         )
     db.session.expire_all()
+
+
+def _within_support_limit(source: Action, target: Action) -> ColumnElement[bool]:
+    """For the UPDATE of `merge_actions`: a vote that is not a support, or a support whose person has room left
+    in the target's orientation (supports on its other published actions, as the voting service counts them)."""
+    limit = target.orientation.consultation.vote_limit_per_orientation
+    if limit is None:
+        return true()
+    other_support = aliased(Vote)
+    supports_there = (
+        select(func.count())
+        .select_from(other_support)
+        .join(Action, Action.id == other_support.action_id)
+        .where(
+            other_support.participant_id == Vote.participant_id,
+            other_support.kind == VoteKind.SUPPORT,
+            Action.orientation_id == target.orientation_id,
+            Action.state == ActionState.PUBLISHED,
+            Action.id != source.id,
+        )
+        .scalar_subquery()
+    )
+    return or_(Vote.kind != VoteKind.SUPPORT, supports_there < limit)
 
 
 @dataclass
