@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import abort, url_for
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, true, update
 from sqlalchemy.orm import aliased
 
 from ..consultations.services import get_consultation
@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..notifications.services import notify
 from ..reports.services import Target, open_reports_count
+from ..voting.services import supports_elsewhere_in_orientation
 from ..webhooks.services import action_resource, publish_event
 
 
@@ -229,25 +230,12 @@ def merge_actions(moderator: Participant, source: Action, target: Action) -> Non
 
 def _within_support_limit(source: Action, target: Action) -> ColumnElement[bool]:
     """For the UPDATE of `merge_actions`: a vote that is not a support, or a support whose person has room left
-    in the target's orientation (supports on its other published actions, as the voting service counts them)."""
+    in the target's orientation, counted as the voting service counts it."""
     limit = target.orientation.consultation.vote_limit_per_orientation
     if limit is None:
         return true()
-    other_support = aliased(Vote)
-    supports_there = (
-        select(func.count())
-        .select_from(other_support)
-        .join(Action, Action.id == other_support.action_id)
-        .where(
-            other_support.participant_id == Vote.participant_id,
-            other_support.kind == VoteKind.SUPPORT,
-            Action.orientation_id == target.orientation_id,
-            Action.state == ActionState.PUBLISHED,
-            Action.id != source.id,
-        )
-        .scalar_subquery()
-    )
-    return or_(Vote.kind != VoteKind.SUPPORT, supports_there < limit)
+    supports_there = supports_elsewhere_in_orientation(Vote.participant_id, target.orientation_id, source.id)
+    return or_(Vote.kind != VoteKind.SUPPORT, supports_there.scalar_subquery() < limit)
 
 
 @dataclass

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, func, select, text
+from sqlalchemy import Select, bindparam, delete, func, select, text
+from sqlalchemy.orm import aliased
 
 from ..consultations.services import check_can_participate, check_voting_open
 from ..errors import ParticipationRefused
@@ -179,6 +180,24 @@ def cast_vote(
     )
 
 
+def supports_elsewhere_in_orientation(participant_id, orientation_id: int, action_id: int) -> Select:
+    """What the support limit counts: the person's supports on the orientation's published actions other than
+    `action_id`. `participant_id` is a value (a vote) or a column to correlate with (a merge moving votes)."""
+    counted = aliased(Vote)
+    return (
+        select(func.count())
+        .select_from(counted)
+        .join(Action, Action.id == counted.action_id)
+        .where(
+            counted.participant_id == participant_id,
+            counted.kind == VoteKind.SUPPORT,
+            counted.action_id != action_id,
+            Action.orientation_id == orientation_id,
+            Action.state == ActionState.PUBLISHED,
+        )
+    )
+
+
 def _check_support_limit(participant: Participant, action: Action) -> None:
     """Supports given to the orientation's other actions: a support already given to this one is kept
     (sending it again changes nothing), whatever the limit."""
@@ -186,19 +205,7 @@ def _check_support_limit(participant: Participant, action: Action) -> None:
     limit = orientation.consultation.vote_limit_per_orientation
     if limit is None:
         return
-    used_elsewhere = db.session.scalar(
-        select(func.count())
-        .select_from(Vote)
-        .join(Action, Action.id == Vote.action_id)
-        .where(
-            Vote.participant_id == participant.id,
-            Vote.kind == VoteKind.SUPPORT,
-            Vote.action_id != action.id,
-            Action.orientation_id == orientation.id,
-            Action.state == ActionState.PUBLISHED,
-        )
-    )
-    if used_elsewhere < limit:
+    if db.session.scalar(supports_elsewhere_in_orientation(participant.id, orientation.id, action.id)) < limit:
         return
     raise ParticipationRefused(
         ngettext(
