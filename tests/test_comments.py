@@ -14,7 +14,7 @@ from pedt_participation.comments.services import CommentOrder, add_comment, comm
 from pedt_participation.errors import ParticipationRefused
 from pedt_participation.extensions import db
 from pedt_participation.models import Alignment, Comment, utcnow
-from tests.helpers import login, make_consultation, make_participant, page_text
+from tests.helpers import TEST_PASSWORD, login, make_consultation, make_participant, page_text
 
 
 @pytest.fixture
@@ -253,6 +253,15 @@ def test_the_next_page_link_keeps_the_order(client, busy_action):
     second = client.get(unescape(next_link))
     assert _shown(second) == [f"Avis {n}" for n in range(25, 5, -1)]
     assert "Commentaires 21 à 40 sur 45" in page_text(second)
+
+
+def test_signing_in_to_comment_comes_back_to_the_same_page_of_comments(client, busy_action):
+    html = client.get(f"/actions/{busy_action.id}?order=newest&page=2").get_data(as_text=True)
+    sign_in = unescape(re.search(r'<a href="([^"]+)">Connectez-vous pour commenter</a>', html).group(1))
+    person = make_participant()
+    back = client.post(sign_in, data={"email": person.email, "password": TEST_PASSWORD})
+    assert back.status_code == 303
+    assert _shown(client.get(back.headers["Location"])) == [f"Avis {n}" for n in range(25, 5, -1)]
 
 
 def test_a_new_comment_lands_on_its_page_in_the_chosen_order(client, busy_action):
