@@ -21,8 +21,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -592,16 +595,12 @@ def load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def main(quick: bool) -> None:
-    global VOTE_SECONDS, PAGE_REQUESTS
-    sizes = (2_000, 10_000, 50_000) if quick else VOTE_SIZES
-    comments_at_largest = 10_000 if quick else COMMENTS_AT_LARGEST
-    if quick:
-        VOTE_SECONDS, PAGE_REQUESTS = 5, 30
+@contextmanager
+def seeded_database() -> Iterator[tuple[Any, Processes, Path]]:
+    """A fresh benchmark database with the demo seeded, inside the app's context: (app, the processes started
+    meanwhile, the folder for their logs). Whatever happens, the processes are stopped and the database dropped."""
     log_dir = ROOT / "build" / "bench"
     log_dir.mkdir(parents=True, exist_ok=True)
-    began = time.perf_counter()
-    loads = [load()]
     processes = Processes()
     recreate_database()
     app = _app()
@@ -612,39 +611,51 @@ def main(quick: bool) -> None:
 
             seed_demo()
             db.session.commit()
-            loader = Loader()
-            aggregation: dict[int, dict] = {}
-            for size in sizes:
-                progress(f"growing the data to {size:,} votes")
-                loader.grow_to(size)
-                if size == sizes[-1]:
-                    loader.add_comments_to(comments_at_largest)
-                votes, comments = count_rows()
-                progress(f"aggregating {votes:,} votes and {comments:,} comments")
-                figures = {name: run_child(name) for name in ("aggregate", "sql", "sql-data")}
-                if votes <= NAIVE_MAX_VOTES:
-                    figures["naive"] = run_child("naive")
-                aggregation[size] = {"votes": votes, "comments": comments, **figures}
-                loads.append(load())
-                if size == sizes[1]:
-                    progress("full summary, in a process of its own then through the Celery worker")
-                    summary = run_child("summary")
-                    summary_votes = votes
-                    worker_summary = summary_through_worker(processes, log_dir)
-                    base = start_gunicorn(processes, log_dir)
-                    actions = action_ids()
-                    add_page_comments(actions[0], PAGE_COMMENTS)
-                    progress("pages")
-                    pages = page_figures(
-                        app, base,
-                        {"consultation page": f"/consultations/{SLUG}",
-                         f"action page, {PAGE_COMMENTS} comments": f"/actions/{actions[0]}"},
-                    )
-                    vote_row = vote_path_row(base, log_dir, loads)
-                    processes.stop_all()
+            yield app, processes, log_dir
     finally:
         processes.stop_all()
         drop_database()
+
+
+def main(quick: bool) -> None:
+    global VOTE_SECONDS, PAGE_REQUESTS
+    sizes = (2_000, 10_000, 50_000) if quick else VOTE_SIZES
+    comments_at_largest = 10_000 if quick else COMMENTS_AT_LARGEST
+    if quick:
+        VOTE_SECONDS, PAGE_REQUESTS = 5, 30
+    began = time.perf_counter()
+    loads = [load()]
+    with seeded_database() as (app, processes, log_dir):
+        loader = Loader()
+        aggregation: dict[int, dict] = {}
+        for size in sizes:
+            progress(f"growing the data to {size:,} votes")
+            loader.grow_to(size)
+            if size == sizes[-1]:
+                loader.add_comments_to(comments_at_largest)
+            votes, comments = count_rows()
+            progress(f"aggregating {votes:,} votes and {comments:,} comments")
+            figures = {name: run_child(name) for name in ("aggregate", "sql", "sql-data")}
+            if votes <= NAIVE_MAX_VOTES:
+                figures["naive"] = run_child("naive")
+            aggregation[size] = {"votes": votes, "comments": comments, **figures}
+            loads.append(load())
+            if size == sizes[1]:
+                progress("full summary, in a process of its own then through the Celery worker")
+                summary = run_child("summary")
+                summary_votes = votes
+                worker_summary = summary_through_worker(processes, log_dir)
+                base = start_gunicorn(processes, log_dir)
+                actions = action_ids()
+                add_page_comments(actions[0], PAGE_COMMENTS)
+                progress("pages")
+                pages = page_figures(
+                    app, base,
+                    {"consultation page": f"/consultations/{SLUG}",
+                     f"action page, {PAGE_COMMENTS} comments": f"/actions/{actions[0]}"},
+                )
+                vote_row = vote_path_row(base, log_dir, loads)
+                processes.stop_all()
     total = time.perf_counter() - began
 
     rows = [vote_row]
@@ -685,24 +696,10 @@ def main(quick: bool) -> None:
 
 def votes_main() -> None:
     """`run.py votes`: measure 1 alone on the smallest data (about a minute), to try a change of the vote path."""
-    log_dir = ROOT / "build" / "bench"
-    log_dir.mkdir(parents=True, exist_ok=True)
     loads = [load()]
-    processes = Processes()
-    recreate_database()
-    app = _app()
-    try:
-        with app.app_context():
-            from pedt_participation.demo.services import seed_demo
-            from pedt_participation.extensions import db
-
-            seed_demo()
-            db.session.commit()
-            Loader().grow_to(VOTE_SIZES[0])
-            row = vote_path_row(start_gunicorn(processes, log_dir), log_dir, loads)
-    finally:
-        processes.stop_all()
-        drop_database()
+    with seeded_database() as (_, processes, log_dir):
+        Loader().grow_to(VOTE_SIZES[0])
+        row = vote_path_row(start_gunicorn(processes, log_dir), log_dir, loads)
     print()
     print(f"Machine: {machine()}")
     print(f"Load average (1, 5, 15 min) before, during the app's votes, during the limit: {' | '.join(loads)}")
