@@ -359,24 +359,26 @@ class Processes:
             self.stop(process)
 
 
-def start_gunicorn(processes: Processes, log_dir: Path) -> str:
+def start_gunicorn(processes: Processes, log_dir: Path, app: str = "pedt_participation:create_app()") -> tuple[subprocess.Popen, str]:
+    """gunicorn serving `app` (the app, or a floor of benchmarks/floors.py), and its address once it answers."""
     import requests
 
     port = free_port()
+    log = log_dir / f"gunicorn-{app.partition(':')[0].rpartition('.')[2]}.log"
     process = processes.start(
         # No control socket: its default path in the home folder is shared with every other gunicorn here.
         # Workers: gunicorn.conf.py, as in production.
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--no-control-socket",
-         "pedt_participation:create_app()"],
-        log_dir / "gunicorn.log",
+         app],
+        log,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        assert process.poll() is None, (log_dir / "gunicorn.log").read_text()
+        assert process.poll() is None, log.read_text()
         try:
             requests.get(base + "/", timeout=10).raise_for_status()
-            return base
+            return process, base
         except requests.RequestException:
             time.sleep(0.3)
     raise RuntimeError("gunicorn did not answer within 60 s")
@@ -428,7 +430,7 @@ def action_ids() -> list[int]:
     return [action.id for action in published_actions(_consultation())]
 
 
-def app_vote_path(base: str, tokens: list[tuple[int, str]], actions: list[int], log_dir: Path) -> dict:
+def wrk_vote_path(base: str, tokens: list[tuple[int, str]], actions: list[int], log_dir: Path) -> dict:
     """wrk (C, epoll) with CLIENTS keep-alive connections on WRK_THREADS threads PUTs opinions for VOTE_SECONDS
     (benchmarks/votes.lua); it needs about 1 % of a core here, where 64 Python threads took several times that
     from the two cores the app runs on. Its percentiles count every answer, refused ones too (listed)."""
@@ -485,24 +487,36 @@ def limit_vote_path(tokens: list[tuple[int, str]], actions: list[int]) -> dict:
     return {"per_second": len(latencies) / elapsed, "p99": percentile(latencies, 0.99) * 1000}
 
 
-def vote_path_row(base: str, log_dir: Path, loads: list[str]) -> tuple[str, ...]:
-    """Measure 1, the app's vote path through gunicorn beside bare psycopg upserts, as a row of the table."""
+def vote_path_row(base: str, processes: Processes, log_dir: Path, loads: list[str]) -> tuple[str, ...]:
+    """Measure 1, the app's vote path through gunicorn beside bare psycopg upserts (the limit) and beside the
+    two floors of benchmarks/floors.py (what Flask allows on this machine), as a row of the table."""
     actions = action_ids()
     tokens = voters_with_tokens(CLIENTS * VOTERS_PER_CLIENT)
-    progress(f"vote path: {CLIENTS} clients for {VOTE_SECONDS} s, then the psycopg limit")
-    app = app_vote_path(base, tokens, actions, log_dir)
+    progress(f"vote path: {CLIENTS} clients for {VOTE_SECONDS} s, then two Flask floors, then the psycopg limit")
+    app = wrk_vote_path(base, tokens, actions, log_dir)
     loads.append(load())
-    # wrk stops without waiting for the answers in flight: let gunicorn finish them, so that the two measures
-    # do not overlap (before this pause an app's row lock once deadlocked with the loop's upserts).
+    floors = {}
+    for name in ("empty", "lean"):
+        # wrk stops without waiting for the answers in flight: let gunicorn finish them, so that two measures
+        # never overlap (before this pause an app's row lock once deadlocked with the loop's upserts).
+        time.sleep(VOTE_DRAIN_SECONDS)
+        floor, floor_base = start_gunicorn(processes, log_dir, f"benchmarks.floors:{name}_app")
+        floors[name] = wrk_vote_path(floor_base, tokens, actions, log_dir)
+        processes.stop(floor)
+    loads.append(load())
     time.sleep(VOTE_DRAIN_SECONDS)
     limit = limit_vote_path(tokens, actions)
     loads.append(load())
     share = app["per_second"] / limit["per_second"]
+    empty, lean = floors["empty"], floors["lean"]
     return (f"1. vote path, {CLIENTS} clients, {len(tokens)} voters (API PUT opinion)",
             f"{app['per_second']:.0f} votes/s, p50 {app['p50']:.0f} / p95 {app['p95']:.0f} / p99 {app['p99']:.0f} ms"
             + (f", {app['failures']}" if app["failures"] else ""),
-            f"psycopg upsert {limit['per_second']:.0f}/s (p99 {limit['p99']:.0f} ms)",
-            f"{share:.0%} of limit",
+            f"psycopg upsert {limit['per_second']:.0f}/s (p99 {limit['p99']:.0f} ms); Flask floors: empty endpoint"
+            f" {empty['per_second']:.0f}/s (p99 {empty['p99']:.0f} ms, {empty['per_second'] / limit['per_second']:.0%}"
+            f" of limit), lean vote {lean['per_second']:.0f}/s (p99 {lean['p99']:.0f} ms)"
+            + "".join(f", {name} floor: {floor['failures']}" for name, floor in floors.items() if floor["failures"]),
+            f"{share:.0%} of limit, {app['per_second'] / lean['per_second']:.0%} of lean vote",
             f"≥ {TARGET_VOTE_SHARE:.0%} {mark(share >= TARGET_VOTE_SHARE)}, "
             f"p99 ≤ {TARGET_VOTE_P99_MS} ms {mark(app['p99'] <= TARGET_VOTE_P99_MS)}")
 
@@ -645,7 +659,7 @@ def main(quick: bool) -> None:
                 summary = run_child("summary")
                 summary_votes = votes
                 worker_summary = summary_through_worker(processes, log_dir)
-                base = start_gunicorn(processes, log_dir)
+                _gunicorn, base = start_gunicorn(processes, log_dir)
                 actions = action_ids()
                 add_page_comments(actions[0], PAGE_COMMENTS)
                 progress("pages")
@@ -654,7 +668,7 @@ def main(quick: bool) -> None:
                     {"consultation page": f"/consultations/{SLUG}",
                      f"action page, {PAGE_COMMENTS} comments": f"/actions/{actions[0]}"},
                 )
-                vote_row = vote_path_row(base, log_dir, loads)
+                vote_row = vote_path_row(base, processes, log_dir, loads)
                 processes.stop_all()
     total = time.perf_counter() - began
 
@@ -695,14 +709,17 @@ def main(quick: bool) -> None:
 
 
 def votes_main() -> None:
-    """`run.py votes`: measure 1 alone on the smallest data (about a minute), to try a change of the vote path."""
+    """`run.py votes`: measure 1 alone (about two minutes), to try a change of the vote path. On the data of
+    `make bench`'s vote path (100 k votes), whose 1 280 voters keep each under the per-person write limit."""
     loads = [load()]
     with seeded_database() as (_, processes, log_dir):
-        Loader().grow_to(VOTE_SIZES[0])
-        row = vote_path_row(start_gunicorn(processes, log_dir), log_dir, loads)
+        Loader().grow_to(VOTE_SIZES[1])
+        _gunicorn, base = start_gunicorn(processes, log_dir)
+        row = vote_path_row(base, processes, log_dir, loads)
     print()
     print(f"Machine: {machine()}")
-    print(f"Load average (1, 5, 15 min) before, during the app's votes, during the limit: {' | '.join(loads)}")
+    print(f"Load average (1, 5, 15 min) before, after the app's votes, after the floors, after the limit:"
+          f" {' | '.join(loads)}")
     print_table([row])
 
 
