@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -36,11 +36,15 @@ def issue_token(name: str, *, owner: Participant | None, issued_by: Participant 
     return token, secret
 
 
+# Every API request runs it: built once, so that SQLAlchemy neither rebuilds it nor recomputes its cache key.
+_TOKEN_WITH_OWNER = (
+    select(ApiToken).where(ApiToken.secret_hash == bindparam("secret_hash")).options(joinedload(ApiToken.owner))
+)
+
+
 def authenticate_token(secret: str) -> ApiToken | None:
     """The token with its owner, in one query (every API request asks for both)."""
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.secret_hash == _hash(secret)).options(joinedload(ApiToken.owner))
-    )
+    token = db.session.scalar(_TOKEN_WITH_OWNER, {"secret_hash": _hash(secret)})
     if token is None or token.revoked_at is not None:
         return None
     return token

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import abort, url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..errors import ParticipationRefused
@@ -92,13 +92,17 @@ def by_orientation(consultation: Consultation, actions: list[Action]) -> dict[in
     return grouped
 
 
+# Every vote and action page runs it: built once, so that SQLAlchemy neither rebuilds it nor recomputes its cache key.
+_ACTION_WITH_CONSULTATION = (
+    select(Action)
+    .where(Action.id == bindparam("action_id"))
+    .options(joinedload(Action.orientation).joinedload(Orientation.consultation))
+)
+
+
 def get_visible_action(action_id: int, viewer: Participant | None) -> Action:
     """Published actions are public; a proposal awaiting review (or refused) is shown to its author only."""
-    action = db.session.scalar(
-        select(Action)
-        .where(Action.id == action_id)
-        .options(joinedload(Action.orientation).joinedload(Orientation.consultation))
-    )
+    action = db.session.scalar(_ACTION_WITH_CONSULTATION, {"action_id": action_id})
     if action is None or action.orientation.consultation.status not in PUBLIC_STATUSES:
         abort(404)
     if action.author is not None and action.author.blocked_at is not None:

@@ -96,15 +96,30 @@ def count_votes(action_ids: list[int]) -> dict[int, ActionCounts]:
     return counts
 
 
+# Every vote answers with these two (the person's votes on the action, supports left): built once, so that
+# SQLAlchemy neither rebuilds them nor recomputes their cache keys at each call.
+_VOTES_OF = select(Vote.action_id, Vote.kind, Vote.value).where(
+    Vote.participant_id == bindparam("participant_id"), Vote.action_id.in_(bindparam("action_ids", expanding=True))
+)
+_SUPPORTS_USED = (
+    select(Action.orientation_id, func.count())
+    .select_from(Vote)
+    .join(Action, Action.id == Vote.action_id)
+    .where(
+        Vote.participant_id == bindparam("participant_id"),
+        Vote.kind == VoteKind.SUPPORT,
+        Action.orientation_id.in_(bindparam("orientation_ids", expanding=True)),
+        Action.state == ActionState.PUBLISHED,
+    )
+    .group_by(Action.orientation_id)
+)
+
+
 def votes_of(participant: Participant | None, action_ids: list[int]) -> dict[tuple[int, VoteKind], int]:
     """The viewer's own votes, to show which buttons are pressed."""
     if participant is None or not action_ids:
         return {}
-    rows = db.session.execute(
-        select(Vote.action_id, Vote.kind, Vote.value).where(
-            Vote.participant_id == participant.id, Vote.action_id.in_(action_ids)
-        )
-    )
+    rows = db.session.execute(_VOTES_OF, {"participant_id": participant.id, "action_ids": action_ids})
     return {(action_id, kind): value for action_id, kind, value in rows}
 
 
@@ -112,18 +127,7 @@ def supports_used_by_orientation(participant: Participant, orientation_ids: list
     """Supports on published actions only: a support given to an action later hidden or merged frees its place."""
     if not orientation_ids:
         return {}
-    rows = db.session.execute(
-        select(Action.orientation_id, func.count())
-        .select_from(Vote)
-        .join(Action, Action.id == Vote.action_id)
-        .where(
-            Vote.participant_id == participant.id,
-            Vote.kind == VoteKind.SUPPORT,
-            Action.orientation_id.in_(orientation_ids),
-            Action.state == ActionState.PUBLISHED,
-        )
-        .group_by(Action.orientation_id)
-    )
+    rows = db.session.execute(_SUPPORTS_USED, {"participant_id": participant.id, "orientation_ids": orientation_ids})
     used = dict.fromkeys(orientation_ids, 0)
     used.update(rows.tuples().all())
     return used
