@@ -9,6 +9,9 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+# Bind key of the read replica (DATABASE_REPLICA_URL), which only the committee's summaries read.
+REPLICA_BIND = "replica"
+
 INSECURE_DEFAULT_SECRET_KEY = "dev-insecure-secret-key"
 
 
@@ -53,6 +56,12 @@ def build_config(instance_path: str) -> dict:
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret_key(instance) or INSECURE_DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'pedt.sqlite3'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A streaming read replica of DATABASE_URL for the committee's summaries (README, "Scaling").
+        "SQLALCHEMY_BINDS": (
+            {REPLICA_BIND: {"url": env["DATABASE_REPLICA_URL"], "pool_pre_ping": True}}
+            if env.get("DATABASE_REPLICA_URL")
+            else {}
+        ),
         "CELERY": {
             "broker_url": broker_url,
             "result_backend": env.get("CELERY_RESULT_BACKEND")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from celery import Celery, Task
 from flask import Flask
@@ -10,10 +13,13 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, Select, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from .config import REPLICA_BIND
 
 # Stable constraint names, so Alembic can alter them on SQLite and Postgres alike.
 NAMING_CONVENTION = {
@@ -29,7 +35,38 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+_reading_replica: ContextVar[bool] = ContextVar("reading_replica", default=False)
+
+
+class ReplicaRoutingSession(FlaskSQLAlchemySession):
+    """SQLAlchemy's documented read/write split (a Session whose `get_bind` picks the engine): inside
+    `reads_from_replica()`, plain SELECTs go to the read replica when one is configured; writes, locking reads
+    and every read elsewhere go to the primary, so a vote is never checked against a lagging copy."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if (
+            bind is None
+            and _reading_replica.get()
+            and isinstance(clause, Select)
+            and clause._for_update_arg is None
+            and not self._flushing
+            and REPLICA_BIND in self._db.engines
+        ):
+            return self._db.engines[REPLICA_BIND]
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+@contextmanager
+def reads_from_replica() -> Iterator[None]:
+    """Heavy reads that may lag a few seconds behind the primary (a summary's figures) go to the replica."""
+    token = _reading_replica.set(True)
+    try:
+        yield
+    finally:
+        _reading_replica.reset(token)
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": ReplicaRoutingSession})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import shutil
+import sqlite3
+import subprocess
 import time
 from contextlib import contextmanager
 from datetime import timedelta
 from html import unescape
 from itertools import count
 
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import URL, make_url
 
 from pedt_participation.auth.services import register_participant
 from pedt_participation.extensions import db
@@ -172,3 +176,40 @@ def count_queries(engine):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+@contextmanager
+def database_copy(database_url: str, tmp_path):
+    """A copy of the database as it is now, with the tools the README names for backups (`pg_dump -Fc` /
+    `pg_restore` on Postgres, SQLite's backup API): yields its URL, then drops it. Commit before."""
+    source = make_url(database_url)
+    if source.get_backend_name() != "postgresql":
+        target = tmp_path / f"copy-{time.monotonic_ns()}.sqlite3"
+        with sqlite3.connect(source.database) as live, sqlite3.connect(target) as copy:
+            live.backup(copy)
+        yield source.set(database=str(target)).render_as_string(hide_password=False)
+        return
+    for tool in ("pg_dump", "pg_restore"):
+        assert shutil.which(tool), f"{tool} is missing: install the postgresql-client package"
+    dump = tmp_path / "pedt.dump"
+    subprocess.run(["pg_dump", "-Fc", "--no-owner", "-f", str(dump), _libpq(source)], check=True)
+    target = source.set(database=f"{source.database}_copy")
+    _on_server(source, f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)', f'CREATE DATABASE "{target.database}"')
+    try:
+        subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "-d", _libpq(target), str(dump)], check=True)
+        yield target.render_as_string(hide_password=False)
+    finally:
+        _on_server(source, f'DROP DATABASE "{target.database}" WITH (FORCE)')
+
+
+def _libpq(url: URL) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _on_server(server: URL, *statements: str) -> None:
+    """Database creation and removal, which Postgres runs only outside a transaction."""
+    engine = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    engine.dispose()

@@ -4,18 +4,15 @@ and every table's row count and the committee's figures must come back identical
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
-import subprocess
 from datetime import UTC, datetime
 
-from sqlalchemy import create_engine, func, inspect, select, table, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import func, inspect, select, table
 
 from pedt_participation.committee.aggregation import aggregate
 from pedt_participation.extensions import db
 from pedt_participation.models import Consultation
 from tests.conftest import make_test_app
+from tests.helpers import database_copy
 
 AGGREGATED_AT = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -31,39 +28,6 @@ def _contents() -> dict:
     return {"rows": counts, "committee": figures}
 
 
-def _libpq(url: URL) -> str:
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def _restore_postgres(source: URL, tmp_path) -> URL:
-    """`pg_dump -Fc`, then `pg_restore` into `<name>_restore`, (re)created here; the caller drops it."""
-    for tool in ("pg_dump", "pg_restore"):
-        assert shutil.which(tool), f"{tool} is missing: install the postgresql-client package"
-    dump = tmp_path / "pedt.dump"
-    subprocess.run(["pg_dump", "-Fc", "--no-owner", "-f", str(dump), _libpq(source)], check=True)
-    target = source.set(database=f"{source.database}_restore")
-    _on_server(source, f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)', f'CREATE DATABASE "{target.database}"')
-    subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "-d", _libpq(target), str(dump)], check=True)
-    return target
-
-
-def _on_server(server: URL, *statements: str) -> None:
-    """Database creation and removal, which Postgres runs only outside a transaction."""
-    engine = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        for statement in statements:
-            connection.execute(text(statement))
-    engine.dispose()
-
-
-def _restore_sqlite(source: URL, tmp_path) -> URL:
-    """What `sqlite3 instance/pedt.sqlite3 ".backup …"` does, consistent even while the app writes."""
-    target = tmp_path / "restored.sqlite3"
-    with sqlite3.connect(source.database) as live, sqlite3.connect(target) as copy:
-        live.backup(copy)
-    return source.set(database=str(target))
-
-
 def test_a_backup_of_the_seeded_data_restores_every_row_and_the_committee_figures(
     app, runner, database_url, celery_settings, tmp_path
 ):
@@ -73,18 +37,11 @@ def test_a_backup_of_the_seeded_data_restores_every_row_and_the_committee_figure
     assert before["rows"]["votes"] > 0 and before["rows"]["comments"] > 0 and len(before["committee"]) == 2
     db.session.remove()
 
-    source = make_url(database_url)
-    postgres = source.get_backend_name() == "postgresql"
-    restored = _restore_postgres(source, tmp_path) if postgres else _restore_sqlite(source, tmp_path)
-    restored_app = make_test_app(restored.render_as_string(hide_password=False), celery_settings)
-    try:
-        with restored_app.app_context():
+    with database_copy(database_url, tmp_path) as restored:
+        with make_test_app(restored, celery_settings).app_context():
             after = _contents()
             db.session.remove()
             db.engine.dispose()
-    finally:
-        if postgres:
-            _on_server(source, f'DROP DATABASE "{restored.database}" WITH (FORCE)')
 
     assert after["rows"] == before["rows"]
     assert after["committee"] == before["committee"]

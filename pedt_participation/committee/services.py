@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..deferred_tasks import send_after_commit
 from ..errors import ParticipationRefused
-from ..extensions import db
+from ..extensions import db, reads_from_replica
 from ..languages.services import format_count
 from ..mail import mail_enabled, send_email
 from ..models import (
@@ -173,7 +173,10 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
         raise SummaryFailed(
             _("La consultation de cette synthèse a été supprimée : il n’y a plus de résultats à compter.")
         )
-    data = aggregate(consultation)
+    # Reading every vote and comment is the heaviest query of the app: a replica, when there is one, takes it
+    # off the primary that serves the votes; the figures may then lag it by the replication delay.
+    with reads_from_replica():
+        data = aggregate(consultation)
     time.sleep(current_app.config["SUMMARY_BUILD_PAUSE_SECONDS"])
     report_progress(40)
     files = {SummaryFileKind.CSV: summary_csv(data), SummaryFileKind.PDF: summary_pdf(data)}

@@ -1,0 +1,56 @@
+"""DATABASE_REPLICA_URL: the committee's summaries read their figures from a read replica, everything else
+stays on the primary. The replica here is a copy of the database taken before more people voted, as a
+lagging replica would be: a summary built by the real worker must show the copy's figures, not the primary's."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from pedt_participation.committee.aggregation import aggregate
+from pedt_participation.committee.services import queue_summary
+from pedt_participation.extensions import db
+from pedt_participation.models import CommitteeSummary, Consultation, SummaryStatus
+from tests.conftest import make_test_app
+from tests.helpers import database_copy, wait_until
+
+AGGREGATED_AT = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def _figures(data: dict) -> dict:
+    """What the committee reads; not the time of the build."""
+    return {"participation": data["participation"], "orientations": data["orientations"]}
+
+
+def _pedt() -> Consultation:
+    return db.session.scalar(select(Consultation).where(Consultation.slug == "pedt"))
+
+
+def test_a_summary_reads_its_figures_from_the_replica_and_writes_its_row_on_the_primary(
+    app, runner, database_url, celery_settings, start_worker, tmp_path
+):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["simulate", "--participants", "40", "--seed", "3"]).exit_code == 0
+    db.session.remove()
+    with database_copy(database_url, tmp_path) as replica_url:
+        # The primary moves on; the replica has not caught up yet.
+        assert runner.invoke(args=["simulate", "--participants", "40", "--seed", "4"]).exit_code == 0
+        on_primary = _figures(aggregate(_pedt(), now=AGGREGATED_AT))
+        with make_test_app(replica_url, celery_settings).app_context():
+            on_replica = _figures(aggregate(_pedt(), now=AGGREGATED_AT))
+            db.session.remove()
+            db.engine.dispose()
+        assert on_replica["participation"] != on_primary["participation"]
+
+        start_worker(DATABASE_REPLICA_URL=replica_url)
+        summary = queue_summary(_pedt())
+        db.session.commit()
+        wait_until(
+            lambda: db.session.get(CommitteeSummary, summary.id).status == SummaryStatus.DONE,
+            seconds=90,
+            message="the summary was not built",
+        )
+        # Found and finished on the primary (the copy never saw the row), counted on the replica.
+        assert _figures(db.session.get(CommitteeSummary, summary.id).data) == on_replica
+
