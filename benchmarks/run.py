@@ -542,11 +542,15 @@ def add_page_comments(action_id: int, count: int) -> None:
 
 def page_figures(app, base: str, paths: dict[str, str]) -> dict[str, dict]:
     """Queries counted in this process through the test client; times over HTTP through gunicorn."""
+    import logging
+
     import requests
 
     from pedt_participation.extensions import db
+    from pedt_participation.operations.logs import request_log
     from tests.helpers import count_queries
 
+    request_log.setLevel(logging.WARNING)  # the in-process requests' log lines would land in the bench's table
     figures = {}
     client = app.test_client()
     session = requests.Session()
