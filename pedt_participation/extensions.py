@@ -40,18 +40,11 @@ _reading_replica: ContextVar[bool] = ContextVar("reading_replica", default=False
 
 class ReplicaRoutingSession(FlaskSQLAlchemySession):
     """SQLAlchemy's documented read/write split (a Session whose `get_bind` picks the engine): inside
-    `reads_from_replica()`, plain SELECTs go to the read replica when one is configured; writes, locking reads
-    and every read elsewhere go to the primary, so a vote is never checked against a lagging copy."""
+    `reads_from_replica()`, SELECTs go to the read replica when one is configured; writes, and every read
+    elsewhere, go to the primary, so a vote is never checked against a lagging copy."""
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-        if (
-            bind is None
-            and _reading_replica.get()
-            and isinstance(clause, Select)
-            and clause._for_update_arg is None
-            and not self._flushing
-            and REPLICA_BIND in self._db.engines
-        ):
+        if bind is None and _reading_replica.get() and isinstance(clause, Select) and REPLICA_BIND in self._db.engines:
             return self._db.engines[REPLICA_BIND]
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
