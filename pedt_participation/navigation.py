@@ -1,10 +1,12 @@
-"""Where to send a person after a form: back where they were, but never to another site."""
+"""Addresses on this site: where to send a person after a form (back where they were, never to another site),
+and links for e-mails and webhooks, which leave the site."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request
 
 
 def safe_next_url(default: str, target: str | None = None) -> str:
@@ -16,3 +18,11 @@ def safe_next_url(default: str, target: str | None = None) -> str:
     if not target.startswith("/") or target.startswith("//") or "\\" in target or parts.scheme or parts.netloc:
         return default
     return target
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """An address on the site as people reach it (PUBLIC_URL), built the same in a request and in the
+    worker, which has no request to take a host from."""
+    base = urlsplit(current_app.config["PUBLIC_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)

@@ -21,6 +21,7 @@ from ..errors import ParticipationRefused
 from ..extensions import db
 from ..mail import send_email
 from ..models import AgeBracket, Audience, Participant, Role, SignInLockout, utcnow
+from ..navigation import public_url
 
 # Checked when the e-mail is unknown, so a wrong e-mail takes as long as a wrong password.
 _UNUSED_HASH = generate_password_hash("unused-password-for-constant-time")
@@ -188,8 +189,7 @@ def email_password_reset(participant_id: int, language: str) -> bool:
 
 
 def reset_link(participant: Participant) -> str:
-    token = _reset_links().dumps([participant.id, participant.password_seal])
-    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/auth/nouveau-mot-de-passe/{token}"
+    return public_url("auth.reset_password", token=_reset_links().dumps([participant.id, participant.password_seal]))
 
 
 def participant_for_reset_link(token: str) -> Participant | None:

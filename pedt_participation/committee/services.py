@@ -33,6 +33,7 @@ from ..models import (
     WebhookEvent,
     utcnow,
 )
+from ..navigation import public_url
 from ..webhooks.services import publish_event, summary_resource
 from .aggregation import aggregate, figure_text
 from .documents import MEDIA_TYPES, json_chunks, summary_csv, summary_pdf
@@ -272,7 +273,7 @@ def summary_email_text(summary: CommitteeSummary) -> str:
     if leaders:
         lines += ["", _("En tête dans chaque orientation :")]
         lines += [f"- {orientation} : {action}" for orientation, action in leaders]
-    link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/comite/syntheses/{summary.id}"
+    link = public_url("committee.summary", summary_id=summary.id)
     lines += [
         "",
         _("Le document complet est joint (PDF). Pour le consulter en ligne : %(link)s", link=link),

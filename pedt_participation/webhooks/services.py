@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from flask import current_app
@@ -33,20 +32,13 @@ from ..models import (
     WebhookEvent,
     utcnow,
 )
+from ..navigation import public_url
 
 DELIVER_TASK = "pedt.webhooks.deliver"
 LOG_PAGE_SIZE = 50
 # Deliveries the beat job hands back to the worker per run; the next run takes the rest.
 RESEND_BATCH = 500
 ERROR_EXCERPT = 200
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """An address on the site as people reach it (PUBLIC_URL), built the same in a request and in the
-    worker, which has no request to take a host from."""
-    base = urlsplit(current_app.config["PUBLIC_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
-    return adapter.build(endpoint, values, force_external=True)
 
 
 # --- endpoints (admin page) -----------------------------------------------------------------------
