@@ -14,6 +14,8 @@ REPLICA_BIND = "replica"
 
 INSECURE_DEFAULT_SECRET_KEY = "dev-insecure-secret-key"
 
+DEFAULT_PASSWORD_HASH_METHOD = "scrypt"
+
 
 def _instance_secret_key(instance_path: Path) -> str | None:
     """`make run` writes a random key here once, so a demo machine needs no environment at all."""
@@ -135,6 +137,9 @@ def build_config(instance_path: str) -> dict:
         "SIGN_IN_MAX_FAILURES": int(env.get("SIGN_IN_MAX_FAILURES", "10")),
         "SIGN_IN_LOCKOUT_MINUTES": int(env.get("SIGN_IN_LOCKOUT_MINUTES", "15")),
         "PASSWORD_RESET_LINK_MINUTES": int(env.get("PASSWORD_RESET_LINK_MINUTES", "60")),
+        # Werkzeug's method for new password hashes: scrypt, slow on purpose against guessing from a stolen
+        # database. The tests choose a cheap one; a hash records its method, so any stored hash still checks.
+        "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", DEFAULT_PASSWORD_HASH_METHOD),
         # E-mail is sent only when MAIL_SERVER is set; otherwise notifications stay in the app.
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),

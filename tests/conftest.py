@@ -27,6 +27,16 @@ from pedt_participation.api.openapi import OPENAPI_PATH
 from pedt_participation.extensions import db
 
 
+# Scrypt costs a fifth of a second a hash and the suite makes hundreds: the tests hash with one round of PBKDF2
+# (tests/test_config.py proves production keeps scrypt). Set in the environment too, for the processes the
+# tests start (workers, gunicorn), which read their settings from it.
+TEST_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
+
+
+def pytest_configure(config):
+    os.environ["PASSWORD_HASH_METHOD"] = TEST_PASSWORD_HASH_METHOD
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
@@ -92,6 +102,7 @@ def make_test_app(database_url: str, celery_settings: dict, **settings):
             # Many tests post the same form fast from one address; the rate-limit tests turn the limits on.
             "RATELIMIT_ENABLED": False,
             "SERVER_NAME": "pedt.test",
+            "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH_METHOD,
             "CELERY": celery_settings,
             **settings,
         }

@@ -1,10 +1,14 @@
-"""Settings: the embedded default needs nothing; production refuses an unsafe secret key."""
+"""Settings: the embedded default needs nothing; production refuses an unsafe secret key and hashes passwords
+with scrypt (the tests choose a cheap method)."""
 
 from __future__ import annotations
 
 import pytest
 
+from werkzeug.security import check_password_hash
+
 from pedt_participation import create_app
+from pedt_participation.auth.services import hash_password
 
 
 def test_embedded_default_is_sqlite_and_the_sqlalchemy_broker(monkeypatch, tmp_path):
@@ -32,3 +36,20 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
         create_app()
     assert create_app({"DEBUG": True}).config["SECRET_KEY"]
+
+
+def test_production_hashes_passwords_with_scrypt(monkeypatch):
+    """The tests' cheap method must never be what a deployment gets, by the environment or by create_app."""
+    monkeypatch.delenv("PASSWORD_HASH_METHOD", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-key")
+    for app in (create_app(), create_app({"TESTING": True})):
+        with app.app_context():
+            stored = hash_password("trois mots sans rapport")
+        assert stored.startswith("scrypt:") and check_password_hash(stored, "trois mots sans rapport")
+
+
+def test_the_hashing_method_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("PASSWORD_HASH_METHOD", "pbkdf2:sha256:600000")
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-key")
+    with create_app().app_context():
+        assert hash_password("trois mots sans rapport").startswith("pbkdf2:sha256:600000$")

@@ -23,8 +23,16 @@ from ..mail import send_email
 from ..models import AgeBracket, Audience, Participant, Role, SignInLockout, utcnow
 from ..navigation import public_url
 
-# Checked when the e-mail is unknown, so a wrong e-mail takes as long as a wrong password.
-_UNUSED_HASH = generate_password_hash("unused-password-for-constant-time")
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@cache
+def _unused_hash(method: str) -> str:
+    """Checked when the e-mail is unknown, so a wrong e-mail takes as long as a wrong password: made with the
+    method new passwords get, once per method."""
+    return generate_password_hash("unused-password-for-constant-time", method=method)
 
 
 MINIMUM_PASSWORD_LENGTH = 10
@@ -89,7 +97,7 @@ def register_participant(
         raise ParticipationRefused(_("Avant 15 ans, il faut l’e-mail d’un parent et son accord."))
     participant = Participant(
         email=email,
-        password_hash=generate_password_hash(password) if password else None,
+        password_hash=hash_password(password) if password else None,
         platform_uid=platform_uid,
         display_name=display_name.strip(),
         audience=audience,
@@ -116,7 +124,7 @@ def authenticate(email: str, password: str) -> Participant | None:
     through the platform never comes here, so it never locks."""
     participant = participant_with_email(email)
     if participant is None or participant.password_hash is None:
-        check_password_hash(_UNUSED_HASH, password)
+        check_password_hash(_unused_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     lockout = db.session.get(SignInLockout, participant.id)
     now = utcnow()
@@ -208,7 +216,7 @@ def participant_for_reset_link(token: str) -> Participant | None:
 def set_new_password(participant: Participant, password: str) -> None:
     """Also lifts a lockout: whoever reads the account's mailbox is its owner. Other devices are signed out
     (their session carries the old password's seal)."""
-    participant.password_hash = generate_password_hash(password)
+    participant.password_hash = hash_password(password)
     lockout = db.session.get(SignInLockout, participant.id)
     if lockout is not None:
         db.session.delete(lockout)
