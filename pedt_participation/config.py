@@ -84,6 +84,8 @@ def build_config(instance_path: str) -> dict:
                 },
             },
             "worker_prefetch_multiplier": 1,
+            # Where tasks are sent and read: deployments (or test processes) sharing one broker each use their own.
+            "task_default_queue": env.get("CELERY_QUEUE", "celery"),
             "broker_connection_retry_on_startup": True,
             "timezone": "Europe/Paris",
             "beat_schedule": {

@@ -9,15 +9,19 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from email import message_from_bytes
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from celery.contrib.migrate import move
+from kombu import Exchange, Queue
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from werkzeug.test import EnvironBuilder
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, make_url, text
 
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
@@ -38,18 +42,56 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+def process_name(request) -> str:
+    """`gw0`, `gw1`… under pytest-xdist, `main` otherwise: what each test process names its own database and
+    broker queues after, so that parallel processes never share rows or tasks."""
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
 
 
 @pytest.fixture(scope="session")
-def celery_settings(tmp_path_factory) -> dict:
+def database_url(tmp_path_factory, process_name) -> str:
+    """TEST_DATABASE_URL's database with this process's name appended (created if missing), else a SQLite
+    file of this process's own."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    own = make_url(url)
+    own = own.set(database=f"{own.database}_{process_name}")
+    _create_postgres_database(own)
+    return own.render_as_string(hide_password=False)
+
+
+def _create_postgres_database(url) -> None:
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database})
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    finally:
+        server.dispose()
+
+
+class TaskRoute:
+    """Where the tests' apps send tasks: a queue that no worker reads, except while a test runs with a worker
+    (`start_worker`). Tests without a worker then find their tasks waiting, as on a site whose worker is down."""
+
+    def __init__(self, idle_queue: str):
+        self.idle_queue = self.queue = idle_queue
+
+    def __call__(self, name, args, kwargs, options, task=None, **kw) -> dict:
+        return {"queue": self.queue}
+
+
+@pytest.fixture(scope="session")
+def celery_settings(tmp_path_factory, process_name) -> dict:
     """The real broker of the run: Redis (or RabbitMQ) when CELERY_BROKER_URL is set, else the embedded
-    SQLite broker, exactly as `make run` uses it."""
+    SQLite broker, exactly as `make run` uses it. Queues are named after the process (see `TaskRoute`)."""
     folder = tmp_path_factory.mktemp("celery")
     return {
         "broker_url": os.environ.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{folder / 'broker.sqlite3'}",
         "result_backend": os.environ.get("CELERY_RESULT_BACKEND") or f"db+sqlite:///{folder / 'results.sqlite3'}",
+        "task_routes": (TaskRoute(f"pedt-test-{process_name}-idle"),),
     }
 
 
@@ -155,49 +197,147 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@pytest.fixture
-def start_worker(app, database_url, celery_settings, tmp_path):
-    """Starts `celery worker` as `make run` does, pointed at the test database and broker, with
-    extra environment (e.g. the SMTP server); stops it at the end of the test and prints its log."""
-    processes = []
-    # Messages left by earlier tests that queued work without a worker would be taken first, and ids are
-    # reused once tables are emptied: the worker must see only what this test sends.
-    app.extensions["celery"].control.purge()
+# The session's worker sends its e-mails to the session's SMTP server, builds links on this address, and retries
+# webhooks after 1 s, then 2 s (the tests wait for every try).
+WORKER_PUBLIC_URL = "https://consultation.exemple.fr"
+WORKER_SETTINGS = {"PUBLIC_URL": WORKER_PUBLIC_URL, "WEBHOOK_RETRY_BASE_SECONDS": "1", "WEBHOOK_MAX_ATTEMPTS": "3"}
 
-    def start(**extra_env: str) -> subprocess.Popen:
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "CELERY_BROKER_URL": celery_settings["broker_url"],
-            "CELERY_RESULT_BACKEND": celery_settings["result_backend"],
-            "SECRET_KEY": "test-secret-key",
-            **extra_env,
-        }
-        log = tmp_path / f"worker-{len(processes)}.log"
+
+class WorkerProcess:
+    """A `celery worker` started as `make run` does, pointed at the test database and broker, reading `queue`."""
+
+    def __init__(self, env: dict[str, str], queue: str, log: Path):
+        self.queue, self.log = queue, log
         with open(log, "w") as output:
-            process = subprocess.Popen(
+            self.process = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "tasks.celery_app:celery_app", "worker",
                  "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle"],
-                env=env,
+                env={**os.environ, **env, "CELERY_QUEUE": queue},
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )
-        processes.append((process, log))
         deadline = time.monotonic() + 60
         while "ready." not in log.read_text():
-            assert process.poll() is None, log.read_text()
+            assert self.process.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "the worker did not start:\n" + log.read_text()
-            time.sleep(0.2)
-        return process
+            time.sleep(0.1)
 
-    yield start
-    for process, log in processes:
-        process.terminate()
+    def stop(self) -> None:
+        self.process.terminate()
         try:
-            process.wait(timeout=20)
+            self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
-        print(log.read_text())
+            self.process.kill()
+            self.process.wait()
+
+
+class SessionWorker:
+    """One worker for the whole session (per test process), started by the first test that needs it: starting
+    one costs seconds. Its queue is read only while a test runs with it, so tests never see each other's tasks."""
+
+    def __init__(self, env: dict[str, str], queue: str, log: Path):
+        self.env, self.queue, self.log = env, queue, log
+        self.worker: WorkerProcess | None = None
+
+    def running(self) -> WorkerProcess:
+        if self.worker is None or self.worker.process.poll() is not None:
+            self.worker = WorkerProcess(self.env, self.queue, self.log)
+        return self.worker
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+
+
+def _worker_env(database_url: str, celery_settings: dict, **extra_env: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": celery_settings["broker_url"],
+        "CELERY_RESULT_BACKEND": celery_settings["result_backend"],
+        "SECRET_KEY": "test-secret-key",
+        **extra_env,
+    }
+
+
+@pytest.fixture(scope="session")
+def session_worker(database_url, celery_settings, process_name, session_smtp, tmp_path_factory):
+    env = _worker_env(database_url, celery_settings, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(session_smtp.port),
+                      **WORKER_SETTINGS)
+    worker = SessionWorker(env, f"pedt-test-{process_name}", tmp_path_factory.mktemp("worker") / "worker.log")
+    yield worker
+    worker.stop()
+
+
+class WorkerStarter:
+    """What `start_worker` gives a test: call it to have the tasks it sent, and those it sends next, run."""
+
+    def __init__(self, app, session_worker: SessionWorker, start_own):
+        self.celery = app.extensions["celery"]
+        self.route: TaskRoute = self.celery.conf.task_routes[0]
+        self.session_worker = session_worker
+        self.start_own = start_own
+        self.log_start: int | None = None
+
+    def __call__(self, **settings: str) -> subprocess.Popen:
+        """The session's worker; a worker of the test's own when it needs other `settings` (environment)."""
+        if settings:
+            return self.start_own(settings)
+        worker = self.session_worker.running()
+        self.log_start = worker.log.stat().st_size
+        self._send_waiting_tasks_to(worker.queue)
+        return worker.process
+
+    def _send_waiting_tasks_to(self, queue: str) -> None:
+        """Tasks sent before the worker was there move to its queue, in order, through the broker."""
+        self.route.queue = queue
+        destination = Queue(queue, Exchange(queue), queue)  # as Celery declares a queue named by a route
+        move(lambda body, message: destination, app=self.celery, source=[self.route.idle_queue], timeout=0.2)
+
+    def log_text(self) -> str:
+        """What the session's worker logged since this test called it."""
+        with open(self.session_worker.log, encoding="utf-8") as log:
+            log.seek(self.log_start)
+            return log.read()
+
+    def wait_for_sent_tasks(self) -> None:
+        """Returns once the session's worker has run every task sent so far: it runs them in order."""
+        self.celery.send_task("celery.accumulate", args=["drained"]).get(timeout=120)
+
+    def finish(self) -> None:
+        """No task of this test may write to the tables being emptied for the next one."""
+        self.wait_for_sent_tasks()
+        print(self.log_text())
+
+
+@pytest.fixture
+def start_worker(app, database_url, celery_settings, session_worker, tmp_path):
+    """Tasks wait in the broker until the test calls `start_worker()`, then a real `celery worker` runs them.
+    `start_worker(**settings)` starts a worker of the test's own with those settings instead, stopped at the
+    end (its queue is the test's own)."""
+    celery = app.extensions["celery"]
+    celery.set_default()  # the app whose queues `task.delay()` uses
+    route: TaskRoute = celery.conf.task_routes[0]
+    with celery.connection_for_write() as connection:
+        connection.default_channel.queue_purge(route.idle_queue)  # left by tests without a worker
+    own_workers: list[WorkerProcess] = []
+    own_queue = f"{route.idle_queue}-{tmp_path.name}"
+
+    def start_own(settings: dict[str, str]) -> subprocess.Popen:
+        env = _worker_env(database_url, celery_settings, **settings)
+        own_workers.append(WorkerProcess(env, own_queue, tmp_path / f"worker-{len(own_workers)}.log"))
+        starter._send_waiting_tasks_to(own_queue)
+        return own_workers[-1].process
+
+    starter = WorkerStarter(app, session_worker, start_own)
+    try:
+        yield starter
+        if starter.log_start is not None:
+            starter.finish()
+    finally:
+        route.queue = route.idle_queue
+        for worker in own_workers:
+            worker.stop()
+            print(worker.log.read_text())
 
 
 class Inbox:
@@ -215,11 +355,24 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on loopback, keeping what it receives: (port, inbox)."""
+@dataclass
+class SmtpServer:
+    port: int
+    inbox: Inbox
+
+
+@pytest.fixture(scope="session")
+def session_smtp():
+    """A real SMTP server on loopback for the whole session; the session's worker sends to it."""
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
-    yield controller.port, inbox
+    yield SmtpServer(controller.port, inbox)
     controller.stop()
+
+
+@pytest.fixture
+def smtp_server(session_smtp):
+    """The session's SMTP server, its inbox emptied for this test: (port, inbox)."""
+    session_smtp.inbox.messages.clear()
+    return session_smtp.port, session_smtp.inbox

@@ -30,6 +30,7 @@ from pedt_participation.models import (
     VoteKind,
     utcnow,
 )
+from tests.conftest import WORKER_PUBLIC_URL
 from tests.helpers import (
     login,
     make_consultation,
@@ -217,12 +218,12 @@ def test_the_schedule_queues_each_snapshot_once(consultation):
 def test_a_scheduled_summary_reaches_the_committee_by_email(
     app, consultation, committee_member, smtp_server, start_worker, monkeypatch
 ):
-    port, inbox = smtp_server
+    _port, inbox = smtp_server
     second_member = make_participant(role=Role.COMMITTEE, email="elu@exemple.fr")
     make_participant(email="parent@exemple.fr")  # not on the committee
     consultation.weekly_summaries = True
     db.session.commit()
-    start_worker(MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port), PUBLIC_URL="https://consultation.exemple.fr")
+    start_worker()
 
     # What beat sends; the worker queues the snapshot, builds it, then e-mails it.
     current_app.extensions["celery"].send_task("pedt.committee.queue_scheduled_summaries")
@@ -236,7 +237,7 @@ def test_a_scheduled_summary_reaches_the_committee_by_email(
     assert "Chiffres clés" in body and "- Participants en ligne : 11" in body
     assert "Soutenir les parents dans leur rôle" in body  # leading action per orientation
     summary = wait_until(lambda: db.session.scalar(select(CommitteeSummary).where(CommitteeSummary.emailed_at.isnot(None))))
-    assert f"https://consultation.exemple.fr/comite/syntheses/{summary.id}" in body
+    assert f"{WORKER_PUBLIC_URL}/comite/syntheses/{summary.id}" in body
     assert pdf_part.get_content_type() == "application/pdf"
     assert pdf_part.get_filename().startswith("synthese-comite-")
     assert "Soutenir les parents dans leur rôle" in _pdf_text(pdf_part.get_payload(decode=True))

@@ -68,7 +68,7 @@ def test_text_logs_for_reading_by_eye(app, log_lines):
         configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
 
 
-def test_the_request_id_reaches_the_worker_log_of_the_task_it_sent(client, start_worker, tmp_path):
+def test_the_request_id_reaches_the_worker_log_of_the_task_it_sent(client, start_worker):
     make_consultation(slug="journaux", orientations=1, actions_per_orientation=1)
     login(client, make_participant(role=Role.COMMITTEE))
     response = client.post("/comite/journaux/syntheses", headers={"X-Request-ID": "suivi-synthese-42"})
@@ -78,7 +78,7 @@ def test_the_request_id_reaches_the_worker_log_of_the_task_it_sent(client, start
     wait_until(lambda: db.session.scalar(select(CommitteeSummary.status)) == SummaryStatus.DONE,
                message="the summary was not built")
 
-    worker_lines = [json.loads(line) for line in (tmp_path / "worker-0.log").read_text().splitlines()
+    worker_lines = [json.loads(line) for line in start_worker.log_text().splitlines()
                     if line.startswith("{")]
     task_lines = [line for line in worker_lines if line.get("task") == "pedt.committee.build_summary"]
     assert task_lines, worker_lines

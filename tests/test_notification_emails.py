@@ -8,13 +8,14 @@ from sqlalchemy import select
 
 from pedt_participation.extensions import db
 from pedt_participation.models import ModeratorAssignment, Notification, Role
+from tests.conftest import WORKER_PUBLIC_URL
 from tests.helpers import login, make_consultation, make_participant, wait_for_messages
 
 
 def test_new_proposal_reaches_the_moderator_by_email(app, client, smtp_server, start_worker, monkeypatch):
-    port, inbox = smtp_server
+    _port, inbox = smtp_server
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    start_worker(MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port), PUBLIC_URL="https://consultation.exemple.fr")
+    start_worker()
     consultation = make_consultation(slug="demo")
     moderator = make_participant(role=Role.MODERATOR, email="moderatrice@exemple.fr", display_name="Inès")
     db.session.add(ModeratorAssignment(participant_id=moderator.id, consultation_id=consultation.id))
@@ -32,7 +33,7 @@ def test_new_proposal_reaches_the_moderator_by_email(app, client, smtp_server, s
     assert "Nouvelle proposition à relire" in subject
     body = message.get_payload(decode=True).decode("utf-8")
     assert "Bonjour Inès" in body and "« Des jardins partagés à l’école »" in body
-    assert "https://consultation.exemple.fr/moderation/demo/proposals" in body
+    assert f"{WORKER_PUBLIC_URL}/moderation/demo/proposals" in body
     db.session.expire_all()
     assert db.session.scalar(select(Notification.emailed_at).where(Notification.recipient_id == moderator.id))
 

@@ -27,12 +27,11 @@ from pedt_participation.models import (
     utcnow,
 )
 from pedt_participation.webhooks import services
+from tests.conftest import WORKER_PUBLIC_URL
 from tests.helpers import login, make_consultation, make_participant, page_text, wait_until
 from tests.webhook_receiver import Receiver
 
 ALL_EVENTS = ["proposal.published", "action.answered", "summary.ready"]
-# Short back-off for the worker: 1 s, then 2 s.
-FAST_RETRIES = {"WEBHOOK_RETRY_BASE_SECONDS": "1", "WEBHOOK_MAX_ATTEMPTS": "3"}
 
 
 @pytest.fixture
@@ -137,7 +136,7 @@ def test_the_three_events_reach_the_platform_signed(client, consultation, admin,
     assert summary.status == SummaryStatus.DONE
     ready = by_event["summary.ready"].payload["data"]["summary"]
     assert ready["id"] == summary.id and ready["status"] == "done" and ready["consultation"]["slug"] == "demo"
-    assert ready["downloads"]["pdf"] == f"http://127.0.0.1:5000/comite/syntheses/{summary.id}/synthese.pdf"
+    assert ready["downloads"]["pdf"] == f"{WORKER_PUBLIC_URL}/comite/syntheses/{summary.id}/synthese.pdf"
     assert "orientations" not in ready  # the figures stay behind the committee's sign-in
 
     log = page_text(client.get("/admin/webhooks/deliveries"))
@@ -148,7 +147,7 @@ def test_a_receiver_failing_twice_gets_three_attempts_and_is_then_delivered(clie
     login(client, admin)
     with Receiver(statuses=(500, 500)) as receiver:
         endpoint, receiver.secret = _register(client, receiver.url)
-        start_worker(**FAST_RETRIES)
+        start_worker()
         response = client.post(f"/admin/webhooks/{endpoint.id}/ping")
         assert response.headers["Location"].endswith(f"/admin/webhooks/deliveries?webhook={endpoint.id}")
         [delivery] = _deliveries()
@@ -169,7 +168,7 @@ def test_a_receiver_that_always_fails_ends_failed_and_can_be_sent_again(client, 
     login(client, admin)
     with Receiver(statuses=(503, 503, 503)) as receiver:
         endpoint, receiver.secret = _register(client, receiver.url)
-        start_worker(**FAST_RETRIES)
+        start_worker()
         client.post(f"/admin/webhooks/{endpoint.id}/ping")
         [delivery] = _deliveries()
         wait_until(lambda: _status(delivery.id) == DeliveryStatus.FAILED, message="the delivery did not fail")
