@@ -81,8 +81,13 @@ run: seed
 	@echo
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$(PORT) LOG_FORMAT="$${LOG_FORMAT:-text}" $(VENV)/bin/honcho start --port $(PORT) -f Procfile
 
+# The suite runs in parallel (pytest-xdist), one process per core, each with its own database and broker queues;
+# TEST_PROCESSES=0 runs it in one process. worksteal hands out tests one by one (loadfile and loadgroup key them
+# by id, and would run schemathesis's operations, which share one id, only once).
+TEST_PROCESSES ?= auto
+TEST_DISTRIBUTION := -n $(TEST_PROCESSES) --dist worksteal
 test: install test-system-packages
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest $(TEST_DISTRIBUTION) $(PYTEST_ARGS)
 
 # Issue 8's figures beside their limits (benchmarks/RESULTS.md): its own Postgres database `pedt_bench` on
 # 127.0.0.1:5432 and Redis database 10, gunicorn and a Celery worker on loopback; under 15 minutes.
@@ -92,7 +97,7 @@ bench: install bench-system-packages
 # Concurrency and faults against real processes (gunicorn, workers, a Redis and a Postgres of their own);
 # needs TEST_DATABASE_URL (Postgres) and CELERY_BROKER_URL (Redis), else every test is skipped with the reason.
 test-faults: install
-	$(PYTHON) -m pytest -m faults tests/faults $(PYTEST_ARGS)
+	$(PYTHON) -m pytest $(TEST_DISTRIBUTION) -m faults tests/faults $(PYTEST_ARGS)
 
 # Schema and models agree (every model change has its migration).
 db-check: install

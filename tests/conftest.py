@@ -20,8 +20,8 @@ from kombu import Exchange, Queue
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from werkzeug.test import EnvironBuilder
-from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, make_url, text
+from flask_migrate import upgrade
+from sqlalchemy import Engine, event, inspect, make_url, text
 
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
@@ -29,6 +29,7 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAP
 from pedt_participation import create_app
 from pedt_participation.api.openapi import OPENAPI_PATH
 from pedt_participation.extensions import db
+from tests.helpers import on_server
 
 
 # Scrypt costs a fifth of a second a hash and the suite makes hundreds: the tests hash with one round of PBKDF2
@@ -41,6 +42,18 @@ def pytest_configure(config):
     os.environ["PASSWORD_HASH_METHOD"] = TEST_PASSWORD_HASH_METHOD
 
 
+E2E_TESTS = Path(__file__).parent / "e2e"
+
+
+def pytest_collection_modifyitems(items):
+    """Markers from what a test uses, so that none is forgotten: `-m "not e2e and not worker"` runs the quick ones."""
+    for item in items:
+        if item.path.is_relative_to(E2E_TESTS):
+            item.add_marker(pytest.mark.e2e)
+        if "start_worker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.worker)
+
+
 @pytest.fixture(scope="session")
 def process_name(request) -> str:
     """`gw0`, `gw1`… under pytest-xdist, `main` otherwise: what each test process names its own database and
@@ -50,26 +63,15 @@ def process_name(request) -> str:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory, process_name) -> str:
-    """TEST_DATABASE_URL's database with this process's name appended (created if missing), else a SQLite
-    file of this process's own."""
+    """A new database of this process's own: TEST_DATABASE_URL's name followed by the process's, or a SQLite
+    file."""
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     own = make_url(url)
     own = own.set(database=f"{own.database}_{process_name}")
-    _create_postgres_database(own)
+    on_server(own, f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)', f'CREATE DATABASE "{own.database}"')
     return own.render_as_string(hide_password=False)
-
-
-def _create_postgres_database(url) -> None:
-    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with server.connect() as connection:
-            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database})
-            if not exists:
-                connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-    finally:
-        server.dispose()
 
 
 class TaskRoute:
@@ -84,14 +86,21 @@ class TaskRoute:
 
 
 @pytest.fixture(scope="session")
-def celery_settings(tmp_path_factory, process_name) -> dict:
+def queue_name(process_name) -> str:
+    """This process's broker queues start with it: runs sharing a broker (CI runs suites side by side) never
+    read each other's tasks."""
+    return f"pedt-test-{process_name}-{os.getpid()}"
+
+
+@pytest.fixture(scope="session")
+def celery_settings(tmp_path_factory, queue_name) -> dict:
     """The real broker of the run: Redis (or RabbitMQ) when CELERY_BROKER_URL is set, else the embedded
-    SQLite broker, exactly as `make run` uses it. Queues are named after the process (see `TaskRoute`)."""
+    SQLite broker, exactly as `make run` uses it. See `TaskRoute` for the queues."""
     folder = tmp_path_factory.mktemp("celery")
     return {
         "broker_url": os.environ.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{folder / 'broker.sqlite3'}",
         "result_backend": os.environ.get("CELERY_RESULT_BACKEND") or f"db+sqlite:///{folder / 'results.sqlite3'}",
-        "task_routes": (TaskRoute(f"pedt-test-{process_name}-idle"),),
+        "task_routes": (TaskRoute(f"{queue_name}-idle"),),
     }
 
 
@@ -157,34 +166,93 @@ def make_test_app(database_url: str, celery_settings: dict, **settings):
 def app(database_url, celery_settings):
     app = make_test_app(database_url, celery_settings)
     with app.app_context():
-        _reset_schema()
         upgrade()
     yield app
+    _purge(app.extensions["celery"], app.extensions["celery"].conf.task_routes[0].idle_queue)
 
 
-def _reset_schema() -> None:
-    """Start from an empty database even if an earlier run was interrupted."""
-    inspector = inspect(db.engine)
-    if "alembic_version" in inspector.get_table_names():
-        downgrade(revision="base")
-    with db.engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+def _purge(celery, queue: str) -> None:
+    with celery.connection_for_write() as connection:
+        connection.default_channel.queue_purge(queue)
+
+
+# Statements that leave the tables as they were; anything else run by this process counts as a write.
+_READS = ("SELECT", "SHOW", "PRAGMA", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET")
+# Tests whose processes (worker, gunicorn) write where this process cannot see it.
+_WRITING_ELSEWHERE = ("worker", "faults")
+
+
+class _DatabaseWrites:
+    seen = False
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(connection, cursor, statement, parameters, context, executemany) -> None:
+    if not statement.lstrip().upper().startswith(_READS):
+        _DatabaseWrites.seen = True
 
 
 @pytest.fixture(autouse=True)
-def _clean_tables(app):
-    """Each test starts with empty tables; the schema (from the migrations) is kept."""
+def _clean_tables(app, request):
+    """Each test starts with empty tables; the schema (from the migrations) is kept. Emptying them costs time
+    on every test, so it is done only after a test that wrote."""
     with app.app_context():
         yield
         db.session.rollback()
         db.session.remove()
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        with db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    connection.execute(text(f"DELETE FROM {table}"))
+        if _DatabaseWrites.seen or any(request.node.get_closest_marker(name) for name in _WRITING_ELSEWHERE):
+            empty_tables()
+
+
+class _TablesEmptied:
+    count = 0
+
+
+def rows_built_once(build):
+    """A fixture for rows that the tests of a module read: `build()` runs once, and its rows stay for the next
+    test unless a test wrote (the tables were then emptied, and `build()` runs again). Each test gets the value
+    with its rows loaded again in its own session."""
+    built = {}
+
+    @pytest.fixture
+    def fixture(_tables_emptied_after_module):
+        if built.get("at") != _TablesEmptied.count:
+            built["value"] = build()
+            db.session.commit()
+            _DatabaseWrites.seen = False  # the rows are the module's, not this test's
+            built["at"] = _TablesEmptied.count
+        return _loaded_again(built["value"])
+
+    return fixture
+
+
+def _loaded_again(value):
+    if isinstance(value, dict):
+        return {key: _loaded_again(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_loaded_again(item) for item in value)
+    if isinstance(value, db.Model):
+        return db.session.get(type(value), inspect(value).identity)
+    return value
+
+
+@pytest.fixture(scope="module")
+def _tables_emptied_after_module(app):
+    yield
+    with app.app_context():
+        empty_tables()
+
+
+def empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+    _DatabaseWrites.seen = False
+    _TablesEmptied.count += 1
 
 
 @pytest.fixture
@@ -260,10 +328,10 @@ def _worker_env(database_url: str, celery_settings: dict, **extra_env: str) -> d
 
 
 @pytest.fixture(scope="session")
-def session_worker(database_url, celery_settings, process_name, session_smtp, tmp_path_factory):
+def session_worker(database_url, celery_settings, queue_name, session_smtp, tmp_path_factory):
     env = _worker_env(database_url, celery_settings, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(session_smtp.port),
                       **WORKER_SETTINGS)
-    worker = SessionWorker(env, f"pedt-test-{process_name}", tmp_path_factory.mktemp("worker") / "worker.log")
+    worker = SessionWorker(env, queue_name, tmp_path_factory.mktemp("worker") / "worker.log")
     yield worker
     worker.stop()
 
@@ -315,10 +383,11 @@ def start_worker(app, database_url, celery_settings, session_worker, tmp_path):
     `start_worker(**settings)` starts a worker of the test's own with those settings instead, stopped at the
     end (its queue is the test's own)."""
     celery = app.extensions["celery"]
-    celery.set_default()  # the app whose queues `task.delay()` uses
+    # `task.delay()` uses the last Celery app made, which another test's app may be.
+    celery.set_current()
+    celery.set_default()
     route: TaskRoute = celery.conf.task_routes[0]
-    with celery.connection_for_write() as connection:
-        connection.default_channel.queue_purge(route.idle_queue)  # left by tests without a worker
+    _purge(celery, route.idle_queue)  # tasks of earlier tests, which ran without a worker
     own_workers: list[WorkerProcess] = []
     own_queue = f"{route.idle_queue}-{tmp_path.name}"
 

@@ -194,19 +194,19 @@ def database_copy(database_url: str, tmp_path):
     dump = tmp_path / "pedt.dump"
     subprocess.run(["pg_dump", "-Fc", "--no-owner", "-f", str(dump), _libpq(source)], check=True)
     target = source.set(database=f"{source.database}_copy")
-    _on_server(source, f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)', f'CREATE DATABASE "{target.database}"')
+    on_server(source, f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)', f'CREATE DATABASE "{target.database}"')
     try:
         subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "-d", _libpq(target), str(dump)], check=True)
         yield target.render_as_string(hide_password=False)
     finally:
-        _on_server(source, f'DROP DATABASE "{target.database}" WITH (FORCE)')
+        on_server(source, f'DROP DATABASE "{target.database}" WITH (FORCE)')
 
 
 def _libpq(url: URL) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def _on_server(server: URL, *statements: str) -> None:
+def on_server(server: URL, *statements: str) -> None:
     """Database creation and removal, which Postgres runs only outside a transaction."""
     engine = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:

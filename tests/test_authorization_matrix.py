@@ -30,6 +30,7 @@ from pedt_participation.models import (
 )
 from pedt_participation.api.services import issue_token
 from pedt_participation.webhooks.services import create_endpoint
+from tests.conftest import rows_built_once
 from tests.helpers import assert_every_route_listed, login, make_consultation, make_participant, page_text
 
 
@@ -38,6 +39,10 @@ ROLES = ("anonymous", "participant", "blocked", "moderator_elsewhere", "moderato
 
 @pytest.fixture
 def world():
+    return _world()
+
+
+def _world():
     demo = make_consultation(slug="demo")
     other = make_consultation(slug="autre")
     action = demo.orientations[0].actions[0]
@@ -73,13 +78,17 @@ def world():
             "secrets": secrets}
 
 
-@pytest.fixture
-def matrix_world(world):
-    """The world and a built summary (its pages and files; building takes a few seconds, so only here)."""
+def _matrix_world():
+    """The world and a built summary (its pages and files; building takes a second, so only here)."""
+    world = _world()
     summary = claim_summary(queue_summary(world["demo"]).id)
     build_summary(summary, lambda progress: None)
     db.session.commit()
     return {**world, "summary": summary}
+
+
+# Built again only after a test that wrote (a person whose request changed something).
+matrix_world = rows_built_once(_matrix_world)
 
 
 def _routes(world):

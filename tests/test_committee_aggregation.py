@@ -27,6 +27,7 @@ from pedt_participation.models import (
     Workshop,
     utcnow,
 )
+from tests.conftest import rows_built_once
 from tests.helpers import make_consultation, make_participant
 
 G = Grade
@@ -43,8 +44,7 @@ def _grades(people, action, grades):
         _vote(person, action, VoteKind.GRADE, grade)
 
 
-@pytest.fixture
-def crafted():
+def _crafted():
     consultation = make_consultation(
         slug="comite", orientations=2, actions_per_orientation=3, majority_judgment_enabled=True,
         vote_limit_per_orientation=None,
@@ -122,6 +122,10 @@ def crafted():
                               state=state, author_id=parents[11].id))
     db.session.commit()
     return {"consultation": consultation, "actions": (a1, a2, a3, b1, b2, b3), "youths": youths, "parents": parents}
+
+
+# Built once for the module: its tests only read it.
+crafted = rows_built_once(_crafted)
 
 
 def _action(data, action):
