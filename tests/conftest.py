@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -167,6 +168,7 @@ def app(database_url, celery_settings):
     app = make_test_app(database_url, celery_settings)
     with app.app_context():
         upgrade()
+    _DatabaseWrites.database = make_url(database_url).database
     yield app
     _purge(app.extensions["celery"], app.extensions["celery"].conf.task_routes[0].idle_queue)
 
@@ -183,13 +185,22 @@ _WRITING_ELSEWHERE = ("worker", "faults")
 
 
 class _DatabaseWrites:
+    """Whether this process wrote to the test database (not the broker's or a copy's) since its tables were emptied."""
+
+    database: str | None = None
     seen = False
 
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_writes(connection, cursor, statement, parameters, context, executemany) -> None:
-    if not statement.lstrip().upper().startswith(_READS):
-        _DatabaseWrites.seen = True
+    if connection.engine.url.database != _DatabaseWrites.database:
+        return
+    words = statement.lstrip().upper()
+    if not words or words.startswith(_READS):
+        return
+    if words.startswith("WITH") and not re.search(r"\b(INSERT|UPDATE|DELETE)\b", words):
+        return  # a query with common table expressions
+    _DatabaseWrites.seen = True
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ from pedt_participation.demo.services import simulate
 from pedt_participation.extensions import db
 from pedt_participation.models import Participant, VoteKind
 from pedt_participation.voting.services import cast_vote
+from tests.conftest import rows_built_once
 from tests.helpers import count_queries, login, make_consultation, make_participant
 
 MAX_QUERIES = 12
@@ -39,11 +40,10 @@ def _add_threads(action, count):
         rate_comment(people[n + 1], root, 1)
 
 
-@pytest.fixture
-def small_and_large(client):
+def _small_and_large():
     """`large` has 24 actions and a few hundred people's votes and comment threads, and its first action three
-    pages of threads; `small` one action with the viewer's votes and comment only. The viewer is signed in, has
-    voted and commented in both, so every per-viewer query runs."""
+    pages of threads; `small` one action with the viewer's votes and comment only. The viewer has voted and
+    commented in both, so every per-viewer query runs."""
     large = make_consultation(slug="grande", orientations=4, actions_per_orientation=6, majority_judgment_enabled=True)
     report = simulate(participants=400, seed=8)
     db.session.commit()
@@ -56,6 +56,17 @@ def small_and_large(client):
         cast_vote(viewer, _first_action(consultation), VoteKind.OPINION, 1)
         add_comment(viewer, _first_action(consultation), "Bonne idée pour les enfants du quartier.")
     db.session.commit()
+    return small, large, viewer
+
+
+# Built once for the module: its tests only read pages.
+small_large_and_viewer = rows_built_once(_small_and_large)
+
+
+@pytest.fixture
+def small_and_large(client, small_large_and_viewer):
+    """The two consultations, seen by the viewer, signed in."""
+    small, large, viewer = small_large_and_viewer
     login(client, viewer)
     return small, large
 
