@@ -13,6 +13,7 @@ from flask_babel import format_date, format_time, get_locale, get_timezone
 from flask_login import current_user
 
 from . import labels
+from .authorization import Permission, can
 from .auth.platform import platform_sign_in_enabled
 from .committee.aggregation import figure_text
 from .languages.services import (
@@ -71,6 +72,8 @@ def _unread_notifications() -> dict:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         labels=labels,
+        can=can,
+        Permission=Permission,
         platform_sign_in_enabled=platform_sign_in_enabled,
         language_names=LANGUAGE_NAMES,
         current_language=current_language,
