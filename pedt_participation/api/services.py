@@ -7,7 +7,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from flask import url_for
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
@@ -68,15 +67,6 @@ class Page:
     page: int
     per_page: int
     total: int
-
-    def envelope(self, data: list[dict], endpoint: str, **values: Any) -> dict:
-        """`data`, `meta` and `links` (next and previous pages only when they exist)."""
-        links = {"self": url_for(endpoint, page=self.page, per_page=self.per_page, _external=True, **values)}
-        if self.page * self.per_page < self.total:
-            links["next"] = url_for(endpoint, page=self.page + 1, per_page=self.per_page, _external=True, **values)
-        if self.page > 1:
-            links["prev"] = url_for(endpoint, page=self.page - 1, per_page=self.per_page, _external=True, **values)
-        return {"data": data, "meta": {"page": self.page, "per_page": self.per_page, "total": self.total}, "links": links}
 
 
 def page_of(statement: Select, page: int, per_page: int) -> Page:

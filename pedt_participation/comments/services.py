@@ -9,7 +9,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..consultations.services import check_can_participate, check_comments_open
 from ..errors import ParticipationRefused
@@ -239,6 +239,16 @@ def add_comment(
             raise
         return _same_comment_again(_comment_with_key(participant, idempotency_key), action, parent_id, body)
     return comment
+
+
+def thread_statement(action: Action) -> Select:
+    """The action's whole thread, oldest first, with the authors."""
+    return (
+        select(Comment)
+        .where(Comment.action_id == action.id)
+        .options(selectinload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+    )
 
 
 def _comment_with_key(participant: Participant, idempotency_key: str) -> Comment | None:

@@ -12,11 +12,11 @@ from typing import Any
 from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..deferred_tasks import send_after_commit
-from ..errors import ParticipationRefused
+from ..errors import NotFound, ParticipationRefused
 from ..extensions import db, reads_from_replica
 from ..languages.services import format_count
 from ..mail import mail_enabled, send_email
@@ -325,14 +325,25 @@ def leading_actions(data: dict[str, Any]) -> list[tuple[str, str]]:
 # --- reading --------------------------------------------------------------------------------------
 
 
-def summaries_of(consultation: Consultation) -> list[CommitteeSummary]:
-    return list(
-        db.session.scalars(
-            select(CommitteeSummary)
-            .where(CommitteeSummary.consultation_id == consultation.id)
-            .order_by(CommitteeSummary.created_at.desc(), CommitteeSummary.id.desc())
-        )
+def summaries_statement(consultation: Consultation) -> Select:
+    """The consultation's snapshots, newest first."""
+    return (
+        select(CommitteeSummary)
+        .where(CommitteeSummary.consultation_id == consultation.id)
+        .order_by(CommitteeSummary.created_at.desc(), CommitteeSummary.id.desc())
     )
+
+
+def summaries_of(consultation: Consultation) -> list[CommitteeSummary]:
+    return list(db.session.scalars(summaries_statement(consultation)))
+
+
+def summary_of(summary_id: int, *, done: bool = False) -> CommitteeSummary:
+    """The snapshot (with `done`, only once built); NotFound otherwise."""
+    summary = db.session.get(CommitteeSummary, summary_id)
+    if summary is None or (done and summary.status != SummaryStatus.DONE):
+        raise NotFound()
+    return summary
 
 
 def summary_file(summary: CommitteeSummary, kind: SummaryFileKind) -> bytes:

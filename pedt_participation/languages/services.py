@@ -16,8 +16,9 @@ from flask_login import current_user
 from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
+from ..errors import NotFound
 from ..extensions import db
-from ..models import Action, Orientation, Participant
+from ..models import Action, Consultation, Orientation, Participant
 
 ORIGINAL_LANGUAGE = "fr"
 # Each language named in itself, in the order of the switch.
@@ -127,6 +128,18 @@ def content_for_reader(item: Action | Orientation) -> ShownContent:
         text=text or original_text,
         text_language=language if text else ORIGINAL_LANGUAGE,
     )
+
+
+TRANSLATABLE = {"action": Action, "orientation": Orientation}
+
+
+def translatable(consultation: Consultation, kind: str, item_id: int) -> Action | Orientation:
+    """The action or orientation to translate, provided it belongs to this consultation (NotFound otherwise)."""
+    item = db.session.get(TRANSLATABLE[kind], item_id) if kind in TRANSLATABLE else None
+    orientation = item if isinstance(item, Orientation) else getattr(item, "orientation", None)
+    if orientation is None or orientation.consultation_id != consultation.id:
+        raise NotFound()
+    return item
 
 
 def translation_fields(item: Action | Orientation) -> dict[str, str]:

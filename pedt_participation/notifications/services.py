@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 
+from ..authorization import moderating
 from ..deferred_tasks import send_after_commit
 from ..extensions import db
 from ..mail import mail_enabled, send_email
-from ..models import Consultation, ModeratorAssignment, Notification, Participant, Role, utcnow
+from ..models import Consultation, Notification, Participant, utcnow
 
 
 def notify(recipient: Participant, message: str, link: str = "", *, email: bool = False) -> Notification:
@@ -49,19 +50,7 @@ def email_notification(notification_id: int) -> bool:
 
 def moderators_of(consultation: Consultation) -> list[Participant]:
     """Assigned moderators; admins too, so that a consultation nobody was assigned to is still watched."""
-    assigned = select(ModeratorAssignment.participant_id).where(ModeratorAssignment.consultation_id == consultation.id)
-    return list(
-        db.session.scalars(
-            select(Participant)
-            .where(
-                or_(
-                    Participant.role == Role.ADMIN,
-                    (Participant.role == Role.MODERATOR) & Participant.id.in_(assigned),
-                )
-            )
-            .order_by(Participant.id)
-        )
-    )
+    return list(db.session.scalars(select(Participant).where(moderating(consultation)).order_by(Participant.id)))
 
 
 def notify_moderators(consultation: Consultation, message: str, link: str = "") -> None:

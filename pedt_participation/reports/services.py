@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import ParticipationRefused
 from ..extensions import db
 from ..models import Action, ActionState, Comment, Consultation, Participant, Report, ReportReason, utcnow
+from ..navigation import site_path
 from ..notifications.services import notify_moderators
 
 
@@ -91,5 +91,5 @@ def _hide_automatically(consultation: Consultation, target: Target) -> None:
             count=consultation.hide_after_reports,
             what=target.describe(),
         ),
-        url_for("moderation.reports", slug=consultation.slug),
+        site_path("moderation.reports", slug=consultation.slug),
     )
