@@ -73,8 +73,10 @@ def queue_sizes(consultations: list[Consultation]) -> QueueSizes:
     reported = db.session.execute(
         select(reported_items.c.consultation_id, func.count()).group_by(reported_items.c.consultation_id)
     )
-    return QueueSizes(pending=dict.fromkeys(ids, 0) | dict(pending.tuples().all()),
-                      reported=dict.fromkeys(ids, 0) | dict(reported.tuples().all()))
+    return QueueSizes(
+        pending=dict.fromkeys(ids, 0) | dict(pending.tuples().all()),
+        reported=dict.fromkeys(ids, 0) | dict(reported.tuples().all()),
+    )
 
 
 def record(

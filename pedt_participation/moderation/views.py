@@ -62,8 +62,9 @@ def _back_to_queue(action: Action):
     return redirect(url_for("moderation.proposals", slug=action.orientation.consultation.slug), 303)
 
 
-def _form_errors(form) -> str:
-    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+def _back_with_form_errors(action: Action, form):
+    flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
+    return _back_to_queue(action)
 
 
 def _orientation_choices(consultation: Consultation) -> list[SelectChoice]:
@@ -77,8 +78,7 @@ def approve(action_id: int):
     form = ApproveForm(prefix=f"a{action.id}")
     form.orientation_id.choices = _orientation_choices(consultation)
     if not form.validate_on_submit():
-        flash(_form_errors(form), "error")
-        return _back_to_queue(action)
+        return _back_with_form_errors(action, form)
     with refusal_shown():
         services.approve_proposal(
             current_user,
@@ -97,8 +97,7 @@ def reject(action_id: int):
     action = _pending(action_id)
     form = RejectForm(prefix=f"r{action.id}")
     if not form.validate_on_submit():
-        flash(_form_errors(form), "error")
-        return _back_to_queue(action)
+        return _back_with_form_errors(action, form)
     with refusal_shown():
         services.reject_proposal(current_user, action, form.reason.data)
         db.session.commit()
@@ -112,8 +111,7 @@ def merge(action_id: int):
     form = MergeForm(prefix=f"m{action.id}")
     form.target_id.choices = [SelectChoice(a.id, a.title) for a in published_actions(action.orientation.consultation)]
     if not form.validate_on_submit():
-        flash(_form_errors(form), "error")
-        return _back_to_queue(action)
+        return _back_with_form_errors(action, form)
     with refusal_shown():
         services.merge_actions(current_user, action, db.session.get(Action, form.target_id.data))
         db.session.commit()
