@@ -14,7 +14,8 @@ from ..models import Consultation, Notification, Participant, utcnow
 
 
 def notify(recipient: Participant, message: str, link: str = "", *, email: bool = False) -> Notification:
-    """An in-app notification; with `email`, also an e-mail copy when the SMTP server is configured."""
+    """An in-app notification; with `email`, also an e-mail copy when the SMTP server is configured. `link` is a
+    path on the site, built with `navigation.site_path` (the e-mail puts PUBLIC_URL before it)."""
     notification = Notification(recipient_id=recipient.id, message=message, link=link)
     db.session.add(notification)
     db.session.flush()
