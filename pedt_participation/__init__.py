@@ -53,12 +53,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import models  # noqa: F401  (registers every table on the metadata)
     from .admin.views import bp as admin_bp
     from .answers.views import bp as answers_bp
+    from .api.cli import api_token_cli
     from .api.committee_views import bp as api_committee_bp
     from .api.moderation_views import bp as api_moderation_bp
     from .api.openapi import RowId, init_api
     from .api.participation_views import bp as api_participation_bp
     from .api.views import bp as api_bp
-    from .api.cli import api_token_cli
     from .auth.views import bp as auth_bp
     from .comments.views import bp as comments_bp
     from .committee.cli import report_cli
