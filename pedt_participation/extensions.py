@@ -9,7 +9,7 @@ from contextvars import ContextVar
 
 from celery import Celery, Task
 from flask import Flask
-from flask_babel import Babel
+from flask_babel import Babel, lazy_gettext
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -62,6 +62,11 @@ def reads_from_replica() -> Iterator[None]:
 db = SQLAlchemy(model_class=Base, session_options={"class_": ReplicaRoutingSession})
 migrate = Migrate()
 login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = lazy_gettext("Connectez-vous ou créez un compte pour participer.")
+login_manager.login_message_category = "info"
+# The message is flashed as text in the reader's language (a lazy string cannot be stored in the session).
+login_manager.localize_callback = str
 csrf = CSRFProtect()
 babel = Babel()
 
