@@ -110,6 +110,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Tokens need no CSRF token; a session's writes are checked in `api.actor`.
         csrf.exempt(blueprint)
     init_rate_limits(app)
+    # After init_api: the site's handler of HTTPException replaces the one flask-smorest registers.
     register_error_handlers(app)
     register_template_helpers(app)
     # The command line, each feature's commands beside its services (`flask --app pedt_participation --help`).
