@@ -41,11 +41,14 @@ _reading_replica: ContextVar[bool] = ContextVar("reading_replica", default=False
 class ReplicaRoutingSession(FlaskSQLAlchemySession):
     """SQLAlchemy's documented read/write split (a Session whose `get_bind` picks the engine): inside
     `reads_from_replica()`, SELECTs go to the read replica when one is configured; writes, and every read
-    elsewhere, go to the primary, so a vote is never checked against a lagging copy."""
+    elsewhere, go to the primary, so a vote is never checked against a lagging copy. The engines are those of
+    the current app, from the extension's public `db.engines`."""
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-        if bind is None and _reading_replica.get() and isinstance(clause, Select) and REPLICA_BIND in self._db.engines:
-            return self._db.engines[REPLICA_BIND]
+        if bind is None and _reading_replica.get() and isinstance(clause, Select):
+            replica = db.engines.get(REPLICA_BIND)
+            if replica is not None:
+                return replica
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
