@@ -9,7 +9,7 @@ from contextvars import ContextVar
 
 from celery import Celery, Task
 from flask import Flask
-from flask_babel import Babel
+from flask_babel import Babel, lazy_gettext
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -41,11 +41,14 @@ _reading_replica: ContextVar[bool] = ContextVar("reading_replica", default=False
 class ReplicaRoutingSession(FlaskSQLAlchemySession):
     """SQLAlchemy's documented read/write split (a Session whose `get_bind` picks the engine): inside
     `reads_from_replica()`, SELECTs go to the read replica when one is configured; writes, and every read
-    elsewhere, go to the primary, so a vote is never checked against a lagging copy."""
+    elsewhere, go to the primary, so a vote is never checked against a lagging copy. The engines are those of
+    the current app, from the extension's public `db.engines`."""
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-        if bind is None and _reading_replica.get() and isinstance(clause, Select) and REPLICA_BIND in self._db.engines:
-            return self._db.engines[REPLICA_BIND]
+        if bind is None and _reading_replica.get() and isinstance(clause, Select):
+            replica = db.engines.get(REPLICA_BIND)
+            if replica is not None:
+                return replica
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
@@ -62,6 +65,11 @@ def reads_from_replica() -> Iterator[None]:
 db = SQLAlchemy(model_class=Base, session_options={"class_": ReplicaRoutingSession})
 migrate = Migrate()
 login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = lazy_gettext("Connectez-vous ou créez un compte pour participer.")
+login_manager.login_message_category = "info"
+# The message is flashed as text in the reader's language (a lazy string cannot be stored in the session).
+login_manager.localize_callback = str
 csrf = CSRFProtect()
 babel = Babel()
 

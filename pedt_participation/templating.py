@@ -1,6 +1,5 @@
 """Helpers every template may use: labels, and dates and numbers written the reader's way (the current
-locale: French, English or Arabic), dates in the town's time zone. The filters keep their historical
-`_fr` names: they format for the reader's language, French by default."""
+locale: French, English or Arabic), dates in the town's time zone."""
 
 from __future__ import annotations
 
@@ -82,13 +81,13 @@ def register_template_helpers(app: Flask) -> None:
         content_for_reader=content_for_reader,
     )
     app.context_processor(_unread_notifications)
-    app.jinja_env.filters["date_fr"] = format_long_date
-    app.jinja_env.filters["datetime_fr"] = format_long_datetime
-    app.jinja_env.filters["percent_fr"] = format_share
+    app.jinja_env.filters["long_date"] = format_long_date
+    app.jinja_env.filters["long_datetime"] = format_long_datetime
+    app.jinja_env.filters["long_date_from_iso"] = format_iso_date
+    app.jinja_env.filters["long_datetime_from_iso"] = format_iso_datetime
+    app.jinja_env.filters["percent"] = format_share
     app.jinja_env.filters["number"] = format_count
     app.jinja_env.filters["figure"] = figure_text
     localise_template_counts(app.jinja_env)
-    app.jinja_env.filters["iso_date_fr"] = format_iso_date
-    app.jinja_env.filters["iso_datetime_fr"] = format_iso_datetime
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

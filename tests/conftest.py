@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextvars
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAP
 from pedt_participation import create_app
 from pedt_participation.api.openapi import OPENAPI_PATH
 from pedt_participation.extensions import db
+from tests.processes import free_port
 
 
 @pytest.fixture(scope="session")
@@ -198,17 +198,11 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server():
     """A real SMTP server on loopback, keeping what it receives: (port, inbox)."""
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield controller.port, inbox
     controller.stop()

@@ -110,6 +110,14 @@ def test_french_by_default_else_the_browsers_language(client):
     assert "تسجيل الدخول" in page_text(arabic)
 
 
+def test_the_sign_in_request_of_a_members_only_page_is_in_the_readers_language(client):
+    make_consultation(slug="demo")
+    english = client.get("/consultations/demo/propose", headers={"Accept-Language": "en"}, follow_redirects=True)
+    assert english.request.path == "/auth/login"
+    assert "Sign in or create an account to take part." in page_text(english)
+    assert "Connectez-vous" not in page_text(english)
+
+
 def test_every_page_offers_the_switch_with_each_language_named_in_itself(client):
     html = client.get("/").get_data(as_text=True)
     switch = re.search(r'<form class="language-switch".*?</form>', html, flags=re.S).group(0)

@@ -26,11 +26,6 @@ AFTER_SIGN_IN = "after_sign_in"
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-login_manager.login_view = "auth.login"
-login_manager.login_message = "Connectez-vous ou créez un compte pour participer."
-login_manager.localize_callback = _
-login_manager.login_message_category = "info"
-
 
 @login_manager.user_loader
 def load_participant(session_id: str) -> Participant | None:

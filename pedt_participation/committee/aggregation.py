@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..languages.services import format_count
 from ..models import (
+    ERASED_ACCOUNT_NAME,
     YOUTH_AGE_BRACKETS,
     Action,
     ActionOrigin,
@@ -259,7 +260,7 @@ def _top_comments(action_ids) -> dict[int, dict[str, list[dict[str, Any]]]]:
 def _quoted_author(name: str | None, audience: Audience | None, bracket: AgeBracket | None) -> str:
     """Adults are quoted by the name they show on the site; youths by no name at all."""
     if name is None:
-        return "Compte supprimé"
+        return ERASED_ACCOUNT_NAME
     if audience == Audience.YOUTH or bracket in YOUTH_AGE_BRACKETS:
         return "Un ou une jeune"
     return name

@@ -3,7 +3,6 @@ compare two of them. The web pages, the Celery tasks and the CLI all come throug
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -178,7 +177,6 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
     # off the primary that serves the votes; the figures may then lag it by the replication delay.
     with reads_from_replica():
         data = aggregate(consultation)
-    time.sleep(current_app.config["SUMMARY_BUILD_PAUSE_SECONDS"])
     report_progress(40)
     files = {SummaryFileKind.CSV: summary_csv(data), SummaryFileKind.PDF: summary_pdf(data)}
     report_progress(90)

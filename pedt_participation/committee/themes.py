@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -136,14 +135,6 @@ class ThemeCounter:
         phrases = {key: _most_frequent(written) for key, written in surfaces.items()}
         ordered = sorted(phrases, key=lambda key: (-kept[key], -len(key), _alphabetical(phrases[key]), phrases[key]))
         return [Theme(phrases[key], kept[key]) for key in ordered[:limit]]
-
-
-def recurring_themes(texts: Iterable[str], limit: int = 5, min_comments: int = 2) -> list[Theme]:
-    """The themes of these comments (see `ThemeCounter.themes`)."""
-    counter = ThemeCounter()
-    for text in texts:
-        counter.add(text)
-    return counter.themes(limit, min_comments)
 
 
 def _most_frequent(surfaces: Counter[str]) -> str:

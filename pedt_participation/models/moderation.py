@@ -27,7 +27,7 @@ class ModeratorAssignment(db.Model):
 
 
 class ModerationAction(enum.StrEnum):
-    """Every kind of moderator action the log records (the whole vocabulary of issue 3)."""
+    """Every kind of moderator action the log records."""
 
     APPROVE = "approve"
     REJECT = "reject"

@@ -47,6 +47,9 @@ class AgeBracket(enum.StrEnum):
 
 YOUTH_AGE_BRACKETS = frozenset({AgeBracket.FROM_11_TO_14, AgeBracket.FROM_15_TO_17, AgeBracket.FROM_18_TO_25})
 
+# The name an erased account keeps, and the author shown for a text whose account no longer exists.
+ERASED_ACCOUNT_NAME = "Compte supprimé"
+
 
 class Participant(UserMixin, db.Model):
     __tablename__ = "participants"

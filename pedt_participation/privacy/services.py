@@ -13,6 +13,7 @@ from sqlalchemy import delete, exists, select, union, update
 from ..auth.services import participant_with_email
 from ..extensions import db
 from ..models import (
+    ERASED_ACCOUNT_NAME,
     AccountErasure,
     Action,
     ActionOrigin,
@@ -32,7 +33,6 @@ from ..models import (
     utcnow,
 )
 
-ERASED_NAME = "Compte supprimé"
 EXPORT_FORMAT_VERSION = 1
 
 
@@ -124,7 +124,7 @@ def erase_account(participant: Participant, reason: ErasureReason, now: datetime
         return
     now = now or utcnow()
     participant.email = f"compte-supprime-{participant.id}@invalid"
-    participant.display_name = ERASED_NAME
+    participant.display_name = ERASED_ACCOUNT_NAME
     participant.password_hash = None
     participant.platform_uid = None
     participant.parent_email = None
