@@ -291,7 +291,7 @@ def _insert_participants(
             }
         )
     ids = db.session.scalars(insert(Participant).returning(Participant.id, sort_by_parameter_order=True), rows).all()
-    return [(participant_id, row["audience"], row["age_bracket"]) for participant_id, row in zip(ids, rows)]
+    return [(participant_id, row["audience"], row["age_bracket"]) for participant_id, row in zip(ids, rows, strict=True)]
 
 
 def _moment(rng: random.Random, start: datetime, span: float) -> datetime:
@@ -365,7 +365,7 @@ def _insert_comments(rng, actions, appeal, people, start, span) -> int:
         return 0
     root_ids = db.session.scalars(insert(Comment).returning(Comment.id, sort_by_parameter_order=True), roots).all()
     replies, ratings = [], []
-    for root_id, root in zip(root_ids, roots):
+    for root_id, root in zip(root_ids, roots, strict=True):
         for _ in range(rng.choice((0, 0, 1, 2))):
             replies.append(
                 {
