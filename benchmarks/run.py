@@ -699,7 +699,7 @@ def main(quick: bool) -> None:
 
     rows = [vote_row]
     previous = None
-    for size, figures in aggregation.items():
+    for figures in aggregation.values():
         app_s, sql_s, data_s = (figures[name]["seconds"] for name in ("aggregate", "sql", "sql-data"))
         over_sql = app_s / sql_s
         naive = figures.get("naive")
@@ -753,7 +753,7 @@ def print_table(rows: list[tuple[str, ...]]) -> None:
     header = ("measure", "figure", "limit / beside it", "ratio", "target")
     print()
     for row in (header, *rows):
-        print(" | ".join(cell.ljust(width) for cell, width in zip(row, widths)))
+        print(" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["measure"]:
