@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from .base import Model
 from .types import UTCDateTime, enum_column, utcnow
 
 
@@ -48,7 +48,7 @@ class AgeBracket(enum.StrEnum):
 YOUTH_AGE_BRACKETS = frozenset({AgeBracket.FROM_11_TO_14, AgeBracket.FROM_15_TO_17, AgeBracket.FROM_18_TO_25})
 
 
-class Participant(UserMixin, db.Model):
+class Participant(UserMixin, Model):
     __tablename__ = "participants"
     __table_args__ = (
         sa.CheckConstraint(
