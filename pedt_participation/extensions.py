@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any, cast
 
 from celery import Celery, Task
 from flask import Flask
@@ -15,9 +16,12 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, Select, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import CursorResult, MetaData, Select, event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql.dml import UpdateBase
 
 from .config import REPLICA_BIND
 
@@ -44,7 +48,9 @@ class ReplicaRoutingSession(FlaskSQLAlchemySession):
     elsewhere, go to the primary, so a vote is never checked against a lagging copy. The engines are those of
     the current app, from the extension's public `db.engines`."""
 
-    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+    def get_bind(
+        self, mapper: Any | None = None, clause: Any | None = None, bind: Engine | Connection | None = None, **kwargs: Any
+    ) -> Engine | Connection:
         if bind is None and _reading_replica.get() and isinstance(clause, Select):
             replica = db.engines.get(REPLICA_BIND)
             if replica is not None:
@@ -74,8 +80,13 @@ csrf = CSRFProtect()
 babel = Babel()
 
 
+def execute_counting_rows(statement: UpdateBase) -> int:
+    """Runs an UPDATE or DELETE and returns the rows it matched: whether a claim was won, how many rows moved."""
+    return cast("CursorResult[Any]", db.session.execute(statement)).rowcount
+
+
 @event.listens_for(Engine, "connect")
-def _configure_sqlite(dbapi_connection, _record) -> None:
+def _configure_sqlite(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     """The web server and the Celery worker share one SQLite file: WAL and a busy timeout let them
     write in turn instead of failing with "database is locked"; foreign keys are off by default."""
     if isinstance(dbapi_connection, sqlite3.Connection):
@@ -90,11 +101,11 @@ def celery_init_app(app: Flask) -> Celery:
     """The Flask documentation's pattern: every task runs inside an application context."""
 
     class FlaskTask(Task):
-        def __call__(self, *args, **kwargs):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app: Celery = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.conf.imports = (
         "tasks.accounts", "tasks.consultations", "tasks.notifications", "tasks.privacy", "tasks.summaries",

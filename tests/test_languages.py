@@ -50,7 +50,7 @@ def _extracted_messages() -> dict[str, tuple[str, ...]]:
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
     messages = {}
     for folder in ("pedt_participation", "tasks", "templates"):
-        for filename, _line, message, _comments, _context in extract_from_dir(
+        for _filename, _line, message, _comments, _context in extract_from_dir(
             ROOT / folder, method_map, options_map, keywords=keywords
         ):
             ids = message if isinstance(message, tuple) else (message,)

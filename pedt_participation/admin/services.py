@@ -106,7 +106,7 @@ def log_entries(filters: LogFilters, page: int) -> tuple[list[ModerationLogEntry
         query = query.where(ModerationLogEntry.created_at >= _local_midnight(filters.since))
     if filters.until:
         query = query.where(ModerationLogEntry.created_at < _local_midnight(filters.until + timedelta(days=1)))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     entries = db.session.scalars(
         query.order_by(ModerationLogEntry.created_at.desc(), ModerationLogEntry.id.desc())
         .limit(LOG_PAGE_SIZE)

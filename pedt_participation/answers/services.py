@@ -63,7 +63,8 @@ def publish_answers(moderator: Participant, consultation: Consultation, action_i
         message = _(
             "La ville a répondu à l’action « %(title)s » : %(state)s.",
             title=action.title,
-            state=str(ANSWER_STATE_LABELS[action.answer_state]).lower(),
+            # Every draft chosen has a state (has_unpublished_answer).
+            state=str(ANSWER_STATE_LABELS[action.answer_state]).lower(),  # type: ignore[index]
         )
         for person in followers(action):
             notify(person, message, site_path("consultations.action", action_id=action.id, anchor="reponse"))

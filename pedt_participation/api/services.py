@@ -71,6 +71,6 @@ class Page:
 
 def page_of(statement: Select, page: int, per_page: int) -> Page:
     """One page of an ordered query, and how many rows the whole query has."""
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    total = db.session.execute(select(func.count()).select_from(statement.order_by(None).subquery())).scalar_one()
     items = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=list(items), page=page, per_page=per_page, total=total)

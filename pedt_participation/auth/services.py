@@ -161,7 +161,7 @@ def _locked_message(remaining: timedelta) -> str:
 
 
 def _reset_links() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="pedt-password-reset")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="pedt-password-reset")
 
 
 def request_password_reset(email: str, language: str) -> None:

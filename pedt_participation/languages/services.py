@@ -6,7 +6,9 @@ a moderator entered a translation for the reader's language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import flask_babel
 from babel.numbers import format_decimal
@@ -14,6 +16,7 @@ from flask import has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from ..errors import NotFound
@@ -35,8 +38,9 @@ def select_locale() -> str:
     CLI): French."""
     if not has_request_context():
         return ORIGINAL_LANGUAGE
-    if current_user.is_authenticated and current_user.locale in LANGUAGE_NAMES:
-        return current_user.locale
+    # current_user is typed as the proxy it is, which does not show the person's attributes.
+    if current_user.is_authenticated and current_user.locale in LANGUAGE_NAMES:  # type: ignore[attr-defined]
+        return current_user.locale  # type: ignore[attr-defined]
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in LANGUAGE_NAMES:
         return chosen
@@ -53,7 +57,7 @@ def format_count(number: int, signed: bool = False) -> str:
     return format_decimal(number, format="+#,##0;-#,##0" if signed else None, locale=get_locale())
 
 
-def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+def ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
     """Flask-Babel's ngettext with `%(num)s` given as `format_count(num)`: "1 234 soutiens", not "1234"."""
     variables.setdefault("num", format_count(num))
     return flask_babel.get_translations().ngettext(singular, plural, num) % variables
@@ -62,10 +66,10 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
 def localise_template_counts(jinja_env: Environment) -> None:
     """Templates' ngettext (installed by Flask-Babel) gets the same `%(num)s`. Jinja's own wrapper is kept
     because it escapes the other variables."""
-    escaping_ngettext = jinja_env.globals["ngettext"]
+    escaping_ngettext = cast(Callable[..., str], jinja_env.globals["ngettext"])
 
     @pass_context
-    def template_ngettext(context, singular: str, plural: str, num: int, **variables):
+    def template_ngettext(context: Context, singular: str, plural: str, num: int, **variables: object) -> str:
         variables.setdefault("num", format_count(num))
         return escaping_ngettext(context, singular, plural, num, **variables)
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from ..authorization import Permission, can, moderated_by, require
 from ..consultations.services import get_consultation
 from ..errors import NotFound, ParticipationRefused
-from ..extensions import db
+from ..extensions import db, execute_counting_rows
 from ..models import (
     Action,
     ActionState,
@@ -184,7 +184,7 @@ def merge_actions(moderator: Participant, source: Action, target: Action) -> Non
     if target.state != ActionState.PUBLISHED or target.orientation.consultation_id != consultation.id:
         raise ParticipationRefused(_("On ne peut regrouper qu’avec une action publiée de la même consultation."))
     already_on_target = aliased(Vote)
-    moved_votes = db.session.execute(
+    moved_votes = execute_counting_rows(
         update(Vote)
         .where(
             Vote.action_id == source.id,
@@ -199,13 +199,13 @@ def merge_actions(moderator: Participant, source: Action, target: Action) -> Non
         )
         .values(action_id=target.id)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    moved_comments = db.session.execute(
+    )
+    moved_comments = execute_counting_rows(
         update(Comment)
         .where(Comment.action_id == source.id)
         .values(action_id=target.id)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     source.state = ActionState.MERGED
     source.merged_into_id = target.id
     record(
@@ -316,7 +316,7 @@ def _resolve_reports(target: Target) -> None:
     )
 
 
-def _target_object(target: Target):
+def _target_object(target: Target) -> Comment | Action | Participant | None:
     return target.comment or target.action or target.participant
 
 

@@ -60,11 +60,11 @@ def notify_moderators(consultation: Consultation, message: str, link: str = "") 
 
 
 def unread_count(participant: Participant) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(Notification)
         .where(Notification.recipient_id == participant.id, Notification.read_at.is_(None))
-    )
+    ).scalar_one()
 
 
 def latest(participant: Participant, limit: int = 50) -> list[Notification]:

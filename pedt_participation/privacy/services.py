@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, select, union, update
+from sqlalchemy import Select, Subquery, delete, exists, select, union, update
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..auth.services import participant_with_email
 from ..extensions import db
@@ -146,9 +147,11 @@ def erase_account(participant: Participant, reason: ErasureReason, now: datetime
     db.session.flush()
 
 
-def _consultations_taken_part_in():
+def _consultations_taken_part_in() -> Subquery:
     """(participant, consultation) for every trace someone left: votes, comments, ratings, proposals, reports."""
-    def through_action(person, source, action_id):
+    def through_action(
+        person: InstrumentedAttribute[Any], source: type[Vote | Comment], action_id: InstrumentedAttribute[int]
+    ) -> Select[Any]:
         return (
             select(person.label("participant_id"), Orientation.consultation_id).select_from(source)
             .join(Action, Action.id == action_id).join(Orientation, Orientation.id == Action.orientation_id)
