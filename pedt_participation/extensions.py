@@ -72,9 +72,10 @@ db = SQLAlchemy(model_class=Base, session_options={"class_": ReplicaRoutingSessi
 migrate = Migrate()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = lazy_gettext("Connectez-vous ou créez un compte pour participer.")
+# Flask-Login declares a str; this lazy string becomes text in the reader's language when flashed (localize_callback),
+# as a lazy string cannot be stored in the session.
+login_manager.login_message = lazy_gettext("Connectez-vous ou créez un compte pour participer.")  # type: ignore[assignment]
 login_manager.login_message_category = "info"
-# The message is flashed as text in the reader's language (a lazy string cannot be stored in the session).
 login_manager.localize_callback = str
 csrf = CSRFProtect()
 babel = Babel()

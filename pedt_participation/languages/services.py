@@ -134,14 +134,17 @@ def content_for_reader(item: Action | Orientation) -> ShownContent:
     )
 
 
-TRANSLATABLE = {"action": Action, "orientation": Orientation}
-
-
 def translatable(consultation: Consultation, kind: str, item_id: int) -> Action | Orientation:
     """The action or orientation to translate, provided it belongs to this consultation (NotFound otherwise)."""
-    item = db.session.get(TRANSLATABLE[kind], item_id) if kind in TRANSLATABLE else None
-    orientation = item if isinstance(item, Orientation) else getattr(item, "orientation", None)
-    if orientation is None or orientation.consultation_id != consultation.id:
+    item: Action | Orientation | None = None
+    if kind == "action":
+        item = db.session.get(Action, item_id)
+    elif kind == "orientation":
+        item = db.session.get(Orientation, item_id)
+    if item is None:
+        raise NotFound()
+    orientation = item if isinstance(item, Orientation) else item.orientation
+    if orientation.consultation_id != consultation.id:
         raise NotFound()
     return item
 
