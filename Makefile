@@ -89,6 +89,13 @@ TEST_DISTRIBUTION := -n $(TEST_PROCESSES) --dist worksteal
 test: install test-system-packages
 	$(PYTHON) -m pytest $(TEST_DISTRIBUTION) $(PYTEST_ARGS)
 
+# Ruff (likely bugs, import order, the syntax of our Python) on all the code, then mypy on the models and services
+# (the files are listed in pyproject.toml). `$(VENV)/bin/ruff check --fix` sorts imports and upgrades syntax.
+.PHONY: lint
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check pedt_participation tasks tests migrations benchmarks
+	$(VENV)/bin/mypy
+
 # Issue 8's figures beside their limits (benchmarks/RESULTS.md): its own Postgres database `pedt_bench` on
 # 127.0.0.1:5432 and Redis database 10, gunicorn and a Celery worker on loopback; under 15 minutes.
 bench: install bench-system-packages

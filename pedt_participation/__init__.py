@@ -53,16 +53,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import models  # noqa: F401  (registers every table on the metadata)
     from .admin.views import bp as admin_bp
     from .answers.views import bp as answers_bp
+    from .api.cli import api_token_cli
     from .api.committee_views import bp as api_committee_bp
     from .api.moderation_views import bp as api_moderation_bp
     from .api.openapi import RowId, init_api
     from .api.participation_views import bp as api_participation_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
-    from .cli import register_cli
     from .comments.views import bp as comments_bp
+    from .committee.cli import report_cli
     from .committee.views import bp as committee_bp
     from .consultations.views import bp as consultations_bp
+    from .demo.cli import seed_demo_command, simulate_command
     from .embeds.views import bp as embeds_bp
     from .errors import register_error_handlers
     from .languages.views import bp as languages_bp
@@ -71,7 +73,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .moderation.views import bp as moderation_bp
     from .notifications.views import bp as notifications_bp
     from .operations.views import bp as operations_bp
+    from .privacy.cli import privacy_cli
     from .privacy.views import bp as privacy_bp
+    from .opendata.cli import opendata_cli
     from .opendata.views import bp as opendata_bp
     from .ratelimits import init_rate_limits
     from .reports.views import bp as reports_bp
@@ -106,9 +110,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Tokens need no CSRF token; a session's writes are checked in `api.actor`.
         csrf.exempt(blueprint)
     init_rate_limits(app)
+    # After init_api: the site's handler of HTTPException replaces the one flask-smorest registers.
     register_error_handlers(app)
     register_template_helpers(app)
-    register_cli(app)
+    # The command line, each feature's commands beside its services (`flask --app pedt_participation --help`).
+    for command in (seed_demo_command, simulate_command, report_cli, api_token_cli, opendata_cli, privacy_cli):
+        app.cli.add_command(command)
     return app
 
 

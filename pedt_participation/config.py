@@ -112,8 +112,6 @@ def build_config(instance_path: str) -> dict:
         },
         # A summary still `running` after this long lost its worker (the build is stopped at this limit).
         "SUMMARY_BUILD_TIME_LIMIT_SECONDS": summary_build_time_limit,
-        # Test only (`make test-faults`): a pause inside every build, to kill a worker in the middle of one.
-        "SUMMARY_BUILD_PAUSE_SECONDS": float(env.get("SUMMARY_BUILD_PAUSE_SECONDS", "0")),
         # One JSON object a line (for a log collector), or `text` to read by eye; `make run` sets text.
         "LOG_FORMAT": env.get("LOG_FORMAT", "json"),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),

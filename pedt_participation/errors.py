@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, flash, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException
 
+from .extensions import db
 from .ratelimits import wait_before_retrying
 
 
@@ -20,6 +23,36 @@ class ParticipationRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class NotFound(Exception):
+    """What was asked for does not exist, or is not shown to this person: the page (or API answer) of a 404,
+    so that nothing is learnt of a row one may not see."""
+
+
+class Forbidden(Exception):
+    """This person may not do this. `code` and `message` tell an API client why; pages show the standard
+    refusal page."""
+
+    def __init__(self, code: str = "forbidden", message: str | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+
+@contextmanager
+def refusal_shown(errors: list[str] | None = None) -> Iterator[None]:
+    """Around a page's call to a service, with its commit and its message of success: a refusal undoes what the
+    call wrote and is shown where the person is looking, beside the form field whose `errors` are given, or
+    else as a message on the page the view sends them back to. The code after the block runs either way."""
+    try:
+        yield
+    except ParticipationRefused as refusal:
+        db.session.rollback()
+        if errors is None:
+            flash(refusal.message, "error")
+        else:
+            errors.append(refusal.message)
 
 
 class NulCharacterRefused(BadRequest):
@@ -85,10 +118,18 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ParticipationRefused)
     def refused(refusal: ParticipationRefused):
-        """Pages catch refusals themselves to keep the person on their page; the API answers them here."""
+        """Pages keep the person on their page with `refusal_shown`; the API answers refusals here."""
         if _wants_json():
             return _json_error(409, "refused", refusal.message)
         return render_template("errors/error.html", title=_("Action impossible"), message=refusal.message), 409
+
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound):
+        return _standard_answer(404, "not_found")
+
+    @app.errorhandler(Forbidden)
+    def forbidden(error: Forbidden):
+        return _standard_answer(403, error.code, error.message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -117,11 +158,24 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
-        title, message = _error_messages().get(status, (error.name, error.description or ""))
-        if _wants_json():
-            # flask-smorest's abort (and webargs' validation) put the details in `data`.
-            data = getattr(error, "data", None) or {}
-            code = data.get("code") or (error.name or "error").lower().replace(" ", "_")
-            return _json_error(status, code, data.get("message") or message, data.get("messages"))
-        return render_template("errors/error.html", title=title, message=message), status
+        # flask-smorest's abort (and webargs' validation) put the details in `data`.
+        data = getattr(error, "data", None) or {}
+        code = data.get("code") or (error.name or "error").lower().replace(" ", "_")
+        default = (error.name, error.description or "")
+        return _standard_answer(status, code, data.get("message"), data.get("messages"), default)
+
+
+def _standard_answer(
+    status: int,
+    code: str,
+    message: str | None = None,
+    field_errors: dict | None = None,
+    default: tuple[str, str] = ("", ""),
+):
+    """The page of an HTTP status with its usual French words, or under /api its JSON, where `code` and
+    `message` say more when the refusal has its own."""
+    title, usual_message = _error_messages().get(status, default)
+    if _wants_json():
+        return _json_error(status, code, message or usual_message, field_errors)
+    return render_template("errors/error.html", title=title, message=usual_message), status
 

@@ -6,18 +6,22 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any, cast
 
 from celery import Celery, Task
 from flask import Flask
-from flask_babel import Babel
+from flask_babel import Babel, lazy_gettext
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, Select, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import CursorResult, MetaData, Select, event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql.dml import UpdateBase
 
 from .config import REPLICA_BIND
 
@@ -41,11 +45,16 @@ _reading_replica: ContextVar[bool] = ContextVar("reading_replica", default=False
 class ReplicaRoutingSession(FlaskSQLAlchemySession):
     """SQLAlchemy's documented read/write split (a Session whose `get_bind` picks the engine): inside
     `reads_from_replica()`, SELECTs go to the read replica when one is configured; writes, and every read
-    elsewhere, go to the primary, so a vote is never checked against a lagging copy."""
+    elsewhere, go to the primary, so a vote is never checked against a lagging copy. The engines are those of
+    the current app, from the extension's public `db.engines`."""
 
-    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-        if bind is None and _reading_replica.get() and isinstance(clause, Select) and REPLICA_BIND in self._db.engines:
-            return self._db.engines[REPLICA_BIND]
+    def get_bind(
+        self, mapper: Any | None = None, clause: Any | None = None, bind: Engine | Connection | None = None, **kwargs: Any
+    ) -> Engine | Connection:
+        if bind is None and _reading_replica.get() and isinstance(clause, Select):
+            replica = db.engines.get(REPLICA_BIND)
+            if replica is not None:
+                return replica
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
@@ -62,12 +71,23 @@ def reads_from_replica() -> Iterator[None]:
 db = SQLAlchemy(model_class=Base, session_options={"class_": ReplicaRoutingSession})
 migrate = Migrate()
 login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+# Flask-Login declares a str; this lazy string becomes text in the reader's language when flashed (localize_callback),
+# as a lazy string cannot be stored in the session.
+login_manager.login_message = lazy_gettext("Connectez-vous ou créez un compte pour participer.")  # type: ignore[assignment]
+login_manager.login_message_category = "info"
+login_manager.localize_callback = str
 csrf = CSRFProtect()
 babel = Babel()
 
 
+def execute_counting_rows(statement: UpdateBase) -> int:
+    """Runs an UPDATE or DELETE and returns the rows it matched: whether a claim was won, how many rows moved."""
+    return cast("CursorResult[Any]", db.session.execute(statement)).rowcount
+
+
 @event.listens_for(Engine, "connect")
-def _configure_sqlite(dbapi_connection, _record) -> None:
+def _configure_sqlite(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     """The web server and the Celery worker share one SQLite file: WAL and a busy timeout let them
     write in turn instead of failing with "database is locked"; foreign keys are off by default."""
     if isinstance(dbapi_connection, sqlite3.Connection):
@@ -82,11 +102,11 @@ def celery_init_app(app: Flask) -> Celery:
     """The Flask documentation's pattern: every task runs inside an application context."""
 
     class FlaskTask(Task):
-        def __call__(self, *args, **kwargs):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app: Celery = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.conf.imports = (
         "tasks.accounts", "tasks.consultations", "tasks.notifications", "tasks.privacy", "tasks.summaries",

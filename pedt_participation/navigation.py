@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, request
+from werkzeug.routing import MapAdapter
 
 
 def safe_next_url(default: str, target: str | None = None) -> str:
@@ -23,6 +24,16 @@ def safe_next_url(default: str, target: str | None = None) -> str:
 def public_url(endpoint: str, **values: Any) -> str:
     """An address on the site as people reach it (PUBLIC_URL), built the same in a request and in the
     worker, which has no request to take a host from."""
+    return _public_routes().build(endpoint, values, force_external=True)
+
+
+def site_path(endpoint: str, anchor: str = "", **values: Any) -> str:
+    """The path of a page of the site (and a place on it), as a notification stores it: built by the services
+    that notify, the same whether a page, the API, a task or the command line runs them (none needs a request)."""
+    path = _public_routes().build(endpoint, values)
+    return f"{path}#{anchor}" if anchor else path
+
+
+def _public_routes() -> MapAdapter:
     base = urlsplit(current_app.config["PUBLIC_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
-    return adapter.build(endpoint, values, force_external=True)
+    return current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)

@@ -1,6 +1,5 @@
 """Helpers every template may use: labels, and dates and numbers written the reader's way (the current
-locale: French, English or Arabic), dates in the town's time zone. The filters keep their historical
-`_fr` names: they format for the reader's language, French by default."""
+locale: French, English or Arabic), dates in the town's time zone."""
 
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ from flask_babel import format_date, format_time, get_locale, get_timezone
 from flask_login import current_user
 
 from . import labels
+from .authorization import Permission, can
 from .auth.platform import platform_sign_in_enabled
 from .committee.aggregation import figure_text
 from .languages.services import (
@@ -71,6 +71,8 @@ def _unread_notifications() -> dict:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         labels=labels,
+        can=can,
+        Permission=Permission,
         platform_sign_in_enabled=platform_sign_in_enabled,
         language_names=LANGUAGE_NAMES,
         current_language=current_language,
@@ -79,13 +81,13 @@ def register_template_helpers(app: Flask) -> None:
         content_for_reader=content_for_reader,
     )
     app.context_processor(_unread_notifications)
-    app.jinja_env.filters["date_fr"] = format_long_date
-    app.jinja_env.filters["datetime_fr"] = format_long_datetime
-    app.jinja_env.filters["percent_fr"] = format_share
+    app.jinja_env.filters["long_date"] = format_long_date
+    app.jinja_env.filters["long_datetime"] = format_long_datetime
+    app.jinja_env.filters["long_date_from_iso"] = format_iso_date
+    app.jinja_env.filters["long_datetime_from_iso"] = format_iso_datetime
+    app.jinja_env.filters["percent"] = format_share
     app.jinja_env.filters["number"] = format_count
     app.jinja_env.filters["figure"] = figure_text
     localise_template_counts(app.jinja_env)
-    app.jinja_env.filters["iso_date_fr"] = format_iso_date
-    app.jinja_env.filters["iso_datetime_fr"] = format_iso_datetime
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

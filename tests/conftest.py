@@ -6,10 +6,7 @@ from __future__ import annotations
 import contextvars
 import os
 import re
-import socket
 import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from email import message_from_bytes
 from pathlib import Path
@@ -17,21 +14,20 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from celery.contrib.migrate import move
-from kombu import Exchange, Queue
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
-from werkzeug.test import EnvironBuilder
 from flask_migrate import upgrade
-from sqlalchemy import Engine, event, inspect, make_url, text
-
+from kombu import Exchange, Queue
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+from sqlalchemy import Engine, event, inspect, make_url, text
+from werkzeug.test import EnvironBuilder
 
 from pedt_participation import create_app
 from pedt_participation.api.openapi import OPENAPI_PATH
 from pedt_participation.extensions import db
 from tests.helpers import on_server
-
+from tests.processes import free_port, start_celery_worker, stop
 
 # Scrypt costs a fifth of a second a hash and the suite makes hundreds: the tests hash with one round of PBKDF2
 # (tests/test_config.py proves production keeps scrypt). Set in the environment too, for the processes the
@@ -287,27 +283,10 @@ class WorkerProcess:
 
     def __init__(self, env: dict[str, str], queue: str, log: Path):
         self.queue, self.log = queue, log
-        with open(log, "w") as output:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "tasks.celery_app:celery_app", "worker",
-                 "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle"],
-                env={**os.environ, **env, "CELERY_QUEUE": queue},
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 60
-        while "ready." not in log.read_text():
-            assert self.process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "the worker did not start:\n" + log.read_text()
-            time.sleep(0.1)
+        self.process = start_celery_worker(log, {**os.environ, **env, "CELERY_QUEUE": queue})
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
 
 
 class SessionWorker:
@@ -429,12 +408,6 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @dataclass
 class SmtpServer:
     port: int
@@ -445,7 +418,7 @@ class SmtpServer:
 def session_smtp():
     """A real SMTP server on loopback for the whole session; the session's worker sends to it."""
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield SmtpServer(controller.port, inbox)
     controller.stop()

@@ -92,7 +92,7 @@ def test_wrong_password_is_refused_with_a_hint(client):
     response = client.post("/auth/login", data={"email": participant.email, "password": "faux"})
     assert response.status_code == 422
     assert "E-mail ou mot de passe incorrect." in page_text(response)
-    assert 'value="%s"' % participant.email in response.get_data(as_text=True)
+    assert f'value="{participant.email}"' in response.get_data(as_text=True)
 
 
 def test_login_is_case_insensitive_on_email(client):

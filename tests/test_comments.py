@@ -7,13 +7,14 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from pedt_participation.api.services import issue_token
 from pedt_participation.comments.services import CommentOrder, add_comment, comment_page, rate_comment
 from pedt_participation.errors import ParticipationRefused
 from pedt_participation.extensions import db
-from pedt_participation.models import Alignment, Comment, utcnow
+from pedt_participation.models import Action, ActionState, Alignment, Comment, utcnow
 from tests.helpers import TEST_PASSWORD, login, make_consultation, make_participant, page_text
 
 
@@ -181,6 +182,17 @@ def test_an_idempotency_key_reused_for_other_words_is_refused(client, action):
     assert response.status_code == 422
     assert "Rechargez la page, puis écrivez le nouveau" in page_text(response)
     assert db.session.scalar(select(func.count()).select_from(Comment)) == 1
+
+
+def test_a_keyed_comment_the_database_refuses_for_another_reason_raises_that_refusal(app, action):
+    """The unique (author, key) constraint is not the only one: a comment on an action deleted meanwhile fails
+    with the database's own error, not as a copy of a comment that was never stored."""
+    author = make_participant()
+    assert action.state == ActionState.PUBLISHED
+    db.session.execute(delete(Action).where(Action.id == action.id).execution_options(synchronize_session=False))
+
+    with pytest.raises(IntegrityError):
+        add_comment(author, action, "Envoyé pendant que l’action disparaît", idempotency_key="cle-du-formulaire")
 
 
 def test_the_api_returns_the_same_comment_for_the_same_idempotency_key(client, action):

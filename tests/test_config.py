@@ -4,7 +4,6 @@ with scrypt (the tests choose a cheap method)."""
 from __future__ import annotations
 
 import pytest
-
 from werkzeug.security import check_password_hash
 
 from pedt_participation import create_app

@@ -50,7 +50,7 @@ def _extracted_messages() -> dict[str, tuple[str, ...]]:
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
     messages = {}
     for folder in ("pedt_participation", "tasks", "templates"):
-        for filename, _line, message, _comments, _context in extract_from_dir(
+        for _filename, _line, message, _comments, _context in extract_from_dir(
             ROOT / folder, method_map, options_map, keywords=keywords
         ):
             ids = message if isinstance(message, tuple) else (message,)
@@ -108,6 +108,14 @@ def test_french_by_default_else_the_browsers_language(client):
     arabic = client.get("/", headers={"Accept-Language": "ar-MA,ar;q=0.9"})
     assert _html_tag(arabic) == '<html lang="ar" dir="rtl">'
     assert "تسجيل الدخول" in page_text(arabic)
+
+
+def test_the_sign_in_request_of_a_members_only_page_is_in_the_readers_language(client):
+    make_consultation(slug="demo")
+    english = client.get("/consultations/demo/propose", headers={"Accept-Language": "en"}, follow_redirects=True)
+    assert english.request.path == "/auth/login"
+    assert "Sign in or create an account to take part." in page_text(english)
+    assert "Connectez-vous" not in page_text(english)
 
 
 def test_every_page_offers_the_switch_with_each_language_named_in_itself(client):

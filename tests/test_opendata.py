@@ -76,7 +76,7 @@ def read_csv(data: bytes) -> list[dict[str, str]]:
 def target():
     """A consultation with orientations named like the platform's taxonomies, and no action yet."""
     consultation = make_consultation(slug="cible", orientations=3, actions_per_orientation=0)
-    for orientation, title in zip(consultation.orientations, ["Vie scolaire", "Sport et loisirs", "Citoyenneté"]):
+    for orientation, title in zip(consultation.orientations, ["Vie scolaire", "Sport et loisirs", "Citoyenneté"], strict=True):
         orientation.title = title
     db.session.commit()
     return consultation

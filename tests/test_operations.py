@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from tests.conftest import _free_port, make_test_app
+from tests.conftest import make_test_app
+from tests.processes import free_port
 
 
 def test_healthz_answers_without_sign_in_or_database(client):
@@ -21,7 +22,7 @@ def test_readyz_is_ready_when_database_and_broker_answer(client):
 def test_readyz_names_the_broker_when_it_is_down(app, database_url, monkeypatch):
     # Celery lets CELERY_BROKER_URL (set by the Postgres + Redis run) win over the app's settings.
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
-    closed_port = _free_port()
+    closed_port = free_port()
     broken = make_test_app(database_url, {"broker_url": f"amqp://guest:guest@127.0.0.1:{closed_port}//"})
     started = time.monotonic()
     response = broken.test_client().get("/readyz")

@@ -143,7 +143,7 @@ def test_every_page_answers_for_anonymous_and_signed_in_visitors(client):
     assert client.get("/consultations/demo/propose").status_code == 302
 
     login(client, make_participant(display_name="Inès"))
-    for path, expected in pages.items():
+    for path in pages:
         response = client.get(path, follow_redirects=True)
         assert response.status_code == 200, path
         assert "Connecté : Inès" in page_text(response), path

@@ -1,7 +1,7 @@
 """The public pages and the API's consultation detail send the same small number of SQL queries whatever
 the data size: a consultation with one action and no participation, and one with many actions, votes and
 comment threads (an N+1 would make the second one grow with every action or comment). A vote, the busiest
-write, keeps to the few queries it needs."""
+write, keeps to the few queries it needs. The moderation dashboard counts its queues without loading them."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from sqlalchemy import select
 
 from pedt_participation.api.services import issue_token
 from pedt_participation.comments.services import COMMENT_PAGE_SIZE, add_comment, rate_comment
+from pedt_participation.consultations.services import propose_action
 from pedt_participation.demo.services import simulate
 from pedt_participation.extensions import db
-from pedt_participation.models import Participant, VoteKind
+from pedt_participation.models import ModeratorAssignment, Participant, ReportReason, VoteKind
+from pedt_participation.reports.services import Target, report
 from pedt_participation.voting.services import cast_vote
 from tests.conftest import rows_built_once
-from tests.helpers import count_queries, login, make_consultation, make_participant
+from tests.helpers import count_queries, login, make_consultation, make_moderator, make_participant, page_text
 
 MAX_QUERIES = 12
 
@@ -109,3 +111,60 @@ def test_a_vote_through_the_api_sends_only_the_queries_it_needs(client, kind):
             response = client.put(url, json={"value": value}, headers=headers)
         assert response.status_code == 200, response.json
         assert len(statements) == VOTE_QUERIES[kind], statements
+
+
+def _add_moderation_work(consultation, proposals: int, reported_comments: int) -> None:
+    """Pending proposals, and comments each reported twice (one reported item, two reports)."""
+    author = make_participant(display_name="Auteur")
+    reporters = [make_participant(), make_participant()]
+    action = _first_action(consultation)
+    for n in range(proposals):
+        propose_action(author, consultation.orientations[0], f"Proposition numéro {n}", "")
+    for n in range(reported_comments):
+        comment = add_comment(author, action, f"Commentaire signalé numéro {n}")
+        for reporter in reporters:
+            report(reporter, consultation, Target(comment=comment), ReportReason.SPAM)
+    db.session.commit()
+
+
+def test_the_moderation_dashboard_counts_without_loading_the_queues(client):
+    """Its two numbers per consultation are counted by the database: the page sends as many queries for one
+    proposal and one reported comment as for many, in more consultations."""
+    first = make_consultation(slug="premiere")
+    moderator = make_moderator(first)
+    _add_moderation_work(first, proposals=1, reported_comments=1)
+    login(client, moderator)
+    assert client.get("/moderation/").status_code == 200  # warms what is loaded once per process
+    with count_queries(db.engine) as few:
+        text = page_text(client.get("/moderation/"))
+    assert "1 proposition en attente" in text and "1 contenu signalé" in text
+
+    second = make_consultation(slug="seconde")
+    db.session.add(ModeratorAssignment(participant_id=moderator.id, consultation_id=second.id))
+    _add_moderation_work(first, proposals=5, reported_comments=6)
+    _add_moderation_work(second, proposals=3, reported_comments=2)
+    with count_queries(db.engine) as many:
+        text = page_text(client.get("/moderation/"))
+    assert "6 propositions en attente" in text and "7 contenus signalés" in text
+    assert "3 propositions en attente" in text and "2 contenus signalés" in text
+    assert len(many) == len(few), "\n".join(s[:150] for s in many)
+
+
+def test_the_reports_page_loads_the_reported_items_together(client):
+    """The moderators' list of reports sends as many queries for one reported comment as for many: the
+    comments and their authors are read together, not one by one."""
+    consultation = make_consultation()
+    moderator = make_moderator(consultation)
+    _add_moderation_work(consultation, proposals=0, reported_comments=1)
+    login(client, moderator)
+    url = f"/moderation/{consultation.slug}/reports"
+    assert client.get(url).status_code == 200  # warms what is loaded once per process
+    with count_queries(db.engine) as few:
+        text = page_text(client.get(url))
+    assert "Commentaire signalé numéro 0" in text
+
+    _add_moderation_work(consultation, proposals=0, reported_comments=8)
+    with count_queries(db.engine) as many:
+        text = page_text(client.get(url))
+    assert "Commentaire signalé numéro 7" in text and text.count("2 signalements") == 9
+    assert len(many) == len(few), "\n".join(s[:150] for s in many)

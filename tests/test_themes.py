@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pedt_participation.committee.themes import Theme, ThemeCounter, recurring_themes
+from pedt_participation.committee.themes import Theme, ThemeCounter
 
 # Parents and teenagers, with both apostrophes (’ and ') and elisions.
 COMMENTS = [
@@ -36,12 +36,20 @@ EXPECTED = [
 ]
 
 
+def counted(texts: list[str]) -> ThemeCounter:
+    """The comments added one at a time, as the aggregation reads them."""
+    counter = ThemeCounter()
+    for text in texts:
+        counter.add(text)
+    return counter
+
+
 def phrases(themes: list[Theme]) -> list[str]:
     return [theme.phrase for theme in themes]
 
 
 def test_top_themes_and_their_comment_counts():
-    assert recurring_themes(COMMENTS, limit=20) == EXPECTED
+    assert counted(COMMENTS).themes(limit=20) == EXPECTED
 
 
 def test_an_orientation_merging_its_actions_counts_has_the_themes_of_all_their_comments():
@@ -59,49 +67,49 @@ def test_an_orientation_merging_its_actions_counts_has_the_themes_of_all_their_c
 
 
 def test_the_default_limit_keeps_the_five_most_widespread():
-    assert recurring_themes(COMMENTS) == EXPECTED[:5]
+    assert counted(COMMENTS).themes() == EXPECTED[:5]
 
 
 def test_stop_words_never_make_a_theme():
     # "les" is in 5 comments, "nous" and "est" in 3, "pour" in 2: frequent enough, were they not stop-words.
-    words = {word for phrase in phrases(recurring_themes(COMMENTS, limit=100)) for word in phrase.split()}
+    words = {word for phrase in phrases(counted(COMMENTS).themes(limit=100)) for word in phrase.split()}
     assert words.isdisjoint({"les", "pour", "est", "nous"})
 
 
 def test_elisions_are_removed_whatever_the_apostrophe():
-    themes = phrases(recurring_themes(COMMENTS, limit=100, min_comments=1))
+    themes = phrases(counted(COMMENTS).themes(limit=100, min_comments=1))
     assert "école" in themes
     assert not any("'" in phrase or "’" in phrase for phrase in themes)
 
 
 def test_an_elided_de_links_a_phrase_and_keeps_its_most_written_apostrophe():
     texts = ["Le temps d’accueil est court.", "Plus de temps d'accueil le matin.", "Temps d’accueil trop long."]
-    assert recurring_themes(texts, limit=1) == [Theme("temps d’accueil", 3)]
+    assert counted(texts).themes(limit=1) == [Theme("temps d’accueil", 3)]
 
 
 def test_plurals_are_folded_and_shown_in_the_most_written_form():
     texts = ["Plus de jeux de société.", "Un jeu de société le soir.", "Des jeux dehors."]
     # "jeux" written twice, "jeu" once; "jeux de société" and "jeu de société" once each: alphabetical first.
-    assert recurring_themes(texts) == [Theme("jeux", 3), Theme("jeu de société", 2)]
+    assert counted(texts).themes() == [Theme("jeux", 3), Theme("jeu de société", 2)]
 
 
 def test_singular_devoir_is_homework_not_a_stop_word():
     texts = ["Un devoir par soir suffit.", "Trop de devoirs le week-end."]
-    assert recurring_themes(texts) == [Theme("devoir", 2)]
+    assert counted(texts).themes() == [Theme("devoir", 2)]
 
 
 def test_a_phrase_from_a_single_comment_is_not_a_theme():
-    themes = phrases(recurring_themes(COMMENTS, limit=100))
+    themes = phrases(counted(COMMENTS).themes(limit=100))
     assert "jeux vidéo" not in themes
     assert "atelier théâtre" not in themes
-    assert "jeux vidéo" in phrases(recurring_themes(COMMENTS, limit=100, min_comments=1))
+    assert "jeux vidéo" in phrases(counted(COMMENTS).themes(limit=100, min_comments=1))
 
 
 def test_a_word_repeated_in_one_comment_counts_once():
-    assert recurring_themes(["Cantine cantine cantine cantine cantine !"], min_comments=1) == [Theme("cantine", 1)]
-    assert recurring_themes(["Cantine cantine cantine cantine cantine !", "Rien à dire."]) == []
+    assert counted(["Cantine cantine cantine cantine cantine !"]).themes(min_comments=1) == [Theme("cantine", 1)]
+    assert counted(["Cantine cantine cantine cantine cantine !", "Rien à dire."]).themes() == []
 
 
 def test_no_comment_no_theme():
-    assert recurring_themes([]) == []
-    assert recurring_themes(["", "   "]) == []
+    assert counted([]).themes() == []
+    assert counted(["", "   "]).themes() == []

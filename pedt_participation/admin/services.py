@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
+from ..authorization import Permission, roles_with
 from ..errors import ParticipationRefused
 from ..extensions import db
 from ..models import (
@@ -23,6 +24,21 @@ from ..models import (
 from ..moderation.services import record
 
 LOG_PAGE_SIZE = 50
+
+
+def consultations_by_title() -> list[Consultation]:
+    return list(db.session.scalars(select(Consultation).order_by(Consultation.title)))
+
+
+def staff() -> list[Participant]:
+    """The people who may moderate, by name: those whose actions the moderation log lists."""
+    return list(
+        db.session.scalars(
+            select(Participant)
+            .where(Participant.role.in_(roles_with(Permission.ENTER_MODERATION)))
+            .order_by(Participant.display_name)
+        )
+    )
 
 
 def find_participants(search: str, limit: int = 50) -> list[Participant]:
@@ -90,7 +106,7 @@ def log_entries(filters: LogFilters, page: int) -> tuple[list[ModerationLogEntry
         query = query.where(ModerationLogEntry.created_at >= _local_midnight(filters.since))
     if filters.until:
         query = query.where(ModerationLogEntry.created_at < _local_midnight(filters.until + timedelta(days=1)))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     entries = db.session.scalars(
         query.order_by(ModerationLogEntry.created_at.desc(), ModerationLogEntry.id.desc())
         .limit(LOG_PAGE_SIZE)

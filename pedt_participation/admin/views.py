@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
-from sqlalchemy import select
+from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..api.token_views import bp as api_tokens_bp
-from ..errors import ParticipationRefused
+from ..authorization import Permission, restrict_pages
+from ..errors import refusal_shown
 from ..extensions import db
 from ..labels import MODERATION_ACTION_LABELS
-from ..models import Consultation, ModerationAction, Participant, Role
+from ..models import ModerationAction, Participant, Role
 from ..webhooks.views import bp as webhooks_bp
 from . import services
 from .forms import LogFilterForm, RoleForm
@@ -21,18 +21,11 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 # /admin/webhooks and /admin/jetons-api: nested, so that the admins-only check below covers their pages too.
 bp.register_blueprint(webhooks_bp)
 bp.register_blueprint(api_tokens_bp)
-
-
-@bp.before_request
-@login_required
-def _admins_only():
-    if current_user.role != Role.ADMIN:
-        abort(403)
+restrict_pages(bp, Permission.ADMINISTER)
 
 
 def _consultation_choices() -> list[SelectChoice]:
-    consultations = db.session.scalars(select(Consultation).order_by(Consultation.title))
-    return [SelectChoice(c.id, c.title) for c in consultations]
+    return [SelectChoice(c.id, c.title) for c in services.consultations_by_title()]
 
 
 def _role_form(participant: Participant | None = None, formdata=None) -> RoleForm:
@@ -53,17 +46,11 @@ def participants():
 
 @bp.post("/participants/<int:participant_id>/role")
 def set_role(participant_id: int):
-    participant = db.session.get(Participant, participant_id)
-    if participant is None:
-        abort(404)
+    participant = db.get_or_404(Participant, participant_id)
     form = _role_form(participant, formdata=request.form)
     if form.validate_on_submit():
-        try:
+        with refusal_shown():
             services.set_role(current_user, participant, Role(form.role.data), set(form.consultations.data or []))
-        except ParticipationRefused as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
-        else:
             db.session.commit()
             flash(_("Rôle de %(name)s enregistré.", name=participant.display_name), "success")
     else:
@@ -75,10 +62,7 @@ def set_role(participant_id: int):
 def moderation_log():
     form = LogFilterForm(request.args)
     form.consultation.choices = [SelectChoice("", _("Toutes"))] + _consultation_choices()
-    staff = db.session.scalars(
-        select(Participant).where(Participant.role.in_((Role.MODERATOR, Role.ADMIN))).order_by(Participant.display_name)
-    )
-    form.moderator.choices = [SelectChoice("", _("Tous"))] + [SelectChoice(p.id, p.display_name) for p in staff]
+    form.moderator.choices = [SelectChoice("", _("Tous"))] + [SelectChoice(p.id, p.display_name) for p in services.staff()]
     form.action.choices = [SelectChoice("", _("Toutes"))] + [
         SelectChoice(a.value, label) for a, label in MODERATION_ACTION_LABELS.items()
     ]

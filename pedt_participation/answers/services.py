@@ -3,7 +3,6 @@ everyone who voted on or discussed the action is told."""
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select, union
 
@@ -23,6 +22,7 @@ from ..models import (
     utcnow,
 )
 from ..moderation.services import record
+from ..navigation import site_path
 from ..notifications.services import notify
 from ..webhooks.services import action_resource, publish_event
 
@@ -63,9 +63,10 @@ def publish_answers(moderator: Participant, consultation: Consultation, action_i
         message = _(
             "La ville a répondu à l’action « %(title)s » : %(state)s.",
             title=action.title,
-            state=str(ANSWER_STATE_LABELS[action.answer_state]).lower(),
+            # Every draft chosen has a state (has_unpublished_answer).
+            state=str(ANSWER_STATE_LABELS[action.answer_state]).lower(),  # type: ignore[index]
         )
         for person in followers(action):
-            notify(person, message, url_for("consultations.action", action_id=action.id, _anchor="reponse"))
+            notify(person, message, site_path("consultations.action", action_id=action.id, anchor="reponse"))
     record(moderator, ModerationAction.PUBLISH_ANSWERS, consultation, consultation, actions=[a.id for a in chosen])
     return chosen

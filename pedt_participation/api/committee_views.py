@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
-from sqlalchemy import select
 
+from ..authorization import Permission, require
 from ..committee import services as committee
 from ..committee.views import summary_attachment
 from ..consultations.services import get_consultation
 from ..extensions import db
-from ..models import CommitteeSummary, Participant, Role, SummaryStatus
+from ..models import CommitteeSummary, Participant, SummaryStatus
 from . import representations
 from .actor import PARTICIPANT_SECURITY, check_actor, require_actor
 from .schemas import ErrorEnvelopeSchema, PageArgsSchema, SummarySchema, envelope
@@ -23,18 +23,12 @@ bp.before_request(check_actor)
 
 
 def _committee_member() -> Participant:
-    actor = require_actor()
-    if actor.role not in (Role.COMMITTEE, Role.ADMIN):
-        abort(403, code="not_committee", message=_("Les synthèses sont réservées au comité de pilotage."))
-    return actor
+    return require(require_actor(), Permission.READ_SUMMARIES)
 
 
 def _summary(summary_id: int) -> CommitteeSummary:
     _committee_member()
-    summary = db.session.get(CommitteeSummary, summary_id)
-    if summary is None:
-        abort(404)
-    return summary
+    return committee.summary_of(summary_id)
 
 
 @bp.get("/consultations/<slug>/summaries")
@@ -44,14 +38,8 @@ def _summary(summary_id: int) -> CommitteeSummary:
 def summaries(page_args, slug: str):
     """The consultation's snapshots, newest first."""
     _committee_member()
-    consultation = get_consultation(slug)
-    statement = (
-        select(CommitteeSummary)
-        .where(CommitteeSummary.consultation_id == consultation.id)
-        .order_by(CommitteeSummary.created_at.desc(), CommitteeSummary.id.desc())
-    )
-    page = page_of(statement, **page_args)
-    return page.envelope([representations.summary(s) for s in page.items], "api_committee.summaries", slug=slug)
+    page = page_of(committee.summaries_statement(get_consultation(slug)), **page_args)
+    return representations.listing(page, [representations.summary(s) for s in page.items], "api_committee.summaries", slug=slug)
 
 
 @bp.post("/consultations/<slug>/summaries")

@@ -6,11 +6,13 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 
+from ..authorization import Permission, require
 from ..consultations.services import get_consultation
 from ..extensions import db
 from ..models import Action, Comment, Consultation, Orientation, Participant
 from ..moderation import services as moderation
 from ..reports.services import Target
+from . import representations
 from .actor import PARTICIPANT_SECURITY, check_actor, require_actor
 from .schemas import (
     ErrorEnvelopeSchema,
@@ -30,17 +32,12 @@ bp.before_request(check_actor)
 
 
 def _moderator_of(consultation: Consultation) -> Participant:
-    actor = require_actor()
-    if not moderation.can_moderate(actor, consultation):
-        abort(403, code="not_a_moderator", message=_("Seule la modération de cette consultation peut faire cela."))
-    return actor
+    return require(require_actor(), Permission.MODERATE, consultation)
 
 
 def _moderated(model, row_id: int):
     """The row and the moderator acting on it; 404 before 403, so nothing is learnt of a row one cannot see."""
-    row = db.session.get(model, row_id)
-    if row is None:
-        abort(404)
+    row = db.get_or_404(model, row_id)
     action = row if isinstance(row, Action) else db.session.get(Action, row.action_id)
     return row, _moderator_of(action.orientation.consultation)
 
@@ -54,7 +51,7 @@ def pending_proposals(page_args, slug: str):
     consultation = get_consultation(slug)
     _moderator_of(consultation)
     page = page_of(moderation.pending_proposals_statement(consultation), **page_args)
-    return page.envelope(actions_with_counts(page.items), "api_moderation.pending_proposals", slug=slug)
+    return representations.listing(page, actions_with_counts(page.items), "api_moderation.pending_proposals", slug=slug)
 
 
 @bp.post("/proposals/<int:action_id>/approve")

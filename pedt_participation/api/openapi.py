@@ -34,17 +34,13 @@ class RowId(IntegerConverter):
         super().__init__(map, min=1, max=2**31 - 1, **kwargs)
 
 
-class ScopedErrorsApi(Api):
-    """flask-smorest would answer every error of the whole site in JSON; `errors.py` already answers JSON
-    under /api/ and French pages elsewhere."""
+class DocumentedErrorsApi(Api):
+    """The OpenAPI document describes errors in the envelope `errors.py` answers with."""
 
     ERROR_SCHEMA = ErrorEnvelopeSchema
 
-    def _register_error_handlers(self) -> None:
-        pass
 
-
-api = ScopedErrorsApi()
+api = DocumentedErrorsApi()
 
 docs_bp = Blueprint("api_docs", __name__, url_prefix="/api/v1/docs")
 
@@ -77,6 +73,9 @@ def init_api(app: Flask, blueprints: list) -> None:
             },
         },
     )
+    # flask-smorest registers its own handler of every HTTPException, which would answer the whole site in
+    # JSON; `errors.register_error_handlers`, called after this, replaces it with the site's handler (JSON under
+    # /api/, French pages elsewhere).
     api.init_app(app)
     api.register_converter(RowId, integerconverter2paramschema)
     for blueprint in blueprints:

@@ -140,9 +140,7 @@ def add_comment(comment, action_id: int):
 def delete_comment(comment_id: int):
     """The author removes their words; the comment keeps its place in the thread."""
     participant = require_actor()
-    comment = db.session.get(Comment, comment_id)
-    if comment is None:
-        abort(404)
+    comment = db.get_or_404(Comment, comment_id)
     comments.delete_comment(participant, comment)
     db.session.commit()
 

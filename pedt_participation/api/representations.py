@@ -3,13 +3,26 @@ never who voted what, nothing of hidden content."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import url_for
 
 from ..models import Action, Comment, CommitteeSummary, Consultation, Orientation, Participant, SummaryStatus
 from ..voting.services import ActionCounts
 from .schemas import ALIGNMENTS
+from .services import Page
 
 ALIGNMENT_NAMES = {value: name for name, value in ALIGNMENTS.items()}
+
+
+def listing(page: Page, data: list[dict], endpoint: str, **values: Any) -> dict:
+    """One page of a list: `data`, `meta` and `links` (next and previous pages only when they exist)."""
+    links = {"self": url_for(endpoint, page=page.page, per_page=page.per_page, _external=True, **values)}
+    if page.page * page.per_page < page.total:
+        links["next"] = url_for(endpoint, page=page.page + 1, per_page=page.per_page, _external=True, **values)
+    if page.page > 1:
+        links["prev"] = url_for(endpoint, page=page.page - 1, per_page=page.per_page, _external=True, **values)
+    return {"data": data, "meta": {"page": page.page, "per_page": page.per_page, "total": page.total}, "links": links}
 
 
 def consultation(consultation: Consultation) -> dict:

@@ -7,7 +7,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from flask import url_for
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
@@ -69,18 +68,9 @@ class Page:
     per_page: int
     total: int
 
-    def envelope(self, data: list[dict], endpoint: str, **values: Any) -> dict:
-        """`data`, `meta` and `links` (next and previous pages only when they exist)."""
-        links = {"self": url_for(endpoint, page=self.page, per_page=self.per_page, _external=True, **values)}
-        if self.page * self.per_page < self.total:
-            links["next"] = url_for(endpoint, page=self.page + 1, per_page=self.per_page, _external=True, **values)
-        if self.page > 1:
-            links["prev"] = url_for(endpoint, page=self.page - 1, per_page=self.per_page, _external=True, **values)
-        return {"data": data, "meta": {"page": self.page, "per_page": self.per_page, "total": self.total}, "links": links}
-
 
 def page_of(statement: Select, page: int, per_page: int) -> Page:
     """One page of an ordered query, and how many rows the whole query has."""
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    total = db.session.execute(select(func.count()).select_from(statement.order_by(None).subquery())).scalar_one()
     items = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=list(items), page=page, per_page=per_page, total=total)

@@ -3,7 +3,7 @@ Nested in the admin blueprint (/admin/jetons-api), whose admins-only check cover
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -45,9 +45,7 @@ def issue():
 
 @bp.post("/<int:token_id>/revoquer")
 def revoke(token_id: int):
-    token = db.session.get(ApiToken, token_id)
-    if token is None:
-        abort(404)
+    token = db.get_or_404(ApiToken, token_id)
     if FlaskForm().validate_on_submit():
         services.revoke_token(token)
         db.session.commit()

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_smorest import Blueprint, abort
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from ..comments.services import comment_ratings, count_comments
+from ..comments.services import comment_ratings, count_comments, thread_statement
 from ..consultations import services as consultations
-from ..models import Action, ActionState, Comment, Consultation, Orientation
+from ..models import Action, ActionState, Comment, Orientation
 from ..voting.services import count_votes
 from . import representations
 from .actor import check_actor, current_actor
@@ -48,13 +46,8 @@ def comments_with_ratings(comments: list[Comment]) -> list[dict]:
 @bp.response(200, envelope(ConsultationSchema, many=True))
 def consultations_list(page_args):
     """Published and closed consultations, newest first."""
-    statement = (
-        select(Consultation)
-        .where(Consultation.status.in_(consultations.PUBLIC_STATUSES))
-        .order_by(Consultation.created_at.desc(), Consultation.id.desc())
-    )
-    page = page_of(statement, **page_args)
-    return page.envelope([representations.consultation(c) for c in page.items], "api.consultations_list")
+    page = page_of(consultations.public_consultations_statement(), **page_args)
+    return representations.listing(page, [representations.consultation(c) for c in page.items], "api.consultations_list")
 
 
 @bp.get("/consultations/<slug>")
@@ -92,13 +85,10 @@ def consultation(slug: str):
 def consultation_actions(filters, slug: str):
     """The published actions, in reading order; `orientation_id` keeps those of one orientation."""
     consultation = consultations.get_public_consultation(slug)
-    statement = consultations.published_actions_statement(consultation)
     orientation_id = filters.pop("orientation_id", None)
-    if orientation_id is not None:
-        statement = statement.where(Action.orientation_id == orientation_id)
-    page = page_of(statement, **filters)
+    page = page_of(consultations.published_actions_statement(consultation, orientation_id), **filters)
     extra = {"orientation_id": orientation_id} if orientation_id is not None else {}
-    return page.envelope(actions_with_counts(page.items), "api.consultation_actions", slug=slug, **extra)
+    return representations.listing(page, actions_with_counts(page.items), "api.consultation_actions", slug=slug, **extra)
 
 
 @bp.get("/actions/<int:action_id>")
@@ -129,11 +119,5 @@ def action_comments(page_args, action_id: int):
     action = consultations.get_visible_action(action_id, viewer=current_actor())
     if action.state != ActionState.PUBLISHED:
         abort(404)
-    statement = (
-        select(Comment)
-        .where(Comment.action_id == action.id)
-        .options(selectinload(Comment.author))
-        .order_by(Comment.created_at, Comment.id)
-    )
-    page = page_of(statement, **page_args)
-    return page.envelope(comments_with_ratings(page.items), "api.action_comments", action_id=action.id)
+    page = page_of(thread_statement(action), **page_args)
+    return representations.listing(page, comments_with_ratings(page.items), "api.action_comments", action_id=action.id)

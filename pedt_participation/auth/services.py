@@ -117,9 +117,17 @@ def participant_with_email(email: str) -> Participant | None:
     return db.session.scalar(select(Participant).where(Participant.email == normalise_email(email)))
 
 
+class AccountLocked(Exception):
+    """Too many wrong passwords: unlike a refusal, what led to it (the lock) is kept, so the caller commits."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def authenticate(email: str, password: str) -> Participant | None:
     """The account with this e-mail and password, or None. Too many wrong passwords in a row lock the account
-    for a while (ParticipationRefused saying how long; the caller commits the count either way), so that a
+    for a while (AccountLocked saying how long; the caller commits the count either way), so that a
     password cannot be found by trying; the count is in the database, so every web process sees it. Sign-in
     through the platform never comes here, so it never locks."""
     participant = participant_with_email(email)
@@ -129,7 +137,7 @@ def authenticate(email: str, password: str) -> Participant | None:
     lockout = db.session.get(SignInLockout, participant.id)
     now = utcnow()
     if lockout is not None and lockout.locked_until is not None and lockout.locked_until > now:
-        raise ParticipationRefused(_locked_message(lockout.locked_until - now))
+        raise AccountLocked(_locked_message(lockout.locked_until - now))
     if check_password_hash(participant.password_hash, password):
         if lockout is not None:
             db.session.delete(lockout)
@@ -143,7 +151,7 @@ def authenticate(email: str, password: str) -> Participant | None:
         lockout.failed_attempts = 0
         lockout.locked_until = now + timedelta(minutes=current_app.config["SIGN_IN_LOCKOUT_MINUTES"])
         db.session.flush()
-        raise ParticipationRefused(_locked_message(lockout.locked_until - now))
+        raise AccountLocked(_locked_message(lockout.locked_until - now))
     db.session.flush()
     return None
 
@@ -161,7 +169,7 @@ def _locked_message(remaining: timedelta) -> str:
 
 
 def _reset_links() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="pedt-password-reset")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="pedt-password-reset")
 
 
 def request_password_reset(email: str, language: str) -> None:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from requests import RequestException
 
-from ..errors import ParticipationRefused
+from ..errors import refusal_shown
 from ..extensions import db, login_manager
 from ..languages.services import current_language
 from ..mail import mail_enabled
@@ -25,11 +25,6 @@ PLATFORM_IDENTITY = "platform_identity"
 AFTER_SIGN_IN = "after_sign_in"
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-login_manager.login_view = "auth.login"
-login_manager.login_message = "Connectez-vous ou créez un compte pour participer."
-login_manager.localize_callback = _
-login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
@@ -62,16 +57,13 @@ def register():
         return redirect(url_for("consultations.home"))
     form = RegistrationForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form.email.errors):
             participant = services.register_participant(
                 email=form.email.data,
                 password=form.password.data,
                 display_name=form.display_name.data,
                 **_profile_answers(form),
             )
-        except ParticipationRefused as refusal:
-            form.email.errors.append(refusal.message)
-        else:
             db.session.commit()
             login_user(participant)
             flash(_("Bienvenue %(name)s ! Votre compte est créé : vous pouvez voter et commenter.", name=participant.display_name), "success")
@@ -88,7 +80,7 @@ def login():
         refusal = _("E-mail ou mot de passe incorrect. Vérifiez-les et réessayez.")
         try:
             participant = services.authenticate(form.email.data, form.password.data)
-        except ParticipationRefused as locked:
+        except services.AccountLocked as locked:
             participant, refusal = None, locked.message
         db.session.commit()  # the count of failed sign-ins, or its reset
         if participant is None:
@@ -214,11 +206,8 @@ def platform_link():
         return redirect(url_for(".platform_profile"), 303)
     form = PlatformLinkForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form.password.errors):
             services.link_platform_identity(participant, identity, form.password.data)
-        except ParticipationRefused as refusal:
-            form.password.errors.append(refusal.message)
-        else:
             if not participant.is_active:
                 flash(_blocked_message(participant), "error")
                 return redirect(url_for(".login"), 303)
@@ -238,7 +227,7 @@ def platform_profile():
     if identity.name:
         del form.display_name
     if form.validate_on_submit():
-        try:
+        with refusal_shown((form.email if "email" in form else form.audience).errors):
             participant = services.register_participant(
                 email=identity.email or form.email.data,
                 password=None,
@@ -246,9 +235,6 @@ def platform_profile():
                 platform_uid=identity.uid,
                 **_profile_answers(form),
             )
-        except ParticipationRefused as refusal:
-            (form.email if "email" in form else form.audience).errors.append(refusal.message)
-        else:
             db.session.commit()
             return _sign_in_from_platform(participant)
     return render_template("auth/platform_profile.html", form=form, identity=identity), 422 if form.errors else 200

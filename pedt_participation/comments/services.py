@@ -5,11 +5,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
 
 from ..consultations.services import check_can_participate, check_comments_open
 from ..errors import ParticipationRefused
@@ -71,7 +72,9 @@ class CommentPage:
         return self.page * self.page_size < self.thread_count
 
 
-def _roots_in_order(action_id: int, order: CommentOrder) -> tuple[Select, list[ColumnElement]]:
+def _roots_in_order(
+    action_id: int, order: CommentOrder
+) -> tuple[Select, list[ColumnElement[Any] | InstrumentedAttribute[Any]]]:
     """The action's root comments and how they are sorted, shared by a page and a comment's position so that
     both agree."""
     roots = select(Comment.id).where(Comment.action_id == action_id, Comment.parent_id.is_(None))
@@ -136,10 +139,10 @@ def page_of_comment(comment: Comment, order: CommentOrder) -> int:
     """The page (in this order) that shows the comment: the one of its root comment."""
     root = comment
     while root.parent_id is not None:
-        root = db.session.get(Comment, root.parent_id)
+        root = db.session.get_one(Comment, root.parent_id)
     roots, ordering = _roots_in_order(comment.action_id, order)
     ranked = roots.add_columns(func.row_number().over(order_by=ordering).label("position")).subquery()
-    position = db.session.scalar(select(ranked.c.position).where(ranked.c.id == root.id))
+    position = db.session.execute(select(ranked.c.position).where(ranked.c.id == root.id)).scalar_one()
     return (position - 1) // COMMENT_PAGE_SIZE + 1
 
 
@@ -235,10 +238,21 @@ def add_comment(
         with db.session.begin_nested():
             db.session.add(comment)
     except IntegrityError:
-        if not idempotency_key:
+        stored = _comment_with_key(participant, idempotency_key) if idempotency_key else None
+        if stored is None:
             raise
-        return _same_comment_again(_comment_with_key(participant, idempotency_key), action, parent_id, body)
+        return _same_comment_again(stored, action, parent_id, body)
     return comment
+
+
+def thread_statement(action: Action) -> Select:
+    """The action's whole thread, oldest first, with the authors."""
+    return (
+        select(Comment)
+        .where(Comment.action_id == action.id)
+        .options(selectinload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+    )
 
 
 def _comment_with_key(participant: Participant, idempotency_key: str) -> Comment | None:
@@ -273,7 +287,7 @@ def rate_comment(participant: Participant, comment: Comment, value: int, now: da
         raise ParticipationRefused(_("Ce commentaire n’est plus visible."))
     if comment.author_id == participant.id:
         raise ParticipationRefused(_("Vous ne pouvez pas évaluer votre propre commentaire."))
-    action = db.session.get(Action, comment.action_id)
+    action = db.session.get_one(Action, comment.action_id)
     _check_can_comment(participant, action, now or utcnow())
     rating = db.session.scalar(
         select(CommentRating).where(

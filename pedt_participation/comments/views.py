@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from ..consultations.services import get_visible_action
 from ..consultations.views import render_action_page
-from ..errors import ParticipationRefused
+from ..errors import refusal_shown
 from ..extensions import db
 from ..models import Alignment, Comment
 from . import services
@@ -32,9 +32,7 @@ def comment_url(comment: Comment) -> str:
 @bp.get("/comments/<int:comment_id>")
 def show(comment_id: int):
     """A lasting link to one comment (moderation pages, messages): it moves from page to page as others come."""
-    comment = db.session.get(Comment, comment_id)
-    if comment is None:
-        abort(404)
+    comment = db.get_or_404(Comment, comment_id)
     get_visible_action(comment.action_id, current_user if current_user.is_authenticated else None)
     return redirect(comment_url(comment))
 
@@ -45,7 +43,7 @@ def create(action_id: int):
     action = get_visible_action(action_id, current_user)
     form = CommentForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form.body.errors):
             comment = services.add_comment(
                 current_user,
                 action,
@@ -54,10 +52,6 @@ def create(action_id: int):
                 form.parent_id.data,
                 idempotency_key=form.idempotency_key.data,
             )
-        except ParticipationRefused as refusal:
-            db.session.rollback()
-            form.body.errors.append(refusal.message)
-        else:
             db.session.commit()
             flash(_("Votre commentaire est publié. Merci !"), "success")
             return redirect(comment_url(comment), 303)
@@ -67,9 +61,7 @@ def create(action_id: int):
 
 
 def _visible_comment(comment_id: int) -> Comment:
-    comment = db.session.get(Comment, comment_id)
-    if comment is None:
-        abort(404)
+    comment = db.get_or_404(Comment, comment_id)
     get_visible_action(comment.action_id, current_user)
     return comment
 
@@ -78,11 +70,8 @@ def _visible_comment(comment_id: int) -> Comment:
 @login_required
 def delete(comment_id: int):
     comment = _visible_comment(comment_id)
-    try:
+    with refusal_shown():
         services.delete_comment(current_user, comment)
-    except ParticipationRefused as refusal:
-        flash(refusal.message, "error")
-    else:
         db.session.commit()
         flash(_("Votre commentaire est supprimé. Les réponses restent visibles."), "success")
     return redirect(comment_url(comment), 303)
@@ -95,11 +84,7 @@ def rate(comment_id: int):
     form = RatingForm()
     if not form.validate_on_submit() or form.value.data not in (-1, 1):
         abort(400)
-    try:
+    with refusal_shown():
         services.rate_comment(current_user, comment, form.value.data)
-    except ParticipationRefused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-    else:
         db.session.commit()
     return redirect(comment_url(comment), 303)

@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import gettext
-from sqlalchemy import case, func, literal, select, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Row, Select, Subquery, case, func, literal, select, union_all
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from ..extensions import db
 from ..languages.services import format_count
 from ..models import (
+    ERASED_ACCOUNT_NAME,
     YOUTH_AGE_BRACKETS,
     Action,
     ActionOrigin,
@@ -50,6 +51,8 @@ TOP_COMMENTS_PER_SIDE = 2
 THEMES_PER_ACTION = 5
 THEMES_PER_ORIENTATION = 8
 NOT_GIVEN = "non renseigné"
+# What a partition's parts are named by: a value of an enum, a neighbourhood, a week.
+PartKey = TypeVar("PartKey", bound=Hashable)
 OPINION_KEYS = {Opinion.POUR: "pour", Opinion.MITIGE: "mitige", Opinion.CONTRE: "contre"}
 
 
@@ -74,7 +77,7 @@ def _withheld(display: str) -> dict[str, Any]:
     return {"value": None, "display": display, "share": None}
 
 
-def partition(counts: Mapping[Hashable, int], k: int) -> dict[str, Any]:
+def partition(counts: Mapping[PartKey, int], k: int) -> dict[str, Any]:
     """Counts of the parts of one group, with their total and shares.
 
     A group smaller than k shows nothing but "< k", zeros included (a zero there would tell what the
@@ -126,7 +129,7 @@ def _published_actions(consultation: Consultation) -> list[Any]:
     )
 
 
-def _counted_votes(action_ids, *columns):
+def _counted_votes(action_ids: list[int], *columns: ColumnElement[Any] | InstrumentedAttribute[Any]) -> Select[Any]:
     """Votes that count: on the given actions, by participants who are not blocked."""
     return (
         select(*columns)
@@ -136,7 +139,7 @@ def _counted_votes(action_ids, *columns):
     )
 
 
-def _vote_tallies(action_ids) -> tuple[dict, dict[int, dict[AgeBracket, int]]]:
+def _vote_tallies(action_ids: list[int]) -> tuple[dict, dict[int, dict[AgeBracket, int]]]:
     """action → kind → value → audience → number of votes, and action → age bracket → online supports:
     both folded from one GROUP BY, so that the votes are read once."""
     tallies: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int))))
@@ -154,7 +157,7 @@ def _vote_tallies(action_ids) -> tuple[dict, dict[int, dict[AgeBracket, int]]]:
     return tallies, supports_by_age_bracket
 
 
-def _paper_supports(action_ids) -> dict[int, dict[Audience, int]]:
+def _paper_supports(action_ids: list[int]) -> dict[int, dict[Audience, int]]:
     counts: dict = defaultdict(lambda: dict.fromkeys(Audience, 0))
     rows = db.session.execute(
         select(PaperVoteCount.action_id, PaperVoteCount.audience, func.sum(PaperVoteCount.supports))
@@ -166,7 +169,7 @@ def _paper_supports(action_ids) -> dict[int, dict[Audience, int]]:
     return counts
 
 
-def _judges_by_orientation(action_ids) -> dict[int, int]:
+def _judges_by_orientation(action_ids: list[int]) -> dict[int, int]:
     """Majority judgment: the judges of an orientation are the people who graded at least one of its actions."""
     rows = db.session.execute(
         _counted_votes(action_ids, Action.orientation_id, func.count(func.distinct(Vote.participant_id)))
@@ -181,7 +184,7 @@ _CommentAuthor = aliased(Participant, name="comment_author")
 _QuotedAuthor = aliased(Participant, name="quoted_author")
 
 
-def _visible_comments(action_ids, *columns):
+def _visible_comments(action_ids: list[int], *columns: ColumnElement[Any] | InstrumentedAttribute[Any]) -> Select[Any]:
     """Comments shown on the site on these actions: not deleted, not hidden, author not blocked."""
     return (
         select(*columns)
@@ -196,7 +199,7 @@ def _visible_comments(action_ids, *columns):
     )
 
 
-def _read_comments(action_ids) -> tuple[dict[int, dict[int, int]], dict[int, ThemeCounter]]:
+def _read_comments(action_ids: list[int]) -> tuple[dict[int, dict[int, int]], dict[int, ThemeCounter]]:
     """Visible comments counted by action and alignment, and the words of their texts counted by action for
     the recurring themes, in one streamed read: no text stays in memory (the only place text is read)."""
     counts: dict = defaultdict(lambda: {alignment.value: 0 for alignment in Alignment})
@@ -211,7 +214,7 @@ def _read_comments(action_ids) -> tuple[dict[int, dict[int, int]], dict[int, The
     return counts, themes
 
 
-def _top_comments(action_ids) -> dict[int, dict[str, list[dict[str, Any]]]]:
+def _top_comments(action_ids: list[int]) -> dict[int, dict[str, list[dict[str, Any]]]]:
     """The best-rated comments for and against each action, ranked in SQL by a window function over the
     comments joined to their summed ratings. Texts and authors are read for the chosen few only: the ranking
     sorts narrow rows (in memory, where whole texts spilled to disk at 100 k comments)."""
@@ -259,7 +262,7 @@ def _top_comments(action_ids) -> dict[int, dict[str, list[dict[str, Any]]]]:
 def _quoted_author(name: str | None, audience: Audience | None, bracket: AgeBracket | None) -> str:
     """Adults are quoted by the name they show on the site; youths by no name at all."""
     if name is None:
-        return "Compte supprimé"
+        return ERASED_ACCOUNT_NAME
     if audience == Audience.YOUTH or bracket in YOUTH_AGE_BRACKETS:
         return "Un ou une jeune"
     return name
@@ -278,7 +281,7 @@ def _proposals(consultation: Consultation) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _people(orientation_ids: list[int]):
+def _people(orientation_ids: list[int]) -> Subquery:
     """One row per participant who did something online on these orientations (voted, commented, proposed):
     the first moment they did, and for each orientation whether they took part in it (`took_part_<i>`, 1 or 0).
     Grouping by participant alone keeps the groups few (one per person, not per person and orientation).
@@ -310,7 +313,7 @@ def _people(orientation_ids: list[int]):
     )
 
 
-def _week_start(column):
+def _week_start(column: ColumnElement[Any]) -> ColumnElement[Any]:
     """Monday of the (UTC) week, as "YYYY-MM-DD" on both databases."""
     if db.session.get_bind().dialect.name == "postgresql":
         return func.to_char(func.date_trunc("week", column), "YYYY-MM-DD")
@@ -458,8 +461,19 @@ def _summed(channel_counts: Iterable[dict[str, int]]) -> dict[str, int]:
 
 
 def _action_figures(
-    row, k, tally, channel_counts, paper_counts, age_brackets, grade_profile, comment_counts, top_comments, themes,
-    *, support_rank, mj_rank,
+    row: Row[Any],
+    k: int,
+    tally: Mapping[VoteKind, Any],
+    channel_counts: dict[str, int],
+    paper_counts: Mapping[Audience, int],
+    age_brackets: Mapping[AgeBracket, int],
+    grade_profile: list[int],
+    comment_counts: Mapping[int, int],
+    top_comments: dict[str, list[dict[str, Any]]],
+    themes: ThemeCounter,
+    *,
+    support_rank: int | None,
+    mj_rank: int | None,
 ) -> dict[str, Any]:
     online = tally[VoteKind.SUPPORT][1]
     opinions = tally[VoteKind.OPINION]

@@ -53,7 +53,7 @@ def supports_chart(orientation: dict[str, Any]) -> str | None:
     axes = figure.add_subplot()
     positions = range(len(actions))[::-1]
     largest = 1
-    for y, action in zip(positions, actions):
+    for y, action in zip(positions, actions, strict=True):
         channel = action["supports"]["by_channel"]
         online, paper = channel["parts"]["online"]["value"], channel["parts"]["paper"]["value"]
         total = channel["total"]
@@ -91,7 +91,7 @@ def merit_profiles_chart(orientation: dict[str, Any]) -> str | None:
     figure = Figure(figsize=(WIDTH_INCHES, 0.8 + 0.45 * len(actions)))
     axes = figure.add_subplot()
     positions = range(len(actions))[::-1]
-    for y, action in zip(positions, actions):
+    for y, action in zip(positions, actions, strict=True):
         profile = action["majority_judgment"]
         if profile["total"]["value"] is None:
             axes.text(0, y, f" {figure_text(profile['total'])} réponses", va="center", color="#444444")
@@ -126,7 +126,7 @@ def participation_chart(participation: dict[str, Any]) -> str | None:
         return None
     figure = Figure(figsize=(WIDTH_INCHES, 2.6))
     axes = figure.add_subplot()
-    for x, (monday, week) in enumerate(weeks.items()):
+    for x, week in enumerate(weeks.values()):
         if week["value"] is None:
             axes.text(x, 0, figure_text(week), ha="center", va="bottom", fontsize=7, color="#444444")
         else:

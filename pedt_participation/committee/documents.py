@@ -45,7 +45,7 @@ CSV_HEADER = [
 ]
 
 
-def csv_rows(data: dict[str, Any]):
+def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
     yield [str(column) for column in CSV_HEADER]
     for orientation in data["orientations"]:
         for action in orientation["actions"]:

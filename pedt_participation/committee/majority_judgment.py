@@ -78,7 +78,11 @@ def rank_by_majority_value(profiles: Mapping[K, Sequence[int]]) -> dict[K, int]:
     the mapping's order and the result is deterministic; the lazy comparison only walks tied profiles deeply.
     """
     graded = [key for key, profile in profiles.items() if majority_grade(profile) is not None]
-    best_first = sorted(graded, key=cmp_to_key(lambda a, b: compare_majority_values(profiles[b], profiles[a])))
+
+    def better_first(a: K, b: K) -> int:
+        return compare_majority_values(profiles[b], profiles[a])
+
+    best_first = sorted(graded, key=cmp_to_key(better_first))
     ranks: dict[K, int] = {}
     for position, key in enumerate(best_first):
         previous = best_first[position - 1]  # only read when position > 0

@@ -3,8 +3,7 @@ compare two of them. The web pages, the Celery tasks and the CLI all come throug
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,12 +11,12 @@ from typing import Any
 from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..deferred_tasks import send_after_commit
-from ..errors import ParticipationRefused
-from ..extensions import db, reads_from_replica
+from ..errors import NotFound, ParticipationRefused
+from ..extensions import db, execute_counting_rows, reads_from_replica
 from ..languages.services import format_count
 from ..mail import mail_enabled, send_email
 from ..models import (
@@ -114,7 +113,7 @@ def queue_scheduled_summaries(now: datetime | None = None) -> list[CommitteeSumm
 
 
 def _exists(consultation: Consultation, trigger: SummaryTrigger, period: str) -> bool:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(CommitteeSummary)
         .where(
@@ -122,7 +121,7 @@ def _exists(consultation: Consultation, trigger: SummaryTrigger, period: str) ->
             CommitteeSummary.trigger == trigger,
             CommitteeSummary.period == period,
         )
-    ) > 0
+    ).scalar_one() > 0
 
 
 # --- building (the task's work) -------------------------------------------------------------------
@@ -147,7 +146,7 @@ def claim_summary(summary_id: int, now: datetime | None = None) -> CommitteeSumm
         CommitteeSummary.status == SummaryStatus.QUEUED,
         (CommitteeSummary.status == SummaryStatus.RUNNING) & (CommitteeSummary.started_at <= now - time_limit),
     )
-    claimed = db.session.execute(
+    claimed = execute_counting_rows(
         update(CommitteeSummary)
         .where(CommitteeSummary.id == summary_id, claimable)
         .values(
@@ -157,11 +156,11 @@ def claim_summary(summary_id: int, now: datetime | None = None) -> CommitteeSumm
             error="",
             attempts=CommitteeSummary.attempts + 1,
         )
-    ).rowcount
+    )
     summary = db.session.get(CommitteeSummary, summary_id, populate_existing=True)
     if claimed:
         return summary
-    if summary is not None and summary.status == SummaryStatus.RUNNING:
+    if summary is not None and summary.status == SummaryStatus.RUNNING and summary.started_at is not None:
         raise SummaryBeingBuilt(max(1, int((summary.started_at + time_limit - now).total_seconds()) + 1))
     return None
 
@@ -178,7 +177,6 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
     # off the primary that serves the votes; the figures may then lag it by the replication delay.
     with reads_from_replica():
         data = aggregate(consultation)
-    time.sleep(current_app.config["SUMMARY_BUILD_PAUSE_SECONDS"])
     report_progress(40)
     files = {SummaryFileKind.CSV: summary_csv(data), SummaryFileKind.PDF: summary_pdf(data)}
     report_progress(90)
@@ -210,7 +208,7 @@ def record_failure(summary_id: int, error: Exception, *, will_retry: bool) -> No
             error=f"{type(error).__name__}: {error}"[:300],
         )
     if will_retry:
-        values = {"status": SummaryStatus.QUEUED, "error": _("Nouvel essai dans un instant. %(message)s", message=message)}
+        values: dict[str, Any] = {"status": SummaryStatus.QUEUED, "error": _("Nouvel essai dans un instant. %(message)s", message=message)}
     else:
         values = {"status": SummaryStatus.FAILED, "error": message, "finished_at": utcnow()}
     db.session.execute(
@@ -244,7 +242,7 @@ def email_summary(summary_id: int) -> bool:
     pdf = summary_file(summary, SummaryFileKind.PDF)
     send_email(
         None,
-        _("Synthèse de la consultation « %(title)s »", title=summary.data["consultation"]["title"]),
+        _("Synthèse de la consultation « %(title)s »", title=summary.figures["consultation"]["title"]),
         summary_email_text(summary),
         attachments=((download_name(summary, SummaryFileKind.PDF), MEDIA_TYPES[SummaryFileKind.PDF], pdf),),
         bcc=recipients,
@@ -255,7 +253,7 @@ def email_summary(summary_id: int) -> bool:
 
 
 def summary_email_text(summary: CommitteeSummary) -> str:
-    data = summary.data
+    data = summary.figures
     figures = key_figures(data)
     lines = [
         _("Bonjour,"),
@@ -309,7 +307,7 @@ def leading_actions(data: dict[str, Any]) -> list[tuple[str, str]]:
     nothing where nobody has voted yet."""
     by_judgment = data["parameters"]["majority_judgment_enabled"]
 
-    def first(action) -> bool:
+    def first(action: dict[str, Any]) -> bool:
         if by_judgment:
             return action["majority_judgment"]["rank"] == 1
         return action["supports"]["rank"] == 1 and action["supports"]["by_channel"]["total"]["value"] != 0
@@ -325,35 +323,48 @@ def leading_actions(data: dict[str, Any]) -> list[tuple[str, str]]:
 # --- reading --------------------------------------------------------------------------------------
 
 
-def summaries_of(consultation: Consultation) -> list[CommitteeSummary]:
-    return list(
-        db.session.scalars(
-            select(CommitteeSummary)
-            .where(CommitteeSummary.consultation_id == consultation.id)
-            .order_by(CommitteeSummary.created_at.desc(), CommitteeSummary.id.desc())
-        )
+def summaries_statement(consultation: Consultation) -> Select:
+    """The consultation's snapshots, newest first."""
+    return (
+        select(CommitteeSummary)
+        .where(CommitteeSummary.consultation_id == consultation.id)
+        .order_by(CommitteeSummary.created_at.desc(), CommitteeSummary.id.desc())
     )
+
+
+def summaries_of(consultation: Consultation) -> list[CommitteeSummary]:
+    return list(db.session.scalars(summaries_statement(consultation)))
+
+
+def summary_of(summary_id: int, *, done: bool = False) -> CommitteeSummary:
+    """The snapshot (with `done`, only once built); NotFound otherwise."""
+    summary = db.session.get(CommitteeSummary, summary_id)
+    if summary is None or (done and summary.status != SummaryStatus.DONE):
+        raise NotFound()
+    return summary
 
 
 def summary_file(summary: CommitteeSummary, kind: SummaryFileKind) -> bytes:
-    return db.session.scalar(
+    return db.session.execute(
         select(CommitteeSummaryFile.content).where(
             CommitteeSummaryFile.summary_id == summary.id, CommitteeSummaryFile.kind == kind
         )
-    )
+    ).scalar_one()
 
 
-def file_chunks(summary_id: int, kind: SummaryFileKind, chunk_size: int = 256 * 1024):
+def file_chunks(summary_id: int, kind: SummaryFileKind, chunk_size: int = 256 * 1024) -> Iterator[bytes]:
     """A stored file a slice at a time, so a download never holds the whole file in memory."""
     of_file = (CommitteeSummaryFile.summary_id == summary_id, CommitteeSummaryFile.kind == kind)
     size = db.session.scalar(select(CommitteeSummaryFile.size).where(*of_file))
     for start in range(0, size or 0, chunk_size):
-        yield db.session.scalar(select(func.substr(CommitteeSummaryFile.content, start + 1, chunk_size)).where(*of_file))
+        yield db.session.execute(
+            select(func.substr(CommitteeSummaryFile.content, start + 1, chunk_size)).where(*of_file)
+        ).scalar_one()
 
 
-def data_chunks(summary_id: int):
+def data_chunks(summary_id: int) -> Iterator[bytes]:
     """The snapshot's figures as JSON, a piece at a time."""
-    yield from json_chunks(db.session.get(CommitteeSummary, summary_id).data)
+    yield from json_chunks(db.session.get_one(CommitteeSummary, summary_id).figures)
 
 
 def download_name(summary: CommitteeSummary, extension: str) -> str:
@@ -383,10 +394,10 @@ class ActionChange:
 
 def compare(older: CommitteeSummary, newer: CommitteeSummary) -> dict[str, Any]:
     """What changed between two snapshots of the same consultation, action by action."""
-    def actions(summary):
+    def actions(summary: CommitteeSummary) -> dict[int, tuple[str, dict[str, Any]]]:
         return {
             action["id"]: (orientation["title"], action)
-            for orientation in summary.data["orientations"]
+            for orientation in summary.figures["orientations"]
             for action in orientation["actions"]
         }
 
@@ -398,7 +409,7 @@ def compare(older: CommitteeSummary, newer: CommitteeSummary) -> dict[str, Any]:
             ActionChange(orientation, action["title"], before.get(action_id, (None, None))[1],
                          after.get(action_id, (None, None))[1])
         )
-    participants = [s.data["participation"]["participants"] for s in (older, newer)]
+    participants = [s.figures["participation"]["participants"] for s in (older, newer)]
     return {
         "participants": participants,
         "participants_change": (

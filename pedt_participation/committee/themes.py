@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -82,18 +81,20 @@ def _candidates(text: str) -> list[tuple[Key, str]]:
     next to itself ("cantine cantine", "de temps en temps") is emphasis or idiom, not a phrase."""
     tokens = _tokens(text)
     keys = list(map(_content_key, tokens))
-    candidates = []
+    candidates: list[tuple[Key, str]] = []
     for i, (token, key) in enumerate(zip(tokens, keys, strict=True)):
         if key is None:
             continue
         candidates.append(((key,), token))
-        if i + 1 < len(tokens) and keys[i + 1] not in (None, key):
-            candidates.append(((key, keys[i + 1]), f"{token} {tokens[i + 1]}"))
-        if i + 2 < len(tokens) and keys[i + 2] not in (None, key):
+        next_key = keys[i + 1] if i + 1 < len(tokens) else None
+        if next_key is not None and next_key != key:
+            candidates.append(((key, next_key), f"{token} {tokens[i + 1]}"))
+        key_after_link = keys[i + 2] if i + 2 < len(tokens) else None
+        if key_after_link is not None and key_after_link != key:
             link = tokens[i + 1]
             if link.rstrip("'’") in LINK_WORDS:
                 space = "" if link.endswith(("'", "’")) else " "
-                candidates.append(((key, link.rstrip("'’"), keys[i + 2]), f"{token} {link}{space}{tokens[i + 2]}"))
+                candidates.append(((key, link.rstrip("'’"), key_after_link), f"{token} {link}{space}{tokens[i + 2]}"))
     return candidates
 
 
@@ -136,14 +137,6 @@ class ThemeCounter:
         phrases = {key: _most_frequent(written) for key, written in surfaces.items()}
         ordered = sorted(phrases, key=lambda key: (-kept[key], -len(key), _alphabetical(phrases[key]), phrases[key]))
         return [Theme(phrases[key], kept[key]) for key in ordered[:limit]]
-
-
-def recurring_themes(texts: Iterable[str], limit: int = 5, min_comments: int = 2) -> list[Theme]:
-    """The themes of these comments (see `ThemeCounter.themes`)."""
-    counter = ThemeCounter()
-    for text in texts:
-        counter.add(text)
-    return counter.themes(limit, min_comments)
 
 
 def _most_frequent(surfaces: Counter[str]) -> str:

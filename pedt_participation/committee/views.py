@@ -14,42 +14,28 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
-from sqlalchemy import select
+from flask_login import current_user
 
-from ..consultations.services import get_consultation
+from ..authorization import Permission, restrict_pages
+from ..consultations.services import all_consultations, get_consultation
 from ..deferred_tasks import tasks_not_sent
 from ..downloads import streamed_attachment
-from ..errors import ParticipationRefused
+from ..errors import refusal_shown
 from ..extensions import db
 from ..labels import SUMMARY_STATUS_LABELS, SUMMARY_TRIGGER_LABELS
-from ..models import CommitteeSummary, Consultation, Role, SummaryFileKind, SummaryStatus, utcnow
+from ..models import CommitteeSummary, SummaryFileKind, SummaryStatus, utcnow
 from ..templating import format_long_datetime
 from . import services
 from .documents import MEDIA_TYPES, chart_images
 from .forms import CompareForm, ScheduleForm
 
 bp = Blueprint("committee", __name__, url_prefix="/comite")
-
-
-@bp.before_request
-@login_required
-def _committee_only():
-    if current_user.role not in (Role.COMMITTEE, Role.ADMIN):
-        abort(403)
-
-
-def _summary(summary_id: int, *, done: bool = False) -> CommitteeSummary:
-    summary = db.session.get(CommitteeSummary, summary_id)
-    if summary is None or (done and summary.status != SummaryStatus.DONE):
-        abort(404)
-    return summary
+restrict_pages(bp, Permission.READ_SUMMARIES)
 
 
 @bp.get("/")
 def index():
-    consultations = db.session.scalars(select(Consultation).order_by(Consultation.created_at.desc())).all()
-    return render_template("committee/index.html", consultations=consultations)
+    return render_template("committee/index.html", consultations=all_consultations())
 
 
 @bp.get("/<slug>")
@@ -113,7 +99,7 @@ def schedule(slug: str):
 
 @bp.get("/syntheses/<int:summary_id>")
 def summary(summary_id: int):
-    summary = _summary(summary_id)
+    summary = services.summary_of(summary_id)
     data = summary.data if summary.status == SummaryStatus.DONE else None
     return render_template(
         "committee/summary.html",
@@ -128,7 +114,7 @@ def summary(summary_id: int):
 @bp.get("/syntheses/<int:summary_id>/etat")
 def summary_status(summary_id: int):
     """Polled by the summary page while the snapshot is being built."""
-    summary = _summary(summary_id)
+    summary = services.summary_of(summary_id)
     return jsonify(
         status=summary.status.value,
         label=str(SUMMARY_STATUS_LABELS[summary.status]),
@@ -139,20 +125,17 @@ def summary_status(summary_id: int):
 
 @bp.post("/syntheses/<int:summary_id>/relancer")
 def retry_summary(summary_id: int):
-    summary = _summary(summary_id)
-    try:
+    summary = services.summary_of(summary_id)
+    with refusal_shown():
         services.requeue_summary(summary)
-    except ParticipationRefused as refusal:
-        flash(str(refusal), "error")
-    else:
         db.session.commit()
         flash(_("La synthèse est relancée."), "success")
-    return redirect(url_for(".summary", summary_id=summary.id), code=303)
+    return redirect(url_for(".summary", summary_id=summary_id), code=303)
 
 
 @bp.get("/syntheses/<int:summary_id>/synthese.<any(pdf, csv, json):extension>")
 def download(summary_id: int, extension: str):
-    return summary_attachment(_summary(summary_id, done=True), extension)
+    return summary_attachment(services.summary_of(summary_id, done=True), extension)
 
 
 def summary_attachment(summary: CommitteeSummary, extension: str):
@@ -174,7 +157,7 @@ def compare(slug: str):
     form = _compare_form([s for s in services.summaries_of(consultation) if s.status == SummaryStatus.DONE])
     if not form.validate():
         abort(404)
-    older, newer = db.session.get(CommitteeSummary, form.older.data), db.session.get(CommitteeSummary, form.newer.data)
+    older, newer = services.summary_of(form.older.data), services.summary_of(form.newer.data)
     if older.finished_at > newer.finished_at:
         older, newer = newer, older
     return render_template(

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort, url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..errors import ParticipationRefused
+from ..errors import NotFound, ParticipationRefused
 from ..extensions import db
 from ..labels import AUDIENCE_LABELS
 from ..models import (
@@ -24,6 +23,7 @@ from ..models import (
     Participant,
     utcnow,
 )
+from ..navigation import site_path
 from ..notifications.services import notify_moderators
 from ..templating import format_long_date
 from .similarity import keywords, similarity
@@ -37,21 +37,33 @@ class HomeListing:
     closed: list[Consultation]
 
 
+def public_consultations_statement() -> Select:
+    """Published and closed consultations, newest first."""
+    return (
+        select(Consultation)
+        .where(Consultation.status.in_(PUBLIC_STATUSES))
+        .order_by(Consultation.created_at.desc(), Consultation.id.desc())
+    )
+
+
 def home_listing() -> HomeListing:
-    consultations = db.session.scalars(
-        select(Consultation).where(Consultation.status.in_(PUBLIC_STATUSES)).order_by(Consultation.created_at.desc())
-    ).all()
+    consultations = db.session.scalars(public_consultations_statement()).all()
     return HomeListing(
         open=[c for c in consultations if c.status == ConsultationStatus.PUBLISHED],
         closed=[c for c in consultations if c.status == ConsultationStatus.CLOSED],
     )
 
 
+def all_consultations() -> list[Consultation]:
+    """Every consultation, drafts included, newest first, for staff pages."""
+    return list(db.session.scalars(select(Consultation).order_by(Consultation.created_at.desc())))
+
+
 def get_consultation(slug: str) -> Consultation:
-    """Any consultation, drafts included, for staff pages; 404 when the slug is unknown."""
+    """Any consultation, drafts included, for staff pages; NotFound when the slug is unknown."""
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
     if consultation is None:
-        abort(404)
+        raise NotFound()
     return consultation
 
 
@@ -62,13 +74,14 @@ def get_public_consultation(slug: str) -> Consultation:
         .options(selectinload(Consultation.orientations))
     )
     if consultation is None:
-        abort(404)
+        raise NotFound()
     return consultation
 
 
-def published_actions_statement(consultation: Consultation) -> Select:
-    """The consultation's published actions (not those of blocked authors), in reading order."""
-    return (
+def published_actions_statement(consultation: Consultation, orientation_id: int | None = None) -> Select:
+    """The consultation's published actions (not those of blocked authors), in reading order; with
+    `orientation_id`, those of that orientation only."""
+    statement = (
         select(Action)
         .join(Orientation)
         .outerjoin(Participant, Participant.id == Action.author_id)
@@ -79,6 +92,7 @@ def published_actions_statement(consultation: Consultation) -> Select:
         )
         .order_by(Orientation.position, Action.position, Action.id)
     )
+    return statement if orientation_id is None else statement.where(Action.orientation_id == orientation_id)
 
 
 def published_actions(consultation: Consultation) -> list[Action]:
@@ -104,15 +118,15 @@ def get_visible_action(action_id: int, viewer: Participant | None) -> Action:
     """Published actions are public; a proposal awaiting review (or refused) is shown to its author only."""
     action = db.session.scalar(_ACTION_WITH_CONSULTATION, {"action_id": action_id})
     if action is None or action.orientation.consultation.status not in PUBLIC_STATUSES:
-        abort(404)
+        raise NotFound()
     if action.author is not None and action.author.blocked_at is not None:
-        abort(404)
+        raise NotFound()
     if action.state == ActionState.PUBLISHED:
         return action
     is_author = viewer is not None and action.author_id is not None and action.author_id == viewer.id
     if is_author and action.state in (ActionState.PENDING, ActionState.REJECTED):
         return action
-    abort(404)
+    raise NotFound()
 
 
 def merged_into(action_id: int) -> int | None:
@@ -223,7 +237,7 @@ def propose_action(
     notify_moderators(
         consultation,
         _("Nouvelle proposition à relire : « %(title)s ».", title=action.title),
-        url_for("moderation.proposals", slug=consultation.slug),
+        site_path("moderation.proposals", slug=consultation.slug),
     )
     return action
 

@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 
 from ..comments.forms import CommentForm
 from ..comments.services import CommentOrder, comment_page, count_comments, page_of_comment
-from ..errors import ParticipationRefused
+from ..errors import refusal_shown
 from ..extensions import db
 from ..models import Action, Comment, Participant, utcnow
 from ..voting.forms import VoteForm
@@ -107,17 +107,15 @@ def propose(slug: str):
     form.orientation_id.choices = [SelectChoice(o.id, f"{o.position}. {o.title}") for o in consultation.orientations]
     if request.method == "GET" and request.args.get("orientation", type=int):
         form.orientation_id.data = request.args.get("orientation", type=int)
-    refusal, similar = None, []
+    refusals: list[str] = []
+    similar = []
     if form.validate_on_submit():
         orientation = next(o for o in consultation.orientations if o.id == form.orientation_id.data)
         if not form.confirmed.data:
             similar = services.similar_actions(consultation, f"{form.title.data} {form.body.data or ''}")
         if not similar:
-            try:
+            with refusal_shown(refusals):
                 proposal = services.propose_action(current_user, orientation, form.title.data, form.body.data or "")
-            except ParticipationRefused as error:
-                refusal = error.message
-            else:
                 db.session.commit()
                 flash(
                     _(
@@ -127,10 +125,10 @@ def propose(slug: str):
                     "success",
                 )
                 return redirect(url_for("consultations.action", action_id=proposal.id), 303)
-    status = 422 if (form.errors or refusal) else 200
+    status = 422 if (form.errors or refusals) else 200
     return (
         render_template(
-            "consultations/propose.html", consultation=consultation, form=form, refusal=refusal, similar=similar
+            "consultations/propose.html", consultation=consultation, form=form, refusals=refusals, similar=similar
         ),
         status,
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert, select, text
 
@@ -32,6 +34,7 @@ from ..models import (
     VoteKind,
     utcnow,
 )
+from ..models.base import Model
 from .documents import ConsultationSeed, load_demo_documents
 
 DEMO_PASSWORD = "demo-pedt-2026"
@@ -110,7 +113,7 @@ def _assign_demo_moderators(report: SeedReport) -> None:
                 report.created.append(f"modération {moderator.email} → {consultation.slug}")
 
 
-def _sync(entity, label: str, report: SeedReport, *, created: bool, **values) -> None:
+def _sync(entity: object, label: str, report: SeedReport, *, created: bool, **values: object) -> None:
     """Brings the texts up to date; only a row that existed before and changed counts as updated."""
     changed = [name for name, value in values.items() if getattr(entity, name) != value]
     for name in changed:
@@ -124,7 +127,7 @@ def _sync(entity, label: str, report: SeedReport, *, created: bool, **values) ->
 def _seed_consultation(seed: ConsultationSeed, now: datetime, report: SeedReport) -> None:
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == seed.slug))
     created = consultation is None
-    if created:
+    if consultation is None:
         start = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=7)
         consultation = Consultation(
             slug=seed.slug,
@@ -150,7 +153,7 @@ def _seed_consultation(seed: ConsultationSeed, now: datetime, report: SeedReport
         orientation = orientations.get(position)
         label = f"{seed.slug} orientation {position}"
         created = orientation is None
-        if created:
+        if orientation is None:
             orientation = Orientation(position=position)
             consultation.orientations.append(orientation)
         _sync(
@@ -166,7 +169,7 @@ def _seed_consultation(seed: ConsultationSeed, now: datetime, report: SeedReport
         for action_position, action_seed in enumerate(orientation_seed.actions, start=1):
             action = official.get(action_position)
             created = action is None
-            if created:
+            if action is None:
                 action = Action(
                     position=action_position,
                     origin=ActionOrigin.OFFICIAL,
@@ -256,18 +259,20 @@ def simulate(participants: int, seed: int, now: datetime | None = None) -> Simul
     return report
 
 
-def _refresh_planner_statistics(*models) -> None:
+def _refresh_planner_statistics(*models: type[Model]) -> None:
     """Postgres plans queries from statistics that autovacuum gathers some time after a bulk load; until then
-    it plans for empty tables (the summary's aggregation took 14.7 s instead of 0.7 s on 10 k fresh votes).
+    it plans for empty tables, and the summary's aggregation over freshly loaded votes runs many times slower.
     ANALYZE runs inside the transaction and serves every session once committed (SQLite has it too)."""
     for model in models:
         db.session.execute(text(f"ANALYZE {model.__tablename__}"))
 
 
-def _insert_participants(
-    rng: random.Random, seed: int, count: int, now: datetime
-) -> list[tuple[int, Audience, AgeBracket]]:
-    rows = []
+# A simulated participant: the id, and the profile that says which consultations they may take part in.
+SimulatedPerson = tuple[int, Audience, AgeBracket]
+
+
+def _insert_participants(rng: random.Random, seed: int, count: int, now: datetime) -> list[SimulatedPerson]:
+    rows: list[dict[str, Any]] = []
     for index in range(count):
         audience = rng.choices(list(Audience), weights=(55, 35, 10))[0]
         if audience == Audience.YOUTH:
@@ -291,14 +296,22 @@ def _insert_participants(
             }
         )
     ids = db.session.scalars(insert(Participant).returning(Participant.id, sort_by_parameter_order=True), rows).all()
-    return [(participant_id, row["audience"], row["age_bracket"]) for participant_id, row in zip(ids, rows)]
+    return [(participant_id, row["audience"], row["age_bracket"]) for participant_id, row in zip(ids, rows, strict=True)]
 
 
 def _moment(rng: random.Random, start: datetime, span: float) -> datetime:
     return start + timedelta(seconds=rng.random() * span)
 
 
-def _insert_votes(rng, consultation, by_orientation, appeal, people, start, span) -> int:
+def _insert_votes(
+    rng: random.Random,
+    consultation: Consultation,
+    by_orientation: dict[int, list[Action]],
+    appeal: dict[int, float],
+    people: list[SimulatedPerson],
+    start: datetime,
+    span: float,
+) -> int:
     rows = []
     limit = consultation.vote_limit_per_orientation
     for participant_id, *_profile in people:
@@ -326,7 +339,9 @@ def _insert_votes(rng, consultation, by_orientation, appeal, people, start, span
     return len(rows)
 
 
-def _vote_row(participant_id, action_id, kind, value, rng, start, span) -> dict:
+def _vote_row(
+    participant_id: int, action_id: int, kind: VoteKind, value: int, rng: random.Random, start: datetime, span: float
+) -> dict[str, Any]:
     moment = _moment(rng, start, span)
     return {
         "participant_id": participant_id,
@@ -342,10 +357,17 @@ def _comment_text(rng: random.Random) -> str:
     return f"{rng.choice(COMMENT_OPENINGS)} {rng.choice(COMMENT_IDEAS)}{rng.choice(COMMENT_ENDINGS)}"
 
 
-def _insert_comments(rng, actions, appeal, people, start, span) -> int:
+def _insert_comments(
+    rng: random.Random,
+    actions: Sequence[Action],
+    appeal: dict[int, float],
+    people: list[SimulatedPerson],
+    start: datetime,
+    span: float,
+) -> int:
     if not people:
         return 0
-    roots = []
+    roots: list[dict[str, Any]] = []
     for participant_id, *_profile in people:
         if rng.random() < 0.15:
             action = rng.choice(actions)
@@ -364,8 +386,9 @@ def _insert_comments(rng, actions, appeal, people, start, span) -> int:
     if not roots:
         return 0
     root_ids = db.session.scalars(insert(Comment).returning(Comment.id, sort_by_parameter_order=True), roots).all()
-    replies, ratings = [], []
-    for root_id, root in zip(root_ids, roots):
+    replies: list[dict[str, Any]] = []
+    ratings: list[dict[str, Any]] = []
+    for root_id, root in zip(root_ids, roots, strict=True):
         for _ in range(rng.choice((0, 0, 1, 2))):
             replies.append(
                 {

@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, request, url_for
+from flask import current_app
 from flask_babel import gettext as _
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from ..consultations.services import get_public_consultation, get_visible_action
+from ..errors import NotFound
 
 # The pages made to sit in the platform's iframe; every other page refuses to be framed elsewhere.
 FRAMED_ENDPOINTS = frozenset({"embeds.consultation", "embeds.action"})
@@ -44,16 +44,17 @@ class EmbeddablePage:
     embed_args: dict
 
 
-def embeddable_page(url: str) -> EmbeddablePage:
-    """The public consultation or action page at `url` (an address of this site), or 404."""
+def embeddable_page(url: str, requested_host: str) -> EmbeddablePage:
+    """The public consultation or action page at `url`, an address of this site (the host the request came to,
+    or PUBLIC_URL's); NotFound otherwise."""
     parts = urlsplit(url)
-    our_hosts = {request.host, urlsplit(current_app.config["PUBLIC_URL"]).netloc}
+    our_hosts = {requested_host, urlsplit(current_app.config["PUBLIC_URL"]).netloc}
     if parts.scheme not in ("http", "https") or parts.netloc not in our_hosts:
-        abort(404)
+        raise NotFound()
     try:
         endpoint, args = current_app.url_map.bind(parts.netloc).match(parts.path, method="GET")
-    except HTTPException:
-        abort(404)
+    except HTTPException as unknown:
+        raise NotFound() from unknown
     if endpoint == "consultations.consultation":
         consultation = get_public_consultation(args["slug"])
         return EmbeddablePage(
@@ -67,33 +68,13 @@ def embeddable_page(url: str) -> EmbeddablePage:
         return EmbeddablePage(
             action.title, _("Action à voter : %(title)s", title=action.title), "embeds.action", {"action_id": action.id}
         )
-    abort(404)
+    raise NotFound()
 
 
 def _fit(default: int, maximum: int | None) -> int:
     return min(default, maximum) if maximum and maximum > 0 else default
 
 
-def oembed_response(page: EmbeddablePage, max_width: int | None, max_height: int | None) -> dict:
-    """oEmbed 1.0 `rich` type: an iframe within the consumer's maximum size."""
-    width = _fit(DEFAULT_WIDTH, max_width)
-    height = _fit(DEFAULT_HEIGHTS[page.embed_endpoint], max_height)
-    html = Markup(
-        '<iframe src="{src}" title="{title}" width="{width}" height="{height}" loading="lazy" '
-        'style="border:0;max-width:100%"></iframe>'
-    ).format(
-        src=url_for(page.embed_endpoint, **page.embed_args, _external=True),
-        title=page.frame_title,
-        width=width,
-        height=height,
-    )
-    return {
-        "version": "1.0",
-        "type": "rich",
-        "title": page.title,
-        "provider_name": _("Participer au projet éducatif"),
-        "provider_url": url_for("consultations.home", _external=True),
-        "html": str(html),
-        "width": width,
-        "height": height,
-    }
+def frame_size(page: EmbeddablePage, max_width: int | None, max_height: int | None) -> tuple[int, int]:
+    """The iframe's width and height, within the consumer's maximum size."""
+    return _fit(DEFAULT_WIDTH, max_width), _fit(DEFAULT_HEIGHTS[page.embed_endpoint], max_height)

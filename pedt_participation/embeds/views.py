@@ -4,7 +4,9 @@ and the oEmbed endpoint that tells the platform how to embed a public page."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from ..comments.services import count_comments
 from ..consultations import services as consultations
@@ -76,9 +78,27 @@ def signed_in():
 
 @bp.get("/oembed")
 def oembed():
+    """oEmbed 1.0 `rich` type: an iframe within the consumer's maximum size."""
     if request.args.get("format", "json") != "json":
         abort(501)
-    page = services.embeddable_page(request.args.get("url", ""))
-    return services.oembed_response(
-        page, request.args.get("maxwidth", type=int), request.args.get("maxheight", type=int)
+    page = services.embeddable_page(request.args.get("url", ""), request.host)
+    width, height = services.frame_size(page, request.args.get("maxwidth", type=int), request.args.get("maxheight", type=int))
+    html = Markup(
+        '<iframe src="{src}" title="{title}" width="{width}" height="{height}" loading="lazy" '
+        'style="border:0;max-width:100%"></iframe>'
+    ).format(
+        src=url_for(page.embed_endpoint, **page.embed_args, _external=True),
+        title=page.frame_title,
+        width=width,
+        height=height,
     )
+    return {
+        "version": "1.0",
+        "type": "rich",
+        "title": page.title,
+        "provider_name": _("Participer au projet éducatif"),
+        "provider_url": url_for("consultations.home", _external=True),
+        "html": str(html),
+        "width": width,
+        "height": height,
+    }

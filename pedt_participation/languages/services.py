@@ -6,7 +6,9 @@ a moderator entered a translation for the reader's language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import flask_babel
 from babel.numbers import format_decimal
@@ -14,10 +16,12 @@ from flask import has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
+from ..errors import NotFound
 from ..extensions import db
-from ..models import Action, Orientation, Participant
+from ..models import Action, Consultation, Orientation, Participant
 
 ORIGINAL_LANGUAGE = "fr"
 # Each language named in itself, in the order of the switch.
@@ -34,8 +38,9 @@ def select_locale() -> str:
     CLI): French."""
     if not has_request_context():
         return ORIGINAL_LANGUAGE
-    if current_user.is_authenticated and current_user.locale in LANGUAGE_NAMES:
-        return current_user.locale
+    # current_user is typed as the proxy it is, which does not show the person's attributes.
+    if current_user.is_authenticated and current_user.locale in LANGUAGE_NAMES:  # type: ignore[attr-defined]
+        return current_user.locale  # type: ignore[attr-defined]
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in LANGUAGE_NAMES:
         return chosen
@@ -52,7 +57,7 @@ def format_count(number: int, signed: bool = False) -> str:
     return format_decimal(number, format="+#,##0;-#,##0" if signed else None, locale=get_locale())
 
 
-def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+def ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
     """Flask-Babel's ngettext with `%(num)s` given as `format_count(num)`: "1 234 soutiens", not "1234"."""
     variables.setdefault("num", format_count(num))
     return flask_babel.get_translations().ngettext(singular, plural, num) % variables
@@ -61,10 +66,10 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
 def localise_template_counts(jinja_env: Environment) -> None:
     """Templates' ngettext (installed by Flask-Babel) gets the same `%(num)s`. Jinja's own wrapper is kept
     because it escapes the other variables."""
-    escaping_ngettext = jinja_env.globals["ngettext"]
+    escaping_ngettext = cast(Callable[..., str], jinja_env.globals["ngettext"])
 
     @pass_context
-    def template_ngettext(context, singular: str, plural: str, num: int, **variables):
+    def template_ngettext(context: Context, singular: str, plural: str, num: int, **variables: object) -> str:
         variables.setdefault("num", format_count(num))
         return escaping_ngettext(context, singular, plural, num, **variables)
 
@@ -127,6 +132,21 @@ def content_for_reader(item: Action | Orientation) -> ShownContent:
         text=text or original_text,
         text_language=language if text else ORIGINAL_LANGUAGE,
     )
+
+
+def translatable(consultation: Consultation, kind: str, item_id: int) -> Action | Orientation:
+    """The action or orientation to translate, provided it belongs to this consultation (NotFound otherwise)."""
+    item: Action | Orientation | None = None
+    if kind == "action":
+        item = db.session.get(Action, item_id)
+    elif kind == "orientation":
+        item = db.session.get(Orientation, item_id)
+    if item is None:
+        raise NotFound()
+    orientation = item if isinstance(item, Orientation) else item.orientation
+    if orientation.consultation_id != consultation.id:
+        raise NotFound()
+    return item
 
 
 def translation_fields(item: Action | Orientation) -> dict[str, str]:

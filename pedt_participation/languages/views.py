@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..authorization import Permission, restrict_pages
 from ..consultations.services import published_actions
 from ..extensions import db
-from ..models import Action, Consultation, Orientation
-from ..moderation.services import moderated_consultation, require_staff
+from ..moderation.services import moderated_consultation
 from ..navigation import safe_next_url
 from . import services
 from .forms import ContentTranslationForm, LanguageForm
 
 bp = Blueprint("languages", __name__)
 moderation_bp = Blueprint("translations", __name__, url_prefix="/moderation")
-
-TRANSLATABLE = {"action": Action, "orientation": Orientation}
+restrict_pages(moderation_bp, Permission.ENTER_MODERATION)
 
 
 @bp.post("/langue")
@@ -41,20 +40,6 @@ def choose():
     return response
 
 
-@moderation_bp.before_request
-@login_required
-def _staff_only():
-    require_staff(current_user)
-
-
-def _translatable(consultation: Consultation, kind: str, item_id: int) -> Action | Orientation:
-    item = db.session.get(TRANSLATABLE[kind], item_id) if kind in TRANSLATABLE else None
-    orientation = item if isinstance(item, Orientation) else getattr(item, "orientation", None)
-    if orientation is None or orientation.consultation_id != consultation.id:
-        abort(404)
-    return item
-
-
 @moderation_bp.get("/<slug>/traductions")
 def index(slug: str):
     consultation = moderated_consultation(current_user, slug)
@@ -69,7 +54,7 @@ def index(slug: str):
 @moderation_bp.route("/<slug>/traductions/<kind>/<int:item_id>", methods=["GET", "POST"])
 def edit(slug: str, kind: str, item_id: int):
     consultation = moderated_consultation(current_user, slug)
-    item = _translatable(consultation, kind, item_id)
+    item = services.translatable(consultation, kind, item_id)
     form = ContentTranslationForm(data=services.translation_fields(item))
     if form.validate_on_submit():
         services.save_translations(item, form.data)

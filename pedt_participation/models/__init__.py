@@ -19,7 +19,7 @@ from .moderation import (
     Report,
     ReportReason,
 )
-from .participants import YOUTH_AGE_BRACKETS, AgeBracket, Audience, Participant, Role
+from .participants import ERASED_ACCOUNT_NAME, YOUTH_AGE_BRACKETS, AgeBracket, Audience, Participant, Role
 from .security import SignInLockout
 from .privacy import AccountErasure, ErasureReason
 from .summaries import CommitteeSummary, CommitteeSummaryFile, SummaryFileKind, SummaryStatus, SummaryTrigger
@@ -28,6 +28,7 @@ from .votes import Grade, Opinion, PaperVoteCount, Vote, VoteKind, Workshop
 from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
+    "ERASED_ACCOUNT_NAME",
     "MAX_COMMENT_DEPTH",
     "YOUTH_AGE_BRACKETS",
     "AccountErasure",

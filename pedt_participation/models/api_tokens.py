@@ -7,12 +7,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from .base import Model
 from .participants import Participant
 from .types import UTCDateTime, utcnow
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """Only a hash of the secret is stored: the secret is shown once, when the token is issued.
 
     A token with an owner acts as that account (its role decides what it may do). A token without an

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from .base import Model
 from .participants import Participant
 from .types import UTCDateTime, utcnow
 
@@ -22,7 +22,7 @@ class Alignment(enum.IntEnum):
     POUR = 1
 
 
-class Comment(db.Model):
+class Comment(Model):
     __tablename__ = "comments"
     __table_args__ = (
         sa.CheckConstraint(f"depth BETWEEN 0 AND {MAX_COMMENT_DEPTH}", name="depth_in_range"),
@@ -59,7 +59,7 @@ class Comment(db.Model):
         return self.depth < MAX_COMMENT_DEPTH and self.is_visible
 
 
-class CommentRating(db.Model):
+class CommentRating(Model):
     """A participant's thumbs up (+1) or down (-1) on a comment; "best rated" sorts by their sum."""
 
     __tablename__ = "comment_ratings"

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from .base import Model
 from .participants import Audience, Participant
 from .types import UTCDateTime, enum_column, utcnow
 
@@ -41,7 +41,7 @@ class AnswerState(enum.StrEnum):
     NOT_RETAINED = "not_retained"
 
 
-class Consultation(db.Model):
+class Consultation(Model):
     __tablename__ = "consultations"
     __table_args__ = (
         sa.CheckConstraint("vote_limit_per_orientation IS NULL OR vote_limit_per_orientation > 0", name="vote_limit_positive"),
@@ -102,7 +102,7 @@ class Consultation(db.Model):
         return closes is None or now < closes
 
 
-class Orientation(db.Model):
+class Orientation(Model):
     __tablename__ = "orientations"
     __table_args__ = (sa.UniqueConstraint("consultation_id", "position"),)
 
@@ -123,7 +123,7 @@ class Orientation(db.Model):
     )
 
 
-class Action(db.Model):
+class Action(Model):
     __tablename__ = "actions"
     __table_args__ = (sa.Index("ix_actions_orientation_state", "orientation_id", "state"),)
 

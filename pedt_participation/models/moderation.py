@@ -7,15 +7,15 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Connection, event
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
-from ..extensions import db
+from .base import Model
 from .participants import Participant
 from .types import UTCDateTime, enum_column, utcnow
 
 
-class ModeratorAssignment(db.Model):
+class ModeratorAssignment(Model):
     """A moderator acts only on the consultations they are assigned to (admins act on all)."""
 
     __tablename__ = "moderator_assignments"
@@ -27,7 +27,7 @@ class ModeratorAssignment(db.Model):
 
 
 class ModerationAction(enum.StrEnum):
-    """Every kind of moderator action the log records (the whole vocabulary of issue 3)."""
+    """Every kind of moderator action the log records."""
 
     APPROVE = "approve"
     REJECT = "reject"
@@ -43,7 +43,7 @@ class ModerationAction(enum.StrEnum):
     ROLE_CHANGE = "role_change"
 
 
-class ModerationLogEntry(db.Model):
+class ModerationLogEntry(Model):
     """One moderator action. Rows are only ever inserted: the app refuses to update or delete them
     (see `_refuse_changes`) and the database does too (triggers in the migration)."""
 
@@ -64,11 +64,11 @@ class ModerationLogEntry(db.Model):
 
 @event.listens_for(ModerationLogEntry, "before_update")
 @event.listens_for(ModerationLogEntry, "before_delete")
-def _refuse_changes(_mapper, _connection, entry: ModerationLogEntry) -> None:
+def _refuse_changes(_mapper: Mapper[ModerationLogEntry], _connection: Connection, entry: ModerationLogEntry) -> None:
     raise PermissionError(f"The moderation log is append-only (entry {entry.id}).")
 
 
-class Notification(db.Model):
+class Notification(Model):
     """A message for one person, shown in the app (and sent by e-mail when the server is configured)."""
 
     __tablename__ = "notifications"
@@ -94,7 +94,7 @@ class ReportReason(enum.StrEnum):
     OTHER = "other"
 
 
-class Report(db.Model):
+class Report(Model):
     """A participant flags a comment, an action or another participant, once each. The consultation is
     where it was reported, so that its moderators see it."""
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from .base import Model
 from .types import UTCDateTime, enum_column, utcnow
 
 
@@ -47,8 +47,11 @@ class AgeBracket(enum.StrEnum):
 
 YOUTH_AGE_BRACKETS = frozenset({AgeBracket.FROM_11_TO_14, AgeBracket.FROM_15_TO_17, AgeBracket.FROM_18_TO_25})
 
+# The name an erased account keeps, and the author shown for a text whose account no longer exists.
+ERASED_ACCOUNT_NAME = "Compte supprimé"
 
-class Participant(UserMixin, db.Model):
+
+class Participant(UserMixin, Model):
     __tablename__ = "participants"
     __table_args__ = (
         sa.CheckConstraint(

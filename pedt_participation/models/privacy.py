@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Connection, event
+from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
-from ..extensions import db
+from .base import Model
 from .types import UTCDateTime, enum_column, utcnow
 
 
@@ -19,7 +19,7 @@ class ErasureReason(enum.StrEnum):
     RETENTION = "retention"  # the retention period after the consultations closed
 
 
-class AccountErasure(db.Model):
+class AccountErasure(Model):
     """One erased account. Append-only, like the moderation log."""
 
     __tablename__ = "account_erasures"
@@ -32,5 +32,5 @@ class AccountErasure(db.Model):
 
 @event.listens_for(AccountErasure, "before_update")
 @event.listens_for(AccountErasure, "before_delete")
-def _refuse_changes(_mapper, _connection, erasure: AccountErasure) -> None:
+def _refuse_changes(_mapper: Mapper[AccountErasure], _connection: Connection, erasure: AccountErasure) -> None:
     raise PermissionError(f"The erasure log is append-only (entry {erasure.id}).")

@@ -7,11 +7,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from .base import Model
 from .types import UTCDateTime
 
 
-class SignInLockout(db.Model):
+class SignInLockout(Model):
     """One row per account that failed to sign in since its last success: after too many failures in a row the
     account refuses passwords until `locked_until`. Kept in the database, so every web process sees it."""
 

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from .base import Model
 from .consultations import Consultation
 from .participants import Participant
 from .types import UTCDateTime, enum_column, utcnow
@@ -37,7 +37,7 @@ class SummaryFileKind(enum.StrEnum):
     CSV = "csv"
 
 
-class CommitteeSummary(db.Model):
+class CommitteeSummary(Model):
     """One snapshot. The row is committed *before* the task is sent, so the worker always finds it;
     a scheduled snapshot has a `period` (ISO week, or "closing") unique per consultation, so two
     scheduler runs can never queue the same one twice."""
@@ -73,13 +73,20 @@ class CommitteeSummary(db.Model):
     consultation: Mapped[Consultation | None] = relationship()
     requested_by: Mapped[Participant | None] = relationship()
 
+    @property
+    def figures(self) -> dict[str, Any]:
+        """The data of a finished snapshot, for the code that is only given finished ones."""
+        if self.data is None:
+            raise ValueError(f"Summary {self.id} has no figures: it is {self.status.value}.")
+        return self.data
+
     def can_be_sent_again(self, now: datetime) -> bool:
         """Failed, or still waiting long after it was asked for (the worker or the broker was down)."""
         waiting_too_long = self.status == SummaryStatus.QUEUED and now - self.created_at > STUCK_AFTER
         return self.status == SummaryStatus.FAILED or waiting_too_long
 
 
-class CommitteeSummaryFile(db.Model):
+class CommitteeSummaryFile(Model):
     """A built document, kept in the database so that web and worker need no shared disk."""
 
     __tablename__ = "committee_summary_files"

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from .base import Model
 from .participants import Audience
 from .types import UTCDateTime, enum_column, utcnow
 
@@ -37,7 +37,7 @@ class Grade(enum.IntEnum):
     EXCELLENT = 6
 
 
-class Vote(db.Model):
+class Vote(Model):
     __tablename__ = "votes"
     __table_args__ = (
         sa.UniqueConstraint("participant_id", "action_id", "kind"),
@@ -59,7 +59,7 @@ class Vote(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
-class Workshop(db.Model):
+class Workshop(Model):
     """A meeting where people voted on paper; a moderator enters the counts afterwards."""
 
     __tablename__ = "workshops"
@@ -72,7 +72,7 @@ class Workshop(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class PaperVoteCount(db.Model):
+class PaperVoteCount(Model):
     """Supports collected on paper for one action from one audience at one workshop: a separate
     channel, added to the totals and shown apart in summaries (no person behind it)."""
 

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from .base import Model
 from .participants import Participant
 from .types import UTCDateTime, enum_column, utcnow
 
@@ -29,7 +29,7 @@ class DeliveryStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class WebhookEndpoint(db.Model):
+class WebhookEndpoint(Model):
     """An address of the host platform and the events it wants. The secret signs every request; we
     keep it readable because signing needs it, and show it to the admin only when it is made."""
 
@@ -48,7 +48,7 @@ class WebhookEndpoint(db.Model):
     created_by: Mapped[Participant | None] = relationship()
 
 
-class WebhookDelivery(db.Model):
+class WebhookDelivery(Model):
     """One event for one endpoint. Inserted in the transaction that made the event, so an event is
     never lost; `next_attempt_at` is when it may be sent (again), and is moved forward while a worker
     holds it, so that two workers never send it at once."""

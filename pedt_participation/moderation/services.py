@@ -1,18 +1,18 @@
-"""Moderation: who may moderate what, the proposal queue (approve, reject, merge), and the log."""
+"""Moderation: the consultations one moderates, the proposal queue (approve, reject, merge), reports, and the log."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import abort, url_for
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, true, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true, update
+from sqlalchemy.orm import aliased, joinedload
 
+from ..authorization import Permission, can, moderated_by, require
 from ..consultations.services import get_consultation
-from ..errors import ParticipationRefused
-from ..extensions import db
+from ..errors import NotFound, ParticipationRefused
+from ..extensions import db, execute_counting_rows
 from ..models import (
     Action,
     ActionState,
@@ -20,60 +20,63 @@ from ..models import (
     Consultation,
     ModerationAction,
     ModerationLogEntry,
-    ModeratorAssignment,
     Orientation,
     Participant,
     Report,
     ReportReason,
-    Role,
     Vote,
     VoteKind,
     WebhookEvent,
     utcnow,
 )
+from ..navigation import site_path
 from ..notifications.services import notify
 from ..reports.services import Target, open_reports_count
 from ..voting.services import supports_elsewhere_in_orientation
 from ..webhooks.services import action_resource, publish_event
 
 
-def can_moderate(user: Participant, consultation: Consultation) -> bool:
-    if user.role == Role.ADMIN:
-        return True
-    if user.role != Role.MODERATOR:
-        return False
-    return (
-        db.session.scalar(
-            select(ModeratorAssignment.id).where(
-                ModeratorAssignment.participant_id == user.id, ModeratorAssignment.consultation_id == consultation.id
-            )
-        )
-        is not None
-    )
-
-
-def require_moderation_rights(user: Participant, consultation: Consultation) -> None:
-    if not can_moderate(user, consultation):
-        abort(403)
-
-
-def require_staff(user: Participant) -> None:
-    """Participants and committee members never see moderation pages, whatever the consultation."""
-    if user.role not in (Role.MODERATOR, Role.ADMIN):
-        abort(403)
-
-
 def moderated_consultation(user: Participant, slug: str) -> Consultation:
     consultation = get_consultation(slug)
-    require_moderation_rights(user, consultation)
+    require(user, Permission.MODERATE, consultation)
     return consultation
 
 
 def moderated_consultations(user: Participant) -> list[Consultation]:
-    query = select(Consultation).order_by(Consultation.created_at.desc())
-    if user.role != Role.ADMIN:
-        query = query.join(ModeratorAssignment).where(ModeratorAssignment.participant_id == user.id)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(select(Consultation).where(moderated_by(user)).order_by(Consultation.created_at.desc())))
+
+
+@dataclass(frozen=True)
+class QueueSizes:
+    """Per consultation id: proposals awaiting review, and items (comment, action or person) with open reports."""
+
+    pending: dict[int, int]
+    reported: dict[int, int]
+
+
+def queue_sizes(consultations: list[Consultation]) -> QueueSizes:
+    """What the dashboard shows, counted by the database, in two queries whatever the size of the queues."""
+    ids = [c.id for c in consultations]
+    pending = db.session.execute(
+        select(Orientation.consultation_id, func.count())
+        .select_from(Action)
+        .join(Orientation)
+        .where(Orientation.consultation_id.in_(ids), Action.state == ActionState.PENDING)
+        .group_by(Orientation.consultation_id)
+    )
+    reported_items = (
+        select(Report.consultation_id, Report.comment_id, Report.action_id, Report.reported_participant_id)
+        .where(Report.consultation_id.in_(ids), Report.resolved_at.is_(None))
+        .distinct()
+        .subquery()
+    )
+    reported = db.session.execute(
+        select(reported_items.c.consultation_id, func.count()).group_by(reported_items.c.consultation_id)
+    )
+    return QueueSizes(
+        pending=dict.fromkeys(ids, 0) | dict(pending.tuples().all()),
+        reported=dict.fromkeys(ids, 0) | dict(reported.tuples().all()),
+    )
 
 
 def record(
@@ -119,7 +122,7 @@ def _check_pending(action: Action) -> None:
 
 
 def _action_link(action: Action) -> str:
-    return url_for("consultations.action", action_id=action.id)
+    return site_path("consultations.action", action_id=action.id)
 
 
 def approve_proposal(
@@ -181,7 +184,7 @@ def merge_actions(moderator: Participant, source: Action, target: Action) -> Non
     if target.state != ActionState.PUBLISHED or target.orientation.consultation_id != consultation.id:
         raise ParticipationRefused(_("On ne peut regrouper qu’avec une action publiée de la même consultation."))
     already_on_target = aliased(Vote)
-    moved_votes = db.session.execute(
+    moved_votes = execute_counting_rows(
         update(Vote)
         .where(
             Vote.action_id == source.id,
@@ -196,13 +199,13 @@ def merge_actions(moderator: Participant, source: Action, target: Action) -> Non
         )
         .values(action_id=target.id)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    moved_comments = db.session.execute(
+    )
+    moved_comments = execute_counting_rows(
         update(Comment)
         .where(Comment.action_id == source.id)
         .values(action_id=target.id)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     source.state = ActionState.MERGED
     source.merged_into_id = target.id
     record(
@@ -258,18 +261,53 @@ def report_queue(consultation: Consultation) -> list[ReportedItem]:
     grouped: dict[tuple, list[Report]] = {}
     for entry in reports:
         grouped.setdefault((entry.comment_id, entry.action_id, entry.reported_participant_id), []).append(entry)
+    comments = _by_id(Comment, {entry.comment_id for entry in reports if entry.comment_id})
+    actions = _by_id(Action, {entry.action_id for entry in reports if entry.action_id})
+    participants = _by_id(Participant, {entry.reported_participant_id for entry in reports if entry.reported_participant_id})
     items = []
     for (comment_id, action_id, participant_id), entries in grouped.items():
         target = Target(
-            comment=db.session.get(Comment, comment_id) if comment_id else None,
-            action=db.session.get(Action, action_id) if action_id else None,
-            participant=db.session.get(Participant, participant_id) if participant_id else None,
+            comment=comments.get(comment_id),
+            action=actions.get(action_id),
+            participant=participants.get(participant_id),
         )
         reasons: dict[ReportReason, int] = {}
         for entry in entries:
             reasons[entry.reason] = reasons.get(entry.reason, 0) + 1
         items.append(ReportedItem(target, len(entries), reasons, [e.details for e in entries if e.details]))
     return sorted(items, key=lambda item: -item.count)
+
+
+_Reported = TypeVar("_Reported", Comment, Action, Participant)
+
+
+def _by_id(model: type[_Reported], ids: set[int]) -> dict[int, _Reported]:
+    """The rows of these ids in one query (a comment with its author), instead of one query each."""
+    if not ids:
+        return {}
+    query = select(model).where(model.id.in_(ids))
+    if model is Comment:
+        query = query.options(joinedload(Comment.author))
+    return {row.id: row for row in db.session.scalars(query)}
+
+
+def action_in(consultation: Consultation, action_id: int) -> Action:
+    """The action, provided it belongs to this consultation (NotFound otherwise)."""
+    action = db.session.get(Action, action_id)
+    if action is None or action.orientation.consultation_id != consultation.id:
+        raise NotFound()
+    return action
+
+
+def target_in(consultation: Consultation, model: type[Comment] | type[Action], target_id: int) -> Target:
+    """The comment or action, provided it belongs to this consultation (NotFound otherwise)."""
+    if model is Action:
+        return Target(action=action_in(consultation, target_id))
+    comment = db.session.get(Comment, target_id)
+    if comment is None:
+        raise NotFound()
+    action_in(consultation, comment.action_id)
+    return Target(comment=comment)
 
 
 def hidden_content(consultation: Consultation) -> tuple[list[Comment], list[Action]]:
@@ -294,7 +332,7 @@ def _resolve_reports(target: Target) -> None:
     )
 
 
-def _target_object(target: Target):
+def _target_object(target: Target) -> Comment | Action | Participant | None:
     return target.comment or target.action or target.participant
 
 
@@ -336,7 +374,7 @@ def block(moderator: Participant, consultation: Consultation, participant: Parti
     reason = reason.strip()
     if not reason:
         raise ParticipationRefused(_("Indiquez pourquoi ce compte est bloqué : la raison est gardée dans le journal."))
-    if participant.role in (Role.MODERATOR, Role.ADMIN):
+    if can(participant, Permission.ENTER_MODERATION):
         raise ParticipationRefused(_("Un compte de modération ou d’administration ne peut pas être bloqué ici."))
     participant.blocked_at = utcnow()
     participant.blocked_reason = reason

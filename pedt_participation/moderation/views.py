@@ -3,27 +3,22 @@ moderate that consultation (admins: all; moderators: those they are assigned to)
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import SelectChoice
 
+from ..authorization import Permission, require, restrict_pages
 from ..consultations.services import published_actions, similar_actions
-from ..errors import ParticipationRefused
+from ..errors import refusal_shown
 from ..extensions import db
 from ..models import Action, Comment, Consultation, Orientation, Participant
-from ..reports.services import Target
 from . import services
 from .forms import ApproveForm, MergeForm, RejectForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
-
-
-@bp.before_request
-@login_required
-def _staff_only():
-    services.require_staff(current_user)
+restrict_pages(bp, Permission.ENTER_MODERATION)
 
 
 def _consultation(slug: str) -> Consultation:
@@ -31,19 +26,18 @@ def _consultation(slug: str) -> Consultation:
 
 
 def _pending(action_id: int) -> Action:
-    action = db.session.get(Action, action_id)
-    if action is None:
-        abort(404)
-    services.require_moderation_rights(current_user, action.orientation.consultation)
+    action = db.get_or_404(Action, action_id)
+    require(current_user, Permission.MODERATE, action.orientation.consultation)
     return action
 
 
 @bp.get("/")
 def dashboard():
     consultations = services.moderated_consultations(current_user)
-    pending = {c.id: len(services.pending_proposals(c)) for c in consultations}
-    reported = {c.id: len(services.report_queue(c)) for c in consultations}
-    return render_template("moderation/dashboard.html", consultations=consultations, pending=pending, reported=reported)
+    sizes = services.queue_sizes(consultations)
+    return render_template(
+        "moderation/dashboard.html", consultations=consultations, pending=sizes.pending, reported=sizes.reported
+    )
 
 
 def _forms_for(action: Action, consultation: Consultation, targets: list[Action]):
@@ -68,18 +62,13 @@ def _back_to_queue(action: Action):
     return redirect(url_for("moderation.proposals", slug=action.orientation.consultation.slug), 303)
 
 
-def _form_errors(form) -> str:
-    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+def _back_with_form_errors(action: Action, form):
+    flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
+    return _back_to_queue(action)
 
 
 def _orientation_choices(consultation: Consultation) -> list[SelectChoice]:
     return [SelectChoice(o.id, f"{o.position}. {o.title}") for o in consultation.orientations]
-
-
-def _refused(action: Action, message: str):
-    db.session.rollback()
-    flash(message, "error")
-    return _back_to_queue(action)
 
 
 @bp.post("/proposals/<int:action_id>/approve")
@@ -89,8 +78,8 @@ def approve(action_id: int):
     form = ApproveForm(prefix=f"a{action.id}")
     form.orientation_id.choices = _orientation_choices(consultation)
     if not form.validate_on_submit():
-        return _refused(action, _form_errors(form))
-    try:
+        return _back_with_form_errors(action, form)
+    with refusal_shown():
         services.approve_proposal(
             current_user,
             action,
@@ -98,10 +87,8 @@ def approve(action_id: int):
             body=form.body.data or "",
             orientation=db.session.get(Orientation, form.orientation_id.data),
         )
-    except ParticipationRefused as refusal:
-        return _refused(action, refusal.message)
-    db.session.commit()
-    flash(_("Proposition publiée : « %(title)s ».", title=action.title), "success")
+        db.session.commit()
+        flash(_("Proposition publiée : « %(title)s ».", title=action.title), "success")
     return _back_to_queue(action)
 
 
@@ -110,13 +97,11 @@ def reject(action_id: int):
     action = _pending(action_id)
     form = RejectForm(prefix=f"r{action.id}")
     if not form.validate_on_submit():
-        return _refused(action, _form_errors(form))
-    try:
+        return _back_with_form_errors(action, form)
+    with refusal_shown():
         services.reject_proposal(current_user, action, form.reason.data)
-    except ParticipationRefused as refusal:
-        return _refused(action, refusal.message)
-    db.session.commit()
-    flash(_("Proposition refusée ; son auteur en est informé."), "success")
+        db.session.commit()
+        flash(_("Proposition refusée ; son auteur en est informé."), "success")
     return _back_to_queue(action)
 
 
@@ -126,13 +111,11 @@ def merge(action_id: int):
     form = MergeForm(prefix=f"m{action.id}")
     form.target_id.choices = [SelectChoice(a.id, a.title) for a in published_actions(action.orientation.consultation)]
     if not form.validate_on_submit():
-        return _refused(action, _form_errors(form))
-    try:
+        return _back_with_form_errors(action, form)
+    with refusal_shown():
         services.merge_actions(current_user, action, db.session.get(Action, form.target_id.data))
-    except ParticipationRefused as refusal:
-        return _refused(action, refusal.message)
-    db.session.commit()
-    flash(_("Proposition regroupée ; son auteur en est informé."), "success")
+        db.session.commit()
+        flash(_("Proposition regroupée ; son auteur en est informé."), "success")
     return _back_to_queue(action)
 
 
@@ -150,16 +133,6 @@ def reports(slug: str):
     )
 
 
-def _target_in(consultation: Consultation, kind: str, target_id: int) -> Target:
-    """The comment or action, provided it belongs to this consultation (404 otherwise)."""
-    model = {"comment": Comment, "action": Action}[kind]
-    target = db.session.get(model, target_id)
-    action = None if target is None else (target if kind == "action" else db.session.get(Action, target.action_id))
-    if action is None or action.orientation.consultation_id != consultation.id:
-        abort(404)
-    return Target(comment=target) if kind == "comment" else Target(action=target)
-
-
 MODERATION_STEPS = {
     "hide": (services.hide, _l("Contenu masqué.")),
     "unhide": (services.unhide, _l("Contenu rétabli.")),
@@ -170,14 +143,10 @@ MODERATION_STEPS = {
 @bp.post("/<slug>/<any(comment, action):kind>/<int:target_id>/<any(hide, unhide, dismiss):step>")
 def moderate_content(slug: str, kind: str, target_id: int, step: str):
     consultation = _consultation(slug)
-    target = _target_in(consultation, kind, target_id)
+    target = services.target_in(consultation, {"comment": Comment, "action": Action}[kind], target_id)
     operation, done = MODERATION_STEPS[step]
-    try:
+    with refusal_shown():
         operation(current_user, consultation, target, request.form.get("reason", "").strip())
-    except ParticipationRefused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-    else:
         db.session.commit()
         flash(str(done), "success")
     return redirect(url_for("moderation.reports", slug=slug), 303)
@@ -186,18 +155,12 @@ def moderate_content(slug: str, kind: str, target_id: int, step: str):
 @bp.post("/<slug>/participants/<int:participant_id>/<any(block, unblock):step>")
 def moderate_participant(slug: str, participant_id: int, step: str):
     consultation = _consultation(slug)
-    participant = db.session.get(Participant, participant_id)
-    if participant is None:
-        abort(404)
-    try:
+    participant = db.get_or_404(Participant, participant_id)
+    with refusal_shown():
         if step == "block":
             services.block(current_user, consultation, participant, request.form.get("reason", ""))
         else:
             services.unblock(current_user, consultation, participant, request.form.get("reason", ""))
-    except ParticipationRefused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-    else:
         db.session.commit()
         flash(_("Compte bloqué.") if step == "block" else _("Compte débloqué."), "success")
     return redirect(url_for("moderation.reports", slug=slug), 303)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 
+from ..authorization import moderating
 from ..deferred_tasks import send_after_commit
 from ..extensions import db
 from ..mail import mail_enabled, send_email
-from ..models import Consultation, ModeratorAssignment, Notification, Participant, Role, utcnow
+from ..models import Consultation, Notification, Participant, utcnow
 
 
 def notify(recipient: Participant, message: str, link: str = "", *, email: bool = False) -> Notification:
-    """An in-app notification; with `email`, also an e-mail copy when the SMTP server is configured."""
+    """An in-app notification; with `email`, also an e-mail copy when the SMTP server is configured. `link` is a
+    path on the site, built with `navigation.site_path` (the e-mail puts PUBLIC_URL before it)."""
     notification = Notification(recipient_id=recipient.id, message=message, link=link)
     db.session.add(notification)
     db.session.flush()
@@ -49,19 +51,7 @@ def email_notification(notification_id: int) -> bool:
 
 def moderators_of(consultation: Consultation) -> list[Participant]:
     """Assigned moderators; admins too, so that a consultation nobody was assigned to is still watched."""
-    assigned = select(ModeratorAssignment.participant_id).where(ModeratorAssignment.consultation_id == consultation.id)
-    return list(
-        db.session.scalars(
-            select(Participant)
-            .where(
-                or_(
-                    Participant.role == Role.ADMIN,
-                    (Participant.role == Role.MODERATOR) & Participant.id.in_(assigned),
-                )
-            )
-            .order_by(Participant.id)
-        )
-    )
+    return list(db.session.scalars(select(Participant).where(moderating(consultation)).order_by(Participant.id)))
 
 
 def notify_moderators(consultation: Consultation, message: str, link: str = "") -> None:
@@ -70,11 +60,11 @@ def notify_moderators(consultation: Consultation, message: str, link: str = "") 
 
 
 def unread_count(participant: Participant) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(Notification)
         .where(Notification.recipient_id == participant.id, Notification.read_at.is_(None))
-    )
+    ).scalar_one()
 
 
 def latest(participant: Participant, limit: int = 50) -> list[Notification]:

@@ -81,7 +81,8 @@ def read_proposals(content: bytes) -> list[PlatformProposal]:
                 size=MAX_FILE_BYTES // (1024 * 1024),
             )
         )
-    proposals, seen = [], {}
+    proposals: list[PlatformProposal] = []
+    seen: dict[str, int] = {}
     for index, row in enumerate(decidim.read_rows(content)):
         proposal = _proposal(row, line=index + 2)  # the header is line 1, as in a spreadsheet
         if not proposal.problem and proposal.reference in seen:
@@ -341,7 +342,7 @@ def pseudonym(participant_id: int | None) -> str:
 def proposals_rows(consultation_id: int) -> Iterator[list]:
     """Published actions in Decidim's proposals layout, orientations as taxonomies, with their
     aggregate supports and visible comments."""
-    consultation = db.session.get(Consultation, consultation_id)
+    consultation = db.session.get_one(Consultation, consultation_id)
     actions = published_actions(consultation)
     orientations = [o for o in consultation.orientations if any(a.orientation_id == o.id for a in actions)]
     yield [
@@ -372,7 +373,7 @@ def proposals_rows(consultation_id: int) -> Iterator[list]:
 def comments_rows(consultation_id: int) -> Iterator[list]:
     """Visible comments on published actions in Decidim's comments layout: a reply's commentable is
     the comment it answers (as on Decidim), `root_commentable_url` the action's page. No name."""
-    consultation = db.session.get(Consultation, consultation_id)
+    consultation = db.session.get_one(Consultation, consultation_id)
     urls = {a.id: action_url(a.id) for a in published_actions(consultation)}
     yield decidim.COMMENT_COLUMNS
     comments = db.session.scalars(

@@ -8,26 +8,23 @@ import binascii
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import SelectChoice
 
+from ..authorization import Permission, restrict_pages
 from ..downloads import streamed_attachment
-from ..errors import ParticipationRefused
+from ..errors import ParticipationRefused, refusal_shown
 from ..extensions import db
 from ..models import Consultation
-from ..moderation.services import moderated_consultation, require_staff
+from ..moderation.services import moderated_consultation
 from . import services
 from .forms import LEAVE_OUT, ImportForm, UploadForm
 
 bp = Blueprint("opendata", __name__, url_prefix="/moderation")
 
+restrict_pages(bp, Permission.ENTER_MODERATION)
+
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
-
-
-@bp.before_request
-@login_required
-def _staff_only():
-    require_staff(current_user)
 
 
 @bp.url_value_preprocessor
@@ -87,10 +84,10 @@ def preview(slug: str):
     if not upload.validate_on_submit():
         return _page(consultation, upload, status=422)
     content = upload.file.data.read()
-    try:
+    errors: list[str] = []
+    with refusal_shown(errors):
         return _preview_page(consultation, content)
-    except ParticipationRefused as refusal:
-        return _page(consultation, upload, [refusal.message], status=422)
+    return _page(consultation, upload, errors, status=422)
 
 
 def _previewed_file(form: ImportForm) -> bytes:
@@ -108,33 +105,32 @@ def import_proposals(slug: str):
     consultation = moderated_consultation(current_user, slug)
     form = ImportForm()
     _offer_orientations(form, consultation)
-    try:
+    errors: list[str] = []
+    with refusal_shown(errors):
         content = _previewed_file(form)
         names = [use.name for use in services.preview_import(consultation, content).taxonomies]
-    except ParticipationRefused as refusal:
-        return _page(consultation, UploadForm(formdata=None), [refusal.message], 422)
+    if errors:
+        return _page(consultation, UploadForm(formdata=None), errors, 422)
     if not form.validate_on_submit():
         return _preview_page(consultation, content, form, [_("Choisissez, pour chaque thème, une orientation de la liste.")], 422)
     choices = {str(o.id): o for o in consultation.orientations}
     mapping = {name: choices.get(entry.data) for name, entry in zip(names, form.orientations, strict=False)}
-    try:
+    with refusal_shown(errors):
         report = services.import_proposals(consultation, content, mapping)
-    except ParticipationRefused as refusal:
-        db.session.rollback()
-        return _preview_page(consultation, content, form, [refusal.message], 422)
-    db.session.commit()
-    flash(
-        _(
-            "Import terminé : %(created)s actions créées, %(already)s déjà importées, %(not_mapped)s non importées "
-            "(thème laissé de côté), %(refused)s refusées.",
-            created=report.created,
-            already=report.already_imported,
-            not_mapped=report.not_mapped,
-            refused=report.refused,
-        ),
-        "success",
-    )
-    return redirect(url_for(".index", slug=slug), 303)
+        db.session.commit()
+        flash(
+            _(
+                "Import terminé : %(created)s actions créées, %(already)s déjà importées, %(not_mapped)s non importées "
+                "(thème laissé de côté), %(refused)s refusées.",
+                created=report.created,
+                already=report.already_imported,
+                not_mapped=report.not_mapped,
+                refused=report.refused,
+            ),
+            "success",
+        )
+        return redirect(url_for(".index", slug=slug), 303)
+    return _preview_page(consultation, content, form, errors, 422)
 
 
 @bp.get("/<slug>/opendata/<any(propositions, commentaires):what>.csv")

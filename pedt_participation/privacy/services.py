@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, select, union, update
+from sqlalchemy import Select, Subquery, delete, exists, select, union, update
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..auth.services import participant_with_email
 from ..extensions import db
 from ..models import (
+    ERASED_ACCOUNT_NAME,
     AccountErasure,
     Action,
     ActionOrigin,
@@ -32,7 +34,6 @@ from ..models import (
     utcnow,
 )
 
-ERASED_NAME = "Compte supprimé"
 EXPORT_FORMAT_VERSION = 1
 
 
@@ -124,7 +125,7 @@ def erase_account(participant: Participant, reason: ErasureReason, now: datetime
         return
     now = now or utcnow()
     participant.email = f"compte-supprime-{participant.id}@invalid"
-    participant.display_name = ERASED_NAME
+    participant.display_name = ERASED_ACCOUNT_NAME
     participant.password_hash = None
     participant.platform_uid = None
     participant.parent_email = None
@@ -146,9 +147,11 @@ def erase_account(participant: Participant, reason: ErasureReason, now: datetime
     db.session.flush()
 
 
-def _consultations_taken_part_in():
+def _consultations_taken_part_in() -> Subquery:
     """(participant, consultation) for every trace someone left: votes, comments, ratings, proposals, reports."""
-    def through_action(person, source, action_id):
+    def through_action(
+        person: InstrumentedAttribute[Any], source: type[Vote | Comment], action_id: InstrumentedAttribute[int]
+    ) -> Select[Any]:
         return (
             select(person.label("participant_id"), Orientation.consultation_id).select_from(source)
             .join(Action, Action.id == action_id).join(Orientation, Orientation.id == Action.orientation_id)

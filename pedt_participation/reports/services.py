@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import ParticipationRefused
 from ..extensions import db
 from ..models import Action, ActionState, Comment, Consultation, Participant, Report, ReportReason, utcnow
+from ..navigation import site_path
 from ..notifications.services import notify_moderators
 
 
@@ -36,23 +36,25 @@ class Target:
     def author_id(self) -> int | None:
         if self.participant is not None:
             return self.participant.id
-        return (self.comment or self.action).author_id
+        content = self.comment or self.action
+        return content.author_id if content is not None else None
 
     def describe(self) -> str:
         if self.comment is not None:
             return _("un commentaire")
         if self.action is not None:
             return _("l’action « %(title)s »", title=self.action.title)
-        return _("le compte « %(name)s »", name=self.participant.display_name)
+        # A target is exactly one of the three: here, the participant.
+        return _("le compte « %(name)s »", name=self.participant.display_name)  # type: ignore[union-attr]
 
 
 def open_reports_count(target: Target) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(Report)
         .filter_by(**target.filters)
         .where(Report.resolved_at.is_(None))
-    )
+    ).scalar_one()
 
 
 def report(
@@ -91,5 +93,5 @@ def _hide_automatically(consultation: Consultation, target: Target) -> None:
             count=consultation.hide_after_reports,
             what=target.describe(),
         ),
-        url_for("moderation.reports", slug=consultation.slug),
+        site_path("moderation.reports", slug=consultation.slug),
     )

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from ..comments.views import comment_url
 from ..consultations.services import get_visible_action
-from ..errors import ParticipationRefused
+from ..errors import refusal_shown
 from ..extensions import db
 from ..models import Action, Comment, ReportReason
 from . import services
@@ -21,14 +21,10 @@ def _submit(action: Action, target: services.Target, form: ReportForm, back_to: 
     if not form.validate_on_submit():
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
     else:
-        try:
+        with refusal_shown():
             services.report(
                 current_user, action.orientation.consultation, target, ReportReason(form.reason.data), form.details.data or ""
             )
-        except ParticipationRefused as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
-        else:
             db.session.commit()
             flash(_("Merci, votre signalement est transmis à l’équipe de modération."), "success")
     return redirect(back_to, 303)

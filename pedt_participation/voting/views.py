@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..consultations.services import get_visible_action
-from ..errors import ParticipationRefused
+from ..errors import refusal_shown
 from ..extensions import db
 from ..languages.services import ngettext
 from ..models import VoteKind
@@ -58,18 +58,14 @@ def cast(action_id: int, kind: str):
     if not form.validate_on_submit() or value is None:
         flash(_("Choisissez une réponse avant d’envoyer."), "error")
         return _back(action.id)
-    try:
+    with refusal_shown():
         services.cast_vote(current_user, action, vote_kind, value)
-    except ParticipationRefused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return _back(action.id)
-    message = str(RECORDED_MESSAGES[vote_kind])
-    if vote_kind == VoteKind.SUPPORT:
-        message = f"{message} {_remaining_message(action)}".strip()
-    db.session.commit()
-    flash(message, "success")
-    return _back(action.id)
+        message = str(RECORDED_MESSAGES[vote_kind])
+        if vote_kind == VoteKind.SUPPORT:
+            message = f"{message} {_remaining_message(action)}".strip()
+        db.session.commit()
+        flash(message, "success")
+    return _back(action_id)
 
 
 @bp.post("/actions/<int:action_id>/votes/<any(support, opinion, grade):kind>/withdraw")
@@ -77,16 +73,12 @@ def cast(action_id: int, kind: str):
 def withdraw(action_id: int, kind: str):
     action = get_visible_action(action_id, current_user)
     vote_kind = VoteKind(kind)
-    try:
+    with refusal_shown():
         withdrawn = services.withdraw_vote(current_user, action, vote_kind)
-    except ParticipationRefused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return _back(action.id)
-    message = str(WITHDRAWN_MESSAGES[vote_kind]) if withdrawn else ""
-    if withdrawn and vote_kind == VoteKind.SUPPORT:
-        message = f"{message} {_remaining_message(action)}".strip()
-    db.session.commit()
-    if message:
-        flash(message, "success")
-    return _back(action.id)
+        message = str(WITHDRAWN_MESSAGES[vote_kind]) if withdrawn else ""
+        if withdrawn and vote_kind == VoteKind.SUPPORT:
+            message = f"{message} {_remaining_message(action)}".strip()
+        db.session.commit()
+        if message:
+            flash(message, "success")
+    return _back(action_id)

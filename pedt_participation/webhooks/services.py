@@ -10,7 +10,7 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import requests
@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 
 from ..deferred_tasks import send_after_commit
 from ..errors import ParticipationRefused
-from ..extensions import db
+from ..extensions import db, execute_counting_rows
 from ..models import (
     Action,
     CommitteeSummary,
@@ -116,7 +116,7 @@ def _queue(event: WebhookEvent, data: dict[str, Any], recipients: list[WebhookEn
     return deliveries
 
 
-def _iso(value) -> str | None:
+def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -157,7 +157,7 @@ def summary_resource(summary: CommitteeSummary) -> dict[str, Any]:
         "status": summary.status.value,
         "trigger": summary.trigger.value,
         "finished_at": _iso(summary.finished_at),
-        "consultation": {"slug": consultation.slug, "title": consultation.title},
+        "consultation": {"slug": consultation.slug, "title": consultation.title} if consultation else None,
         "url": public_url("committee.summary", summary_id=summary.id),
         "downloads": {
             extension: public_url("committee.download", summary_id=summary.id, extension=extension)
@@ -182,7 +182,7 @@ def claim_delivery(delivery_id: int) -> WebhookDelivery | None:
     when it is not due, already delivered or failed, or gone."""
     now = utcnow()
     lease = timedelta(seconds=current_app.config["WEBHOOK_TIMEOUT_SECONDS"] + 60)
-    claimed = db.session.execute(
+    claimed = execute_counting_rows(
         update(WebhookDelivery)
         .where(
             WebhookDelivery.id == delivery_id,
@@ -190,7 +190,7 @@ def claim_delivery(delivery_id: int) -> WebhookDelivery | None:
             WebhookDelivery.next_attempt_at <= now,
         )
         .values(next_attempt_at=now + lease, attempts=WebhookDelivery.attempts + 1)
-    ).rowcount
+    )
     return db.session.get(WebhookDelivery, delivery_id, populate_existing=True) if claimed else None
 
 

@@ -3,12 +3,12 @@ Nested in the admin blueprint (/admin/webhooks), whose admins-only check covers 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from ..errors import ParticipationRefused
+from ..errors import refusal_shown
 from ..extensions import db
 from ..models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from ..navigation import safe_next_url
@@ -19,10 +19,7 @@ bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 
 def _endpoint(endpoint_id: int) -> WebhookEndpoint:
-    endpoint = db.session.get(WebhookEndpoint, endpoint_id)
-    if endpoint is None:
-        abort(404)
-    return endpoint
+    return db.get_or_404(WebhookEndpoint, endpoint_id)
 
 
 def _fields(form: EndpointForm) -> dict:
@@ -97,14 +94,12 @@ def regenerate_secret(endpoint_id: int):
 @bp.post("/<int:endpoint_id>/ping")
 def ping(endpoint_id: int):
     endpoint = _endpoint(endpoint_id)
-    try:
+    with refusal_shown():
         services.send_ping(endpoint)
-    except ParticipationRefused as refusal:
-        flash(refusal.message, "error")
-        return redirect(url_for(".edit", endpoint_id=endpoint.id), 303)
-    db.session.commit()
-    flash(_("Événement d’essai envoyé. Son résultat s’affiche ci-dessous dans quelques secondes."), "success")
-    return redirect(url_for(".deliveries", webhook=endpoint.id), 303)
+        db.session.commit()
+        flash(_("Événement d’essai envoyé. Son résultat s’affiche ci-dessous dans quelques secondes."), "success")
+        return redirect(url_for(".deliveries", webhook=endpoint_id), 303)
+    return redirect(url_for(".edit", endpoint_id=endpoint_id), 303)
 
 
 @bp.post("/<int:endpoint_id>/delete")
@@ -137,14 +132,9 @@ def deliveries():
 
 @bp.post("/deliveries/<int:delivery_id>/resend")
 def resend(delivery_id: int):
-    delivery = db.session.get(WebhookDelivery, delivery_id)
-    if delivery is None:
-        abort(404)
-    try:
+    delivery = db.get_or_404(WebhookDelivery, delivery_id)
+    with refusal_shown():
         services.resend_delivery(delivery)
-    except ParticipationRefused as refusal:
-        flash(refusal.message, "error")
-    else:
         db.session.commit()
         flash(_("L’événement est envoyé à nouveau."), "success")
     return redirect(safe_next_url(url_for(".deliveries")), 303)

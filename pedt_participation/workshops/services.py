@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from ..consultations.services import published_actions
-from ..errors import ParticipationRefused
+from ..errors import NotFound, ParticipationRefused
 from ..extensions import db
 from ..models import Audience, Consultation, ModerationAction, PaperVoteCount, Participant, Workshop
 from ..moderation.services import record
@@ -28,6 +28,14 @@ def workshops_with_totals(consultation: Consultation) -> list[tuple[Workshop, in
         .order_by(Workshop.held_on.desc(), Workshop.id.desc())
     )
     return [(workshop, int(total)) for workshop, total in rows]
+
+
+def workshop_of(consultation: Consultation, workshop_id: int) -> Workshop:
+    """The workshop, provided it belongs to this consultation (NotFound otherwise)."""
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None or workshop.consultation_id != consultation.id:
+        raise NotFound()
+    return workshop
 
 
 def counts_of(workshop: Workshop) -> Counts:

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..authorization import Permission, restrict_pages
 from ..consultations.services import published_actions
-from ..errors import ParticipationRefused
+from ..errors import refusal_shown
 from ..extensions import db
-from ..models import Action, Audience, Consultation, Workshop
-from ..moderation.services import moderated_consultation, require_staff
+from ..models import Action, Audience, Consultation
+from ..moderation.services import moderated_consultation
 from ..templating import local_today
 from . import services
 from .forms import WorkshopForm
 
 bp = Blueprint("workshops", __name__, url_prefix="/moderation")
-
-
-@bp.before_request
-@login_required
-def _staff_only():
-    require_staff(current_user)
+restrict_pages(bp, Permission.ENTER_MODERATION)
 
 
 def _cell(action_id: int, audience: Audience) -> str:
@@ -65,13 +61,6 @@ def _page(consultation: Consultation, form: WorkshopForm, typed: dict, errors: l
     )
 
 
-def _workshop(consultation: Consultation, workshop_id: int) -> Workshop:
-    workshop = db.session.get(Workshop, workshop_id)
-    if workshop is None or workshop.consultation_id != consultation.id:
-        abort(404)
-    return workshop
-
-
 @bp.get("/<slug>/workshops")
 def index(slug: str):
     consultation = moderated_consultation(current_user, slug)
@@ -81,7 +70,7 @@ def index(slug: str):
 @bp.get("/<slug>/workshops/<int:workshop_id>")
 def edit(slug: str, workshop_id: int):
     consultation = moderated_consultation(current_user, slug)
-    workshop = _workshop(consultation, workshop_id)
+    workshop = services.workshop_of(consultation, workshop_id)
     typed = {_cell(action_id, audience): str(n) for (action_id, audience), n in services.counts_of(workshop).items()}
     form = WorkshopForm(formdata=None, held_on=workshop.held_on, place=workshop.place)
     return _page(consultation, form, typed, [], workshop=workshop)
@@ -91,13 +80,13 @@ def edit(slug: str, workshop_id: int):
 @bp.post("/<slug>/workshops/<int:workshop_id>")
 def save(slug: str, workshop_id: int | None):
     consultation = moderated_consultation(current_user, slug)
-    workshop = _workshop(consultation, workshop_id) if workshop_id else None
+    workshop = services.workshop_of(consultation, workshop_id) if workshop_id else None
     form = WorkshopForm()
     counts, typed, errors = _read_counts(published_actions(consultation))
     if not form.validate_on_submit():
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors] + errors
     if not errors:
-        try:
+        with refusal_shown(errors):
             services.save_workshop(
                 current_user,
                 consultation,
@@ -107,10 +96,6 @@ def save(slug: str, workshop_id: int | None):
                 today=local_today(),
                 workshop=workshop,
             )
-        except ParticipationRefused as refusal:
-            db.session.rollback()
-            errors = [refusal.message]
-        else:
             db.session.commit()
             flash(_("Votes papier de l’atelier « %(place)s » enregistrés.", place=form.place.data.strip()), "success")
             return redirect(url_for("workshops.index", slug=slug), 303)

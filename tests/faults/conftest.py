@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from glob import glob
@@ -17,38 +16,14 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import _free_port
 from tests.helpers import TEST_PASSWORD
-
-PROJECT = Path(__file__).resolve().parents[2]
+from tests.processes import free_port, start_gunicorn, start_process, stop
 
 
 @pytest.fixture(autouse=True)
 def _postgres_only(database_url):
     if not database_url.startswith("postgresql"):
         pytest.skip("fault tests need Postgres and gunicorn: run `make test-faults` with TEST_DATABASE_URL set")
-
-
-def _wait_until_answering(url: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        assert process.poll() is None, log.read_text()
-        try:
-            requests.get(url, timeout=10)
-            return
-        except (requests.ConnectionError, requests.Timeout):
-            assert time.monotonic() < deadline, f"{url} never answered:\n{log.read_text()}"
-            time.sleep(0.2)
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +42,7 @@ def gunicorn(database_url, celery_settings, tmp_path_factory):
         return servers[key]
 
     def _start(**env: str) -> str:
-        port = _free_port()
-        log = tmp_path / f"gunicorn-{port}.log"
+        log = tmp_path / f"gunicorn-{len(started)}.log"
         settings = {
             **os.environ,
             "DATABASE_URL": database_url,
@@ -79,20 +53,16 @@ def gunicorn(database_url, celery_settings, tmp_path_factory):
             "RATELIMIT_ENABLED": "0",
             **env,
         }
-        with open(log, "w") as output:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "3",
-                 "--threads", "8", "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "3", "pedt_participation:create_app()"],
-                cwd=PROJECT, env=settings, stdout=output, stderr=subprocess.STDOUT,
-            )
+        process, base_url = start_gunicorn(
+            log, settings, options=["--workers", "3", "--threads", "8", "--worker-class", "gthread", "--timeout", "60",
+                                    "--graceful-timeout", "3"],
+        )
         started.append((process, log))
-        base_url = f"http://127.0.0.1:{port}"
-        _wait_until_answering(base_url + "/", process, log)
         return base_url
 
     yield start
     for process, log in started:
-        _stop(process)
+        stop(process)
         print(log.read_text())
 
 
@@ -116,26 +86,26 @@ def form_value(page: str, name: str) -> str:
 @pytest.fixture
 def throwaway_redis(tmp_path):
     """A Redis of our own on a free port, which a test may stop and start again: (url, stop, start)."""
-    port = _free_port()
+    port = free_port()
     processes = []
 
-    def start() -> None:
-        processes.append(subprocess.Popen(
+    def start_redis() -> None:
+        processes.append(start_process(
             ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--dir", str(tmp_path)],
-            stdout=subprocess.DEVNULL,
+            tmp_path / f"redis-{len(processes)}.log",
         ))
         deadline = time.monotonic() + 20
         while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).stdout.strip() != b"PONG":
             assert time.monotonic() < deadline, "the throwaway Redis did not start"
             time.sleep(0.1)
 
-    def stop() -> None:
-        _stop(processes[-1])
+    def stop_redis() -> None:
+        stop(processes[-1])
 
-    start()
-    yield f"redis://127.0.0.1:{port}", stop, start
-    _stop(processes[-1])
+    start_redis()
+    yield f"redis://127.0.0.1:{port}", stop_redis, start_redis
+    stop(processes[-1])
 
 
 def _postgres_binary(name: str) -> str | None:
@@ -155,7 +125,7 @@ def throwaway_postgres():
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
         as_owner = ["runuser", "-u", "postgres", "--"]
-    data, port = folder / "data", _free_port()
+    data, port = folder / "data", free_port()
     subprocess.run([*as_owner, initdb, "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync"], check=True,
                    capture_output=True)
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import signal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from pedt_participation.committee import services
 from pedt_participation.extensions import db
@@ -16,8 +16,13 @@ from tests.helpers import make_consultation, make_participant, wait_until
 
 pytestmark = pytest.mark.faults
 
-# Short on purpose; production keeps 660 s and 900 s. The visibility timeout stays above the time limit.
+# Short on purpose (production's are in config.py). The visibility timeout stays above the time limit.
 FAST_RECOVERY = {"SUMMARY_BUILD_TIME_LIMIT_SECONDS": "12", "CELERY_VISIBILITY_TIMEOUT": "15"}
+
+
+def _waiting_to_write_its_files(summary_id: int) -> bool:
+    building = db.session.get(CommitteeSummary, summary_id)
+    return building.status == SummaryStatus.RUNNING and building.progress == 90
 
 
 def test_a_summary_whose_worker_was_killed_ends_done_once(celery_settings, smtp_server, start_worker):
@@ -28,11 +33,16 @@ def test_a_summary_whose_worker_was_killed_ends_done_once(celery_settings, smtp_
     summary = services.queue_summary(make_consultation(), SummaryTrigger.WEEKLY, period="2026-W01")
     mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
 
-    doomed = start_worker(**FAST_RECOVERY, **mail, SUMMARY_BUILD_PAUSE_SECONDS="30")
-    db.session.commit()  # sends the build task, which the first worker takes
-    wait_until(lambda: db.session.get(CommitteeSummary, summary.id).status == SummaryStatus.RUNNING)
-    doomed.send_signal(signal.SIGKILL)
-    doomed.wait()
+    # While this lock is held, a build stops when it writes its files: the first worker is killed there, in the
+    # middle of the build (running, its figures counted, its progress reported).
+    with db.engine.connect() as files_lock:
+        files_lock.execute(text("LOCK TABLE committee_summary_files IN SHARE MODE"))
+        doomed = start_worker(**FAST_RECOVERY, **mail)
+        db.session.commit()  # sends the build task, which the first worker takes
+        wait_until(lambda: _waiting_to_write_its_files(summary.id))
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait()
+        files_lock.rollback()
 
     start_worker(**FAST_RECOVERY, **mail)
     done = wait_until(lambda: db.session.get(CommitteeSummary, summary.id).emailed_at, seconds=120)

@@ -16,8 +16,8 @@ from pedt_participation.api.services import issue_token
 from pedt_participation.extensions import db
 from pedt_participation.models import Vote
 from tests.conftest import make_test_app
-from tests.faults.conftest import PROJECT
 from tests.helpers import make_consultation, make_participant
+from tests.processes import PROJECT
 
 pytestmark = pytest.mark.faults
 VOTERS = 30

@@ -1,0 +1,92 @@
+"""Who may do what: the one place that says which roles reach moderation, the committee's summaries and
+administration. Pages, the API and the menu ask it the same question, and a refusal is one `Forbidden`,
+answered in `errors.py`."""
+
+from __future__ import annotations
+
+import enum
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import ColumnElement, false, select, true
+
+from .errors import Forbidden
+from .extensions import db
+from .models import Consultation, ModeratorAssignment, Participant, Role
+
+
+class Permission(enum.StrEnum):
+    # The moderation pages, before knowing which consultation (and an account that cannot be blocked there).
+    ENTER_MODERATION = "enter_moderation"
+    # One consultation's queue, reports, answers, workshops, open data and translations.
+    MODERATE = "moderate"
+    # The committee's summaries, pages and API.
+    READ_SUMMARIES = "read_summaries"
+    # Roles, the moderation log, webhooks and API tokens.
+    ADMINISTER = "administer"
+
+
+_ROLES = {
+    Permission.ENTER_MODERATION: frozenset({Role.MODERATOR, Role.ADMIN}),
+    Permission.MODERATE: frozenset({Role.MODERATOR, Role.ADMIN}),
+    Permission.READ_SUMMARIES: frozenset({Role.COMMITTEE, Role.ADMIN}),
+    Permission.ADMINISTER: frozenset({Role.ADMIN}),
+}
+
+# What an API client is told (`code`, `message`) when refused; pages show the standard refusal page.
+_REFUSALS = {
+    Permission.MODERATE: ("not_a_moderator", _l("Seule la modération de cette consultation peut faire cela.")),
+    Permission.READ_SUMMARIES: ("not_committee", _l("Les synthèses sont réservées au comité de pilotage.")),
+}
+
+
+def roles_with(permission: Permission) -> frozenset[Role]:
+    """The roles that hold the permission (for MODERATE, on the consultations assigned to a moderator)."""
+    return _ROLES[permission]
+
+
+def can(person: Participant | None, permission: Permission, consultation: Consultation | None = None) -> bool:
+    """`consultation` is needed for MODERATE: a moderator moderates only the consultations assigned to them,
+    an admin every one. Anonymous visitors (None, or Flask-Login's anonymous user) may do none of these."""
+    if person is None or not person.is_authenticated or person.role not in _ROLES[permission]:
+        return False
+    if permission != Permission.MODERATE or person.role == Role.ADMIN:
+        return True
+    if consultation is None:
+        raise ValueError("MODERATE is checked against a consultation")
+    return db.session.scalar(select(Consultation.id).where(Consultation.id == consultation.id, moderated_by(person))) is not None
+
+
+def moderated_by(person: Participant) -> ColumnElement[bool]:
+    """The condition on consultations that `can(person, MODERATE, ·)` checks, to list them in one query."""
+    if person.role == Role.ADMIN:
+        return true()
+    if person.role != Role.MODERATOR:
+        return false()
+    return Consultation.id.in_(
+        select(ModeratorAssignment.consultation_id).where(ModeratorAssignment.participant_id == person.id)
+    )
+
+
+def moderating(consultation: Consultation) -> ColumnElement[bool]:
+    """The condition on participants who may moderate the consultation: admins and its assigned moderators."""
+    assigned = select(ModeratorAssignment.participant_id).where(ModeratorAssignment.consultation_id == consultation.id)
+    return (Participant.role == Role.ADMIN) | ((Participant.role == Role.MODERATOR) & Participant.id.in_(assigned))
+
+
+def require(person: Participant, permission: Permission, consultation: Consultation | None = None) -> Participant:
+    """The person, when they may; otherwise `Forbidden`."""
+    if not can(person, permission, consultation):
+        code, message = _REFUSALS.get(permission, ("forbidden", None))
+        raise Forbidden(code, str(message) if message is not None else None)
+    return person
+
+
+def restrict_pages(blueprint: Blueprint, permission: Permission) -> None:
+    """Every page of the blueprint (and of those nested in it) asks to sign in first, then for the permission."""
+
+    @blueprint.before_request
+    @login_required
+    def _require_permission() -> None:
+        require(current_user, permission)
