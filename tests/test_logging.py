@@ -77,6 +77,7 @@ def test_the_request_id_reaches_the_worker_log_of_the_task_it_sent(client, start
     start_worker()
     wait_until(lambda: db.session.scalar(select(CommitteeSummary.status)) == SummaryStatus.DONE,
                message="the summary was not built")
+    start_worker.wait_for_sent_tasks()  # the worker logs the task's end after the row is done
 
     worker_lines = [json.loads(line) for line in start_worker.log_text().splitlines()
                     if line.startswith("{")]
