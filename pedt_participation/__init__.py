@@ -14,8 +14,8 @@ from .config import INSECURE_DEFAULT_SECRET_KEY, build_config
 from .errors import refuse_nul_characters
 from .extensions import babel, celery_init_app, csrf, db, login_manager, migrate
 from .languages.services import select_locale
-from .operations.logs import init_request_logging
 from .models.types import render_migration_item
+from .operations.logs import init_request_logging
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,16 +67,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .demo.cli import seed_demo_command, simulate_command
     from .embeds.views import bp as embeds_bp
     from .errors import register_error_handlers
+    from .information.views import bp as information_bp
     from .languages.views import bp as languages_bp
     from .languages.views import moderation_bp as translations_bp
-    from .information.views import bp as information_bp
     from .moderation.views import bp as moderation_bp
     from .notifications.views import bp as notifications_bp
+    from .opendata.cli import opendata_cli
+    from .opendata.views import bp as opendata_bp
     from .operations.views import bp as operations_bp
     from .privacy.cli import privacy_cli
     from .privacy.views import bp as privacy_bp
-    from .opendata.cli import opendata_cli
-    from .opendata.views import bp as opendata_bp
     from .ratelimits import init_rate_limits
     from .reports.views import bp as reports_bp
     from .templating import register_template_helpers

@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from .models import (
     ActionState,
     AgeBracket,
-    AnswerState,
     Alignment,
+    AnswerState,
     Audience,
     ConsultationStatus,
     DeliveryStatus,

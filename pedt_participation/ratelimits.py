@@ -14,9 +14,9 @@ from datetime import timedelta
 
 from flask import Flask, current_app, request
 from flask_babel import format_timedelta
-from flask_login import current_user
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 # endpoint: (limits, methods limited). Reading a page is never limited, only sending its form.
 FORM_LIMITS: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, has_request_context
 from babel.dates import get_datetime_format
 from babel.numbers import format_percent
+from flask import Flask, has_request_context
 from flask_babel import format_date, format_time, get_locale, get_timezone
 from flask_login import current_user
 
 from . import labels
-from .authorization import Permission, can
 from .auth.platform import platform_sign_in_enabled
+from .authorization import Permission, can
 from .committee.aggregation import figure_text
 from .languages.services import (
     LANGUAGE_NAMES,

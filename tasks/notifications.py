@@ -7,7 +7,6 @@ from celery import shared_task
 from pedt_participation.extensions import db
 from pedt_participation.notifications.services import email_notification
 
-
 # Every task that sends e-mail: an SMTP server that is down or refuses is tried again, later and later.
 SMTP_RETRIES = {
     "acks_late": True,

@@ -21,7 +21,7 @@ from pedt_participation.models import (
 )
 from pedt_participation.templating import local_today
 from pedt_participation.voting.services import cast_vote, count_votes
-from tests.helpers import make_moderator, login, make_consultation, make_participant, page_text
+from tests.helpers import login, make_consultation, make_moderator, make_participant, page_text
 
 
 @pytest.fixture

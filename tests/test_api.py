@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from pedt_participation.comments.services import add_comment
 from pedt_participation.extensions import db
 from pedt_participation.models import ActionState, ConsultationStatus, VoteKind
-from pedt_participation.comments.services import add_comment
 from pedt_participation.voting.services import cast_vote
 from tests.helpers import make_consultation, make_participant
 

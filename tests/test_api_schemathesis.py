@@ -11,13 +11,17 @@ import schemathesis
 from flask.globals import _cv_app
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from pedt_participation import create_app
 from pedt_participation.api.openapi import OPENAPI_PATH
 from pedt_participation.api.services import issue_token
-from pedt_participation.consultations.services import propose_action
 from pedt_participation.comments.services import add_comment
+from pedt_participation.consultations.services import propose_action
 from pedt_participation.extensions import db
 from pedt_participation.models import Role
 from tests.helpers import make_consultation, make_moderator, make_participant

@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from pedt_participation.api.services import issue_token
 from pedt_participation.comments.services import add_comment
 from pedt_participation.committee.services import build_summary, claim_summary, queue_summary
 from pedt_participation.consultations.services import propose_action
-from pedt_participation.moderation.services import block
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     ActionState,
@@ -28,11 +28,10 @@ from pedt_participation.models import (
     WebhookEvent,
     Workshop,
 )
-from pedt_participation.api.services import issue_token
+from pedt_participation.moderation.services import block
 from pedt_participation.webhooks.services import create_endpoint
 from tests.conftest import rows_built_once
 from tests.helpers import assert_every_route_listed, login, make_consultation, make_participant, page_text
-
 
 ROLES = ("anonymous", "participant", "blocked", "moderator_elsewhere", "moderator", "committee", "admin")
 

@@ -4,7 +4,7 @@ pages, dates and numbers written each language's way, and actions translated by 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from gettext import c2py
 from pathlib import Path
 
@@ -15,9 +15,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
+from pedt_participation.committee.aggregation import figure_text
 from pedt_participation.extensions import db
 from pedt_participation.languages.services import LOCALE_COOKIE, ngettext
-from pedt_participation.committee.aggregation import figure_text
 from pedt_participation.models import Action, Audience, PaperVoteCount, Participant, Workshop
 from pedt_participation.templating import format_share
 from tests.helpers import login, make_consultation, make_moderator, make_participant, page_text
@@ -159,7 +159,7 @@ def test_a_signed_in_persons_choice_follows_them_to_another_device(app, client):
 
 def test_dates_and_numbers_are_written_each_languages_way(client):
     consultation = make_consultation(slug="pedt")
-    consultation.voting_close_at = datetime(2026, 3, 14, 18, 0, tzinfo=timezone.utc)
+    consultation.voting_close_at = datetime(2026, 3, 14, 18, 0, tzinfo=UTC)
     db.session.commit()
     assert "Vote ouvert jusqu’au 14 mars 2026" in page_text(client.get("/"))
     assert "Voting open until March 14, 2026" in page_text(client.get("/", headers={"Accept-Language": "en"}))

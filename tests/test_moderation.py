@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, text
 
+from pedt_participation.comments.services import add_comment
+from pedt_participation.consultations.services import propose_action
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     Action,
@@ -16,10 +18,8 @@ from pedt_participation.models import (
     Vote,
     VoteKind,
 )
-from pedt_participation.comments.services import add_comment
-from pedt_participation.consultations.services import propose_action
 from pedt_participation.voting.services import cast_vote, count_votes, supports_used_by_orientation
-from tests.helpers import make_moderator, login, make_consultation, make_participant, page_text
+from tests.helpers import login, make_consultation, make_moderator, make_participant, page_text
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pedt_participation.extensions import db
 from pedt_participation.models import Action, ActionState, ConsultationStatus
-
 from tests.helpers import login, make_consultation, make_participant, page_text
 
 

@@ -19,7 +19,7 @@ from pedt_participation.models import (
     VoteKind,
 )
 from pedt_participation.voting.services import cast_vote, count_votes
-from tests.helpers import make_moderator, TEST_PASSWORD, login, make_consultation, make_participant, page_text
+from tests.helpers import TEST_PASSWORD, login, make_consultation, make_moderator, make_participant, page_text
 
 
 @pytest.fixture

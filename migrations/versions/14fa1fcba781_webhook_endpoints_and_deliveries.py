@@ -5,9 +5,8 @@ Revises: 985e701bdf4c
 Create Date: 2026-11-26
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '14fa1fcba781'

@@ -5,9 +5,8 @@ Revises: c43e19674a6e
 Create Date: 2026-11-26
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5d2e8a41c7f0'

@@ -5,9 +5,8 @@ Revises: c3ff909e4aa9
 Create Date: 2026-11-24
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '664e77755b30'

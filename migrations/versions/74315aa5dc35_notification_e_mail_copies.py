@@ -5,9 +5,8 @@ Revises: 880c5839bd3d
 Create Date: 2026-11-22
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '74315aa5dc35'

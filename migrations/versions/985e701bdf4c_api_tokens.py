@@ -5,9 +5,8 @@ Revises: 664e77755b30
 Create Date: 2026-11-26
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '985e701bdf4c'

@@ -5,9 +5,8 @@ Revises: 74315aa5dc35
 Create Date: 2026-11-24
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c3ff909e4aa9'

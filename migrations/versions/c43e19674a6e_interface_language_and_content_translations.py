@@ -5,9 +5,8 @@ Revises: 3cea6a79a787
 Create Date: 2026-11-26
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c43e19674a6e'

@@ -5,9 +5,8 @@ Revises: 7b1f0c9e2d4a
 Create Date: 2026-11-26
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e7a1c9d04b52'

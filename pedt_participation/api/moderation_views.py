@@ -15,10 +15,10 @@ from ..reports.services import Target
 from . import representations
 from .actor import PARTICIPANT_SECURITY, check_actor, require_actor
 from .schemas import (
-    ErrorEnvelopeSchema,
     ActionSchema,
     ApprovalInputSchema,
     CommentSchema,
+    ErrorEnvelopeSchema,
     PageArgsSchema,
     ReasonInputSchema,
     RejectionInputSchema,

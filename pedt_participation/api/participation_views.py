@@ -15,11 +15,11 @@ from ..voting import services as voting
 from . import representations
 from .actor import PARTICIPANT_SECURITY, check_actor, require_actor
 from .schemas import (
-    ErrorEnvelopeSchema,
     ALIGNMENTS,
     ActionSchema,
     CommentInputSchema,
     CommentSchema,
+    ErrorEnvelopeSchema,
     MeSchema,
     MyVotesSchema,
     ProposalInputSchema,

@@ -7,7 +7,17 @@ from functools import cache
 from marshmallow import Schema, fields, validate
 
 from ..comments.services import MAX_COMMENT_LENGTH
-from ..models import ActionOrigin, ActionState, Alignment, AnswerState, ConsultationStatus, Grade, Role, SummaryStatus, SummaryTrigger
+from ..models import (
+    ActionOrigin,
+    ActionState,
+    Alignment,
+    AnswerState,
+    ConsultationStatus,
+    Grade,
+    Role,
+    SummaryStatus,
+    SummaryTrigger,
+)
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20

@@ -13,13 +13,13 @@ from ..voting.services import count_votes
 from . import representations
 from .actor import check_actor, current_actor
 from .schemas import (
-    ErrorEnvelopeSchema,
     ActionDetailSchema,
     ActionFilterSchema,
     ActionSchema,
     CommentSchema,
     ConsultationDetailSchema,
     ConsultationSchema,
+    ErrorEnvelopeSchema,
     PageArgsSchema,
     envelope,
 )

@@ -11,9 +11,9 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .aggregation import figure_text
 from ..labels import AUDIENCE_LABELS, GRADE_LABELS
 from ..models import Audience, Grade
+from .aggregation import figure_text
 
 matplotlib.rcParams.update(
     {

@@ -20,8 +20,8 @@ from .moderation import (
     ReportReason,
 )
 from .participants import ERASED_ACCOUNT_NAME, YOUTH_AGE_BRACKETS, AgeBracket, Audience, Participant, Role
-from .security import SignInLockout
 from .privacy import AccountErasure, ErasureReason
+from .security import SignInLockout
 from .summaries import CommitteeSummary, CommitteeSummaryFile, SummaryFileKind, SummaryStatus, SummaryTrigger
 from .types import utcnow
 from .votes import Grade, Opinion, PaperVoteCount, Vote, VoteKind, Workshop

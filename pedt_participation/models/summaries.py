@@ -14,7 +14,6 @@ from .consultations import Consultation
 from .participants import Participant
 from .types import UTCDateTime, enum_column, utcnow
 
-
 # A snapshot takes seconds to build; one still queued after this is worth sending again.
 STUCK_AFTER = timedelta(minutes=2)
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from pedt_participation.extensions import db
-from pedt_participation.models import CommitteeSummary, Comment, Role, SummaryStatus, Vote
+from pedt_participation.models import Comment, CommitteeSummary, Role, SummaryStatus, Vote
 from tests.faults.conftest import form_value, signed_in
 from tests.helpers import make_consultation, make_participant
 
