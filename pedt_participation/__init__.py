@@ -13,7 +13,7 @@ from .auth.platform import init_platform_sign_in
 from .config import INSECURE_DEFAULT_SECRET_KEY, build_config
 from .errors import refuse_nul_characters
 from .extensions import babel, celery_init_app, csrf, db, login_manager, migrate
-from .languages.services import select_locale
+from .languages.selection import select_locale
 from .models.types import render_migration_item
 from .operations.logs import init_request_logging
 

@@ -12,9 +12,7 @@ from typing import cast
 
 import flask_babel
 from babel.numbers import format_decimal
-from flask import has_request_context, request
 from flask_babel import get_locale
-from flask_login import current_user
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -30,21 +28,6 @@ TRANSLATED_LANGUAGES = tuple(code for code in LANGUAGE_NAMES if code != ORIGINAL
 RIGHT_TO_LEFT = frozenset({"ar"})
 LOCALE_COOKIE = "langue"
 LOCALE_COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
-
-
-def select_locale() -> str:
-    """The person's saved choice when signed in, else the language switch's cookie, else what the browser
-    asks for (Accept-Language, also for API clients), else French. Outside a request (Celery tasks, the
-    CLI): French."""
-    if not has_request_context():
-        return ORIGINAL_LANGUAGE
-    # current_user is typed as the proxy it is, which does not show the person's attributes.
-    if current_user.is_authenticated and current_user.locale in LANGUAGE_NAMES:  # type: ignore[attr-defined]
-        return current_user.locale  # type: ignore[attr-defined]
-    chosen = request.cookies.get(LOCALE_COOKIE)
-    if chosen in LANGUAGE_NAMES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGE_NAMES) or ORIGINAL_LANGUAGE
 
 
 def current_language() -> str:
