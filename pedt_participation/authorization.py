@@ -1,5 +1,5 @@
-"""Who may do what: the one place that says which roles reach moderation, the committee's summaries and
-administration. Pages, the API and the menu ask it the same question, and a refusal is one `Forbidden`,
+"""Who may do what: the one place that says which roles reach moderation, the committee's summaries,
+the management of consultations and administration. Pages, the API and the menu ask it the same question, and a refusal is one `Forbidden`,
 answered in `errors.py`."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, false, select, true
 
 from .errors import Forbidden
 from .extensions import db
-from .models import Consultation, ModeratorAssignment, Participant, Role
+from .models import Consultation, ManagerAssignment, ModeratorAssignment, Participant, Role
 
 
 class Permission(enum.StrEnum):
@@ -23,6 +23,8 @@ class Permission(enum.StrEnum):
     MODERATE = "moderate"
     # The committee's summaries, pages and API.
     READ_SUMMARIES = "read_summaries"
+    # A consultation's words and dates; without a consultation, whether the person manages at least one.
+    MANAGE = "manage"
     # Roles, the moderation log, webhooks and API tokens.
     ADMINISTER = "administer"
 
@@ -31,6 +33,8 @@ _ROLES = {
     Permission.ENTER_MODERATION: frozenset({Role.MODERATOR, Role.ADMIN}),
     Permission.MODERATE: frozenset({Role.MODERATOR, Role.ADMIN}),
     Permission.READ_SUMMARIES: frozenset({Role.COMMITTEE, Role.ADMIN}),
+    # Managers are chosen among staff accounts only: a participant's account is never given a consultation to run.
+    Permission.MANAGE: frozenset({Role.MODERATOR, Role.COMMITTEE, Role.ADMIN}),
     Permission.ADMINISTER: frozenset({Role.ADMIN}),
 }
 
@@ -38,6 +42,7 @@ _ROLES = {
 _REFUSALS = {
     Permission.MODERATE: ("not_a_moderator", _l("Seule la modération de cette consultation peut faire cela.")),
     Permission.READ_SUMMARIES: ("not_committee", _l("Les synthèses sont réservées au comité de pilotage.")),
+    Permission.MANAGE: ("not_a_manager", _l("Seules les personnes qui gèrent cette consultation peuvent la modifier.")),
 }
 
 
@@ -48,11 +53,17 @@ def roles_with(permission: Permission) -> frozenset[Role]:
 
 def can(person: Participant | None, permission: Permission, consultation: Consultation | None = None) -> bool:
     """`consultation` is needed for MODERATE: a moderator moderates only the consultations assigned to them,
-    an admin every one. Anonymous visitors (None, or Flask-Login's anonymous user) may do none of these."""
+    an admin every one. MANAGE asks the same of manager assignments, for the consultation given or, without one,
+    for any. Anonymous visitors (None, or Flask-Login's anonymous user) may do none of these."""
     if person is None or not person.is_authenticated or person.role not in _ROLES[permission]:
         return False
-    if permission != Permission.MODERATE or person.role == Role.ADMIN:
+    if permission not in (Permission.MODERATE, Permission.MANAGE) or person.role == Role.ADMIN:
         return True
+    if permission == Permission.MANAGE:
+        query = select(Consultation.id).where(managed_by(person))
+        if consultation is not None:
+            query = query.where(Consultation.id == consultation.id)
+        return db.session.scalar(query.limit(1)) is not None
     if consultation is None:
         raise ValueError("MODERATE is checked against a consultation")
     return db.session.scalar(select(Consultation.id).where(Consultation.id == consultation.id, moderated_by(person))) is not None
@@ -66,6 +77,17 @@ def moderated_by(person: Participant) -> ColumnElement[bool]:
         return false()
     return Consultation.id.in_(
         select(ModeratorAssignment.consultation_id).where(ModeratorAssignment.participant_id == person.id)
+    )
+
+
+def managed_by(person: Participant) -> ColumnElement[bool]:
+    """The condition on consultations that `can(person, MANAGE, ·)` checks, to list them in one query."""
+    if person.role == Role.ADMIN:
+        return true()
+    if person.role not in _ROLES[Permission.MANAGE]:
+        return false()
+    return Consultation.id.in_(
+        select(ManagerAssignment.consultation_id).where(ManagerAssignment.participant_id == person.id)
     )
 
 

@@ -101,6 +101,7 @@ MODERATION_ACTION_LABELS = {
     ModerationAction.PUBLISH_ANSWERS: _l("Réponses officielles publiées"),
     ModerationAction.PAPER_VOTES: _l("Votes papier saisis"),
     ModerationAction.ROLE_CHANGE: _l("Rôle modifié"),
+    ModerationAction.EDIT_CONSULTATION: _l("Consultation modifiée"),
 }
 
 REPORT_REASON_LABELS = {

@@ -12,6 +12,7 @@ from .consultations import (
     Orientation,
 )
 from .moderation import (
+    ManagerAssignment,
     ModerationAction,
     ModerationLogEntry,
     ModeratorAssignment,
@@ -51,6 +52,7 @@ __all__ = [
     "Grade",
     "ModerationAction",
     "ModerationLogEntry",
+    "ManagerAssignment",
     "ModeratorAssignment",
     "Notification",
     "Opinion",

@@ -61,6 +61,9 @@ class Consultation(Model):
     proposals_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     voting_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     voting_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when a manager moves the vote's dates while it is open, so that the page announces it until it closes.
+    voting_dates_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    previous_voting_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     supports_enabled: Mapped[bool] = mapped_column(default=True)
     # Supports a participant may give per orientation; None = no limit.
     vote_limit_per_orientation: Mapped[int | None] = mapped_column(default=3)

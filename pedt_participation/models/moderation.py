@@ -26,6 +26,17 @@ class ModeratorAssignment(Model):
     consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
 
 
+class ManagerAssignment(Model):
+    """A consultation's manager edits its words and dates; any staff account may be one (admins manage all)."""
+
+    __tablename__ = "manager_assignments"
+    __table_args__ = (sa.UniqueConstraint("participant_id", "consultation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id", ondelete="CASCADE"))
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+
+
 class ModerationAction(enum.StrEnum):
     """Every kind of moderator action the log records."""
 
@@ -41,6 +52,7 @@ class ModerationAction(enum.StrEnum):
     PUBLISH_ANSWERS = "publish_answers"
     PAPER_VOTES = "paper_votes"
     ROLE_CHANGE = "role_change"
+    EDIT_CONSULTATION = "edit_consultation"
 
 
 class ModerationLogEntry(Model):
