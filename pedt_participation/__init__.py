@@ -70,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .information.views import bp as information_bp
     from .languages.views import bp as languages_bp
     from .languages.views import moderation_bp as translations_bp
+    from .management.views import bp as management_bp
     from .moderation.views import bp as moderation_bp
     from .notifications.views import bp as notifications_bp
     from .opendata.cli import opendata_cli
@@ -92,6 +93,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(comments_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(management_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(answers_bp)

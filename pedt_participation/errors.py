@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, flash, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
+from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException
 
@@ -18,11 +19,13 @@ from .ratelimits import wait_before_retrying
 
 class ParticipationRefused(Exception):
     """A rule of the consultation forbids this (phase closed, limit reached, not eligible…).
-    The message is shown to the person as is, so it must say what happened and what they can do."""
+    The message is shown to the person as is, so it must say what happened and what they can do; `field` names
+    the form field it is about, when there is one, so that a page shows it there."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class NotFound(Exception):
@@ -41,14 +44,17 @@ class Forbidden(Exception):
 
 
 @contextmanager
-def refusal_shown(errors: list[str] | None = None) -> Iterator[None]:
+def refusal_shown(errors: list[str] | None = None, form: FlaskForm | None = None) -> Iterator[None]:
     """Around a page's call to a service, with its commit and its message of success: a refusal undoes what the
-    call wrote and is shown where the person is looking, beside the form field whose `errors` are given, or
-    else as a message on the page the view sends them back to. The code after the block runs either way."""
+    call wrote and is shown where the person is looking, beside the form field whose `errors` are given (or, with
+    `form`, beside the field the refusal names), or else as a message on the page the view sends them back to.
+    The code after the block runs either way."""
     try:
         yield
     except ParticipationRefused as refusal:
         db.session.rollback()
+        if form is not None and refusal.field is not None and refusal.field in form:
+            errors = form[refusal.field].errors = list(form[refusal.field].errors)
         if errors is None:
             flash(refusal.message, "error")
         else:

@@ -1,0 +1,98 @@
+"""A consultation's managers edit its words and dates; every saved change is in the moderation log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..authorization import managed_by
+from ..errors import NotFound, ParticipationRefused
+from ..extensions import db
+from ..models import Consultation, ModerationAction, Participant
+from ..moderation.services import record
+
+TITLE_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class ConsultationEdit:
+    """What a manager may change on this page, dates in UTC; a date left empty is not scheduled."""
+
+    title: str
+    summary: str
+    context: str
+    proposals_open_at: datetime | None
+    proposals_close_at: datetime | None
+    voting_open_at: datetime | None
+    voting_close_at: datetime | None
+
+
+def managed_consultations(person: Participant) -> list[Consultation]:
+    return list(db.session.scalars(select(Consultation).where(managed_by(person)).order_by(Consultation.title)))
+
+
+def consultation_by_slug(slug: str) -> Consultation:
+    """Any consultation, drafts included: whether the person may manage it is asked separately."""
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if consultation is None:
+        raise NotFound()
+    return consultation
+
+
+def current_values(consultation: Consultation) -> ConsultationEdit:
+    return ConsultationEdit(**{field.name: getattr(consultation, field.name) for field in fields(ConsultationEdit)})
+
+
+def edit_consultation(
+    manager: Participant, consultation: Consultation, edit: ConsultationEdit, now: datetime
+) -> list[str]:
+    """Saves the edit once it is valid, logs the names of the fields it changed and returns them. A change of the
+    vote's dates while people vote is kept, so that the consultation page announces it until the vote closes."""
+    edit = ConsultationEdit(**{**edit.__dict__, "title": edit.title.strip(), "summary": edit.summary.strip(),
+                               "context": edit.context.strip()})
+    _check(edit)
+    before = current_values(consultation)
+    changed = [field.name for field in fields(ConsultationEdit) if getattr(edit, field.name) != getattr(before, field.name)]
+    if not changed:
+        return changed
+    vote_dates_moved = {"voting_open_at", "voting_close_at"} & set(changed)
+    if vote_dates_moved and consultation.voting_is_open(now):
+        consultation.voting_dates_changed_at = now
+        consultation.previous_voting_close_at = before.voting_close_at
+    for name in changed:
+        setattr(consultation, name, getattr(edit, name))
+    db.session.flush()
+    record(manager, ModerationAction.EDIT_CONSULTATION, consultation, consultation, fields=changed)
+    return changed
+
+
+def _check(edit: ConsultationEdit) -> None:
+    if not edit.title:
+        raise ParticipationRefused(_("Donnez un titre à la consultation."), field="title")
+    if len(edit.title) > TITLE_MAX_LENGTH:
+        raise ParticipationRefused(
+            _("Le titre est trop long : %(max)s caractères au plus.", max=TITLE_MAX_LENGTH), field="title"
+        )
+    if edit.proposals_close_at is not None and edit.proposals_open_at is None:
+        raise ParticipationRefused(
+            _("Indiquez aussi quand les propositions s’ouvrent : une phase qui se ferme doit d’abord s’ouvrir."),
+            field="proposals_open_at",
+        )
+    if edit.voting_close_at is not None and edit.voting_open_at is None:
+        raise ParticipationRefused(
+            _("Indiquez aussi quand le vote s’ouvre : une phase qui se ferme doit d’abord s’ouvrir."),
+            field="voting_open_at",
+        )
+    if edit.proposals_open_at and edit.proposals_close_at and edit.proposals_close_at <= edit.proposals_open_at:
+        raise ParticipationRefused(
+            _("La fermeture des propositions doit venir après leur ouverture."), field="proposals_close_at"
+        )
+    if edit.voting_open_at and edit.voting_close_at and edit.voting_close_at <= edit.voting_open_at:
+        raise ParticipationRefused(_("La fermeture du vote doit venir après son ouverture."), field="voting_close_at")
+    if edit.proposals_open_at and edit.voting_open_at and edit.voting_open_at < edit.proposals_open_at:
+        raise ParticipationRefused(
+            _("Le vote ne peut pas s’ouvrir avant l’ouverture des propositions."), field="voting_open_at"
+        )
