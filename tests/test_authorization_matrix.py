@@ -1,5 +1,6 @@
 """The authorization matrix: every route of the site, requested by every kind of person (anonymous, participant,
-blocked participant, moderator of another consultation, moderator, committee, admin), pages with a session and
+blocked participant, moderator of another consultation, moderator, committee, manager of the consultation,
+admin), pages with a session and
 the API with the person's own token; and the staff rights around it."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pedt_participation.models import (
     AgeBracket,
     Audience,
     DeliveryStatus,
+    ManagerAssignment,
     ModerationAction,
     ModerationLogEntry,
     ModeratorAssignment,
@@ -33,7 +35,7 @@ from pedt_participation.webhooks.services import create_endpoint
 from tests.conftest import rows_built_once
 from tests.helpers import assert_every_route_listed, login, make_consultation, make_participant, page_text
 
-ROLES = ("anonymous", "participant", "blocked", "moderator_elsewhere", "moderator", "committee", "admin")
+ROLES = ("anonymous", "participant", "blocked", "moderator_elsewhere", "moderator", "committee", "manager", "admin")
 
 
 @pytest.fixture
@@ -49,6 +51,8 @@ def _world():
         "participant": make_participant(),
         "blocked": make_participant(),
         "committee": make_participant(role=Role.COMMITTEE),
+        # A committee account that also manages the consultation: elsewhere, it has the committee's rights.
+        "manager": make_participant(role=Role.COMMITTEE),
         "moderator_elsewhere": make_participant(role=Role.MODERATOR),
         "moderator": make_participant(role=Role.MODERATOR),
         "admin": make_participant(role=Role.ADMIN, audience=Audience.PROFESSIONAL, age_bracket=AgeBracket.FROM_40_TO_59),
@@ -60,6 +64,7 @@ def _world():
     api_comment = add_comment(author, action, "Un commentaire pour l’API")
     db.session.add(ModeratorAssignment(participant_id=people["moderator"].id, consultation_id=demo.id))
     db.session.add(ModeratorAssignment(participant_id=people["moderator_elsewhere"].id, consultation_id=other.id))
+    db.session.add(ManagerAssignment(participant_id=people["manager"].id, consultation_id=demo.id))
     workshop = Workshop(consultation_id=demo.id, held_on=date(2026, 1, 10), place="Centre social")
     db.session.add(workshop)
     # Disabled, so that its empty ping is refused; a delivered delivery cannot be sent again.
@@ -180,6 +185,10 @@ def _routes(world):
         ("GET", f"/comite/syntheses/{summary_id}/etat", "committee"),
         ("GET", f"/comite/syntheses/{summary_id}/synthese.csv", "committee"),
         ("POST", f"/comite/syntheses/{summary_id}/relancer", "committee"),
+        # Management
+        ("GET", "/gestion/", "management"),
+        ("GET", "/gestion/demo/", "management"),
+        ("POST", "/gestion/demo/", "management_form", {"title": ""}),
         # Administration
         ("GET", "/admin/participants", "admin"),
         ("POST", f"/admin/participants/{participant_id}/role", "admin"),
@@ -241,29 +250,31 @@ def _request(client, world, who, method, path, body=None):
 # the sign-in page. A blocked participant is signed out (pages) and their token refused (API, 403).
 OK, LOGIN = "ok", "login"
 EXPECTED = {
-    #                  anonymous participant blocked moderator_elsewhere moderator committee admin
-    "public":          (OK, OK, OK, OK, OK, OK, OK),
-    "public_form":     (422, 422, 422, 422, 422, 422, 422),
-    "expired_link":    (410, 410, 410, 410, 410, 410, 410),
-    "public_redirect": (302, 302, 302, 302, 302, 302, 302),  # a lasting link, sent on to the page showing it
-    "guest":           (OK, 302, OK, 302, 302, 302, 302),
-    "guest_form":      (422, 302, 422, 302, 302, 302, 302),
-    "platform":        (404, 404, 404, 404, 404, 404, 404),  # no platform configured: see test_platform_sign_in
-    "signed_in":       (LOGIN, OK, LOGIN, OK, OK, OK, OK),
-    "signed_in_form":  (LOGIN, 422, LOGIN, 422, 422, 422, 422),
-    "sign_out":        (LOGIN, OK, LOGIN, OK, OK, OK, OK),
-    "moderation_home": (LOGIN, 403, LOGIN, OK, OK, 403, OK),
-    "moderation":      (LOGIN, 403, LOGIN, 403, OK, 403, OK),
-    "moderation_form": (LOGIN, 403, LOGIN, 403, 422, 403, 422),
-    "committee":       (LOGIN, 403, LOGIN, 403, 403, OK, OK),
-    "admin":           (LOGIN, 403, LOGIN, 403, 403, 403, OK),
-    "admin_form":      (LOGIN, 403, LOGIN, 403, 403, 403, 422),
-    "api_public":      (OK, OK, OK, OK, OK, OK, OK),  # the document and its docs: the token is not looked at
-    "api_read":        (OK, OK, 403, OK, OK, OK, OK),  # open to all, but a blocked account's token is refused
-    "api_signed_in":   (401, OK, 403, OK, OK, OK, OK),
-    "api_author":      (401, OK, 403, 409, 409, 409, 409),
-    "api_moderation":  (401, 403, 403, 403, OK, 403, OK),
-    "api_committee":   (401, 403, 403, 403, 403, OK, OK),
+    #                  anonymous participant blocked moderator_elsewhere moderator committee manager admin
+    "public":          (OK, OK, OK, OK, OK, OK, OK, OK),
+    "public_form":     (422, 422, 422, 422, 422, 422, 422, 422),
+    "expired_link":    (410, 410, 410, 410, 410, 410, 410, 410),
+    "public_redirect": (302, 302, 302, 302, 302, 302, 302, 302),  # a lasting link, sent on to the page showing it
+    "guest":           (OK, 302, OK, 302, 302, 302, 302, 302),
+    "guest_form":      (422, 302, 422, 302, 302, 302, 302, 302),
+    "platform":        (404, 404, 404, 404, 404, 404, 404, 404),  # no platform configured: see test_platform_sign_in
+    "signed_in":       (LOGIN, OK, LOGIN, OK, OK, OK, OK, OK),
+    "signed_in_form":  (LOGIN, 422, LOGIN, 422, 422, 422, 422, 422),
+    "sign_out":        (LOGIN, OK, LOGIN, OK, OK, OK, OK, OK),
+    "moderation_home": (LOGIN, 403, LOGIN, OK, OK, 403, 403, OK),
+    "moderation":      (LOGIN, 403, LOGIN, 403, OK, 403, 403, OK),
+    "moderation_form": (LOGIN, 403, LOGIN, 403, 422, 403, 403, 422),
+    "committee":       (LOGIN, 403, LOGIN, 403, 403, OK, OK, OK),
+    "management":      (LOGIN, 403, LOGIN, 403, 403, 403, OK, OK),
+    "management_form": (LOGIN, 403, LOGIN, 403, 403, 403, 422, 422),
+    "admin":           (LOGIN, 403, LOGIN, 403, 403, 403, 403, OK),
+    "admin_form":      (LOGIN, 403, LOGIN, 403, 403, 403, 403, 422),
+    "api_public":      (OK, OK, OK, OK, OK, OK, OK, OK),  # the document and its docs: the token is not looked at
+    "api_read":        (OK, OK, 403, OK, OK, OK, OK, OK),  # open to all, but a blocked account's token is refused
+    "api_signed_in":   (401, OK, 403, OK, OK, OK, OK, OK),
+    "api_author":      (401, OK, 403, 409, 409, 409, 409, 409),
+    "api_moderation":  (401, 403, 403, 403, OK, 403, 403, OK),
+    "api_committee":   (401, 403, 403, 403, 403, OK, OK, OK),
 }
 
 
