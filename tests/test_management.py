@@ -206,3 +206,30 @@ def test_an_edit_reads_well_in_the_moderation_log(client):
     login(client, make_participant(role=Role.ADMIN))
     text = page_text(client.get("/admin/moderation-log"))
     assert "Consultation modifiée" in text
+
+
+def test_an_admin_assigns_a_manager_and_it_is_logged(client):
+    consultation = make_consultation(slug="ecoles")
+    admin, person = make_participant(role=Role.ADMIN), make_participant(role=Role.COMMITTEE)
+    login(client, admin)
+    assert "Consultations gérées" in page_text(client.get("/admin/participants", query_string={"q": person.email}))
+    client.post(
+        f"/admin/participants/{person.id}/role",
+        data={f"p{person.id}-role": "committee", f"p{person.id}-managed": [str(consultation.id)]},
+    )
+    entry = db.session.scalar(select(ModerationLogEntry).where(ModerationLogEntry.action == ModerationAction.ROLE_CHANGE))
+    assert entry.details["managed"] == {"before": [], "after": [consultation.id]}
+    client.post("/auth/logout")
+
+    login(client, person)
+    assert "Consultation ecoles" in page_text(client.get("/gestion/"))
+    assert client.get("/gestion/ecoles/").status_code == 200
+    client.post("/auth/logout")
+
+    # A participant's account manages nothing: the assignment goes with the staff role.
+    login(client, admin)
+    client.post(
+        f"/admin/participants/{person.id}/role",
+        data={f"p{person.id}-role": "participant", f"p{person.id}-managed": [str(consultation.id)]},
+    )
+    assert db.session.scalars(select(ManagerAssignment)).all() == []

@@ -1,4 +1,4 @@
-"""Admin forms: a participant's role and the consultations they moderate; log filters."""
+"""Admin forms: a participant's role and the consultations they moderate or manage; log filters."""
 
 from __future__ import annotations
 
@@ -15,6 +15,12 @@ class RoleForm(FlaskForm):
     role = SelectField(_l("Rôle"), choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()])
     consultations = SelectMultipleField(
         _l("Consultations modérées (pour le rôle modération)"),
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    managed = SelectMultipleField(
+        _l("Consultations gérées (pour les rôles modération et comité de pilotage)"),
         coerce=int,
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),

@@ -1,4 +1,4 @@
-"""Administration: roles, moderator assignments, and reading the moderation log."""
+"""Administration: roles, moderator and manager assignments, and reading the moderation log."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ..errors import ParticipationRefused
 from ..extensions import db
 from ..models import (
     Consultation,
+    ManagerAssignment,
     ModerationAction,
     ModerationLogEntry,
     ModeratorAssignment,
@@ -57,14 +58,32 @@ def assignments_of(participant: Participant) -> set[int]:
     )
 
 
-def set_role(admin: Participant, participant: Participant, role: Role, consultation_ids: set[int]) -> None:
-    """Gives a role and, for moderators, the consultations they moderate; both are logged."""
+def managed_by_participant(participant: Participant) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(ManagerAssignment.consultation_id).where(ManagerAssignment.participant_id == participant.id)
+        )
+    )
+
+
+def set_role(
+    admin: Participant,
+    participant: Participant,
+    role: Role,
+    consultation_ids: set[int],
+    managed_ids: set[int],
+) -> None:
+    """Gives a role and, for moderators, the consultations they moderate; for staff accounts below admin (who
+    manage every one), the consultations they manage. All of it is logged."""
     if participant.id == admin.id and role != Role.ADMIN:
         raise ParticipationRefused(_("Vous ne pouvez pas retirer votre propre rôle d’administration."))
-    known = set(db.session.scalars(select(Consultation.id).where(Consultation.id.in_(consultation_ids))))
-    wanted = known if role == Role.MODERATOR else set()
+    known = set(db.session.scalars(select(Consultation.id).where(Consultation.id.in_(consultation_ids | managed_ids))))
+    wanted = known & consultation_ids if role == Role.MODERATOR else set()
+    may_manage = role in roles_with(Permission.MANAGE) and role != Role.ADMIN
+    wanted_managed = known & managed_ids if may_manage else set()
     before_role, before_assignments = participant.role, assignments_of(participant)
-    if before_role == role and before_assignments == wanted:
+    before_managed = managed_by_participant(participant)
+    if before_role == role and before_assignments == wanted and before_managed == wanted_managed:
         return
     participant.role = role
     db.session.execute(
@@ -75,6 +94,14 @@ def set_role(admin: Participant, participant: Participant, role: Role, consultat
     )
     for consultation_id in sorted(wanted - before_assignments):
         db.session.add(ModeratorAssignment(participant_id=participant.id, consultation_id=consultation_id))
+    db.session.execute(
+        delete(ManagerAssignment).where(
+            ManagerAssignment.participant_id == participant.id,
+            ManagerAssignment.consultation_id.not_in(wanted_managed),
+        )
+    )
+    for consultation_id in sorted(wanted_managed - before_managed):
+        db.session.add(ManagerAssignment(participant_id=participant.id, consultation_id=consultation_id))
     record(
         admin,
         ModerationAction.ROLE_CHANGE,
@@ -82,6 +109,7 @@ def set_role(admin: Participant, participant: Participant, role: Role, consultat
         None,
         role={"before": before_role.value, "after": role.value},
         consultations={"before": sorted(before_assignments), "after": sorted(wanted)},
+        managed={"before": sorted(before_managed), "after": sorted(wanted_managed)},
     )
 
 

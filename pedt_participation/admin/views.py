@@ -1,4 +1,4 @@
-"""Admin pages: roles and moderator assignments, and the moderation log with filters."""
+"""Admin pages: roles, moderator and manager assignments, and the moderation log with filters."""
 
 from __future__ import annotations
 
@@ -30,10 +30,11 @@ def _consultation_choices() -> list[SelectChoice]:
 
 def _role_form(participant: Participant | None = None, formdata=None) -> RoleForm:
     form = RoleForm(formdata=formdata, prefix=f"p{participant.id}") if participant else RoleForm()
-    form.consultations.choices = _consultation_choices()
+    form.consultations.choices = form.managed.choices = _consultation_choices()
     if participant is not None and formdata is None:
         form.role.data = participant.role.value
         form.consultations.data = sorted(services.assignments_of(participant))
+        form.managed.data = sorted(services.managed_by_participant(participant))
     return form
 
 
@@ -50,7 +51,13 @@ def set_role(participant_id: int):
     form = _role_form(participant, formdata=request.form)
     if form.validate_on_submit():
         with refusal_shown():
-            services.set_role(current_user, participant, Role(form.role.data), set(form.consultations.data or []))
+            services.set_role(
+                current_user,
+                participant,
+                Role(form.role.data),
+                set(form.consultations.data or []),
+                set(form.managed.data or []),
+            )
             db.session.commit()
             flash(_("Rôle de %(name)s enregistré.", name=participant.display_name), "success")
     else:
