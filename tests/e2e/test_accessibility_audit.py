@@ -62,6 +62,8 @@ AUDITED = {
     "committee.consultation": ("committee",),
     "committee.summary": ("committee",),
     "committee.compare": ("committee",),
+    "management.index": ("admin",),
+    "management.edit": ("admin",),
     "admin.participants": ("admin",),
     "admin.moderation_log": ("admin",),
     "admin.api_tokens.index": ("admin",),
@@ -95,7 +97,7 @@ SENT_EMPTY = {"auth.login", "auth.register", "auth.reset_password", "consultatio
 # The pages saved as pictures (desktop and phone) under test-artifacts/screenshots/ for a person to look at.
 SCREENSHOTS = {
     "consultations.home", "consultations.consultation", "consultations.action", "auth.register",
-    "information.how_it_works", "moderation.proposals", "committee.summary",
+    "information.how_it_works", "moderation.proposals", "committee.summary", "management.edit",
 }
 
 
