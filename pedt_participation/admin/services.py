@@ -50,20 +50,12 @@ def find_participants(search: str, limit: int = 50) -> list[Participant]:
     return list(db.session.scalars(query))
 
 
-def assignments_of(participant: Participant) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(ModeratorAssignment.consultation_id).where(ModeratorAssignment.participant_id == participant.id)
-        )
-    )
+Assignment = type[ModeratorAssignment] | type[ManagerAssignment]
 
 
-def managed_by_participant(participant: Participant) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(ManagerAssignment.consultation_id).where(ManagerAssignment.participant_id == participant.id)
-        )
-    )
+def assignments_of(participant: Participant, kind: Assignment = ModeratorAssignment) -> set[int]:
+    """The consultations the participant moderates (or, with ManagerAssignment, manages)."""
+    return set(db.session.scalars(select(kind.consultation_id).where(kind.participant_id == participant.id)))
 
 
 def set_role(
@@ -82,26 +74,12 @@ def set_role(
     may_manage = role in roles_with(Permission.MANAGE) and role != Role.ADMIN
     wanted_managed = known & managed_ids if may_manage else set()
     before_role, before_assignments = participant.role, assignments_of(participant)
-    before_managed = managed_by_participant(participant)
+    before_managed = assignments_of(participant, ManagerAssignment)
     if before_role == role and before_assignments == wanted and before_managed == wanted_managed:
         return
     participant.role = role
-    db.session.execute(
-        delete(ModeratorAssignment).where(
-            ModeratorAssignment.participant_id == participant.id,
-            ModeratorAssignment.consultation_id.not_in(wanted),
-        )
-    )
-    for consultation_id in sorted(wanted - before_assignments):
-        db.session.add(ModeratorAssignment(participant_id=participant.id, consultation_id=consultation_id))
-    db.session.execute(
-        delete(ManagerAssignment).where(
-            ManagerAssignment.participant_id == participant.id,
-            ManagerAssignment.consultation_id.not_in(wanted_managed),
-        )
-    )
-    for consultation_id in sorted(wanted_managed - before_managed):
-        db.session.add(ManagerAssignment(participant_id=participant.id, consultation_id=consultation_id))
+    _assign(participant, ModeratorAssignment, before_assignments, wanted)
+    _assign(participant, ManagerAssignment, before_managed, wanted_managed)
     record(
         admin,
         ModerationAction.ROLE_CHANGE,
@@ -111,6 +89,12 @@ def set_role(
         consultations={"before": sorted(before_assignments), "after": sorted(wanted)},
         managed={"before": sorted(before_managed), "after": sorted(wanted_managed)},
     )
+
+
+def _assign(participant: Participant, kind: Assignment, before: set[int], wanted: set[int]) -> None:
+    db.session.execute(delete(kind).where(kind.participant_id == participant.id, kind.consultation_id.not_in(wanted)))
+    for consultation_id in sorted(wanted - before):
+        db.session.add(kind(participant_id=participant.id, consultation_id=consultation_id))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from ..authorization import Permission, restrict_pages
 from ..errors import refusal_shown
 from ..extensions import db
 from ..labels import MODERATION_ACTION_LABELS
-from ..models import ModerationAction, Participant, Role
+from ..models import ManagerAssignment, ModerationAction, Participant, Role
 from ..webhooks.views import bp as webhooks_bp
 from . import services
 from .forms import LogFilterForm, RoleForm
@@ -34,7 +34,7 @@ def _role_form(participant: Participant | None = None, formdata=None) -> RoleFor
     if participant is not None and formdata is None:
         form.role.data = participant.role.value
         form.consultations.data = sorted(services.assignments_of(participant))
-        form.managed.data = sorted(services.managed_by_participant(participant))
+        form.managed.data = sorted(services.assignments_of(participant, ManagerAssignment))
     return form
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -39,7 +40,7 @@ class ConsultationForm(FlaskForm):
     @classmethod
     def filled_with(cls, values: ConsultationEdit, formdata=None) -> ConsultationForm:
         """The form showing `values` (dates in the town's time); what was typed, when `formdata` is given."""
-        data = {**values.__dict__}
+        data = asdict(values)
         for name in DATE_FIELDS:
             if data[name] is not None:
                 data[name] = data[name].astimezone(_town_zone()).replace(tzinfo=None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -51,8 +51,7 @@ def edit_consultation(
 ) -> list[str]:
     """Saves the edit once it is valid, logs the names of the fields it changed and returns them. A change of the
     vote's dates while people vote is kept, so that the consultation page announces it until the vote closes."""
-    edit = ConsultationEdit(**{**edit.__dict__, "title": edit.title.strip(), "summary": edit.summary.strip(),
-                               "context": edit.context.strip()})
+    edit = replace(edit, title=edit.title.strip(), summary=edit.summary.strip(), context=edit.context.strip())
     _check(edit)
     before = current_values(consultation)
     changed = [field.name for field in fields(ConsultationEdit) if getattr(edit, field.name) != getattr(before, field.name)]
