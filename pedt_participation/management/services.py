@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..authorization import managed_by
-from ..errors import NotFound, ParticipationRefused
+from ..errors import ParticipationRefused
 from ..extensions import db
 from ..models import Consultation, ModerationAction, Participant
 from ..moderation.services import record
@@ -32,14 +32,6 @@ class ConsultationEdit:
 
 def managed_consultations(person: Participant) -> list[Consultation]:
     return list(db.session.scalars(select(Consultation).where(managed_by(person)).order_by(Consultation.title)))
-
-
-def consultation_by_slug(slug: str) -> Consultation:
-    """Any consultation, drafts included: whether the person may manage it is asked separately."""
-    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
-    if consultation is None:
-        raise NotFound()
-    return consultation
 
 
 def current_values(consultation: Consultation) -> ConsultationEdit:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..authorization import Permission, require, restrict_pages
+from ..consultations.services import get_consultation
 from ..errors import refusal_shown
 from ..extensions import db
 from ..models.types import utcnow
@@ -24,7 +25,7 @@ def index():
 
 @bp.route("/<slug>/", methods=["GET", "POST"])
 def edit(slug: str):
-    consultation = services.consultation_by_slug(slug)
+    consultation = get_consultation(slug)
     require(current_user, Permission.MANAGE, consultation)
     values = services.current_values(consultation)
     form = ConsultationForm.filled_with(values, formdata=request.form if request.method == "POST" else None)
