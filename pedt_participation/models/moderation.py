@@ -8,33 +8,35 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, event
-from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Mapper, declared_attr, mapped_column, relationship
 
 from .base import Model
 from .participants import Participant
 from .types import UTCDateTime, enum_column, utcnow
 
 
-class ModeratorAssignment(Model):
+class _ConsultationAssignment:
+    """One person given one consultation, once."""
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[sa.UniqueConstraint]:
+        return (sa.UniqueConstraint("participant_id", "consultation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id", ondelete="CASCADE"))
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+
+
+class ModeratorAssignment(_ConsultationAssignment, Model):
     """A moderator acts only on the consultations they are assigned to (admins act on all)."""
 
     __tablename__ = "moderator_assignments"
-    __table_args__ = (sa.UniqueConstraint("participant_id", "consultation_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id", ondelete="CASCADE"))
-    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
 
 
-class ManagerAssignment(Model):
+class ManagerAssignment(_ConsultationAssignment, Model):
     """A consultation's manager edits its words and dates; any staff account may be one (admins manage all)."""
 
     __tablename__ = "manager_assignments"
-    __table_args__ = (sa.UniqueConstraint("participant_id", "consultation_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id", ondelete="CASCADE"))
-    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
 
 
 class ModerationAction(enum.StrEnum):
