@@ -198,6 +198,21 @@ def test_messages_made_in_python_group_their_counts_too():
         assert ngettext("%(num)s soutien", "%(num)s soutiens", 1) == "1 soutien"
 
 
+def test_french_counts_none_and_one_in_the_singular(client):
+    """French says « 0 proposition en attente » (the plural starts at 2), English "0 proposals"; on pages and in
+    messages made in Python alike."""
+    consultation = make_consultation(slug="pedt")
+    login(client, make_moderator(consultation))
+    french = page_text(client.get("/moderation/"))
+    assert "0 proposition en attente" in french and "0 contenu signalé" in french
+    english = page_text(client.get("/moderation/", headers={"Accept-Language": "en"}))
+    assert "0 proposals" in english
+    with force_locale("fr"):
+        assert [ngettext("%(num)s soutien", "%(num)s soutiens", n) for n in (0, 1, 2)] == ["0 soutien", "1 soutien", "2 soutiens"]
+    with force_locale("en"):
+        assert ngettext("%(num)s soutien", "%(num)s soutiens", 0) == "0 supports"
+
+
 def test_summary_figures_are_grouped_and_their_stand_ins_translated():
     shown = {"value": 14364, "display": "14364", "share": None}
     masked = {"value": None, "display": "masqué", "share": None}

@@ -216,3 +216,34 @@ def test_log_entries_cannot_be_changed_or_deleted(app, proposal, moderator):
             with pytest.raises(DBAPIError, match="append-only"):
                 with db.engine.begin() as connection:
                     connection.execute(text(statement))
+
+
+def test_the_moderation_log_reads_as_sentences_in_the_readers_language(client, consultation, proposal, moderator, author):
+    """What each step did is written out (what it was on, what changed), never as the code's own words: no
+    English type name, no raw JSON."""
+    from pedt_participation.admin.services import set_role
+    from pedt_participation.models import ReportReason, Role
+    from pedt_participation.moderation.services import approve_proposal, dismiss_reports
+    from pedt_participation.reports.services import Target, report
+
+    comment = add_comment(author, consultation.orientations[0].actions[0], "Un commentaire signalé")
+    for reporter in (make_participant(), make_participant()):
+        report(reporter, consultation, Target(comment=comment), ReportReason.SPAM)
+    dismiss_reports(moderator, consultation, Target(comment=comment), reason="Rien d’anormal")
+    approve_proposal(moderator, proposal, title="Un club de lecture au collège", body=proposal.body,
+                     orientation=consultation.orientations[1])
+    admin = make_participant(display_name="Admin", role=Role.ADMIN)
+    set_role(admin, author, Role.MODERATOR, {consultation.id})
+    db.session.commit()
+
+    login(client, admin)
+    text = page_text(client.get("/admin/moderation-log"))
+    assert f"Commentaire n° {comment.id}" in text and f"Action n° {proposal.id}" in text
+    assert "2 signalements" in text
+    assert "Modifié : titre, orientation" in text
+    assert "Rôle : Participant → Modération" in text and f"Consultations modérées : aucune → n° {consultation.id}" in text
+    assert "{" not in text and "comment n°" not in text and "action n°" not in text
+
+    client.post("/langue", data={"locale": "en", "next": "/admin/moderation-log"})
+    english = page_text(client.get("/admin/moderation-log"))
+    assert f"Comment no. {comment.id}" in english and "2 reports" in english and "Changed: title, orientation" in english

@@ -16,6 +16,7 @@ from ..models import ManagerAssignment, ModerationAction, Participant, Role
 from ..webhooks.views import bp as webhooks_bp
 from . import services
 from .forms import LogFilterForm, RoleForm
+from .log_descriptions import log_details, log_target
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 # /admin/webhooks and /admin/jetons-api: nested, so that the admins-only check below covers their pages too.
@@ -90,4 +91,6 @@ def moderation_log():
         total=total,
         page=page,
         page_size=services.LOG_PAGE_SIZE,
+        log_target=log_target,
+        log_details=log_details,
     )

@@ -40,10 +40,17 @@ def format_count(number: int, signed: bool = False) -> str:
     return format_decimal(number, format="+#,##0;-#,##0" if signed else None, locale=get_locale())
 
 
+def plural_count(num: int) -> int:
+    """The count gettext should choose the form by. French has no catalogue (it is the code's language), so
+    gettext would fall back to "plural unless 1" and write "0 soutiens"; French takes the singular for 0
+    and 1 (CLDR: plural from 2)."""
+    return 1 if abs(num) < 2 and current_language() == ORIGINAL_LANGUAGE else num
+
+
 def ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
     """Flask-Babel's ngettext with `%(num)s` given as `format_count(num)`: "1 234 soutiens", not "1234"."""
     variables.setdefault("num", format_count(num))
-    return flask_babel.get_translations().ngettext(singular, plural, num) % variables
+    return flask_babel.get_translations().ngettext(singular, plural, plural_count(num)) % variables
 
 
 def localise_template_counts(jinja_env: Environment) -> None:
@@ -54,7 +61,7 @@ def localise_template_counts(jinja_env: Environment) -> None:
     @pass_context
     def template_ngettext(context: Context, singular: str, plural: str, num: int, **variables: object) -> str:
         variables.setdefault("num", format_count(num))
-        return escaping_ngettext(context, singular, plural, num, **variables)
+        return escaping_ngettext(context, singular, plural, plural_count(num), **variables)
 
     jinja_env.globals["ngettext"] = template_ngettext
 
