@@ -74,8 +74,10 @@ def test_a_manager_edits_words_and_dates_and_a_parent_sees_them(client):
     assert saved.voting_open_at == datetime(2040, 2, 2, 8, 0, tzinfo=UTC)
     [entry] = _edits_logged()
     assert entry.moderator_id == manager.id and entry.consultation_id == consultation.id
-    assert set(entry.details["fields"]) == {"title", "summary", "proposals_open_at", "proposals_close_at",
-                                            "voting_open_at", "voting_close_at"}
+    assert set(entry.details["changes"]) == {"title", "summary", "proposals_open_at", "proposals_close_at",
+                                             "voting_open_at", "voting_close_at"}
+    assert entry.details["changes"]["title"] == {"before": "Consultation ecoles", "after": "Les temps de l’enfant"}
+    assert entry.details["changes"]["voting_open_at"]["after"] == "2040-02-02T08:00:00+00:00"
     client.post("/auth/logout")
 
     parent = make_participant()
@@ -201,11 +203,12 @@ def test_dates_changed_before_the_vote_opens_are_not_announced(client):
 def test_an_edit_reads_well_in_the_moderation_log(client):
     consultation = make_consultation(slug="ecoles")
     login(client, _manager_of(consultation))
-    client.post("/gestion/ecoles/", data=_form_of(consultation, title="Nouveau titre"))
+    client.post("/gestion/ecoles/", data=_form_of(consultation, title="Nouveau titre", voting_close_at="2040-01-01T10:00"))
     client.post("/auth/logout")
     login(client, make_participant(role=Role.ADMIN))
     text = page_text(client.get("/admin/moderation-log"))
-    assert "Consultation modifiée" in text
+    assert f"Consultation modifiée Consultation n° {consultation.id}" in text
+    assert "Modifié : titre, fermeture du vote" in text
 
 
 def test_an_admin_assigns_a_manager_and_it_is_logged(client):
@@ -219,6 +222,7 @@ def test_an_admin_assigns_a_manager_and_it_is_logged(client):
     )
     entry = db.session.scalar(select(ModerationLogEntry).where(ModerationLogEntry.action == ModerationAction.ROLE_CHANGE))
     assert entry.details["managed"] == {"before": [], "after": [consultation.id]}
+    assert f"Consultations gérées : aucune → n° {consultation.id}" in page_text(client.get("/admin/moderation-log"))
     client.post("/auth/logout")
 
     login(client, person)
@@ -233,3 +237,14 @@ def test_an_admin_assigns_a_manager_and_it_is_logged(client):
         data={f"p{person.id}-role": "participant", f"p{person.id}-managed": [str(consultation.id)]},
     )
     assert db.session.scalars(select(ManagerAssignment)).all() == []
+
+
+def test_saving_the_editor_unchanged_changes_nothing(client):
+    consultation = make_consultation(slug="ecoles")
+    before = consultation.voting_close_at
+    login(client, _manager_of(consultation))
+    response = client.post("/gestion/ecoles/", data=_form_of(consultation), follow_redirects=True)
+    assert "Rien n’a changé." in page_text(response)
+    assert _edits_logged() == []
+    db.session.expire_all()
+    assert db.session.get(Consultation, consultation.id).voting_close_at == before

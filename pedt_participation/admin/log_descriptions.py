@@ -22,7 +22,17 @@ _TARGET_KINDS = {
     "workshop": _l("Atelier n° %(id)s"),
 }
 
-_CHANGED_FIELDS = {"title": _l("titre"), "body": _l("description"), "orientation_id": _l("orientation")}
+_CHANGED_FIELDS = {
+    "title": _l("titre"),
+    "body": _l("description"),
+    "orientation_id": _l("orientation"),
+    "summary": _l("introduction"),
+    "context": _l("d’où viennent ces orientations"),
+    "proposals_open_at": _l("ouverture des propositions"),
+    "proposals_close_at": _l("fermeture des propositions"),
+    "voting_open_at": _l("ouverture du vote"),
+    "voting_close_at": _l("fermeture du vote"),
+}
 
 
 def log_target(entry: ModerationLogEntry) -> str:
@@ -65,6 +75,11 @@ def log_details(entry: ModerationLogEntry) -> list[str]:
         moderated = details.pop("consultations")
         sentences.append(
             _("Consultations modérées : %(before)s → %(after)s", before=_numbers(moderated["before"]), after=_numbers(moderated["after"]))
+        )
+    if "managed" in details:
+        managed = details.pop("managed")
+        sentences.append(
+            _("Consultations gérées : %(before)s → %(after)s", before=_numbers(managed["before"]), after=_numbers(managed["after"]))
         )
     if "held_on" in details:
         sentences.append(_("Atelier du %(date)s", date=format_long_date(date.fromisoformat(details.pop("held_on")))))

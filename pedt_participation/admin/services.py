@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -62,8 +63,8 @@ def set_role(
     admin: Participant,
     participant: Participant,
     role: Role,
-    consultation_ids: set[int],
-    managed_ids: set[int],
+    consultation_ids: Set[int],
+    managed_ids: Set[int] = frozenset(),
 ) -> None:
     """Gives a role and, for moderators, the consultations they moderate; for staff accounts below admin (who
     manage every one), the consultations they manage. All of it is logged."""

@@ -41,12 +41,12 @@ def current_values(consultation: Consultation) -> ConsultationEdit:
 def edit_consultation(
     manager: Participant, consultation: Consultation, edit: ConsultationEdit, now: datetime
 ) -> list[str]:
-    """Saves the edit once it is valid, logs the names of the fields it changed and returns them. A change of the
+    """Saves the edit once it is valid, logs what it changed (before and after) and returns the fields' names. A change of the
     vote's dates while people vote is kept, so that the consultation page announces it until the vote closes."""
     edit = replace(edit, title=edit.title.strip(), summary=edit.summary.strip(), context=edit.context.strip())
     _check(edit)
     before = current_values(consultation)
-    changed = [field.name for field in fields(ConsultationEdit) if getattr(edit, field.name) != getattr(before, field.name)]
+    changed = [field.name for field in fields(ConsultationEdit) if _differs(getattr(before, field.name), getattr(edit, field.name))]
     if not changed:
         return changed
     vote_dates_moved = {"voting_open_at", "voting_close_at"} & set(changed)
@@ -56,8 +56,21 @@ def edit_consultation(
     for name in changed:
         setattr(consultation, name, getattr(edit, name))
     db.session.flush()
-    record(manager, ModerationAction.EDIT_CONSULTATION, consultation, consultation, fields=changed)
+    changes = {name: {"before": _stored(getattr(before, name)), "after": _stored(getattr(edit, name))} for name in changed}
+    record(manager, ModerationAction.EDIT_CONSULTATION, consultation, consultation, changes=changes)
     return changed
+
+
+def _differs(before: str | datetime | None, after: str | datetime | None) -> bool:
+    """Dates are typed to the minute: one stored with seconds is unchanged when its minute is kept."""
+    if isinstance(before, datetime) and isinstance(after, datetime):
+        return before.replace(second=0, microsecond=0) != after.replace(second=0, microsecond=0)
+    return before != after
+
+
+def _stored(value: str | datetime | None) -> str | None:
+    """A value as the log's JSON keeps it (dates in ISO 8601, UTC)."""
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def _check(edit: ConsultationEdit) -> None:
