@@ -1,6 +1,6 @@
-"""Who may do what: the one place that says which roles reach moderation, the committee's summaries,
-the management of consultations and administration. Pages, the API and the menu ask it the same question, and a refusal is one `Forbidden`,
-answered in `errors.py`."""
+"""Who may do what: the one place that says which roles reach moderation, the committee's summaries, the
+management of consultations and administration. Pages, the API and the menu ask it the same question, and a
+refusal is one `Forbidden`, answered in `errors.py`."""
 
 from __future__ import annotations
 
