@@ -57,38 +57,40 @@ def can(person: Participant | None, permission: Permission, consultation: Consul
     for any. Anonymous visitors (None, or Flask-Login's anonymous user) may do none of these."""
     if person is None or not person.is_authenticated or person.role not in _ROLES[permission]:
         return False
-    if permission not in (Permission.MODERATE, Permission.MANAGE) or person.role == Role.ADMIN:
+    if permission not in _ASSIGNMENTS or person.role == Role.ADMIN:
         return True
-    if permission == Permission.MANAGE:
-        query = select(Consultation.id).where(managed_by(person))
-        if consultation is not None:
-            query = query.where(Consultation.id == consultation.id)
-        return db.session.scalar(query.limit(1)) is not None
-    if consultation is None:
+    if consultation is None and permission == Permission.MODERATE:
         raise ValueError("MODERATE is checked against a consultation")
-    return db.session.scalar(select(Consultation.id).where(Consultation.id == consultation.id, moderated_by(person))) is not None
+    query = select(Consultation.id).where(_assigned_to(person, permission))
+    if consultation is not None:
+        query = query.where(Consultation.id == consultation.id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+# The permissions held on the consultations a person is assigned to (admins: on every one).
+_ASSIGNMENTS: dict[Permission, type[ModeratorAssignment] | type[ManagerAssignment]] = {
+    Permission.MODERATE: ModeratorAssignment,
+    Permission.MANAGE: ManagerAssignment,
+}
+
+
+def _assigned_to(person: Participant, permission: Permission) -> ColumnElement[bool]:
+    if person.role == Role.ADMIN:
+        return true()
+    if person.role not in _ROLES[permission]:
+        return false()
+    assignment = _ASSIGNMENTS[permission]
+    return Consultation.id.in_(select(assignment.consultation_id).where(assignment.participant_id == person.id))
 
 
 def moderated_by(person: Participant) -> ColumnElement[bool]:
     """The condition on consultations that `can(person, MODERATE, ·)` checks, to list them in one query."""
-    if person.role == Role.ADMIN:
-        return true()
-    if person.role != Role.MODERATOR:
-        return false()
-    return Consultation.id.in_(
-        select(ModeratorAssignment.consultation_id).where(ModeratorAssignment.participant_id == person.id)
-    )
+    return _assigned_to(person, Permission.MODERATE)
 
 
 def managed_by(person: Participant) -> ColumnElement[bool]:
     """The condition on consultations that `can(person, MANAGE, ·)` checks, to list them in one query."""
-    if person.role == Role.ADMIN:
-        return true()
-    if person.role not in _ROLES[Permission.MANAGE]:
-        return false()
-    return Consultation.id.in_(
-        select(ManagerAssignment.consultation_id).where(ManagerAssignment.participant_id == person.id)
-    )
+    return _assigned_to(person, Permission.MANAGE)
 
 
 def moderating(consultation: Consultation) -> ColumnElement[bool]:
