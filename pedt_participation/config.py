@@ -8,11 +8,19 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 # Bind key of the read replica (DATABASE_REPLICA_URL), which only the committee's summaries read.
 REPLICA_BIND = "replica"
 
 INSECURE_DEFAULT_SECRET_KEY = "dev-insecure-secret-key"
+
+
+def town_time_zone() -> ZoneInfo:
+    """The town's time zone: dates people type or read are the town's, stored in UTC."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 DEFAULT_PASSWORD_HASH_METHOD = "scrypt"
 

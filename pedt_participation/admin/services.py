@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Set
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from ..authorization import Permission, roles_with
+from ..config import town_time_zone
 from ..errors import ParticipationRefused
 from ..extensions import db
 from ..models import (
@@ -130,4 +129,4 @@ def log_entries(filters: LogFilters, page: int) -> tuple[list[ModerationLogEntry
 
 def _local_midnight(day: date) -> datetime:
     """Dates typed by an admin are the town's days, not UTC days."""
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    return datetime.combine(day, time.min, tzinfo=town_time_zone())

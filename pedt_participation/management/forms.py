@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from ..config import town_time_zone
 from .services import ConsultationEdit
 
 _LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 DATE_FIELDS = ("proposals_open_at", "proposals_close_at", "voting_open_at", "voting_close_at")
-
-
-def _town_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def _date_field(label) -> DateTimeLocalField:
@@ -43,7 +38,7 @@ class ConsultationForm(FlaskForm):
         data = asdict(values)
         for name in DATE_FIELDS:
             if data[name] is not None:
-                data[name] = data[name].astimezone(_town_zone()).replace(tzinfo=None)
+                data[name] = data[name].astimezone(town_time_zone()).replace(tzinfo=None)
         return cls(formdata=formdata, data=data)
 
     def edit(self) -> ConsultationEdit:
@@ -54,4 +49,4 @@ class ConsultationForm(FlaskForm):
 
     @staticmethod
     def _utc(local: datetime | None) -> datetime | None:
-        return None if local is None else local.replace(tzinfo=_town_zone()).astimezone(UTC)
+        return None if local is None else local.replace(tzinfo=town_time_zone()).astimezone(UTC)
