@@ -113,6 +113,7 @@ def _routes(world):
         ("GET", "/comment-ca-marche", "public"),
         ("GET", "/confidentialite", "public"),
         ("GET", "/static/style.css", "public"),
+        ("GET", "/favicon.ico", "public"),
         ("GET", "/healthz", "public"),
         ("GET", "/readyz", "public"),
         ("GET", "/embed/consultations/demo", "public"),
