@@ -74,6 +74,7 @@ AUDITED = {
 
 EXCLUDED = {
     "static": "files, not pages",
+    "information.favicon": "the site's icon, not a page",
     "api-docs.openapi_json": "JSON for programs",
     "api_docs.assets": "Swagger UI's own files",
     "api_docs.documentation": "Swagger UI, a third-party tool: named as a known limit in the accessibility statement",
