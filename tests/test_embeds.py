@@ -114,7 +114,7 @@ def test_opinion_and_grade_inside_the_action_embed(client):
     assert opinion.headers["Location"].endswith(embed) and grade.headers["Location"].endswith(embed)
     text = page_text(client.get(embed))
     assert "Votre mention est enregistrée." in text
-    assert "Avis : 1 pour, 0 mitigé(s), 0 contre" in text
+    assert "Avis : 1 pour, 0 mitigé, 0 contre" in text
     votes = db.session.execute(select(Vote.kind, Vote.value).where(Vote.participant_id == participant.id)).all()
     assert sorted(votes) == sorted([(VoteKind.OPINION, 1), (VoteKind.GRADE, 5)])
 

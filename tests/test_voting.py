@@ -42,6 +42,34 @@ def test_supports_count_down_and_stop_at_the_orientation_limit(client):
     assert "Il vous reste 1 soutien pour cette orientation." in page_text(_support(client, other_orientation_action))
 
 
+def test_a_supported_action_does_not_ask_to_withdraw_another_support_first(client):
+    consultation = make_consultation(vote_limit_per_orientation=2, actions_per_orientation=3)
+    first, second, third = consultation.orientations[0].actions
+    login(client, make_participant())
+    _support(client, first)
+    _support(client, second)
+
+    supported = page_text(client.get(f"/actions/{first.id}"))
+    assert "Vous avez utilisé tous vos soutiens pour cette orientation, dont un pour cette action." in supported
+    assert "retirez d’abord" not in supported and "Il vous reste 0" not in supported
+
+    not_supported = page_text(client.get(f"/actions/{third.id}"))
+    assert "Pour soutenir cette action, retirez d’abord un autre soutien dans la même orientation." in not_supported
+    assert "Il vous reste 0" not in page_text(client.get(f"/consultations/{consultation.slug}"))
+
+
+def test_opinion_counts_agree_in_number(client):
+    consultation = make_consultation(opinion_enabled=True)
+    action = consultation.orientations[0].actions[0]
+    for value in (0, 0, 1):
+        cast_vote(make_participant(), action, VoteKind.OPINION, value)
+    db.session.commit()
+    assert "Avis : 1 pour, 2 mitigés, 0 contre" in page_text(client.get(f"/actions/{action.id}"))
+    cast_vote(make_participant(), consultation.orientations[0].actions[1], VoteKind.OPINION, 0)
+    db.session.commit()
+    assert "Avis : 0 pour, 1 mitigé, 0 contre" in page_text(client.get(f"/actions/{consultation.orientations[0].actions[1].id}"))
+
+
 def test_withdrawing_a_support_frees_a_place(client):
     consultation = make_consultation(vote_limit_per_orientation=1)
     first, second = consultation.orientations[0].actions[:2]
@@ -88,7 +116,7 @@ def test_opinion_can_be_changed_and_withdrawn(client):
 
     text = page_text(client.post(f"/actions/{action.id}/votes/opinion", data={"value": "-1"}, follow_redirects=True))
     assert "Votre avis est enregistré." in text
-    assert "Avis : 0 pour, 0 mitigé(s), 1 contre" in text
+    assert "Avis : 0 pour, 0 mitigé, 1 contre" in text
     assert _votes(participant, VoteKind.OPINION) == 1
     assert f'action="/actions/{action.id}/votes/opinion/withdraw"' in client.get(f"/actions/{action.id}").get_data(as_text=True)
 

@@ -107,7 +107,7 @@ def test_a_new_parent_registers_votes_is_refused_past_the_limit_changes_a_vote_c
     page.get_by_role("button", name="Contre (avis sur « Action 1.1 »)").click()
     expect(page.get_by_role("button", name="Contre (avis sur « Action 1.1 »)")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_role("button", name="Pour (avis sur « Action 1.1 »)")).to_have_attribute("aria-pressed", "false")
-    expect(page.get_by_text("Avis : 0 pour, 0 mitigé(s), 1 contre")).to_be_visible()
+    expect(page.get_by_text("Avis : 0 pour, 0 mitigé, 1 contre")).to_be_visible()
     assert _votes_of("nadia@exemple.fr") == [("Action 1.1", VoteKind.OPINION, -1), ("Action 1.1", VoteKind.SUPPORT, 1)]
 
     page.get_by_label("Votre commentaire").fill("Un accueil le mercredi aiderait beaucoup.")
