@@ -162,6 +162,25 @@ def test_a_youth_under_15_registers_with_a_parents_consent(page, live_server, co
     assert youth.parental_consent_at is not None
 
 
+def test_the_under_15_questions_appear_only_once_that_age_is_chosen(page, browser, live_server):
+    page.goto(f"{live_server.url}/auth/register")
+    under_15 = page.get_by_role("heading", name="Vous avez moins de 15 ans ?")
+    expect(under_15).to_be_hidden()
+    page.get_by_label("Votre âge").select_option(label="11 à 14 ans")
+    expect(under_15).to_be_visible()
+    expect(page.get_by_label("E-mail d’un parent ou responsable légal")).to_be_visible()
+    page.get_by_label("Votre âge").select_option(label="40 à 59 ans")
+    expect(under_15).to_be_hidden()
+
+    without_script = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    try:
+        plain = without_script.new_page()
+        plain.goto(f"{live_server.url}/auth/register")
+        expect(plain.get_by_role("heading", name="Vous avez moins de 15 ans ?")).to_be_visible()
+    finally:
+        without_script.close()
+
+
 def test_a_moderator_publishes_a_proposal(page, live_server, consultation):
     author = make_participant(display_name="Sami")
     proposal = propose_action(author, consultation.orientations[1], "Un atelier de devoirs", "Le soir, à la médiathèque.")
