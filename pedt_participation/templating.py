@@ -10,6 +10,7 @@ from babel.numbers import format_percent
 from flask import Flask, has_request_context
 from flask_babel import format_date, format_time, get_locale, get_timezone
 from flask_login import current_user
+from markupsafe import Markup
 
 from . import labels
 from .auth.platform import platform_sign_in_enabled
@@ -59,6 +60,12 @@ def local_today() -> date:
     return datetime.now(get_timezone()).date()
 
 
+def isolated(text: str) -> Markup:
+    """A name or title typed by a person, kept out of the page's direction: "Sophie M." inside an Arabic sentence
+    keeps its full stop after the M, and an Arabic name in a French sentence does not pull the punctuation along."""
+    return Markup("<bdi>%s</bdi>") % text
+
+
 def _unread_notifications() -> dict:
     """The header shows how many notifications wait for the signed-in person."""
     from .notifications.services import unread_count
@@ -88,6 +95,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["percent"] = format_share
     app.jinja_env.filters["number"] = format_count
     app.jinja_env.filters["figure"] = figure_text
+    app.jinja_env.filters["isolated"] = isolated
     localise_template_counts(app.jinja_env)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
