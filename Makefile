@@ -74,7 +74,12 @@ migrate: install instance/secret_key
 seed: migrate
 	$(FLASK) seed-demo
 
+# `make run` shows the consultations with a few hundred simulated participants (the same ones each time, loaded
+# once), so that pages and the first summary have shapes to show; `make run SIMULATED_PARTICIPANTS=0` starts empty.
+SIMULATED_PARTICIPANTS ?= 300
+
 run: seed
+	@if [ "$(SIMULATED_PARTICIPANTS)" != 0 ]; then $(FLASK) simulate --participants $(SIMULATED_PARTICIPANTS) --seed 1 --unless-done; fi
 	@echo
 	@echo "  Consultation ouverte sur http://127.0.0.1:$(PORT)/  (Ctrl-C arrête le site, le worker et beat)"
 	@echo "  Compte de démonstration : parent@demo.pedt.local / demo-pedt-2026"
