@@ -25,6 +25,7 @@ from .languages.services import (
     localise_template_counts,
     text_direction,
 )
+from .messages import messages_beside, messages_on_top
 
 
 def format_long_date(value: datetime | None) -> str:
@@ -86,6 +87,8 @@ def register_template_helpers(app: Flask) -> None:
         text_direction=text_direction,
         language_attributes=language_attributes,
         content_for_reader=content_for_reader,
+        messages_beside=messages_beside,
+        messages_on_top=messages_on_top,
     )
     app.context_processor(_unread_notifications)
     app.jinja_env.filters["long_date"] = format_long_date
