@@ -26,16 +26,14 @@ FAILED = f"La connexion avec {PLATFORM} n’a pas abouti"
 
 
 def _oidc_app(database_url, celery_settings, issuer: str, **settings):
-    return make_test_app(
-        database_url,
-        celery_settings,
-        PLATFORM_PROVIDER="oidc",
-        PLATFORM_NAME=PLATFORM,
-        PLATFORM_OIDC_ISSUER=issuer,
-        PLATFORM_OAUTH_CLIENT_ID=CLIENT_ID,
-        PLATFORM_OAUTH_CLIENT_SECRET=CLIENT_SECRET,
-        **settings,
-    )
+    oidc = {
+        "PLATFORM_PROVIDER": "oidc",
+        "PLATFORM_NAME": PLATFORM,
+        "PLATFORM_OIDC_ISSUER": issuer,
+        "PLATFORM_OAUTH_CLIENT_ID": CLIENT_ID,
+        "PLATFORM_OAUTH_CLIENT_SECRET": CLIENT_SECRET,
+    }
+    return make_test_app(database_url, celery_settings, **(oidc | settings))
 
 
 @pytest.fixture
@@ -299,3 +297,22 @@ def test_the_decidim_kind_pointed_at_an_openid_provider_fails_in_french(database
     with app.app_context():
         client = app.test_client()
         _failed(client, _through_the_provider(client, provider))
+
+
+def test_a_provider_that_refuses_the_client(database_url, celery_settings, provider, caplog):
+    app = _oidc_app(database_url, celery_settings, provider.url, PLATFORM_OAUTH_CLIENT_SECRET="not-the-secret")
+    provider.signed_in = OpenIDUser("ines", "ines@exemple.fr", True, "Inès")
+    with app.app_context(), caplog.at_level(logging.WARNING, logger="pedt_participation.auth.views"):
+        client = app.test_client()
+        _failed(client, _through_the_provider(client, provider))
+    assert any("invalid_client" in record.getMessage() for record in caplog.records)
+
+
+def test_claims_of_the_wrong_shape_are_set_aside(oidc_client, provider):
+    """An e-mail that is not one, a name that is not text: asked in the form instead, never a 500."""
+    provider.signed_in = OpenIDUser("odd-claims", None, True, None)
+    provider.userinfo_changes = {"email": ["odd@exemple.fr"], "name": 12, "preferred_username": "  ", "nickname": "Odd"}
+    response = _through_the_provider(oidc_client, provider)
+    assert response.headers["Location"].endswith("/auth/plateforme/profil")
+    form = page_text(oidc_client.get("/auth/plateforme/profil"))
+    assert "Bienvenue Odd" in form and "ne nous a pas donné votre adresse e-mail" in form

@@ -164,8 +164,9 @@ def _pending_identity() -> services.PlatformIdentity:
 
 def _sign_in_from_platform(participant: Participant):
     session.pop(PLATFORM_IDENTITY, None)
+    id_token = session.pop(PENDING_ID_TOKEN, None)
     login_user(participant)
-    if id_token := session.pop(PENDING_ID_TOKEN, None):
+    if id_token:
         session[PLATFORM_ID_TOKEN] = id_token
     flash(_("Vous êtes connecté avec %(platform)s.", platform=current_app.config["PLATFORM_NAME"]), "success")
     return redirect(safe_next_url(url_for("consultations.home"), session.pop(AFTER_SIGN_IN, None)), 303)
