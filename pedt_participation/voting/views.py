@@ -37,8 +37,9 @@ def _back(action_id: int):
     return redirect(safe_next_url(url_for("consultations.action", action_id=action_id, _anchor="vote")), 303)
 
 
-def _place(action) -> str:
-    return f"action-{action.id}"
+def _place(action, kind: VoteKind) -> str:
+    """The element beside the controls of this kind of vote on this action, where its answer is shown."""
+    return f"vote-{action.id}-{kind.value}"
 
 
 def _remaining_message(action) -> str:
@@ -63,15 +64,15 @@ def cast(action_id: int, kind: str):
     form = VoteForm()
     value = 1 if vote_kind == VoteKind.SUPPORT else form.value.data
     if not form.validate_on_submit() or value is None:
-        flash_beside(_place(action), _("Choisissez une réponse avant d’envoyer."), "error")
+        flash_beside(_place(action, vote_kind), _("Choisissez une réponse avant d’envoyer."), "error")
         return _back(action.id)
-    with refusal_shown(beside=_place(action)):
+    with refusal_shown(beside=_place(action, vote_kind)):
         services.cast_vote(current_user, action, vote_kind, value)
         message = str(RECORDED_MESSAGES[vote_kind])
         if vote_kind == VoteKind.SUPPORT:
             message = f"{message} {_remaining_message(action)}".strip()
         db.session.commit()
-        flash_beside(_place(action), message, "success")
+        flash_beside(_place(action, vote_kind), message, "success")
     return _back(action_id)
 
 
@@ -80,12 +81,12 @@ def cast(action_id: int, kind: str):
 def withdraw(action_id: int, kind: str):
     action = get_visible_action(action_id, current_user)
     vote_kind = VoteKind(kind)
-    with refusal_shown(beside=_place(action)):
+    with refusal_shown(beside=_place(action, vote_kind)):
         withdrawn = services.withdraw_vote(current_user, action, vote_kind)
         message = str(WITHDRAWN_MESSAGES[vote_kind]) if withdrawn else ""
         if withdrawn and vote_kind == VoteKind.SUPPORT:
             message = f"{message} {_remaining_message(action)}".strip()
         db.session.commit()
         if message:
-            flash_beside(_place(action), message, "success")
+            flash_beside(_place(action, vote_kind), message, "success")
     return _back(action_id)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from pedt_participation.extensions import db
-from pedt_participation.models import Vote, VoteKind
+from pedt_participation.models import Grade, Vote, VoteKind
 from pedt_participation.voting.services import cast_vote
 from tests.e2e.conftest import DESKTOP, PHONE, sign_in
 from tests.helpers import make_consultation, make_participant
@@ -67,3 +67,21 @@ def test_with_javascript_a_support_answers_in_place_without_reloading(page, live
     assert page.evaluate("window.stillTheSamePage") is True
     votes = db.session.scalars(select(Vote).where(Vote.participant_id == parent.id)).all()
     assert votes == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "1280px"])
+def test_a_grade_is_given_in_one_tap(page, live_server, viewport):
+    action = make_consultation(majority_judgment_enabled=True).orientations[0].actions[0]
+    parent = make_participant()
+    page.set_viewport_size(viewport)
+    sign_in(page, live_server, parent)
+    page.goto(f"{live_server.url}/actions/{action.id}")
+
+    page.get_by_role("group", name="Votre mention").get_by_role("button", name="Très bien").click()
+
+    panel = page.locator("#vote")
+    expect(panel.get_by_role("status")).to_have_text("Votre mention est enregistrée.")
+    expect(panel.get_by_role("button", name="Très bien")).to_have_attribute("aria-pressed", "true")
+    expect(panel.get_by_role("status")).to_be_in_viewport()
+    grades = db.session.scalars(select(Vote.value).where(Vote.participant_id == parent.id, Vote.kind == VoteKind.GRADE)).all()
+    assert grades == [int(Grade.TRES_BIEN)]
