@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, false, select, true
@@ -104,6 +104,22 @@ def require(person: Participant, permission: Permission, consultation: Consultat
     if not can(person, permission, consultation):
         code, message = _REFUSALS.get(permission, ("forbidden", None))
         raise Forbidden(code, str(message) if message is not None else None)
+    return person
+
+
+def require_platform_may_act_for(person: Participant) -> Participant:
+    """The host platform's token acts for participants; for a staff account only when PLATFORM_TOKEN_STAFF_ROLES
+    names its role, so that a leaked or misused platform token cannot moderate or administer."""
+    if person.role != Role.PARTICIPANT and person.role not in current_app.config["PLATFORM_TOKEN_STAFF_ROLES"]:
+        raise Forbidden(
+            "platform_cannot_act_for_staff",
+            str(
+                _l(
+                    "Le jeton de la plateforme n’agit que pour les participants. Ce compte de l’équipe doit se "
+                    "connecter sur le site, ou utiliser un jeton d’API personnel."
+                )
+            ),
+        )
     return person
 
 

@@ -37,6 +37,10 @@ def _flag(value: str | None) -> bool:
     return (value or "").lower() in {"1", "true", "yes"}
 
 
+def _words(value: str) -> frozenset[str]:
+    return frozenset(word for word in re.split(r"[\s,]+", value) if word)
+
+
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else url.rstrip("/")
@@ -173,6 +177,9 @@ def build_config(instance_path: str) -> dict:
         "PLATFORM_OAUTH_AUTHORIZE_URL": env.get("PLATFORM_OAUTH_AUTHORIZE_URL", ""),
         "PLATFORM_OAUTH_TOKEN_URL": env.get("PLATFORM_OAUTH_TOKEN_URL", ""),
         "PLATFORM_OAUTH_PROFILE_URL": env.get("PLATFORM_OAUTH_PROFILE_URL", ""),
+        # The staff roles (moderator, committee, admin; separated by spaces or commas) the platform's API token
+        # may act for through X-Platform-User. None by default: the platform speaks for participants only.
+        "PLATFORM_TOKEN_STAFF_ROLES": _words(env.get("PLATFORM_TOKEN_STAFF_ROLES", "")),
         "EMBED_ALLOWED_ORIGINS": _embed_allowed_origins(env),
         # Webhooks: a delivery not answered 2xx is tried again after base, 2×base, 4×base… seconds, up to
         # WEBHOOK_MAX_ATTEMPTS tries in all (defaults: 8 tries over about two hours), then marked failed.

@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_smorest import abort
 
 from ..auth.services import participant_for_platform
+from ..authorization import require_platform_may_act_for
 from ..extensions import csrf
 from ..models import Participant
 from . import services
@@ -84,7 +85,7 @@ def _token_actor(authorization: str) -> Participant | None:
                 "première fois avec son compte de la plateforme, pour indiquer son profil."
             ),
         )
-    return _active(participant)
+    return _active(require_platform_may_act_for(participant))
 
 
 def _active(participant: Participant) -> Participant:
