@@ -70,6 +70,8 @@ def _token_actor(authorization: str) -> Participant | None:
             code="invalid_token",
             message=_("Ce jeton d’API n’est pas valable (inconnu ou révoqué). Demandez-en un nouveau à l’administration."),
         )
+    # The rate limits count a personal token as its owner, the platform's token as one caller.
+    g.api_token = token
     if token.owner is not None:
         return _active(token.owner)
     platform_uid = request.headers.get(PLATFORM_USER_HEADER, "").strip()
