@@ -10,12 +10,15 @@ from pedt_participation.extensions import db
 from pedt_participation.models import (
     Action,
     ActionState,
+    AgeBracket,
+    Audience,
     Comment,
     ModerationAction,
     ModerationLogEntry,
     Notification,
     Participant,
     Report,
+    Role,
     VoteKind,
 )
 from pedt_participation.voting.services import cast_vote, count_votes
@@ -165,3 +168,46 @@ def test_reporting_an_author_puts_the_person_in_the_queue(client, rude_comment, 
     assert report.reported_participant_id == troll.id and report.comment_id is None
     login(client, moderator)
     assert "Bloquer le compte de Troll" in page_text(client.get("/moderation/demo/reports"))
+
+
+def test_a_moderator_blocks_only_people_who_took_part_in_their_consultation_and_never_the_team(
+    client, action, moderator, troll, rude_comment
+):
+    elsewhere = make_consultation(slug="ailleurs")
+    young = make_participant(display_name="Inès", audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_11_TO_14)
+    add_comment(young, elsewhere.orientations[0].actions[0], "Mon avis sur l’autre consultation")
+    voter = make_participant(display_name="Votant")
+    cast_vote(voter, action, VoteKind.SUPPORT, 1)
+    team = [make_participant(role=role) for role in (Role.COMMITTEE, Role.MODERATOR, Role.ADMIN)]
+    db.session.commit()
+    login(client, moderator)
+
+    for person in (young, *team):
+        refused = client.post(f"/moderation/demo/participants/{person.id}/block", data={"reason": "Pour voir"})
+        assert refused.status_code == 403 and "Accès refusé" in page_text(refused)
+        assert db.session.get(Participant, person.id).blocked_at is None
+    for person in (voter, troll):
+        assert client.post(f"/moderation/demo/participants/{person.id}/block", data={"reason": "Spam"}).status_code == 303
+        assert db.session.get(Participant, person.id).blocked_at is not None
+
+
+def test_only_an_admin_sees_and_lifts_every_blocked_account(client, action, moderator, troll, rude_comment):
+    elsewhere = make_consultation(slug="ailleurs")
+    stranger = make_participant(display_name="Inconnu")
+    add_comment(stranger, elsewhere.orientations[0].actions[0], "Ailleurs")
+    admin = make_participant(role=Role.ADMIN, display_name="Admin")
+    db.session.commit()
+    login(client, admin)
+    for person, reason in ((troll, "Insultes"), (stranger, "Raison confidentielle")):
+        assert client.post(f"/moderation/demo/participants/{person.id}/block", data={"reason": reason}).status_code == 303
+    assert "Raison confidentielle" in page_text(client.get("/moderation/demo/reports"))
+    client.post("/auth/logout")
+
+    login(client, moderator)
+    page = page_text(client.get("/moderation/demo/reports"))
+    assert "Troll — Insultes" in page
+    assert "Inconnu" not in page and "Raison confidentielle" not in page
+    assert client.post(f"/moderation/demo/participants/{stranger.id}/unblock").status_code == 403
+    assert db.session.get(Participant, stranger.id).blocked_at is not None
+    assert client.post(f"/moderation/demo/participants/{troll.id}/unblock").status_code == 303
+    assert db.session.get(Participant, troll.id).blocked_at is None

@@ -129,7 +129,7 @@ def reports(slug: str):
         queue=services.report_queue(consultation),
         hidden_comments=hidden_comments,
         hidden_actions=hidden_actions,
-        blocked=services.blocked_participants(),
+        blocked=services.blocked_participants(current_user, consultation),
     )
 
 
