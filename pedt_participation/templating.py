@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from . import labels
 from .auth.platform import platform_sign_in_enabled
-from .authorization import Permission, can, can_block
+from .authorization import Permission, can
 from .committee.aggregation import figure_text
 from .languages.services import (
     LANGUAGE_NAMES,
@@ -72,7 +72,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         labels=labels,
         can=can,
-        can_block=can_block,
         Permission=Permission,
         platform_sign_in_enabled=platform_sign_in_enabled,
         language_names=LANGUAGE_NAMES,

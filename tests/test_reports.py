@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from pedt_participation.comments.services import add_comment
+from pedt_participation.consultations.services import propose_action
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     Action,
@@ -20,6 +23,7 @@ from pedt_participation.models import (
     Report,
     Role,
     VoteKind,
+    utcnow,
 )
 from pedt_participation.voting.services import cast_vote, count_votes
 from tests.helpers import TEST_PASSWORD, login, make_consultation, make_moderator, make_participant, page_text
@@ -52,6 +56,16 @@ def rude_comment(action, troll):
     return comment
 
 
+def _regular(action):
+    """Someone whose reports count towards hiding: their account is two days old and they voted in the
+    consultation."""
+    person = make_participant()
+    cast_vote(person, action, VoteKind.SUPPORT, 1)
+    person.created_at = utcnow() - timedelta(days=2)
+    db.session.commit()
+    return person
+
+
 def _report(client, person, url, **data):
     login(client, person)
     response = client.post(url, data={"reason": "offensive", **data}, follow_redirects=True)
@@ -64,7 +78,7 @@ def _log(kind):
 
 
 def test_three_reports_hide_a_comment_and_tell_the_moderators(client, action, rude_comment, moderator):
-    reporters = [make_participant() for _ in range(3)]
+    reporters = [_regular(action) for _ in range(3)]
     assert "Merci, votre signalement est transmis" in _report(client, reporters[0], f"/comments/{rude_comment.id}/report", details="Insulte")
     assert "déjà signalé" in _report(client, reporters[0], f"/comments/{rude_comment.id}/report")
     _report(client, reporters[1], f"/comments/{rude_comment.id}/report")
@@ -91,14 +105,53 @@ def test_report_needs_a_reason(client, rude_comment):
     assert db.session.scalar(select(func.count()).select_from(Report)) == 0
 
 
-def test_reported_action_is_hidden_everywhere_at_the_threshold(client, consultation, action):
+def test_a_reported_proposal_is_hidden_everywhere_at_the_threshold(client, consultation, action):
+    proposal = propose_action(make_participant(), consultation.orientations[0], "Une proposition douteuse", "")
+    proposal.state, proposal.published_at = ActionState.PUBLISHED, utcnow()
+    db.session.commit()
     for _ in range(3):
-        _report(client, make_participant(), f"/actions/{action.id}/report", reason="spam")
-    assert db.session.get(Action, action.id).state == ActionState.HIDDEN
-    assert client.get(f"/actions/{action.id}").status_code == 404
-    assert action.title not in page_text(client.get("/consultations/demo"))
+        _report(client, _regular(action), f"/actions/{proposal.id}/report", reason="spam")
+    assert db.session.get(Action, proposal.id).state == ActionState.HIDDEN
+    assert client.get(f"/actions/{proposal.id}").status_code == 404
+    assert proposal.title not in page_text(client.get("/consultations/demo"))
     api = client.get("/api/v1/consultations/demo").get_json()["data"]
-    assert action.id not in [a["id"] for o in api["orientations"] for a in o["actions"]]
+    assert proposal.id not in [a["id"] for o in api["orientations"] for a in o["actions"]]
+
+
+def test_reports_never_hide_an_official_action_and_go_to_the_moderators(client, consultation, action, moderator):
+    for _ in range(3):
+        _report(client, _regular(action), f"/actions/{action.id}/report", reason="spam")
+
+    assert db.session.get(Action, action.id).state == ActionState.PUBLISHED
+    assert client.get(f"/actions/{action.id}").status_code == 200
+    api = client.get("/api/v1/consultations/demo").get_json()["data"]
+    assert action.id in [a["id"] for o in api["orientations"] for a in o["actions"]]
+    messages = list(db.session.scalars(select(Notification.message).where(Notification.recipient_id == moderator.id)))
+    assert f"3 signalements pour l’action « {action.title} » : à examiner." in messages
+    login(client, moderator)
+    assert "3 signalements" in page_text(client.get("/moderation/demo/reports"))
+
+
+def test_reports_from_new_or_idle_accounts_reach_the_queue_but_hide_nothing(client, action, rude_comment, moderator):
+    """Three accounts made a minute ago, or old ones that never took part in the consultation, cannot hide a
+    comment by themselves: a moderator decides."""
+    idle = make_participant()
+    idle.created_at = utcnow() - timedelta(days=30)
+    db.session.commit()
+    new = make_participant()
+    cast_vote(new, action, VoteKind.SUPPORT, 1)
+    db.session.commit()
+    for reporter in (idle, new, make_participant()):
+        _report(client, reporter, f"/comments/{rude_comment.id}/report")
+    assert db.session.get(Comment, rude_comment.id).hidden_at is None
+
+    for reporter in (_regular(action), _regular(action)):
+        _report(client, reporter, f"/comments/{rude_comment.id}/report")
+    assert db.session.get(Comment, rude_comment.id).hidden_at is None
+    _report(client, _regular(action), f"/comments/{rude_comment.id}/report")
+    assert db.session.get(Comment, rude_comment.id).hidden_at is not None
+    login(client, moderator)
+    assert "6 signalements" in page_text(client.get("/moderation/demo/reports"))
 
 
 def test_queue_sorted_by_report_count_and_decisions_are_logged(client, action, rude_comment, moderator, troll):
