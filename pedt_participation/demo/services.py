@@ -32,6 +32,7 @@ from ..models import (
     Role,
     Vote,
     VoteKind,
+    comparable_name,
     utcnow,
 )
 from ..models.base import Model
@@ -290,6 +291,7 @@ def _insert_participants(rng: random.Random, seed: int, count: int, now: datetim
                 "email": simulated_email(seed, index),
                 "password_hash": None,
                 "display_name": f"Participant·e {seed}-{index}",
+                "display_name_key": comparable_name(f"Participant·e {seed}-{index}"),
                 "role": Role.PARTICIPANT,
                 "audience": audience,
                 "age_bracket": bracket,
