@@ -207,7 +207,7 @@ def test_comments_are_written_replied_to_deleted_and_listed_page_by_page(client,
     assert page_one["meta"] == {"page": 1, "per_page": 2, "total": 3}
     deleted, kept = page_one["data"]
     assert (deleted["state"], deleted["body"], deleted["author"]) == ("deleted", None, None)
-    assert (kept["body"], kept["author"]) == ("Je précise", {"display_name": "Aïcha"})
+    assert (kept["body"], kept["author"]) == ("Je précise", {"display_name": "Aïcha", "team": None})
     page_two = client.get(page_one["links"]["next"]).get_json()
     assert [c["body"] for c in page_two["data"]] == ["Un troisième avis"] and "next" not in page_two["links"]
 
