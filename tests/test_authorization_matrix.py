@@ -292,7 +292,7 @@ def test_each_person_on_each_route(client, matrix_world, who):
     if who != "anonymous":
         login(client, matrix_world["people"][who])
     if who == "blocked":
-        block(matrix_world["people"]["moderator"], matrix_world["demo"], matrix_world["people"]["blocked"], "Messages insultants")
+        block(matrix_world["people"]["admin"], matrix_world["demo"], matrix_world["people"]["blocked"], "Messages insultants")
         db.session.commit()
     wrong = []
     for method, path, kind, *body in _routes(matrix_world):

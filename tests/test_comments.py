@@ -39,6 +39,26 @@ def test_comment_and_reply_through_the_page(client, action):
     assert reply.depth == 1 and root.alignment == Alignment.POUR
 
 
+def test_the_towns_team_is_marked_beside_its_name_on_the_page_and_in_the_api(client, action):
+    """A participant cannot pass for the team: only staff accounts carry the badge, wherever they write."""
+    from pedt_participation.models import Role
+
+    moderator = make_participant(display_name="Claire", role=Role.MODERATOR)
+    admin = make_participant(display_name="Karim", role=Role.ADMIN)
+    parent = make_participant(display_name="Samia")
+    first = add_comment(moderator, action, "Merci pour vos avis, nous les lisons tous.")
+    add_comment(admin, action, "La ville répondra en juin.", parent_id=first.id)
+    add_comment(parent, action, "Bonne idée.")
+    db.session.commit()
+
+    page = page_text(client.get(f"/actions/{action.id}"))
+    assert "Claire Modération" in page and "Karim Équipe de la ville" in page
+    assert "Samia Modération" not in page and "Samia Équipe de la ville" not in page
+    listed = client.get(f"/api/v1/actions/{action.id}/comments").get_json()["data"]
+    teams = {comment["author"]["display_name"]: comment["author"]["team"] for comment in listed}
+    assert teams == {"Claire": "moderation", "Karim": "town", "Samia": None}
+
+
 def test_threads_stop_at_depth_three(app, action):
     author = make_participant()
     comment = add_comment(author, action, "Racine")

@@ -66,7 +66,7 @@ def register():
         return redirect(url_for("consultations.home"))
     form = RegistrationForm()
     if form.validate_on_submit():
-        with refusal_shown(form.email.errors):
+        with refusal_shown(form.email.errors, form=form):
             participant = services.register_participant(
                 email=form.email.data,
                 password=form.password.data,
@@ -247,20 +247,26 @@ def platform_profile():
         form.known_email = identity.email
     elif identity.unverified_email and not form.is_submitted():
         form.email.data = identity.unverified_email
-    if identity.name:
+    # The platform's name is taken as it is, unless this site refuses it (a copy of someone's name, a word
+    # reserved to the town's team…): the person then chooses another one here.
+    name_problem = services.display_name_problem(identity.name) if identity.name else None
+    platform_name = identity.name if identity.name and name_problem is None else None
+    if platform_name:
         del form.display_name
     if form.validate_on_submit():
-        with refusal_shown((form.email if "email" in form else form.audience).errors):
+        with refusal_shown((form.email if "email" in form else form.audience).errors, form=form):
             participant = services.register_participant(
                 email=identity.email or form.email.data,
                 password=None,
-                display_name=identity.name or form.display_name.data,
+                display_name=platform_name or form.display_name.data,
                 platform_uid=identity.uid,
                 **_profile_answers(form),
             )
             db.session.commit()
             return _sign_in_from_platform(participant)
-    return render_template("auth/platform_profile.html", form=form, identity=identity), 422 if form.errors else 200
+    return render_template(
+        "auth/platform_profile.html", form=form, identity=identity, platform_name=platform_name, name_problem=name_problem
+    ), 422 if form.errors else 200
 
 
 @bp.post("/logout")

@@ -32,6 +32,7 @@ from ..models import (
     Role,
     Vote,
     VoteKind,
+    comparable_name,
     utcnow,
 )
 from ..models.base import Model
@@ -70,13 +71,20 @@ class SeedReport:
     updated: list[str] = field(default_factory=list)
 
 
-def seed_demo(now: datetime | None = None) -> SeedReport:
-    """Loads both documents and the demo accounts. Idempotent: rows are matched by slug and position,
-    texts are brought up to date, and dates or accounts that already exist are left as they are."""
+def seed_demo(now: datetime | None = None, *, with_accounts: bool) -> SeedReport:
+    """Loads both documents and, `with_accounts`, the demo accounts. Idempotent: rows are matched by slug and
+    position, texts are brought up to date, and dates or accounts that already exist are left as they are."""
     now = now or utcnow()
     report = SeedReport()
     for seed in load_demo_documents():
         _seed_consultation(seed, now, report)
+    if with_accounts:
+        _create_demo_accounts(report)
+    db.session.flush()
+    return report
+
+
+def _create_demo_accounts(report: SeedReport) -> None:
     for account in DEMO_ACCOUNTS:
         if db.session.scalar(select(Participant.id).where(Participant.email == account.email)) is None:
             register_participant(
@@ -89,8 +97,6 @@ def seed_demo(now: datetime | None = None) -> SeedReport:
             )
             report.created.append(f"compte {account.email}")
     _assign_demo_moderators(report)
-    db.session.flush()
-    return report
 
 
 def _assign_demo_moderators(report: SeedReport) -> None:
@@ -289,6 +295,7 @@ def _insert_participants(rng: random.Random, seed: int, count: int, now: datetim
                 "email": simulated_email(seed, index),
                 "password_hash": None,
                 "display_name": f"Participant·e {seed}-{index}",
+                "display_name_key": comparable_name(f"Participant·e {seed}-{index}"),
                 "role": Role.PARTICIPANT,
                 "audience": audience,
                 "age_bracket": bracket,
