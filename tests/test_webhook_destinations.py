@@ -64,6 +64,8 @@ INTERNAL_URLS = [
     "https://[::7f00:1]/hooks",
     "https://[64:ff9b::7f00:1]/hooks",
     "https://[2002:7f00:1::]/hooks",
+    "http://[fe80::1%25eth0]/",
+    "http://[::1%25lo]:6379/",
 ]
 
 EVENTS = ["proposal.published", "action.answered", "summary.ready"]

@@ -59,10 +59,20 @@ def leads_inside(url: str) -> bool:
     if is_allowed_internal_host(url):
         return False
     try:
-        resolved = socket.getaddrinfo(_host(url), urlsplit(url).port, type=socket.SOCK_STREAM)
+        return any(is_internal(address) for address in _addresses(url))
     except (OSError, UnicodeError, ValueError):
         return False
-    return any(is_internal(ipaddress.ip_address(str(info[4][0]).split("%")[0])) for info in resolved)
+
+
+def _addresses(url: str) -> list[IPAddress]:
+    """An IP address as written (an IPv6 zone, `%25eth0`, left aside), else what the name resolves to."""
+    host = _host(url)
+    try:
+        return [ipaddress.ip_address(host.split("%", 1)[0])]
+    except ValueError:
+        pass  # a name, or an address in a form only the resolver reads (`2130706433`, `0x7f000001`, `127.1`)
+    resolved = socket.getaddrinfo(host, urlsplit(url).port, type=socket.SOCK_STREAM)
+    return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in resolved]
 
 
 class _PublicAddressAdapter(IPFilterAdapter):
