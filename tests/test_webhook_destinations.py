@@ -5,10 +5,14 @@ allow is reached, and the delivery log keeps a status and a short reason, never 
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from alembic.script import ScriptDirectory
+from flask_migrate import upgrade
+from sqlalchemy import func, select, text
 
+from pedt_participation import create_app
 from pedt_participation.config import build_config
 from pedt_participation.extensions import db
 from pedt_participation.models import (
@@ -27,6 +31,8 @@ from tests.webhook_receiver import Receiver
 REFUSED_AT_SAVE = "Cette adresse mène au réseau interne"
 REFUSED_AT_DELIVERY = "Refusé : cette adresse mène au réseau interne."
 NO_ANSWER = "Pas de réponse : l’adresse n’a pas pu être jointe."
+# The data migration that removes what the log used to keep.
+LOG_CLEANING_REVISION = "11851b6d7fd6"
 
 # The inside written every way an attacker may write it: Redis, Postgres, the cloud's metadata service, loopback
 # as a decimal, octal, hexadecimal or short number, the unspecified address, IPv6 and IPv4-mapped IPv6, names
@@ -277,3 +283,33 @@ def test_an_address_whose_name_is_not_found_is_kept_and_checked_at_delivery(admi
                                         active=True)
     delivery = _attempt(endpoint)
     assert (delivery.status, delivery.last_error) == (DeliveryStatus.PENDING, NO_ANSWER)
+
+
+def test_replies_and_network_errors_already_in_the_log_are_removed_by_the_migration(tmp_path):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
+    with app.app_context():
+        script = ScriptDirectory(str(Path(__file__).parents[1] / "migrations"))
+        upgrade(revision=script.get_revision(LOG_CLEANING_REVISION).down_revision)
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO webhook_endpoints (id, url, description, events, secret, active, created_at) "
+                "VALUES (1, 'http://127.0.0.1:6379/', '', '[]', 's', 1, '2026-01-01')"
+            ))
+            for number, (status, error) in enumerate([
+                (500, "Réponse HTTP 500 : INTERNAL-SECRET: redis-password-1234"),
+                (None, "Pas de réponse (ConnectionError: HTTPConnectionPool(host='127.0.0.1', port=5432): "
+                       "Max retries exceeded with url: / ([Errno 111] Connection refused))"),
+                (None, "Adresse désactivée : rien n’a été envoyé."),
+                (200, ""),
+            ]):
+                connection.execute(text(
+                    "INSERT INTO webhook_deliveries (id, uuid, endpoint_id, event, event_id, payload, status, attempts, "
+                    "last_http_status, last_error, created_at, next_attempt_at) VALUES (:id, :uuid, 1, 'ping', 'e', "
+                    "'{}', 'failed', 1, :status, :error, '2026-01-01', '2026-01-01')"
+                ), {"id": number + 1, "uuid": f"u{number}", "status": status, "error": error})
+
+        upgrade(revision=LOG_CLEANING_REVISION)
+        with db.engine.connect() as connection:
+            errors = connection.execute(text("SELECT last_error FROM webhook_deliveries ORDER BY id")).scalars().all()
+        db.engine.dispose()
+    assert errors == ["Réponse HTTP 500", NO_ANSWER, "Adresse désactivée : rien n’a été envoyé.", ""]
