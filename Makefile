@@ -20,14 +20,19 @@ TRANSLATIONS := pedt_participation/translations
 COMPILED_CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 MESSAGES_TEMPLATE := build/messages.pot
 
-.PHONY: run test test-faults install system-packages test-system-packages test-node-packages bench-system-packages migrate seed db-check translations bench
+.PHONY: run test test-faults install system-packages test-system-packages test-node-packages bench-system-packages migrate seed db-check translations bench lock audit
 
 $(PYTHON):
 	$(PYTHON_BIN) -m venv $(VENV)
 
-$(INSTALLED): pyproject.toml | $(PYTHON)
+# The exact versions of every dependency, with their hashes, are in requirements.lock (made by `make lock` from
+# pyproject.toml): every machine installs the same files, and `make audit` audits what is installed. `pip check`
+# fails when pyproject.toml names a dependency the lock lacks (then run `make lock`).
+$(INSTALLED): pyproject.toml requirements.lock | $(PYTHON)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet -e ".[test]"
+	$(PYTHON) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PYTHON) -m pip install --quiet --no-deps -e .
+	$(PYTHON) -m pip check
 	touch $@
 
 install: system-packages $(INSTALLED) $(COMPILED_CATALOGUES)
@@ -104,6 +109,36 @@ $(OIDC_PROVIDER_INSTALLED): $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/packa
 	touch $@
 
 test-node-packages: $(OIDC_PROVIDER_INSTALLED)
+
+# After changing the dependencies in pyproject.toml: resolve them again for any platform, keeping the versions
+# already locked where they still fit; `make lock LOCK_ARGS=--upgrade` moves every one to its newest release.
+UV := uv==0.13.8
+lock: | $(PYTHON)
+	$(PYTHON) -m pip install --quiet "$(UV)"
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes \
+		--quiet $(LOCK_ARGS) -o requirements.lock
+
+# Known vulnerabilities in the locked versions, with pip-audit and PyPI's advisory data. A canary first: jinja2 2.10
+# has published advisories, so an audit that reports none for it has no database (PyPI's per-release data is not
+# reachable from here): then it says so and fails with status 3, instead of "No known vulnerabilities found".
+# pip-audit has a virtualenv of its own: it reads the lock file, not the project's environment.
+PIP_AUDIT := pip-audit==2.10.1
+AUDIT_VENV := build/audit-venv
+AUDIT := $(AUDIT_VENV)/bin/pip-audit --progress-spinner off --disable-pip
+AUDIT_NOT_RUN := 3
+$(AUDIT_VENV)/bin/pip-audit:
+	$(PYTHON_BIN) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet "$(PIP_AUDIT)"
+
+audit: $(AUDIT_VENV)/bin/pip-audit
+	echo "jinja2==2.10" > build/audit-canary.txt
+	@if ! $(AUDIT) --no-deps --format json -r build/audit-canary.txt 2>/dev/null | grep -q '"vulns": \[{'; then \
+		echo "make audit: NOT RUN. The vulnerability database cannot be reached from this machine: jinja2 2.10, a"; \
+		echo "release with published advisories, came back clean. Run 'make audit' where PyPI's JSON API answers"; \
+		echo "for each release; requirements.lock holds the versions to audit."; \
+		exit $(AUDIT_NOT_RUN); \
+	fi
+	$(AUDIT) --strict --require-hashes -r requirements.lock
 
 # Ruff (likely bugs, import order, the syntax of our Python) on all the code, then mypy on the models and services
 # (the files are listed in pyproject.toml). `$(VENV)/bin/ruff check --fix` sorts imports and upgrades syntax.

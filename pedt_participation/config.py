@@ -53,6 +53,12 @@ def _embed_allowed_origins(env: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(_origin(origin) for origin in re.split(r"[\s,]+", listed) if origin)
 
 
+def _allowed_internal_hosts(env: Mapping[str, str]) -> tuple[str, ...]:
+    """Hosts, as written in a webhook's address, separated by spaces or commas; `[::1]` and `::1` alike."""
+    listed = env.get("WEBHOOK_ALLOWED_INTERNAL_HOSTS", "")
+    return tuple(host.strip("[]").lower() for host in re.split(r"[\s,]+", listed) if host)
+
+
 def build_config(instance_path: str) -> dict:
     instance = Path(instance_path)
     env = os.environ
@@ -196,4 +202,7 @@ def build_config(instance_path: str) -> dict:
         "WEBHOOK_TIMEOUT_SECONDS": float(env.get("WEBHOOK_TIMEOUT_SECONDS", "10")),
         "WEBHOOK_RETRY_BASE_SECONDS": float(env.get("WEBHOOK_RETRY_BASE_SECONDS", "60")),
         "WEBHOOK_MAX_ATTEMPTS": int(env.get("WEBHOOK_MAX_ATTEMPTS", "8")),
+        # Webhooks go to public addresses only (webhooks/destinations.py); these hosts, named as in the address
+        # (e.g. `decidim.mairie.local 10.1.2.3`), may be internal, for a platform on the town's own network.
+        "WEBHOOK_ALLOWED_INTERNAL_HOSTS": _allowed_internal_hosts(env),
     }

@@ -28,6 +28,7 @@ from pedt_participation.api.openapi import OPENAPI_PATH
 from pedt_participation.extensions import db
 from tests.helpers import on_server
 from tests.processes import free_port, start_celery_worker, stop
+from tests.webhook_receiver import WEBHOOK_RECEIVER_HOST
 
 # Scrypt costs a fifth of a second a hash and the suite makes hundreds: the tests hash with one round of PBKDF2
 # (tests/test_config.py proves production keeps scrypt). Set in the environment too, for the processes the
@@ -154,6 +155,8 @@ def make_test_app(database_url: str, celery_settings: dict, **settings):
             "DEMO_MODE": True,
             "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH_METHOD,
             "CELERY": celery_settings,
+            # The webhook receiver of the tests listens on loopback: allowed as a town allows its own platform.
+            "WEBHOOK_ALLOWED_INTERNAL_HOSTS": (WEBHOOK_RECEIVER_HOST,),
             **settings,
         }
     )
@@ -274,10 +277,15 @@ def runner(app):
     return app.test_cli_runner()
 
 
-# The session's worker sends its e-mails to the session's SMTP server, builds links on this address, and retries
-# webhooks after 1 s, then 2 s (the tests wait for every try).
+# The session's worker sends its e-mails to the session's SMTP server, builds links on this address, retries
+# webhooks after 1 s, then 2 s (the tests wait for every try), and may send them to the receiver on loopback.
 WORKER_PUBLIC_URL = "https://consultation.exemple.fr"
-WORKER_SETTINGS = {"PUBLIC_URL": WORKER_PUBLIC_URL, "WEBHOOK_RETRY_BASE_SECONDS": "1", "WEBHOOK_MAX_ATTEMPTS": "3"}
+WORKER_SETTINGS = {
+    "PUBLIC_URL": WORKER_PUBLIC_URL,
+    "WEBHOOK_RETRY_BASE_SECONDS": "1",
+    "WEBHOOK_MAX_ATTEMPTS": "3",
+    "WEBHOOK_ALLOWED_INTERNAL_HOSTS": WEBHOOK_RECEIVER_HOST,
+}
 
 
 class WorkerProcess:

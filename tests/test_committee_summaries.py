@@ -15,7 +15,7 @@ from flask import current_app
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from pedt_participation.committee import services
+from pedt_participation.committee import charts, services
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     AgeBracket,
@@ -305,3 +305,21 @@ def test_committee_schedule_form(client, consultation, committee_member):
     db.session.refresh(consultation)
     assert consultation.weekly_summaries is True and consultation.summary_at_closing is False
     assert "Le calendrier des synthèses est enregistré" in page_text(client.get("/comite/comite"))
+
+
+def test_titles_with_dollar_signs_are_drawn_as_written(client, consultation, committee_member):
+    """Matplotlib reads text between two `$` as mathematics: a title must never be, or one action's title
+    (`$\\nope$` is an unknown command) would break every summary of its consultation."""
+    first, second = consultation.orientations[0].actions
+    first.title = r"Atelier $\nope$ du mercredi"
+    second.title = "Sortie à 5 $ ou 10 $ par enfant"
+    db.session.commit()
+    summary = _build_here(services.queue_summary(consultation, requested_by=committee_member))
+    assert (summary.status, summary.error) == (SummaryStatus.DONE, "")
+
+    orientation = summary.data["orientations"][0]
+    for chart in (charts.supports_chart(orientation), charts.merit_profiles_chart(orientation)):
+        assert r"Atelier $\nope$ du mercredi" in chart and "Sortie à 5 $ ou 10 $ par enfant" in chart
+    login(client, committee_member)
+    text = _pdf_text(client.get(f"/comite/syntheses/{summary.id}/synthese.pdf").get_data())
+    assert text.count(r"Atelier $\nope$ du mercredi") == 3  # in the table and in its two charts

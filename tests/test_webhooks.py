@@ -175,7 +175,7 @@ def test_a_receiver_that_always_fails_ends_failed_and_can_be_sent_again(client, 
         assert len(receiver.received) == 3  # WEBHOOK_MAX_ATTEMPTS, no more
         delivery = db.session.get(WebhookDelivery, delivery.id)
         assert delivery.attempts == 3 and delivery.last_http_status == 503
-        assert delivery.last_error == "Réponse HTTP 503 : erreur 503"
+        assert delivery.last_error == "Réponse HTTP 503"
 
         failed = page_text(client.get("/admin/webhooks/deliveries", query_string={"status": "failed"}))
         assert "1 envoi" in failed and "Échec" in failed and "Réponse HTTP 503" in failed

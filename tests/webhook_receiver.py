@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TOLERANCE_SECONDS = 300
+# Where the receiver listens; the tests' settings allow this internal host (WEBHOOK_ALLOWED_INTERNAL_HOSTS).
+WEBHOOK_RECEIVER_HOST = "127.0.0.1"
 
 
 def verify(secret: str, headers, body: bytes) -> bool:
@@ -36,13 +38,15 @@ class Received:
 
 
 class Receiver:
-    def __init__(self, secret: str = "", statuses: tuple[int, ...] = ()):
+    def __init__(self, secret: str = "", statuses: tuple[int, ...] = (), error_body: str = "erreur"):
         self.secret = secret
         self.statuses = list(statuses)
+        self.error_body = error_body
         self.received: list[Received] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self._server.server_port}/pedt-hook"
+        self._server = ThreadingHTTPServer((WEBHOOK_RECEIVER_HOST, 0), self._handler())
+        self.port = self._server.server_port
+        self.url = f"http://{WEBHOOK_RECEIVER_HOST}:{self.port}/pedt-hook"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __enter__(self) -> Receiver:
@@ -75,7 +79,7 @@ class Receiver:
                 self.send_response(status)
                 self.send_header("Content-Type", "text/plain; charset=utf-8")
                 self.end_headers()
-                self.wfile.write("reçu".encode() if status < 300 else f"erreur {status}".encode())
+                self.wfile.write("reçu".encode() if status < 300 else f"{receiver.error_body} {status}".encode())
 
             def log_message(self, *args):
                 pass

@@ -19,6 +19,9 @@ matplotlib.rcParams.update(
     {
         "svg.fonttype": "none",  # real text: smaller files, selectable and read by screen readers
         "svg.hashsalt": "pedt",  # same figures, same file
+        # Titles and labels are people's text, drawn as written: `$…$` is never read as mathematics (an unknown
+        # command in it would stop the whole summary).
+        "text.parse_math": False,
         "font.family": "DejaVu Sans",
         "font.size": 9,
         "axes.spines.top": False,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ import requests
 from flask import current_app
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
+from requests_hardened.ip_filter import InvalidIPAddress
 from sqlalchemy import select, update
 
 from ..deferred_tasks import send_after_commit
@@ -33,12 +35,14 @@ from ..models import (
     utcnow,
 )
 from ..navigation import public_url
+from . import destinations
+
+log = logging.getLogger(__name__)
 
 DELIVER_TASK = "pedt.webhooks.deliver"
 LOG_PAGE_SIZE = 50
 # Deliveries the beat job hands back to the worker per run; the next run takes the rest.
 RESEND_BATCH = 500
-ERROR_EXCERPT = 200
 
 
 # --- endpoints (admin page) -----------------------------------------------------------------------
@@ -63,6 +67,16 @@ def create_endpoint(
 
 
 def update_endpoint(endpoint: WebhookEndpoint, *, url: str, description: str, events: list[str], active: bool) -> None:
+    """Refuses an address that leads to the inside (see destinations.py); each delivery checks it again."""
+    if destinations.leads_inside(url.strip()):
+        raise ParticipationRefused(
+            _(
+                "Cette adresse mène au réseau interne (adresse privée, locale ou réservée) : les événements ne "
+                "partent que vers des adresses publiques. Indiquez l’adresse publique de la plateforme ; si elle "
+                "n’est joignable que sur le réseau de la ville, l’hébergeur du site peut l’autoriser."
+            ),
+            field="url",
+        )
     endpoint.url = url.strip()
     endpoint.description = description.strip()
     endpoint.events = sorted(WebhookEvent(name).value for name in set(events))
@@ -212,23 +226,28 @@ def attempt_delivery(delivery: WebhookDelivery) -> float | None:
         "X-PEDT-Signature": signature(endpoint.secret, timestamp, body),
     }
     try:
-        with requests.post(
+        with destinations.session_for(endpoint.url) as session, session.post(
             endpoint.url,
             data=body,
             headers=headers,
             timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"],
             allow_redirects=False,
-            stream=True,  # only the start of an error page is read
+            stream=True,  # the reply's body is never read: only its status is kept
         ) as response:
             delivery.last_http_status = response.status_code
             if 200 <= response.status_code < 300:
                 _settle(delivery, DeliveryStatus.DELIVERED, "")
                 return None
-            excerpt = next(response.iter_content(ERROR_EXCERPT), b"").decode("utf-8", "replace").strip()
-            error = _("Réponse HTTP %(status)s : %(excerpt)s", status=response.status_code, excerpt=excerpt or "—")
-    except requests.RequestException as failure:
+            error = _("Réponse HTTP %(status)s", status=response.status_code)
+    except InvalidIPAddress:
         delivery.last_http_status = None
-        error = _("Pas de réponse (%(error)s)", error=f"{type(failure).__name__}: {failure}")
+        _settle(delivery, DeliveryStatus.FAILED, _("Refusé : cette adresse mène au réseau interne."))
+        return None
+    except requests.RequestException as failure:
+        # The precise error stays in the worker's log, for the host: the admin page says only that it failed.
+        log.warning("webhook delivery %s: no answer (%s: %s)", delivery.id, type(failure).__name__, failure)
+        delivery.last_http_status = None
+        error = _("Pas de réponse : l’adresse n’a pas pu être jointe.")
     if delivery.attempts >= current_app.config["WEBHOOK_MAX_ATTEMPTS"]:
         _settle(delivery, DeliveryStatus.FAILED, error)
         return None

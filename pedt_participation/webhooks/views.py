@@ -45,11 +45,12 @@ def index():
 @bp.post("/")
 def create():
     form = EndpointForm()
-    if not form.validate_on_submit():
-        return render_template("webhooks/index.html", endpoints=services.endpoints(), form=form), 422
-    endpoint = services.create_endpoint(current_user, **_fields(form))
-    db.session.commit()
-    return _secret_page(endpoint, created=True)
+    if form.validate_on_submit():
+        with refusal_shown(form=form):
+            endpoint = services.create_endpoint(current_user, **_fields(form))
+            db.session.commit()
+            return _secret_page(endpoint, created=True)
+    return render_template("webhooks/index.html", endpoints=services.endpoints(), form=form), 422
 
 
 def _endpoint_page(endpoint: WebhookEndpoint, form: EndpointForm):
@@ -72,12 +73,13 @@ def edit(endpoint_id: int):
 def update(endpoint_id: int):
     endpoint = _endpoint(endpoint_id)
     form = EndpointForm()
-    if not form.validate_on_submit():
-        return _endpoint_page(endpoint, form), 422
-    services.update_endpoint(endpoint, **_fields(form))
-    db.session.commit()
-    flash(_("L’adresse %(url)s est enregistrée.", url=endpoint.url), "success")
-    return redirect(url_for(".index"), 303)
+    if form.validate_on_submit():
+        with refusal_shown(form=form):
+            services.update_endpoint(endpoint, **_fields(form))
+            db.session.commit()
+            flash(_("L’adresse %(url)s est enregistrée.", url=endpoint.url), "success")
+            return redirect(url_for(".index"), 303)
+    return _endpoint_page(endpoint, form), 422
 
 
 @bp.post("/<int:endpoint_id>/secret")
