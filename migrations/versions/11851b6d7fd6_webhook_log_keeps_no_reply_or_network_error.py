@@ -4,7 +4,7 @@ Those already kept are replaced by the short reason the worker now writes: a rep
 internal secret, a network error the result of a port scan.
 
 Revision ID: 11851b6d7fd6
-Revises: ee82ef8934d3
+Revises: 086f530df2ed
 Create Date: 2026-12-06 20:02:16
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '11851b6d7fd6'
-down_revision = 'ee82ef8934d3'
+down_revision = '086f530df2ed'
 branch_labels = None
 depends_on = None
 
