@@ -13,6 +13,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -89,7 +90,7 @@ class SettingsForm(FlaskForm):
     majority_judgment_enabled = BooleanField(_l("Jugement majoritaire : une mention de « Excellent » à « À rejeter »"))
     allowed_audiences = SelectMultipleField(
         _l("Publics invités"),
-        choices=[(audience.value, label) for audience, label in AUDIENCE_LABELS.items()],
+        choices=[SelectChoice(audience.value, label) for audience, label in AUDIENCE_LABELS.items()],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
@@ -101,13 +102,16 @@ class SettingsForm(FlaskForm):
     )
     missing_grades_as_reject = RadioField(
         _l("Jugement majoritaire : une action sans mention d’une personne qui a jugé son orientation"),
-        choices=[("oui", _l("compte « À rejeter »")), ("non", _l("n’est pas comptée"))],
+        choices=[SelectChoice("oui", _l("compte « À rejeter »")), SelectChoice("non", _l("n’est pas comptée"))],
         description=CONSEQUENCES["missing_grades_as_reject"],
     )
     comments_enabled = BooleanField(_l("Commentaires ouverts"), description=CONSEQUENCES["comments_enabled"])
     figures_during_vote = RadioField(
         _l("Nombres de votes"),
-        choices=[("oui", _l("affichés pendant le vote")), ("non", _l("affichés seulement après la fermeture du vote"))],
+        choices=[
+            SelectChoice("oui", _l("affichés pendant le vote")),
+            SelectChoice("non", _l("affichés seulement après la fermeture du vote")),
+        ],
         description=CONSEQUENCES["figures_during_vote"],
     )
 
