@@ -100,13 +100,13 @@ EXCLUDED = {
 
 SEVERE = ("serious", "critical")
 # Forms also audited once sent empty, to check their errors: summary at the top, messages tied to fields.
-SENT_EMPTY = {"auth.login", "auth.register", "auth.reset_password", "consultations.propose"}
+SENT_EMPTY = {"auth.login", "auth.register", "auth.reset_password", "consultations.propose", "management.add_orientation"}
 # The pages saved as pictures (desktop and phone) under test-artifacts/screenshots/ for a person to look at.
 SCREENSHOTS = {
     "consultations.home", "consultations.consultation", "consultations.action", "auth.register",
     "information.how_it_works", "moderation.proposals", "committee.summary", "management.edit",
     "management.step", "management.settings_page", "management.structure_page", "management.edit_item",
-    "management.remove_item",
+    "management.remove_item", "management.add_orientation",
 }
 
 
