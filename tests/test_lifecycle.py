@@ -167,6 +167,15 @@ def test_the_vote_is_opened_then_closed_by_hand(client):
     assert "n’est pas possible à cette étape de la consultation" in page_text(response)
 
 
+def test_the_vote_is_not_opened_by_hand_before_the_proposals(client):
+    consultation = make_consultation(slug="ecoles", voting="future", proposals="future")
+    login(client, _manager_of(consultation))
+    response = client.post("/gestion/ecoles/etape/open_voting", data={"confirmed": "oui"})
+    assert response.status_code == 422
+    assert "Le vote ne peut pas s’ouvrir avant les propositions, prévues le" in page_text(response)
+    assert not _reloaded(consultation).is_open_for("vote", utcnow())
+
+
 def test_decisions_published_then_archived_read_only_and_listed_apart(client):
     consultation = make_consultation(slug="ecoles", voting="open")
     manager = _manager_of(consultation)

@@ -138,6 +138,14 @@ def _publish(consultation: Consultation, now: datetime) -> None:
 def _open_voting(consultation: Consultation, now: datetime) -> None:
     if not (consultation.supports_enabled or consultation.opinion_enabled or consultation.majority_judgment_enabled):
         raise ParticipationRefused(_("Choisissez d’abord au moins une façon de voter dans les réglages."))
+    if consultation.proposals_open_at is not None and now < consultation.proposals_open_at:
+        raise ParticipationRefused(
+            _(
+                "Le vote ne peut pas s’ouvrir avant les propositions, prévues le %(date)s : avancez d’abord leur date "
+                "(ou videz-la).",
+                date=format_long_date(consultation.proposals_open_at),
+            )
+        )
     consultation.voting_open_at = now
 
 
