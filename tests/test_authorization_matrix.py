@@ -203,6 +203,7 @@ def _routes(world):
         ("GET", f"/gestion/demo/structure/action/{action.id}/supprimer", "management"),
         ("POST", f"/gestion/demo/structure/action/{action.id}/supprimer", "management_form"),
         ("POST", f"/gestion/demo/structure/action/{action.id}/deplacer", "management_form"),
+        ("POST", "/gestion/demo/structure/theme", "management_form"),
         # Administration
         ("GET", "/admin/participants", "admin"),
         ("POST", f"/admin/participants/{participant_id}/role", "admin"),

@@ -206,3 +206,26 @@ def test_an_archived_consultation_keeps_its_structure(client):
     assert response.status_code == 422 and "Cette consultation est archivée" in page_text(response)
     db.session.expire_all()
     assert db.session.get(Action, action.id).title == "Action 1.1"
+
+
+def test_a_theme_is_renamed_on_every_orientation_under_it(client):
+    consultation = make_consultation(slug="ecoles", orientations=3)
+    for orientation, theme in zip(consultation.orientations, ("Grandir", "Grandir", "Apprendre"), strict=True):
+        orientation.theme = theme
+    db.session.commit()
+    _signed_in_manager(client, consultation)
+    assert "Renommer ce thème : Grandir" in page_text(client.get("/gestion/ecoles/structure"))
+    response = client.post("/gestion/ecoles/structure/theme", data={"theme": "Grandir", "name": "Grandir ensemble"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert [o.theme for o in db.session.get(Consultation, consultation.id).orientations] == [
+        "Grandir ensemble", "Grandir ensemble", "Apprendre"]
+    [entry] = _logged(ModerationAction.EDIT_ITEM)
+    assert entry.details["changes"]["theme"] == {"before": "Grandir", "after": "Grandir ensemble"}
+    assert "Grandir ensemble" in page_text(client.get("/consultations/ecoles"))
+    # Emptied, its orientations have no theme any more; an unknown theme is not found.
+    client.post("/gestion/ecoles/structure/theme", data={"theme": "Apprendre", "name": ""})
+    db.session.expire_all()
+    assert db.session.get(Consultation, consultation.id).orientations[2].theme is None
+    assert client.post("/gestion/ecoles/structure/theme", data={"theme": "Inconnu", "name": "X"}).status_code == 404
+    assert client.post("/gestion/ecoles/structure/theme", data={}).status_code == 422

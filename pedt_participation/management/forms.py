@@ -176,3 +176,8 @@ class ItemForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     direction = HiddenField(validators=[AnyOf([d.value for d in Direction], message=_l("Choisissez « Monter » ou « Descendre »."))])
+
+
+class ThemeForm(FlaskForm):
+    theme = HiddenField(validators=[InputRequired()])
+    name = StringField(_l("Nouveau nom du thème"), description=_l("Vide : ses orientations n’ont plus de thème."))

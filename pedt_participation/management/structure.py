@@ -100,6 +100,26 @@ def themes(consultation: Consultation) -> list[str]:
     return list(dict.fromkeys(o.theme for o in consultation.orientations if o.theme))
 
 
+def rename_theme(manager: Participant, consultation: Consultation, theme: str, new_name: str) -> int:
+    """Renames a theme on every orientation under it; empty, its orientations no longer have a theme. Returns how
+    many orientations changed."""
+    check_editable(consultation)
+    new_name = new_name.strip()
+    if len(new_name) > THEME_MAX_LENGTH:
+        raise ParticipationRefused(_("Le thème est trop long : %(max)s caractères au plus.", max=THEME_MAX_LENGTH), field="name")
+    under = [o for o in consultation.orientations if o.theme == theme]
+    if not under:
+        raise NotFound()
+    if new_name == theme:
+        return 0
+    for orientation in under:
+        orientation.theme = new_name or None
+    db.session.flush()
+    record(manager, ModerationAction.EDIT_ITEM, consultation, consultation,
+           changes={"theme": {"before": theme, "after": new_name}})
+    return len(under)
+
+
 def add_orientation(manager: Participant, consultation: Consultation, edit: ItemEdit) -> Orientation:
     check_editable(consultation)
     edit = _checked(edit)

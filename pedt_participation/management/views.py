@@ -13,7 +13,7 @@ from ..errors import refusal_shown
 from ..extensions import db
 from ..models.types import utcnow
 from . import lifecycle, services, settings, structure
-from .forms import ConfirmForm, ConsultationForm, ItemForm, MoveForm, SettingsForm
+from .forms import ConfirmForm, ConsultationForm, ItemForm, MoveForm, SettingsForm, ThemeForm
 from .structure import Direction
 
 bp = Blueprint("management", __name__, url_prefix="/gestion")
@@ -100,7 +100,24 @@ def structure_page(slug: str):
         consultation=consultation,
         official_actions=structure.official_actions,
         move_form=MoveForm(formdata=None),
+        theme_form=ThemeForm(formdata=None),
     )
+
+
+@bp.post("/<slug>/structure/theme")
+def rename_theme(slug: str):
+    """The theme's new name, for every orientation under it."""
+    consultation = _managed(slug)
+    form = ThemeForm()
+    if form.validate_on_submit():
+        with refusal_shown():
+            structure.rename_theme(current_user, consultation, form.theme.data, form.name.data or "")
+            db.session.commit()
+            flash(_("Thème enregistré."), "success")
+        return redirect(url_for("management.structure_page", slug=slug), 303)
+    return render_template("management/structure.html", consultation=consultation,
+                           official_actions=structure.official_actions, move_form=MoveForm(formdata=None),
+                           theme_form=form), 422
 
 
 def _item_page(consultation, form: ItemForm, kind: str, item=None, orientation=None, status: int = 200):
@@ -184,7 +201,8 @@ def move_item(slug: str, kind: str, item_id: int):
     form = MoveForm()
     if not form.validate_on_submit():
         return render_template("management/structure.html", consultation=consultation,
-                               official_actions=structure.official_actions, move_form=form), 422
+                               official_actions=structure.official_actions, move_form=form,
+                               theme_form=ThemeForm(formdata=None)), 422
     with refusal_shown():
         structure.move_item(current_user, item, Direction(form.direction.data))
         db.session.commit()
