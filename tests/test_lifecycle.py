@@ -161,7 +161,9 @@ def test_the_vote_is_opened_then_closed_by_hand(client):
     db.session.rollback()
     assert [entry.details["step"] for entry in _steps_logged()] == ["open_voting", "close_voting"]
     assert "voting_close_at" in _steps_logged()[1].details["changes"]
-    # A step that is not possible now is refused, and says so.
+    # A step that is not possible now is refused, and says so, on its page already.
+    page = page_text(client.get("/gestion/ecoles/etape/open_voting"))
+    assert "n’est pas possible à cette étape de la consultation" in page and "Confirmer" not in page
     response = client.post("/gestion/ecoles/etape/open_voting", data={"confirmed": "oui"})
     assert response.status_code == 422
     assert "n’est pas possible à cette étape de la consultation" in page_text(response)

@@ -90,7 +90,7 @@ def take_step(step: Step, consultation: Consultation, by: Participant, now: date
     """Takes a step by hand, once the page has asked the manager to confirm it, and logs it."""
     now = now or utcnow()
     if step not in available_steps(consultation, now):
-        raise ParticipationRefused(_not_available_message(step, consultation))
+        raise ParticipationRefused(not_available_message(step, consultation))
     before_status = consultation.status
     before_dates = {name: getattr(consultation, name) for name in _DATES}
     if step == Step.PUBLISH:
@@ -158,7 +158,8 @@ def _close_voting(consultation: Consultation, now: datetime) -> None:
     consultation.status = ConsultationStatus.CLOSED
 
 
-def _not_available_message(step: Step, consultation: Consultation) -> str:
+def not_available_message(step: Step, consultation: Consultation) -> str:
+    """Why a step cannot be taken now, for its confirmation page and its refusal."""
     if consultation.status == ConsultationStatus.ARCHIVED:
         return _("Cette consultation est archivée : elle ne peut plus être modifiée.")
     return _(

@@ -65,9 +65,13 @@ def step(slug: str, step: str):
             db.session.commit()
             flash(_("C’est fait : %(step)s.", step=lifecycle.STEP_LABELS[chosen]), "success")
             return redirect(url_for("management.edit", slug=consultation.slug), 303)
+    available = chosen in lifecycle.available_steps(consultation, utcnow())
+    if request.method == "GET" and not available:
+        refusals.append(lifecycle.not_available_message(chosen, consultation))
     status = 422 if request.method == "POST" else 200
     return render_template(
         "management/step.html",
+        available=available,
         consultation=consultation,
         form=form,
         step=chosen,
