@@ -110,8 +110,9 @@ def build_config(instance_path: str) -> dict:
             "broker_connection_retry_on_startup": True,
             "timezone": "Europe/Paris",
             "beat_schedule": {
-                "close-ended-consultations": {
-                    "task": "pedt.consultations.close_ended",
+                # Publication and closing on their dates.
+                "advance-consultation-phases": {
+                    "task": "pedt.consultations.advance_phases",
                     "schedule": 60.0,
                 },
                 # Weekly snapshots and the one at closing; queued once each, however often this runs.

@@ -42,6 +42,8 @@ CONSULTATION_STATUS_LABELS = {
     ConsultationStatus.DRAFT: _l("Brouillon"),
     ConsultationStatus.PUBLISHED: _l("Ouverte"),
     ConsultationStatus.CLOSED: _l("Terminée"),
+    ConsultationStatus.DECISIONS_PUBLISHED: _l("Décisions publiées"),
+    ConsultationStatus.ARCHIVED: _l("Archivée"),
 }
 
 ACTION_STATE_LABELS = {
@@ -107,6 +109,11 @@ MODERATION_ACTION_LABELS = {
     ModerationAction.PAPER_VOTES: _l("Votes papier saisis"),
     ModerationAction.ROLE_CHANGE: _l("Rôle modifié"),
     ModerationAction.EDIT_CONSULTATION: _l("Consultation modifiée"),
+    ModerationAction.CHANGE_PHASE: _l("Étape de la consultation"),
+    ModerationAction.ADD_ITEM: _l("Élément ajouté"),
+    ModerationAction.EDIT_ITEM: _l("Élément modifié"),
+    ModerationAction.REMOVE_ITEM: _l("Élément supprimé"),
+    ModerationAction.MOVE_ITEM: _l("Élément déplacé"),
 }
 
 REPORT_REASON_LABELS = {

@@ -2,13 +2,13 @@
 
 from celery import shared_task
 
-from pedt_participation.consultations.services import close_ended_consultations
 from pedt_participation.extensions import db
+from pedt_participation.management import lifecycle
 
 
-@shared_task(name="pedt.consultations.close_ended", acks_late=True)
-def close_ended() -> list[int]:
-    """Run by beat every minute: consultations whose voting has ended become *closed*. Idempotent."""
-    closed = close_ended_consultations()
+@shared_task(name="pedt.consultations.advance_phases", acks_late=True)
+def advance_phases() -> dict[str, list[int]]:
+    """Run by beat every minute: drafts are published and ended consultations closed on their dates. Idempotent."""
+    moved = lifecycle.advance_phases()
     db.session.commit()
-    return closed
+    return moved

@@ -52,3 +52,32 @@ def test_upgrades_and_downgrades_keep_votes_and_comments(tmp_path):
         downgrade(revision=FIRST_REVISION)
         assert _counts() == (1, 1)
         db.engine.dispose()
+
+
+def test_the_lifecycle_migration_dates_the_publication_of_public_consultations(tmp_path):
+    """Public consultations get a publication date no later than their creation or their first phase, so that "no
+    phase before publication" holds for them; drafts get none (published by hand); settings keep today's behaviour."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
+    with app.app_context():
+        upgrade(revision="ee82ef8934d3")
+        with db.engine.begin() as connection:
+            for slug, status, proposals_open_at in (("ouverte", "published", "2025-12-01 08:00:00"),
+                                                    ("brouillon", "draft", None)):
+                connection.execute(text(
+                    "INSERT INTO consultations (slug, title, summary, context, status, supports_enabled,"
+                    " opinion_enabled, majority_judgment_enabled, allowed_audiences, minimum_age, k_anonymity,"
+                    " hide_after_reports, missing_grades_as_reject, weekly_summaries, summary_at_closing,"
+                    " proposals_open_at, voting_open_at, created_at)"
+                    " VALUES (:slug, 'X', '', '', :status, 1, 1, 0, '[\"parent\"]', 11, 5, 3, 1, 0, 1,"
+                    " :proposals_open_at, '2026-02-01 08:00:00', '2026-01-01 00:00:00')"
+                ), {"slug": slug, "status": status, "proposals_open_at": proposals_open_at})
+
+        upgrade(revision="cd1c266a63f2")
+        with db.engine.connect() as connection:
+            rows = dict(connection.execute(text(
+                "SELECT slug, published_at FROM consultations"
+            )).tuples().all())
+            settings = connection.execute(text("SELECT DISTINCT comments_enabled, figures_during_vote FROM consultations")).all()
+        assert str(rows["ouverte"]).startswith("2025-12-01 08:00:00") and rows["brouillon"] is None
+        assert [tuple(row) for row in settings] == [(1, 1)]
+        db.engine.dispose()

@@ -9,9 +9,10 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..labels import ANSWER_STATE_LABELS, ROLE_LABELS
+from ..labels import ANSWER_STATE_LABELS, CONSULTATION_STATUS_LABELS, ROLE_LABELS
 from ..languages.services import ngettext
-from ..models import AnswerState, ModerationLogEntry, Role
+from ..management.lifecycle import STEP_LABELS, Step
+from ..models import AnswerState, ConsultationStatus, ModerationLogEntry, Role
 from ..templating import format_long_date
 
 _TARGET_KINDS = {
@@ -19,6 +20,7 @@ _TARGET_KINDS = {
     "comment": _l("Commentaire n° %(id)s"),
     "participant": _l("Compte n° %(id)s"),
     "consultation": _l("Consultation n° %(id)s"),
+    "orientation": _l("Orientation n° %(id)s"),
     "workshop": _l("Atelier n° %(id)s"),
 }
 
@@ -32,6 +34,22 @@ _CHANGED_FIELDS = {
     "proposals_close_at": _l("fermeture des propositions"),
     "voting_open_at": _l("ouverture du vote"),
     "voting_close_at": _l("fermeture du vote"),
+    "published_at": _l("publication"),
+    "status": _l("étape"),
+    "description": _l("description"),
+    "easy_read": _l("version facile à lire"),
+    "theme": _l("thème"),
+    "translations": _l("traductions"),
+    "supports_enabled": _l("soutiens"),
+    "vote_limit_per_orientation": _l("soutiens par orientation"),
+    "opinion_enabled": _l("avis"),
+    "majority_judgment_enabled": _l("jugement majoritaire"),
+    "allowed_audiences": _l("publics invités"),
+    "minimum_age": _l("âge minimum"),
+    "k_anonymity": _l("seuil de confidentialité"),
+    "missing_grades_as_reject": _l("mentions manquantes"),
+    "comments_enabled": _l("commentaires"),
+    "figures_during_vote": _l("nombres de votes pendant le vote"),
 }
 
 
@@ -49,6 +67,17 @@ def log_details(entry: ModerationLogEntry) -> list[str]:
     stored rather than hidden."""
     details: dict[str, Any] = dict(entry.details or {})
     sentences = []
+    if "step" in details:
+        sentences.append(_("Étape : %(step)s", step=STEP_LABELS[Step(details.pop("step"))]))
+        status = details.pop("status", None)
+        if status:
+            sentences.append(_("%(before)s → %(after)s", before=CONSULTATION_STATUS_LABELS[ConsultationStatus(status["before"])],
+                               after=CONSULTATION_STATUS_LABELS[ConsultationStatus(status["after"])]))
+    if "title" in details:
+        sentences.append(_("« %(title)s »", title=details.pop("title")))
+    if "position" in details:
+        position = details.pop("position")
+        sentences.append(_("Position : %(before)s → %(after)s", before=position["before"], after=position["after"]))
     if "reports" in details:
         sentences.append(ngettext("%(num)s signalement", "%(num)s signalements", details.pop("reports")))
     if "changes" in details:

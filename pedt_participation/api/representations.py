@@ -43,10 +43,23 @@ def consultation(consultation: Consultation) -> dict:
             "majority_judgment_enabled": consultation.majority_judgment_enabled,
             "allowed_audiences": list(consultation.allowed_audiences),
             "minimum_age": consultation.minimum_age,
+            "figures_during_vote": consultation.figures_during_vote,
+            "comments_enabled": consultation.comments_enabled,
         },
         "url": url_for("consultations.consultation", slug=consultation.slug, _external=True),
         "api_url": url_for("api.consultation", slug=consultation.slug, _external=True),
     }
+
+
+def _counts(counts: ActionCounts, comments: int, shown: bool) -> dict:
+    """The counts of votes, or None for each while the consultation hides them until the vote closes."""
+    votes = {
+        "supports": counts.supports,
+        "paper_supports": counts.paper_supports,
+        "opinions": {"pour": counts.opinions[1], "mitige": counts.opinions[0], "contre": counts.opinions[-1]},
+        "grades": {str(value): number for value, number in sorted(counts.grades.items())},
+    }
+    return {**(votes if shown else dict.fromkeys(votes)), "comments": comments}
 
 
 def action(action: Action, counts: ActionCounts, comments: int) -> dict:
@@ -58,13 +71,7 @@ def action(action: Action, counts: ActionCounts, comments: int) -> dict:
         "state": action.state.value,
         "orientation_id": action.orientation_id,
         "published_at": action.published_at or action.created_at,
-        "counts": {
-            "supports": counts.supports,
-            "paper_supports": counts.paper_supports,
-            "opinions": {"pour": counts.opinions[1], "mitige": counts.opinions[0], "contre": counts.opinions[-1]},
-            "grades": {str(value): number for value, number in sorted(counts.grades.items())},
-            "comments": comments,
-        },
+        "counts": _counts(counts, comments, shown=action.orientation.consultation.figures_visible()),
         "answer": {
             "state": action.answer_state.value,
             "text": action.answer_text,

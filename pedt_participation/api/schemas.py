@@ -95,6 +95,10 @@ class VotingRulesSchema(Schema):
     majority_judgment_enabled = fields.Boolean(required=True)
     allowed_audiences = fields.List(fields.String(), required=True)
     minimum_age = fields.Integer(required=True)
+    figures_during_vote = fields.Boolean(
+        required=True, metadata={"description": "False: the counts of votes are shown only once the vote has closed"}
+    )
+    comments_enabled = fields.Boolean(required=True)
 
 
 class ConsultationSchema(Schema):
@@ -114,13 +118,18 @@ class OpinionCountsSchema(Schema):
     contre = fields.Integer(required=True)
 
 
+_HIDDEN_DURING_VOTE = " Null until the vote closes when the consultation shows no figures during the vote."
+
+
 class ActionCountsSchema(Schema):
-    supports = fields.Integer(required=True, metadata={"description": "Online and on paper"})
-    paper_supports = fields.Integer(required=True)
-    opinions = fields.Nested(OpinionCountsSchema, required=True)
+    supports = fields.Integer(required=True, allow_none=True,
+                              metadata={"description": "Online and on paper." + _HIDDEN_DURING_VOTE})
+    paper_supports = fields.Integer(required=True, allow_none=True, metadata={"description": _HIDDEN_DURING_VOTE.strip()})
+    opinions = fields.Nested(OpinionCountsSchema, required=True, allow_none=True,
+                             metadata={"description": _HIDDEN_DURING_VOTE.strip()})
     grades = fields.Dict(
-        keys=fields.String(), values=fields.Integer(), required=True,
-        metadata={"description": "Number of each grade, 0 (À rejeter) to 6 (Excellent)"},
+        keys=fields.String(), values=fields.Integer(), required=True, allow_none=True,
+        metadata={"description": "Number of each grade, 0 (À rejeter) to 6 (Excellent)." + _HIDDEN_DURING_VOTE},
     )
     comments = fields.Integer(required=True)
 

@@ -12,10 +12,10 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
 
-from ..consultations.services import check_can_participate, check_comments_open
+from ..consultations.services import check_can_participate, check_open_for
 from ..errors import ParticipationRefused
 from ..extensions import db
-from ..models import Action, ActionState, Alignment, Comment, CommentRating, Participant, utcnow
+from ..models import Action, ActionState, Activity, Alignment, Comment, CommentRating, Participant, utcnow
 
 MAX_COMMENT_LENGTH = 5000
 MAX_IDEMPOTENCY_KEY_LENGTH = 64
@@ -188,7 +188,7 @@ def _check_can_comment(participant: Participant, action: Action, now: datetime) 
     if action.state != ActionState.PUBLISHED:
         raise ParticipationRefused(_("Cette action n’accepte pas de commentaires."))
     consultation = action.orientation.consultation
-    check_comments_open(consultation, now)
+    check_open_for(consultation, Activity.COMMENT, now)
     check_can_participate(consultation, participant)
 
 

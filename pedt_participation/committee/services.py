@@ -20,6 +20,7 @@ from ..extensions import db, execute_counting_rows, reads_from_replica
 from ..languages.services import format_count
 from ..mail import mail_enabled, send_email
 from ..models import (
+    Activity,
     CommitteeSummary,
     CommitteeSummaryFile,
     Consultation,
@@ -95,7 +96,7 @@ def queue_scheduled_summaries(now: datetime | None = None) -> list[CommitteeSumm
     )
     for consultation in consultations:
         due = []
-        if consultation.weekly_summaries and consultation.voting_is_open(now):
+        if consultation.weekly_summaries and consultation.is_open_for(Activity.VOTE, now):
             year, week, _day = now.isocalendar()
             due.append((SummaryTrigger.WEEKLY, f"{year}-W{week:02d}"))
         closed = consultation.voting_close_at is not None and now >= consultation.voting_close_at

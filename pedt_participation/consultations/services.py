@@ -6,16 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..authorization import Permission, can
 from ..errors import NotFound, ParticipationRefused
 from ..extensions import db
 from ..labels import AUDIENCE_LABELS
 from ..models import (
+    AFTER_THE_VOTE,
     Action,
     ActionOrigin,
     ActionState,
+    Activity,
     Audience,
     Consultation,
     ConsultationStatus,
@@ -28,17 +31,23 @@ from ..notifications.services import notify_moderators
 from ..templating import format_long_date
 from .similarity import keywords, similarity
 
-PUBLIC_STATUSES = (ConsultationStatus.PUBLISHED, ConsultationStatus.CLOSED)
+PUBLIC_STATUSES = (
+    ConsultationStatus.PUBLISHED,
+    ConsultationStatus.CLOSED,
+    ConsultationStatus.DECISIONS_PUBLISHED,
+    ConsultationStatus.ARCHIVED,
+)
 
 
 @dataclass(frozen=True)
 class HomeListing:
     open: list[Consultation]
     closed: list[Consultation]
+    archived: list[Consultation]
 
 
 def public_consultations_statement() -> Select:
-    """Published and closed consultations, newest first."""
+    """Every consultation but drafts, newest first."""
     return (
         select(Consultation)
         .where(Consultation.status.in_(PUBLIC_STATUSES))
@@ -50,7 +59,8 @@ def home_listing() -> HomeListing:
     consultations = db.session.scalars(public_consultations_statement()).all()
     return HomeListing(
         open=[c for c in consultations if c.status == ConsultationStatus.PUBLISHED],
-        closed=[c for c in consultations if c.status == ConsultationStatus.CLOSED],
+        closed=[c for c in consultations if c.status in (ConsultationStatus.CLOSED, ConsultationStatus.DECISIONS_PUBLISHED)],
+        archived=[c for c in consultations if c.status == ConsultationStatus.ARCHIVED],
     )
 
 
@@ -67,15 +77,18 @@ def get_consultation(slug: str) -> Consultation:
     return consultation
 
 
-def get_public_consultation(slug: str) -> Consultation:
+def get_public_consultation(slug: str, viewer: Participant | None = None) -> Consultation:
+    """A consultation people may read; a draft only for those who manage it (its preview)."""
     consultation = db.session.scalar(
-        select(Consultation)
-        .where(Consultation.slug == slug, Consultation.status.in_(PUBLIC_STATUSES))
-        .options(selectinload(Consultation.orientations))
+        select(Consultation).where(Consultation.slug == slug).options(selectinload(Consultation.orientations))
     )
-    if consultation is None:
+    if consultation is None or not _readable(consultation, viewer):
         raise NotFound()
     return consultation
+
+
+def _readable(consultation: Consultation, viewer: Participant | None) -> bool:
+    return consultation.status in PUBLIC_STATUSES or can(viewer, Permission.MANAGE, consultation)
 
 
 def published_actions_statement(consultation: Consultation, orientation_id: int | None = None) -> Select:
@@ -117,7 +130,7 @@ _ACTION_WITH_CONSULTATION = (
 def get_visible_action(action_id: int, viewer: Participant | None) -> Action:
     """Published actions are public; a proposal awaiting review (or refused) is shown to its author only."""
     action = db.session.scalar(_ACTION_WITH_CONSULTATION, {"action_id": action_id})
-    if action is None or action.orientation.consultation.status not in PUBLIC_STATUSES:
+    if action is None or not _readable(action.orientation.consultation, viewer):
         raise NotFound()
     if action.author is not None and action.author.blocked_at is not None:
         raise NotFound()
@@ -157,11 +170,17 @@ def check_can_participate(consultation: Consultation, participant: Participant) 
         )
 
 
-def check_voting_open(consultation: Consultation, now: datetime) -> None:
-    if consultation.voting_is_open(now):
+def check_open_for(consultation: Consultation, activity: Activity, now: datetime) -> None:
+    """Refuses, in words saying when it opens or since when it is over, what the consultation's phase does not
+    allow now (`Consultation.is_open_for`)."""
+    if consultation.is_open_for(activity, now):
         return
-    raise ParticipationRefused(
-        _phase_closed_message(
+    if activity == Activity.COMMENT:
+        if consultation.status == ConsultationStatus.PUBLISHED and not consultation.comments_enabled:
+            raise ParticipationRefused(_("Cette consultation ne recueille pas de commentaires."))
+        raise ParticipationRefused(_("Les commentaires sont fermés : la consultation n’est pas ouverte en ce moment."))
+    if activity == Activity.VOTE:
+        message = _phase_closed_message(
             consultation,
             consultation.voting_open_at,
             now,
@@ -172,14 +191,8 @@ def check_voting_open(consultation: Consultation, now: datetime) -> None:
             ),
             closes=consultation.voting_close_at,
         )
-    )
-
-
-def check_proposals_open(consultation: Consultation, now: datetime) -> None:
-    if consultation.proposals_are_open(now):
-        return
-    raise ParticipationRefused(
-        _phase_closed_message(
+    else:
+        message = _phase_closed_message(
             consultation,
             consultation.proposals_open_at,
             now,
@@ -187,14 +200,7 @@ def check_proposals_open(consultation: Consultation, now: datetime) -> None:
             over=_("Les propositions sont closes depuis le %(date)s. Vous pouvez encore voter et commenter s’il est temps."),
             closes=consultation.proposals_close_at,
         )
-    )
-
-
-def check_comments_open(consultation: Consultation, now: datetime) -> None:
-    if not consultation.comments_are_open(now):
-        raise ParticipationRefused(
-            _("Les commentaires sont fermés : la consultation n’est pas ouverte en ce moment.")
-        )
+    raise ParticipationRefused(message)
 
 
 def _phase_closed_message(
@@ -206,7 +212,9 @@ def _phase_closed_message(
     over: str,
     closes: datetime | None,
 ) -> str:
-    if consultation.status == ConsultationStatus.CLOSED or (closes is not None and now >= closes):
+    if consultation.status == ConsultationStatus.DRAFT:
+        return _("Cette consultation n’est pas encore publiée.")
+    if consultation.status in AFTER_THE_VOTE or (closes is not None and now >= closes):
         return over % {"date": format_long_date(closes)} if closes else _("La consultation est terminée.")
     if opens is not None and now < opens:
         return not_yet % {"date": format_long_date(opens)}
@@ -218,7 +226,7 @@ def propose_action(
 ) -> Action:
     """A participant's proposal waits in state *pending* until a moderator publishes it."""
     consultation = orientation.consultation
-    check_proposals_open(consultation, now or utcnow())
+    check_open_for(consultation, Activity.PROPOSE, now or utcnow())
     check_can_participate(consultation, participant)
     last_position = db.session.scalar(
         select(func.max(Action.position)).where(Action.orientation_id == orientation.id)
@@ -252,27 +260,3 @@ def similar_actions(consultation: Consultation, text: str, limit: int = 3, exclu
     scored = [(similarity(wanted, keywords(f"{a.title} {a.body}")), a) for a in candidates]
     close = sorted(((score, a) for score, a in scored if score >= SIMILARITY_THRESHOLD), key=lambda pair: -pair[0])
     return [action for _score, action in close[:limit]]
-
-
-def close_ended_consultations(now: datetime | None = None) -> list[int]:
-    """Moves published consultations whose last phase has ended to *closed*. Idempotent: a closed
-    consultation is left alone, so the periodic task can run as often as it likes."""
-    now = now or utcnow()
-    candidates = db.session.scalars(
-        select(Consultation).where(
-            Consultation.status == ConsultationStatus.PUBLISHED,
-            Consultation.voting_close_at.is_not(None),
-            Consultation.voting_close_at <= now,
-        )
-    ).all()
-    ended = [
-        c.id for c in candidates if c.proposals_close_at is None or c.proposals_close_at <= now
-    ]
-    if ended:
-        db.session.execute(
-            update(Consultation)
-            .where(Consultation.id.in_(ended), Consultation.status == ConsultationStatus.PUBLISHED)
-            .values(status=ConsultationStatus.CLOSED)
-        )
-        db.session.flush()
-    return ended

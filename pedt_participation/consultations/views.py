@@ -32,7 +32,7 @@ def home():
 def consultation_page(slug: str) -> dict:
     """What the consultation page and its embed show: published actions by orientation, their counts, and
     the viewer's votes and remaining supports."""
-    consultation = services.get_public_consultation(slug)
+    consultation = services.get_public_consultation(slug, _viewer())
     actions = services.published_actions(consultation)
     action_ids = [a.id for a in actions]
     return {

@@ -95,6 +95,9 @@ class ShownContent:
     title_language: str
     text: str
     text_language: str
+    # The easy-to-read version (FALC), empty where none is written.
+    easy_read: str = ""
+    easy_read_language: str = ORIGINAL_LANGUAGE
 
     @property
     def title_attributes(self) -> Markup:
@@ -103,6 +106,10 @@ class ShownContent:
     @property
     def text_attributes(self) -> Markup:
         return language_attributes(self.text_language)
+
+    @property
+    def easy_read_attributes(self) -> Markup:
+        return language_attributes(self.easy_read_language)
 
     @property
     def is_translated(self) -> bool:
@@ -116,11 +123,14 @@ def content_for_reader(item: Action | Orientation) -> ShownContent:
     translation = (item.translations or {}).get(language, {}) if language != ORIGINAL_LANGUAGE else {}
     title = translation.get("title")
     text = translation.get(_text_field(item)) if original_text else None
+    easy_read = translation.get("easy_read") if item.easy_read else None
     return ShownContent(
         title=title or item.title,
         title_language=language if title else ORIGINAL_LANGUAGE,
         text=text or original_text,
         text_language=language if text else ORIGINAL_LANGUAGE,
+        easy_read=easy_read or item.easy_read,
+        easy_read_language=language if easy_read else ORIGINAL_LANGUAGE,
     )
 
 
@@ -151,11 +161,13 @@ def translation_fields(item: Action | Orientation) -> dict[str, str]:
 
 
 def save_translations(item: Action | Orientation, fields: dict[str, str]) -> None:
-    """A language left empty is removed: readers then see the French original."""
+    """A language left empty is removed: readers then see the French original. The easy-to-read version's
+    translation, entered in the management pages, is kept."""
     text_field = _text_field(item)
     translations = {}
     for language in TRANSLATED_LANGUAGES:
         entry = {
+            "easy_read": (item.translations or {}).get(language, {}).get("easy_read", ""),
             "title": (fields.get(f"{language}_title") or "").strip(),
             text_field: (fields.get(f"{language}_text") or "").strip(),
         }

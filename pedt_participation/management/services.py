@@ -11,8 +11,9 @@ from sqlalchemy import select
 from ..authorization import managed_by
 from ..errors import ParticipationRefused
 from ..extensions import db
-from ..models import Consultation, ModerationAction, Participant
+from ..models import Activity, Consultation, ConsultationStatus, ModerationAction, Participant
 from ..moderation.services import record
+from .lifecycle import check_editable
 
 TITLE_MAX_LENGTH = 200
 
@@ -24,6 +25,7 @@ class ConsultationEdit:
     title: str
     summary: str
     context: str
+    published_at: datetime | None
     proposals_open_at: datetime | None
     proposals_close_at: datetime | None
     voting_open_at: datetime | None
@@ -42,15 +44,19 @@ def edit_consultation(
     manager: Participant, consultation: Consultation, edit: ConsultationEdit, now: datetime
 ) -> list[str]:
     """Saves the edit once it is valid, logs what it changed (before and after) and returns the fields' names. A change of the
-    vote's dates while people vote is kept, so that the consultation page announces it until the vote closes."""
+    vote's dates while people vote is kept, so that the consultation page announces it until the vote closes. Once
+    published, the publication date is history: it stays as it is."""
+    check_editable(consultation)
     edit = replace(edit, title=edit.title.strip(), summary=edit.summary.strip(), context=edit.context.strip())
+    if consultation.status != ConsultationStatus.DRAFT:
+        edit = replace(edit, published_at=consultation.published_at)
     _check(edit)
     before = current_values(consultation)
     changed = [field.name for field in fields(ConsultationEdit) if _differs(getattr(before, field.name), getattr(edit, field.name))]
     if not changed:
         return changed
     vote_dates_moved = {"voting_open_at", "voting_close_at"} & set(changed)
-    if vote_dates_moved and consultation.voting_is_open(now):
+    if vote_dates_moved and consultation.is_open_for(Activity.VOTE, now):
         consultation.voting_dates_changed_at = now
         consultation.previous_voting_close_at = before.voting_close_at
     for name in changed:
@@ -99,4 +105,13 @@ def _check(edit: ConsultationEdit) -> None:
     if edit.proposals_open_at and edit.voting_open_at and edit.voting_open_at < edit.proposals_open_at:
         raise ParticipationRefused(
             _("Le vote ne peut pas s’ouvrir avant l’ouverture des propositions."), field="voting_open_at"
+        )
+    if edit.published_at and edit.voting_open_at and edit.voting_open_at < edit.published_at:
+        raise ParticipationRefused(
+            _("Le vote ne peut pas s’ouvrir avant la publication de la consultation."), field="voting_open_at"
+        )
+    if edit.published_at and edit.proposals_open_at and edit.proposals_open_at < edit.published_at:
+        raise ParticipationRefused(
+            _("Les propositions ne peuvent pas s’ouvrir avant la publication de la consultation."),
+            field="proposals_open_at",
         )

@@ -3,9 +3,11 @@
 from .api_tokens import ApiToken
 from .comments import MAX_COMMENT_DEPTH, Alignment, Comment, CommentRating
 from .consultations import (
+    AFTER_THE_VOTE,
     Action,
     ActionOrigin,
     ActionState,
+    Activity,
     AnswerState,
     Consultation,
     ConsultationStatus,
@@ -37,6 +39,7 @@ from .votes import Grade, Opinion, PaperVoteCount, Vote, VoteKind, Workshop
 from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
+    "AFTER_THE_VOTE",
     "ERASED_ACCOUNT_NAME",
     "MAX_COMMENT_DEPTH",
     "YOUTH_AGE_BRACKETS",
@@ -44,6 +47,7 @@ __all__ = [
     "Action",
     "ActionOrigin",
     "ActionState",
+    "Activity",
     "AgeBracket",
     "ApiToken",
     "AnswerState",

@@ -14,9 +14,26 @@ from .types import UTCDateTime, enum_column, utcnow
 
 
 class ConsultationStatus(enum.StrEnum):
+    """The stored step of a consultation's life. While *published*, what is open (proposals, the vote) follows
+    the phase dates; the other steps are reached on a date (beat) or by a manager's button."""
+
     DRAFT = "draft"
     PUBLISHED = "published"
     CLOSED = "closed"
+    DECISIONS_PUBLISHED = "decisions_published"
+    ARCHIVED = "archived"
+
+
+# The steps after the vote: figures hidden during it are shown from then on.
+AFTER_THE_VOTE = frozenset({ConsultationStatus.CLOSED, ConsultationStatus.DECISIONS_PUBLISHED, ConsultationStatus.ARCHIVED})
+
+
+class Activity(enum.StrEnum):
+    """What a participant does on a consultation, each allowed only in its phase."""
+
+    PROPOSE = "propose"
+    VOTE = "vote"
+    COMMENT = "comment"
 
 
 class ActionOrigin(enum.StrEnum):
@@ -56,6 +73,9 @@ class Consultation(Model):
     status: Mapped[ConsultationStatus] = mapped_column(
         enum_column(ConsultationStatus, "consultation_status"), default=ConsultationStatus.DRAFT
     )
+    # When the consultation becomes public: a draft given this date is published by beat when it comes; publishing
+    # by hand sets it. No phase opens before it.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A phase is open from its opening (included) to its closing (excluded); no opening date = not scheduled.
     proposals_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     proposals_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -83,26 +103,36 @@ class Consultation(Model):
     # and once when voting closes.
     weekly_summaries: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     summary_at_closing: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Off: the comments already written stay readable, and nobody may write a new one.
+    comments_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Off: counts of votes stay hidden until the vote closes, so that early figures do not sway later voters.
+    figures_during_vote: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     orientations: Mapped[list[Orientation]] = relationship(
         back_populates="consultation", order_by="Orientation.position", cascade="all, delete-orphan"
     )
 
-    def proposals_are_open(self, now: datetime) -> bool:
-        return self._phase_is_open(self.proposals_open_at, self.proposals_close_at, now)
-
-    def voting_is_open(self, now: datetime) -> bool:
-        return self._phase_is_open(self.voting_open_at, self.voting_close_at, now)
-
-    def comments_are_open(self, now: datetime) -> bool:
-        """People discuss an action while proposals or votes are being collected, not after."""
-        return self.proposals_are_open(now) or self.voting_is_open(now)
-
-    def _phase_is_open(self, opens: datetime | None, closes: datetime | None, now: datetime) -> bool:
-        if self.status != ConsultationStatus.PUBLISHED or opens is None or now < opens:
+    def is_open_for(self, activity: Activity | str, now: datetime) -> bool:
+        """The one answer to "may people propose / vote / comment now?": only while published, within the phase's
+        dates; comments while proposals or the vote are open, unless the consultation turned them off."""
+        activity = Activity(activity)
+        if self.status != ConsultationStatus.PUBLISHED:
             return False
-        return closes is None or now < closes
+        if activity == Activity.COMMENT:
+            return self.comments_enabled and (
+                self.is_open_for(Activity.PROPOSE, now) or self.is_open_for(Activity.VOTE, now)
+            )
+        opens, closes = (
+            (self.voting_open_at, self.voting_close_at)
+            if activity == Activity.VOTE
+            else (self.proposals_open_at, self.proposals_close_at)
+        )
+        return opens is not None and opens <= now and (closes is None or now < closes)
+
+    def figures_visible(self) -> bool:
+        """Whether counts of votes are shown: always, or only once the vote has closed."""
+        return self.figures_during_vote or self.status in AFTER_THE_VOTE
 
 
 class Orientation(Model):
@@ -116,7 +146,9 @@ class Orientation(Model):
     theme: Mapped[str | None] = mapped_column(sa.String(300))
     title: Mapped[str] = mapped_column(sa.String(400))
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    # Optional translations entered by moderators, {"en": {"title": …, "description": …}, "ar": {…}}:
+    # The same in easy-to-read French (FALC): short sentences, everyday words; empty = none written.
+    easy_read: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Optional translations entered by moderators, {"en": {"title": …, "description": …, "easy_read": …}, "ar": {…}}:
     # the French text stays the original, shown wherever a language has no translation.
     translations: Mapped[dict[str, dict[str, str]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
@@ -135,6 +167,8 @@ class Action(Model):
     position: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(400))
     body: Mapped[str] = mapped_column(sa.Text, default="")
+    # The same in easy-to-read French (FALC): short sentences, everyday words; empty = none written.
+    easy_read: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     origin: Mapped[ActionOrigin] = mapped_column(enum_column(ActionOrigin, "action_origin"))
     state: Mapped[ActionState] = mapped_column(enum_column(ActionState, "action_state"), default=ActionState.PENDING)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id", ondelete="SET NULL"), index=True)
@@ -153,7 +187,7 @@ class Action(Model):
     # Where an action imported from the host platform's open data came from (the proposal's address
     # there, or its id when the file gave none): importing the same file again creates nothing twice.
     platform_reference: Mapped[str | None] = mapped_column(sa.String(500))
-    # Optional translations entered by moderators, {"en": {"title": …, "body": …}, "ar": {…}}: an action
+    # Optional translations entered by moderators, {"en": {"title": …, "body": …, "easy_read": …}, "ar": {…}}: an action
     # stays in the language it was written in, shown wherever a language has no translation.
     translations: Mapped[dict[str, dict[str, str]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
 

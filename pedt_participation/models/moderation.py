@@ -55,6 +55,13 @@ class ModerationAction(enum.StrEnum):
     PAPER_VOTES = "paper_votes"
     ROLE_CHANGE = "role_change"
     EDIT_CONSULTATION = "edit_consultation"
+    # A step of the consultation's life taken by hand: published, vote opened or closed, decisions, archived.
+    CHANGE_PHASE = "change_phase"
+    # The consultation's orientations and official actions: added, edited, removed, moved.
+    ADD_ITEM = "add_item"
+    EDIT_ITEM = "edit_item"
+    REMOVE_ITEM = "remove_item"
+    MOVE_ITEM = "move_item"
 
 
 class ModerationLogEntry(Model):

@@ -352,6 +352,8 @@ def proposals_rows(consultation_id: int) -> Iterator[list]:
     ]
     ids = [a.id for a in actions]
     votes, comments = count_votes(ids), count_comments(ids)
+    # The host platform republishes the file: counts hidden during the vote stay out of it too.
+    supports_shown = consultation.supports_enabled and consultation.figures_visible()
     for action in actions:
         yield [
             action.id,
@@ -363,7 +365,7 @@ def proposals_rows(consultation_id: int) -> Iterator[list]:
             decidim.EXPORTED_STATES[action.answer_state],
             safe_text(action.answer_text) if action.answer_state else "",
             decidim.format_datetime(action.answer_published_at if action.answer_state else None),
-            votes[action.id].supports if consultation.supports_enabled else "",
+            votes[action.id].supports if supports_shown else "",
             comments.get(action.id, 0),
             decidim.format_datetime(action.published_at),
             action_url(action.id),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from ..auth.services import participant_with_email
 from ..extensions import db
 from ..models import (
+    AFTER_THE_VOTE,
     ERASED_ACCOUNT_NAME,
     AccountErasure,
     Action,
@@ -22,7 +23,6 @@ from ..models import (
     Comment,
     CommentRating,
     Consultation,
-    ConsultationStatus,
     ErasureReason,
     ModeratorAssignment,
     Notification,
@@ -181,7 +181,7 @@ def accounts_past_retention(now: datetime, retention_days: int) -> list[Particip
         .join(Consultation, Consultation.id == taken_part.c.consultation_id)
         .where(
             taken_part.c.participant_id.is_not(None),  # official actions have no author; NULL spoils NOT IN
-            (Consultation.status != ConsultationStatus.CLOSED)
+            Consultation.status.not_in(AFTER_THE_VOTE)
             | Consultation.voting_close_at.is_(None)
             | (Consultation.voting_close_at > cutoff),
         )

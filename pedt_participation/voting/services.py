@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, delete, func, select, text
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from ..consultations.services import check_can_participate, check_voting_open
+from ..consultations.services import check_can_participate, check_open_for
 from ..errors import ParticipationRefused
 from ..extensions import db, execute_counting_rows
 from ..languages.services import ngettext
 from ..models import (
     Action,
     ActionState,
+    Activity,
     Grade,
     Opinion,
     Orientation,
@@ -159,7 +160,7 @@ def _check_vote_allowed(participant: Participant, action: Action, kind: VoteKind
         raise ParticipationRefused(_("Cette action n’est pas ouverte au vote."))
     if not _kind_enabled(action, kind):
         raise ParticipationRefused(_("Ce type de vote n’est pas utilisé dans cette consultation."))
-    check_voting_open(consultation, now)
+    check_open_for(consultation, Activity.VOTE, now)
     check_can_participate(consultation, participant)
 
 

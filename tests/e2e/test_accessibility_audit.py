@@ -64,6 +64,13 @@ AUDITED = {
     "committee.compare": ("committee",),
     "management.index": ("admin",),
     "management.edit": ("admin",),
+    "management.step": ("admin",),
+    "management.settings_page": ("admin",),
+    "management.structure_page": ("admin",),
+    "management.add_orientation": ("admin",),
+    "management.add_action": ("admin",),
+    "management.edit_item": ("admin",),
+    "management.remove_item": ("admin",),
     "admin.participants": ("admin",),
     "admin.moderation_log": ("admin",),
     "admin.api_tokens.index": ("admin",),
@@ -95,11 +102,13 @@ EXCLUDED = {
 
 SEVERE = ("serious", "critical")
 # Forms also audited once sent empty, to check their errors: summary at the top, messages tied to fields.
-SENT_EMPTY = {"auth.login", "auth.register", "auth.reset_password", "consultations.propose"}
+SENT_EMPTY = {"auth.login", "auth.register", "auth.reset_password", "consultations.propose", "management.add_orientation"}
 # The pages saved as pictures (desktop and phone) under test-artifacts/screenshots/ for a person to look at.
 SCREENSHOTS = {
     "consultations.home", "consultations.consultation", "consultations.action", "auth.register",
     "information.how_it_works", "moderation.proposals", "committee.summary", "management.edit",
+    "management.step", "management.settings_page", "management.structure_page", "management.edit_item",
+    "management.remove_item", "management.add_orientation",
 }
 
 
@@ -172,7 +181,8 @@ def site(live_server) -> Site:
 
     ids = {
         "slug": consultation.slug, "action_id": action.id, "workshop_id": workshop.id, "endpoint_id": endpoint.id,
-        "summary_id": summary.id, "kind": "action", "item_id": action.id,
+        "summary_id": summary.id, "kind": "action", "item_id": action.id, "step": "close_voting",
+        "orientation_id": consultation.orientations[0].id,
         "token": reset_link(voices[4]).rsplit("/", 1)[1],
     }
     with live_server.app.test_request_context():
