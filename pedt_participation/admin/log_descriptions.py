@@ -32,6 +32,10 @@ _CHANGED_FIELDS = {
     "proposals_close_at": _l("fermeture des propositions"),
     "voting_open_at": _l("ouverture du vote"),
     "voting_close_at": _l("fermeture du vote"),
+    "verdict": _l("décision"),
+    "explanation": _l("explication"),
+    "progress": _l("avancement"),
+    "progress_note": _l("note sur l’avancement"),
 }
 
 
@@ -66,6 +70,10 @@ def log_details(entry: ModerationLogEntry) -> list[str]:
         sentences.append(_("Réponse : %(state)s", state=ANSWER_STATE_LABELS[AnswerState(details.pop("state"))]))
     if "actions" in details:
         sentences.append(ngettext("%(num)s réponse publiée", "%(num)s réponses publiées", len(details.pop("actions"))))
+    if "decisions" in details:
+        sentences.append(
+            ngettext("%(num)s décision publiée", "%(num)s décisions publiées", len(details.pop("decisions")))
+        )
     if "role" in details:
         role = details.pop("role")
         sentences.append(

@@ -11,6 +11,7 @@ from .consultations import (
     ConsultationStatus,
     Orientation,
 )
+from .decisions import Decision, DecisionProgress, DecisionVerdict
 from .moderation import (
     ManagerAssignment,
     ModerationAction,
@@ -46,6 +47,9 @@ __all__ = [
     "CommitteeSummaryFile",
     "CommentRating",
     "Consultation",
+    "Decision",
+    "DecisionProgress",
+    "DecisionVerdict",
     "ConsultationStatus",
     "DeliveryStatus",
     "ErasureReason",

@@ -55,6 +55,8 @@ class ModerationAction(enum.StrEnum):
     PAPER_VOTES = "paper_votes"
     ROLE_CHANGE = "role_change"
     EDIT_CONSULTATION = "edit_consultation"
+    DECIDE = "decide"
+    PUBLISH_DECISIONS = "publish_decisions"
 
 
 class ModerationLogEntry(Model):

@@ -10,7 +10,8 @@ from ..authorization import moderating
 from ..deferred_tasks import send_after_commit
 from ..extensions import db
 from ..mail import mail_enabled, send_email
-from ..models import Consultation, Notification, Participant, utcnow
+from ..models import Consultation, Notification, Participant, Role, utcnow
+from ..navigation import site_path
 
 
 def notify(recipient: Participant, message: str, link: str = "", *, email: bool = False) -> Notification:
@@ -39,7 +40,7 @@ def email_notification(notification_id: int) -> bool:
                 _("Bonjour %(name)s,", name=notification.recipient.display_name),
                 notification.message,
                 _("Pour voir : %(link)s", link=link) if link else "",
-                _("Vous recevez ce message parce que vous participez à la modération de la consultation."),
+                _why_emailed(notification.recipient),
             )
             if part
         ),
@@ -47,6 +48,17 @@ def email_notification(notification_id: int) -> bool:
     notification.emailed_at = utcnow()
     db.session.flush()
     return True
+
+
+def _why_emailed(recipient: Participant) -> str:
+    """Moderators and admins are e-mailed what needs them; everyone else only the decisions they asked for."""
+    if recipient.role in (Role.MODERATOR, Role.ADMIN):
+        return _("Vous recevez ce message parce que vous participez à la modération de la consultation.")
+    settings = f"{current_app.config['PUBLIC_URL'].rstrip('/')}{site_path('notifications.index')}"
+    return _(
+        "Vous recevez ce message parce que vous avez demandé les décisions par e-mail. Pour ne plus les recevoir : %(link)s",
+        link=settings,
+    )
 
 
 def moderators_of(consultation: Consultation) -> list[Participant]:
