@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from pedt_participation.committee.services import build_summary, claim_summary, queue_summary
 from pedt_participation.decisions.services import DecisionEdit, publish_decisions, record_decision
 from pedt_participation.extensions import db
 from pedt_participation.models import (
@@ -15,19 +18,24 @@ from pedt_participation.models import (
     ActionState,
     Comment,
     Decision,
+    DecisionProgress,
     DecisionVerdict,
     ErasureReason,
     ManagerAssignment,
     ModerationAction,
     ModerationLogEntry,
     Notification,
+    Participant,
     Role,
     Vote,
     VoteKind,
+    WebhookDelivery,
+    WebhookEvent,
     utcnow,
 )
 from pedt_participation.moderation.services import block
 from pedt_participation.privacy.services import erase_account
+from pedt_participation.webhooks.services import create_endpoint
 from tests.helpers import login, make_consultation, make_participant, page_text
 
 RETAINED = DecisionEdit(DecisionVerdict.RETAINED, "Le comité la finance dès la rentrée.", None, "")
@@ -219,3 +227,79 @@ def test_the_vote_closing_date_decides_and_a_hand_closed_consultation_too(commit
     action = consultation.orientations[0].actions[0]
     later = consultation.voting_close_at + timedelta(minutes=1)
     assert record_decision(committee, action, RETAINED, later)
+
+
+def _published(consultation, committee, edit=RETAINED):
+    action = consultation.orientations[0].actions[0]
+    record_decision(committee, action, edit, utcnow())
+    publish_decisions(committee, consultation, utcnow())
+    db.session.commit()
+    return action
+
+
+def test_api_gives_the_decision_once_published_and_never_a_draft(client, closed, committee):
+    action, other = closed.orientations[0].actions[:2]
+    record_decision(committee, other, RETAINED, utcnow())
+    db.session.commit()
+    assert client.get(f"/api/v1/actions/{other.id}").get_json()["data"]["decision"] is None
+    _published(closed, committee, DecisionEdit(DecisionVerdict.UNDER_WAY, "Le centre social le fait déjà.",
+                                                DecisionProgress.IN_PROGRESS, "Depuis septembre."))
+    decision = client.get(f"/api/v1/actions/{action.id}").get_json()["data"]["decision"]
+    assert decision["verdict"] == "under_way" and decision["progress"] == "in_progress"
+    assert decision["explanation"] == "Le centre social le fait déjà." and decision["progress_note"] == "Depuis septembre."
+    listed = {a["id"]: a["decision"] for a in client.get("/api/v1/consultations/fermee/actions").get_json()["data"]}
+    assert listed[action.id]["verdict"] == "under_way"
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert "decision" in schema["Action"]["properties"] and "under_way" in schema["Decision"]["properties"]["verdict"]["enum"]
+
+
+def test_the_action_embed_shows_the_decision(client, closed, committee):
+    action = _published(closed, committee)
+    text = page_text(client.get(f"/embed/actions/{action.id}"))
+    assert "Décision : Retenue" in text and RETAINED.explanation in text
+
+
+def test_publishing_sends_one_decision_event_per_action(client, closed, committee):
+    admin = make_participant(role=Role.ADMIN)
+    create_endpoint(admin, url="https://decidim.ville.fr/hooks", description="", events=["decision.published"], active=True)
+    first, second = closed.orientations[0].actions[:2]
+    for action in (first, second):
+        record_decision(committee, action, RETAINED, utcnow())
+    publish_decisions(committee, closed, utcnow())
+    db.session.commit()
+    deliveries = list(db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)))
+    assert [d.event for d in deliveries] == [WebhookEvent.DECISION_PUBLISHED] * 2
+    assert [d.payload["data"]["action"]["id"] for d in deliveries] == [first.id, second.id]
+    decision = deliveries[0].payload["data"]["action"]["decision"]
+    assert decision["verdict"] == "retained" and decision["published_at"].startswith(str(utcnow().year))
+
+
+def test_the_committee_summary_lists_the_decisions(client, closed, committee):
+    action = closed.orientations[0].actions[0]
+    record_decision(committee, action, RETAINED, utcnow())
+    db.session.commit()
+    summary = claim_summary(queue_summary(closed).id)
+    build_summary(summary, lambda progress: None)
+    db.session.commit()
+    login(client, committee)
+    page = page_text(client.get(f"/comite/syntheses/{summary.id}"))
+    assert "Décisions" in page and "Retenue (brouillon)" in page and RETAINED.explanation in page
+    rows = list(csv.DictReader(io.StringIO(
+        client.get(f"/comite/syntheses/{summary.id}/synthese.csv").get_data().decode("utf-8-sig")), delimiter=";"))
+    first = next(row for row in rows if row["Action"] == "Action 1.1")
+    assert (first["Décision"], first["Décision publiée"]) == ("Retenue", "non (brouillon)")
+    assert first["Explication de la décision"] == RETAINED.explanation
+    data = client.get(f"/comite/syntheses/{summary.id}/synthese.json").get_json()
+    assert data["orientations"][0]["actions"][0]["decision"]["verdict"] == "retained"
+    pdf = client.get(f"/comite/syntheses/{summary.id}/synthese.pdf").get_data()
+    assert pdf.startswith(b"%PDF")
+
+
+def test_decision_emails_are_asked_for_on_the_notifications_page(client, closed, committee):
+    person = make_participant()
+    login(client, person)
+    assert "Recevoir aussi par e-mail les décisions" in page_text(client.get("/notifications/"))
+    client.post("/notifications/e-mails-decisions", data={"wanted": "y"})
+    assert db.session.get(Participant, person.id).decision_emails
+    client.post("/notifications/e-mails-decisions", data={})
+    assert not db.session.get(Participant, person.id).decision_emails

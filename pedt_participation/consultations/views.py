@@ -9,8 +9,7 @@ from wtforms import SelectChoice
 
 from ..comments.forms import CommentForm
 from ..comments.services import CommentOrder, comment_page, count_comments, page_of_comment
-from ..decisions.resources import published_decisions
-from ..decisions.services import has_published_decisions, voting_has_closed
+from ..decisions.services import has_published_decisions, shown_decision, voting_has_closed
 from ..errors import refusal_shown
 from ..extensions import db
 from ..models import Action, Comment, Participant, utcnow
@@ -83,7 +82,7 @@ def render_action_page(
             orientation=action.orientation,
             consultation=consultation,
             counts=count_votes([action.id])[action.id],
-            decision=published_decisions([action.id]).get(action.id) if voting_has_closed(consultation, now) else None,
+            decision=shown_decision(action, now),
             my_votes=votes_of(viewer, [action.id]),
             supports_left=supports_remaining(viewer, [action.orientation])[action.orientation_id],
             comments=comments,

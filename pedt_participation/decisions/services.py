@@ -67,6 +67,14 @@ def decisions_of(action_ids: list[int]) -> dict[int, Decision]:
     return {d.action_id: d for d in db.session.scalars(select(Decision).where(Decision.action_id.in_(action_ids)))}
 
 
+def shown_decision(action: Action, now: datetime) -> Decision | None:
+    """The decision an action's page shows: its published one, looked for only once the vote has closed, so
+    that the pages read while people vote spend no query on it."""
+    if not voting_has_closed(action.orientation.consultation, now):
+        return None
+    return published_decisions([action.id]).get(action.id)
+
+
 def has_published_decisions(consultation: Consultation) -> bool:
     return (
         db.session.scalar(
