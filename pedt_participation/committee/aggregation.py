@@ -389,16 +389,19 @@ def _new_participants_by_week(first_weeks: Mapping[tuple, int]) -> dict[str, int
 # --- assembling the figures ---------------------------------------------------------------------
 
 
-def aggregate(consultation: Consultation, now: datetime | None = None) -> dict[str, Any]:
-    """Every figure of the summary, already through the threshold `consultation.k_anonymity`."""
+def aggregate(consultation: Consultation, now: datetime | None = None, *, with_comments: bool = True) -> dict[str, Any]:
+    """Every figure of the summary, already through the threshold `consultation.k_anonymity`. Without
+    `with_comments`, no comment is read (counts at zero, no theme, no quote): what the public results page needs,
+    at the cost of the vote tallies only."""
     k = consultation.k_anonymity
     actions = _published_actions(consultation)
     action_ids = [row.id for row in actions]
     tallies, age_brackets = _vote_tallies(action_ids)
     paper = _paper_supports(action_ids)
     judges = _judges_by_orientation(action_ids)
-    comment_counts, action_themes = _read_comments(action_ids)
-    top_comments = _top_comments(action_ids)
+    commented = action_ids if with_comments else []
+    comment_counts, action_themes = _read_comments(commented)
+    top_comments = _top_comments(commented)
     proposals = _proposals(consultation)
     decisions = _decisions(action_ids)
     by_profile, by_orientation = _participant_counts([orientation.id for orientation in consultation.orientations])

@@ -241,7 +241,7 @@ def results(consultation: Consultation) -> tuple[dict[str, Any], dict[int, list[
     """The figures' parameters and, by orientation id, each published action's protected figures beside its
     published decision. The figures are the committee summary's, through the same threshold k: a count from 1
     to k − 1 is never shown."""
-    data = aggregate(consultation)
+    data = aggregate(consultation, with_comments=False)
     figures = {action["id"]: action for orientation in data["orientations"] for action in orientation["actions"]}
     actions = [action for action in published_actions(consultation) if action.id in figures]
     decisions = published_decisions([action.id for action in actions])
