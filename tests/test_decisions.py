@@ -301,5 +301,6 @@ def test_decision_emails_are_asked_for_on_the_notifications_page(client, closed,
     assert "Recevoir aussi par e-mail les décisions" in page_text(client.get("/notifications/"))
     client.post("/notifications/e-mails-decisions", data={"wanted": "y"})
     assert db.session.get(Participant, person.id).decision_emails
+    assert client.get("/mes-donnees/export.json").get_json()["profile"]["decision_emails"] is True
     client.post("/notifications/e-mails-decisions", data={})
     assert not db.session.get(Participant, person.id).decision_emails
