@@ -11,12 +11,14 @@ from sqlalchemy import select
 
 from pedt_participation.committee.services import build_summary, claim_summary, queue_summary
 from pedt_participation.decisions.services import DecisionEdit, publish_decisions, record_decision
+from pedt_participation.errors import ParticipationRefused
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     Action,
     ActionOrigin,
     ActionState,
     Comment,
+    ConsultationStatus,
     Decision,
     DecisionProgress,
     DecisionVerdict,
@@ -85,8 +87,10 @@ def test_committee_records_a_draft_that_nobody_else_sees_then_publishes_it(clien
     assert "Décision : Retenue avec des modifications" in action_page and "le soir seulement" in action_page
     assert "voir les résultats et les décisions" in page_text(client.get("/consultations/fermee"))
     assert "Décision : Retenue avec des modifications" in page_text(client.get("/consultations/fermee/resultats"))
-    actions = [entry.action for entry in db.session.scalars(select(ModerationLogEntry).order_by(ModerationLogEntry.id))]
-    assert actions == [ModerationAction.DECIDE, ModerationAction.PUBLISH_DECISIONS]
+    decided, published = db.session.scalars(select(ModerationLogEntry).order_by(ModerationLogEntry.id))
+    assert (decided.action, published.action) == (ModerationAction.DECIDE, ModerationAction.PUBLISH_DECISIONS)
+    assert set(decided.details["changes"]) == {"verdict", "explanation"}
+    assert published.details["decisions"] == [action.id]
 
 
 def test_no_decision_while_the_vote_is_open(client, committee):
@@ -225,8 +229,12 @@ def test_who_may_decide(client, closed):
 def test_the_vote_closing_date_decides_and_a_hand_closed_consultation_too(committee):
     consultation = make_consultation(slug="bientot")
     action = consultation.orientations[0].actions[0]
+    with pytest.raises(ParticipationRefused):
+        record_decision(committee, action, RETAINED, consultation.voting_close_at - timedelta(minutes=1))
     later = consultation.voting_close_at + timedelta(minutes=1)
     assert record_decision(committee, action, RETAINED, later)
+    closed_by_hand = make_consultation(slug="close-a-la-main", status=ConsultationStatus.CLOSED)
+    assert record_decision(committee, closed_by_hand.orientations[0].actions[0], RETAINED, utcnow())
 
 
 def _published(consultation, committee, edit=RETAINED):

@@ -99,7 +99,7 @@ def record_decision(person: Participant, action: Action, edit: DecisionEdit, now
     edit = DecisionEdit(edit.verdict, edit.explanation.strip(), edit.progress, edit.progress_note.strip())
     _check(edit)
     decision = db.session.scalar(select(Decision).where(Decision.action_id == action.id))
-    before = _values(decision) if decision is not None else dict.fromkeys(_values_of(edit))
+    before = _values(decision) if decision is not None else _NO_DECISION
     after = _values_of(edit)
     changes = {name: {"before": before[name], "after": value} for name, value in after.items() if before[name] != value}
     if not changes:
@@ -116,6 +116,10 @@ def record_decision(person: Participant, action: Action, edit: DecisionEdit, now
     db.session.flush()
     record(person, ModerationAction.DECIDE, action, consultation, changes=changes)
     return True
+
+
+# What a first decision is logged as changing from.
+_NO_DECISION: dict[str, str | None] = {"verdict": None, "explanation": "", "progress": None, "progress_note": ""}
 
 
 def _values_of(edit: DecisionEdit) -> dict[str, str | None]:
