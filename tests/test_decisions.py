@@ -158,6 +158,7 @@ def test_publishing_tells_each_person_once_with_their_actions(closed, committee)
                       author=make_participant(display_name="Autrice"), published_at=utcnow())
     closed.orientations[0].actions.append(proposal)
     voter, commenter, blocked, erased = (make_participant() for _ in range(4))
+    commenter.locale = "en"
     _vote(voter, first)
     _vote(voter, second, VoteKind.OPINION, 1)
     db.session.add(Comment(action_id=second.id, author_id=commenter.id, body="Bonne idée pour les plus jeunes"))
@@ -179,7 +180,8 @@ def test_publishing_tells_each_person_once_with_their_actions(closed, committee)
     [to_voter] = messages(voter)
     assert "« Action 1.1 » : retenue" in to_voter and "« Action 1.2 » : non retenue" in to_voter
     [to_commenter] = messages(commenter)
-    assert "« Action 1.2 » : non retenue" in to_commenter and "Action 1.1" not in to_commenter
+    # In the language the person chose.
+    assert "“Action 1.2”: not accepted" in to_commenter and "Action 1.1" not in to_commenter
     [to_author] = messages(proposal.author)
     assert "« Un potager » : retenue" in to_author
     assert not [m for m in messages(blocked) if "décisions" in m]

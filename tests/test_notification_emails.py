@@ -60,6 +60,7 @@ def test_a_published_decision_reaches_by_email_only_those_who_asked(app, client,
     action = consultation.orientations[0].actions[0]
     wants = make_participant(email="veut@exemple.fr", display_name="Nadia")
     wants.decision_emails = True
+    wants.locale = "en"  # the whole message in the language she chose
     silent = make_participant(email="silence@exemple.fr")
     for person in (wants, silent):
         db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.SUPPORT, value=1))
@@ -71,7 +72,7 @@ def test_a_published_decision_reaches_by_email_only_those_who_asked(app, client,
     [(recipients, message)] = wait_for_messages(inbox, 1)
     assert recipients == ["veut@exemple.fr"]
     body = message.get_payload(decode=True).decode("utf-8")
-    assert "Bonjour Nadia" in body and "« Action 1.1 » : retenue" in body
+    assert "Hello Nadia" in body and "“Action 1.1”: accepted" in body
     assert f"{WORKER_PUBLIC_URL}/consultations/fermee/resultats" in body
-    assert f"demandé les décisions par e-mail. Pour ne plus les recevoir : {WORKER_PUBLIC_URL}/notifications/" in body
+    assert f"you asked for decisions by e-mail. To stop receiving them: {WORKER_PUBLIC_URL}/notifications/" in body
     assert db.session.scalar(select(func.count()).select_from(Notification).where(Notification.recipient_id == silent.id)) == 1

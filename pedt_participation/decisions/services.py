@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, union
 
@@ -214,16 +215,17 @@ def _tell_participants(consultation: Consultation, drafts: list[tuple[Action, De
     decided = {action.id: (action, decision) for action, decision in drafts}
     link = site_path("decisions.results", slug=consultation.slug)
     for person, action_ids in participants_of(list(decided)).items():
-        lines = [
-            _("« %(title)s » : %(verdict)s", title=decided[i][0].title,
-              verdict=str(DECISION_VERDICT_LABELS[decided[i][1].verdict]).lower())
-            for i in action_ids
-        ]
-        message = _(
-            "Les décisions de la consultation « %(consultation)s » sont publiées. Pour ce à quoi vous avez participé : %(decisions)s.",
-            consultation=consultation.title,
-            decisions=" ; ".join(lines),
-        )
+        with force_locale(person.locale or "fr"):
+            lines = [
+                _("« %(title)s » : %(verdict)s", title=decided[i][0].title,
+                  verdict=str(DECISION_VERDICT_LABELS[decided[i][1].verdict]).lower())
+                for i in action_ids
+            ]
+            message = _(
+                "Les décisions de la consultation « %(consultation)s » sont publiées. Pour ce à quoi vous avez participé : %(decisions)s.",
+                consultation=consultation.title,
+                decisions=" ; ".join(lines),
+            )
         notify(person, message, link, email=person.decision_emails)
 
 

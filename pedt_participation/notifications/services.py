@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -31,20 +32,22 @@ def email_notification(notification_id: int) -> bool:
     if notification is None or notification.emailed_at is not None:
         return False
     link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}{notification.link}" if notification.link else ""
-    send_email(
-        notification.recipient.email,
-        _("Consultation éducative : %(message)s", message=notification.message[:80]),
-        "\n\n".join(
-            part
-            for part in (
-                _("Bonjour %(name)s,", name=notification.recipient.display_name),
-                notification.message,
-                _("Pour voir : %(link)s", link=link) if link else "",
-                _why_emailed(notification.recipient),
-            )
-            if part
-        ),
-    )
+    # The greeting and the reason in the language the person chose, like the decisions told to them.
+    with force_locale(notification.recipient.locale or "fr"):
+        send_email(
+            notification.recipient.email,
+            _("Consultation éducative : %(message)s", message=notification.message[:80]),
+            "\n\n".join(
+                part
+                for part in (
+                    _("Bonjour %(name)s,", name=notification.recipient.display_name),
+                    notification.message,
+                    _("Pour voir : %(link)s", link=link) if link else "",
+                    _why_emailed(notification.recipient),
+                )
+                if part
+            ),
+        )
     notification.emailed_at = utcnow()
     db.session.flush()
     return True
