@@ -85,6 +85,7 @@ def test_committee_records_a_draft_that_nobody_else_sees_then_publishes_it(clien
 
     action_page = page_text(client.get(f"/actions/{action.id}"))
     assert "Décision : Retenue avec des modifications" in action_page and "le soir seulement" in action_page
+    assert "Les résultats et les décisions de toute la consultation" in action_page
     assert "voir les résultats et les décisions" in page_text(client.get("/consultations/fermee"))
     assert "Décision : Retenue avec des modifications" in page_text(client.get("/consultations/fermee/resultats"))
     decided, published = db.session.scalars(select(ModerationLogEntry).order_by(ModerationLogEntry.id))
