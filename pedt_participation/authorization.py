@@ -37,6 +37,9 @@ class Permission(enum.StrEnum):
     READ_SUMMARIES = "read_summaries"
     # A consultation's words and dates; without a consultation, whether the person manages at least one.
     MANAGE = "manage"
+    # Recording and publishing the decisions on a consultation's actions: the committee, the consultation's
+    # managers and admins; without a consultation, whether the person may for at least one.
+    DECIDE = "decide"
     # Roles, the moderation log, webhooks and API tokens.
     ADMINISTER = "administer"
     # Blocking and unblocking anyone (not only the people of one's consultations), and the list of every blocked
@@ -50,6 +53,7 @@ _ROLES = {
     Permission.READ_SUMMARIES: frozenset({Role.COMMITTEE, Role.ADMIN}),
     # Managers are chosen among staff accounts only: a participant's account is never given a consultation to run.
     Permission.MANAGE: frozenset({Role.MODERATOR, Role.COMMITTEE, Role.ADMIN}),
+    Permission.DECIDE: frozenset({Role.MODERATOR, Role.COMMITTEE, Role.ADMIN}),
     Permission.ADMINISTER: frozenset({Role.ADMIN}),
     Permission.BLOCK_SITE_WIDE: frozenset({Role.ADMIN}),
 }
@@ -63,6 +67,10 @@ _REFUSALS = {
     Permission.MODERATE: ("not_a_moderator", _l("Seule la modération de cette consultation peut faire cela.")),
     Permission.READ_SUMMARIES: ("not_committee", _l("Les synthèses sont réservées au comité de pilotage.")),
     Permission.MANAGE: ("not_a_manager", _l("Seules les personnes qui gèrent cette consultation peuvent la modifier.")),
+    Permission.DECIDE: (
+        "not_a_decider",
+        _l("Seuls le comité de pilotage et les personnes qui gèrent cette consultation enregistrent ses décisions."),
+    ),
 }
 
 
@@ -74,9 +82,12 @@ def roles_with(permission: Permission) -> frozenset[Role]:
 def can(person: Participant | None, permission: Permission, consultation: Consultation | None = None) -> bool:
     """`consultation` is needed for MODERATE: a moderator moderates only the consultations assigned to them,
     an admin every one. MANAGE asks the same of manager assignments, for the consultation given or, without one,
-    for any. Anonymous visitors (None, or Flask-Login's anonymous user) may do none of these."""
+    for any; DECIDE is the committee's and admins' everywhere, and MANAGE's otherwise. Anonymous visitors (None, or Flask-Login's anonymous user) may do none of these."""
     if person is None or not person.is_authenticated or person.role not in _ROLES[permission]:
         return False
+    if permission == Permission.DECIDE:
+        # The committee decides on every consultation; a moderator only on those they manage.
+        return person.role != Role.MODERATOR or can(person, Permission.MANAGE, consultation)
     if permission not in _ASSIGNMENTS or person.role == Role.ADMIN:
         return True
     if consultation is None and permission == Permission.MODERATE:

@@ -11,6 +11,8 @@ from .models import (
     AnswerState,
     Audience,
     ConsultationStatus,
+    DecisionProgress,
+    DecisionVerdict,
     DeliveryStatus,
     Grade,
     ModerationAction,
@@ -114,6 +116,8 @@ MODERATION_ACTION_LABELS = {
     ModerationAction.EDIT_ITEM: _l("Élément modifié"),
     ModerationAction.REMOVE_ITEM: _l("Élément supprimé"),
     ModerationAction.MOVE_ITEM: _l("Élément déplacé"),
+    ModerationAction.DECIDE: _l("Décision enregistrée"),
+    ModerationAction.PUBLISH_DECISIONS: _l("Décisions publiées"),
 }
 
 REPORT_REASON_LABELS = {
@@ -128,6 +132,20 @@ ANSWER_STATE_LABELS = {
     AnswerState.EVALUATING: _l("À l’étude"),
     AnswerState.ACCEPTED: _l("Retenue"),
     AnswerState.NOT_RETAINED: _l("Non retenue"),
+}
+
+DECISION_VERDICT_LABELS = {
+    DecisionVerdict.RETAINED: _l("Retenue"),
+    DecisionVerdict.RETAINED_AMENDED: _l("Retenue avec des modifications"),
+    DecisionVerdict.NOT_RETAINED: _l("Non retenue"),
+    DecisionVerdict.UNDER_WAY: _l("Déjà en cours"),
+}
+
+DECISION_PROGRESS_LABELS = {
+    DecisionProgress.PLANNED: _l("À venir"),
+    DecisionProgress.IN_PROGRESS: _l("En cours"),
+    DecisionProgress.DONE: _l("Réalisée"),
+    DecisionProgress.ABANDONED: _l("Abandonnée"),
 }
 
 SUMMARY_STATUS_LABELS = {
@@ -147,6 +165,7 @@ WEBHOOK_EVENT_LABELS = {
     WebhookEvent.PROPOSAL_PUBLISHED: _l("Proposition publiée (proposal.published)"),
     WebhookEvent.ACTION_ANSWERED: _l("Réponse officielle publiée (action.answered)"),
     WebhookEvent.SUMMARY_READY: _l("Synthèse du comité prête (summary.ready)"),
+    WebhookEvent.DECISION_PUBLISHED: _l("Décision publiée (decision.published)"),
     WebhookEvent.PING: _l("Essai (ping)"),
 }
 

@@ -46,6 +46,8 @@ def world():
 def _world():
     demo = make_consultation(slug="demo")
     other = make_consultation(slug="autre")
+    # Its vote is over: its "Résultats et décisions" page is public.
+    make_consultation(slug="fermee", voting="past", proposals="past", orientations=1, actions_per_orientation=1)
     action = demo.orientations[0].actions[0]
     people = {
         "participant": make_participant(),
@@ -120,6 +122,7 @@ def _routes(world):
         ("GET", f"/embed/actions/{action.id}", "public"),
         ("GET", "/embed/connecte", "signed_in"),
         ("GET", "/oembed?url=http://pedt.test/consultations/demo", "public"),
+        ("GET", "/consultations/fermee/resultats", "public"),
         ("POST", "/langue", "public"),
         # Accounts
         ("GET", "/auth/login", "guest"),
@@ -149,6 +152,7 @@ def _routes(world):
         ("POST", "/consultations/demo/propose", "signed_in_form"),
         ("GET", "/notifications/", "signed_in"),
         ("POST", "/notifications/read", "signed_in"),
+        ("POST", "/notifications/e-mails-decisions", "signed_in"),
         ("GET", "/mes-donnees", "signed_in"),
         ("GET", "/mes-donnees/export.json", "signed_in"),
         ("GET", "/mes-donnees/supprimer", "signed_in"),
@@ -187,6 +191,11 @@ def _routes(world):
         ("GET", f"/comite/syntheses/{summary_id}/etat", "committee"),
         ("GET", f"/comite/syntheses/{summary_id}/synthese.csv", "committee"),
         ("POST", f"/comite/syntheses/{summary_id}/relancer", "committee"),
+        # Decisions (the demo's vote is open: publishing is refused with a message)
+        ("GET", "/decisions/demo/", "decisions"),
+        ("POST", f"/decisions/demo/actions/{action.id}", "decisions_form"),
+        ("GET", "/decisions/demo/publier", "decisions"),
+        ("POST", "/decisions/demo/publier", "decisions"),
         # Management
         ("GET", "/gestion/", "management"),
         ("GET", "/gestion/demo/", "management"),
@@ -282,6 +291,8 @@ EXPECTED = {
     "moderation":      (LOGIN, 403, LOGIN, 403, OK, 403, 403, OK),
     "moderation_form": (LOGIN, 403, LOGIN, 403, 422, 403, 403, 422),
     "committee":       (LOGIN, 403, LOGIN, 403, 403, OK, OK, OK),
+    "decisions":       (LOGIN, 403, LOGIN, 403, 403, OK, OK, OK),  # the committee, managers and admins
+    "decisions_form":  (LOGIN, 403, LOGIN, 403, 403, 422, 422, 422),
     "management":      (LOGIN, 403, LOGIN, 403, 403, 403, OK, OK),
     "management_form": (LOGIN, 403, LOGIN, 403, 403, 403, 422, 422),
     "admin":           (LOGIN, 403, LOGIN, 403, 403, 403, 403, OK),

@@ -182,14 +182,14 @@ def test_decisions_published_then_archived_read_only_and_listed_apart(client):
     consultation = make_consultation(slug="ecoles", voting="open")
     manager = _manager_of(consultation)
     with pytest.raises(ParticipationRefused, match="une fois le vote clos"):
-        mark_decisions_published(consultation, manager)
+        mark_decisions_published(consultation, manager, utcnow())
     db.session.rollback()
     consultation = _reloaded(consultation)
     consultation.status = ConsultationStatus.CLOSED
     db.session.commit()
 
-    mark_decisions_published(consultation, manager)
-    mark_decisions_published(consultation, manager)  # more decisions published later: nothing more to do
+    mark_decisions_published(consultation, manager, utcnow())
+    mark_decisions_published(consultation, manager, utcnow())  # more decisions published later: nothing more to do
     db.session.commit()
     assert _reloaded(consultation).status == ConsultationStatus.DECISIONS_PUBLISHED
     assert [entry.details["step"] for entry in _steps_logged()] == ["publish_decisions"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from email.header import decode_header, make_header
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pedt_participation.extensions import db
 from pedt_participation.models import ModeratorAssignment, Notification, Role
@@ -47,3 +47,32 @@ def test_no_mail_server_means_in_app_only(app, client):
     client.post("/consultations/demo/propose", data={"orientation_id": consultation.orientations[0].id, "title": "Une idée toute neuve"})
     notification = db.session.scalar(select(Notification).where(Notification.recipient_id == moderator.id))
     assert notification is not None and notification.emailed_at is None
+
+
+def test_a_published_decision_reaches_by_email_only_those_who_asked(app, client, smtp_server, start_worker, monkeypatch):
+    from pedt_participation.decisions.services import DecisionEdit, publish_decisions, record_decision
+    from pedt_participation.models import DecisionVerdict, Vote, VoteKind, utcnow
+
+    _port, inbox = smtp_server
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    start_worker()
+    consultation = make_consultation(slug="fermee", voting="past", proposals="past")
+    action = consultation.orientations[0].actions[0]
+    wants = make_participant(email="veut@exemple.fr", display_name="Nadia")
+    wants.decision_emails = True
+    wants.locale = "en"  # the whole message in the language she chose
+    silent = make_participant(email="silence@exemple.fr")
+    for person in (wants, silent):
+        db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.SUPPORT, value=1))
+    committee = make_participant(role=Role.COMMITTEE)
+    record_decision(committee, action, DecisionEdit(DecisionVerdict.RETAINED, "Financée dès la rentrée.", None, ""), utcnow())
+    publish_decisions(committee, consultation, utcnow())
+    db.session.commit()
+
+    [(recipients, message)] = wait_for_messages(inbox, 1)
+    assert recipients == ["veut@exemple.fr"]
+    body = message.get_payload(decode=True).decode("utf-8")
+    assert "Hello Nadia" in body and "“Action 1.1”: accepted" in body
+    assert f"{WORKER_PUBLIC_URL}/consultations/fermee/resultats" in body
+    assert f"you asked for decisions by e-mail. To stop receiving them: {WORKER_PUBLIC_URL}/notifications/" in body
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(Notification.recipient_id == silent.id)) == 1

@@ -50,6 +50,10 @@ _CHANGED_FIELDS = {
     "missing_grades_as_reject": _l("mentions manquantes"),
     "comments_enabled": _l("commentaires"),
     "figures_during_vote": _l("nombres de votes pendant le vote"),
+    "verdict": _l("décision"),
+    "explanation": _l("explication"),
+    "progress": _l("avancement"),
+    "progress_note": _l("note sur l’avancement"),
 }
 
 
@@ -95,6 +99,10 @@ def log_details(entry: ModerationLogEntry) -> list[str]:
         sentences.append(_("Réponse : %(state)s", state=ANSWER_STATE_LABELS[AnswerState(details.pop("state"))]))
     if "actions" in details:
         sentences.append(ngettext("%(num)s réponse publiée", "%(num)s réponses publiées", len(details.pop("actions"))))
+    if "decisions" in details:
+        sentences.append(
+            ngettext("%(num)s décision publiée", "%(num)s décisions publiées", len(details.pop("decisions")))
+        )
     if "role" in details:
         role = details.pop("role")
         sentences.append(

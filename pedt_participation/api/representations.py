@@ -7,8 +7,18 @@ from typing import Any
 
 from flask import url_for
 
+from ..decisions.resources import decision_resource
 from ..labels import STAFF_TEAMS
-from ..models import Action, Comment, CommitteeSummary, Consultation, Orientation, Participant, SummaryStatus
+from ..models import (
+    Action,
+    Comment,
+    CommitteeSummary,
+    Consultation,
+    Decision,
+    Orientation,
+    Participant,
+    SummaryStatus,
+)
 from ..voting.services import ActionCounts
 from .schemas import ALIGNMENTS
 from .services import Page
@@ -62,7 +72,8 @@ def _counts(counts: ActionCounts, comments: int, shown: bool) -> dict:
     return {**(votes if shown else dict.fromkeys(votes)), "comments": comments}
 
 
-def action(action: Action, counts: ActionCounts, comments: int) -> dict:
+def action(action: Action, counts: ActionCounts, comments: int, decision: Decision | None) -> dict:
+    """`decision`: the action's published decision, if any."""
     return {
         "id": action.id,
         "title": action.title,
@@ -79,6 +90,7 @@ def action(action: Action, counts: ActionCounts, comments: int) -> dict:
         }
         if action.answer_state
         else None,
+        "decision": decision_resource(decision),
         "url": url_for("consultations.action", action_id=action.id, _external=True),
         "api_url": url_for("api.action", action_id=action.id, _external=True),
     }

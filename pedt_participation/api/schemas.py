@@ -13,6 +13,8 @@ from ..models import (
     Alignment,
     AnswerState,
     ConsultationStatus,
+    DecisionProgress,
+    DecisionVerdict,
     Grade,
     Role,
     SummaryStatus,
@@ -140,6 +142,21 @@ class AnswerSchema(Schema):
     published_at = fields.AwareDateTime(allow_none=True, required=True)
 
 
+class DecisionSchema(Schema):
+    verdict = fields.String(
+        required=True, validate=_one_of(DecisionVerdict),
+        metadata={"description": "The steering committee's decision once the vote has closed"},
+    )
+    explanation = fields.String(required=True)
+    progress = fields.String(
+        allow_none=True, required=True, validate=_one_of(DecisionProgress),
+        metadata={"description": "Where a retained action stands; null until told"},
+    )
+    progress_note = fields.String(required=True)
+    published_at = fields.AwareDateTime(required=True)
+    updated_at = fields.AwareDateTime(required=True)
+
+
 class ActionSchema(Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
@@ -150,6 +167,9 @@ class ActionSchema(Schema):
     published_at = fields.AwareDateTime(allow_none=True, required=True)
     counts = fields.Nested(ActionCountsSchema, required=True)
     answer = fields.Nested(AnswerSchema, allow_none=True, required=True)
+    decision = fields.Nested(
+        DecisionSchema, allow_none=True, required=True, metadata={"description": "Null until the decision is published"}
+    )
     url = fields.Url(required=True)
     api_url = fields.Url(required=True)
 

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint, abort
 
 from ..comments.services import comment_ratings, count_comments, thread_statement
 from ..consultations import services as consultations
+from ..decisions.resources import published_decisions
 from ..models import Action, ActionState, Comment, Orientation
 from ..voting.services import count_votes
 from . import representations
@@ -30,10 +31,10 @@ bp.before_request(check_actor)
 
 
 def actions_with_counts(actions: list[Action]) -> list[dict]:
-    """Representations of several actions, with their counts in two queries."""
+    """Representations of several actions, with their counts and decisions in three queries."""
     action_ids = [a.id for a in actions]
-    counts, comments = count_votes(action_ids), count_comments(action_ids)
-    return [representations.action(a, counts[a.id], comments.get(a.id, 0)) for a in actions]
+    counts, comments, decisions = count_votes(action_ids), count_comments(action_ids), published_decisions(action_ids)
+    return [representations.action(a, counts[a.id], comments.get(a.id, 0), decisions.get(a.id)) for a in actions]
 
 
 def comments_with_ratings(comments: list[Comment]) -> list[dict]:

@@ -32,6 +32,7 @@ from ..models import (
     Comment,
     CommentRating,
     Consultation,
+    Decision,
     Grade,
     Opinion,
     Orientation,
@@ -127,6 +128,22 @@ def _published_actions(consultation: Consultation) -> list[Any]:
             .order_by(Orientation.position, Action.position, Action.id)
         )
     )
+
+
+def _decisions(action_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The decision recorded on each action, drafts too (the committee reads its own drafts), with whether it is
+    published yet."""
+    rows = db.session.scalars(select(Decision).where(Decision.action_id.in_(action_ids)))
+    return {
+        decision.action_id: {
+            "verdict": decision.verdict.value,
+            "explanation": decision.explanation,
+            "progress": decision.progress.value if decision.progress else None,
+            "progress_note": decision.progress_note,
+            "published_at": decision.published_at.isoformat() if decision.published_at else None,
+        }
+        for decision in rows
+    }
 
 
 def _counted_votes(action_ids: list[int], *columns: ColumnElement[Any] | InstrumentedAttribute[Any]) -> Select[Any]:
@@ -372,17 +389,21 @@ def _new_participants_by_week(first_weeks: Mapping[tuple, int]) -> dict[str, int
 # --- assembling the figures ---------------------------------------------------------------------
 
 
-def aggregate(consultation: Consultation, now: datetime | None = None) -> dict[str, Any]:
-    """Every figure of the summary, already through the threshold `consultation.k_anonymity`."""
+def aggregate(consultation: Consultation, now: datetime | None = None, *, with_comments: bool = True) -> dict[str, Any]:
+    """Every figure of the summary, already through the threshold `consultation.k_anonymity`. Without
+    `with_comments`, no comment is read (counts at zero, no theme, no quote): what the public results page needs,
+    at the cost of the vote tallies only."""
     k = consultation.k_anonymity
     actions = _published_actions(consultation)
     action_ids = [row.id for row in actions]
     tallies, age_brackets = _vote_tallies(action_ids)
     paper = _paper_supports(action_ids)
     judges = _judges_by_orientation(action_ids)
-    comment_counts, action_themes = _read_comments(action_ids)
-    top_comments = _top_comments(action_ids)
+    commented = action_ids if with_comments else []
+    comment_counts, action_themes = _read_comments(commented)
+    top_comments = _top_comments(commented)
     proposals = _proposals(consultation)
+    decisions = _decisions(action_ids)
     by_profile, by_orientation = _participant_counts([orientation.id for orientation in consultation.orientations])
     participants_by_orientation = _sums(by_orientation, 0)
     audience_by_orientation = _sums(by_orientation, 0, 1)
@@ -411,7 +432,7 @@ def aggregate(consultation: Consultation, now: datetime | None = None) -> dict[s
             _action_figures(
                 row, k, tallies[row.id], channels[row.id], paper[row.id], age_brackets[row.id], grade_profiles[row.id],
                 comment_counts[row.id], top_comments[row.id], action_themes[row.id],
-                support_rank=support_ranks.get(row.id), mj_rank=mj_ranks.get(row.id),
+                support_rank=support_ranks.get(row.id), mj_rank=mj_ranks.get(row.id), decision=decisions.get(row.id),
             )
             for row in rows
         ]
@@ -474,6 +495,7 @@ def _action_figures(
     *,
     support_rank: int | None,
     mj_rank: int | None,
+    decision: dict[str, Any] | None,
 ) -> dict[str, Any]:
     online = tally[VoteKind.SUPPORT][1]
     opinions = tally[VoteKind.OPINION]
@@ -489,6 +511,8 @@ def _action_figures(
         "title": row.title,
         "origin": row.origin.value,
         "answer_state": row.answer_state.value if row.answer_state else None,
+        # None until a decision is recorded; snapshots made before decisions existed have no such key.
+        "decision": decision,
         "supports": {
             "rank": support_rank,
             "by_channel": partition(channel_counts, k),

@@ -14,8 +14,14 @@ from flask import render_template
 from flask_babel import force_locale
 
 from ..downloads import safe_text
-from ..labels import ANSWER_STATE_LABELS, AUDIENCE_LABELS, GRADE_LABELS
-from ..models import AnswerState, Audience, Grade, SummaryFileKind
+from ..labels import (
+    ANSWER_STATE_LABELS,
+    AUDIENCE_LABELS,
+    DECISION_PROGRESS_LABELS,
+    DECISION_VERDICT_LABELS,
+    GRADE_LABELS,
+)
+from ..models import AnswerState, Audience, DecisionProgress, DecisionVerdict, Grade, SummaryFileKind
 from . import charts
 
 # fontTools logs every font it subsets at INFO: pages of noise in the worker's log for each PDF.
@@ -42,7 +48,22 @@ CSV_HEADER = [
     "Mention majoritaire", "Rang (jugement majoritaire)",
     *(f"Mentions : {GRADE_LABELS[g]}" for g in reversed(Grade)),
     "Commentaires pour", "Commentaires neutres", "Commentaires contre", "Thèmes récurrents",
+    "Décision", "Explication de la décision", "Décision publiée", "Avancement", "Note sur l’avancement",
 ]
+
+
+def _decision_cells(decision: dict[str, Any] | None) -> list[str]:
+    """The decision's columns; empty while none is recorded (and in snapshots made before decisions existed)."""
+    if decision is None:
+        return ["", "", "", "", ""]
+    progress = decision["progress"]
+    return [
+        str(DECISION_VERDICT_LABELS[DecisionVerdict(decision["verdict"])]),
+        safe_text(decision["explanation"]),
+        "oui" if decision["published_at"] else "non (brouillon)",
+        str(DECISION_PROGRESS_LABELS[DecisionProgress(progress)]) if progress else "",
+        safe_text(decision["progress_note"]),
+    ]
 
 
 def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
@@ -73,6 +94,7 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
                 action["comments"]["neutre"],
                 action["comments"]["contre"],
                 safe_text(" ; ".join(f"{t['phrase']} ({t['comments']})" for t in action["themes"])),
+                *_decision_cells(action.get("decision")),
             ]
 
 

@@ -9,6 +9,7 @@ from wtforms import SelectChoice
 
 from ..comments.forms import CommentForm
 from ..comments.services import CommentOrder, comment_page, count_comments, page_of_comment
+from ..decisions.services import has_published_decisions, shown_decision
 from ..errors import refusal_shown
 from ..extensions import db
 from ..models import Action, Comment, Participant, utcnow
@@ -35,6 +36,7 @@ def consultation_page(slug: str) -> dict:
     consultation = services.get_public_consultation(slug, _viewer())
     actions = services.published_actions(consultation)
     action_ids = [a.id for a in actions]
+    now = utcnow()
     return {
         "consultation": consultation,
         "actions": services.by_orientation(consultation, actions),
@@ -42,8 +44,10 @@ def consultation_page(slug: str) -> dict:
         "comment_counts": count_comments(action_ids),
         "my_votes": votes_of(_viewer(), action_ids),
         "supports_left": supports_remaining(_viewer(), consultation.orientations),
-        "now": utcnow(),
+        "now": now,
         "vote_form": VoteForm(),
+        # Decisions come after the vote: while it runs, the page spends no query on them.
+        "decisions_published": consultation.vote_has_ended(now) and has_published_decisions(consultation),
     }
 
 
@@ -70,6 +74,7 @@ def render_action_page(
     viewer = _viewer()
     consultation = action.orientation.consultation
     comments = comment_page(action, order, viewer, page)
+    now = utcnow()
     return (
         render_template(
             "consultations/action.html",
@@ -77,6 +82,7 @@ def render_action_page(
             orientation=action.orientation,
             consultation=consultation,
             counts=count_votes([action.id])[action.id],
+            decision=shown_decision(action, now),
             my_votes=votes_of(viewer, [action.id]),
             supports_left=supports_remaining(viewer, [action.orientation])[action.orientation_id],
             comments=comments,
@@ -85,7 +91,7 @@ def render_action_page(
             comment_form=comment_form or CommentForm(formdata=None),
             reply_form=reply_form,
             vote_form=VoteForm(),
-            now=utcnow(),
+            now=now,
         ),
         status,
     )

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from ..comments.services import count_comments
 from ..consultations import services as consultations
 from ..consultations.views import consultation_page
+from ..decisions.services import shown_decision
 from ..models import Participant, utcnow
 from ..voting.forms import VoteForm
 from ..voting.services import count_votes, supports_remaining, votes_of
@@ -53,6 +54,7 @@ def action(action_id: int):
     if merged_into is not None:
         return redirect(url_for("embeds.action", action_id=merged_into), 301)
     action = consultations.get_visible_action(action_id, _viewer())
+    now = utcnow()
     return render_template(
         "embeds/action.html",
         action=action,
@@ -62,7 +64,8 @@ def action(action_id: int):
         comment_count=count_comments([action.id]).get(action.id, 0),
         my_votes=votes_of(_viewer(), [action.id]),
         supports_left=supports_remaining(_viewer(), [action.orientation])[action.orientation_id],
-        now=utcnow(),
+        decision=shown_decision(action, now),
+        now=now,
         vote_form=VoteForm(),
         embedded=True,
     )

@@ -105,11 +105,14 @@ def take_step(step: Step, consultation: Consultation, by: Participant, now: date
     _log(step, consultation, by, before_status, before_dates)
 
 
-def mark_decisions_published(consultation: Consultation, by: Participant) -> None:
-    """The step after the vote, taken when the committee's decisions are made public. Publishing more decisions
-    later changes nothing here; before the vote has closed it is refused."""
+def mark_decisions_published(consultation: Consultation, by: Participant, now: datetime) -> None:
+    """The step after the vote, taken when the committee's decisions are made public (a vote past its closing date
+    that beat has not closed yet is closed here first). Publishing more decisions later changes nothing here;
+    before the vote has ended, or once archived, it is refused."""
     if consultation.status == ConsultationStatus.DECISIONS_PUBLISHED:
         return
+    if consultation.status == ConsultationStatus.PUBLISHED and consultation.vote_has_ended(now):
+        _close_voting(consultation, now)
     if consultation.status != ConsultationStatus.CLOSED:
         raise ParticipationRefused(_("Les décisions se publient une fois le vote clos, avant l’archivage."))
     consultation.status = ConsultationStatus.DECISIONS_PUBLISHED

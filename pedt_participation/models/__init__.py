@@ -13,6 +13,7 @@ from .consultations import (
     ConsultationStatus,
     Orientation,
 )
+from .decisions import Decision, DecisionProgress, DecisionVerdict
 from .moderation import (
     ManagerAssignment,
     ModerationAction,
@@ -58,6 +59,9 @@ __all__ = [
     "CommitteeSummaryFile",
     "CommentRating",
     "Consultation",
+    "Decision",
+    "DecisionProgress",
+    "DecisionVerdict",
     "ConsultationStatus",
     "DeliveryStatus",
     "ErasureReason",

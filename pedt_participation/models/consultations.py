@@ -130,6 +130,13 @@ class Consultation(Model):
         )
         return opens is not None and opens <= now and (closes is None or now < closes)
 
+    def vote_has_ended(self, now: datetime) -> bool:
+        """After the vote: closed (by hand or by beat) and every later step, or still published past the vote's
+        closing date, in the minute before beat closes it."""
+        if self.status in AFTER_THE_VOTE:
+            return True
+        return self.status == ConsultationStatus.PUBLISHED and self.voting_close_at is not None and now >= self.voting_close_at
+
     def figures_visible(self) -> bool:
         """Whether counts of votes are shown: always, or only once the vote has closed."""
         return self.figures_during_vote or self.status in AFTER_THE_VOTE

@@ -62,6 +62,8 @@ class ModerationAction(enum.StrEnum):
     EDIT_ITEM = "edit_item"
     REMOVE_ITEM = "remove_item"
     MOVE_ITEM = "move_item"
+    DECIDE = "decide"
+    PUBLISH_DECISIONS = "publish_decisions"
 
 
 class ModerationLogEntry(Model):

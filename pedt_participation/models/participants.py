@@ -96,6 +96,8 @@ class Participant(UserMixin, Model):
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     # Set when the account is erased: the row stays as an anonymous tombstone so that its votes still count.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Whether the person wants an e-mail copy when the decision on an action they took part in is published.
+    decision_emails: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     @validates("display_name")
     def _keep_display_name_key(self, _key: str, name: str) -> str:

@@ -19,6 +19,7 @@ class WebhookEvent(enum.StrEnum):
     PROPOSAL_PUBLISHED = "proposal.published"
     ACTION_ANSWERED = "action.answered"
     SUMMARY_READY = "summary.ready"
+    DECISION_PUBLISHED = "decision.published"
     # Sent on demand from the admin page, to check an address; nobody subscribes to it.
     PING = "ping"
 

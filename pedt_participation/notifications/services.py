@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -10,7 +11,8 @@ from ..authorization import moderating
 from ..deferred_tasks import send_after_commit
 from ..extensions import db
 from ..mail import mail_enabled, send_email
-from ..models import Consultation, Notification, Participant, utcnow
+from ..models import Consultation, Notification, Participant, Role, utcnow
+from ..navigation import site_path
 
 
 def notify(recipient: Participant, message: str, link: str = "", *, email: bool = False) -> Notification:
@@ -30,23 +32,36 @@ def email_notification(notification_id: int) -> bool:
     if notification is None or notification.emailed_at is not None:
         return False
     link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}{notification.link}" if notification.link else ""
-    send_email(
-        notification.recipient.email,
-        _("Consultation éducative : %(message)s", message=notification.message[:80]),
-        "\n\n".join(
-            part
-            for part in (
-                _("Bonjour %(name)s,", name=notification.recipient.display_name),
-                notification.message,
-                _("Pour voir : %(link)s", link=link) if link else "",
-                _("Vous recevez ce message parce que vous participez à la modération de la consultation."),
-            )
-            if part
-        ),
-    )
+    # The greeting and the reason in the language the person chose, like the decisions told to them.
+    with force_locale(notification.recipient.locale or "fr"):
+        send_email(
+            notification.recipient.email,
+            _("Consultation éducative : %(message)s", message=notification.message[:80]),
+            "\n\n".join(
+                part
+                for part in (
+                    _("Bonjour %(name)s,", name=notification.recipient.display_name),
+                    notification.message,
+                    _("Pour voir : %(link)s", link=link) if link else "",
+                    _why_emailed(notification.recipient),
+                )
+                if part
+            ),
+        )
     notification.emailed_at = utcnow()
     db.session.flush()
     return True
+
+
+def _why_emailed(recipient: Participant) -> str:
+    """Moderators and admins are e-mailed what needs them; everyone else only the decisions they asked for."""
+    if recipient.role in (Role.MODERATOR, Role.ADMIN):
+        return _("Vous recevez ce message parce que vous participez à la modération de la consultation.")
+    settings = f"{current_app.config['PUBLIC_URL'].rstrip('/')}{site_path('notifications.index')}"
+    return _(
+        "Vous recevez ce message parce que vous avez demandé les décisions par e-mail. Pour ne plus les recevoir : %(link)s",
+        link=settings,
+    )
 
 
 def moderators_of(consultation: Consultation) -> list[Participant]:

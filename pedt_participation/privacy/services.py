@@ -76,6 +76,7 @@ def export_data(participant: Participant) -> dict[str, Any]:
             "parental_consent_at": _moment(participant.parental_consent_at),
             "linked_to_platform": participant.platform_uid is not None,
             "locale": participant.locale,
+            "decision_emails": participant.decision_emails,
             "created_at": _moment(participant.created_at),
             "blocked_at": _moment(participant.blocked_at),
         },
@@ -130,6 +131,7 @@ def erase_account(participant: Participant, reason: ErasureReason, now: datetime
     participant.platform_uid = None
     participant.parent_email = None
     participant.locale = None
+    participant.decision_emails = False
     participant.blocked_reason = ""
     participant.role = Role.PARTICIPANT
     participant.erased_at = now

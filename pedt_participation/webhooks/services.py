@@ -21,6 +21,7 @@ from flask_sqlalchemy.pagination import Pagination
 from requests_hardened.ip_filter import InvalidIPAddress
 from sqlalchemy import select, update
 
+from ..decisions.resources import decision_resource, published_decisions
 from ..deferred_tasks import send_after_commit
 from ..errors import ParticipationRefused
 from ..extensions import db, execute_counting_rows
@@ -158,8 +159,17 @@ def action_resource(action: Action) -> dict[str, Any]:
         }
         if action.answer_state
         else None,
+        "decision": _decision(action),
         "url": public_url("consultations.action", action_id=action.id),
     }
+
+
+def _decision(action: Action) -> dict[str, Any] | None:
+    """The action's published decision, dates in ISO 8601; None until one is published."""
+    decision = decision_resource(published_decisions([action.id]).get(action.id))
+    if decision is None:
+        return None
+    return {**decision, "published_at": _iso(decision["published_at"]), "updated_at": _iso(decision["updated_at"])}
 
 
 def summary_resource(summary: CommitteeSummary) -> dict[str, Any]:

@@ -18,8 +18,19 @@ from pedt_participation.auth.services import reset_link
 from pedt_participation.comments.services import COMMENT_PAGE_SIZE, add_comment
 from pedt_participation.committee import services as committee_services
 from pedt_participation.consultations.services import propose_action
+from pedt_participation.decisions.services import DecisionEdit, publish_decisions, record_decision
 from pedt_participation.extensions import db
-from pedt_participation.models import Alignment, Audience, ReportReason, Role, Vote, VoteKind
+from pedt_participation.models import (
+    Alignment,
+    Audience,
+    DecisionProgress,
+    DecisionVerdict,
+    ReportReason,
+    Role,
+    Vote,
+    VoteKind,
+    utcnow,
+)
 from pedt_participation.reports.services import Target, report
 from pedt_participation.voting.services import cast_vote
 from pedt_participation.webhooks.services import create_endpoint
@@ -62,6 +73,9 @@ AUDITED = {
     "committee.consultation": ("committee",),
     "committee.summary": ("committee",),
     "committee.compare": ("committee",),
+    "decisions.index": ("committee",),
+    "decisions.publish": ("committee",),
+    "decisions.results": ("anonymous", "participant"),
     "management.index": ("admin",),
     "management.edit": ("admin",),
     "management.step": ("admin",),
@@ -109,6 +123,7 @@ SCREENSHOTS = {
     "information.how_it_works", "moderation.proposals", "committee.summary", "management.edit",
     "management.step", "management.settings_page", "management.structure_page", "management.edit_item",
     "management.remove_item", "management.add_orientation",
+    "decisions.index", "decisions.publish", "decisions.results", "decided action",
 }
 
 
@@ -174,6 +189,7 @@ def site(live_server) -> Site:
         active=True,
     )
     db.session.commit()
+    closed = _closed_with_decisions(people["committee"], voices)
     summary = committee_services.queue_summary(consultation, requested_by=people["committee"])
     db.session.commit()
     committee_services.build_summary(committee_services.claim_summary(summary.id), lambda progress: None)
@@ -192,8 +208,29 @@ def site(live_server) -> Site:
                 urls[rule.endpoint] = url_for(rule.endpoint, **{k: v for k, v in ids.items() if k in rule.arguments})
         urls["committee.compare"] += "?" + urlencode({"older": summary.id, "newer": summary.id})
         urls["pending proposal"] = url_for("consultations.action", action_id=pending.id)
+        for endpoint in ("decisions.index", "decisions.publish", "decisions.results"):
+            urls[endpoint] = url_for(endpoint, slug=closed.slug)
+        urls["decided action"] = url_for("consultations.action", action_id=closed.orientations[0].actions[0].id)
         urls["second page of comments"] = url_for("consultations.action", action_id=busy.id, page=2)
     return Site(people, urls)
+
+
+def _closed_with_decisions(committee, voices):
+    """A consultation whose vote is over: one action's decision published (with its progress), one still a draft."""
+    closed = make_consultation(slug="terminee", voting="past", proposals="past")
+    decided, drafted = closed.orientations[0].actions[:2]
+    for voice in voices:
+        db.session.add(Vote(participant_id=voice.id, action_id=decided.id, kind=VoteKind.SUPPORT, value=1))
+    db.session.commit()
+    now = utcnow()
+    record_decision(committee, decided, DecisionEdit(
+        DecisionVerdict.RETAINED_AMENDED, "Retenue, le mercredi après-midi plutôt que le samedi.",
+        DecisionProgress.IN_PROGRESS, "Premiers ateliers en mars.",
+    ), now)
+    publish_decisions(committee, closed, now)
+    record_decision(committee, drafted, DecisionEdit(DecisionVerdict.NOT_RETAINED, "Déjà proposé par la médiathèque.", None, ""), now)
+    db.session.commit()
+    return closed
 
 
 def _pages_of(role: str, site: Site) -> list[tuple[str, str]]:
@@ -202,6 +239,7 @@ def _pages_of(role: str, site: Site) -> list[tuple[str, str]]:
         pages.append(("pending proposal", site.urls["pending proposal"]))
     if role == "anonymous":
         pages.append(("second page of comments", site.urls["second page of comments"]))
+        pages.append(("decided action", site.urls["decided action"]))
         pages.append(("page not found", "/page-qui-n-existe-pas"))
     return pages
 
