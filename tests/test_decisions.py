@@ -88,8 +88,9 @@ def test_committee_records_a_draft_that_nobody_else_sees_then_publishes_it(clien
     assert "Les résultats et les décisions de toute la consultation" in action_page
     assert "voir les résultats et les décisions" in page_text(client.get("/consultations/fermee"))
     assert "Décision : Retenue avec des modifications" in page_text(client.get("/consultations/fermee/resultats"))
-    decided, published = db.session.scalars(select(ModerationLogEntry).order_by(ModerationLogEntry.id))
+    decided, published, step = db.session.scalars(select(ModerationLogEntry).order_by(ModerationLogEntry.id))
     assert (decided.action, published.action) == (ModerationAction.DECIDE, ModerationAction.PUBLISH_DECISIONS)
+    assert (step.action, step.details["step"]) == (ModerationAction.CHANGE_PHASE, "publish_decisions")
     assert set(decided.details["changes"]) == {"verdict", "explanation"}
     assert published.details["decisions"] == [action.id]
 
@@ -165,8 +166,8 @@ def test_publishing_tells_each_person_once_with_their_actions(closed, committee)
     db.session.add(Comment(action_id=second.id, author_id=commenter.id, body="Bonne idée pour les plus jeunes"))
     _vote(blocked, first)
     _vote(erased, first)
-    moderator = make_participant(role=Role.MODERATOR)
-    block(moderator, closed, blocked, "Insultes")
+    admin = make_participant(role=Role.ADMIN)
+    block(admin, closed, blocked, "Insultes")
     erase_account(erased, ErasureReason.SELF_SERVICE)
     db.session.commit()
     for action in (first, second, proposal):
