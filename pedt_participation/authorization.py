@@ -25,6 +25,9 @@ class Permission(enum.StrEnum):
     READ_SUMMARIES = "read_summaries"
     # A consultation's words and dates; without a consultation, whether the person manages at least one.
     MANAGE = "manage"
+    # A new consultation, blank, imported or copied: a new public space whose managers and moderators the admins
+    # choose, so admins only; a manager runs the consultations given to them.
+    CREATE_CONSULTATION = "create_consultation"
     # Roles, the moderation log, webhooks and API tokens.
     ADMINISTER = "administer"
 
@@ -35,6 +38,7 @@ _ROLES = {
     Permission.READ_SUMMARIES: frozenset({Role.COMMITTEE, Role.ADMIN}),
     # Managers are chosen among staff accounts only: a participant's account is never given a consultation to run.
     Permission.MANAGE: frozenset({Role.MODERATOR, Role.COMMITTEE, Role.ADMIN}),
+    Permission.CREATE_CONSULTATION: frozenset({Role.ADMIN}),
     Permission.ADMINISTER: frozenset({Role.ADMIN}),
 }
 

@@ -102,6 +102,7 @@ MODERATION_ACTION_LABELS = {
     ModerationAction.PAPER_VOTES: _l("Votes papier saisis"),
     ModerationAction.ROLE_CHANGE: _l("Rôle modifié"),
     ModerationAction.EDIT_CONSULTATION: _l("Consultation modifiée"),
+    ModerationAction.CREATE_CONSULTATION: _l("Consultation créée"),
 }
 
 REPORT_REASON_LABELS = {

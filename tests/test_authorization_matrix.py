@@ -189,6 +189,12 @@ def _routes(world):
         ("GET", "/gestion/", "management"),
         ("GET", "/gestion/demo/", "management"),
         ("POST", "/gestion/demo/", "management_form", {"title": ""}),
+        # Creating consultations: admins only, not the manager of another one
+        ("GET", "/gestion/nouvelle", "admin"),
+        ("POST", "/gestion/nouvelle", "admin_form", {"title": ""}),
+        ("GET", "/gestion/modele.xlsx", "admin"),
+        ("GET", "/gestion/demo/copie", "admin"),
+        ("POST", "/gestion/demo/copie", "admin_form", {"title": ""}),
         # Administration
         ("GET", "/admin/participants", "admin"),
         ("POST", f"/admin/participants/{participant_id}/role", "admin"),

@@ -55,6 +55,7 @@ class ModerationAction(enum.StrEnum):
     PAPER_VOTES = "paper_votes"
     ROLE_CHANGE = "role_change"
     EDIT_CONSULTATION = "edit_consultation"
+    CREATE_CONSULTATION = "create_consultation"
 
 
 class ModerationLogEntry(Model):
