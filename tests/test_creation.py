@@ -61,7 +61,8 @@ def _confirm(client, response, **fields):
     html = response.get_data(as_text=True)
     hidden = dict(re.findall(r'<input id="(content|file_name)" name="\1" type="hidden" value="([^"]*)"', html))
     assert hidden["content"], "the preview carries the file back"
-    data = {"title": "PEDT 2027", "slug": "", **hidden, **fields}
+    data = {"title": "PEDT 2027", "slug": "", "create": "1", **hidden, **fields}
+    data = {name: value for name, value in data.items() if value is not None}
     return client.post("/gestion/nouvelle", data=data, content_type="multipart/form-data")
 
 
@@ -391,6 +392,14 @@ def test_every_column_is_either_copied_or_left_behind_by_name():
     ):
         assert {column.key for column in inspect(model).columns} == set(copied) | set(not_copied), model.__name__
         assert not set(copied) & set(not_copied)
+
+
+def test_checking_again_without_choosing_a_file_creates_nothing(client, admin):
+    response = _upload(client, "plan.csv", spreadsheet(TEMPLATE_ROWS, "csv"))
+    response = _confirm(client, response, create=None)
+    assert response.status_code == 422 and "Choisissez le fichier à vérifier." in page_text(response)
+    assert "Ce que contient « plan.csv »" in page_text(response)
+    assert _count(Consultation) == 0
 
 
 def test_a_tampered_previewed_file_is_refused(client, admin):

@@ -64,6 +64,8 @@ def new():
                 return _page(form, plan, 422 if plan.errors else 200)
             if form.content.data:
                 plan = plan_import(read_upload(form.file_name.data or "", _previewed_file(form.content.data)))
+                if "create" not in request.form:
+                    raise ParticipationRefused(_("Choisissez le fichier à vérifier."), field="file")
             consultation = services.create_consultation(
                 current_user, form.title.data or "", form.slug.data or "", utcnow(), plan, form.file_name.data or ""
             )
