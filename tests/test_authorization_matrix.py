@@ -192,7 +192,9 @@ def _routes(world):
         # Creating consultations: admins only, not the manager of another one
         ("GET", "/gestion/nouvelle", "admin"),
         ("POST", "/gestion/nouvelle", "admin_form", {"title": ""}),
-        ("GET", "/gestion/modele.xlsx", "admin"),
+        ("GET", "/gestion/modele.xlsx", "management"),
+        ("GET", "/gestion/demo/import", "management"),
+        ("POST", "/gestion/demo/import", "management_form"),
         ("GET", "/gestion/demo/copie", "admin"),
         ("POST", "/gestion/demo/copie", "admin_form", {"title": ""}),
         # Administration

@@ -402,6 +402,44 @@ def test_checking_again_without_choosing_a_file_creates_nothing(client, admin):
     assert _count(Consultation) == 0
 
 
+def test_a_manager_imports_a_file_into_a_draft_after_its_orientations(client):
+    draft = make_consultation(slug="brouillon", status=ConsultationStatus.DRAFT, orientations=1)
+    manager = make_participant(role=Role.MODERATOR)
+    db.session.add(ManagerAssignment(participant_id=manager.id, consultation_id=draft.id))
+    db.session.commit()
+    login(client, manager)
+    assert "Importer des orientations et des actions" in page_text(client.get("/gestion/brouillon/"))
+    assert client.get("/gestion/modele.ods").status_code == 200
+    response = client.post("/gestion/brouillon/import", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(spreadsheet(TEMPLATE_ROWS, "ods")), "plan.ods")})
+    assert response.status_code == 200 and "2 orientations, 3 actions." in page_text(response)
+    assert _count(Orientation) == 1
+    html = response.get_data(as_text=True)
+    hidden = dict(re.findall(r'<input id="(content|file_name)" name="\1" type="hidden" value="([^"]*)"', html))
+    response = client.post("/gestion/brouillon/import", data={**hidden, "create": "1"})
+    assert response.status_code == 303
+    assert "Import terminé : 2 orientations et 3 actions ajoutées." in page_text(client.get(response.headers["Location"]))
+    draft = _consultation("brouillon")
+    assert [(o.position, o.title) for o in draft.orientations] == [
+        (1, "Orientation numéro 1"),
+        (2, "Contribuer à la réussite du public en proposant une offre éducative globale et cohérente"),
+        (3, "Faciliter l’accès de tous aux activités éducatives"),
+    ]
+    [entry] = db.session.scalars(select(ModerationLogEntry))
+    assert (entry.action, entry.moderator_id) == (ModerationAction.EDIT_CONSULTATION, manager.id)
+    assert entry.details == {"imported_from": "plan.ods", "structure": {"orientations": 2, "actions": 3}}
+
+
+def test_a_published_consultation_takes_no_import(client, admin):
+    make_consultation(slug="ouverte", orientations=1)
+    page = page_text(client.get("/gestion/ouverte/import"))
+    assert "L’import n’ajoute des orientations qu’à une consultation en brouillon." in page
+    content = base64.b64encode(spreadsheet(TEMPLATE_ROWS, "csv")).decode()
+    response = client.post("/gestion/ouverte/import", data={"content": content, "file_name": "plan.csv", "create": "1"})
+    assert response.status_code == 422
+    assert _count(Orientation) == 1
+
+
 def test_a_tampered_previewed_file_is_refused(client, admin):
     response = client.post("/gestion/nouvelle", data={"title": "T", "content": "%%%", "file_name": "plan.csv"})
     assert response.status_code == 422 and "n’a pas pu être relu" in page_text(response)

@@ -1,5 +1,5 @@
-"""A new consultation's title and address, and the file it may be built from; the previewed file comes back with the
-confirmation, so that nothing is created from rows the person has not seen."""
+"""A new consultation's title and address, and the file its orientations and actions may come from; the previewed
+file comes back with the confirmation, so that nothing is created from rows the person has not seen."""
 
 from __future__ import annotations
 
@@ -18,12 +18,16 @@ class IdentityForm(FlaskForm):
     )
 
 
-class NewConsultationForm(IdentityForm):
+class ImportForm(FlaskForm):
     file = FileField(
-        _l("Fichier des orientations et des actions (facultatif)"),
-        description=_l("Le modèle de tableur rempli (.xlsx, .ods ou .csv), ou un document .docx ou .odt avec le tableau "
-                       "du PEDT. 5 Mo au plus. Sans fichier, la consultation est créée vide."),
+        _l("Fichier des orientations et des actions"),
+        description=_l("Le modèle de tableur rempli (.xlsx, .ods ou .csv), ou un document .docx ou .odt avec le "
+                       "tableau du PEDT. 5 Mo au plus."),
     )
     # The previewed file (base64) and its name, sent back with the confirmation.
     content = HiddenField()
     file_name = HiddenField()
+
+
+class NewConsultationForm(IdentityForm, ImportForm):
+    pass

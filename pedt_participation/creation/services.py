@@ -101,9 +101,8 @@ def create_consultation(
 ) -> Consultation:
     """A draft consultation, empty or with the orientations and actions of an import plan that has no error."""
     title, slug = check_identity(title, slug)
-    if plan is not None and plan.errors:
-        raise ParticipationRefused(_("Le fichier a des lignes à corriger : corrigez-les, puis envoyez-le à nouveau."),
-                                   field="file")
+    if plan is not None:
+        _refuse_errors(plan)
     consultation = Consultation(slug=slug, title=title, status=ConsultationStatus.DRAFT, created_at=now)
     db.session.add(consultation)
     details: dict[str, Any] = {}
@@ -113,6 +112,28 @@ def create_consultation(
     db.session.flush()
     record(admin, ModerationAction.CREATE_CONSULTATION, consultation, consultation, **details)
     return consultation
+
+
+def import_into_draft(manager: Participant, consultation: Consultation, plan: ImportPlan, file_name: str,
+                      now: datetime) -> None:
+    """A manager adds a file's orientations and actions to a draft they manage, after those it has. Once the
+    consultation is out of draft, people may have voted on its ballot: the editor changes it then, not an import."""
+    if consultation.status != ConsultationStatus.DRAFT:
+        raise ParticipationRefused(
+            _("L’import n’ajoute des orientations qu’à une consultation en brouillon. Modifiez celle-ci action par "
+              "action, ou copiez-la pour en préparer une nouvelle."),
+            field="file",
+        )
+    _refuse_errors(plan)
+    import_structure(consultation, plan, now)
+    record(manager, ModerationAction.EDIT_CONSULTATION, consultation, consultation, imported_from=file_name,
+           structure={"orientations": len(plan.orientations), "actions": plan.action_count})
+
+
+def _refuse_errors(plan: ImportPlan) -> None:
+    if plan.errors:
+        raise ParticipationRefused(_("Le fichier a des lignes à corriger : corrigez-les, puis envoyez-le à nouveau."),
+                                   field="file")
 
 
 def import_structure(consultation: Consultation, plan: ImportPlan, published_at: datetime) -> None:

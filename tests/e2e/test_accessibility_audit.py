@@ -66,6 +66,7 @@ AUDITED = {
     "management.edit": ("admin",),
     "creation.new": ("admin",),
     "creation.copy": ("admin",),
+    "creation.import_file": ("admin",),
     "admin.participants": ("admin",),
     "admin.moderation_log": ("admin",),
     "admin.api_tokens.index": ("admin",),

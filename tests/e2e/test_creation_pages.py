@@ -62,6 +62,8 @@ def test_an_admin_imports_a_file_row_by_row_then_copies_the_consultation(browser
 
         page.locator("main form button[type=submit]").first.click()
         page.wait_for_url(f"{live_server.url}/gestion/projet-educatif-2027/")
+        page.locator('a[href$="/gestion/projet-educatif-2027/import"]').click()
+        _check(page, axe, "import-into-draft", language)
         page.goto(f"{live_server.url}/gestion/projet-educatif-2027/copie")
         expect(page.locator("#title")).to_have_value("Projet éducatif 2028")
         _check(page, axe, "copy", language)
