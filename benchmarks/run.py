@@ -58,7 +58,8 @@ def seeded_database(settings: Settings) -> Iterator[tuple[Flask, Servers]]:
     app = create_app()
     try:
         with app.app_context():
-            seed_demo()
+            # A throwaway database: the demo's rows, accounts included, as `make run` has them.
+            seed_demo(with_accounts=True)
             db.session.commit()
             yield app, servers
     finally:

@@ -1,19 +1,31 @@
 """Who may do what: the one place that says which roles reach moderation, the committee's summaries, the
-management of consultations and administration. Pages, the API and the menu ask it the same question, and a
+management of consultations and administration, and whom a moderator may block. Pages, the API and the menu ask it the same question, and a
 refusal is one `Forbidden`, answered in `errors.py`."""
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 
 from .errors import Forbidden
 from .extensions import db
-from .models import Consultation, ManagerAssignment, ModeratorAssignment, Participant, Role
+from .models import (
+    Action,
+    Comment,
+    Consultation,
+    ManagerAssignment,
+    ModeratorAssignment,
+    Orientation,
+    Participant,
+    Report,
+    Role,
+    Vote,
+)
 
 
 class Permission(enum.StrEnum):
@@ -30,6 +42,9 @@ class Permission(enum.StrEnum):
     CREATE_CONSULTATION = "create_consultation"
     # Roles, the moderation log, webhooks and API tokens.
     ADMINISTER = "administer"
+    # Blocking and unblocking anyone (not only the people of one's consultations), and the list of every blocked
+    # account with its reason.
+    BLOCK_SITE_WIDE = "block_site_wide"
 
 
 _ROLES = {
@@ -40,7 +55,12 @@ _ROLES = {
     Permission.MANAGE: frozenset({Role.MODERATOR, Role.COMMITTEE, Role.ADMIN}),
     Permission.CREATE_CONSULTATION: frozenset({Role.ADMIN}),
     Permission.ADMINISTER: frozenset({Role.ADMIN}),
+    Permission.BLOCK_SITE_WIDE: frozenset({Role.ADMIN}),
 }
+
+# The town's team: whoever moderates, manages a consultation, sits on the committee or administers. Moderation
+# never blocks them; an admin who must stop one of them takes their role away first.
+STAFF_ROLES = frozenset({Role.MODERATOR, Role.COMMITTEE, Role.ADMIN})
 
 # What an API client is told (`code`, `message`) when refused; pages show the standard refusal page.
 _REFUSALS = {
@@ -103,11 +123,79 @@ def moderating(consultation: Consultation) -> ColumnElement[bool]:
     return (Participant.role == Role.ADMIN) | ((Participant.role == Role.MODERATOR) & Participant.id.in_(assigned))
 
 
+def contributing_to(consultation: Consultation) -> ColumnElement[bool]:
+    """The condition on participants who voted, commented or proposed in the consultation."""
+    actions = select(Action.id).join(Orientation).where(Orientation.consultation_id == consultation.id)
+    return or_(
+        Participant.id.in_(select(Vote.participant_id).where(Vote.action_id.in_(actions))),
+        Participant.id.in_(select(Comment.author_id).where(Comment.action_id.in_(actions))),
+        Participant.id.in_(
+            select(Action.author_id).join(Orientation).where(Orientation.consultation_id == consultation.id)
+        ),
+    )
+
+
+def taking_part_in(consultation: Consultation) -> ColumnElement[bool]:
+    """The condition on participants who took part in the consultation: voted, commented, proposed or reported
+    there."""
+    reporters = select(Report.reporter_id).where(Report.consultation_id == consultation.id)
+    return or_(contributing_to(consultation), Participant.id.in_(reporters))
+
+
+def can_block(person: Participant, participant: Participant, consultation: Consultation) -> bool:
+    """Blocking or unblocking `participant` from the moderation of `consultation`: its moderators reach the people
+    who took part in it, admins anyone; nobody blocks the town's team there."""
+    return participant.id in blockable(person, consultation, [participant])
+
+
+def blockable(person: Participant, consultation: Consultation, people: Iterable[Participant]) -> set[int]:
+    """`can_block` for many people at once, in one query: the ids of those `person` may block or unblock."""
+    if not can(person, Permission.MODERATE, consultation):
+        return set()
+    query = select(Participant.id).where(
+        Participant.id.in_({participant.id for participant in people}), Participant.role.not_in(STAFF_ROLES)
+    )
+    if not can(person, Permission.BLOCK_SITE_WIDE):
+        query = query.where(taking_part_in(consultation))
+    return set(db.session.scalars(query))
+
+
+def require_block(person: Participant, participant: Participant, consultation: Consultation) -> Participant:
+    """The person, when they may block or unblock `participant` from this consultation; otherwise `Forbidden`."""
+    if not can_block(person, participant, consultation):
+        message = (
+            _l("Un compte de l’équipe de la ville ne peut pas être bloqué par la modération.")
+            if participant.role in STAFF_ROLES
+            else _l(
+                "Cette personne n’a pas participé à cette consultation : seule l’administration peut bloquer ou "
+                "débloquer son compte."
+            )
+        )
+        raise Forbidden("cannot_block", str(message))
+    return person
+
+
 def require(person: Participant, permission: Permission, consultation: Consultation | None = None) -> Participant:
     """The person, when they may; otherwise `Forbidden`."""
     if not can(person, permission, consultation):
         code, message = _REFUSALS.get(permission, ("forbidden", None))
         raise Forbidden(code, str(message) if message is not None else None)
+    return person
+
+
+def require_platform_may_act_for(person: Participant) -> Participant:
+    """The host platform's token acts for participants; for a staff account only when PLATFORM_TOKEN_STAFF_ROLES
+    names its role, so that a leaked or misused platform token cannot moderate or administer."""
+    if person.role != Role.PARTICIPANT and person.role not in current_app.config["PLATFORM_TOKEN_STAFF_ROLES"]:
+        raise Forbidden(
+            "platform_cannot_act_for_staff",
+            str(
+                _l(
+                    "Le jeton de la plateforme n’agit que pour les participants. Ce compte de l’équipe doit se "
+                    "connecter sur le site, ou utiliser un jeton d’API personnel."
+                )
+            ),
+        )
     return person
 
 

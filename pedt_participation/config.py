@@ -37,6 +37,10 @@ def _flag(value: str | None) -> bool:
     return (value or "").lower() in {"1", "true", "yes"}
 
 
+def _words(value: str) -> frozenset[str]:
+    return frozenset(word for word in re.split(r"[\s,]+", value) if word)
+
+
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else url.rstrip("/")
@@ -66,6 +70,9 @@ def build_config(instance_path: str) -> dict:
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret_key(instance) or INSECURE_DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'pedt.sqlite3'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # The demo machine: the embedded default (no DATABASE_URL), where `seed-demo` also creates the demo accounts
+        # with their published password. DEMO_MODE=1 asks for them on a server database too (a public demo site).
+        "DEMO_MODE": _flag(env["DEMO_MODE"]) if "DEMO_MODE" in env else not env.get("DATABASE_URL"),
         # A streaming read replica of DATABASE_URL for the committee's summaries (README, "Scaling").
         "SQLALCHEMY_BINDS": (
             {REPLICA_BIND: {"url": env["DATABASE_REPLICA_URL"], "pool_pre_ping": True}}
@@ -163,16 +170,26 @@ def build_config(instance_path: str) -> dict:
         "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT", ""),
         # Accounts whose consultations all closed more than this many days ago are anonymised like an erasure.
         "RETENTION_DAYS_AFTER_CLOSING": int(env.get("RETENTION_DAYS_AFTER_CLOSING", "365")),
-        # Sign-in through the host platform (OAuth2 authorization code + PKCE), on when a client id is
-        # set. Decidim's paths are the default: /oauth/authorize, /oauth/token, /oauth/me.
+        # Sign-in through the host platform (OAuth2 authorization code + PKCE), on when a client id is set.
+        # PLATFORM_PROVIDER says which kind: `decidim` (Decidim's paths by default: /oauth/authorize,
+        # /oauth/token, /oauth/me) or `oidc` (any OpenID Connect provider, from PLATFORM_OIDC_ISSUER's discovery
+        # document). The scopes default to the kind's (see auth/platform.py); the token endpoint's client
+        # authentication (client_secret_basic or client_secret_post) to Authlib's for Decidim, to what discovery
+        # offers for OpenID Connect.
+        "PLATFORM_PROVIDER": env.get("PLATFORM_PROVIDER", "decidim").strip().lower(),
         "PLATFORM_NAME": env.get("PLATFORM_NAME", "la plateforme de la ville"),
         "PLATFORM_URL": env.get("PLATFORM_URL", "").rstrip("/"),
+        "PLATFORM_OIDC_ISSUER": env.get("PLATFORM_OIDC_ISSUER", "").rstrip("/"),
         "PLATFORM_OAUTH_CLIENT_ID": env.get("PLATFORM_OAUTH_CLIENT_ID", ""),
         "PLATFORM_OAUTH_CLIENT_SECRET": env.get("PLATFORM_OAUTH_CLIENT_SECRET", ""),
-        "PLATFORM_OAUTH_SCOPES": env.get("PLATFORM_OAUTH_SCOPES", "public"),
+        "PLATFORM_OAUTH_SCOPES": env.get("PLATFORM_OAUTH_SCOPES", ""),
+        "PLATFORM_OAUTH_TOKEN_AUTH_METHOD": env.get("PLATFORM_OAUTH_TOKEN_AUTH_METHOD", ""),
         "PLATFORM_OAUTH_AUTHORIZE_URL": env.get("PLATFORM_OAUTH_AUTHORIZE_URL", ""),
         "PLATFORM_OAUTH_TOKEN_URL": env.get("PLATFORM_OAUTH_TOKEN_URL", ""),
         "PLATFORM_OAUTH_PROFILE_URL": env.get("PLATFORM_OAUTH_PROFILE_URL", ""),
+        # The staff roles (moderator, committee, admin; separated by spaces or commas) the platform's API token
+        # may act for through X-Platform-User. None by default: the platform speaks for participants only.
+        "PLATFORM_TOKEN_STAFF_ROLES": _words(env.get("PLATFORM_TOKEN_STAFF_ROLES", "")),
         "EMBED_ALLOWED_ORIGINS": _embed_allowed_origins(env),
         # Webhooks: a delivery not answered 2xx is tried again after base, 2×base, 4×base… seconds, up to
         # WEBHOOK_MAX_ATTEMPTS tries in all (defaults: 8 tries over about two hours), then marked failed.

@@ -88,6 +88,11 @@ ROLE_LABELS = {
     Role.ADMIN: _l("Administration"),
 }
 
+# The badge beside the name of someone who writes for the town's team (comments and replies, pages and API), so
+# that nobody else can pass for them; participants have none. API: the key, in `author.team`.
+STAFF_TEAMS = {Role.MODERATOR: "moderation", Role.COMMITTEE: "town", Role.ADMIN: "town"}
+STAFF_TEAM_LABELS = {"moderation": _l("Modération"), "town": _l("Équipe de la ville")}
+
 MODERATION_ACTION_LABELS = {
     ModerationAction.APPROVE: _l("Proposition publiée"),
     ModerationAction.REJECT: _l("Proposition refusée"),

@@ -150,6 +150,8 @@ def make_test_app(database_url: str, celery_settings: dict, **settings):
             # Many tests post the same form fast from one address; the rate-limit tests turn the limits on.
             "RATELIMIT_ENABLED": False,
             "SERVER_NAME": "pedt.test",
+            # A demo machine, whatever DATABASE_URL says: `seed-demo` creates the demo accounts (see test_demo).
+            "DEMO_MODE": True,
             "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH_METHOD,
             "CELERY": celery_settings,
             **settings,

@@ -42,16 +42,18 @@ def make_participant(
     audience: Audience = Audience.PARENT,
     age_bracket: AgeBracket = AgeBracket.FROM_26_TO_39,
     role: Role = Role.PARTICIPANT,
-    display_name: str = "Fatima",
+    display_name: str | None = None,
     **profile,
 ):
+    """A participant; without `display_name`, "Fatima" followed by a number (a name is never taken twice)."""
     if age_bracket.needs_parental_consent:
         profile.setdefault("parent_email", "parent@exemple.fr")
         profile.setdefault("parental_consent", True)
+    number = next(_emails)
     participant = register_participant(
-        email=email or f"personne{next(_emails)}@exemple.fr",
+        email=email or f"personne{number}@exemple.fr",
         password=TEST_PASSWORD,
-        display_name=display_name,
+        display_name=display_name or f"Fatima {number}",
         audience=audience,
         age_bracket=age_bracket,
         role=role,

@@ -112,6 +112,23 @@ def test_the_platform_token_votes_for_a_platform_user_who_signed_in_once(client,
     assert nobody.status_code == 401
 
 
+def test_the_platform_token_never_acts_for_staff_unless_a_setting_names_their_role(app, client, monkeypatch):
+    _token, secret = issue_token("Plateforme de la ville", owner=None)
+    make_participant(role=Role.ADMIN, platform_uid="decidim-1")
+    make_participant(role=Role.MODERATOR, platform_uid="decidim-2")
+    db.session.commit()
+
+    for platform_user in ("decidim-1", "decidim-2"):
+        refused = client.get("/api/v1/me", headers=_bearer(secret, platform_user))
+        assert refused.status_code == 403
+        assert refused.get_json()["error"]["code"] == "platform_cannot_act_for_staff"
+        assert "jeton d’API personnel" in refused.get_json()["error"]["message"]
+
+    monkeypatch.setitem(app.config, "PLATFORM_TOKEN_STAFF_ROLES", frozenset({"moderator"}))
+    assert client.get("/api/v1/me", headers=_bearer(secret, "decidim-2")).get_json()["data"]["role"] == "moderator"
+    assert client.get("/api/v1/me", headers=_bearer(secret, "decidim-1")).status_code == 403
+
+
 def test_a_session_writes_only_with_the_csrf_token_of_a_page(app, client, consultation, parent, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     login_page = client.get("/auth/login").get_data(as_text=True)
@@ -190,7 +207,7 @@ def test_comments_are_written_replied_to_deleted_and_listed_page_by_page(client,
     assert page_one["meta"] == {"page": 1, "per_page": 2, "total": 3}
     deleted, kept = page_one["data"]
     assert (deleted["state"], deleted["body"], deleted["author"]) == ("deleted", None, None)
-    assert (kept["body"], kept["author"]) == ("Je précise", {"display_name": "Aïcha"})
+    assert (kept["body"], kept["author"]) == ("Je précise", {"display_name": "Aïcha", "team": None})
     page_two = client.get(page_one["links"]["next"]).get_json()
     assert [c["body"] for c in page_two["data"]] == ["Un troisième avis"] and "next" not in page_two["links"]
 

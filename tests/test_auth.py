@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from sqlalchemy import select
 
 from pedt_participation.extensions import db
@@ -28,6 +31,18 @@ def test_register_creates_a_signed_in_parent(client):
     assert participant.audience == Audience.PARENT and participant.neighbourhood == "Quartiers sud"
     assert participant.password_hash and "un-bon-mot-de-passe" not in participant.password_hash
     assert "Connecté : Amina" in page_text(client.get("/"))
+
+
+def test_the_sign_up_form_says_which_fields_may_stay_empty(client):
+    html = client.get("/auth/register").get_data(as_text=True)
+    labels = {
+        " ".join(re.sub(r"<[^>]+>", "", label).split())
+        for label in re.findall(r'<(?:label for="[^"]+"|legend)>(.*?)</(?:label|legend)>', html, re.S)
+    }
+    assert {"Quartier (facultatif)", "École, collège ou lycée (facultatif)"} <= labels, labels
+    assert {"Adresse e-mail", "Mot de passe", "Nom affiché", "Votre âge"} <= labels, labels
+    assert "Les champs marqués « facultatif » peuvent rester vides." in page_text(client.get("/auth/register"))
+    assert "<h2>Vous connecter</h2>" not in html and "<h2>Votre adresse et votre mot de passe</h2>" in html
 
 
 def test_register_returns_to_the_page_the_person_came_from(client):
@@ -76,6 +91,47 @@ def test_youth_age_and_audience_must_match(client):
     assert "Les jeunes qui participent ont entre 11 et 25 ans" in text
     text = page_text(client.post("/auth/register", data={**PARENT, "age_bracket": "15-17"}))
     assert "Avant 18 ans, inscrivez-vous en tant que jeune." in text
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Équipe de modération", "réservé à l’équipe de la ville"),
+        ("EQUIPE-DE-MODERATION", "réservé à l’équipe de la ville"),
+        ("Le modérateur", "réservé à l’équipe de la ville"),
+        ("Ｍａｉｒｉｅ", "réservé à l’équipe de la ville"),  # full-width letters
+        ("admin_42", "réservé à l’équipe de la ville"),
+        ("Comité de pilotage", "réservé à l’équipe de la ville"),
+        ("Compte supprimé", "réservé à l’équipe de la ville"),
+        ("Ami\u200bna", "caractère invisible"),  # zero-width space
+        ("\u202enimdA", "caractère invisible"),  # right-to-left override
+        ("Amina\u2066", "caractère invisible"),  # bidi isolate
+        ("Amina\u00ad", "caractère invisible"),  # soft hyphen
+        ("· · ·", "au moins une lettre ou un chiffre"),
+    ],
+)
+def test_a_display_name_cannot_pass_for_the_team_or_hide_characters(client, name, expected):
+    response = client.post("/auth/register", data={**PARENT, "display_name": name})
+
+    assert response.status_code == 422
+    assert expected in page_text(response)
+    assert 'value="amina.parent@exemple.fr"' in response.get_data(as_text=True).lower()  # nothing typed is lost
+    assert db.session.scalar(select(Participant)) is None
+
+
+def test_a_display_name_cannot_copy_someone_elses(client):
+    make_participant(display_name="Samia Benali")
+    for copy in ("Samia Benali", "samia  BENALI", "Sàmia-Bénali"):
+        text = page_text(client.post("/auth/register", data={**PARENT, "display_name": copy}))
+        assert "Une autre personne a déjà ce nom. Ajoutez par exemple l’initiale" in text
+    assert "Bienvenue Samia B. !" in page_text(
+        client.post("/auth/register", data={**PARENT, "display_name": "Samia B."}, follow_redirects=True)
+    )
+
+
+def test_arabic_and_accented_names_are_welcome(client):
+    response = client.post("/auth/register", data={**PARENT, "display_name": "نور الهدى"}, follow_redirects=True)
+    assert "Bienvenue نور الهدى !" in page_text(response)
 
 
 def test_login_and_logout(client):

@@ -113,6 +113,7 @@ def _routes(world):
         ("GET", "/comment-ca-marche", "public"),
         ("GET", "/confidentialite", "public"),
         ("GET", "/static/style.css", "public"),
+        ("GET", "/favicon.ico", "public"),
         ("GET", "/healthz", "public"),
         ("GET", "/readyz", "public"),
         ("GET", "/embed/consultations/demo", "public"),
@@ -135,6 +136,7 @@ def _routes(world):
         ("POST", "/auth/plateforme/lier", "platform"),
         ("GET", "/auth/plateforme/profil", "platform"),
         ("POST", "/auth/plateforme/profil", "platform"),
+        ("GET", "/auth/plateforme/deconnexion", "platform"),
         # Taking part
         ("POST", f"/actions/{action.id}/votes/support", "signed_in"),
         ("POST", f"/actions/{action.id}/votes/support/withdraw", "signed_in"),
@@ -298,7 +300,7 @@ def test_each_person_on_each_route(client, matrix_world, who):
     if who != "anonymous":
         login(client, matrix_world["people"][who])
     if who == "blocked":
-        block(matrix_world["people"]["moderator"], matrix_world["demo"], matrix_world["people"]["blocked"], "Messages insultants")
+        block(matrix_world["people"]["admin"], matrix_world["demo"], matrix_world["people"]["blocked"], "Messages insultants")
         db.session.commit()
     wrong = []
     for method, path, kind, *body in _routes(matrix_world):

@@ -39,6 +39,26 @@ def test_comment_and_reply_through_the_page(client, action):
     assert reply.depth == 1 and root.alignment == Alignment.POUR
 
 
+def test_the_towns_team_is_marked_beside_its_name_on_the_page_and_in_the_api(client, action):
+    """A participant cannot pass for the team: only staff accounts carry the badge, wherever they write."""
+    from pedt_participation.models import Role
+
+    moderator = make_participant(display_name="Claire", role=Role.MODERATOR)
+    admin = make_participant(display_name="Karim", role=Role.ADMIN)
+    parent = make_participant(display_name="Samia")
+    first = add_comment(moderator, action, "Merci pour vos avis, nous les lisons tous.")
+    add_comment(admin, action, "La ville répondra en juin.", parent_id=first.id)
+    add_comment(parent, action, "Bonne idée.")
+    db.session.commit()
+
+    page = page_text(client.get(f"/actions/{action.id}"))
+    assert "Claire Modération" in page and "Karim Équipe de la ville" in page
+    assert "Samia Modération" not in page and "Samia Équipe de la ville" not in page
+    listed = client.get(f"/api/v1/actions/{action.id}/comments").get_json()["data"]
+    teams = {comment["author"]["display_name"]: comment["author"]["team"] for comment in listed}
+    assert teams == {"Claire": "moderation", "Karim": "town", "Samia": None}
+
+
 def test_threads_stop_at_depth_three(app, action):
     author = make_participant()
     comment = add_comment(author, action, "Racine")
@@ -137,16 +157,34 @@ def test_deleting_keeps_the_replies(client, action):
     db.session.commit()
 
     login(client, other)
-    client.post(f"/comments/{root.id}/delete")
+    client.post(f"/comments/{root.id}/delete", data={"confirmed": "oui"})
     assert db.session.get(Comment, root.id).deleted_at is None  # only the author may delete
     client.post("/auth/logout")
 
     login(client, author)
-    text = page_text(client.post(f"/comments/{root.id}/delete", follow_redirects=True))
+    text = page_text(client.post(f"/comments/{root.id}/delete", data={"confirmed": "oui"}, follow_redirects=True))
     assert "Commentaire supprimé par son auteur." in text
     assert "Texte à retirer" not in text and "Réponse qui reste" in text
     assert "1 commentaire" in text
     assert db.session.get(Comment, root.id) is not None
+
+
+def test_deleting_asks_first_and_the_first_press_deletes_nothing(client, action):
+    author = make_participant(display_name="Auteur")
+    comment = add_comment(author, action, "Texte à garder")
+    db.session.commit()
+    login(client, author)
+
+    html = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    disclosure = re.search(r'<details class="confirm-deletion">(.*?)</details>', html, re.S).group(1)
+    assert re.search(r"<summary>Supprimer mon commentaire</summary>", disclosure)
+    assert "effacé pour de bon" in disclosure
+    assert re.search(r'<input type="hidden" name="confirmed" value="oui">.*<button[^>]*>Oui, supprimer</button>', disclosure, re.S)
+
+    text = page_text(client.post(f"/comments/{comment.id}/delete", follow_redirects=True))
+    assert "Votre commentaire n’est pas supprimé : confirmez avec le bouton « Oui, supprimer »." in text
+    assert "Texte à garder" in text
+    assert db.session.get(Comment, comment.id).deleted_at is None
 
 
 def test_commenting_requires_login(client, action):

@@ -18,6 +18,7 @@ def test_embedded_default_is_sqlite_and_the_sqlalchemy_broker(monkeypatch, tmp_p
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/pedt.sqlite3")
     assert app.config["CELERY"]["broker_url"].startswith("sqla+sqlite:///")
     assert app.extensions["celery"].conf.broker_url == app.config["CELERY"]["broker_url"]
+    assert app.config["DEMO_MODE"]  # `make run` on a fresh machine creates the demo accounts
 
 
 def test_environment_switches_to_production_services(monkeypatch):
@@ -27,6 +28,9 @@ def test_environment_switches_to_production_services(monkeypatch):
     app = create_app()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://app@db.example/pedt"
     assert app.extensions["celery"].conf.broker_url == "redis://cache.example:6379/0"
+    assert not app.config["DEMO_MODE"]
+    monkeypatch.setenv("DEMO_MODE", "1")  # a public demo site on a server database
+    assert create_app().config["DEMO_MODE"]
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):

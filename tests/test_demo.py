@@ -51,6 +51,23 @@ def test_seed_demo_loads_both_consultations(runner):
     assert all(a.body for o in pedt.orientations for a in o.actions)
 
 
+def test_seed_demo_outside_demo_mode_loads_the_documents_but_no_account(app, runner, monkeypatch):
+    """On a real database nobody gets an admin account whose password is published, unless asked by name."""
+    monkeypatch.setitem(app.config, "DEMO_MODE", False)
+    result = runner.invoke(args=["seed-demo"])
+
+    assert result.exit_code == 0, result.output
+    assert "Aucun compte de démonstration" in result.output and "--with-demo-accounts" in result.output
+    assert "demo-pedt-2026" not in result.output
+    assert db.session.scalar(select(func.count()).select_from(Consultation)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Participant)) == 0
+
+    asked = runner.invoke(args=["seed-demo", "--with-demo-accounts"])
+    assert asked.exit_code == 0, asked.output
+    assert "admin@demo.pedt.local" in asked.output and "demo-pedt-2026" in asked.output
+    assert db.session.scalar(select(Participant.role).filter_by(email="admin@demo.pedt.local")) == "admin"
+
+
 def test_seed_demo_twice_leaves_the_same_rows(runner):
     runner.invoke(args=["seed-demo"])
     first = _snapshot()
@@ -149,6 +166,10 @@ def test_simulate_is_deterministic_and_respects_the_rules(runner):
 
     again = runner.invoke(args=["simulate", "--participants", "60", "--seed", "7"])
     assert again.exit_code != 0 and "already been simulated" in again.output
+    # What `make run` asks each time it starts: the same data, loaded once.
+    quietly = runner.invoke(args=["simulate", "--participants", "60", "--seed", "7", "--unless-done"])
+    assert quietly.exit_code == 0 and "déjà chargée" in quietly.output
+    assert _simulated_state() == first
 
     simulated = select(Participant.id).where(Participant.email.like("simule-7-%"))
     db.session.execute(delete(Participant).where(Participant.id.in_(simulated)))

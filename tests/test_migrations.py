@@ -47,6 +47,8 @@ def test_upgrades_and_downgrades_keep_votes_and_comments(tmp_path):
 
         upgrade()
         assert _counts() == (1, 1)
+        with db.engine.connect() as connection:  # names given before keys existed are compared too
+            assert connection.execute(text("SELECT display_name_key FROM participants")).scalar() == "a"
         downgrade(revision=FIRST_REVISION)
         assert _counts() == (1, 1)
         db.engine.dispose()

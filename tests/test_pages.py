@@ -67,7 +67,7 @@ def test_action_page_for_anonymous_and_participant(client):
 
     login(client, make_participant())
     signed_in = page_text(client.get(f"/actions/{action.id}"))
-    for control in ("Soutenir", "Pour", "Mitigé", "Contre", "Excellent", "À rejeter", "Enregistrer ma mention"):
+    for control in ("Soutenir", "Pour", "Mitigé", "Contre", "Excellent", "À rejeter"):
         assert control in signed_in
     assert "Publier mon commentaire" in signed_in
 

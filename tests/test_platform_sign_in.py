@@ -116,6 +116,18 @@ def test_the_email_is_asked_when_the_platform_gives_none(platform_client, provid
     assert db.session.scalar(select(Participant.email).where(Participant.platform_uid == "9")) == "sam@exemple.fr"
 
 
+def test_a_platform_name_this_site_refuses_is_chosen_again_here(platform_client, provider):
+    provider.signed_in = PlatformUser(11, "claire@exemple.fr", "Équipe de modération", "claire")
+    _through_the_platform(platform_client, provider)
+    page = page_text(platform_client.get("/auth/plateforme/profil"))
+    assert "Le nom que Decidim de la ville nous a donné ne peut pas être affiché ici" in page
+    assert "réservé à l’équipe de la ville" in page and "Nom affiché" in page
+
+    platform_client.post("/auth/plateforme/profil",
+                         data={"display_name": "Claire", "audience": "parent", "age_bracket": "40-59"})
+    assert db.session.scalar(select(Participant.display_name).where(Participant.platform_uid == "11")) == "Claire"
+
+
 def test_an_existing_account_is_linked_only_with_its_password(platform_client, provider):
     local = make_participant(email="fatima@exemple.fr", display_name="Fatima")
     provider.signed_in = PlatformUser(5, "fatima@exemple.fr", "Fatima B.", "fatima")

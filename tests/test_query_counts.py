@@ -115,7 +115,7 @@ def test_a_vote_through_the_api_sends_only_the_queries_it_needs(client, kind):
 
 def _add_moderation_work(consultation, proposals: int, reported_comments: int) -> None:
     """Pending proposals, and comments each reported twice (one reported item, two reports)."""
-    author = make_participant(display_name="Auteur")
+    author = make_participant()
     reporters = [make_participant(), make_participant()]
     action = _first_action(consultation)
     for n in range(proposals):

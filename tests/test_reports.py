@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from pedt_participation.comments.services import add_comment
+from pedt_participation.consultations.services import propose_action
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     Action,
     ActionState,
+    AgeBracket,
+    Audience,
     Comment,
     ModerationAction,
     ModerationLogEntry,
     Notification,
     Participant,
     Report,
+    Role,
     VoteKind,
+    utcnow,
 )
 from pedt_participation.voting.services import cast_vote, count_votes
 from tests.helpers import TEST_PASSWORD, login, make_consultation, make_moderator, make_participant, page_text
@@ -49,6 +56,16 @@ def rude_comment(action, troll):
     return comment
 
 
+def _regular(action):
+    """Someone whose reports count towards hiding: their account is two days old and they voted in the
+    consultation."""
+    person = make_participant()
+    cast_vote(person, action, VoteKind.SUPPORT, 1)
+    person.created_at = utcnow() - timedelta(days=2)
+    db.session.commit()
+    return person
+
+
 def _report(client, person, url, **data):
     login(client, person)
     response = client.post(url, data={"reason": "offensive", **data}, follow_redirects=True)
@@ -61,7 +78,7 @@ def _log(kind):
 
 
 def test_three_reports_hide_a_comment_and_tell_the_moderators(client, action, rude_comment, moderator):
-    reporters = [make_participant() for _ in range(3)]
+    reporters = [_regular(action) for _ in range(3)]
     assert "Merci, votre signalement est transmis" in _report(client, reporters[0], f"/comments/{rude_comment.id}/report", details="Insulte")
     assert "déjà signalé" in _report(client, reporters[0], f"/comments/{rude_comment.id}/report")
     _report(client, reporters[1], f"/comments/{rude_comment.id}/report")
@@ -88,14 +105,53 @@ def test_report_needs_a_reason(client, rude_comment):
     assert db.session.scalar(select(func.count()).select_from(Report)) == 0
 
 
-def test_reported_action_is_hidden_everywhere_at_the_threshold(client, consultation, action):
+def test_a_reported_proposal_is_hidden_everywhere_at_the_threshold(client, consultation, action):
+    proposal = propose_action(make_participant(), consultation.orientations[0], "Une proposition douteuse", "")
+    proposal.state, proposal.published_at = ActionState.PUBLISHED, utcnow()
+    db.session.commit()
     for _ in range(3):
-        _report(client, make_participant(), f"/actions/{action.id}/report", reason="spam")
-    assert db.session.get(Action, action.id).state == ActionState.HIDDEN
-    assert client.get(f"/actions/{action.id}").status_code == 404
-    assert action.title not in page_text(client.get("/consultations/demo"))
+        _report(client, _regular(action), f"/actions/{proposal.id}/report", reason="spam")
+    assert db.session.get(Action, proposal.id).state == ActionState.HIDDEN
+    assert client.get(f"/actions/{proposal.id}").status_code == 404
+    assert proposal.title not in page_text(client.get("/consultations/demo"))
     api = client.get("/api/v1/consultations/demo").get_json()["data"]
-    assert action.id not in [a["id"] for o in api["orientations"] for a in o["actions"]]
+    assert proposal.id not in [a["id"] for o in api["orientations"] for a in o["actions"]]
+
+
+def test_reports_never_hide_an_official_action_and_go_to_the_moderators(client, consultation, action, moderator):
+    for _ in range(3):
+        _report(client, _regular(action), f"/actions/{action.id}/report", reason="spam")
+
+    assert db.session.get(Action, action.id).state == ActionState.PUBLISHED
+    assert client.get(f"/actions/{action.id}").status_code == 200
+    api = client.get("/api/v1/consultations/demo").get_json()["data"]
+    assert action.id in [a["id"] for o in api["orientations"] for a in o["actions"]]
+    messages = list(db.session.scalars(select(Notification.message).where(Notification.recipient_id == moderator.id)))
+    assert f"3 signalements pour l’action « {action.title} » : à examiner." in messages
+    login(client, moderator)
+    assert "3 signalements" in page_text(client.get("/moderation/demo/reports"))
+
+
+def test_reports_from_new_or_idle_accounts_reach_the_queue_but_hide_nothing(client, action, rude_comment, moderator):
+    """Three accounts made a minute ago, or old ones that never took part in the consultation, cannot hide a
+    comment by themselves: a moderator decides."""
+    idle = make_participant()
+    idle.created_at = utcnow() - timedelta(days=30)
+    db.session.commit()
+    new = make_participant()
+    cast_vote(new, action, VoteKind.SUPPORT, 1)
+    db.session.commit()
+    for reporter in (idle, new, make_participant()):
+        _report(client, reporter, f"/comments/{rude_comment.id}/report")
+    assert db.session.get(Comment, rude_comment.id).hidden_at is None
+
+    for reporter in (_regular(action), _regular(action)):
+        _report(client, reporter, f"/comments/{rude_comment.id}/report")
+    assert db.session.get(Comment, rude_comment.id).hidden_at is None
+    _report(client, _regular(action), f"/comments/{rude_comment.id}/report")
+    assert db.session.get(Comment, rude_comment.id).hidden_at is not None
+    login(client, moderator)
+    assert "6 signalements" in page_text(client.get("/moderation/demo/reports"))
 
 
 def test_queue_sorted_by_report_count_and_decisions_are_logged(client, action, rude_comment, moderator, troll):
@@ -165,3 +221,46 @@ def test_reporting_an_author_puts_the_person_in_the_queue(client, rude_comment, 
     assert report.reported_participant_id == troll.id and report.comment_id is None
     login(client, moderator)
     assert "Bloquer le compte de Troll" in page_text(client.get("/moderation/demo/reports"))
+
+
+def test_a_moderator_blocks_only_people_who_took_part_in_their_consultation_and_never_the_team(
+    client, action, moderator, troll, rude_comment
+):
+    elsewhere = make_consultation(slug="ailleurs")
+    young = make_participant(display_name="Inès", audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_11_TO_14)
+    add_comment(young, elsewhere.orientations[0].actions[0], "Mon avis sur l’autre consultation")
+    voter = make_participant(display_name="Votant")
+    cast_vote(voter, action, VoteKind.SUPPORT, 1)
+    team = [make_participant(role=role) for role in (Role.COMMITTEE, Role.MODERATOR, Role.ADMIN)]
+    db.session.commit()
+    login(client, moderator)
+
+    for person in (young, *team):
+        refused = client.post(f"/moderation/demo/participants/{person.id}/block", data={"reason": "Pour voir"})
+        assert refused.status_code == 403 and "Accès refusé" in page_text(refused)
+        assert db.session.get(Participant, person.id).blocked_at is None
+    for person in (voter, troll):
+        assert client.post(f"/moderation/demo/participants/{person.id}/block", data={"reason": "Spam"}).status_code == 303
+        assert db.session.get(Participant, person.id).blocked_at is not None
+
+
+def test_only_an_admin_sees_and_lifts_every_blocked_account(client, action, moderator, troll, rude_comment):
+    elsewhere = make_consultation(slug="ailleurs")
+    stranger = make_participant(display_name="Inconnu")
+    add_comment(stranger, elsewhere.orientations[0].actions[0], "Ailleurs")
+    admin = make_participant(role=Role.ADMIN, display_name="Admin")
+    db.session.commit()
+    login(client, admin)
+    for person, reason in ((troll, "Insultes"), (stranger, "Raison confidentielle")):
+        assert client.post(f"/moderation/demo/participants/{person.id}/block", data={"reason": reason}).status_code == 303
+    assert "Raison confidentielle" in page_text(client.get("/moderation/demo/reports"))
+    client.post("/auth/logout")
+
+    login(client, moderator)
+    page = page_text(client.get("/moderation/demo/reports"))
+    assert "Troll — Insultes" in page
+    assert "Inconnu" not in page and "Raison confidentielle" not in page
+    assert client.post(f"/moderation/demo/participants/{stranger.id}/unblock").status_code == 403
+    assert db.session.get(Participant, stranger.id).blocked_at is not None
+    assert client.post(f"/moderation/demo/participants/{troll.id}/unblock").status_code == 303
+    assert db.session.get(Participant, troll.id).blocked_at is None

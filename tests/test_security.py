@@ -234,3 +234,68 @@ def test_an_api_token_is_limited_with_a_json_message(limited_app, consultation):
     assert refused.get_json()["error"]["code"] == "too_many_requests"
     assert re.search(r"attendez \d+\s(secondes|minute)", refused.get_json()["error"]["message"])
     assert client.get("/api/v1/consultations").status_code == 200  # without the token: another allowance
+
+
+def _csrf_token_of_a_page(client, path: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def test_comments_through_the_api_with_a_session_spend_the_same_budget_as_the_page(limited_app, consultation):
+    """One person, one budget, whatever the door: the page's 10 comments a minute are not renewed by the API."""
+    limited_app.config["WTF_CSRF_ENABLED"] = True
+    action = consultation.orientations[0].actions[0]
+    client = limited_app.test_client()
+    parent = make_participant()
+    login_token = _csrf_token_of_a_page(client, "/auth/login")
+    client.post("/auth/login", data={"email": parent.email, "password": TEST_PASSWORD, "csrf_token": login_token})
+    token = _csrf_token_of_a_page(client, f"/actions/{action.id}")
+
+    on_the_page = [
+        client.post(f"/actions/{action.id}/comments", data={"body": f"Idée {n}", "alignment": "0", "csrf_token": token})
+        .status_code
+        for n in range(5)
+    ]
+    through_the_api = [
+        client.post(f"/api/v1/actions/{action.id}/comments", json={"body": f"Avis {n}"}, headers={"X-CSRFToken": token})
+        .status_code
+        for n in range(6)
+    ]
+
+    assert on_the_page == [303] * 5
+    assert through_the_api == [201] * 5 + [429]
+    assert client.post(f"/actions/{action.id}/comments", data={"body": "encore", "csrf_token": token}).status_code == 429
+    assert db.session.scalar(select(func.count()).select_from(Comment)) == 10
+
+
+def test_a_personal_token_keeps_its_owners_budget_whatever_platform_user_it_names(limited_app, consultation):
+    """X-Platform-User means nothing to a personal token: changing it on every call does not renew the limits."""
+    action = consultation.orientations[0].actions[0]
+    client = limited_app.test_client()
+    _token, secret = issue_token("Script", owner=make_participant())
+    db.session.commit()
+
+    statuses = [
+        client.post(
+            f"/api/v1/actions/{action.id}/comments",
+            json={"body": f"Avis {n}"},
+            headers={"Authorization": f"Bearer {secret}", "X-Platform-User": f"quelqu-un-{n}"},
+        ).status_code
+        for n in range(11)
+    ]
+
+    assert statuses == [201] * 10 + [429]
+
+
+def test_the_platform_token_gives_each_person_their_own_budget(limited_app, consultation):
+    action = consultation.orientations[0].actions[0]
+    client = limited_app.test_client()
+    _token, secret = issue_token("Plateforme", owner=None)
+    make_participant(platform_uid="p-1")
+    make_participant(platform_uid="p-2")
+
+    def comment(platform_user: str) -> int:
+        headers = {"Authorization": f"Bearer {secret}", "X-Platform-User": platform_user}
+        return client.post(f"/api/v1/actions/{action.id}/comments", json={"body": "Avis"}, headers=headers).status_code
+
+    assert [comment("p-1") for _n in range(11)] == [201] * 10 + [429]
+    assert comment("p-2") == 201

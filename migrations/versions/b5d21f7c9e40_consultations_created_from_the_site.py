@@ -1,7 +1,7 @@
 """Consultations created from the site (blank, imported or copied) are in the moderation log
 
 Revision ID: b5d21f7c9e40
-Revises: ee82ef8934d3
+Revises: 086f530df2ed
 Create Date: 2026-12-06 19:45:00.000000
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b5d21f7c9e40'
-down_revision = 'ee82ef8934d3'
+down_revision = '086f530df2ed'
 branch_labels = None
 depends_on = None
 

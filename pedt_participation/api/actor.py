@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_smorest import abort
 
 from ..auth.services import participant_for_platform
+from ..authorization import require_platform_may_act_for
 from ..extensions import csrf
 from ..models import Participant
 from . import services
@@ -69,6 +70,8 @@ def _token_actor(authorization: str) -> Participant | None:
             code="invalid_token",
             message=_("Ce jeton d’API n’est pas valable (inconnu ou révoqué). Demandez-en un nouveau à l’administration."),
         )
+    # The rate limits count a personal token as its owner, the platform's token as one caller.
+    g.api_token = token
     if token.owner is not None:
         return _active(token.owner)
     platform_uid = request.headers.get(PLATFORM_USER_HEADER, "").strip()
@@ -84,7 +87,7 @@ def _token_actor(authorization: str) -> Participant | None:
                 "première fois avec son compte de la plateforme, pour indiquer son profil."
             ),
         )
-    return _active(participant)
+    return _active(require_platform_may_act_for(participant))
 
 
 def _active(participant: Participant) -> Participant:

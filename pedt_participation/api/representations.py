@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import url_for
 
+from ..labels import STAFF_TEAMS
 from ..models import Action, Comment, CommitteeSummary, Consultation, Orientation, Participant, SummaryStatus
 from ..voting.services import ActionCounts
 from .schemas import ALIGNMENTS
@@ -94,7 +95,11 @@ def comment(comment: Comment, ups: int, downs: int) -> dict:
         "depth": comment.depth,
         "state": state,
         "body": comment.body if visible else None,
-        "author": {"display_name": comment.author.display_name} if visible and comment.author else None,
+        "author": (
+            {"display_name": comment.author.display_name, "team": STAFF_TEAMS.get(comment.author.role)}
+            if visible and comment.author
+            else None
+        ),
         "alignment": ALIGNMENT_NAMES[comment.alignment],
         "created_at": comment.created_at,
         "ups": ups,

@@ -211,6 +211,11 @@ class MyVotesSchema(Schema):
 
 class AuthorSchema(Schema):
     display_name = fields.String(required=True)
+    team = fields.String(
+        allow_none=True, required=True, validate=validate.OneOf(["moderation", "town"]),
+        metadata={"description": "Set when the author writes for the town's team (moderation; town: the committee or "
+                                 "the administration), to be shown beside the name; null for a participant"},
+    )
 
 
 class CommentSchema(Schema):

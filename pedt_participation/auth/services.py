@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from functools import cache
@@ -20,7 +21,16 @@ from ..deferred_tasks import send_after_commit
 from ..errors import ParticipationRefused
 from ..extensions import db
 from ..mail import send_email
-from ..models import AgeBracket, Audience, Participant, Role, SignInLockout, utcnow
+from ..models import (
+    ERASED_ACCOUNT_NAME,
+    AgeBracket,
+    Audience,
+    Participant,
+    Role,
+    SignInLockout,
+    comparable_name,
+    utcnow,
+)
 from ..navigation import public_url
 
 
@@ -72,6 +82,42 @@ def password_problem(password: str, email: str = "") -> str | None:
     return None
 
 
+# Invisible characters (zero-width spaces and joiners, the marks and overrides that change the direction of
+# writing, other control and format characters) and characters no font shows: a name must read as it is stored.
+_HIDDEN_CHARACTER_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
+# Parts of a name that would make a participant look like the town's team, compared as `comparable_name` keys
+# (so "Équipe de MODÉRATION", "modérateur" or "Ｍａｉｒｉｅ" are caught). Staff accounts, named by the
+# administration, may carry them.
+RESERVED_NAME_PARTS = (
+    "moderat", "admin", "mairie", "comite", "committee", "equipedelaville", comparable_name(ERASED_ACCOUNT_NAME),
+)
+
+
+def display_name_problem(name: str, role: Role = Role.PARTICIPANT) -> str | None:
+    """What is wrong with a new display name, in words the person can act on; None when it will do. A name
+    must show what it is, must not pass for the town's team, and must not copy someone else's."""
+    name = name.strip()
+    if any(unicodedata.category(character) in _HIDDEN_CHARACTER_CATEGORIES for character in name):
+        return _(
+            "Ce nom contient un caractère invisible ou qui change le sens de l’écriture. Tapez-le de nouveau, "
+            "avec des lettres, des chiffres et des espaces."
+        )
+    key = comparable_name(name)
+    if not key:
+        return _("Le nom affiché doit contenir au moins une lettre ou un chiffre.")
+    if role == Role.PARTICIPANT and any(part in key for part in RESERVED_NAME_PARTS):
+        return _(
+            "Ce nom est réservé à l’équipe de la ville (modération, comité, administration, mairie). "
+            "Choisissez un prénom ou un pseudonyme."
+        )
+    if db.session.scalar(select(Participant.id).where(Participant.display_name_key == key).limit(1)) is not None:
+        return _(
+            "Une autre personne a déjà ce nom. Ajoutez par exemple l’initiale de votre nom de famille, ou votre "
+            "quartier."
+        )
+    return None
+
+
 def register_participant(
     *,
     email: str,
@@ -92,6 +138,9 @@ def register_participant(
         raise ParticipationRefused(
             _("Un compte existe déjà avec cette adresse e-mail. Connectez-vous, ou utilisez une autre adresse.")
         )
+    problem = display_name_problem(display_name, role)
+    if problem is not None:
+        raise ParticipationRefused(problem, field="display_name")
     needs_consent = age_bracket.needs_parental_consent
     if needs_consent and not (parent_email and parental_consent):
         raise ParticipationRefused(_("Avant 15 ans, il faut l’e-mail d’un parent et son accord."))
@@ -233,12 +282,14 @@ def set_new_password(participant: Participant, password: str) -> None:
 
 @dataclass(frozen=True)
 class PlatformIdentity:
-    """Who the host platform says signed in (its /oauth/me profile), kept in the session until the
-    person is linked to a local participant."""
+    """Who the host platform says signed in (Decidim's /oauth/me profile, or OpenID Connect claims), kept in
+    the session until the person is linked to a local participant."""
 
     uid: str
     email: str | None
     name: str | None
+    # An e-mail the provider gave without having verified it: offered in the form, never used to find an account.
+    unverified_email: str | None = None
 
     @classmethod
     def from_profile(cls, profile: dict[str, Any]) -> PlatformIdentity:

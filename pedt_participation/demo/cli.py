@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from .services import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo, simulate
+from .services import DEMO_ACCOUNTS, DEMO_PASSWORD, already_simulated, seed_demo, simulate
 
 
 @click.command("seed-demo")
+@click.option(
+    "--with-demo-accounts",
+    is_flag=True,
+    help="Create the demo accounts (published password) even outside demo mode (DEMO_MODE).",
+)
 @with_appcontext
-def seed_demo_command() -> None:
-    """Load the town's two consultations and the demo accounts (running it twice changes nothing)."""
-    report = seed_demo()
+def seed_demo_command(with_demo_accounts: bool) -> None:
+    """Load the town's two consultations, and in demo mode the demo accounts (running it twice changes nothing).
+
+    Outside demo mode (a DATABASE_URL is set) the accounts, whose password is published, are created only when
+    asked for by name: a real database never gets an admin anyone can sign in as."""
+    with_accounts = with_demo_accounts or current_app.config["DEMO_MODE"]
+    report = seed_demo(with_accounts=with_accounts)
     db.session.commit()
     click.echo(f"Données de démonstration : {len(report.created)} éléments créés, {len(report.updated)} mis à jour.")
+    if not with_accounts:
+        click.echo(
+            "Aucun compte de démonstration : ce n’est pas la base de démonstration (DATABASE_URL est défini). "
+            "Pour les créer quand même, avec leur mot de passe public, ajoutez --with-demo-accounts."
+        )
+        return
     click.echo(f"Comptes de démonstration (mot de passe « {DEMO_PASSWORD} ») :")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.email:32} {account.role.value}")
@@ -24,9 +40,13 @@ def seed_demo_command() -> None:
 @click.command("simulate")
 @click.option("--participants", type=click.IntRange(min=1), default=200, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
+@click.option("--unless-done", is_flag=True, help="Do nothing if this seed was simulated already (what `make run` asks).")
 @with_appcontext
-def simulate_command(participants: int, seed: int) -> None:
+def simulate_command(participants: int, seed: int, unless_done: bool) -> None:
     """Create synthetic participants, votes and comments on the published consultations."""
+    if unless_done and already_simulated(seed):
+        click.echo(f"Simulation (graine {seed}) déjà chargée : rien à faire.")
+        return
     try:
         report = simulate(participants, seed)
     except ValueError as error:

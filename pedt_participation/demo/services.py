@@ -34,6 +34,7 @@ from ..models import (
     Role,
     Vote,
     VoteKind,
+    comparable_name,
     utcnow,
 )
 from ..models.base import Model
@@ -72,13 +73,20 @@ class SeedReport:
     updated: list[str] = field(default_factory=list)
 
 
-def seed_demo(now: datetime | None = None) -> SeedReport:
-    """Loads both documents and the demo accounts. Idempotent: rows are matched by slug and position,
-    texts are brought up to date, and dates or accounts that already exist are left as they are."""
+def seed_demo(now: datetime | None = None, *, with_accounts: bool) -> SeedReport:
+    """Loads both documents and, `with_accounts`, the demo accounts. Idempotent: rows are matched by slug and
+    position, texts are brought up to date, and dates or accounts that already exist are left as they are."""
     now = now or utcnow()
     report = SeedReport()
     for seed in load_demo_documents():
         _seed_consultation(seed, now, report)
+    if with_accounts:
+        _create_demo_accounts(report)
+    db.session.flush()
+    return report
+
+
+def _create_demo_accounts(report: SeedReport) -> None:
     for account in DEMO_ACCOUNTS:
         if db.session.scalar(select(Participant.id).where(Participant.email == account.email)) is None:
             register_participant(
@@ -91,8 +99,6 @@ def seed_demo(now: datetime | None = None) -> SeedReport:
             )
             report.created.append(f"compte {account.email}")
     _assign_demo_moderators(report)
-    db.session.flush()
-    return report
 
 
 def _assign_demo_moderators(report: SeedReport) -> None:
@@ -233,11 +239,15 @@ def simulated_email(seed: int, index: int) -> str:
     return f"simule-{seed}-{index}@exemple.invalid"
 
 
+def already_simulated(seed: int) -> bool:
+    return db.session.scalar(select(Participant.id).where(Participant.email == simulated_email(seed, 0))) is not None
+
+
 def simulate(participants: int, seed: int, now: datetime | None = None) -> SimulationReport:
     """Synthetic participants, votes and comments on the published consultations, the same for the same
     seed. Rows are inserted in bulk (benchmarks load millions of votes) but follow the same rules as the
     voting service: audiences, one vote per kind, supports within each orientation's limit."""
-    if db.session.scalar(select(Participant.id).where(Participant.email == simulated_email(seed, 0))) is not None:
+    if already_simulated(seed):
         raise ValueError(f"Seed {seed} has already been simulated in this database; choose another --seed.")
     now = now or utcnow()
     rng = random.Random(seed)
@@ -300,6 +310,7 @@ def _insert_participants(rng: random.Random, seed: int, count: int, now: datetim
                 "email": simulated_email(seed, index),
                 "password_hash": None,
                 "display_name": f"Participant·e {seed}-{index}",
+                "display_name_key": comparable_name(f"Participant·e {seed}-{index}"),
                 "role": Role.PARTICIPANT,
                 "audience": audience,
                 "age_bracket": bracket,

@@ -20,7 +20,15 @@ from .moderation import (
     Report,
     ReportReason,
 )
-from .participants import ERASED_ACCOUNT_NAME, YOUTH_AGE_BRACKETS, AgeBracket, Audience, Participant, Role
+from .participants import (
+    ERASED_ACCOUNT_NAME,
+    YOUTH_AGE_BRACKETS,
+    AgeBracket,
+    Audience,
+    Participant,
+    Role,
+    comparable_name,
+)
 from .privacy import AccountErasure, ErasureReason
 from .security import SignInLockout
 from .summaries import CommitteeSummary, CommitteeSummaryFile, SummaryFileKind, SummaryStatus, SummaryTrigger
@@ -72,5 +80,6 @@ __all__ = [
     "WebhookEndpoint",
     "WebhookEvent",
     "Workshop",
+    "comparable_name",
     "utcnow",
 ]

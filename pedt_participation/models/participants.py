@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from .base import Model
 from .types import UTCDateTime, enum_column, utcnow
@@ -51,6 +52,15 @@ YOUTH_AGE_BRACKETS = frozenset({AgeBracket.FROM_11_TO_14, AgeBracket.FROM_15_TO_
 ERASED_ACCOUNT_NAME = "Compte supprimé"
 
 
+def comparable_name(name: str) -> str:
+    """What two names that read alike have in common: compatibility forms folded (NFKC: "ｍ" is "m"), accents and
+    case dropped, only letters and digits kept. "Équipe de Modération" and "equipe-de-moderation" share one key."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = unicodedata.normalize("NFKC", without_accents).casefold()
+    return "".join(c for c in folded if c.isalnum())
+
+
 class Participant(UserMixin, Model):
     __tablename__ = "participants"
     __table_args__ = (
@@ -69,6 +79,8 @@ class Participant(UserMixin, Model):
     # The person's id on the host platform (OAuth2 profile `id`), once they signed in through it.
     platform_uid: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(80))
+    # `comparable_name(display_name)`, kept with the name so that a copy of someone's name is found by the index.
+    display_name_key: Mapped[str] = mapped_column(sa.Text, default="", server_default="", index=True)
     role: Mapped[Role] = mapped_column(enum_column(Role, "participant_role"), default=Role.PARTICIPANT)
     audience: Mapped[Audience] = mapped_column(enum_column(Audience, "participant_audience"))
     age_bracket: Mapped[AgeBracket] = mapped_column(enum_column(AgeBracket, "participant_age_bracket"))
@@ -84,6 +96,11 @@ class Participant(UserMixin, Model):
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     # Set when the account is erased: the row stays as an anonymous tombstone so that its votes still count.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @validates("display_name")
+    def _keep_display_name_key(self, _key: str, name: str) -> str:
+        self.display_name_key = comparable_name(name)
+        return name
 
     @property
     def is_active(self) -> bool:

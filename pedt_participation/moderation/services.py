@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true, update
 from sqlalchemy.orm import aliased, joinedload
 
-from ..authorization import Permission, can, moderated_by, require
+from ..authorization import Permission, can, moderated_by, require, require_block, taking_part_in
 from ..consultations.services import get_consultation
 from ..errors import NotFound, ParticipationRefused
 from ..extensions import db, execute_counting_rows
@@ -370,12 +370,12 @@ def dismiss_reports(moderator: Participant, consultation: Consultation, target: 
 
 
 def block(moderator: Participant, consultation: Consultation, participant: Participant, reason: str) -> None:
-    """The person can no longer sign in or vote and what they wrote is hidden; reversible."""
+    """The person can no longer sign in or vote and what they wrote is hidden; reversible. A moderator blocks only
+    people who took part in their consultation, and never the town's team (see `authorization.can_block`)."""
+    require_block(moderator, participant, consultation)
     reason = reason.strip()
     if not reason:
         raise ParticipationRefused(_("Indiquez pourquoi ce compte est bloqué : la raison est gardée dans le journal."))
-    if can(participant, Permission.ENTER_MODERATION):
-        raise ParticipationRefused(_("Un compte de modération ou d’administration ne peut pas être bloqué ici."))
     participant.blocked_at = utcnow()
     participant.blocked_reason = reason
     _resolve_reports(Target(participant=participant))
@@ -383,10 +383,16 @@ def block(moderator: Participant, consultation: Consultation, participant: Parti
 
 
 def unblock(moderator: Participant, consultation: Consultation, participant: Participant, reason: str = "") -> None:
+    require_block(moderator, participant, consultation)
     participant.blocked_at = None
     participant.blocked_reason = ""
     record(moderator, ModerationAction.UNBLOCK, participant, consultation, reason=reason)
 
 
-def blocked_participants() -> list[Participant]:
-    return list(db.session.scalars(select(Participant).where(Participant.blocked_at.is_not(None)).order_by(Participant.blocked_at.desc())))
+def blocked_participants(moderator: Participant, consultation: Consultation) -> list[Participant]:
+    """The blocked accounts a moderator sees with their reasons: the people of this consultation; for an admin,
+    every blocked account of the site."""
+    query = select(Participant).where(Participant.blocked_at.is_not(None))
+    if not can(moderator, Permission.BLOCK_SITE_WIDE):
+        query = query.where(taking_part_in(consultation))
+    return list(db.session.scalars(query.order_by(Participant.blocked_at.desc())))

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from ..authorization import Permission, require, restrict_pages
+from ..authorization import Permission, blockable, require, restrict_pages
 from ..consultations.services import published_actions, similar_actions
 from ..errors import refusal_shown
 from ..extensions import db
@@ -123,13 +123,16 @@ def merge(action_id: int):
 def reports(slug: str):
     consultation = _consultation(slug)
     hidden_comments, hidden_actions = services.hidden_content(consultation)
+    queue = services.report_queue(consultation)
+    reported_people = [item.target.participant or (item.target.comment and item.target.comment.author) for item in queue]
     return render_template(
         "moderation/reports.html",
         consultation=consultation,
-        queue=services.report_queue(consultation),
+        queue=queue,
+        blockable=blockable(current_user, consultation, [person for person in reported_people if person]),
         hidden_comments=hidden_comments,
         hidden_actions=hidden_actions,
-        blocked=services.blocked_participants(),
+        blocked=services.blocked_participants(current_user, consultation),
     )
 
 

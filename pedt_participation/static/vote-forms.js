@@ -1,0 +1,61 @@
+// A vote answers in place: the form is sent in the background and the part of the page it changed (the action's
+// card or vote panel, the orientation's counter, the action's figures) is replaced by the same part of the page
+// the server answers with, message included. The reader keeps their place and their focus; the message is also
+// read out by screen readers. Without JavaScript, or if anything goes wrong, the form is sent as usual.
+(function () {
+  if (!window.fetch || !window.DOMParser || !Element.prototype.closest) return;
+  var announcer = document.createElement("div");
+  announcer.className = "visually-hidden";
+  announcer.setAttribute("aria-live", "polite");
+  document.body.appendChild(announcer);
+
+  function sendAsUsual(form) {
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
+  function swapSameId(fresh, id) {
+    var old = document.getElementById(id);
+    if (old && fresh) old.replaceWith(document.importNode(fresh, true));
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-vote]")) return;
+    var place = form.closest("[data-vote-place]");
+    if (!place || !place.id) return;
+    event.preventDefault();
+    var pressed = event.submitter;
+    var data = new FormData(form);
+    if (pressed && pressed.name) data.append(pressed.name, pressed.value);
+    var buttons = Array.prototype.slice.call(place.querySelectorAll("button"));
+    var pressedIndex = buttons.indexOf(pressed);
+    place.setAttribute("aria-busy", "true");
+    fetch(form.action, {method: "POST", body: data, credentials: "same-origin"})
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var freshPlace = page.getElementById(place.id);
+        if (!freshPlace) throw new Error("no " + place.id);
+        swapSameId(freshPlace, place.id);
+        Array.prototype.forEach.call(page.querySelectorAll("[data-refresh][id]"), function (fresh) {
+          swapSameId(fresh, fresh.id);
+        });
+        var placeNow = document.getElementById(place.id);
+        // An earlier answer beside another action no longer holds (its counter may have changed): only the newest stays.
+        Array.prototype.forEach.call(document.querySelectorAll(".flash-beside"), function (old) {
+          if (!placeNow.contains(old)) old.remove();
+        });
+        var again = placeNow.querySelectorAll("button")[pressedIndex];
+        if (again) again.focus({preventScroll: true});
+        var message = placeNow.querySelector(".flash-beside");
+        announcer.textContent = message ? message.textContent : "";
+      })
+      .catch(function () {
+        place.removeAttribute("aria-busy");
+        sendAsUsual(form);
+      });
+  });
+})();
