@@ -258,7 +258,7 @@ def _import_through_the_page(client, content: bytes, name: str, slug: str) -> Co
 
 @pytest.mark.parametrize("extension", ["xlsx", "ods"])
 def test_a_spreadsheet_of_each_town_document_imports_as_seed_demo_builds_it(client, admin, extension):
-    seed_demo()
+    seed_demo(with_accounts=False)
     db.session.commit()
     for seed in load_demo_documents():
         imported = _import_through_the_page(
@@ -317,7 +317,7 @@ def _pedt_document(seed, extension: str) -> bytes:
 
 @pytest.mark.parametrize("extension", ["docx", "odt"])
 def test_a_document_with_the_pedt_table_imports_as_seed_demo_builds_it(client, admin, extension):
-    seed_demo()
+    seed_demo(with_accounts=False)
     db.session.commit()
     [pedt] = [seed for seed in load_demo_documents() if seed.slug == "pedt"]
     imported = _import_through_the_page(client, _pedt_document(pedt, extension), f"pedt.{extension}", "import-pedt")
