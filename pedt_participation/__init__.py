@@ -64,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .committee.cli import report_cli
     from .committee.views import bp as committee_bp
     from .consultations.views import bp as consultations_bp
+    from .creation.views import bp as creation_bp
     from .decisions.views import bp as decisions_bp
     from .demo.cli import seed_demo_command, simulate_command
     from .embeds.views import bp as embeds_bp
@@ -96,6 +97,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(management_bp)
     app.register_blueprint(decisions_bp)
+    app.register_blueprint(creation_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(answers_bp)

@@ -40,6 +40,9 @@ class Permission(enum.StrEnum):
     # Recording and publishing the decisions on a consultation's actions: the committee, the consultation's
     # managers and admins; without a consultation, whether the person may for at least one.
     DECIDE = "decide"
+    # A new consultation, blank, imported or copied: a new public space whose managers and moderators the admins
+    # choose, so admins only; a manager runs the consultations given to them.
+    CREATE_CONSULTATION = "create_consultation"
     # Roles, the moderation log, webhooks and API tokens.
     ADMINISTER = "administer"
     # Blocking and unblocking anyone (not only the people of one's consultations), and the list of every blocked
@@ -54,6 +57,7 @@ _ROLES = {
     # Managers are chosen among staff accounts only: a participant's account is never given a consultation to run.
     Permission.MANAGE: frozenset({Role.MODERATOR, Role.COMMITTEE, Role.ADMIN}),
     Permission.DECIDE: frozenset({Role.MODERATOR, Role.COMMITTEE, Role.ADMIN}),
+    Permission.CREATE_CONSULTATION: frozenset({Role.ADMIN}),
     Permission.ADMINISTER: frozenset({Role.ADMIN}),
     Permission.BLOCK_SITE_WIDE: frozenset({Role.ADMIN}),
 }

@@ -99,6 +99,7 @@ def _error_messages() -> dict[int, tuple[str, str]]:
         403: (_("Accès refusé"), _("Cette page est réservée à d’autres personnes. Si vous pensez que c’est une erreur, contactez l’équipe de la consultation.")),
         404: (_("Page introuvable"), _("Cette page n’existe pas ou n’est plus publiée. Vous pouvez revenir à la liste des consultations.")),
         405: (_("Action impossible"), _("Cette adresse ne s’utilise pas ainsi. Revenez à la page précédente.")),
+        413: (_("Fichier trop lourd"), _("Le fichier envoyé est trop lourd pour être lu. Réduisez-le (retirez les images ou les feuilles inutiles), puis envoyez-le à nouveau.")),
         415: (_("Format non accepté"), _("Envoyez les données en JSON (en-tête Content-Type: application/json).")),
         422: (_("Valeurs à corriger"), _("Certaines valeurs envoyées ne conviennent pas : le détail est donné pour chaque champ.")),
         500: (_("Erreur de notre côté"), _("Un problème technique nous empêche de répondre. Ce que vous aviez déjà enregistré est conservé. Réessayez dans quelques minutes.")),

@@ -118,6 +118,7 @@ MODERATION_ACTION_LABELS = {
     ModerationAction.MOVE_ITEM: _l("Élément déplacé"),
     ModerationAction.DECIDE: _l("Décision enregistrée"),
     ModerationAction.PUBLISH_DECISIONS: _l("Décisions publiées"),
+    ModerationAction.CREATE_CONSULTATION: _l("Consultation créée"),
 }
 
 REPORT_REASON_LABELS = {

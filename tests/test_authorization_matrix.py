@@ -215,6 +215,14 @@ def _routes(world):
         ("POST", f"/gestion/demo/structure/action/{action.id}/supprimer", "management_form"),
         ("POST", f"/gestion/demo/structure/action/{action.id}/deplacer", "management_form"),
         ("POST", "/gestion/demo/structure/theme", "management_form"),
+        # Creating consultations: admins only, not the manager of another one
+        ("GET", "/gestion/nouvelle", "admin"),
+        ("POST", "/gestion/nouvelle", "admin_form", {"title": ""}),
+        ("GET", "/gestion/modele.xlsx", "management"),
+        ("GET", "/gestion/demo/import", "management"),
+        ("POST", "/gestion/demo/import", "management_form"),
+        ("GET", "/gestion/demo/copie", "admin"),
+        ("POST", "/gestion/demo/copie", "admin_form", {"title": ""}),
         # Administration
         ("GET", "/admin/participants", "admin"),
         ("POST", f"/admin/participants/{participant_id}/role", "admin"),

@@ -124,5 +124,13 @@ def log_details(entry: ModerationLogEntry) -> list[str]:
         sentences.append(_("Lieu : %(place)s", place=details.pop("place")))
     if "supports" in details:
         sentences.append(ngettext("%(num)s soutien saisi", "%(num)s soutiens saisis", details.pop("supports")))
+    if "imported_from" in details:
+        sentences.append(_("Importée du fichier « %(name)s »", name=details.pop("imported_from")))
+    if "copied_from" in details:
+        sentences.append(_("Copie de la consultation n° %(id)s", id=details.pop("copied_from")))
+    if "structure" in details:
+        structure = details.pop("structure")
+        sentences.append(ngettext("%(num)s orientation", "%(num)s orientations", structure["orientations"]))
+        sentences.append(ngettext("%(num)s action", "%(num)s actions", structure["actions"]))
     sentences += [f"{name} : {value}" for name, value in details.items()]
     return sentences

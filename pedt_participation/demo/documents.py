@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..creation.importing import ImportRow
+
 DOCUMENTS = Path(__file__).parent / "documents"
 
 
@@ -191,6 +193,17 @@ def parse_pedt(text: str) -> ConsultationSeed:
 
 def _bullet(item: str) -> str:
     return _clean(re.sub(r"^·\s*", "", item))
+
+
+def seed_rows(seed: ConsultationSeed) -> list[ImportRow]:
+    """The document as the rows of the import spreadsheet: one per action, each naming its orientation and theme."""
+    rows: list[ImportRow] = []
+    for orientation in seed.orientations:
+        for action in orientation.actions or (ActionSeed("", ""),):
+            line = len(rows) + 2  # under the heading row
+            rows.append(ImportRow(line, orientation.theme or "", orientation.title, orientation.description,
+                                  action.title, action.body))
+    return rows
 
 
 def load_demo_documents() -> list[ConsultationSeed]:

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import insert, select, text
 
 from ..auth.services import register_participant
+from ..creation.importing import plan_import
+from ..creation.services import import_structure
 from ..extensions import db
 from ..models import (
     YOUTH_AGE_BRACKETS,
@@ -36,7 +38,7 @@ from ..models import (
     utcnow,
 )
 from ..models.base import Model
-from .documents import ConsultationSeed, load_demo_documents
+from .documents import ConsultationSeed, load_demo_documents, seed_rows
 
 DEMO_PASSWORD = "demo-pedt-2026"
 
@@ -131,12 +133,19 @@ def _sync(entity: object, label: str, report: SeedReport, *, created: bool, **va
 
 
 def _seed_consultation(seed: ConsultationSeed, now: datetime, report: SeedReport) -> None:
+    """A new demo consultation is built by the importer, from the rows the document makes, as an uploaded file
+    would be; an existing one has its texts brought up to date, position by position."""
+    plan = plan_import(seed_rows(seed))
+    if plan.errors:
+        raise ValueError(f"{seed.slug}: " + "; ".join(map(str, plan.errors)))
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == seed.slug))
-    created = consultation is None
     if consultation is None:
         start = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=7)
         consultation = Consultation(
             slug=seed.slug,
+            title=seed.title,
+            summary=seed.summary,
+            context=seed.context,
             status=ConsultationStatus.PUBLISHED,
             proposals_open_at=start,
             proposals_close_at=start + timedelta(days=52),
@@ -145,17 +154,23 @@ def _seed_consultation(seed: ConsultationSeed, now: datetime, report: SeedReport
             **DEMO_SETTINGS[seed.slug],
         )
         db.session.add(consultation)
+        import_structure(consultation, plan, published_at=start)
+        report.created.append(f"consultation {seed.slug}")
+        for built in consultation.orientations:
+            label = f"{seed.slug} orientation {built.position}"
+            report.created += [label] + [f"{label} action {action.position}" for action in built.actions]
+        return
     _sync(
         consultation,
         f"consultation {seed.slug}",
         report,
-        created=created,
+        created=False,
         title=seed.title,
         summary=seed.summary,
         context=seed.context,
     )
     orientations = {o.position: o for o in consultation.orientations}
-    for position, orientation_seed in enumerate(seed.orientations, start=1):
+    for position, orientation_seed in enumerate(plan.orientations, start=1):
         orientation = orientations.get(position)
         label = f"{seed.slug} orientation {position}"
         created = orientation is None

@@ -64,6 +64,7 @@ class ModerationAction(enum.StrEnum):
     MOVE_ITEM = "move_item"
     DECIDE = "decide"
     PUBLISH_DECISIONS = "publish_decisions"
+    CREATE_CONSULTATION = "create_consultation"
 
 
 class ModerationLogEntry(Model):
