@@ -35,16 +35,16 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 COPIED_CONSULTATION_COLUMNS = (
     "summary", "context", "supports_enabled", "vote_limit_per_orientation", "opinion_enabled",
     "majority_judgment_enabled", "allowed_audiences", "minimum_age", "k_anonymity", "hide_after_reports",
-    "missing_grades_as_reject", "weekly_summaries", "summary_at_closing",
+    "missing_grades_as_reject", "weekly_summaries", "summary_at_closing", "figures_during_vote", "comments_enabled",
 )
 # The copy has its own identity and title, starts as a draft and has next year's dates, typed in the editor.
 NOT_COPIED_CONSULTATION_COLUMNS = (
-    "id", "slug", "title", "status", "created_at", "proposals_open_at", "proposals_close_at", "voting_open_at",
+    "id", "slug", "title", "status", "created_at", "published_at", "proposals_open_at", "proposals_close_at", "voting_open_at",
     "voting_close_at", "voting_dates_changed_at", "previous_voting_close_at",
 )
-COPIED_ORIENTATION_COLUMNS = ("position", "theme", "title", "description", "translations")
+COPIED_ORIENTATION_COLUMNS = ("position", "theme", "title", "description", "easy_read", "translations")
 NOT_COPIED_ORIENTATION_COLUMNS = ("id", "consultation_id")
-COPIED_ACTION_COLUMNS = ("title", "body", "translations")
+COPIED_ACTION_COLUMNS = ("title", "body", "easy_read", "translations")
 # Participation and its answers belong to last year; the copy's official actions are numbered anew.
 NOT_COPIED_ACTION_COLUMNS = (
     "id", "orientation_id", "position", "origin", "state", "author_id", "merged_into_id", "rejection_reason",
