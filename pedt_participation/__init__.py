@@ -15,7 +15,7 @@ from .errors import refuse_nul_characters
 from .extensions import babel, celery_init_app, csrf, db, login_manager, migrate
 from .languages.selection import select_locale
 from .models.types import render_migration_item
-from .operations.logs import init_request_logging
+from .operations.logs import hide_secret_paths, init_request_logging
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,6 +112,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Tokens need no CSRF token; a session's writes are checked in `api.actor`.
         csrf.exempt(blueprint)
     init_rate_limits(app)
+    hide_secret_paths(app)
     # After init_api: the site's handler of HTTPException replaces the one flask-smorest registers.
     register_error_handlers(app)
     register_template_helpers(app)

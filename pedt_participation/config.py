@@ -62,6 +62,7 @@ def build_config(instance_path: str) -> dict:
     # Only Redis and SQS know it (the SQLAlchemy broker would hand it to create_engine and fail).
     visibility_timeout = int(env.get("CELERY_VISIBILITY_TIMEOUT", "900"))
     redelivering_broker = broker_url.startswith(("redis", "rediss", "sqs"))
+    remember_me_days = int(env.get("REMEMBER_ME_DAYS", "14"))
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret_key(instance) or INSECURE_DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'pedt.sqlite3'}",
@@ -111,6 +112,11 @@ def build_config(instance_path: str) -> dict:
                     "task": "pedt.webhooks.resend_due",
                     "schedule": 60.0,
                 },
+                # Sign-in sessions past their lifetimes whose browser never came back.
+                "forget-expired-sign-ins": {
+                    "task": "pedt.auth.forget_expired_sign_ins",
+                    "schedule": 3600.0,
+                },
                 # Personal data of people whose consultations all closed long ago (RETENTION_DAYS_AFTER_CLOSING).
                 "erase-accounts-past-retention": {
                     "task": "pedt.privacy.erase_past_retention",
@@ -125,7 +131,12 @@ def build_config(instance_path: str) -> dict:
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
-        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        # Sign-in sessions (README, "Sessions and request limits"): a session unused this long, or this old, is
+        # ended, as the site is used on shared computers; "stay signed in" keeps one this many days at most.
+        "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "30")),
+        "SESSION_MAX_HOURS": int(env.get("SESSION_MAX_HOURS", "12")),
+        "REMEMBER_ME_DAYS": remember_me_days,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=remember_me_days),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": cookie_same_site,
         "REMEMBER_COOKIE_SECURE": secure_cookies,
@@ -144,7 +155,9 @@ def build_config(instance_path: str) -> dict:
         # Sign-in lockout: after this many wrong passwords in a row, the account refuses passwords for a while.
         "SIGN_IN_MAX_FAILURES": int(env.get("SIGN_IN_MAX_FAILURES", "10")),
         "SIGN_IN_LOCKOUT_MINUTES": int(env.get("SIGN_IN_LOCKOUT_MINUTES", "15")),
-        "PASSWORD_RESET_LINK_MINUTES": int(env.get("PASSWORD_RESET_LINK_MINUTES", "60")),
+        # A reset link works once, this long after it is sent; once opened, its form is valid this long.
+        "PASSWORD_RESET_LINK_MINUTES": int(env.get("PASSWORD_RESET_LINK_MINUTES", "20")),
+        "PASSWORD_RESET_FORM_MINUTES": int(env.get("PASSWORD_RESET_FORM_MINUTES", "10")),
         # Werkzeug's method for new password hashes: scrypt, slow on purpose against guessing from a stolen
         # database. The tests choose a cheap one; a hash records its method, so any stored hash still checks.
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", DEFAULT_PASSWORD_HASH_METHOD),

@@ -22,7 +22,7 @@ from .moderation import (
 )
 from .participants import ERASED_ACCOUNT_NAME, YOUTH_AGE_BRACKETS, AgeBracket, Audience, Participant, Role
 from .privacy import AccountErasure, ErasureReason
-from .security import SignInLockout
+from .security import SignInLockout, SignInSession
 from .summaries import CommitteeSummary, CommitteeSummaryFile, SummaryFileKind, SummaryStatus, SummaryTrigger
 from .types import utcnow
 from .votes import Grade, Opinion, PaperVoteCount, Vote, VoteKind, Workshop
@@ -63,6 +63,7 @@ __all__ = [
     "ReportReason",
     "Role",
     "SignInLockout",
+    "SignInSession",
     "SummaryFileKind",
     "SummaryStatus",
     "SummaryTrigger",
