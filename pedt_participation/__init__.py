@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .auth.platform import init_platform_sign_in
 from .config import INSECURE_DEFAULT_SECRET_KEY, build_config
-from .errors import refuse_nul_characters
+from .errors import SiteJSONProvider, refuse_forbidden_characters
 from .extensions import babel, celery_init_app, csrf, db, login_manager, migrate
 from .languages.selection import select_locale
 from .models.types import render_migration_item
@@ -40,7 +40,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # First, so that every request has its id before any other hook can refuse it (rate limits, sign-in).
     init_request_logging(app)
     # Next, before any hook or view hands a value to the database.
-    app.before_request(refuse_nul_characters)
+    app.json = SiteJSONProvider(app)
+    app.before_request(refuse_forbidden_characters)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_item=render_migration_item)

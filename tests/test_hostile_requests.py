@@ -1,0 +1,85 @@
+"""Requests no person sends, but a script or an attacker may: too big, nested too deep, half characters. Each is
+answered in French (a page, or the API's JSON), never by a server error."""
+
+from __future__ import annotations
+
+import pytest
+
+from pedt_participation.api.services import issue_token
+from pedt_participation.extensions import db
+from tests.helpers import login, make_consultation, make_participant, page_text
+
+
+@pytest.fixture
+def action():
+    return make_consultation(slug="demo").orientations[0].actions[0]
+
+
+@pytest.fixture
+def bearer():
+    _token, secret = issue_token("Script de test", owner=make_participant())
+    db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+# --- size ----------------------------------------------------------------------------------------------------
+
+
+def test_an_oversized_api_body_is_refused_in_french_json_before_being_read(app, client, action):
+    body = b'{"body": "' + b"x" * app.config["MAX_CONTENT_LENGTH"] + b'"}'
+    response = client.post(f"/api/v1/actions/{action.id}/comments", data=body, content_type="application/json")
+    assert response.status_code == 413
+    error = response.get_json()["error"]
+    assert error["code"] == "request_entity_too_large"
+    assert "dépasse la taille acceptée (1 Mo)" in error["message"]
+
+
+def test_an_oversized_form_is_refused_with_a_french_page(app, client, action):
+    login(client, make_participant())
+    text = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    response = client.post(f"/actions/{action.id}/comments", data={"body": text, "alignment": "1"})
+    assert response.status_code == 413
+    assert "Envoi trop volumineux" in page_text(response)
+    assert "Raccourcissez le texte ou choisissez un fichier plus petit" in page_text(response)
+
+
+# --- nesting and characters ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [33, 900, 100_000])
+@pytest.mark.parametrize("where", ["api_comment", "api_vote", "page"])
+def test_json_nested_too_deep_is_refused_anywhere(client, action, bearer, depth, where):
+    paths = {
+        "api_comment": f"/api/v1/actions/{action.id}/comments",
+        "api_vote": f"/api/v1/actions/{action.id}/votes/support",
+        "page": f"/actions/{action.id}/comments",
+    }
+    response = client.open(
+        paths[where], method="PUT" if where == "api_vote" else "POST", data="[" * depth + "]" * depth,
+        content_type="application/json", headers=bearer,
+    )
+    assert response.status_code == 400
+    if where == "page":
+        assert "imbriquées trop profondément" in page_text(response)
+    else:
+        error = response.get_json()["error"]
+        assert error["code"] == "json_too_deep" and "imbriquées trop profondément" in error["message"]
+
+
+def test_json_nested_within_the_limit_is_read_as_usual(client, action, bearer):
+    response = client.post(
+        f"/api/v1/actions/{action.id}/comments", data='{"body": ' + "[" * 30 + "]" * 30 + "}",
+        content_type="application/json", headers=bearer,
+    )
+    assert response.status_code == 422  # the body is not a text: webargs says so, as before
+
+
+def test_a_lone_surrogate_in_an_api_comment_is_refused_in_french(client, action, bearer):
+    response = client.post(
+        f"/api/v1/actions/{action.id}/comments", data='{"body": "Bonne idée \\ud800", "alignment": 1}',
+        content_type="application/json", headers=bearer,
+    )
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "broken_character" and "caractère mal codé" in error["message"]
+    assert client.get(f"/api/v1/actions/{action.id}/comments").get_json()["data"] == []
