@@ -49,6 +49,14 @@ def _embed_allowed_origins(env: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(_origin(origin) for origin in re.split(r"[\s,]+", listed) if origin)
 
 
+def _trusted_hosts(env: Mapping[str, str], public_url: str) -> list[str]:
+    """The names the site answers to (any other Host header is refused, so that none is written in a link): a list
+    separated by spaces or commas, else PUBLIC_URL's and the loopback names, which no outsider can make point
+    elsewhere."""
+    listed = [host for host in re.split(r"[\s,]+", env.get("TRUSTED_HOSTS", "")) if host]
+    return listed or [urlsplit(public_url).hostname or "localhost", "localhost", "127.0.0.1"]
+
+
 def build_config(instance_path: str) -> dict:
     instance = Path(instance_path)
     env = os.environ
@@ -63,6 +71,7 @@ def build_config(instance_path: str) -> dict:
     visibility_timeout = int(env.get("CELERY_VISIBILITY_TIMEOUT", "900"))
     redelivering_broker = broker_url.startswith(("redis", "rediss", "sqs"))
     remember_me_days = int(env.get("REMEMBER_ME_DAYS", "14"))
+    public_url = env.get("PUBLIC_URL", "http://127.0.0.1:5000")
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret_key(instance) or INSECURE_DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'pedt.sqlite3'}",
@@ -170,7 +179,8 @@ def build_config(instance_path: str) -> dict:
         "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Consultation éducative <ne-pas-repondre@localhost>"),
-        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_URL": public_url,
+        "TRUSTED_HOSTS": _trusted_hosts(env, public_url),
         # Where people report an accessibility problem (an e-mail address or a page), on /accessibilite.
         "ACCESSIBILITY_CONTACT": env.get("ACCESSIBILITY_CONTACT", ""),
         # Privacy notice (/confidentialite): who is responsible for the data, and whom to write to.

@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask, flash, jsonify, render_template, request
+from flask import Flask, Response, flash, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
 
 from .extensions import db
 from .ratelimits import wait_before_retrying
@@ -62,6 +62,13 @@ def refusal_shown(errors: list[str] | None = None, form: FlaskForm | None = None
             flash(refusal.message, "error")
         else:
             errors.append(refusal.message)
+
+
+def refuse_untrusted_host() -> None:
+    """Before any other hook: a Host header outside TRUSTED_HOSTS is refused at once (Flask only notes it, and
+    then no hook or page can build a link)."""
+    if isinstance(request.routing_exception, SecurityError):
+        raise request.routing_exception
 
 
 class ForbiddenCharacterRefused(BadRequest):
@@ -198,6 +205,16 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_json():
             return _json_error(400, "json_too_deep", message)
         return render_template("errors/error.html", title=_("Demande incomplète"), message=message), 400
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        """The Host header is not one of TRUSTED_HOSTS, so Flask has no routes to build a link with: a plain
+        answer, which never echoes the host."""
+        title = _("Adresse du site inconnue")
+        message = _("Ce site ne répond qu’à sa propre adresse. Ouvrez-le depuis son lien habituel, puis réessayez.")
+        if _wants_json():
+            return _json_error(400, "untrusted_host", message)
+        return Response(f"{title}\n\n{message}\n", 400, mimetype="text/plain")
 
     @app.errorhandler(ParticipationRefused)
     def refused(refusal: ParticipationRefused):

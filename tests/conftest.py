@@ -150,6 +150,7 @@ def make_test_app(database_url: str, celery_settings: dict, **settings):
             # Many tests post the same form fast from one address; the rate-limit tests turn the limits on.
             "RATELIMIT_ENABLED": False,
             "SERVER_NAME": "pedt.test",
+            "TRUSTED_HOSTS": ["pedt.test", "localhost", "127.0.0.1"],
             "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH_METHOD,
             "CELERY": celery_settings,
             **settings,

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from pedt_participation.api.services import issue_token
+from pedt_participation.config import _trusted_hosts
 from pedt_participation.extensions import db
+from tests.conftest import make_test_app
 from tests.helpers import login, make_consultation, make_participant, page_text
 
 
@@ -83,3 +85,40 @@ def test_a_lone_surrogate_in_an_api_comment_is_refused_in_french(client, action,
     error = response.get_json()["error"]
     assert error["code"] == "broken_character" and "caractère mal codé" in error["message"]
     assert client.get(f"/api/v1/actions/{action.id}/comments").get_json()["data"] == []
+
+
+# --- Host ----------------------------------------------------------------------------------------------------
+
+FORGED_HOST = {"Host": "piege.example"}
+
+
+@pytest.fixture
+def production_client(database_url, celery_settings):
+    """The app as deployed: no SERVER_NAME, so that links are built from the request's Host."""
+    app = make_test_app(database_url, celery_settings, SERVER_NAME=None)
+    with app.app_context():
+        yield app.test_client()
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/consultations", "/oembed?url=http://localhost/consultations/demo", "/consultations/demo"]
+)
+def test_a_forged_host_is_never_written_in_a_link(production_client, action, path):
+    trusted = production_client.get(path)
+    assert trusted.status_code == 200 and "http://localhost/" in trusted.get_data(as_text=True)
+
+    forged = production_client.get(path, headers=FORGED_HOST)
+
+    assert "piege.example" not in forged.get_data(as_text=True)
+    assert forged.status_code == 400
+    if path.startswith("/api/"):
+        assert forged.get_json()["error"]["code"] == "untrusted_host"
+    else:
+        assert "Adresse du site inconnue" in forged.get_data(as_text=True)
+
+
+def test_the_trusted_hosts_are_public_urls_unless_listed():
+    env = {"PUBLIC_URL": "https://participer.ville.fr"}
+    assert _trusted_hosts(env, env["PUBLIC_URL"]) == ["participer.ville.fr", "localhost", "127.0.0.1"]
+    listed = {"TRUSTED_HOSTS": "participer.ville.fr, .ville.fr"}
+    assert _trusted_hosts(listed, env["PUBLIC_URL"]) == ["participer.ville.fr", ".ville.fr"]
