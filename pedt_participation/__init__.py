@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .auth.platform import init_platform_sign_in
 from .config import INSECURE_DEFAULT_SECRET_KEY, build_config
-from .errors import SiteJSONProvider, refuse_forbidden_characters, refuse_untrusted_host
+from .errors import SiteJSONProvider, refuse_forbidden_characters, refuse_long_addresses, refuse_untrusted_host
 from .extensions import babel, celery_init_app, csrf, db, login_manager, migrate
 from .languages.selection import select_locale
 from .models.types import render_migration_item
@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # First, so that every request has its id before any other hook can refuse it (rate limits, sign-in).
     init_request_logging(app)
     app.before_request(refuse_untrusted_host)
+    app.before_request(refuse_long_addresses)
     # Next, before any hook or view hands a value to the database.
     app.json = SiteJSONProvider(app)
     app.before_request(refuse_forbidden_characters)

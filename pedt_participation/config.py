@@ -142,6 +142,9 @@ def build_config(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         # The largest request body accepted (bytes), answered 413 beyond; the open-data import has its own.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),
+        # The longest address (path and query) answered; a longer one gets a 414. gunicorn.conf.py lets up to 8190
+        # bytes through to the app for that.
+        "MAX_URL_LENGTH": int(env.get("MAX_URL_LENGTH", "4096")),
         # Sign-in sessions (README, "Sessions and request limits"): a session unused this long, or this old, is
         # ended, as the site is used on shared computers; "stay signed in" keeps one this many days at most.
         "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "30")),

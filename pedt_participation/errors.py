@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask, Response, flash, jsonify, render_template, request
+from flask import Flask, Response, current_app, flash, jsonify, make_response, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
+from werkzeug.exceptions import BadRequest, HTTPException, RequestURITooLarge, SecurityError
 
 from .extensions import db
 from .ratelimits import wait_before_retrying
@@ -69,6 +69,13 @@ def refuse_untrusted_host() -> None:
     then no hook or page can build a link)."""
     if isinstance(request.routing_exception, SecurityError):
         raise request.routing_exception
+
+
+def refuse_long_addresses() -> None:
+    """An address longer than MAX_URL_LENGTH is refused with the site's 414, before anything reads it (gunicorn lets
+    longer request lines through to the app for that, up to its own limit)."""
+    if len(request.environ.get("RAW_URI") or request.full_path) > current_app.config["MAX_URL_LENGTH"]:
+        raise RequestURITooLarge()
 
 
 class ForbiddenCharacterRefused(BadRequest):
@@ -262,7 +269,12 @@ def register_error_handlers(app: Flask) -> None:
         data = getattr(error, "data", None) or {}
         code = data.get("code") or (error.name or "error").lower().replace(" ", "_")
         default = (error.name, error.description or "")
-        return _standard_answer(status, code, data.get("message"), data.get("messages"), default)
+        response = make_response(_standard_answer(status, code, data.get("message"), data.get("messages"), default))
+        # What the exception says in its headers (the methods allowed, after a 405) stays said.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
 
 def _standard_answer(

@@ -44,7 +44,7 @@ def world():
 
 
 def _world():
-    demo = make_consultation(slug="demo")
+    demo = make_consultation(slug="demo", majority_judgment_enabled=True)  # so that a grade can be given
     other = make_consultation(slug="autre")
     action = demo.orientations[0].actions[0]
     people = {
@@ -218,6 +218,8 @@ def _routes(world):
         ("GET", "/api/v1/me", "api_signed_in"),
         ("GET", f"/api/v1/actions/{action.id}/votes/mine", "api_signed_in"),
         ("PUT", f"/api/v1/actions/{action.id}/votes/support", "api_signed_in"),
+        ("PUT", f"/api/v1/actions/{action.id}/votes/opinion", "api_signed_in", {"value": 1}),
+        ("PUT", f"/api/v1/actions/{action.id}/votes/grade", "api_signed_in", {"value": 4}),
         ("DELETE", f"/api/v1/actions/{action.id}/votes/support", "api_signed_in"),
         ("POST", f"/api/v1/actions/{action.id}/comments", "api_signed_in", {"body": "Mon avis"}),
         ("POST", "/api/v1/consultations/demo/proposals", "api_signed_in",

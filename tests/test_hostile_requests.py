@@ -3,13 +3,18 @@ answered in French (a page, or the API's JSON), never by a server error."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+import requests
+from werkzeug.test import Client
 
 from pedt_participation.api.services import issue_token
 from pedt_participation.config import _trusted_hosts
 from pedt_participation.extensions import db
 from tests.conftest import make_test_app
 from tests.helpers import login, make_consultation, make_participant, page_text
+from tests.processes import start_gunicorn, stop
 
 
 @pytest.fixture
@@ -122,3 +127,48 @@ def test_the_trusted_hosts_are_public_urls_unless_listed():
     assert _trusted_hosts(env, env["PUBLIC_URL"]) == ["participer.ville.fr", "localhost", "127.0.0.1"]
     listed = {"TRUSTED_HOSTS": "participer.ville.fr, .ville.fr"}
     assert _trusted_hosts(listed, env["PUBLIC_URL"]) == ["participer.ville.fr", ".ville.fr"]
+
+
+# --- what the API document says ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/v1/consultations", "/consultations/demo"])
+def test_a_method_not_allowed_says_which_are(app, action, path):
+    # A plain client: the tests' own checks each API answer against an operation of the document, which has none.
+    response = Client(app).delete(path)
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_a_support_needs_no_body_and_an_opinion_needs_its_value_as_documented(client, action, bearer):
+    document = client.get("/api/v1/openapi.json").get_json()["paths"]
+    support = document["/api/v1/actions/{action_id}/votes/support"]["put"]
+    opinion = document["/api/v1/actions/{action_id}/votes/opinion"]["put"]
+    assert support["requestBody"]["required"] is False
+    assert opinion["requestBody"]["required"] is True
+
+    assert client.put(f"/api/v1/actions/{action.id}/votes/support", headers=bearer).status_code == 200
+    empty = client.put(f"/api/v1/actions/{action.id}/votes/opinion", json={}, headers=bearer)
+    assert empty.status_code == 422 and "value" in empty.get_json()["error"]["fields"]["json"]
+
+
+def _gunicorn(database_url, tmp_path):
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "une-clé-de-test-assez-longue", "LOG_FORMAT": "text"}
+    return start_gunicorn(tmp_path / "gunicorn.log", env)
+
+
+def test_a_long_address_gets_the_sites_414_through_gunicorn(app, database_url, tmp_path):
+    """gunicorn.conf.py lets long request lines through, so that the app answers them in its own words."""
+    process, base_url = _gunicorn(database_url, tmp_path)
+    try:
+        too_long = "?tri=" + "a" * app.config["MAX_URL_LENGTH"]
+        api = requests.get(f"{base_url}/api/v1/consultations{too_long}", timeout=30)
+        assert api.status_code == 414 and api.json()["error"]["code"] == "request_uri_too_long"
+        assert "L’adresse demandée est trop longue" in api.json()["error"]["message"]
+        page = requests.get(f"{base_url}/consultations/demo{too_long}", timeout=30)
+        assert page.status_code == 414 and "Adresse trop longue" in page.text
+        # Past gunicorn's own limit (8190 bytes), gunicorn answers alone, in its HTML, as the README says.
+        beyond = requests.get(f"{base_url}/api/v1/consultations?tri={'a' * 8200}", timeout=30)
+        assert beyond.status_code == 414 and beyond.headers["Content-Type"] == "text/html"
+    finally:
+        stop(process)
