@@ -20,7 +20,7 @@ TRANSLATIONS := pedt_participation/translations
 COMPILED_CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 MESSAGES_TEMPLATE := build/messages.pot
 
-.PHONY: run test test-faults install system-packages test-system-packages bench-system-packages migrate seed db-check translations bench
+.PHONY: run test test-faults install system-packages test-system-packages test-node-packages bench-system-packages migrate seed db-check translations bench
 
 $(PYTHON):
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -74,7 +74,12 @@ migrate: install instance/secret_key
 seed: migrate
 	$(FLASK) seed-demo
 
+# `make run` shows the consultations with a few hundred simulated participants (the same ones each time, loaded
+# once), so that pages and the first summary have shapes to show; `make run SIMULATED_PARTICIPANTS=0` starts empty.
+SIMULATED_PARTICIPANTS ?= 300
+
 run: seed
+	@if [ "$(SIMULATED_PARTICIPANTS)" != 0 ]; then $(FLASK) simulate --participants $(SIMULATED_PARTICIPANTS) --seed 1 --unless-done; fi
 	@echo
 	@echo "  Consultation ouverte sur http://127.0.0.1:$(PORT)/  (Ctrl-C arrête le site, le worker et beat)"
 	@echo "  Compte de démonstration : parent@demo.pedt.local / demo-pedt-2026"
@@ -86,8 +91,19 @@ run: seed
 # by id, and would run schemathesis's operations, which share one id, only once).
 TEST_PROCESSES ?= auto
 TEST_DISTRIBUTION := -n $(TEST_PROCESSES) --dist worksteal
-test: install test-system-packages
+test: install test-system-packages test-node-packages
 	$(PYTHON) -m pytest $(TEST_DISTRIBUTION) $(PYTEST_ARGS)
+
+# The OpenID-Certified provider the browser tests sign in through (node-oidc-provider, tests/oidc_provider/), from
+# the npm registry at the versions of its package-lock.json; needs Node.js 20 or later.
+OIDC_PROVIDER := tests/oidc_provider
+OIDC_PROVIDER_INSTALLED := $(OIDC_PROVIDER)/node_modules/.installed
+$(OIDC_PROVIDER_INSTALLED): $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 20 or later) is needed by the OpenID Connect browser tests"; exit 1; }
+	npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error
+	touch $@
+
+test-node-packages: $(OIDC_PROVIDER_INSTALLED)
 
 # Ruff (likely bugs, import order, the syntax of our Python) on all the code, then mypy on the models and services
 # (the files are listed in pyproject.toml). `$(VENV)/bin/ruff check --fix` sorts imports and upgrades syntax.

@@ -191,13 +191,20 @@ def build_config(instance_path: str) -> dict:
         "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT", ""),
         # Accounts whose consultations all closed more than this many days ago are anonymised like an erasure.
         "RETENTION_DAYS_AFTER_CLOSING": int(env.get("RETENTION_DAYS_AFTER_CLOSING", "365")),
-        # Sign-in through the host platform (OAuth2 authorization code + PKCE), on when a client id is
-        # set. Decidim's paths are the default: /oauth/authorize, /oauth/token, /oauth/me.
+        # Sign-in through the host platform (OAuth2 authorization code + PKCE), on when a client id is set.
+        # PLATFORM_PROVIDER says which kind: `decidim` (Decidim's paths by default: /oauth/authorize,
+        # /oauth/token, /oauth/me) or `oidc` (any OpenID Connect provider, from PLATFORM_OIDC_ISSUER's discovery
+        # document). The scopes default to the kind's (see auth/platform.py); the token endpoint's client
+        # authentication (client_secret_basic or client_secret_post) to Authlib's for Decidim, to what discovery
+        # offers for OpenID Connect.
+        "PLATFORM_PROVIDER": env.get("PLATFORM_PROVIDER", "decidim").strip().lower(),
         "PLATFORM_NAME": env.get("PLATFORM_NAME", "la plateforme de la ville"),
         "PLATFORM_URL": env.get("PLATFORM_URL", "").rstrip("/"),
+        "PLATFORM_OIDC_ISSUER": env.get("PLATFORM_OIDC_ISSUER", "").rstrip("/"),
         "PLATFORM_OAUTH_CLIENT_ID": env.get("PLATFORM_OAUTH_CLIENT_ID", ""),
         "PLATFORM_OAUTH_CLIENT_SECRET": env.get("PLATFORM_OAUTH_CLIENT_SECRET", ""),
-        "PLATFORM_OAUTH_SCOPES": env.get("PLATFORM_OAUTH_SCOPES", "public"),
+        "PLATFORM_OAUTH_SCOPES": env.get("PLATFORM_OAUTH_SCOPES", ""),
+        "PLATFORM_OAUTH_TOKEN_AUTH_METHOD": env.get("PLATFORM_OAUTH_TOKEN_AUTH_METHOD", ""),
         "PLATFORM_OAUTH_AUTHORIZE_URL": env.get("PLATFORM_OAUTH_AUTHORIZE_URL", ""),
         "PLATFORM_OAUTH_TOKEN_URL": env.get("PLATFORM_OAUTH_TOKEN_URL", ""),
         "PLATFORM_OAUTH_PROFILE_URL": env.get("PLATFORM_OAUTH_PROFILE_URL", ""),

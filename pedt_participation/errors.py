@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException, RequestURITooLarge, SecurityError
 
 from .extensions import db
+from .messages import flash_beside
 from .ratelimits import wait_before_retrying
 
 
@@ -47,18 +48,22 @@ class Forbidden(Exception):
 
 
 @contextmanager
-def refusal_shown(errors: list[str] | None = None, form: FlaskForm | None = None) -> Iterator[None]:
+def refusal_shown(
+    errors: list[str] | None = None, form: FlaskForm | None = None, beside: str | None = None
+) -> Iterator[None]:
     """Around a page's call to a service, with its commit and its message of success: a refusal undoes what the
     call wrote and is shown where the person is looking, beside the form field whose `errors` are given (or, with
-    `form`, beside the field the refusal names), or else as a message on the page the view sends them back to.
-    The code after the block runs either way."""
+    `form`, beside the field the refusal names), or else as a message on the page the view sends them back to,
+    at the element `beside` names when given. The code after the block runs either way."""
     try:
         yield
     except ParticipationRefused as refusal:
         db.session.rollback()
         if form is not None and refusal.field is not None and refusal.field in form:
             errors = form[refusal.field].errors = list(form[refusal.field].errors)
-        if errors is None:
+        if errors is None and beside is not None:
+            flash_beside(beside, refusal.message, "error")
+        elif errors is None:
             flash(refusal.message, "error")
         else:
             errors.append(refusal.message)

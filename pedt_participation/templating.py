@@ -10,6 +10,7 @@ from babel.numbers import format_percent
 from flask import Flask, has_request_context
 from flask_babel import format_date, format_time, get_locale, get_timezone
 from flask_login import current_user
+from markupsafe import Markup
 
 from . import labels
 from .auth.platform import platform_sign_in_enabled
@@ -24,6 +25,7 @@ from .languages.services import (
     localise_template_counts,
     text_direction,
 )
+from .messages import messages_beside, messages_on_top
 
 
 def format_long_date(value: datetime | None) -> str:
@@ -59,6 +61,12 @@ def local_today() -> date:
     return datetime.now(get_timezone()).date()
 
 
+def isolated(text: str) -> Markup:
+    """A name or title typed by a person, kept out of the page's direction: "Sophie M." inside an Arabic sentence
+    keeps its full stop after the M, and an Arabic name in a French sentence does not pull the punctuation along."""
+    return Markup("<bdi>%s</bdi>") % text
+
+
 def _unread_notifications() -> dict:
     """The header shows how many notifications wait for the signed-in person."""
     from .notifications.services import unread_count
@@ -79,6 +87,8 @@ def register_template_helpers(app: Flask) -> None:
         text_direction=text_direction,
         language_attributes=language_attributes,
         content_for_reader=content_for_reader,
+        messages_beside=messages_beside,
+        messages_on_top=messages_on_top,
     )
     app.context_processor(_unread_notifications)
     app.jinja_env.filters["long_date"] = format_long_date
@@ -88,6 +98,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["percent"] = format_share
     app.jinja_env.filters["number"] = format_count
     app.jinja_env.filters["figure"] = figure_text
+    app.jinja_env.filters["isolated"] = isolated
     localise_template_counts(app.jinja_env)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

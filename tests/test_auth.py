@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from pedt_participation.extensions import db
@@ -28,6 +30,18 @@ def test_register_creates_a_signed_in_parent(client):
     assert participant.audience == Audience.PARENT and participant.neighbourhood == "Quartiers sud"
     assert participant.password_hash and "un-bon-mot-de-passe" not in participant.password_hash
     assert "Connecté : Amina" in page_text(client.get("/"))
+
+
+def test_the_sign_up_form_says_which_fields_may_stay_empty(client):
+    html = client.get("/auth/register").get_data(as_text=True)
+    labels = {
+        " ".join(re.sub(r"<[^>]+>", "", label).split())
+        for label in re.findall(r'<(?:label for="[^"]+"|legend)>(.*?)</(?:label|legend)>', html, re.S)
+    }
+    assert {"Quartier (facultatif)", "École, collège ou lycée (facultatif)"} <= labels, labels
+    assert {"Adresse e-mail", "Mot de passe", "Nom affiché", "Votre âge"} <= labels, labels
+    assert "Les champs marqués « facultatif » peuvent rester vides." in page_text(client.get("/auth/register"))
+    assert "<h2>Vous connecter</h2>" not in html and "<h2>Votre adresse et votre mot de passe</h2>" in html
 
 
 def test_register_returns_to_the_page_the_person_came_from(client):

@@ -113,6 +113,7 @@ def _routes(world):
         ("GET", "/comment-ca-marche", "public"),
         ("GET", "/confidentialite", "public"),
         ("GET", "/static/style.css", "public"),
+        ("GET", "/favicon.ico", "public"),
         ("GET", "/healthz", "public"),
         ("GET", "/readyz", "public"),
         ("GET", "/embed/consultations/demo", "public"),
@@ -136,6 +137,7 @@ def _routes(world):
         ("POST", "/auth/plateforme/lier", "platform"),
         ("GET", "/auth/plateforme/profil", "platform"),
         ("POST", "/auth/plateforme/profil", "platform"),
+        ("GET", "/auth/plateforme/deconnexion", "platform"),
         # Taking part
         ("POST", f"/actions/{action.id}/votes/support", "signed_in"),
         ("POST", f"/actions/{action.id}/votes/support/withdraw", "signed_in"),

@@ -137,16 +137,34 @@ def test_deleting_keeps_the_replies(client, action):
     db.session.commit()
 
     login(client, other)
-    client.post(f"/comments/{root.id}/delete")
+    client.post(f"/comments/{root.id}/delete", data={"confirmed": "oui"})
     assert db.session.get(Comment, root.id).deleted_at is None  # only the author may delete
     client.post("/auth/logout")
 
     login(client, author)
-    text = page_text(client.post(f"/comments/{root.id}/delete", follow_redirects=True))
+    text = page_text(client.post(f"/comments/{root.id}/delete", data={"confirmed": "oui"}, follow_redirects=True))
     assert "Commentaire supprimé par son auteur." in text
     assert "Texte à retirer" not in text and "Réponse qui reste" in text
     assert "1 commentaire" in text
     assert db.session.get(Comment, root.id) is not None
+
+
+def test_deleting_asks_first_and_the_first_press_deletes_nothing(client, action):
+    author = make_participant(display_name="Auteur")
+    comment = add_comment(author, action, "Texte à garder")
+    db.session.commit()
+    login(client, author)
+
+    html = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    disclosure = re.search(r'<details class="confirm-deletion">(.*?)</details>', html, re.S).group(1)
+    assert re.search(r"<summary>Supprimer mon commentaire</summary>", disclosure)
+    assert "effacé pour de bon" in disclosure
+    assert re.search(r'<input type="hidden" name="confirmed" value="oui">.*<button[^>]*>Oui, supprimer</button>', disclosure, re.S)
+
+    text = page_text(client.post(f"/comments/{comment.id}/delete", follow_redirects=True))
+    assert "Votre commentaire n’est pas supprimé : confirmez avec le bouton « Oui, supprimer »." in text
+    assert "Texte à garder" in text
+    assert db.session.get(Comment, comment.id).deleted_at is None
 
 
 def test_commenting_requires_login(client, action):

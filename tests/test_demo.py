@@ -149,6 +149,10 @@ def test_simulate_is_deterministic_and_respects_the_rules(runner):
 
     again = runner.invoke(args=["simulate", "--participants", "60", "--seed", "7"])
     assert again.exit_code != 0 and "already been simulated" in again.output
+    # What `make run` asks each time it starts: the same data, loaded once.
+    quietly = runner.invoke(args=["simulate", "--participants", "60", "--seed", "7", "--unless-done"])
+    assert quietly.exit_code == 0 and "déjà chargée" in quietly.output
+    assert _simulated_state() == first
 
     simulated = select(Participant.id).where(Participant.email.like("simule-7-%"))
     db.session.execute(delete(Participant).where(Participant.id.in_(simulated)))

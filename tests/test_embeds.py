@@ -97,7 +97,7 @@ def test_support_inside_the_embed_comes_back_to_the_embed(client):
     # The same rules and French refusals as on the full pages.
     html = client.get("/embed/consultations/pedt").get_data(as_text=True)
     client.post(_form_action(html, f"/actions/{second.id}/votes/support"))
-    assert "Vous avez déjà donné votre 1 soutien pour l’orientation « Orientation numéro 1 »" in page_text(client.get("/embed/consultations/pedt"))
+    assert "Vous avez déjà donné votre seul soutien pour l’orientation « Orientation numéro 1 »" in page_text(client.get("/embed/consultations/pedt"))
 
 
 def test_opinion_and_grade_inside_the_action_embed(client):
@@ -114,7 +114,7 @@ def test_opinion_and_grade_inside_the_action_embed(client):
     assert opinion.headers["Location"].endswith(embed) and grade.headers["Location"].endswith(embed)
     text = page_text(client.get(embed))
     assert "Votre mention est enregistrée." in text
-    assert "Avis : 1 pour, 0 mitigé(s), 0 contre" in text
+    assert "Avis : 1 pour, 0 mitigé, 0 contre" in text
     votes = db.session.execute(select(Vote.kind, Vote.value).where(Vote.participant_id == participant.id)).all()
     assert sorted(votes) == sorted([(VoteKind.OPINION, 1), (VoteKind.GRADE, 5)])
 

@@ -51,3 +51,13 @@ def test_vote_controls_say_what_happens_to_a_vote(client):
     assert "Votre vote est compté tout de suite." in text
     assert "Vous pouvez le changer ou le retirer jusqu’au" in text
     assert "Votre nom n’est jamais affiché à côté de votre vote." in text
+
+
+def test_the_site_has_an_icon_so_browsers_get_no_404(client):
+    consultation = make_consultation(slug="pedt")
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.mimetype == "image/svg+xml"
+    for url in ("/", "/consultations/pedt", f"/actions/{consultation.orientations[0].actions[0].id}", "/api/v1/docs/"):
+        html = client.get(url).get_data(as_text=True)
+        assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html, url

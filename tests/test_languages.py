@@ -15,6 +15,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
+from pedt_participation.comments.services import add_comment
 from pedt_participation.committee.aggregation import figure_text
 from pedt_participation.extensions import db
 from pedt_participation.languages.services import LOCALE_COOKIE, ngettext
@@ -302,3 +303,17 @@ def test_api_messages_follow_accept_language(client):
     assert english.get_json()["error"]["message"].startswith("You need to be signed in")
     french = client.put(f"/api/v1/actions/{action.id}/votes/support", json={})
     assert french.get_json()["error"]["message"].startswith("Il faut être connecté")
+
+
+def test_names_typed_by_people_keep_their_own_direction_in_arabic(client):
+    consultation = make_consultation()
+    action = consultation.orientations[0].actions[0]
+    sophie, other = make_participant(display_name="Sophie M."), make_participant(display_name="<b>Nadia</b>")
+    add_comment(other, action, "Bonne idée.")
+    db.session.commit()
+    login(client, sophie)
+    client.post("/langue", data={"locale": "ar"})
+
+    html = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert "متصل: <bdi>Sophie M.</bdi>" in html
+    assert '<span class="author" id="auteur-' in html and "<bdi>&lt;b&gt;Nadia&lt;/b&gt;</bdi>" in html

@@ -42,6 +42,65 @@ def test_supports_count_down_and_stop_at_the_orientation_limit(client):
     assert "Il vous reste 1 soutien pour cette orientation." in page_text(_support(client, other_orientation_action))
 
 
+def test_a_supported_action_does_not_ask_to_withdraw_another_support_first(client):
+    consultation = make_consultation(vote_limit_per_orientation=2, actions_per_orientation=3)
+    first, second, third = consultation.orientations[0].actions
+    login(client, make_participant())
+    _support(client, first)
+    _support(client, second)
+
+    supported = page_text(client.get(f"/actions/{first.id}"))
+    assert "Vous avez utilisé tous vos soutiens pour cette orientation, dont un pour cette action." in supported
+    assert "retirez d’abord" not in supported and "Il vous reste 0" not in supported
+
+    not_supported = page_text(client.get(f"/actions/{third.id}"))
+    assert "Pour soutenir cette action, retirez d’abord un autre soutien dans la même orientation." in not_supported
+    assert "Il vous reste 0" not in page_text(client.get(f"/consultations/{consultation.slug}"))
+
+
+def test_opinion_counts_agree_in_number(client):
+    consultation = make_consultation(opinion_enabled=True)
+    action = consultation.orientations[0].actions[0]
+    for value in (0, 0, 1):
+        cast_vote(make_participant(), action, VoteKind.OPINION, value)
+    db.session.commit()
+    assert "Avis : 1 pour, 2 mitigés, 0 contre" in page_text(client.get(f"/actions/{action.id}"))
+    cast_vote(make_participant(), consultation.orientations[0].actions[1], VoteKind.OPINION, 0)
+    db.session.commit()
+    assert "Avis : 0 pour, 1 mitigé, 0 contre" in page_text(client.get(f"/actions/{consultation.orientations[0].actions[1].id}"))
+
+
+def test_a_refused_support_answers_beside_the_action_and_not_at_the_top(client):
+    consultation = make_consultation(vote_limit_per_orientation=1, actions_per_orientation=3)
+    first, second, _third = consultation.orientations[0].actions
+    login(client, make_participant())
+    _support(client, first)
+
+    listing = f"/consultations/{consultation.slug}#action-{second.id}"
+    response = client.post(f"/actions/{second.id}/votes/support", query_string={"next": listing})
+    assert response.headers["Location"].endswith(listing)
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    card = html[html.index(f'id="action-{second.id}"') : html.index(f'id="action-{_third.id}"')]
+    assert 'class="flash flash-error flash-beside" role="alert">Vous avez déjà donné votre seul soutien' in card
+    assert 'class="flashes"' not in html  # not repeated at the top of the page
+
+    # On the action page, the answer sits in the vote panel the browser lands on.
+    landing = client.post(f"/actions/{first.id}/votes/support/withdraw").headers["Location"]
+    assert landing.endswith(f"/actions/{first.id}#vote")
+    page = client.get(landing).get_data(as_text=True)
+    panel = page[page.index('id="vote"') :]
+    assert 'class="flash flash-success flash-beside" role="status">Votre soutien est retiré.' in panel
+    assert 'class="flashes"' not in page
+
+
+def test_a_message_whose_place_the_page_does_not_show_goes_on_top(client):
+    action = make_consultation().orientations[0].actions[0]
+    login(client, make_participant())
+    client.post(f"/actions/{action.id}/votes/support", query_string={"next": "/notifications/"})
+    html = client.get("/notifications/").get_data(as_text=True)
+    assert '<div class="flashes">' in html and "Votre soutien est enregistré." in html
+
+
 def test_withdrawing_a_support_frees_a_place(client):
     consultation = make_consultation(vote_limit_per_orientation=1)
     first, second = consultation.orientations[0].actions[:2]
@@ -75,7 +134,7 @@ def test_vote_redirect_ignores_next_pointing_to_another_site(client):
     action = make_consultation().orientations[0].actions[0]
     login(client, make_participant())
     response = client.post(f"/actions/{action.id}/votes/support", query_string={"next": "https://evil.example/"})
-    assert response.headers["Location"].endswith(f"/actions/{action.id}")
+    assert response.headers["Location"].endswith(f"/actions/{action.id}#vote")
 
 
 def test_opinion_can_be_changed_and_withdrawn(client):
@@ -88,7 +147,7 @@ def test_opinion_can_be_changed_and_withdrawn(client):
 
     text = page_text(client.post(f"/actions/{action.id}/votes/opinion", data={"value": "-1"}, follow_redirects=True))
     assert "Votre avis est enregistré." in text
-    assert "Avis : 0 pour, 0 mitigé(s), 1 contre" in text
+    assert "Avis : 0 pour, 0 mitigé, 1 contre" in text
     assert _votes(participant, VoteKind.OPINION) == 1
     assert f'action="/actions/{action.id}/votes/opinion/withdraw"' in client.get(f"/actions/{action.id}").get_data(as_text=True)
 

@@ -15,7 +15,7 @@ class TokenForm(FlaskForm):
         validators=[InputRequired(_l("Donnez un nom au jeton.")), Length(max=120, message=_l("120 caractères au maximum."))],
     )
     owner_email = EmailField(
-        _l("Compte pour lequel le jeton agit (facultatif)"),
+        _l("Compte pour lequel le jeton agit"),
         description=_l(
             "Laissez vide pour le jeton de la plateforme : il agit pour la personne de la plateforme nommée dans "
             "chaque demande. Sinon, indiquez l’adresse d’un compte : le jeton agit en son nom, avec son rôle."

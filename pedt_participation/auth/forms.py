@@ -51,12 +51,12 @@ class ProfileForm(FlaskForm):
         validators=[InputRequired(_l("Choisissez votre tranche d’âge."))],
     )
     neighbourhood = StringField(
-        _l("Quartier (facultatif)"),
+        _l("Quartier"),
         description=_l("Sert uniquement à compter les avis par quartier, jamais à vous identifier."),
         validators=[Optional(), Length(max=120)],
     )
     school = StringField(
-        _l("École, collège ou lycée (facultatif)"),
+        _l("École, collège ou lycée"),
         validators=[Optional(), Length(max=120)],
     )
     parent_email = EmailField(

@@ -336,12 +336,14 @@ def set_new_password(participant: Participant, password: str) -> None:
 
 @dataclass(frozen=True)
 class PlatformIdentity:
-    """Who the host platform says signed in (its /oauth/me profile), kept in the session until the
-    person is linked to a local participant."""
+    """Who the host platform says signed in (Decidim's /oauth/me profile, or OpenID Connect claims), kept in
+    the session until the person is linked to a local participant."""
 
     uid: str
     email: str | None
     name: str | None
+    # An e-mail the provider gave without having verified it: offered in the form, never used to find an account.
+    unverified_email: str | None = None
 
     @classmethod
     def from_profile(cls, profile: dict[str, Any]) -> PlatformIdentity:

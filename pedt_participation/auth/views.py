@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from authlib.integrations.base_client import OAuthError
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from requests import RequestException
 
 from ..errors import refusal_shown
 from ..extensions import db
@@ -18,11 +16,22 @@ from ..models import AgeBracket, Audience, Participant
 from ..navigation import safe_next_url
 from . import services
 from .forms import ForgottenPasswordForm, LoginForm, NewPasswordForm, PlatformLinkForm, ProfileForm, RegistrationForm
-from .platform import fetch_profile, platform_client, platform_sign_in_enabled
+from .platform import (
+    PlatformSignInFailed,
+    finish_sign_in,
+    platform_sign_in_enabled,
+    provider_sign_out_url,
+    start_sign_in,
+)
 from .sessions import sign_in, sign_out
 
 log = logging.getLogger(__name__)
 PLATFORM_IDENTITY = "platform_identity"
+# The provider's ID token: while the person answers the first questions, then while they are signed in (to
+# sign out of the provider too); and the address that does so, for the page shown after signing out.
+PENDING_ID_TOKEN = "platform_pending_id_token"
+PLATFORM_ID_TOKEN = "platform_id_token"
+PROVIDER_SIGN_OUT = "platform_sign_out"
 AFTER_SIGN_IN = "after_sign_in"
 PASSWORD_RESET = "password_reset"
 
@@ -156,8 +165,12 @@ def _pending_identity() -> services.PlatformIdentity:
 
 def _sign_in_from_platform(participant: Participant):
     after_sign_in = session.pop(AFTER_SIGN_IN, None)
+    id_token = session.pop(PENDING_ID_TOKEN, None)
     sign_in(participant)
     db.session.commit()
+    # Kept past the new session, to sign out of the provider too.
+    if id_token:
+        session[PLATFORM_ID_TOKEN] = id_token
     flash(_("Vous êtes connecté avec %(platform)s.", platform=current_app.config["PLATFORM_NAME"]), "success")
     return redirect(safe_next_url(url_for("consultations.home"), after_sign_in), 303)
 
@@ -168,7 +181,17 @@ def platform_sign_in():
     if not platform_sign_in_enabled():
         abort(404)
     session[AFTER_SIGN_IN] = request.args.get("next")
-    return platform_client().authorize_redirect(url_for(".platform_callback", _external=True))
+    try:
+        return start_sign_in(url_for(".platform_callback", _external=True))
+    except PlatformSignInFailed as failure:
+        return _platform_sign_in_failed(failure)
+
+
+def _platform_sign_in_failed(failure: PlatformSignInFailed):
+    log.warning("Sign-in through the platform failed: %s", failure)
+    flash(_("La connexion avec %(platform)s n’a pas abouti. Réessayez dans un instant, ou connectez-vous ici avec "
+            "votre e-mail et votre mot de passe.", platform=current_app.config["PLATFORM_NAME"]), "error")
+    return redirect(url_for(".login"), 303)
 
 
 @bp.get("/plateforme/retour")
@@ -181,12 +204,11 @@ def platform_callback():
                 "e-mail et votre mot de passe.", platform=platform), "info")
         return redirect(url_for(".login"), 303)
     try:
-        identity = services.PlatformIdentity.from_profile(fetch_profile(platform_client().authorize_access_token()))
-    except (OAuthError, RequestException, ValueError, KeyError) as error:
-        log.warning("Sign-in through the platform failed: %r", error)
-        flash(_("La connexion avec %(platform)s n’a pas abouti. Réessayez dans un instant, ou connectez-vous ici avec "
-                "votre e-mail et votre mot de passe.", platform=platform), "error")
-        return redirect(url_for(".login"), 303)
+        sign_in = finish_sign_in()
+    except PlatformSignInFailed as failure:
+        return _platform_sign_in_failed(failure)
+    identity = sign_in.identity
+    session[PENDING_ID_TOKEN] = sign_in.id_token
     participant = services.participant_for_platform(identity.uid)
     if participant is not None:
         if not participant.is_active:
@@ -226,6 +248,8 @@ def platform_profile():
     if identity.email:
         del form.email
         form.known_email = identity.email
+    elif identity.unverified_email and not form.is_submitted():
+        form.email.data = identity.unverified_email
     if identity.name:
         del form.display_name
     if form.validate_on_submit():
@@ -245,8 +269,14 @@ def platform_profile():
 @bp.post("/logout")
 @login_required
 def logout():
+    provider_sign_out = provider_sign_out_url(
+        session.pop(PLATFORM_ID_TOKEN, None), url_for("consultations.home", _external=True)
+    )
     sign_out()
     db.session.commit()
+    if provider_sign_out:
+        session[PROVIDER_SIGN_OUT] = provider_sign_out
+        return redirect(url_for(".platform_signed_out"), 303)
     flash(_("Vous êtes déconnecté. À bientôt !"), "success")
     return redirect(url_for("consultations.home"), 303)
 
@@ -260,3 +290,15 @@ def logout_everywhere():
     db.session.commit()
     flash(_("Vous êtes déconnecté sur tous les appareils où vous étiez connecté. Reconnectez-vous pour continuer."), "success")
     return redirect(url_for(".login"), 303)
+
+
+@bp.get("/plateforme/deconnexion")
+def platform_signed_out():
+    """Signed out here, the person may still be signed in at the provider on this device (a shared computer):
+    this page offers to sign out there too (OpenID Connect RP-initiated logout)."""
+    if not platform_sign_in_enabled():
+        abort(404)
+    provider_sign_out = session.pop(PROVIDER_SIGN_OUT, None)
+    if provider_sign_out is None:
+        return redirect(url_for("consultations.home"))
+    return render_template("auth/platform_signed_out.html", provider_sign_out=provider_sign_out)

@@ -38,3 +38,9 @@ class CommentForm(FlaskForm):
 
 class RatingForm(FlaskForm):
     value = IntegerField(validators=[Optional()])
+
+
+class DeletionForm(FlaskForm):
+    """Deleting is final: the button that sends this form sits behind a first "Supprimer" that only asks."""
+
+    confirmed = HiddenField()

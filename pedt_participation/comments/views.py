@@ -12,7 +12,7 @@ from ..errors import refusal_shown
 from ..extensions import db
 from ..models import Alignment, Comment
 from . import services
-from .forms import CommentForm, RatingForm
+from .forms import CommentForm, DeletionForm, RatingForm
 
 bp = Blueprint("comments", __name__)
 
@@ -70,6 +70,10 @@ def _visible_comment(comment_id: int) -> Comment:
 @login_required
 def delete(comment_id: int):
     comment = _visible_comment(comment_id)
+    form = DeletionForm()
+    if not form.validate_on_submit() or form.confirmed.data != "oui":
+        flash(_("Votre commentaire n’est pas supprimé : confirmez avec le bouton « Oui, supprimer »."), "error")
+        return redirect(comment_url(comment), 303)
     with refusal_shown():
         services.delete_comment(current_user, comment)
         db.session.commit()

@@ -23,7 +23,7 @@ class ProposalForm(FlaskForm):
         ],
     )
     body = TextAreaField(
-        _l("Expliquez en quelques lignes (facultatif)"),
+        _l("Expliquez en quelques lignes"),
         description=_l("Pour qui ? Pourquoi ? Comment ? 3 000 caractères au maximum."),
         validators=[Length(max=3000, message=_l("3 000 caractères au maximum."))],
     )

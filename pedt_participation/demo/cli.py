@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from .services import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo, simulate
+from .services import DEMO_ACCOUNTS, DEMO_PASSWORD, already_simulated, seed_demo, simulate
 
 
 @click.command("seed-demo")
@@ -24,9 +24,13 @@ def seed_demo_command() -> None:
 @click.command("simulate")
 @click.option("--participants", type=click.IntRange(min=1), default=200, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
+@click.option("--unless-done", is_flag=True, help="Do nothing if this seed was simulated already (what `make run` asks).")
 @with_appcontext
-def simulate_command(participants: int, seed: int) -> None:
+def simulate_command(participants: int, seed: int, unless_done: bool) -> None:
     """Create synthetic participants, votes and comments on the published consultations."""
+    if unless_done and already_simulated(seed):
+        click.echo(f"Simulation (graine {seed}) déjà chargée : rien à faire.")
+        return
     try:
         report = simulate(participants, seed)
     except ValueError as error:

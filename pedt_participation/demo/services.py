@@ -218,11 +218,15 @@ def simulated_email(seed: int, index: int) -> str:
     return f"simule-{seed}-{index}@exemple.invalid"
 
 
+def already_simulated(seed: int) -> bool:
+    return db.session.scalar(select(Participant.id).where(Participant.email == simulated_email(seed, 0))) is not None
+
+
 def simulate(participants: int, seed: int, now: datetime | None = None) -> SimulationReport:
     """Synthetic participants, votes and comments on the published consultations, the same for the same
     seed. Rows are inserted in bulk (benchmarks load millions of votes) but follow the same rules as the
     voting service: audiences, one vote per kind, supports within each orientation's limit."""
-    if db.session.scalar(select(Participant.id).where(Participant.email == simulated_email(seed, 0))) is not None:
+    if already_simulated(seed):
         raise ValueError(f"Seed {seed} has already been simulated in this database; choose another --seed.")
     now = now or utcnow()
     rng = random.Random(seed)

@@ -1,8 +1,8 @@
-"""Public information pages: how voting works in plain words, and the accessibility statement."""
+"""Public information pages: how voting works in plain words, the accessibility statement, the site's icon."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 bp = Blueprint("information", __name__)
 
@@ -15,3 +15,9 @@ def how_it_works():
 @bp.get("/accessibilite")
 def accessibility():
     return render_template("information/accessibility.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and feed readers ask for /favicon.ico whatever the page says: answer with the site's icon."""
+    return current_app.send_static_file("favicon.svg")

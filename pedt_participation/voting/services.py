@@ -215,7 +215,7 @@ def _check_support_limit(participant: Participant, action: Action) -> None:
         return
     raise ParticipationRefused(
         ngettext(
-            "Vous avez déjà donné votre %(num)s soutien pour l’orientation « %(title)s ». Pour soutenir cette "
+            "Vous avez déjà donné votre seul soutien pour l’orientation « %(title)s ». Pour soutenir cette "
             "action, retirez d’abord votre soutien à une autre action de cette orientation.",
             "Vous avez déjà donné vos %(num)s soutiens pour l’orientation « %(title)s ». Pour soutenir cette "
             "action, retirez d’abord un soutien donné à une autre action de cette orientation.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -11,6 +11,7 @@ from ..consultations.services import get_visible_action
 from ..errors import refusal_shown
 from ..extensions import db
 from ..languages.services import ngettext
+from ..messages import flash_beside
 from ..models import VoteKind
 from ..navigation import safe_next_url
 from . import services
@@ -31,7 +32,13 @@ WITHDRAWN_MESSAGES = {
 
 
 def _back(action_id: int):
-    return redirect(safe_next_url(url_for("consultations.action", action_id=action_id)), 303)
+    """Back where the vote was pressed (the list's card, an embed), by default to the action page's vote panel:
+    the browser lands on the controls, and the answer is beside them."""
+    return redirect(safe_next_url(url_for("consultations.action", action_id=action_id, _anchor="vote")), 303)
+
+
+def _place(action) -> str:
+    return f"action-{action.id}"
 
 
 def _remaining_message(action) -> str:
@@ -56,15 +63,15 @@ def cast(action_id: int, kind: str):
     form = VoteForm()
     value = 1 if vote_kind == VoteKind.SUPPORT else form.value.data
     if not form.validate_on_submit() or value is None:
-        flash(_("Choisissez une réponse avant d’envoyer."), "error")
+        flash_beside(_place(action), _("Choisissez une réponse avant d’envoyer."), "error")
         return _back(action.id)
-    with refusal_shown():
+    with refusal_shown(beside=_place(action)):
         services.cast_vote(current_user, action, vote_kind, value)
         message = str(RECORDED_MESSAGES[vote_kind])
         if vote_kind == VoteKind.SUPPORT:
             message = f"{message} {_remaining_message(action)}".strip()
         db.session.commit()
-        flash(message, "success")
+        flash_beside(_place(action), message, "success")
     return _back(action_id)
 
 
@@ -73,12 +80,12 @@ def cast(action_id: int, kind: str):
 def withdraw(action_id: int, kind: str):
     action = get_visible_action(action_id, current_user)
     vote_kind = VoteKind(kind)
-    with refusal_shown():
+    with refusal_shown(beside=_place(action)):
         withdrawn = services.withdraw_vote(current_user, action, vote_kind)
         message = str(WITHDRAWN_MESSAGES[vote_kind]) if withdrawn else ""
         if withdrawn and vote_kind == VoteKind.SUPPORT:
             message = f"{message} {_remaining_message(action)}".strip()
         db.session.commit()
         if message:
-            flash(message, "success")
+            flash_beside(_place(action), message, "success")
     return _back(action_id)

@@ -24,7 +24,7 @@ class EndpointForm(FlaskForm):
         ],
     )
     description = StringField(
-        _l("Description (facultative)"),
+        _l("Description"),
         description=_l("Pour vous y retrouver, par exemple « Decidim de la ville »."),
         validators=[Optional(), Length(max=200, message=_l("200 caractères au maximum."))],
     )

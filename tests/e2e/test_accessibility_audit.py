@@ -74,6 +74,7 @@ AUDITED = {
 
 EXCLUDED = {
     "static": "files, not pages",
+    "information.favicon": "the site's icon, not a page",
     "api-docs.openapi_json": "JSON for programs",
     "api_docs.assets": "Swagger UI's own files",
     "api_docs.documentation": "Swagger UI, a third-party tool: named as a known limit in the accessibility statement",
@@ -89,6 +90,7 @@ EXCLUDED = {
     "auth.platform_profile": "needs a platform sign-in in progress; its fields are those of the audited register page",
     "auth.platform_link": "needs a platform sign-in in progress; a password form like the audited login page",
     "auth.reset_password": "reached only through auth.open_reset_link, audited: the link leads to this form",
+    "auth.platform_signed_out": "needs a sign-out from an OpenID Connect provider: audited in test_openid_connect_sign_in",
     "comments.show": "redirects to the audited action page that shows the comment",
 }
 

@@ -107,7 +107,7 @@ def test_a_new_parent_registers_votes_is_refused_past_the_limit_changes_a_vote_c
     page.get_by_role("button", name="Contre (avis sur « Action 1.1 »)").click()
     expect(page.get_by_role("button", name="Contre (avis sur « Action 1.1 »)")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_role("button", name="Pour (avis sur « Action 1.1 »)")).to_have_attribute("aria-pressed", "false")
-    expect(page.get_by_text("Avis : 0 pour, 0 mitigé(s), 1 contre")).to_be_visible()
+    expect(page.get_by_text("Avis : 0 pour, 0 mitigé, 1 contre")).to_be_visible()
     assert _votes_of("nadia@exemple.fr") == [("Action 1.1", VoteKind.OPINION, -1), ("Action 1.1", VoteKind.SUPPORT, 1)]
 
     page.get_by_label("Votre commentaire").fill("Un accueil le mercredi aiderait beaucoup.")
@@ -160,6 +160,25 @@ def test_a_youth_under_15_registers_with_a_parents_consent(page, live_server, co
     youth = wait_until(lambda: db.session.scalar(select(Participant).where(Participant.email == "lina@exemple.fr")))
     assert (youth.audience, youth.age_bracket, youth.parent_email) == (Audience.YOUTH, AgeBracket.FROM_11_TO_14, "maman@exemple.fr")
     assert youth.parental_consent_at is not None
+
+
+def test_the_under_15_questions_appear_only_once_that_age_is_chosen(page, browser, live_server):
+    page.goto(f"{live_server.url}/auth/register")
+    under_15 = page.get_by_role("heading", name="Vous avez moins de 15 ans ?")
+    expect(under_15).to_be_hidden()
+    page.get_by_label("Votre âge").select_option(label="11 à 14 ans")
+    expect(under_15).to_be_visible()
+    expect(page.get_by_label("E-mail d’un parent ou responsable légal")).to_be_visible()
+    page.get_by_label("Votre âge").select_option(label="40 à 59 ans")
+    expect(under_15).to_be_hidden()
+
+    without_script = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    try:
+        plain = without_script.new_page()
+        plain.goto(f"{live_server.url}/auth/register")
+        expect(plain.get_by_role("heading", name="Vous avez moins de 15 ans ?")).to_be_visible()
+    finally:
+        without_script.close()
 
 
 def test_a_moderator_publishes_a_proposal(page, live_server, consultation):
