@@ -14,8 +14,6 @@ from pedt_participation.auth.services import forget_expired_sign_in_sessions
 from pedt_participation.extensions import db
 from pedt_participation.models import Role, SignInSession, utcnow
 from tests.helpers import TEST_PASSWORD, login, make_participant, page_text
-from tests.oauth_provider import PlatformUser
-from tests.test_platform_sign_in import _through_the_platform, platform_app, platform_client, provider  # noqa: F401 (fixtures)
 
 DOMAIN = "pedt.test"
 # A page, the API and the data export: what a stolen cookie would be used for.
@@ -161,18 +159,3 @@ def test_a_change_of_role_signs_the_person_in_again(app, client):
     login(client, participant)
     assert _signed_in(client, "/mes-donnees")
 
-
-def test_signing_in_through_the_platform_starts_a_new_session(platform_client, provider):
-    """The other way in: a token planted in the browser's session before it is gone after."""
-    make_participant(email="ines@exemple.fr", display_name="Inès", platform_uid="8")
-    provider.signed_in = PlatformUser(8, "ines@exemple.fr", "Inès", "ines")
-    with platform_client.session_transaction() as session:
-        session["csrf_token"] = "planted-before-sign-in"
-
-    assert _through_the_platform(platform_client, provider).status_code == 303
-
-    with platform_client.session_transaction() as session:
-        assert "csrf_token" not in session
-    assert _signed_in(platform_client, "/mes-donnees")
-    platform_client.post("/auth/logout")
-    assert not _signed_in(platform_client, "/mes-donnees")
