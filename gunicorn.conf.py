@@ -9,3 +9,10 @@ import os
 
 worker_class = "sync"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+
+# A request line up to gunicorn's largest (8190 bytes), so that the app itself refuses an address longer than its
+# MAX_URL_LENGTH, with a 414 in French (JSON under /api/); a longer line still gets gunicorn's plain 400.
+limit_request_line = 8190
+# The app's request log is the access log: it redacts the secrets some addresses carry (a password-reset link's
+# token), which gunicorn's access log would write as sent. So gunicorn's stays off.
+accesslog = None

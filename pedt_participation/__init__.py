@@ -11,11 +11,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .auth.platform import init_platform_sign_in
 from .config import INSECURE_DEFAULT_SECRET_KEY, build_config
-from .errors import refuse_nul_characters
+from .errors import SiteJSONProvider, refuse_forbidden_characters, refuse_long_addresses, refuse_untrusted_host
 from .extensions import babel, celery_init_app, csrf, db, login_manager, migrate
 from .languages.selection import select_locale
 from .models.types import render_migration_item
-from .operations.logs import init_request_logging
+from .operations.logs import hide_secret_paths, init_request_logging
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,8 +39,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     # First, so that every request has its id before any other hook can refuse it (rate limits, sign-in).
     init_request_logging(app)
+    app.before_request(refuse_untrusted_host)
+    app.before_request(refuse_long_addresses)
     # Next, before any hook or view hands a value to the database.
-    app.before_request(refuse_nul_characters)
+    app.json = SiteJSONProvider(app)
+    app.before_request(refuse_forbidden_characters)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_item=render_migration_item)
@@ -116,6 +119,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Tokens need no CSRF token; a session's writes are checked in `api.actor`.
         csrf.exempt(blueprint)
     init_rate_limits(app)
+    hide_secret_paths(app)
     # After init_api: the site's handler of HTTPException replaces the one flask-smorest registers.
     register_error_handlers(app)
     register_template_helpers(app)

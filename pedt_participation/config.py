@@ -59,6 +59,14 @@ def _allowed_internal_hosts(env: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(host.strip("[]").lower() for host in re.split(r"[\s,]+", listed) if host)
 
 
+def _trusted_hosts(env: Mapping[str, str], public_url: str) -> list[str]:
+    """The names the site answers to (any other Host header is refused, so that none is written in a link): a list
+    separated by spaces or commas, else PUBLIC_URL's and the loopback names, which no outsider can make point
+    elsewhere."""
+    listed = [host for host in re.split(r"[\s,]+", env.get("TRUSTED_HOSTS", "")) if host]
+    return listed or [urlsplit(public_url).hostname or "localhost", "localhost", "127.0.0.1"]
+
+
 def build_config(instance_path: str) -> dict:
     instance = Path(instance_path)
     env = os.environ
@@ -72,6 +80,8 @@ def build_config(instance_path: str) -> dict:
     # Only Redis and SQS know it (the SQLAlchemy broker would hand it to create_engine and fail).
     visibility_timeout = int(env.get("CELERY_VISIBILITY_TIMEOUT", "900"))
     redelivering_broker = broker_url.startswith(("redis", "rediss", "sqs"))
+    remember_me_days = int(env.get("REMEMBER_ME_DAYS", "14"))
+    public_url = env.get("PUBLIC_URL", "http://127.0.0.1:5000")
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret_key(instance) or INSECURE_DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'pedt.sqlite3'}",
@@ -125,6 +135,11 @@ def build_config(instance_path: str) -> dict:
                     "task": "pedt.webhooks.resend_due",
                     "schedule": 60.0,
                 },
+                # Sign-in sessions past their lifetimes whose browser never came back.
+                "forget-expired-sign-ins": {
+                    "task": "pedt.auth.forget_expired_sign_ins",
+                    "schedule": 3600.0,
+                },
                 # Personal data of people whose consultations all closed long ago (RETENTION_DAYS_AFTER_CLOSING).
                 "erase-accounts-past-retention": {
                     "task": "pedt.privacy.erase_past_retention",
@@ -139,7 +154,17 @@ def build_config(instance_path: str) -> dict:
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
-        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        # The largest request body accepted (bytes), answered 413 beyond; the open-data import has its own.
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),
+        # The longest address (path and query) answered; a longer one gets a 414. gunicorn.conf.py lets up to 8190
+        # bytes through to the app for that.
+        "MAX_URL_LENGTH": int(env.get("MAX_URL_LENGTH", "4096")),
+        # Sign-in sessions (README, "Sessions and request limits"): a session unused this long, or this old, is
+        # ended, as the site is used on shared computers; "stay signed in" keeps one this many days at most.
+        "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "30")),
+        "SESSION_MAX_HOURS": int(env.get("SESSION_MAX_HOURS", "12")),
+        "REMEMBER_ME_DAYS": remember_me_days,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=remember_me_days),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": cookie_same_site,
         "REMEMBER_COOKIE_SECURE": secure_cookies,
@@ -158,7 +183,9 @@ def build_config(instance_path: str) -> dict:
         # Sign-in lockout: after this many wrong passwords in a row, the account refuses passwords for a while.
         "SIGN_IN_MAX_FAILURES": int(env.get("SIGN_IN_MAX_FAILURES", "10")),
         "SIGN_IN_LOCKOUT_MINUTES": int(env.get("SIGN_IN_LOCKOUT_MINUTES", "15")),
-        "PASSWORD_RESET_LINK_MINUTES": int(env.get("PASSWORD_RESET_LINK_MINUTES", "60")),
+        # A reset link works once, this long after it is sent; once opened, its form is valid this long.
+        "PASSWORD_RESET_LINK_MINUTES": int(env.get("PASSWORD_RESET_LINK_MINUTES", "20")),
+        "PASSWORD_RESET_FORM_MINUTES": int(env.get("PASSWORD_RESET_FORM_MINUTES", "10")),
         # Werkzeug's method for new password hashes: scrypt, slow on purpose against guessing from a stolen
         # database. The tests choose a cheap one; a hash records its method, so any stored hash still checks.
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", DEFAULT_PASSWORD_HASH_METHOD),
@@ -169,7 +196,8 @@ def build_config(instance_path: str) -> dict:
         "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Consultation éducative <ne-pas-repondre@localhost>"),
-        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_URL": public_url,
+        "TRUSTED_HOSTS": _trusted_hosts(env, public_url),
         # Where people report an accessibility problem (an e-mail address or a page), on /accessibilite.
         "ACCESSIBILITY_CONTACT": env.get("ACCESSIBILITY_CONTACT", ""),
         # Privacy notice (/confidentialite): who is responsible for the data, and whom to write to.

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask, flash, jsonify, render_template, request
+from flask import Flask, Response, current_app, flash, jsonify, make_response, render_template, request
+from flask.json.provider import DefaultJSONProvider
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, RequestURITooLarge, SecurityError
 
 from .extensions import db
 from .messages import flash_beside
@@ -66,30 +69,93 @@ def refusal_shown(
             errors.append(refusal.message)
 
 
-class NulCharacterRefused(BadRequest):
-    """The request carries a NUL character (\\x00), which Postgres refuses in any text."""
+def refuse_untrusted_host() -> None:
+    """Before any other hook: a Host header outside TRUSTED_HOSTS is refused at once (Flask only notes it, and
+    then no hook or page can build a link)."""
+    if isinstance(request.routing_exception, SecurityError):
+        raise request.routing_exception
 
 
-def _contains_nul(value: Any) -> bool:
+def refuse_long_addresses() -> None:
+    """An address longer than MAX_URL_LENGTH is refused with the site's 414, before anything reads it (gunicorn lets
+    longer request lines through to the app for that, up to its own limit)."""
+    if len(request.environ.get("RAW_URI") or request.full_path) > current_app.config["MAX_URL_LENGTH"]:
+        raise RequestURITooLarge()
+
+
+class ForbiddenCharacterRefused(BadRequest):
+    """The request carries a character no text may hold: a NUL (\\x00), which Postgres refuses in any text, or
+    half of a UTF-16 pair (a lone surrogate, possible in JSON's \\ud800), which cannot be written in UTF-8."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+
+
+# A lone surrogate: half of a character that JSON's \u escapes can name but UTF-8 cannot hold.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _forbidden_character(value: Any) -> str | None:
+    """The code of the first forbidden character found in the value (a form, query or JSON's strings)."""
     if isinstance(value, str):
-        return "\x00" in value
+        if "\x00" in value:
+            return "nul_character"
+        return "broken_character" if LONE_SURROGATE.search(value) else None
     if isinstance(value, dict):
-        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
+        value = [item for pair in value.items() for item in pair]
     if isinstance(value, list):
-        return any(_contains_nul(item) for item in value)
-    return False
+        return next(filter(None, map(_forbidden_character, value)), None)
+    return None
 
 
-def refuse_nul_characters() -> None:
+def refuse_forbidden_characters() -> None:
     """The one place that refuses a NUL character in the address, a query argument, a form field, a file
-    name or a JSON string, for pages and API alike: psycopg would raise on it (a 500), and no person
-    means to send one (it comes from a pasted binary or a fuzzer)."""
+    name or a JSON string, and a lone surrogate in JSON, for pages and API alike: the database would raise on
+    them (a 500), and no person means to send one (they come from a pasted binary, a broken program or a fuzzer).
+    Reading the JSON here also refuses one nested too deep (`SiteJSONProvider`) before anything else reads it."""
     sent: list[Any] = [request.path, [file.filename or "" for file in request.files.values()]]
     sent += [[key, *values] for fields in (request.args, request.form) for key, values in fields.lists()]
     if request.is_json:
         sent.append(request.get_json(silent=True))
-    if _contains_nul(sent):
-        raise NulCharacterRefused()
+    code = _forbidden_character(sent)
+    if code is not None:
+        raise ForbiddenCharacterRefused(code)
+
+
+# Deeper than any body the API expects; far below what would exhaust Python's stack.
+MAX_JSON_DEPTH = 32
+
+
+class JsonTooDeep(BadRequest):
+    """A JSON body nested deeper than MAX_JSON_DEPTH: a BadRequest, not the ValueError of a malformed body, so that
+    it is answered even where the body is read with `silent=True`."""
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and objects are nested more than `limit` deep; without recursion, whatever the depth."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
+class SiteJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, which refuses a body nested too deep: Python's parser would raise RecursionError (a 500) on
+    `[[[[…`, and a body just below its limit would exhaust the stack of whatever walks it next."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise JsonTooDeep() from None
+        if _deeper_than(value, MAX_JSON_DEPTH):
+            raise JsonTooDeep()
+        return value
 
 
 def _error_messages() -> dict[int, tuple[str, str]]:
@@ -99,7 +165,14 @@ def _error_messages() -> dict[int, tuple[str, str]]:
         403: (_("Accès refusé"), _("Cette page est réservée à d’autres personnes. Si vous pensez que c’est une erreur, contactez l’équipe de la consultation.")),
         404: (_("Page introuvable"), _("Cette page n’existe pas ou n’est plus publiée. Vous pouvez revenir à la liste des consultations.")),
         405: (_("Action impossible"), _("Cette adresse ne s’utilise pas ainsi. Revenez à la page précédente.")),
-        413: (_("Fichier trop lourd"), _("Le fichier envoyé est trop lourd pour être lu. Réduisez-le (retirez les images ou les feuilles inutiles), puis envoyez-le à nouveau.")),
+        413: (_("Envoi trop volumineux"), _(
+            "Ce que vous avez envoyé dépasse la taille acceptée (%(size)s Mo). Raccourcissez le texte ou choisissez "
+            "un fichier plus petit, puis envoyez à nouveau.",
+            size=format_decimal((request.max_content_length or 0) / (1024 * 1024), "#,##0.#"),
+        )),
+        414: (_("Adresse trop longue"), _(
+            "L’adresse demandée est trop longue pour être lue. Raccourcissez-la (moins de paramètres), puis réessayez."
+        )),
         415: (_("Format non accepté"), _("Envoyez les données en JSON (en-tête Content-Type: application/json).")),
         422: (_("Valeurs à corriger"), _("Certaines valeurs envoyées ne conviennent pas : le détail est donné pour chaque champ.")),
         500: (_("Erreur de notre côté"), _("Un problème technique nous empêche de répondre. Ce que vous aviez déjà enregistré est conservé. Réessayez dans quelques minutes.")),
@@ -118,15 +191,42 @@ def _json_error(status: int, code: str, message: str, field_errors: dict | None 
 
 
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(NulCharacterRefused)
-    def nul_character(error: NulCharacterRefused):
+    @app.errorhandler(ForbiddenCharacterRefused)
+    def forbidden_character(error: ForbiddenCharacterRefused):
+        if error.code == "nul_character":
+            message = _(
+                "Le texte envoyé contient un caractère invisible interdit (le caractère nul, souvent collé depuis "
+                "un autre logiciel). Retirez-le ou retapez le texte, puis envoyez à nouveau."
+            )
+        else:
+            message = _(
+                "Le texte envoyé contient un caractère mal codé (une moitié de caractère, comme \\ud800 seul en "
+                "JSON). Envoyez du texte en UTF-8 valide, puis réessayez."
+            )
+        if _wants_json():
+            return _json_error(400, error.code, message)
+        return render_template("errors/error.html", title=_("Caractère interdit"), message=message), 400
+
+    @app.errorhandler(JsonTooDeep)
+    def json_too_deep(error: JsonTooDeep):
         message = _(
-            "Le texte envoyé contient un caractère invisible interdit (le caractère nul, souvent collé depuis "
-            "un autre logiciel). Retirez-le ou retapez le texte, puis envoyez à nouveau."
+            "Les données JSON envoyées sont imbriquées trop profondément (plus de %(depth)s niveaux de listes ou "
+            "d’objets). Envoyez-les sous une forme plus simple, comme le décrit la documentation de l’API.",
+            depth=MAX_JSON_DEPTH,
         )
         if _wants_json():
-            return _json_error(400, "nul_character", message)
-        return render_template("errors/error.html", title=_("Caractère interdit"), message=message), 400
+            return _json_error(400, "json_too_deep", message)
+        return render_template("errors/error.html", title=_("Demande incomplète"), message=message), 400
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        """The Host header is not one of TRUSTED_HOSTS, so Flask has no routes to build a link with: a plain
+        answer, which never echoes the host."""
+        title = _("Adresse du site inconnue")
+        message = _("Ce site ne répond qu’à sa propre adresse. Ouvrez-le depuis son lien habituel, puis réessayez.")
+        if _wants_json():
+            return _json_error(400, "untrusted_host", message)
+        return Response(f"{title}\n\n{message}\n", 400, mimetype="text/plain")
 
     @app.errorhandler(ParticipationRefused)
     def refused(refusal: ParticipationRefused):
@@ -174,7 +274,12 @@ def register_error_handlers(app: Flask) -> None:
         data = getattr(error, "data", None) or {}
         code = data.get("code") or (error.name or "error").lower().replace(" ", "_")
         default = (error.name, error.description or "")
-        return _standard_answer(status, code, data.get("message"), data.get("messages"), default)
+        response = make_response(_standard_answer(status, code, data.get("message"), data.get("messages"), default))
+        # What the exception says in its headers (the methods allowed, after a 405) stays said.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
 
 def _standard_answer(

@@ -33,7 +33,14 @@ PERSON_BUDGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     # Changing one's mind is normal: a person rarely votes on more than a few actions a minute.
     "votes": (
         "60 per minute; 1000 per day",
-        ("voting.cast", "voting.withdraw", "api_participation.cast_vote", "api_participation.withdraw_vote"),
+        (
+            "voting.cast",
+            "voting.withdraw",
+            "api_participation.support",
+            "api_participation.give_opinion",
+            "api_participation.give_grade",
+            "api_participation.withdraw_vote",
+        ),
     ),
     "comments": ("10 per minute; 100 per day", ("comments.create", "api_participation.add_comment")),
     "reports": ("10 per minute; 50 per day", ("reports.report_action", "reports.report_comment")),

@@ -153,6 +153,7 @@ def make_test_app(database_url: str, celery_settings: dict, **settings):
             "SERVER_NAME": "pedt.test",
             # A demo machine, whatever DATABASE_URL says: `seed-demo` creates the demo accounts (see test_demo).
             "DEMO_MODE": True,
+            "TRUSTED_HOSTS": ["pedt.test", "localhost", "127.0.0.1"],
             "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH_METHOD,
             "CELERY": celery_settings,
             # The webhook receiver of the tests listens on loopback: allowed as a town allows its own platform.

@@ -47,7 +47,9 @@ def _in_own_context(app):
 
 def _served_document() -> dict:
     """The document as the API serves it; reading it needs no database."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key", "SERVER_NAME": "pedt.test"})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "test-secret-key", "SERVER_NAME": "pedt.test", "TRUSTED_HOSTS": ["pedt.test"]}
+    )
     return app.test_client().get(OPENAPI_PATH).get_json()
 
 

@@ -164,11 +164,12 @@ def test_votes_are_cast_changed_and_withdrawn_with_the_pages_rules(client, consu
     assert over_limit.status_code == 409
     assert "retirez d’abord" in over_limit.get_json()["error"]["message"]
 
+    # Each kind's document says which values it takes, and that an opinion's is required (a support's is not).
     invalid = client.put(f"{url}/opinion", json={"value": 6}, headers=as_parent)
-    assert invalid.status_code == 409
-    assert "Choisissez l’une des réponses proposées" in invalid.get_json()["error"]["message"]
+    assert invalid.status_code == 422 and "value" in invalid.get_json()["error"]["fields"]["json"]
     missing = client.put(f"{url}/opinion", json={}, headers=as_parent)
-    assert missing.status_code == 422 and missing.get_json()["error"]["code"] == "value_required"
+    assert missing.status_code == 422 and "value" in missing.get_json()["error"]["fields"]["json"]
+    assert client.put(f"{url}/support", headers=as_parent).status_code == 200
     wrong_type = client.put(f"{url}/opinion", json={"value": "pour"}, headers=as_parent)
     assert wrong_type.status_code == 422 and "value" in wrong_type.get_json()["error"]["fields"]["json"]
 

@@ -44,7 +44,7 @@ def world():
 
 
 def _world():
-    demo = make_consultation(slug="demo")
+    demo = make_consultation(slug="demo", majority_judgment_enabled=True)  # so that a grade can be given
     other = make_consultation(slug="autre")
     # Its vote is over: its "Résultats et décisions" page is public.
     make_consultation(slug="fermee", voting="past", proposals="past", orientations=1, actions_per_orientation=1)
@@ -132,7 +132,8 @@ def _routes(world):
         ("GET", "/auth/mot-de-passe-oublie", "public"),
         ("POST", "/auth/mot-de-passe-oublie", "public_form"),
         ("GET", "/auth/nouveau-mot-de-passe/pas-un-lien", "expired_link"),
-        ("POST", "/auth/nouveau-mot-de-passe/pas-un-lien", "expired_link"),
+        ("GET", "/auth/nouveau-mot-de-passe", "expired_link"),  # without a link opened in this browser
+        ("POST", "/auth/nouveau-mot-de-passe", "expired_link"),
         ("GET", "/auth/plateforme", "platform"),
         ("GET", "/auth/plateforme/retour", "platform"),
         ("GET", "/auth/plateforme/lier", "platform"),
@@ -251,6 +252,8 @@ def _routes(world):
         ("GET", "/api/v1/me", "api_signed_in"),
         ("GET", f"/api/v1/actions/{action.id}/votes/mine", "api_signed_in"),
         ("PUT", f"/api/v1/actions/{action.id}/votes/support", "api_signed_in"),
+        ("PUT", f"/api/v1/actions/{action.id}/votes/opinion", "api_signed_in", {"value": 1}),
+        ("PUT", f"/api/v1/actions/{action.id}/votes/grade", "api_signed_in", {"value": 4}),
         ("DELETE", f"/api/v1/actions/{action.id}/votes/support", "api_signed_in"),
         ("POST", f"/api/v1/actions/{action.id}/comments", "api_signed_in", {"body": "Mon avis"}),
         ("POST", "/api/v1/consultations/demo/proposals", "api_signed_in",
@@ -265,8 +268,9 @@ def _routes(world):
         ("POST", "/api/v1/consultations/demo/summaries", "api_committee"),
         ("GET", f"/api/v1/summaries/{summary_id}", "api_committee"),
         ("GET", f"/api/v1/summaries/{summary_id}/files/csv", "api_committee"),
-        # Last: signing out ends the session the routes above were requested with.
-        ("POST", "/auth/logout", "sign_out"),
+        # Last: signing out (everywhere) ends the session the routes above were requested with.
+        ("POST", "/auth/deconnexion-partout", "sign_out"),
+        ("POST", "/auth/logout", "signed_out"),
     ]
 
 
@@ -295,6 +299,7 @@ EXPECTED = {
     "signed_in":       (LOGIN, OK, LOGIN, OK, OK, OK, OK, OK),
     "signed_in_form":  (LOGIN, 422, LOGIN, 422, 422, 422, 422, 422),
     "sign_out":        (LOGIN, OK, LOGIN, OK, OK, OK, OK, OK),
+    "signed_out":      (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),  # by the route before
     "moderation_home": (LOGIN, 403, LOGIN, OK, OK, 403, 403, OK),
     "moderation":      (LOGIN, 403, LOGIN, 403, OK, 403, 403, OK),
     "moderation_form": (LOGIN, 403, LOGIN, 403, 422, 403, 403, 422),

@@ -134,7 +134,7 @@ FORM_CASES = {
         "school", "parent_email", "parental_consent"]),
     "sign-in": ("anonymous", "/auth/login", ["email", "password", "remember"]),
     "forgotten password": ("anonymous", "/auth/mot-de-passe-oublie", ["email"]),
-    "new password": ("anonymous", "/auth/nouveau-mot-de-passe/{reset_token}", ["password", "password_confirmation"]),
+    "new password": ("opener of a reset link", "/auth/nouveau-mot-de-passe", ["password", "password_confirmation"]),
     "proposal": ("participant", "/consultations/{slug}/propose", ["orientation_id", "title", "body", "confirmed"]),
     "report of an action": ("participant", "/actions/{action}/report", ["about", "reason", "details"]),
     "report of a comment": ("participant", "/comments/{comment}/report", ["about", "reason", "details"]),
@@ -161,7 +161,9 @@ FORM_CASES = {
 @pytest.fixture(params=FORM_CASES, ids=str)
 def form_case(request, client, world):
     who, path, fields = FORM_CASES[request.param]
-    if who != "anonymous":
+    if who == "opener of a reset link":
+        assert client.get(f"/auth/nouveau-mot-de-passe/{world['reset_token']}").status_code == 303
+    elif who != "anonymous":
         login(client, _person(world, who))
     return path.format(**world), [field.format(**world) for field in fields]
 

@@ -1,10 +1,14 @@
-"""A forgotten password: a link by e-mail (real worker, real SMTP server), used once, that also ends other
-sessions and lifts a lockout; the page never tells whether an address has an account."""
+"""A forgotten password: a link by e-mail (real worker, real SMTP server), opened once for a form that lasts a
+few minutes, that also ends other sessions and lifts a lockout; the page never tells whether an address has an
+account."""
 
 from __future__ import annotations
 
+import io
+import logging
 import re
 import time
+from datetime import timedelta
 from email.header import decode_header, make_header
 
 import pytest
@@ -13,6 +17,7 @@ from itsdangerous import TimestampSigner
 from pedt_participation.auth.services import reset_link
 from pedt_participation.extensions import db
 from pedt_participation.models import Participant, SignInLockout, utcnow
+from pedt_participation.operations.logs import JsonFormatter, TextFormatter
 from tests.conftest import WORKER_PUBLIC_URL
 from tests.helpers import TEST_PASSWORD, login, make_participant, page_text, wait_for_messages
 
@@ -53,9 +58,10 @@ def test_a_forgotten_password_is_replaced_through_a_link_sent_by_email(app, clie
     assert "Bonjour Amina" in message.get_payload(decode=True).decode("utf-8")
     link = _link_in(message)
 
-    weak = client.post(link, data={"password": "amina", "password_confirmation": "amina"})
+    form = _open(client, link)
+    weak = client.post(form, data={"password": "amina", "password_confirmation": "amina"})
     assert weak.status_code == 422 and "au moins 10 caractères" in page_text(weak)
-    chosen = client.post(link, data={"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD})
+    chosen = client.post(form, data={"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD})
     assert chosen.status_code == 303
     assert "Votre nouveau mot de passe est enregistré" in page_text(client.get(chosen.headers["Location"]))
 
@@ -74,6 +80,14 @@ def test_the_email_is_in_the_language_the_person_was_reading(client, mail):
     assert "Hello Sam" in message.get_payload(decode=True).decode("utf-8")
 
 
+def _open(client, link: str) -> str:
+    """Opens the e-mail's link as a browser would: it leads to the form, at an address without the token."""
+    opened = client.get(link)
+    assert opened.status_code == 303, page_text(opened)
+    assert opened.headers["Location"] == "/auth/nouveau-mot-de-passe"
+    return opened.headers["Location"]
+
+
 def _fresh_link(app, participant: Participant) -> str:
     """The link as the worker makes it (the e-mail's delivery is tested above)."""
     return reset_link(participant).removeprefix(app.config["PUBLIC_URL"].rstrip("/"))
@@ -87,8 +101,8 @@ def test_a_new_password_signs_out_other_devices_and_lifts_a_lockout(app, client)
     db.session.add(SignInLockout(participant_id=parent.id, failed_attempts=0, locked_until=utcnow().replace(year=2999)))
     db.session.commit()
 
-    link = _fresh_link(app, parent)
-    assert client.post(link, data={"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD}).status_code == 303
+    form = _open(client, _fresh_link(app, parent))
+    assert client.post(form, data={"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD}).status_code == 303
 
     signed_out = phone.get("/notifications/")
     assert signed_out.status_code == 302 and "/auth/login" in signed_out.headers["Location"]
@@ -106,7 +120,7 @@ def test_an_old_or_altered_link_is_refused_with_what_to_do(app, client, monkeypa
     # The signer's clock, a minute after the link's last valid one.
     later = int(time.time()) + (app.config["PASSWORD_RESET_LINK_MINUTES"] + 1) * 60
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda signer: later)
-    expired = client.post(link, data={"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD})
+    expired = client.get(link)
     assert expired.status_code == 410
     assert "Demander un nouveau lien" in page_text(expired)
     client.post("/auth/logout")
@@ -122,3 +136,51 @@ def test_without_a_mail_server_the_page_says_whom_to_ask(client):
 def test_the_sign_in_page_offers_the_link(client):
     sign_in = client.get("/auth/login").get_data(as_text=True)
     assert 'href="/auth/mot-de-passe-oublie"' in sign_in
+
+
+def test_an_opened_link_opens_once_and_its_form_expires_within_minutes(app, client, monkeypatch):
+    """A link left open on a shared computer: reopening it (from the history) fails, and the form it led to
+    stops working after PASSWORD_RESET_FORM_MINUTES."""
+    parent = make_participant()
+    link = _fresh_link(app, parent)
+    form = _open(client, link)
+    assert client.get(form).status_code == 200
+    reopened = app.test_client().get(link)
+    assert reopened.status_code == 410 and "Demander un nouveau lien" in page_text(reopened)
+
+    db.session.refresh(parent)
+    parent.password_reset_opened_at -= timedelta(minutes=app.config["PASSWORD_RESET_FORM_MINUTES"])
+    opened_at = parent.password_reset_opened_at
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["password_reset"][2] = opened_at.isoformat()
+    late = client.post(form, data={"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD})
+    assert late.status_code == 410
+    assert client.post("/auth/login", data={"email": parent.email, "password": TEST_PASSWORD}).status_code == 303
+
+
+def test_a_new_link_replaces_the_form_of_an_earlier_one(app, client):
+    parent = make_participant()
+    form = _open(client, _fresh_link(app, parent))
+    time.sleep(1)  # links are dated to the second
+    _open(app.test_client(), _fresh_link(app, parent))
+    assert client.post(form, data={"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD}).status_code == 410
+
+
+def test_the_link_is_never_written_in_a_log_line(app, client):
+    """The request log, and an error's log line, name the address with the token redacted."""
+    parent = make_participant()
+    link = _fresh_link(app, parent)
+    token = link.rsplit("/", 1)[1]
+    handler = next(h for h in logging.getLogger().handlers if isinstance(h.formatter, JsonFormatter | TextFormatter))
+    written = io.StringIO()
+    stream = handler.setStream(written)
+    try:
+        _open(client, link)
+        logging.getLogger("pedt_participation").error("Exception on %s [GET]", link)
+    finally:
+        handler.setStream(stream)
+    lines = written.getvalue().splitlines()
+    assert len(lines) == 2
+    assert token not in written.getvalue()
+    assert all("/auth/nouveau-mot-de-passe/[redacted]" in line for line in lines)

@@ -177,3 +177,19 @@ def test_without_a_platform_only_local_accounts(client):
 
 def test_the_login_page_offers_the_platform_when_configured(platform_client):
     assert "Se connecter avec Decidim de la ville" in page_text(platform_client.get("/auth/login"))
+
+
+def test_signing_in_through_the_platform_starts_a_new_session(platform_client, provider):
+    """The other way in: a token planted in the browser's session before it is gone after."""
+    make_participant(email="ines@exemple.fr", display_name="Inès", platform_uid="8")
+    provider.signed_in = PlatformUser(8, "ines@exemple.fr", "Inès", "ines")
+    with platform_client.session_transaction() as session:
+        session["csrf_token"] = "planted-before-sign-in"
+
+    assert _through_the_platform(platform_client, provider).status_code == 303
+
+    with platform_client.session_transaction() as session:
+        assert "csrf_token" not in session
+    assert platform_client.get("/mes-donnees").status_code == 200
+    platform_client.post("/auth/logout")
+    assert platform_client.get("/mes-donnees").status_code == 302

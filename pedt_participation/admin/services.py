@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
+from ..auth.services import end_every_sign_in_session
 from ..authorization import Permission, roles_with
 from ..config import town_time_zone
 from ..errors import ParticipationRefused
@@ -66,7 +67,8 @@ def set_role(
     managed_ids: Set[int] = frozenset(),
 ) -> None:
     """Gives a role and, for moderators, the consultations they moderate; for staff accounts below admin (who
-    manage every one), the consultations they manage. All of it is logged."""
+    manage every one), the consultations they manage. All of it is logged; a change of role signs the person out
+    everywhere."""
     if participant.id == admin.id and role != Role.ADMIN:
         raise ParticipationRefused(_("Vous ne pouvez pas retirer votre propre rôle d’administration."))
     known = set(db.session.scalars(select(Consultation.id).where(Consultation.id.in_(consultation_ids | managed_ids))))
@@ -77,6 +79,9 @@ def set_role(
     before_managed = assignments_of(participant, ManagerAssignment)
     if before_role == role and before_assignments == wanted and before_managed == wanted_managed:
         return
+    if role != before_role:
+        # A new role starts from a new sign-in, with a new session and CSRF token.
+        end_every_sign_in_session(participant)
     participant.role = role
     _assign(participant, ModeratorAssignment, before_assignments, wanted)
     _assign(participant, ManagerAssignment, before_managed, wanted_managed)

@@ -20,10 +20,12 @@ from .schemas import (
     CommentInputSchema,
     CommentSchema,
     ErrorEnvelopeSchema,
+    GradeInputSchema,
     MeSchema,
     MyVotesSchema,
+    OpinionInputSchema,
     ProposalInputSchema,
-    VoteInputSchema,
+    SupportInputSchema,
     envelope,
 )
 from .views import actions_with_counts, comments_with_ratings
@@ -72,20 +74,44 @@ def my_votes(action_id: int):
     return _my_votes(participant, consultations.get_visible_action(action_id, participant))
 
 
-@bp.put(f"/actions/<int:action_id>/votes/<{VOTE_KINDS}:kind>")
-@bp.arguments(VoteInputSchema)
+VOTE_REFUSED = "Refused by a rule of the consultation (phase closed, limit reached…)"
+
+
+@bp.put("/actions/<int:action_id>/votes/support")
+@bp.arguments(SupportInputSchema, required=False)
 @bp.response(200, envelope(MyVotesSchema))
-@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Refused by a rule of the consultation (phase closed, limit reached…)")
+@bp.alt_response(409, schema=ErrorEnvelopeSchema, description=VOTE_REFUSED)
 @bp.doc(security=PARTICIPANT_SECURITY)
-def cast_vote(vote, action_id: int, kind: str):
-    """Votes, or changes one's vote of this kind on the action."""
+def support(vote, action_id: int):
+    """Supports the action (the body may be left out)."""
+    return _cast_vote(action_id, VoteKind.SUPPORT, 1)
+
+
+@bp.put("/actions/<int:action_id>/votes/opinion")
+@bp.arguments(OpinionInputSchema)
+@bp.response(200, envelope(MyVotesSchema))
+@bp.alt_response(409, schema=ErrorEnvelopeSchema, description=VOTE_REFUSED)
+@bp.doc(security=PARTICIPANT_SECURITY)
+def give_opinion(vote, action_id: int):
+    """Gives, or changes, one's opinion of the action."""
+    return _cast_vote(action_id, VoteKind.OPINION, vote["value"])
+
+
+@bp.put("/actions/<int:action_id>/votes/grade")
+@bp.arguments(GradeInputSchema)
+@bp.response(200, envelope(MyVotesSchema))
+@bp.alt_response(409, schema=ErrorEnvelopeSchema, description=VOTE_REFUSED)
+@bp.doc(security=PARTICIPANT_SECURITY)
+def give_grade(vote, action_id: int):
+    """Gives, or changes, one's grade of the action (majority judgment)."""
+    return _cast_vote(action_id, VoteKind.GRADE, vote["value"])
+
+
+def _cast_vote(action_id: int, kind: VoteKind, value: int):
+    """One operation a kind, so that the document says which value each requires."""
     participant = require_actor()
     action = consultations.get_visible_action(action_id, participant)
-    vote_kind = VoteKind(kind)
-    value = 1 if vote_kind == VoteKind.SUPPORT else vote.get("value")
-    if value is None:
-        abort(422, code="value_required", message=_("Indiquez la valeur du vote (champ value)."))
-    voting.cast_vote(participant, action, vote_kind, value)
+    voting.cast_vote(participant, action, kind, value)
     answer = _my_votes(participant, action)
     db.session.commit()
     return answer

@@ -16,6 +16,7 @@ from ..models import (
     DecisionProgress,
     DecisionVerdict,
     Grade,
+    Opinion,
     Role,
     SummaryStatus,
     SummaryTrigger,
@@ -218,10 +219,25 @@ class ProposalInputSchema(Schema):
 # --- votes ----------------------------------------------------------------------------------------
 
 
-class VoteInputSchema(Schema):
+class SupportInputSchema(Schema):
     value = fields.Integer(
-        validate=validate.Range(min=-1, max=max(g.value for g in Grade)),
-        metadata={"description": "support: 1 (may be left out); opinion: -1 contre, 0 mitigé, 1 pour; grade: 0 (À rejeter) to 6 (Excellent)"},
+        validate=validate.Equal(1), metadata={"description": "1, or left out (as the whole body may be)"}
+    )
+
+
+class OpinionInputSchema(Schema):
+    value = fields.Integer(
+        required=True,
+        validate=validate.OneOf([opinion.value for opinion in Opinion]),
+        metadata={"description": "-1 contre, 0 mitigé, 1 pour"},
+    )
+
+
+class GradeInputSchema(Schema):
+    value = fields.Integer(
+        required=True,
+        validate=validate.OneOf([grade.value for grade in Grade]),
+        metadata={"description": "0 (À rejeter) to 6 (Excellent)"},
     )
 
 

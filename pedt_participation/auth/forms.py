@@ -156,4 +156,10 @@ class LoginForm(FlaskForm):
         validators=[InputRequired(_l("Indiquez votre adresse e-mail."))],
     )
     password = PasswordField(_l("Mot de passe"), validators=[InputRequired(_l("Indiquez votre mot de passe."))])
-    remember = BooleanField(_l("Rester connecté sur cet appareil"))
+    remember = BooleanField(
+        _l("Rester connecté sur cet appareil"),
+        description=_l(
+            "Seulement sur votre appareil : sur un ordinateur partagé (école, centre social, médiathèque), ne cochez "
+            "pas, pour que la personne suivante ne puisse pas utiliser votre compte."
+        ),
+    )

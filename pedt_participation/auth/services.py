@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import timedelta
@@ -14,12 +16,12 @@ from flask import current_app
 from flask_babel import force_locale, format_timedelta
 from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..deferred_tasks import send_after_commit
 from ..errors import ParticipationRefused
-from ..extensions import db
+from ..extensions import db, execute_counting_rows
 from ..mail import send_email
 from ..models import (
     ERASED_ACCOUNT_NAME,
@@ -28,6 +30,7 @@ from ..models import (
     Participant,
     Role,
     SignInLockout,
+    SignInSession,
     comparable_name,
     utcnow,
 )
@@ -214,6 +217,85 @@ def _locked_message(remaining: timedelta) -> str:
     )
 
 
+# --- sign-in sessions -------------------------------------------------------------------------------------
+
+# A session's last activity is written at most this often: enough for an idle limit counted in minutes, without a
+# write on every request.
+SESSION_ACTIVITY_STEP = timedelta(minutes=1)
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def open_sign_in_session(participant: Participant, remember: bool) -> str:
+    """A new sign-in session for one browser; returns the secret key its cookies carry (only its hash is kept)."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(SignInSession(participant_id=participant.id, key_hash=_key_hash(key), remember=remember))
+    db.session.flush()
+    return key
+
+
+def _lifetimes(remember: bool) -> tuple[timedelta, timedelta]:
+    """How long a session may stay unused, and how long it may last in all: short for a browser that may be a
+    shared one (a school, a social centre), the "stay signed in" lifetime when the person asked for it."""
+    config = current_app.config
+    if remember:
+        remembered = timedelta(days=config["REMEMBER_ME_DAYS"])
+        return remembered, remembered
+    return timedelta(minutes=config["SESSION_IDLE_MINUTES"]), timedelta(hours=config["SESSION_MAX_HOURS"])
+
+
+def participant_signed_in(participant_id: int, key: str) -> tuple[Participant | None, bool]:
+    """The participant whose open sign-in session has this key, and whether this wrote anything (the session's
+    activity, or its end once past a lifetime). One query for both rows, as it runs on every signed-in request."""
+    found = db.session.execute(
+        select(SignInSession, Participant)
+        .join(Participant, Participant.id == SignInSession.participant_id)
+        .where(SignInSession.key_hash == _key_hash(key), SignInSession.participant_id == participant_id)
+    ).first()
+    if found is None:
+        return None, False
+    sign_in, participant = found
+    now = utcnow()
+    longest_idle, longest = _lifetimes(sign_in.remember)
+    if now - sign_in.last_seen_at > longest_idle or now - sign_in.created_at > longest:
+        db.session.delete(sign_in)
+        db.session.flush()
+        return None, True
+    if now - sign_in.last_seen_at < SESSION_ACTIVITY_STEP:
+        return participant, False
+    sign_in.last_seen_at = now
+    db.session.flush()
+    return participant, True
+
+
+def end_sign_in_session(key: str) -> None:
+    db.session.execute(delete(SignInSession).where(SignInSession.key_hash == _key_hash(key)))
+    db.session.flush()
+
+
+def end_every_sign_in_session(participant: Participant) -> None:
+    """Signs the person out on every device: after a new password, a change of role, or at their request."""
+    db.session.execute(delete(SignInSession).where(SignInSession.participant_id == participant.id))
+    db.session.flush()
+
+
+def forget_expired_sign_in_sessions() -> int:
+    """Deletes the sessions past their lifetimes that nobody came back to end; returns how many."""
+    now = utcnow()
+    ended = 0
+    for remember in (False, True):
+        longest_idle, longest = _lifetimes(remember)
+        ended += execute_counting_rows(
+            delete(SignInSession).where(
+                SignInSession.remember.is_(remember),
+                (SignInSession.last_seen_at < now - longest_idle) | (SignInSession.created_at < now - longest),
+            )
+        )
+    return ended
+
+
 # --- forgotten password ----------------------------------------------------------------------------------
 
 
@@ -254,16 +336,39 @@ def email_password_reset(participant_id: int, language: str) -> bool:
 
 
 def reset_link(participant: Participant) -> str:
-    return public_url("auth.reset_password", token=_reset_links().dumps([participant.id, participant.password_seal]))
+    return public_url("auth.open_reset_link", token=_reset_links().dumps([participant.id, participant.password_seal]))
 
 
-def participant_for_reset_link(token: str) -> Participant | None:
-    """The account a reset link was made for, while the link is fresh and its password unchanged (so a link
-    works once: choosing the new password changes the seal it carries)."""
+def open_reset_link(token: str) -> Participant | None:
+    """The account a reset link was made for, while the link is fresh, unused and its password unchanged. A link
+    opens once: the opening is recorded, and links made before it are refused from then on."""
     try:
-        participant_id, seal = _reset_links().loads(token, max_age=current_app.config["PASSWORD_RESET_LINK_MINUTES"] * 60)
+        (participant_id, seal), made_at = _reset_links().loads(
+            token, max_age=current_app.config["PASSWORD_RESET_LINK_MINUTES"] * 60, return_timestamp=True
+        )
     except (BadData, TypeError, ValueError):
         return None
+    participant = _participant_with_seal(participant_id, seal)
+    opened_at = participant.password_reset_opened_at if participant is not None else None
+    if participant is None or (opened_at is not None and made_at <= opened_at):
+        return None
+    participant.password_reset_opened_at = utcnow()
+    db.session.flush()
+    return participant
+
+
+def participant_for_reset_form(participant_id: Any, seal: Any, opened_at: Any) -> Participant | None:
+    """The account whose reset link this browser opened (the session keeps the three values), while the form is
+    fresh (PASSWORD_RESET_FORM_MINUTES) and no later opening or new password has replaced it."""
+    participant = _participant_with_seal(participant_id, seal)
+    if participant is None or participant.password_reset_opened_at is None:
+        return None
+    opened = participant.password_reset_opened_at
+    still_fresh = utcnow() - opened < timedelta(minutes=current_app.config["PASSWORD_RESET_FORM_MINUTES"])
+    return participant if opened.isoformat() == opened_at and still_fresh else None
+
+
+def _participant_with_seal(participant_id: Any, seal: Any) -> Participant | None:
     participant = db.session.get(Participant, participant_id) if isinstance(participant_id, int) else None
     if participant is None or not participant.is_active or participant.password_seal != seal:
         return None
@@ -271,13 +376,12 @@ def participant_for_reset_link(token: str) -> Participant | None:
 
 
 def set_new_password(participant: Participant, password: str) -> None:
-    """Also lifts a lockout: whoever reads the account's mailbox is its owner. Other devices are signed out
-    (their session carries the old password's seal)."""
+    """Also lifts a lockout: whoever reads the account's mailbox is its owner. Every device is signed out."""
     participant.password_hash = hash_password(password)
     lockout = db.session.get(SignInLockout, participant.id)
     if lockout is not None:
         db.session.delete(lockout)
-    db.session.flush()
+    end_every_sign_in_session(participant)
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ import logging
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from ..errors import refusal_shown
-from ..extensions import db, login_manager
+from ..extensions import db
 from ..languages.services import current_language
 from ..mail import mail_enabled
 from ..models import AgeBracket, Audience, Participant
@@ -23,6 +23,7 @@ from .platform import (
     provider_sign_out_url,
     start_sign_in,
 )
+from .sessions import sign_in, sign_out
 
 log = logging.getLogger(__name__)
 PLATFORM_IDENTITY = "platform_identity"
@@ -32,21 +33,9 @@ PENDING_ID_TOKEN = "platform_pending_id_token"
 PLATFORM_ID_TOKEN = "platform_id_token"
 PROVIDER_SIGN_OUT = "platform_sign_out"
 AFTER_SIGN_IN = "after_sign_in"
+PASSWORD_RESET = "password_reset"
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-@login_manager.user_loader
-def load_participant(session_id: str) -> Participant | None:
-    """A participant blocked since signing in, or whose password has changed since, loses their session at
-    the next request."""
-    participant_id, _colon, seal = session_id.partition(":")
-    if not participant_id.isdigit() or len(participant_id) > 18:
-        return None
-    participant = db.session.get(Participant, int(participant_id))
-    if participant is None or not participant.is_active or participant.password_seal != seal:
-        return None
-    return participant
 
 
 def _profile_answers(form: ProfileForm) -> dict:
@@ -73,8 +62,8 @@ def register():
                 display_name=form.display_name.data,
                 **_profile_answers(form),
             )
+            sign_in(participant)
             db.session.commit()
-            login_user(participant)
             flash(_("Bienvenue %(name)s ! Votre compte est créé : vous pouvez voter et commenter.", name=participant.display_name), "success")
             return redirect(safe_next_url(url_for("consultations.home")), 303)
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
@@ -97,7 +86,8 @@ def login():
         elif not participant.is_active:
             form.email.errors.append(_blocked_message(participant))
         else:
-            login_user(participant, remember=form.remember.data)
+            sign_in(participant, remember=form.remember.data)
+            db.session.commit()
             flash(_("Vous êtes connecté."), "success")
             return redirect(safe_next_url(url_for("consultations.home")), 303)
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
@@ -126,18 +116,29 @@ def forgotten_password():
     )
 
 
-@bp.route("/nouveau-mot-de-passe/<token>", methods=["GET", "POST"])
-def reset_password(token: str):
-    participant = services.participant_for_reset_link(token)
+@bp.get("/nouveau-mot-de-passe/<token>")
+def open_reset_link(token: str):
+    """The link of the e-mail works once: it is exchanged for a form kept in this browser's session, for a few
+    minutes, at an address without the token (which thus stays out of the history, referrers and logs)."""
+    participant = services.open_reset_link(token)
+    if participant is None:
+        return render_template("auth/reset_link_expired.html"), 410
+    db.session.commit()
+    session[PASSWORD_RESET] = [participant.id, participant.password_seal, participant.password_reset_opened_at.isoformat()]
+    return redirect(url_for(".reset_password"), 303)
+
+
+@bp.route("/nouveau-mot-de-passe", methods=["GET", "POST"])
+def reset_password():
+    participant = services.participant_for_reset_form(*session.get(PASSWORD_RESET, [None, None, None]))
     if participant is None:
         return render_template("auth/reset_link_expired.html"), 410
     form = NewPasswordForm()
     form.known_email = participant.email
     if form.validate_on_submit():
         services.set_new_password(participant, form.password.data)
+        sign_in(participant)
         db.session.commit()
-        logout_user()
-        login_user(participant)
         flash(_("Votre nouveau mot de passe est enregistré et vous êtes connecté. Sur vos autres appareils, "
                 "reconnectez-vous avec ce nouveau mot de passe."), "success")
         return redirect(url_for("consultations.home"), 303)
@@ -163,13 +164,15 @@ def _pending_identity() -> services.PlatformIdentity:
 
 
 def _sign_in_from_platform(participant: Participant):
-    session.pop(PLATFORM_IDENTITY, None)
+    after_sign_in = session.pop(AFTER_SIGN_IN, None)
     id_token = session.pop(PENDING_ID_TOKEN, None)
-    login_user(participant)
+    sign_in(participant)
+    db.session.commit()
+    # Kept past the new session, to sign out of the provider too.
     if id_token:
         session[PLATFORM_ID_TOKEN] = id_token
     flash(_("Vous êtes connecté avec %(platform)s.", platform=current_app.config["PLATFORM_NAME"]), "success")
-    return redirect(safe_next_url(url_for("consultations.home"), session.pop(AFTER_SIGN_IN, None)), 303)
+    return redirect(safe_next_url(url_for("consultations.home"), after_sign_in), 303)
 
 
 @bp.get("/plateforme")
@@ -275,12 +278,24 @@ def logout():
     provider_sign_out = provider_sign_out_url(
         session.pop(PLATFORM_ID_TOKEN, None), url_for("consultations.home", _external=True)
     )
-    logout_user()
+    sign_out()
+    db.session.commit()
     if provider_sign_out:
         session[PROVIDER_SIGN_OUT] = provider_sign_out
         return redirect(url_for(".platform_signed_out"), 303)
     flash(_("Vous êtes déconnecté. À bientôt !"), "success")
     return redirect(url_for("consultations.home"), 303)
+
+
+@bp.post("/deconnexion-partout")
+@login_required
+def logout_everywhere():
+    """For a phone lost or a session left open on a shared computer: every device must sign in again."""
+    services.end_every_sign_in_session(current_user)
+    sign_out()
+    db.session.commit()
+    flash(_("Vous êtes déconnecté sur tous les appareils où vous étiez connecté. Reconnectez-vous pour continuer."), "success")
+    return redirect(url_for(".login"), 303)
 
 
 @bp.get("/plateforme/deconnexion")

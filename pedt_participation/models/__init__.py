@@ -33,7 +33,7 @@ from .participants import (
     comparable_name,
 )
 from .privacy import AccountErasure, ErasureReason
-from .security import SignInLockout
+from .security import SignInLockout, SignInSession
 from .summaries import CommitteeSummary, CommitteeSummaryFile, SummaryFileKind, SummaryStatus, SummaryTrigger
 from .types import utcnow
 from .votes import Grade, Opinion, PaperVoteCount, Vote, VoteKind, Workshop
@@ -79,6 +79,7 @@ __all__ = [
     "ReportReason",
     "Role",
     "SignInLockout",
+    "SignInSession",
     "SummaryFileKind",
     "SummaryStatus",
     "SummaryTrigger",

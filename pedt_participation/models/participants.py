@@ -72,6 +72,9 @@ class Participant(UserMixin, Model):
         ),
     )
 
+    # `sign_in_key` below is a plain attribute, not a column.
+    __allow_unmapped__ = True
+
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     # None for people who sign in only through the host platform.
@@ -99,6 +102,11 @@ class Participant(UserMixin, Model):
     # Whether the person wants an e-mail copy when the decision on an action they took part in is published.
     decision_emails: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
+    # When a password-reset link was last opened: a link works once, so links made before then are refused.
+    password_reset_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The secret key of the sign-in session (`SignInSession`) this object was signed in or loaded for.
+    sign_in_key: str | None = None
+
     @validates("display_name")
     def _keep_display_name_key(self, _key: str, name: str) -> str:
         self.display_name_key = comparable_name(name)
@@ -111,13 +119,14 @@ class Participant(UserMixin, Model):
 
     @property
     def password_seal(self) -> str:
-        """Changes whenever the password does: sessions and password-reset links carry it, so a new password
-        signs out every other device and makes earlier reset links useless."""
+        """Changes whenever the password does: password-reset links and the form they open carry it, so a new
+        password makes them useless."""
         return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
 
     def get_id(self) -> str:
-        """What Flask-Login keeps in the session and the "stay signed in" cookie (see `load_participant`)."""
-        return f"{self.id}:{self.password_seal}"
+        """What Flask-Login keeps in the session and the "stay signed in" cookie: the participant and the key of
+        their sign-in session, which `auth.sessions.load_participant` checks is still open."""
+        return f"{self.id}:{self.sign_in_key}"
 
     def __repr__(self) -> str:
         return f"<Participant {self.id} {self.role}>"

@@ -27,10 +27,17 @@ restrict_pages(bp, Permission.ENTER_MODERATION)
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
 
+# The file, a third bigger in base64 when the import form carries it back, and room for the rest of the form.
+UPLOAD_MAX_REQUEST_BYTES = services.MAX_FILE_BYTES * 4 // 3 + 64 * 1024
+
+
 @bp.url_value_preprocessor
 def _room_for_the_previewed_file(endpoint: str | None, values: dict | None) -> None:
-    """The import form carries the previewed file back, a third bigger in base64: more than Flask's
-    500 kB per form field. Set here because the CSRF check reads the form before any view runs."""
+    """The file sent for a preview, then carried back by the import form: more than the site's request limit
+    (MAX_CONTENT_LENGTH) and than Flask's 500 kB per form field. Set here because the checks of NUL characters
+    and CSRF read the form before any view runs."""
+    if endpoint in ("opendata.preview", "opendata.import_proposals"):
+        request.max_content_length = UPLOAD_MAX_REQUEST_BYTES
     if endpoint == "opendata.import_proposals":
         request.max_form_memory_size = services.MAX_FILE_BYTES * 4 // 3 + 4096
 

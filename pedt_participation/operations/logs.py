@@ -28,6 +28,58 @@ request_log = logging.getLogger("pedt_participation.requests")
 task_log = logging.getLogger("pedt_participation.tasks")
 
 
+# Path parameters whose value is a secret (a password-reset link's token): never written in a log line.
+SECRET_PATH_PARAMETERS = frozenset({"token"})
+REDACTED = "[redacted]"
+# The routes with such a parameter, as one pattern (see `hide_secret_paths`); None matches nothing.
+_secret_paths: re.Pattern[str] | None = None
+
+
+def hide_secret_paths(app: Flask) -> None:
+    """Once every route is registered: the pattern of the addresses that carry a secret, so that every log line
+    (the request log, errors, the development server's) shows them with the secret redacted."""
+    global _secret_paths
+    segment = r"""[^/?#\s"']+"""
+    patterns = []
+    for rule in app.url_map.iter_rules():
+        if rule.arguments & SECRET_PATH_PARAMETERS:
+            # Static text and parameter names alternate in what re.split returns; a secret becomes a group.
+            parts = re.split(r"<(?:[^:<>]+:)?([^<>]+)>", rule.rule)
+            patterns.append("".join(
+                re.escape(part) if index % 2 == 0 else f"({segment})" if part in SECRET_PATH_PARAMETERS else segment
+                for index, part in enumerate(parts)
+            ))
+    _secret_paths = re.compile("|".join(patterns)) if patterns else None
+
+
+def redact_secrets(text: str) -> str:
+    if _secret_paths is None:
+        return text
+    return _secret_paths.sub(_redact_match, text)
+
+
+def _redact_match(match: re.Match[str]) -> str:
+    text = match.group(0)
+    secrets = [match.span(group) for group in range(1, len(match.groups()) + 1) if match.group(group) is not None]
+    for begin, end in reversed(secrets):
+        text = text[: begin - match.start()] + REDACTED + text[end - match.start() :]
+    return text
+
+
+class SecretRedactingFilter(logging.Filter):
+    """Rewrites a record's message and path with the secrets of addresses redacted (`hide_secret_paths`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact_secrets(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        path = getattr(record, "path", None)
+        if isinstance(path, str):
+            record.path = redact_secrets(path)
+        return True
+
+
 class RequestIdFilter(logging.Filter):
     """Stamps every record with the request id of the request or task being served, whatever logged it."""
 
@@ -75,6 +127,7 @@ def configure_logging(log_format: str, level: str) -> None:
     if handler is None:
         handler = logging.StreamHandler(sys.stderr)
         handler.addFilter(RequestIdFilter())
+        handler.addFilter(SecretRedactingFilter())
         root.addHandler(handler)
     handler.setFormatter(TextFormatter() if log_format == "text" else JsonFormatter())
     root.setLevel(level)

@@ -6,8 +6,9 @@ import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 
+from ..auth.sessions import sign_out
 from ..extensions import db
 from ..models import ErasureReason
 from . import services
@@ -43,8 +44,8 @@ def erase():
     form = ErasureForm()
     if form.validate_on_submit():
         services.erase_account(current_user, ErasureReason.SELF_SERVICE)
+        sign_out()
         db.session.commit()
-        logout_user()
         flash(_("Votre compte est supprimé. Vos votes restent comptés, sans votre nom. Merci d’avoir participé."), "success")
         return redirect(url_for("consultations.home"), 303)
     return render_template("privacy/erase.html", form=form), 422 if form.errors else 200

@@ -50,7 +50,7 @@ AUDITED = {
     "auth.login": ("anonymous",),
     "auth.register": ("anonymous",),
     "auth.forgotten_password": ("anonymous",),
-    "auth.reset_password": ("anonymous",),
+    "auth.open_reset_link": ("anonymous",),  # leads to the new password's form
     "information.how_it_works": ("anonymous",),
     "information.accessibility": ("anonymous",),
     "privacy.notice": ("anonymous",),
@@ -114,13 +114,14 @@ EXCLUDED = {
     "auth.platform_callback": "redirects back from the host platform",
     "auth.platform_profile": "needs a platform sign-in in progress; its fields are those of the audited register page",
     "auth.platform_link": "needs a platform sign-in in progress; a password form like the audited login page",
+    "auth.reset_password": "reached only through auth.open_reset_link, audited: the link leads to this form",
     "auth.platform_signed_out": "needs a sign-out from an OpenID Connect provider: audited in test_openid_connect_sign_in",
     "comments.show": "redirects to the audited action page that shows the comment",
 }
 
 SEVERE = ("serious", "critical")
 # Forms also audited once sent empty, to check their errors: summary at the top, messages tied to fields.
-SENT_EMPTY = {"auth.login", "auth.register", "auth.reset_password", "consultations.propose", "management.add_orientation"}
+SENT_EMPTY = {"auth.login", "auth.register", "auth.open_reset_link", "consultations.propose", "management.add_orientation"}
 # The pages saved as pictures (desktop and phone) under test-artifacts/screenshots/ for a person to look at.
 SCREENSHOTS = {
     "consultations.home", "consultations.consultation", "consultations.action", "auth.register",
@@ -128,6 +129,7 @@ SCREENSHOTS = {
     "management.step", "management.settings_page", "management.structure_page", "management.edit_item",
     "management.remove_item", "management.add_orientation",
     "decisions.index", "decisions.publish", "decisions.results", "decided action",
+    "privacy.my_data", "auth.open_reset_link",
 }
 
 
