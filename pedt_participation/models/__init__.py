@@ -21,6 +21,7 @@ from .moderation import (
     ReportReason,
 )
 from .participants import ERASED_ACCOUNT_NAME, YOUTH_AGE_BRACKETS, AgeBracket, Audience, Participant, Role
+from .population import PopulationArea
 from .privacy import AccountErasure, ErasureReason
 from .security import SignInLockout
 from .summaries import CommitteeSummary, CommitteeSummaryFile, SummaryFileKind, SummaryStatus, SummaryTrigger
@@ -58,6 +59,7 @@ __all__ = [
     "Opinion",
     "Orientation",
     "PaperVoteCount",
+    "PopulationArea",
     "Participant",
     "Report",
     "ReportReason",
