@@ -187,6 +187,10 @@ def _routes(world):
         ("GET", f"/comite/syntheses/{summary_id}/etat", "committee"),
         ("GET", f"/comite/syntheses/{summary_id}/synthese.csv", "committee"),
         ("POST", f"/comite/syntheses/{summary_id}/relancer", "committee"),
+        # The reference population: the committee reads it, the people who manage the consultation load and map it.
+        ("GET", "/comite/demo/population", "committee"),
+        ("POST", "/comite/demo/population", "management_form"),
+        ("POST", "/comite/demo/population/quartiers", "management_form"),
         # Management
         ("GET", "/gestion/", "management"),
         ("GET", "/gestion/demo/", "management"),

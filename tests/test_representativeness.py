@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,44 @@ def test_a_consultation_weighted_from_its_loaded_population(app):
     [weighted] = result["weighting"]["actions"]
     assert weighted["weighted_approval"] == pytest.approx(0.5, abs=0.02)
     assert result["census_year"] == 2021
+
+
+def test_staff_load_the_population_and_map_it_then_the_committee_reads_it(client):
+    from pedt_participation.models import ManagerAssignment, Role
+    from tests.helpers import login, page_text
+
+    consultation = make_consultation(slug="pedt", k_anonymity=5)
+    action = consultation.orientations[0].actions[0]
+    for index in range(12):
+        person = make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_40_TO_59,
+                                  neighbourhood="Les Hauts" if index % 2 else "Centre-ville")
+        db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.OPINION, value=1))
+    manager = make_participant(role=Role.COMMITTEE)
+    db.session.add(ManagerAssignment(participant_id=manager.id, consultation_id=consultation.id))
+    db.session.commit()
+
+    login(client, manager)
+    refused = client.post("/comite/pedt/population", data={"file": (io.BytesIO(b"nom;age\n"), "population.csv")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert "pas un tableau de population de l’INSEE" in page_text(refused)
+    loaded = client.post("/comite/pedt/population", data={"file": (SAMPLE.open("rb"), "population.csv")},
+                         content_type="multipart/form-data", follow_redirects=True)
+    assert "Population de référence chargée : 8 IRIS" in page_text(loaded)
+    areas = population_areas(consultation)
+    # Labels equal to a neighbourhood participants gave are mapped at once; the others are chosen by staff.
+    assert {area.label: area.neighbourhood for area in areas}["Les Hauts"] == "Les Hauts"
+    choices = {f"neighbourhoods-{index}": ("Centre-ville" if area.label.startswith("Centre") else area.neighbourhood or "")
+               for index, area in enumerate(areas)}
+    mapped = client.post("/comite/pedt/population/quartiers", data=choices, follow_redirects=True)
+    assert "Les quartiers des IRIS sont enregistrés" in page_text(mapped)
+    assert {area.neighbourhood for area in population_areas(consultation)} == {"Centre-ville", "Les Hauts", None}
+    client.post("/auth/logout")
+
+    login(client, make_participant(role=Role.COMMITTEE))
+    text = page_text(client.get("/comite/pedt/population"))
+    assert "Sur-représentés : 40 à 59 ans" in text
+    assert "Sous-représentés :" in text and "11 à 14 ans" in text
+    assert "Résultats pondérés" in text and "12 personnes pondérées" in text
+    # The committee reads; loading and mapping are for the people who manage the consultation.
+    assert "Charger le fichier" not in text and "Enregistrer les quartiers" not in text

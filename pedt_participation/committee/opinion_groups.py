@@ -6,8 +6,9 @@ judge stays missing. As in Polis (compdemocracy/polis, math/): only people who j
 `MIN_OPINIONS` actions (or all of them, when there are fewer) are placed; the principal components are fitted
 with each missing answer replaced by the action's mean, and each person is projected on them from their own
 answers only, the projection stretched by √(actions / answers) so that someone who judged few actions is not
-pulled towards the centre. K-means (fixed seed) then groups the projected people, for 2 to 5 groups, and the
-number with the best silhouette is kept.
+pulled towards the centre. K-means (fixed seed) then groups the projected people as Polis does, in two steps: up
+to 100 base clusters, then 2 to 5 groups of base clusters; the number of groups with the best silhouette (over the
+people) is kept.
 
 A group of fewer than k people (the consultation's `k_anonymity`) is never shown: it is merged into the nearest
 group before the number of groups is chosen. Each group is described by the actions where it differs most from
@@ -39,6 +40,8 @@ from ..models import Action, ActionState, Consultation, Orientation, Participant
 # Polis places a participant once they judged 7 statements (or all of them, when there are fewer).
 MIN_OPINIONS = 7
 GROUP_COUNTS = range(2, 6)
+# Polis groups people in two steps: 100 base clusters, then the groups, made of whole base clusters.
+BASE_CLUSTERS = 100
 # One-sided 90 %: Polis' threshold for a representative statement (stats/z-sig-90?).
 Z_90 = 1.2816
 ACTIONS_PER_GROUP = 5
@@ -109,13 +112,14 @@ def group_participants(votes: Iterable[tuple[int, int, int]], k: int, *, seed: i
     if len(participant_ids) < 2 * k or len(action_ids) < 2:
         return Grouping(participant_ids, no_groups, action_ids, matrix, int((~placed).sum()), None)
     projection = _project(matrix, seed)
+    base_labels, centres, weights = _base_clusters(projection, seed)
     best: tuple[float, np.ndarray] | None = None
-    distinct_places = len(np.unique(projection.round(9), axis=0))
+    distinct_places = len(np.unique(centres.round(9), axis=0))
     for count in GROUP_COUNTS:
         if count > distinct_places or count >= len(participant_ids):
             break
-        labels = KMeans(n_clusters=count, n_init=10, random_state=seed).fit_predict(projection)
-        labels = _merge_small_groups(projection, labels, k)
+        groups = KMeans(n_clusters=count, n_init=10, random_state=seed).fit_predict(centres, sample_weight=weights)
+        labels = _merge_small_groups(projection, groups[base_labels], k)
         if len(np.unique(labels)) < 2:
             continue
         score = float(
@@ -128,6 +132,16 @@ def group_participants(votes: Iterable[tuple[int, int, int]], k: int, *, seed: i
     if best is None:
         return Grouping(participant_ids, no_groups, action_ids, matrix, int((~placed).sum()), None)
     return Grouping(participant_ids, best[1], action_ids, matrix, int((~placed).sum()), round(best[0], 3))
+
+
+def _base_clusters(projection: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Polis' first step: people gathered in at most `BASE_CLUSTERS` small clusters, whose centres (weighted by
+    their sizes) are then grouped, so that grouping costs the same for a hundred people or a hundred thousand.
+    Returns each person's base cluster, the centres and their sizes."""
+    if len(projection) <= BASE_CLUSTERS:
+        return np.arange(len(projection)), projection, np.ones(len(projection))
+    base = KMeans(n_clusters=BASE_CLUSTERS, n_init=1, random_state=seed).fit(projection)
+    return base.labels_, base.cluster_centers_, np.bincount(base.labels_, minlength=BASE_CLUSTERS).astype(float)
 
 
 def _project(matrix: np.ndarray, seed: int) -> np.ndarray:

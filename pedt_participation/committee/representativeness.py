@@ -47,7 +47,7 @@ import io
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, TypedDict
 
@@ -528,8 +528,3 @@ def _opinions(consultation: Consultation) -> dict[int, dict[Cell, tuple[int, int
         opinions[action_id][(bracket.value, neighbourhood)] = (int(pour_count), int(total))
     return opinions
 
-
-def group_names(groups: Sequence[str]) -> list[str]:
-    """Age brackets as read aloud ("11-14" → "11–14 ans"), neighbourhoods as they are."""
-    brackets = {bracket.value for bracket in AgeBracket}
-    return [_("%(bracket)s ans", bracket=group.replace("-", "–")) if group in brackets else group for group in groups]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -17,6 +18,7 @@ from playwright.sync_api import expect
 from pedt_participation.auth.services import reset_link
 from pedt_participation.comments.services import COMMENT_PAGE_SIZE, add_comment
 from pedt_participation.committee import services as committee_services
+from pedt_participation.committee.representativeness import import_population, map_neighbourhoods, population_areas
 from pedt_participation.consultations.services import propose_action
 from pedt_participation.extensions import db
 from pedt_participation.models import Alignment, Audience, ReportReason, Role, Vote, VoteKind
@@ -28,6 +30,7 @@ from tests.e2e.conftest import browser_page, overflows_phone, save_screenshots, 
 from tests.helpers import make_consultation, make_moderator, make_participant
 
 LANGUAGES = ("fr", "ar")
+SAMPLE_POPULATION = Path(__file__).parents[2] / "pedt_participation" / "demo" / "population-iris-exemple-fictif.csv"
 ROLES = ("anonymous", "participant", "moderator", "committee", "admin")
 
 # endpoint -> the roles whose pages are audited there (each role sees its own version of a public page).
@@ -62,6 +65,7 @@ AUDITED = {
     "committee.consultation": ("committee",),
     "committee.summary": ("committee",),
     "committee.compare": ("committee",),
+    "committee.population": ("committee", "admin"),
     "management.index": ("admin",),
     "management.edit": ("admin",),
     "admin.participants": ("admin",),
@@ -100,6 +104,7 @@ SENT_EMPTY = {"auth.login", "auth.register", "auth.reset_password", "consultatio
 SCREENSHOTS = {
     "consultations.home", "consultations.consultation", "consultations.action", "auth.register",
     "information.how_it_works", "moderation.proposals", "committee.summary", "management.edit",
+    "committee.population",
 }
 
 
@@ -164,6 +169,8 @@ def site(live_server) -> Site:
         people["admin"], url="https://decidim.ville.fr/hooks", description="Plateforme", events=["action.answered"],
         active=True,
     )
+    import_population(consultation, SAMPLE_POPULATION.read_bytes())
+    map_neighbourhoods(consultation, {area.id: "Centre-ville" for area in population_areas(consultation)[:3]})
     db.session.commit()
     summary = committee_services.queue_summary(consultation, requested_by=people["committee"])
     db.session.commit()
