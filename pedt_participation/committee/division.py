@@ -66,7 +66,7 @@ class ActionDivision(TypedDict):
     action_id: int
     approval: dict[str, float]  # group → share of "pour", for the groups of k opinions or more
     opinions: dict[str, int]  # group → number of opinions, same groups
-    widest_gap: Gap | None  # None when fewer than two groups can be compared
+    widest_gap: Gap | None  # the widest significant gap, else the widest; None when fewer than two groups compare
     divisive: bool
     consensual: bool
     lowest_approval_bound: float | None  # the lowest lower end of the groups' Wilson intervals
@@ -114,12 +114,14 @@ def division(tallies: Tallies, groups: list[str], k: int, *, alpha: float = ALPH
         for (row, pair, difference, low, high, _p), p_value in zip(gaps, corrected, strict=True):
             if p_value < alpha:
                 rows[row]["divisive"] = True
+            gap: Gap = {
+                "groups": pair, "difference": round(difference, 3), "low": round(low, 3), "high": round(high, 3),
+                "p_value": round(float(p_value), 4), "significant": bool(p_value < alpha),
+            }
             current = rows[row]["widest_gap"]
-            if current is None or abs(difference) > abs(current["difference"]):
-                rows[row]["widest_gap"] = {
-                    "groups": pair, "difference": round(difference, 3), "low": round(low, 3), "high": round(high, 3),
-                    "p_value": round(float(p_value), 4), "significant": bool(p_value < alpha),
-                }
+            # The widest of the significant gaps, or the widest of all when none is.
+            if current is None or (gap["significant"], abs(difference)) > (current["significant"], abs(current["difference"])):
+                rows[row]["widest_gap"] = gap
     for action in rows:
         bound = action["lowest_approval_bound"]
         action["consensual"] = not action["divisive"] and bound is not None and bound > 0.5
