@@ -197,6 +197,10 @@ def _routes(world):
         ("POST", f"/decisions/demo/actions/{action.id}", "decisions_form"),
         ("GET", "/decisions/demo/publier", "decisions"),
         ("POST", "/decisions/demo/publier", "decisions"),
+        # The reference population: the committee reads it, the people who manage the consultation load and map it.
+        ("GET", "/comite/demo/population", "committee"),
+        ("POST", "/comite/demo/population", "management_form"),
+        ("POST", "/comite/demo/population/quartiers", "management_form"),
         # Management
         ("GET", "/gestion/", "management"),
         ("GET", "/gestion/demo/", "management"),

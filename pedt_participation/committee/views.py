@@ -3,6 +3,8 @@ Committee members and admins only."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import (
     Blueprint,
     abort,
@@ -16,18 +18,18 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..authorization import Permission, restrict_pages
+from ..authorization import Permission, can, require, restrict_pages
 from ..consultations.services import all_consultations, get_consultation
 from ..deferred_tasks import tasks_not_sent
 from ..downloads import streamed_attachment
 from ..errors import refusal_shown
 from ..extensions import db
 from ..labels import SUMMARY_STATUS_LABELS, SUMMARY_TRIGGER_LABELS
-from ..models import CommitteeSummary, SummaryFileKind, SummaryStatus, utcnow
+from ..models import CommitteeSummary, Consultation, SummaryFileKind, SummaryStatus, utcnow
 from ..templating import format_long_datetime
-from . import services
+from . import representativeness, services
 from .documents import MEDIA_TYPES, chart_images
-from .forms import CompareForm, ScheduleForm
+from .forms import CompareForm, NeighbourhoodMappingForm, PopulationFileForm, ScheduleForm
 
 bp = Blueprint("committee", __name__, url_prefix="/comite")
 restrict_pages(bp, Permission.READ_SUMMARIES)
@@ -167,3 +169,76 @@ def compare(slug: str):
         newer=newer,
         comparison=services.compare(older, newer),
     )
+
+
+def _population_page(consultation: Consultation, upload: PopulationFileForm,
+                     mapping: NeighbourhoodMappingForm | None = None, errors: Sequence[str] = (), status: int = 200):
+    """The reference population, the participation rates and the weighted results; the upload and the mapping of
+    IRIS to neighbourhoods for the people who manage the consultation."""
+    areas = representativeness.population_areas(consultation)
+    if mapping is None:
+        mapping = NeighbourhoodMappingForm(formdata=None, neighbourhoods=[area.neighbourhood or "" for area in areas])
+    _offer_neighbourhoods(mapping, consultation)
+    analysis = representativeness.representativeness_of(consultation) if areas else None
+    return render_template(
+        "committee/population.html",
+        consultation=consultation,
+        areas=areas,
+        upload=upload,
+        mapping=mapping,
+        mapping_rows=list(zip(mapping.neighbourhoods, areas, strict=False)),
+        may_manage=can(current_user, Permission.MANAGE, consultation),
+        analysis=analysis,
+        weighting_warning=representativeness.weighting_warning(analysis["weighting"]) if analysis else None,
+        action_titles={action.id: action.title for o in consultation.orientations for action in o.actions},
+        errors=errors,
+    ), status
+
+
+def _offer_neighbourhoods(mapping: NeighbourhoodMappingForm, consultation: Consultation) -> None:
+    choices = [("", _("Hors du territoire (non compté)"))]
+    choices += [(name, name) for name in representativeness.neighbourhoods_of(consultation)]
+    for entry in mapping.neighbourhoods:
+        entry.choices = choices
+
+
+@bp.get("/<slug>/population")
+def population(slug: str):
+    return _population_page(get_consultation(slug), PopulationFileForm(formdata=None))
+
+
+@bp.post("/<slug>/population")
+def import_population(slug: str):
+    consultation = get_consultation(slug)
+    require(current_user, Permission.MANAGE, consultation)
+    upload = PopulationFileForm()
+    if upload.validate_on_submit():
+        with refusal_shown(form=upload):
+            areas = representativeness.import_population(consultation, upload.file.data.read())
+            db.session.commit()
+            flash(_("Population de référence chargée : %(count)s IRIS. Vérifiez le quartier de chacun.", count=areas),
+                  "success")
+            return redirect(url_for(".population", slug=slug), 303)
+    return _population_page(consultation, upload, status=422)
+
+
+@bp.post("/<slug>/population/quartiers")
+def map_population(slug: str):
+    consultation = get_consultation(slug)
+    require(current_user, Permission.MANAGE, consultation)
+    mapping = NeighbourhoodMappingForm()
+    _offer_neighbourhoods(mapping, consultation)
+    areas = representativeness.population_areas(consultation)
+    errors: list[str] = []
+    list_changed = bool(areas) and len(mapping.neighbourhoods) != len(areas)
+    if not mapping.validate_on_submit() or list_changed:
+        errors.append(_("La liste des IRIS a changé entre-temps : rechargez la page et choisissez à nouveau."))
+    else:
+        with refusal_shown(errors):
+            representativeness.map_neighbourhoods(
+                consultation, {area.id: entry.data for area, entry in zip(areas, mapping.neighbourhoods, strict=True)}
+            )
+            db.session.commit()
+            flash(_("Les quartiers des IRIS sont enregistrés."), "success")
+            return redirect(url_for(".population", slug=slug), 303)
+    return _population_page(consultation, PopulationFileForm(formdata=None), mapping, errors, 422)

@@ -32,6 +32,7 @@ from .participants import (
     Role,
     comparable_name,
 )
+from .population import PopulationArea
 from .privacy import AccountErasure, ErasureReason
 from .security import SignInLockout, SignInSession
 from .summaries import CommitteeSummary, CommitteeSummaryFile, SummaryFileKind, SummaryStatus, SummaryTrigger
@@ -74,6 +75,7 @@ __all__ = [
     "Opinion",
     "Orientation",
     "PaperVoteCount",
+    "PopulationArea",
     "Participant",
     "Report",
     "ReportReason",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -17,6 +18,7 @@ from playwright.sync_api import expect
 from pedt_participation.auth.services import reset_link
 from pedt_participation.comments.services import COMMENT_PAGE_SIZE, add_comment
 from pedt_participation.committee import services as committee_services
+from pedt_participation.committee.representativeness import import_population, map_neighbourhoods, population_areas
 from pedt_participation.consultations.services import propose_action
 from pedt_participation.decisions.services import DecisionEdit, publish_decisions, record_decision
 from pedt_participation.extensions import db
@@ -39,6 +41,7 @@ from tests.e2e.conftest import browser_page, overflows_phone, save_screenshots, 
 from tests.helpers import make_consultation, make_moderator, make_participant
 
 LANGUAGES = ("fr", "ar")
+SAMPLE_POPULATION = Path(__file__).parents[2] / "pedt_participation" / "demo" / "population-iris-exemple-fictif.csv"
 ROLES = ("anonymous", "participant", "moderator", "committee", "admin")
 
 # endpoint -> the roles whose pages are audited there (each role sees its own version of a public page).
@@ -76,6 +79,7 @@ AUDITED = {
     "decisions.index": ("committee",),
     "decisions.publish": ("committee",),
     "decisions.results": ("anonymous", "participant"),
+    "committee.population": ("committee", "admin"),
     "management.index": ("admin",),
     "management.edit": ("admin",),
     "management.step": ("admin",),
@@ -130,6 +134,7 @@ SCREENSHOTS = {
     "management.remove_item", "management.add_orientation",
     "decisions.index", "decisions.publish", "decisions.results", "decided action",
     "privacy.my_data", "auth.open_reset_link",
+    "committee.population",
 }
 
 
@@ -194,6 +199,8 @@ def site(live_server) -> Site:
         people["admin"], url="https://decidim.ville.fr/hooks", description="Plateforme", events=["action.answered"],
         active=True,
     )
+    import_population(consultation, SAMPLE_POPULATION.read_bytes())
+    map_neighbourhoods(consultation, {area.id: "Centre-ville" for area in population_areas(consultation)[:3]})
     db.session.commit()
     closed = _closed_with_decisions(people["committee"], voices)
     summary = committee_services.queue_summary(consultation, requested_by=people["committee"])

@@ -1,0 +1,187 @@
+"""Consensus and division between audiences: on which actions parents, young people and professionals (or the age
+brackets) agree, and on which their approval differs by more than chance would explain.
+
+An action's *approval* among a group is the share of "pour" among the group's opinions (pour, mitigé, contre).
+Two groups are compared only when each gave at least k opinions on the action (the consultation's
+`k_anonymity`): a smaller group is neither shown nor compared. The gap between two groups comes with its 95 %
+confidence interval (Newcombe's hybrid score interval, which stays honest for small groups and shares near 0 or 1)
+and the p-value of the score test of equal approval; as a consultation has many actions, hence many comparisons,
+the p-values are corrected for their number (Benjamini–Hochberg, false discovery rate 5 %, over every pair of
+groups of every action of a dimension). An action is *divisive* when its widest gap survives that correction;
+the most divisive come first by the end of the interval nearest zero (the gap one can be sure of). An action is
+*consensual* when every group compared approves it (the lower end of each Wilson interval above one half) and no
+gap is significant; the most consensual come first by the lowest of those lower ends.
+
+`division` takes plain counts; `division_of` reads them for a consultation, for audiences and for age brackets.
+The result is a `Division` dict, ready for JSON.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from itertools import combinations
+from typing import TypedDict
+
+import numpy as np
+from sqlalchemy import func, select
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    proportion_confint,
+    test_proportions_2indep,
+)
+
+from ..extensions import db
+from ..models import (
+    Action,
+    ActionState,
+    AgeBracket,
+    Audience,
+    Consultation,
+    Opinion,
+    Orientation,
+    Participant,
+    Vote,
+    VoteKind,
+)
+
+ALPHA = 0.05
+NAMED_ACTIONS = 5
+
+# action id → group → (opinions "pour", all opinions) on that action from that group
+Tallies = Mapping[int, Mapping[str, tuple[int, int]]]
+
+
+class Gap(TypedDict):
+    groups: tuple[str, str]
+    difference: float  # approval of the first minus the second, −1…1
+    low: float  # 95 % Newcombe interval of the difference
+    high: float
+    p_value: float  # corrected for the number of comparisons (Benjamini–Hochberg)
+    significant: bool
+
+
+class ActionDivision(TypedDict):
+    action_id: int
+    approval: dict[str, float]  # group → share of "pour", for the groups of k opinions or more
+    opinions: dict[str, int]  # group → number of opinions, same groups
+    widest_gap: Gap | None  # the widest significant gap, else the widest; None when fewer than two groups compare
+    divisive: bool
+    consensual: bool
+    lowest_approval_bound: float | None  # the lowest lower end of the groups' Wilson intervals
+
+
+class Division(TypedDict):
+    k: int
+    groups: list[str]
+    actions: list[ActionDivision]
+    most_divisive: list[int]  # action ids, most divisive first
+    most_consensual: list[int]  # action ids, most consensual first
+
+
+def division(tallies: Tallies, groups: list[str], k: int, *, alpha: float = ALPHA) -> Division:
+    """Compares the approval of `groups` on each action of `tallies` (see the module's docstring)."""
+    rows: list[ActionDivision] = []
+    gaps: list[tuple[int, tuple[str, str], float, float, float, float]] = []  # row, pair, diff, low, high, p
+    for action_id in sorted(tallies):
+        counts = {group: tallies[action_id][group] for group in groups if tallies[action_id].get(group, (0, 0))[1] >= k}
+        rows.append({
+            "action_id": action_id,
+            "approval": {group: round(pour / total, 3) for group, (pour, total) in counts.items()},
+            "opinions": {group: total for group, (_pour, total) in counts.items()},
+            "widest_gap": None,
+            "divisive": False,
+            "consensual": False,
+            "lowest_approval_bound": None,
+        })
+        if len(counts) < 2:
+            continue
+        rows[-1]["lowest_approval_bound"] = round(
+            min(float(proportion_confint(pour, total, alpha=alpha, method="wilson")[0]) for pour, total in counts.values()),
+            3,
+        )
+        for first, second in combinations(counts, 2):
+            (pour1, total1), (pour2, total2) = counts[first], counts[second]
+            low, high = confint_proportions_2indep(pour1, total1, pour2, total2, method="newcomb", alpha=alpha)
+            with np.errstate(divide="ignore", invalid="ignore"):  # the ratios it also reports, for shares of 0
+                test = test_proportions_2indep(pour1, total1, pour2, total2, method="score")
+            p_value = float(test.pvalue) if test.pvalue == test.pvalue else 1.0  # NaN when both shares are 0 or 1
+            gaps.append((len(rows) - 1, (first, second), pour1 / total1 - pour2 / total2, float(low), float(high),
+                         p_value))
+    if gaps:
+        _reject, corrected, _sidak, _bonferroni = multipletests([gap[5] for gap in gaps], alpha=alpha, method="fdr_bh")
+        for (row, pair, difference, low, high, _p), p_value in zip(gaps, corrected, strict=True):
+            if p_value < alpha:
+                rows[row]["divisive"] = True
+            gap: Gap = {
+                "groups": pair, "difference": round(difference, 3), "low": round(low, 3), "high": round(high, 3),
+                "p_value": round(float(p_value), 4), "significant": bool(p_value < alpha),
+            }
+            current = rows[row]["widest_gap"]
+            # The widest of the significant gaps, or the widest of all when none is.
+            if current is None or (gap["significant"], abs(difference)) > (current["significant"], abs(current["difference"])):
+                rows[row]["widest_gap"] = gap
+    for action in rows:
+        bound = action["lowest_approval_bound"]
+        action["consensual"] = not action["divisive"] and bound is not None and bound > 0.5
+    divisive = sorted((a for a in rows if a["divisive"]), key=lambda a: -_sure_gap(a["widest_gap"]))
+    consensual = sorted((a for a in rows if a["consensual"]), key=lambda a: -(a["lowest_approval_bound"] or 0))
+    return {
+        "k": k,
+        "groups": groups,
+        "actions": rows,
+        "most_divisive": [action["action_id"] for action in divisive[:NAMED_ACTIONS]],
+        "most_consensual": [action["action_id"] for action in consensual[:NAMED_ACTIONS]],
+    }
+
+
+def _sure_gap(gap: Gap | None) -> float:
+    """The end of the gap's interval nearest zero: how large the gap is at least."""
+    if gap is None:
+        return 0.0
+    return max(gap["low"], 0.0) if gap["difference"] > 0 else max(-gap["high"], 0.0)
+
+
+def opinion_tallies(consultation: Consultation) -> tuple[dict[int, dict[str, tuple[int, int]]], dict[int, dict[str, tuple[int, int]]]]:
+    """Opinions counted per action, by audience and by age bracket, in one GROUP BY: (pour, all) per group."""
+    rows = db.session.execute(
+        select(Vote.action_id, Participant.audience, Participant.age_bracket, Vote.value, func.count())
+        .join(Action, Action.id == Vote.action_id)
+        .join(Orientation, Orientation.id == Action.orientation_id)
+        .join(Participant, Participant.id == Vote.participant_id)
+        .where(
+            Orientation.consultation_id == consultation.id,
+            Action.state == ActionState.PUBLISHED,
+            Vote.kind == VoteKind.OPINION,
+            Participant.blocked_at.is_(None),
+        )
+        .group_by(Vote.action_id, Participant.audience, Participant.age_bracket, Vote.value)
+    )
+    by_audience: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    by_age: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for action_id, audience, bracket, value, number in rows:
+        for counts in (by_audience[action_id][audience.value], by_age[action_id][bracket.value]):
+            counts[1] += number
+            if value == Opinion.POUR:
+                counts[0] += number
+    return _frozen(by_audience), _frozen(by_age)
+
+
+def _frozen(counts: Mapping[int, Mapping[str, list[int]]]) -> dict[int, dict[str, tuple[int, int]]]:
+    return {action: {group: (pour, total) for group, (pour, total) in groups.items()} for action, groups in counts.items()}
+
+
+class ConsultationDivision(TypedDict):
+    by_audience: Division
+    by_age_bracket: Division
+
+
+def division_of(consultation: Consultation) -> ConsultationDivision:
+    """Consensus and division between the consultation's audiences and between its age brackets."""
+    by_audience, by_age = opinion_tallies(consultation)
+    k = consultation.k_anonymity
+    return {
+        "by_audience": division(by_audience, [audience.value for audience in Audience], k),
+        "by_age_bracket": division(by_age, [bracket.value for bracket in AgeBracket], k),
+    }

@@ -1,0 +1,312 @@
+"""Opinion groups, found as Polis finds them: who tends to answer the actions alike, and on what each group
+differs from the others.
+
+The opinions (pour +1, mitigé 0, contre −1) form a participants × actions matrix where an action a person did not
+judge stays missing. As in Polis (compdemocracy/polis, math/): only people who judged at least
+`MIN_OPINIONS` actions (or all of them, when there are fewer) are placed; the principal components are fitted
+with each missing answer replaced by the action's mean, and each person is projected on them from their own
+answers only, the projection stretched by √(actions / answers) so that someone who judged few actions is not
+pulled towards the centre. K-means (fixed seed) then groups the projected people as Polis does, in two steps: up
+to 100 base clusters, then 2 to 5 groups of base clusters; the number of groups with the best silhouette (over the
+people) is kept.
+
+A group of fewer than k people (the consultation's `k_anonymity`) is never shown: it is merged into the nearest
+group before the number of groups is chosen. Each group is described by the actions where it differs most from
+everyone else, by Polis' test: a one-proportion z-test (the group leans one way) and a two-proportion z-test
+(it leans that way more than the others), both at 90 % one-sided (z > 1.2816), with Polis' add-one smoothing.
+Consensus actions are those that every group approves, significantly (same test), ranked by the product of the
+groups' approval (Polis' group-aware consensus). A share is shown only when at least k people of the group
+judged the action, and only rounded to a whole percentage.
+
+`opinion_groups` takes plain votes; `opinion_groups_of` reads them for a consultation. The result is a
+`OpinionGroups` dict, ready for JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal, TypedDict
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+from sklearn.metrics import silhouette_score
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Action, ActionState, Consultation, Orientation, Participant, Vote, VoteKind
+
+# Polis places a participant once they judged 7 statements (or all of them, when there are fewer).
+MIN_OPINIONS = 7
+GROUP_COUNTS = range(2, 6)
+# Polis groups people in two steps: 100 base clusters, then the groups, made of whole base clusters.
+BASE_CLUSTERS = 100
+# One-sided 90 %: Polis' threshold for a representative statement (stats/z-sig-90?).
+Z_90 = 1.2816
+ACTIONS_PER_GROUP = 5
+CONSENSUS_ACTIONS = 5
+# The silhouette is computed on a sample past this many people: its cost grows with the square of their number.
+SILHOUETTE_SAMPLE = 3_000
+GROUP_NAMES = "ABCDE"
+
+
+class RepresentativeAction(TypedDict):
+    action_id: int
+    # "pour": the group approves it more than the others; "contre": it rejects it more.
+    direction: Literal["pour", "contre"]
+    group_share: float  # of the group's opinions on the action that go that way, 0–1, two decimals
+    others_share: float  # the same among everyone else placed
+    group_opinions: int
+    z_group: float
+    z_versus_others: float
+
+
+class OpinionGroup(TypedDict):
+    name: str  # "A", "B"…
+    size: int
+    representative_actions: list[RepresentativeAction]
+
+
+class ConsensusAction(TypedDict):
+    action_id: int
+    approval_by_group: dict[str, float]  # group name → share of "pour" among its opinions, two decimals
+
+
+class OpinionGroups(TypedDict):
+    # "found": two groups or more; "too_few_people": fewer than 2·k people placed; "one_group": no split into
+    # groups of k people or more.
+    status: Literal["found", "too_few_people", "one_group"]
+    k: int
+    min_opinions: int
+    people_placed: int
+    people_left_out: int  # judged fewer than `min_opinions` actions
+    silhouette: float | None
+    groups: list[OpinionGroup]
+    consensus_actions: list[ConsensusAction]
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """Who is in which group (never published: the result only gives sizes), with the matrix it came from."""
+
+    participant_ids: np.ndarray  # of the people placed
+    labels: np.ndarray  # group index 0… per person placed; empty when there are no groups
+    action_ids: np.ndarray
+    matrix: np.ndarray  # people placed × actions, opinions −1/0/1, NaN when missing
+    people_left_out: int
+    silhouette: float | None
+
+
+def group_participants(votes: Iterable[tuple[int, int, int]], k: int, *, seed: int = 0) -> Grouping:
+    """Places the people who judged enough actions and groups them (see the module's docstring)."""
+    rows = np.array(list(votes), dtype=np.int64).reshape(-1, 3)
+    participant_ids, people = np.unique(rows[:, 0], return_inverse=True)
+    action_ids, actions = np.unique(rows[:, 1], return_inverse=True)
+    matrix = np.full((len(participant_ids), len(action_ids)), np.nan)
+    matrix[people, actions] = rows[:, 2]
+    answered = (~np.isnan(matrix)).sum(axis=1)
+    placed = answered >= min(MIN_OPINIONS, len(action_ids))
+    matrix, participant_ids = matrix[placed], participant_ids[placed]
+    no_groups = np.empty(0, dtype=np.int64)
+    if len(participant_ids) < 2 * k or len(action_ids) < 2:
+        return Grouping(participant_ids, no_groups, action_ids, matrix, int((~placed).sum()), None)
+    projection = _project(matrix, seed)
+    base_labels, centres, weights = _base_clusters(projection, seed)
+    best: tuple[float, np.ndarray] | None = None
+    distinct_places = len(np.unique(centres.round(9), axis=0))
+    for count in GROUP_COUNTS:
+        if count > distinct_places or count >= len(participant_ids):
+            break
+        groups = KMeans(n_clusters=count, n_init=10, random_state=seed).fit_predict(centres, sample_weight=weights)
+        labels = _merge_small_groups(projection, groups[base_labels], k)
+        if len(np.unique(labels)) < 2:
+            continue
+        score = float(
+            silhouette_score(
+                projection, labels, sample_size=min(SILHOUETTE_SAMPLE, len(labels)), random_state=seed
+            )
+        )
+        if best is None or score > best[0] + 1e-9:
+            best = (score, labels)
+    if best is None:
+        return Grouping(participant_ids, no_groups, action_ids, matrix, int((~placed).sum()), None)
+    return Grouping(participant_ids, best[1], action_ids, matrix, int((~placed).sum()), round(best[0], 3))
+
+
+def _base_clusters(projection: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Polis' first step: people gathered in at most `BASE_CLUSTERS` small clusters, whose centres (weighted by
+    their sizes) are then grouped, so that grouping costs the same for a hundred people or a hundred thousand.
+    Returns each person's base cluster, the centres and their sizes."""
+    if len(projection) <= BASE_CLUSTERS:
+        return np.arange(len(projection)), projection, np.ones(len(projection))
+    base = KMeans(n_clusters=BASE_CLUSTERS, n_init=1, random_state=seed).fit(projection)
+    return base.labels_, base.cluster_centers_, np.bincount(base.labels_, minlength=BASE_CLUSTERS).astype(float)
+
+
+def _project(matrix: np.ndarray, seed: int) -> np.ndarray:
+    """Two principal components fitted on the mean-filled matrix; each person projected from their own answers,
+    stretched by √(actions / answers) (Polis' sparsity-aware projection)."""
+    means = np.nan_to_num(np.nanmean(matrix, axis=0)) if matrix.size else np.zeros(matrix.shape[1])
+    filled = np.where(np.isnan(matrix), means, matrix)
+    components = min(2, matrix.shape[1], matrix.shape[0])
+    pca = PCA(n_components=components, random_state=seed).fit(filled)
+    answered = ~np.isnan(matrix)
+    centred = np.where(answered, matrix - pca.mean_, 0.0)
+    stretch = np.sqrt(matrix.shape[1] / np.maximum(answered.sum(axis=1), 1))
+    return (centred @ pca.components_.T) * stretch[:, None]
+
+
+def _merge_small_groups(projection: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Merges each group of fewer than k people, smallest first, into the group whose centre is nearest, and
+    numbers the groups that remain 0, 1… by decreasing size."""
+    labels = labels.copy()
+    while True:
+        names, sizes = np.unique(labels, return_counts=True)
+        if len(names) < 2 or sizes.min() >= k:
+            break
+        smallest = names[sizes.argmin()]
+        centres = {name: projection[labels == name].mean(axis=0) for name in names}
+        nearest = min(
+            (name for name in names if name != smallest),
+            key=lambda name: float(np.linalg.norm(centres[name] - centres[smallest])),
+        )
+        labels[labels == smallest] = nearest
+    names, sizes = np.unique(labels, return_counts=True)
+    order = names[np.argsort(-sizes, kind="stable")]
+    renumbered = np.empty_like(labels)
+    for new, old in enumerate(order):
+        renumbered[labels == old] = new
+    return renumbered
+
+
+def _one_proportion_z(successes: np.ndarray, trials: np.ndarray) -> np.ndarray:
+    """Polis' prop-test: whether the share, smoothed by one, is above one half."""
+    successes, trials = successes + 1, trials + 1
+    return 2 * np.sqrt(trials) * (successes / trials - 0.5)
+
+
+def _two_proportion_z(in_successes: np.ndarray, out_successes: np.ndarray, in_trials: np.ndarray,
+                      out_trials: np.ndarray) -> np.ndarray:
+    """Polis' two-prop-test: whether the group's share (smoothed by one) is above everyone else's."""
+    s1, s2, n1, n2 = in_successes + 1, out_successes + 1, in_trials + 1, out_trials + 1
+    pooled = (s1 + s2) / (n1 + n2)
+    spread = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(spread > 0, (s1 / n1 - s2 / n2) / np.where(spread > 0, spread, 1), 0.0)
+
+
+def describe_groups(grouping: Grouping, k: int) -> OpinionGroups:
+    """The published description of a grouping: sizes, representative and consensus actions, nothing below k."""
+    result: OpinionGroups = {
+        "status": "found",
+        "k": k,
+        "min_opinions": MIN_OPINIONS,
+        "people_placed": len(grouping.participant_ids),
+        "people_left_out": grouping.people_left_out,
+        "silhouette": grouping.silhouette,
+        "groups": [],
+        "consensus_actions": [],
+    }
+    if len(grouping.labels) == 0:
+        result["status"] = "too_few_people" if len(grouping.participant_ids) < 2 * k else "one_group"
+        return result
+    answered = ~np.isnan(grouping.matrix)
+    pour = np.nan_to_num(grouping.matrix) == 1
+    contre = np.nan_to_num(grouping.matrix) == -1
+    total_seen, total_pour, total_contre = answered.sum(0), pour.sum(0), contre.sum(0)
+    group_count = int(grouping.labels.max()) + 1
+    approval: list[np.ndarray] = []
+    approval_z: list[np.ndarray] = []
+    seen_by_group: list[np.ndarray] = []
+    for group in range(group_count):
+        members = grouping.labels == group
+        seen, agree, disagree = answered[members].sum(0), pour[members].sum(0), contre[members].sum(0)
+        out_seen = total_seen - seen
+        shown = (seen >= k) & (out_seen >= k)
+        sides = {
+            "pour": (agree, total_pour - agree),
+            "contre": (disagree, total_contre - disagree),
+        }
+        candidates: list[tuple[float, RepresentativeAction]] = []
+        for direction, (inside, outside) in sides.items():
+            z_group = _one_proportion_z(inside, seen)
+            z_versus = _two_proportion_z(inside, outside, seen, out_seen)
+            share_in = (inside + 1) / (seen + 2)
+            share_out = (outside + 1) / (out_seen + 2)
+            for column in np.flatnonzero(shown & (z_group > Z_90) & (z_versus > Z_90)):
+                metric = (share_in[column] / share_out[column]) * z_versus[column] * share_in[column] * z_group[column]
+                candidates.append((float(metric), {
+                    "action_id": int(grouping.action_ids[column]),
+                    "direction": "pour" if direction == "pour" else "contre",
+                    "group_share": round(float(inside[column] / seen[column]), 2),
+                    "others_share": round(float(outside[column] / out_seen[column]), 2),
+                    "group_opinions": int(seen[column]),
+                    "z_group": round(float(z_group[column]), 2),
+                    "z_versus_others": round(float(z_versus[column]), 2),
+                }))
+        candidates.sort(key=lambda candidate: -candidate[0])
+        chosen: list[RepresentativeAction] = []
+        for _metric, action in candidates:
+            if all(action["action_id"] != other["action_id"] for other in chosen):
+                chosen.append(action)
+        result["groups"].append({
+            "name": GROUP_NAMES[group],
+            "size": int(members.sum()),
+            "representative_actions": chosen[:ACTIONS_PER_GROUP],
+        })
+        approval.append((agree + 1) / (seen + 2))
+        approval_z.append(_one_proportion_z(agree, seen))
+        seen_by_group.append(seen)
+    result["consensus_actions"] = _consensus(grouping, k, approval, approval_z, seen_by_group, pour)
+    return result
+
+
+def _consensus(grouping: Grouping, k: int, approval: Sequence[np.ndarray], approval_z: Sequence[np.ndarray],
+               seen_by_group: Sequence[np.ndarray], pour: np.ndarray) -> list[ConsensusAction]:
+    everyone_approves = np.ones(len(grouping.action_ids), dtype=bool)
+    for share, z, seen in zip(approval, approval_z, seen_by_group, strict=True):
+        everyone_approves &= (seen >= k) & (share > 0.5) & (z > Z_90)
+    strength = np.prod(np.vstack(approval), axis=0)
+    columns = sorted(np.flatnonzero(everyone_approves), key=lambda column: -strength[column])
+    return [
+        {
+            "action_id": int(grouping.action_ids[column]),
+            "approval_by_group": {
+                GROUP_NAMES[group]: round(
+                    float(pour[grouping.labels == group, column].sum() / seen_by_group[group][column]), 2
+                )
+                for group in range(len(approval))
+            },
+        }
+        for column in columns[:CONSENSUS_ACTIONS]
+    ]
+
+
+def opinion_groups(votes: Iterable[tuple[int, int, int]], k: int, *, seed: int = 0) -> OpinionGroups:
+    """Opinion groups from `(participant id, action id, opinion −1/0/1)` triples, through the threshold k."""
+    return describe_groups(group_participants(votes, k, seed=seed), k)
+
+
+def opinion_votes(consultation: Consultation) -> list[tuple[int, int, int]]:
+    """The opinions that count in a consultation: on published actions, by people who are not blocked."""
+    rows = db.session.execute(
+        select(Vote.participant_id, Vote.action_id, Vote.value)
+        .join(Action, Action.id == Vote.action_id)
+        .join(Orientation, Orientation.id == Action.orientation_id)
+        .join(Participant, Participant.id == Vote.participant_id)
+        .where(
+            Orientation.consultation_id == consultation.id,
+            Action.state == ActionState.PUBLISHED,
+            Vote.kind == VoteKind.OPINION,
+            Participant.blocked_at.is_(None),
+        ),
+        execution_options={"yield_per": 50_000},
+    )
+    return [(participant_id, action_id, value) for participant_id, action_id, value in rows]
+
+
+def opinion_groups_of(consultation: Consultation, *, seed: int = 0) -> OpinionGroups:
+    """The consultation's opinion groups, through its threshold `k_anonymity`."""
+    return opinion_groups(opinion_votes(consultation), consultation.k_anonymity, seed=seed)
+

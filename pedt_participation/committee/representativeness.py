@@ -1,0 +1,530 @@
+"""Who was heard: the participants against the population of the territory, and the results weighted to it.
+
+**The reference population** is INSEE's IRIS table `base-ic-evol-struct-pop` (one row per IRIS, columns `IRIS`,
+`COM`, `LIBCOM`, `LIBIRIS` when the vintage has it, then `P21_POP`, `P21_POP1117`… where `21` is the census year),
+kept as a CSV with `;` or `,` between columns. Staff load it for a consultation and say which neighbourhood of the
+consultation (as participants name it) each IRIS belongs to; an IRIS left unmapped is outside the territory.
+
+**Age brackets.** INSEE counts people in bands that do not match the app's brackets; each band is spread evenly
+over its years (an approximation: births vary little from one year to the next, but a band that straddles
+adulthood, 15–29, holds students who come and go). With the detailed bands (`POP1117`, `POP1824`, `POP2539`,
+`POP4054`, `POP5564`, `POP6579`, `POP80P`), used when the file has them:
+
+    11-14 = 4/7 of 11–17      15-17 = 3/7 of 11–17      18-25 = 18–24 + 1/15 of 25–39
+    26-39 = 14/15 of 25–39    40-59 = 40–54 + 5/10 of 55–64      60+ = 5/10 of 55–64 + 65–79 + 80+
+
+and otherwise with the broad bands (`POP0014`, `POP1529`, `POP3044`, `POP4559`, `POP6074`, `POP75P`):
+
+    11-14 = 4/15 of 0–14      15-17 = 3/15 of 15–29     18-25 = 8/15 of 15–29
+    26-39 = 4/15 of 15–29 + 10/15 of 30–44    40-59 = 5/15 of 30–44 + 45–59      60+ = 60–74 + 75+
+
+**Participation rates.** Participants (people who voted or commented) per age bracket and per neighbourhood,
+per thousand inhabitants of the group, and the group's *representation*: its share among participants divided by
+its share of the population. A group is over-represented from 1.25, under-represented up to 0.8. A group of fewer
+than k participants (the consultation's `k_anonymity`) shows neither count nor rate; it is still named
+under-represented when it would be even with k − 1 participants.
+
+**Weighting.** Participants are weighted so that, by age bracket and by neighbourhood, they weigh what those groups
+weigh in the population: raking (iterative proportional fitting) of the age × neighbourhood table of participants
+to the population's two margins, by `ipfn` (the IPF that the `balance` package itself calls for raking, without
+`balance`'s pins on old NumPy and scikit-learn and its plotting dependencies; `samplics` is archived). People
+without a neighbourhood, or with one outside the reference, are left out of the weighted results (their number is
+given), and so are groups of the population with no participant at all (named: no weight can speak for them). The
+effective sample size (Kish: (Σw)² / Σw²) says how many unweighted people the weighted ones are worth; weights
+are *extreme* when the largest is more than 10 times the smallest or the effective size falls under 30 % of the
+people weighted. Weighted approval (the share of "pour" among opinions) is given beside the raw one, per action
+with at least k opinions: the raw results stay the reference.
+
+`representativeness` and `rake` take plain counts; `representativeness_of` reads a consultation. The result is a
+`Representativeness` dict, ready for JSON.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal, TypedDict
+
+import numpy as np
+from flask_babel import gettext as _
+from ipfn import ipfn
+from sqlalchemy import CompoundSelect, case, delete, func, select, union
+
+from ..errors import ParticipationRefused
+from ..extensions import db
+from ..languages.services import format_count
+from ..models import (
+    Action,
+    ActionState,
+    AgeBracket,
+    Comment,
+    Consultation,
+    Opinion,
+    Orientation,
+    Participant,
+    PopulationArea,
+    Vote,
+    VoteKind,
+)
+from .aggregation import cell
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+OVER_REPRESENTED = 1.25
+UNDER_REPRESENTED = 0.8
+EXTREME_WEIGHT_RATIO = 10
+SMALL_EFFECTIVE_SHARE = 0.3
+
+# App age bracket → the INSEE bands it is made of, with the share of each band it takes (years spread evenly).
+DETAILED_BANDS: dict[str, list[tuple[str, float]]] = {
+    AgeBracket.FROM_11_TO_14: [("1117", 4 / 7)],
+    AgeBracket.FROM_15_TO_17: [("1117", 3 / 7)],
+    AgeBracket.FROM_18_TO_25: [("1824", 1.0), ("2539", 1 / 15)],
+    AgeBracket.FROM_26_TO_39: [("2539", 14 / 15)],
+    AgeBracket.FROM_40_TO_59: [("4054", 1.0), ("5564", 5 / 10)],
+    AgeBracket.FROM_60: [("5564", 5 / 10), ("6579", 1.0), ("80P", 1.0)],
+}
+BROAD_BANDS: dict[str, list[tuple[str, float]]] = {
+    AgeBracket.FROM_11_TO_14: [("0014", 4 / 15)],
+    AgeBracket.FROM_15_TO_17: [("1529", 3 / 15)],
+    AgeBracket.FROM_18_TO_25: [("1529", 8 / 15)],
+    AgeBracket.FROM_26_TO_39: [("1529", 4 / 15), ("3044", 10 / 15)],
+    AgeBracket.FROM_40_TO_59: [("3044", 5 / 15), ("4559", 1.0)],
+    AgeBracket.FROM_60: [("6074", 1.0), ("75P", 1.0)],
+}
+_TOTAL_COLUMN = re.compile(r"^P(\d\d)_POP$")
+
+Cell = tuple[str, str]  # (age bracket, neighbourhood)
+
+
+# --- the INSEE file ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InseeArea:
+    iris: str
+    label: str
+    commune: str
+    census_year: int
+    people_by_age_bracket: dict[str, float]
+
+
+def read_population_file(content: bytes) -> list[InseeArea]:
+    """The IRIS of an INSEE population table, with their people per age bracket of the app; a refusal saying what to
+    fix when the file is not such a table."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ParticipationRefused(
+            _("Le fichier dépasse 10 Mo : gardez seulement les lignes des IRIS de votre commune."), field="file"
+        )
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252", errors="replace")
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(";,\t", key=first_line.count)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    columns = [column.strip().upper() for column in reader.fieldnames or []]
+    reader.fieldnames = columns
+    years = [match.group(1) for column in columns if (match := _TOTAL_COLUMN.match(column))]
+    if "IRIS" not in columns or not years:
+        raise ParticipationRefused(
+            _(
+                "Ce fichier n’est pas un tableau de population de l’INSEE par IRIS : il lui faut les colonnes « IRIS » "
+                "et « P21_POP » (ou d’une autre année). Téléchargez « base-ic-evol-struct-pop » sur le site de l’INSEE."
+            ),
+            field="file",
+        )
+    prefix = f"P{years[0]}_POP"
+    bands = next(
+        (table for table in (DETAILED_BANDS, BROAD_BANDS)
+         if all(prefix + band in columns for parts in table.values() for band, _share in parts)),
+        None,
+    )
+    if bands is None:
+        raise ParticipationRefused(
+            _(
+                "Il manque au fichier les colonnes des âges (par exemple « %(example)s ») : gardez toutes les colonnes "
+                "du fichier de l’INSEE.",
+                example=prefix + "1529",
+            ),
+            field="file",
+        )
+    areas: list[InseeArea] = []
+    seen: set[str] = set()
+    for line, row in enumerate(reader, start=2):
+        iris = (row.get("IRIS") or "").strip()
+        if not iris:
+            continue
+        if iris in seen:
+            raise ParticipationRefused(
+                _("L’IRIS %(iris)s figure deux fois (ligne %(line)s) : gardez une seule ligne par IRIS.", iris=iris, line=line),
+                field="file",
+            )
+        seen.add(iris)
+        people = {}
+        for bracket, parts in bands.items():
+            people[str(bracket)] = round(sum(_number(row, prefix + band, line) * share for band, share in parts), 2)
+        areas.append(
+            InseeArea(
+                iris=iris[:20],
+                label=((row.get("LIBIRIS") or "").strip() or iris)[:200],
+                commune=((row.get("LIBCOM") or row.get("COM") or "").strip())[:200],
+                census_year=2000 + int(years[0]),
+                people_by_age_bracket=people,
+            )
+        )
+    if not areas:
+        raise ParticipationRefused(_("Le fichier ne contient aucune ligne d’IRIS."), field="file")
+    return areas
+
+
+def _number(row: Mapping[str, str | None], column: str, line: int) -> float:
+    value = (row.get(column) or "").strip().replace(",", ".")
+    if not value:
+        return 0.0
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not number >= 0:
+        raise ParticipationRefused(
+            _("Ligne %(line)s, colonne %(column)s : « %(value)s » n’est pas un nombre de personnes.",
+              line=line, column=column, value=value[:20]),
+            field="file",
+        )
+    return number
+
+
+# --- loading and mapping (services: they flush, the page commits) ----------------------------------------
+
+
+def population_areas(consultation: Consultation) -> list[PopulationArea]:
+    return list(
+        db.session.scalars(
+            select(PopulationArea)
+            .where(PopulationArea.consultation_id == consultation.id)
+            .order_by(PopulationArea.commune, PopulationArea.label, PopulationArea.iris)
+        )
+    )
+
+
+def import_population(consultation: Consultation, content: bytes) -> int:
+    """Replaces the consultation's reference population by the file's. An IRIS keeps the neighbourhood it was
+    mapped to; a new one is mapped to the neighbourhood of the same name, if any (accents and case aside)."""
+    areas = read_population_file(content)
+    previous = {area.iris: area.neighbourhood for area in population_areas(consultation)}
+    by_name = {_folded(name): name for name in neighbourhoods_of(consultation)}
+    db.session.execute(delete(PopulationArea).where(PopulationArea.consultation_id == consultation.id))
+    for area in areas:
+        db.session.add(
+            PopulationArea(
+                consultation_id=consultation.id,
+                iris=area.iris,
+                label=area.label,
+                commune=area.commune,
+                census_year=area.census_year,
+                people_by_age_bracket=area.people_by_age_bracket,
+                neighbourhood=previous.get(area.iris) or by_name.get(_folded(area.label)),
+            )
+        )
+    db.session.flush()
+    return len(areas)
+
+
+def map_neighbourhoods(consultation: Consultation, mapping: Mapping[int, str | None]) -> None:
+    """Sets the neighbourhood of each IRIS (by row id); None leaves it outside the territory."""
+    areas = population_areas(consultation)
+    if not areas:
+        raise ParticipationRefused(_("Chargez d’abord le fichier de population de l’INSEE, puis rattachez ses IRIS."))
+    for area in areas:
+        if area.id in mapping:
+            area.neighbourhood = (mapping[area.id] or "").strip()[:120] or None
+    db.session.flush()
+
+
+def neighbourhoods_of(consultation: Consultation) -> list[str]:
+    """The neighbourhoods participants of the consultation gave, and those IRIS are already mapped to."""
+    named = select(Participant.neighbourhood).where(
+        Participant.id.in_(_participants(consultation)), Participant.neighbourhood.is_not(None)
+    )
+    mapped = select(PopulationArea.neighbourhood).where(
+        PopulationArea.consultation_id == consultation.id, PopulationArea.neighbourhood.is_not(None)
+    )
+    return sorted({name for name in db.session.scalars(union(named, mapped)) if name}, key=_folded)
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold().strip())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _participants(consultation: Consultation) -> CompoundSelect:
+    """Ids of the people who voted or commented in the consultation."""
+    actions = (
+        select(Action.id)
+        .join(Orientation, Orientation.id == Action.orientation_id)
+        .where(Orientation.consultation_id == consultation.id)
+    )
+    return union(
+        select(Vote.participant_id).where(Vote.action_id.in_(actions)),
+        select(Comment.author_id).where(Comment.action_id.in_(actions), Comment.author_id.is_not(None)),
+    )
+
+
+# --- the analysis, on plain counts ---------------------------------------------------------------------
+
+
+class GroupRate(TypedDict):
+    group: str
+    participants: dict  # a cell of aggregation.py: {"value", "display", "share"}, withheld under k
+    population: int
+    rate_per_thousand: float | None
+    representation: float | None  # share among participants / share in the population
+    verdict: Literal["over", "under", "in_line"] | None
+
+
+class WeightedAction(TypedDict):
+    action_id: int
+    opinions: int
+    raw_approval: float
+    weighted_approval: float
+
+
+class Weighting(TypedDict):
+    # "weighted"; "too_few_people": fewer than k people to weigh; "no_population": no IRIS mapped.
+    status: Literal["weighted", "too_few_people", "no_population"]
+    people_weighted: int
+    people_left_out: int  # no neighbourhood given, or one outside the reference population
+    groups_without_participants: list[str]  # age brackets or neighbourhoods of the population nobody answered from
+    effective_sample_size: float | None
+    weight_ratio: float | None  # largest weight / smallest
+    extreme: bool
+    actions: list[WeightedAction]
+
+
+class Representativeness(TypedDict):
+    k: int
+    census_year: int | None
+    by_age_bracket: list[GroupRate]
+    by_neighbourhood: list[GroupRate]
+    over_represented: list[str]
+    under_represented: list[str]
+    weighting: Weighting
+
+
+def _rates(participants: Mapping[str, int], population: Mapping[str, float], k: int) -> list[GroupRate]:
+    total_participants, total_population = sum(participants.values()), sum(population.values())
+    rates: list[GroupRate] = []
+    for group, people in population.items():
+        count = participants.get(group, 0)
+        shown = cell(count, k)
+        rate: GroupRate = {
+            "group": group, "participants": shown, "population": round(people), "rate_per_thousand": None,
+            "representation": None, "verdict": None,
+        }
+        if people > 0 and total_participants > 0:
+            population_share = people / total_population
+            if shown["value"] is not None:
+                representation = (count / total_participants) / population_share
+                rate["rate_per_thousand"] = round(1000 * count / people, 2)
+                rate["representation"] = round(representation, 2)
+                rate["verdict"] = _verdict(representation)
+            elif ((k - 1) / total_participants) / population_share <= UNDER_REPRESENTED:
+                rate["verdict"] = "under"
+        rates.append(rate)
+    return rates
+
+
+def _verdict(representation: float) -> Literal["over", "under", "in_line"]:
+    if representation >= OVER_REPRESENTED:
+        return "over"
+    return "under" if representation <= UNDER_REPRESENTED else "in_line"
+
+
+@dataclass(frozen=True)
+class Raking:
+    weights: dict[Cell, float]  # per person of each cell of participants
+    people: int
+    groups_without_participants: list[str]
+    effective_sample_size: float
+    weight_ratio: float
+
+
+def rake(participants: Mapping[Cell, int], population: Mapping[Cell, float]) -> Raking:
+    """Weights per (age bracket, neighbourhood) so that participants match the population's two margins. Only the
+    participants of cells whose neighbourhood is in the population are weighted."""
+    ages = sorted({age for age, _nb in population})
+    places = sorted({place for _age, place in population})
+    table = np.array([[participants.get((age, place), 0) for place in places] for age in ages], dtype=float)
+    age_margin = np.array([sum(population.get((age, place), 0) for place in places) for age in ages])
+    place_margin = np.array([sum(population.get((age, place), 0) for age in ages) for place in places])
+    answered_ages, answered_places = table.sum(1) > 0, table.sum(0) > 0
+    missing = [age for age, seen in zip(ages, answered_ages, strict=True) if not seen and age_margin[ages.index(age)] > 0]
+    missing += [place for place, seen in zip(places, answered_places, strict=True)
+                if not seen and place_margin[places.index(place)] > 0]
+    table = table[answered_ages][:, answered_places]
+    people = int(table.sum())
+    targets = [age_margin[answered_ages], place_margin[answered_places]]
+    targets = [people * margin / margin.sum() for margin in targets]
+    with contextlib.redirect_stdout(io.StringIO()):  # ipfn prints how it converged
+        fitted = ipfn.ipfn(table.copy(), targets, [[0], [1]], convergence_rate=1e-10, max_iteration=2000).iteration()
+    weights: dict[Cell, float] = {}
+    kept_ages = [age for age, seen in zip(ages, answered_ages, strict=True) if seen]
+    kept_places = [place for place, seen in zip(places, answered_places, strict=True) if seen]
+    for i, age in enumerate(kept_ages):
+        for j, place in enumerate(kept_places):
+            if table[i, j] > 0:
+                weights[(age, place)] = float(fitted[i, j] / table[i, j])
+    counts = np.array([participants[cell_key] for cell_key in weights], dtype=float)
+    values = np.array(list(weights.values()))
+    effective = float((counts @ values) ** 2 / (counts @ values**2)) if len(values) else 0.0
+    ratio = float(values.max() / values.min()) if len(values) else 1.0
+    return Raking(weights, people, missing, effective, ratio)
+
+
+def representativeness(
+    participants: Mapping[Cell, int],
+    population: Mapping[Cell, float],
+    opinions: Mapping[int, Mapping[Cell, tuple[int, int]]],
+    k: int,
+    *,
+    census_year: int | None = None,
+) -> Representativeness:
+    """Participation rates and weighted approval from counts: participants per (age bracket, neighbourhood) —
+    neighbourhoods absent from the population standing for "not given or outside" —, people per (age bracket,
+    neighbourhood) of the population, and per action the opinions ("pour", all) per (age bracket, neighbourhood)."""
+    by_age: dict[str, int] = defaultdict(int)
+    by_place: dict[str, int] = defaultdict(int)
+    places = {place for _age, place in population}
+    for (age, place), count in participants.items():
+        by_age[age] += count
+        if place in places:
+            by_place[place] += count
+    population_by_age: dict[str, float] = defaultdict(float)
+    population_by_place: dict[str, float] = defaultdict(float)
+    for (age, place), people in population.items():
+        population_by_age[age] += people
+        population_by_place[place] += people
+    by_age_bracket = _rates(by_age, population_by_age, k)
+    by_neighbourhood = _rates(by_place, population_by_place, k)
+    result: Representativeness = {
+        "k": k,
+        "census_year": census_year,
+        "by_age_bracket": by_age_bracket,
+        "by_neighbourhood": by_neighbourhood,
+        "over_represented": [rate["group"] for rate in by_age_bracket + by_neighbourhood if rate["verdict"] == "over"],
+        "under_represented": [rate["group"] for rate in by_age_bracket + by_neighbourhood if rate["verdict"] == "under"],
+        "weighting": _weighting(participants, population, opinions, k, places),
+    }
+    return result
+
+
+def _weighting(participants: Mapping[Cell, int], population: Mapping[Cell, float],
+               opinions: Mapping[int, Mapping[Cell, tuple[int, int]]], k: int, places: set[str]) -> Weighting:
+    placed = {key: count for key, count in participants.items() if key[1] in places and count > 0}
+    weighting: Weighting = {
+        "status": "weighted",
+        "people_weighted": 0,
+        "people_left_out": sum(participants.values()) - sum(placed.values()),
+        "groups_without_participants": [],
+        "effective_sample_size": None,
+        "weight_ratio": None,
+        "extreme": False,
+        "actions": [],
+    }
+    if not population:
+        weighting["status"] = "no_population"
+        return weighting
+    if sum(placed.values()) < k:
+        weighting["status"] = "too_few_people"
+        return weighting
+    raking = rake(placed, population)
+    weighting.update({
+        "people_weighted": raking.people,
+        "groups_without_participants": raking.groups_without_participants,
+        "effective_sample_size": round(raking.effective_sample_size, 1),
+        "weight_ratio": round(raking.weight_ratio, 2),
+        "extreme": raking.weight_ratio > EXTREME_WEIGHT_RATIO
+        or raking.effective_sample_size < SMALL_EFFECTIVE_SHARE * raking.people,
+    })
+    for action_id in sorted(opinions):
+        cells = {key: counts for key, counts in opinions[action_id].items() if key in raking.weights}
+        total = sum(all_opinions for _pour, all_opinions in cells.values())
+        if total < k:
+            continue
+        pour = sum(pour for pour, _all in cells.values())
+        weighted_pour = sum(raking.weights[key] * counts[0] for key, counts in cells.items())
+        weighted_total = sum(raking.weights[key] * counts[1] for key, counts in cells.items())
+        weighting["actions"].append({
+            "action_id": action_id,
+            "opinions": total,
+            "raw_approval": round(pour / total, 3),
+            "weighted_approval": round(weighted_pour / weighted_total, 3),
+        })
+    return weighting
+
+
+def weighting_warning(weighting: Weighting) -> str | None:
+    """The plain sentence shown beside weighted results whose weights are extreme."""
+    if not weighting["extreme"]:
+        return None
+    return _(
+        "Attention : les poids sont très inégaux (le plus grand vaut %(ratio)s fois le plus petit) et les %(people)s "
+        "personnes pondérées ne valent que %(effective)s réponses non pondérées. Quelques personnes parlent pour "
+        "beaucoup d’autres : lisez les résultats pondérés avec prudence, les résultats bruts restent la référence.",
+        ratio=format_count(round(weighting["weight_ratio"] or 0)),
+        people=format_count(weighting["people_weighted"]),
+        effective=format_count(round(weighting["effective_sample_size"] or 0)),
+    )
+
+
+# --- reading a consultation ---------------------------------------------------------------------------
+
+
+def representativeness_of(consultation: Consultation) -> Representativeness:
+    """The consultation's participants, opinions and reference population, through its threshold."""
+    areas = [area for area in population_areas(consultation) if area.neighbourhood]
+    population: dict[Cell, float] = defaultdict(float)
+    for area in areas:
+        for bracket, people in area.people_by_age_bracket.items():
+            population[(bracket, area.neighbourhood or "")] += people
+    participants: dict[Cell, int] = {}
+    rows = db.session.execute(
+        select(Participant.age_bracket, func.coalesce(Participant.neighbourhood, ""), func.count())
+        .where(Participant.id.in_(_participants(consultation)), Participant.blocked_at.is_(None))
+        .group_by(Participant.age_bracket, Participant.neighbourhood)
+    )
+    for bracket, neighbourhood, number in rows:
+        key = (bracket.value, neighbourhood)
+        participants[key] = participants.get(key, 0) + number
+    return representativeness(
+        participants, population, _opinions(consultation), consultation.k_anonymity,
+        census_year=max((area.census_year for area in areas), default=None),
+    )
+
+
+def _opinions(consultation: Consultation) -> dict[int, dict[Cell, tuple[int, int]]]:
+    pour = func.sum(case((Vote.value == Opinion.POUR.value, 1), else_=0))
+    rows = db.session.execute(
+        select(Vote.action_id, Participant.age_bracket, func.coalesce(Participant.neighbourhood, ""), pour, func.count())
+        .join(Action, Action.id == Vote.action_id)
+        .join(Orientation, Orientation.id == Action.orientation_id)
+        .join(Participant, Participant.id == Vote.participant_id)
+        .where(
+            Orientation.consultation_id == consultation.id,
+            Action.state == ActionState.PUBLISHED,
+            Vote.kind == VoteKind.OPINION,
+            Participant.blocked_at.is_(None),
+        )
+        .group_by(Vote.action_id, Participant.age_bracket, Participant.neighbourhood)
+    )
+    opinions: dict[int, dict[Cell, tuple[int, int]]] = defaultdict(dict)
+    for action_id, bracket, neighbourhood, pour_count, total in rows:
+        opinions[action_id][(bracket.value, neighbourhood)] = (int(pour_count), int(total))
+    return opinions
+

@@ -1,0 +1,116 @@
+"""Opinion groups (committee/opinion_groups.py): planted groups are found, no group under k is ever shown."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from sklearn.metrics import adjusted_rand_score
+
+from pedt_participation.committee.opinion_groups import group_participants, opinion_groups, opinion_groups_of
+from pedt_participation.extensions import db
+from pedt_participation.models import AgeBracket, Audience, Vote, VoteKind
+from tests.helpers import make_consultation, make_participant
+
+ACTIONS = list(range(100, 112))
+
+
+def _planted(sizes: dict[str, int], *, seed: int = 1, answered: float = 0.7, noise: float = 0.15):
+    """Votes of planted groups: "a" approves the first half of the actions and rejects the second, "b" the
+    opposite, "c" approves everything; each person judges `answered` of the actions, a `noise` share at random."""
+    rng = random.Random(seed)
+    leaning = {
+        "a": [1 if i < 6 else -1 for i in range(12)],
+        "b": [-1 if i < 6 else 1 for i in range(12)],
+        "c": [1] * 12,
+    }
+    votes, planted = [], {}
+    person = 0
+    for group, size in sizes.items():
+        for _ in range(size):
+            person += 1
+            planted[person] = group
+            for column, action in enumerate(ACTIONS):
+                if rng.random() > answered:
+                    continue
+                value = rng.choice((-1, 0, 1)) if rng.random() < noise else leaning[group][column]
+                votes.append((person, action, value))
+    return votes, planted
+
+
+def test_two_planted_opinion_groups_are_found():
+    votes, planted = _planted({"a": 60, "b": 45})
+    grouping = group_participants(votes, k=5)
+    truth = [planted[int(person)] for person in grouping.participant_ids]
+    assert adjusted_rand_score(truth, grouping.labels) >= 0.8
+
+    result = opinion_groups(votes, k=5)
+    assert result["status"] == "found"
+    assert sorted(group["size"] for group in result["groups"]) == sorted(np.bincount(grouping.labels).tolist())
+    first, second = result["groups"]
+    # Each group is described by what sets it apart: the larger one ("a") approves the first six actions.
+    approved_by_a = {a["action_id"] for a in first["representative_actions"] if a["direction"] == "pour"}
+    assert approved_by_a and approved_by_a <= set(ACTIONS[:6])
+    rejected_by_a = {a["action_id"] for a in first["representative_actions"] if a["direction"] == "contre"}
+    assert rejected_by_a <= set(ACTIONS[6:])
+    for action in first["representative_actions"]:
+        assert action["group_share"] > action["others_share"]
+        assert action["z_group"] > 1.2816 and action["z_versus_others"] > 1.2816
+    # Nobody's group is published: only sizes and shares.
+    assert "labels" not in result and "participant_ids" not in str(result)
+
+
+def test_consensus_is_what_every_group_approves():
+    votes, _planted_groups = _planted({"a": 50, "b": 50}, seed=3)
+    everyone_approves = 999
+    rng = random.Random(2)
+    people = {person for person, _action, _value in votes}
+    votes += [(person, everyone_approves, 1 if rng.random() < 0.9 else 0) for person in people]
+    result = opinion_groups(votes, k=5)
+    assert result["status"] == "found"
+    assert [action["action_id"] for action in result["consensus_actions"]][:1] == [everyone_approves]
+    assert all(share >= 0.8 for share in result["consensus_actions"][0]["approval_by_group"].values())
+    # The divisive actions are approved by one group only: never consensus.
+    assert not {action["action_id"] for action in result["consensus_actions"]} & set(ACTIONS)
+
+
+def test_a_group_smaller_than_k_is_merged_never_shown():
+    # A third opinion group ("c" approves everything) of eight or nine people: shown under k = 3…
+    votes, _planted_groups = _planted({"a": 30, "b": 30, "c": 8}, seed=5, answered=0.9, noise=0.05)
+    small_k = opinion_groups(votes, k=3)
+    assert len(small_k["groups"]) == 3 and min(group["size"] for group in small_k["groups"]) < 10
+
+    # …merged into its nearest group under k = 10: every group shown has at least k people.
+    result = opinion_groups(votes, k=10)
+    assert result["status"] == "found" and len(result["groups"]) == 2
+    assert all(group["size"] >= 10 for group in result["groups"])
+    assert sum(group["size"] for group in result["groups"]) == result["people_placed"]
+    for group in result["groups"]:
+        assert all(action["group_opinions"] >= 10 for action in group["representative_actions"])
+
+
+def test_too_few_people_or_too_few_answers_give_no_groups():
+    votes, _planted_groups = _planted({"a": 4, "b": 4})
+    assert opinion_groups(votes, k=5)["status"] == "too_few_people"
+    # Someone who judged fewer than seven of twelve actions is left out, as in Polis.
+    sparse, _ = _planted({"a": 30, "b": 30}, answered=0.3, seed=9)
+    result = opinion_groups(sparse, k=5)
+    assert result["people_left_out"] > 0
+    assert result["people_placed"] + result["people_left_out"] == len({person for person, *_ in sparse})
+
+
+def test_groups_of_a_consultation_from_its_votes(app):
+    consultation = make_consultation(orientations=2, actions_per_orientation=4)
+    actions = [action for orientation in consultation.orientations for action in orientation.actions]
+    votes, planted = _planted({"a": 12, "b": 12}, answered=1.0, noise=0.0)
+    people = {person: make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_26_TO_39)
+              for person in planted}
+    column = {action: index for index, action in enumerate(ACTIONS)}
+    for person, action, value in votes:
+        if column[action] < len(actions):
+            db.session.add(Vote(participant_id=people[person].id, action_id=actions[column[action]].id,
+                                kind=VoteKind.OPINION, value=value))
+    db.session.commit()
+    result = opinion_groups_of(consultation)
+    assert result["status"] == "found"
+    assert sorted(group["size"] for group in result["groups"]) == [12, 12]

@@ -1,0 +1,188 @@
+"""Who was heard (committee/representativeness.py): the INSEE file, participation rates, weighting by raking."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from pedt_participation.committee.representativeness import (
+    import_population,
+    map_neighbourhoods,
+    population_areas,
+    rake,
+    read_population_file,
+    representativeness,
+    representativeness_of,
+    weighting_warning,
+)
+from pedt_participation.errors import ParticipationRefused
+from pedt_participation.extensions import db
+from pedt_participation.models import AgeBracket, Audience, Vote, VoteKind
+from tests.helpers import make_consultation, make_participant
+
+SAMPLE = Path(__file__).parents[1] / "pedt_participation" / "demo" / "population-iris-exemple-fictif.csv"
+
+# A planted territory: two age brackets, two neighbourhoods, 500 people in each of the four cells. Approval depends
+# on age (young people approve far more) and on the neighbourhood.
+POPULATION = {("18-25", "Centre"): 500, ("18-25", "Les Hauts"): 500, ("60+", "Centre"): 500, ("60+", "Les Hauts"): 500}
+APPROVAL = {("18-25", "Centre"): 0.9, ("18-25", "Les Hauts"): 0.7, ("60+", "Centre"): 0.3, ("60+", "Les Hauts"): 0.1}
+# Who answered: young people four times as often as their elders, the centre twice as often as Les Hauts.
+SAMPLE_SIZES = {("18-25", "Centre"): 80, ("18-25", "Les Hauts"): 40, ("60+", "Centre"): 20, ("60+", "Les Hauts"): 10}
+
+
+def _planted_opinions():
+    return {7: {cell: (round(APPROVAL[cell] * n), n) for cell, n in SAMPLE_SIZES.items()}}
+
+
+def test_weighting_recovers_the_planted_population_result():
+    population_result = sum(APPROVAL[cell] * people for cell, people in POPULATION.items()) / sum(POPULATION.values())
+    result = representativeness(SAMPLE_SIZES, POPULATION, _planted_opinions(), k=5)
+    [action] = result["weighting"]["actions"]
+    assert abs(action["raw_approval"] - population_result) >= 0.10
+    assert abs(action["weighted_approval"] - population_result) <= 0.02
+    weighting = result["weighting"]
+    assert weighting["status"] == "weighted" and weighting["people_weighted"] == 150
+    # Kish: 150 people weighted this unevenly are worth fewer unweighted ones.
+    assert 50 < weighting["effective_sample_size"] < 150
+    assert weighting["weight_ratio"] == pytest.approx(8, rel=0.01) and not weighting["extreme"]
+    assert weighting_warning(weighting) is None
+
+
+def test_over_and_under_represented_groups_are_named():
+    result = representativeness(SAMPLE_SIZES, POPULATION, {}, k=5)
+    assert result["over_represented"] == ["18-25", "Centre"]
+    assert result["under_represented"] == ["60+", "Les Hauts"]
+    young = next(rate for rate in result["by_age_bracket"] if rate["group"] == "18-25")
+    assert young["participants"]["value"] == 120 and young["population"] == 1000
+    assert young["rate_per_thousand"] == 120.0 and young["representation"] == 1.6
+
+
+def test_no_rate_under_k_people_and_extreme_weights_are_said():
+    sizes = {("18-25", "Centre"): 200, ("18-25", "Les Hauts"): 60, ("60+", "Centre"): 3, ("60+", "Les Hauts"): 3}
+    opinions = {7: {("18-25", "Centre"): (150, 200), ("60+", "Centre"): (1, 3)}, 8: {("60+", "Centre"): (3, 3)}}
+    result = representativeness(sizes, POPULATION, opinions, k=10)
+    elders = next(rate for rate in result["by_age_bracket"] if rate["group"] == "60+")
+    assert elders["participants"] == {"value": None, "display": "< 10", "share": None}
+    assert elders["rate_per_thousand"] is None and elders["representation"] is None
+    # Named all the same: even nine of them would be far too few.
+    assert elders["verdict"] == "under" and "60+" in result["under_represented"]
+    weighting = result["weighting"]
+    assert weighting["extreme"] and weighting["weight_ratio"] > 10
+    assert "les résultats bruts restent la référence" in weighting_warning(weighting)
+    # An action with fewer than k opinions among the people weighted gets no weighted result.
+    assert [action["action_id"] for action in weighting["actions"]] == [7]
+
+
+def test_people_outside_the_reference_are_left_out_of_the_weighting():
+    sizes = {**SAMPLE_SIZES, ("18-25", ""): 7, ("60+", "Ailleurs"): 2}
+    result = representativeness(sizes, POPULATION, _planted_opinions(), k=5)
+    assert result["weighting"]["people_left_out"] == 9 and result["weighting"]["people_weighted"] == 150
+    # A group of the population with no participant at all is named: no weight can speak for it.
+    raking = rake({("18-25", "Centre"): 30, ("18-25", "Les Hauts"): 20}, POPULATION)
+    assert raking.groups_without_participants == ["60+"]
+
+
+def test_the_insee_file_is_read_with_its_age_bands():
+    areas = read_population_file(SAMPLE.read_bytes())
+    assert len(areas) >= 5 and areas[0].census_year == 2021
+    first = areas[0]
+    assert set(first.people_by_age_bracket) == {bracket.value for bracket in AgeBracket}
+    # The detailed bands: 11–14 is four sevenths of 11–17.
+    text = SAMPLE.read_text(encoding="utf-8").splitlines()
+    header, row = text[0].split(";"), text[1].split(";")
+    p1117 = float(row[header.index("P21_POP1117")])
+    assert first.people_by_age_bracket["11-14"] == pytest.approx(p1117 * 4 / 7, abs=0.01)
+
+
+def test_the_broad_bands_are_used_when_the_detailed_ones_are_missing():
+    content = (
+        b"IRIS;COM;LIBIRIS;P20_POP;P20_POP0014;P20_POP1529;P20_POP3044;P20_POP4559;P20_POP6074;P20_POP75P\n"
+        b"999990101;99999;Centre;1500;150;300;300,5;300;300;150\n"
+    )
+    [area] = read_population_file(content)
+    assert area.census_year == 2020 and area.label == "Centre"
+    assert area.people_by_age_bracket["11-14"] == 40.0  # 4/15 of 0–14
+    assert area.people_by_age_bracket["60+"] == 450.0
+    assert area.people_by_age_bracket["40-59"] == pytest.approx(300.5 / 3 + 300, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"nom;age\nA;3\n", "tableau de population de l’INSEE"),
+        (b"IRIS;P21_POP;P21_POP0014\n1;3;1\n", "colonnes des âges"),
+        (b"IRIS;P20_POP;P20_POP0014;P20_POP1529;P20_POP3044;P20_POP4559;P20_POP6074;P20_POP75P\n"
+         b"1;1;1;beaucoup;1;1;1;1\n", "« beaucoup » n’est pas un nombre"),
+    ],
+)
+def test_a_file_that_is_not_the_insee_table_is_refused_with_what_to_do(content, message):
+    with pytest.raises(ParticipationRefused, match=message):
+        read_population_file(content)
+
+
+def test_a_consultation_weighted_from_its_loaded_population(app):
+    consultation = make_consultation(orientations=1, actions_per_orientation=1, k_anonymity=5)
+    action = consultation.orientations[0].actions[0]
+    for (age, place), count in SAMPLE_SIZES.items():
+        audience = Audience.YOUTH if age == "18-25" else Audience.PARENT
+        for index in range(count):
+            person = make_participant(audience=audience, age_bracket=AgeBracket(age), neighbourhood=place)
+            value = 1 if index < round(APPROVAL[(age, place)] * count) else -1
+            db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.OPINION, value=value))
+    db.session.commit()
+    # Detailed bands chosen so that each neighbourhood has 500 people aged 18–25 and 500 aged 60 or more.
+    header = "IRIS;COM;LIBCOM;LIBIRIS;P21_POP;P21_POP1117;P21_POP1824;P21_POP2539;P21_POP4054;P21_POP5564;P21_POP6579;P21_POP80P"
+    content = "\n".join([header, "1;99;Ville;Centre;1;0;500;0;0;0;400;100", "2;99;Ville;Iris 2;1;0;500;0;0;0;450;50"])
+    assert import_population(consultation, content.encode()) == 2
+    [centre, second] = population_areas(consultation)
+    # Mapped by name when the label is a neighbourhood participants gave; the other waits for staff.
+    assert centre.neighbourhood == "Centre" and second.neighbourhood is None
+    map_neighbourhoods(consultation, {second.id: "Les Hauts"})
+    db.session.commit()
+    result = representativeness_of(consultation)
+    [weighted] = result["weighting"]["actions"]
+    assert weighted["weighted_approval"] == pytest.approx(0.5, abs=0.02)
+    assert result["census_year"] == 2021
+
+
+def test_staff_load_the_population_and_map_it_then_the_committee_reads_it(client):
+    from pedt_participation.models import ManagerAssignment, Role
+    from tests.helpers import login, page_text
+
+    consultation = make_consultation(slug="pedt", k_anonymity=5)
+    action = consultation.orientations[0].actions[0]
+    for index in range(12):
+        person = make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_40_TO_59,
+                                  neighbourhood="Les Hauts" if index % 2 else "Centre-ville")
+        db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.OPINION, value=1))
+    manager = make_participant(role=Role.COMMITTEE)
+    db.session.add(ManagerAssignment(participant_id=manager.id, consultation_id=consultation.id))
+    db.session.commit()
+
+    login(client, manager)
+    refused = client.post("/comite/pedt/population", data={"file": (io.BytesIO(b"nom;age\n"), "population.csv")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert "pas un tableau de population de l’INSEE" in page_text(refused)
+    loaded = client.post("/comite/pedt/population", data={"file": (SAMPLE.open("rb"), "population.csv")},
+                         content_type="multipart/form-data", follow_redirects=True)
+    assert "Population de référence chargée : 8 IRIS" in page_text(loaded)
+    areas = population_areas(consultation)
+    # Labels equal to a neighbourhood participants gave are mapped at once; the others are chosen by staff.
+    assert {area.label: area.neighbourhood for area in areas}["Les Hauts"] == "Les Hauts"
+    choices = {f"neighbourhoods-{index}": ("Centre-ville" if area.label.startswith("Centre") else area.neighbourhood or "")
+               for index, area in enumerate(areas)}
+    mapped = client.post("/comite/pedt/population/quartiers", data=choices, follow_redirects=True)
+    assert "Les quartiers des IRIS sont enregistrés" in page_text(mapped)
+    assert {area.neighbourhood for area in population_areas(consultation)} == {"Centre-ville", "Les Hauts", None}
+    client.post("/auth/logout")
+
+    login(client, make_participant(role=Role.COMMITTEE))
+    text = page_text(client.get("/comite/pedt/population"))
+    assert "Sur-représentés : 40 à 59 ans" in text
+    assert "Sous-représentés :" in text and "11 à 14 ans" in text
+    assert "Résultats pondérés" in text and "12 personnes pondérées" in text
+    # The committee reads; loading and mapping are for the people who manage the consultation.
+    assert "Charger le fichier" not in text and "Enregistrer les quartiers" not in text
