@@ -1,7 +1,7 @@
 """Issue 16's acceptance test, in Chromium, from an empty database (no `seed-demo`): an admin creates a consultation
 and gives it to a manager; the manager fills the downloaded spreadsheet template, imports it, corrects an action's
 title, previews the draft (which a parent cannot see yet), publishes and opens the proposals and the vote; a parent
-supports the corrected action; the manager closes the vote; the committee records and publishes a decision on it;
+supports the corrected action and is in favour of it; the manager closes the vote; the committee records and publishes a decision on it;
 the parent reads it beside the action and has a notification. Every staff page met is saved at 360 and 1280 px."""
 
 from __future__ import annotations
@@ -130,6 +130,7 @@ def test_a_town_runs_its_own_consultation_from_the_template_to_published_decisio
         expect(family.get_by_text(TITLE)).to_have_count(0)
         answer = family.goto(public_url)
         assert answer is not None and answer.status == 404
+        expect(family.get_by_role("heading", name="Page introuvable")).to_be_visible()
         expect(family.get_by_text(CORRECTED)).to_have_count(0)
 
         # Dates: proposals open since yesterday, the vote planned from next week for a week; then the manager publishes
@@ -153,12 +154,16 @@ def test_a_town_runs_its_own_consultation_from_the_template_to_published_decisio
         expect(staff.get_by_role("link", name="Clore le vote")).to_be_visible()
         _staff_page(staff, "vote-open")
 
-        # The parent now finds the consultation and supports the corrected action.
+        # The parent now finds the consultation, supports the corrected action and gives an opinion on it.
         family.goto(public_url)
         expect(family.get_by_role("heading", name=TITLE)).to_be_visible()
         expect(family.get_by_role("note")).to_have_count(0)
         family.get_by_role("button", name=f"Soutenir « {CORRECTED} »").click()
         expect(_flash(family).or_(family.get_by_role("status").first)).to_contain_text("Votre soutien est enregistré.")
+        family.get_by_role("link", name=CORRECTED).click()
+        in_favour = family.get_by_role("button", name=f"Pour (avis sur « {CORRECTED} »)")
+        in_favour.click()
+        expect(in_favour).to_have_attribute("aria-pressed", "true")
 
         # The manager closes the vote.
         staff.get_by_role("link", name="Clore le vote").click()
@@ -187,7 +192,7 @@ def test_a_town_runs_its_own_consultation_from_the_template_to_published_decisio
 
         # The parent has a notification, and reads the decision beside the action on both pages.
         family.goto(live_server.url)
-        family.get_by_role("link", name="Notifications").click()
+        family.get_by_role("link", name="Notifications 1 non lues").click()
         family.get_by_role("link", name=f"Les décisions de la consultation « {TITLE} » sont publiées").click()
         family.wait_for_url(f"{public_url}/resultats")
         expect(family.get_by_role("heading", name="Résultats et décisions")).to_be_visible()
