@@ -7,10 +7,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, StringField
+from wtforms.validators import InputRequired
 
 
 class IdentityForm(FlaskForm):
-    title = StringField(_l("Titre"), description=_l("Par exemple : Projet éducatif de territoire 2027."))
+    title = StringField(
+        _l("Titre"),
+        description=_l("Par exemple : Projet éducatif de territoire 2027."),
+        validators=[InputRequired(_l("Donnez un titre à la consultation."))],
+    )
     slug = StringField(
         _l("Adresse de la page"),
         description=_l("Lettres minuscules sans accent, chiffres et tirets, par exemple pedt-2027. "

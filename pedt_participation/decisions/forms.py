@@ -21,6 +21,7 @@ class DecisionForm(FlaskForm):
     explanation = TextAreaField(
         _l("Explication (lue par les participants)"),
         description=_l("Pourquoi ce choix, et ce qui change s’il y a des modifications."),
+        validators=[InputRequired(_l("Expliquez la décision en quelques phrases : les participants la liront."))],
     )
     progress = SelectField(
         _l("Avancement"),

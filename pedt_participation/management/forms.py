@@ -39,7 +39,7 @@ def _date_field(label) -> DateTimeLocalField:
 
 
 class ConsultationForm(FlaskForm):
-    title = StringField(_l("Titre"))
+    title = StringField(_l("Titre"), validators=[InputRequired(_l("Donnez un titre à la consultation."))])
     summary = TextAreaField(_l("Introduction"))
     context = TextAreaField(_l("D’où viennent ces orientations"), description=_l("Un paragraphe vide sépare deux paragraphes."))
     published_at = DateTimeLocalField(
@@ -144,7 +144,7 @@ class ItemForm(FlaskForm):
     """An orientation (with its theme) or an official action, in French, with its English and Arabic translations."""
 
     theme = StringField(_l("Thème"), description=_l("Les orientations d’un même thème sont regroupées sous son titre. Vide : sans thème."))
-    title = StringField(_l("Titre"))
+    title = StringField(_l("Titre"), validators=[InputRequired(_l("Donnez un titre."))])
     text = TextAreaField(_l("Description"))
     easy_read = TextAreaField(_l("Version facile à lire"), description=_EASY_READ_HINT)
     en_title = StringField(_l("Titre en anglais"))
