@@ -24,7 +24,7 @@ from itertools import combinations
 from typing import TypedDict
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import (
     confint_proportions_2indep,
@@ -34,17 +34,14 @@ from statsmodels.stats.proportion import (
 
 from ..extensions import db
 from ..models import (
-    Action,
-    ActionState,
     AgeBracket,
     Audience,
     Consultation,
     Opinion,
-    Orientation,
     Participant,
     Vote,
-    VoteKind,
 )
+from .counted_opinions import counted_opinions
 
 ALPHA = 0.05
 NAMED_ACTIONS = 5
@@ -146,16 +143,7 @@ def _sure_gap(gap: Gap | None) -> float:
 def opinion_tallies(consultation: Consultation) -> tuple[dict[int, dict[str, tuple[int, int]]], dict[int, dict[str, tuple[int, int]]]]:
     """Opinions counted per action, by audience and by age bracket, in one GROUP BY: (pour, all) per group."""
     rows = db.session.execute(
-        select(Vote.action_id, Participant.audience, Participant.age_bracket, Vote.value, func.count())
-        .join(Action, Action.id == Vote.action_id)
-        .join(Orientation, Orientation.id == Action.orientation_id)
-        .join(Participant, Participant.id == Vote.participant_id)
-        .where(
-            Orientation.consultation_id == consultation.id,
-            Action.state == ActionState.PUBLISHED,
-            Vote.kind == VoteKind.OPINION,
-            Participant.blocked_at.is_(None),
-        )
+        counted_opinions(consultation, Vote.action_id, Participant.audience, Participant.age_bracket, Vote.value, func.count())
         .group_by(Vote.action_id, Participant.audience, Participant.age_bracket, Vote.value)
     )
     by_audience: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))

@@ -32,10 +32,10 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
-from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Action, ActionState, Consultation, Orientation, Participant, Vote, VoteKind
+from ..models import Consultation, Vote
+from .counted_opinions import counted_opinions
 
 # Polis places a participant once they judged 7 statements (or all of them, when there are fewer).
 MIN_OPINIONS = 7
@@ -291,16 +291,7 @@ def opinion_groups(votes: Iterable[tuple[int, int, int]], k: int, *, seed: int =
 def opinion_votes(consultation: Consultation) -> list[tuple[int, int, int]]:
     """The opinions that count in a consultation: on published actions, by people who are not blocked."""
     rows = db.session.execute(
-        select(Vote.participant_id, Vote.action_id, Vote.value)
-        .join(Action, Action.id == Vote.action_id)
-        .join(Orientation, Orientation.id == Action.orientation_id)
-        .join(Participant, Participant.id == Vote.participant_id)
-        .where(
-            Orientation.consultation_id == consultation.id,
-            Action.state == ActionState.PUBLISHED,
-            Vote.kind == VoteKind.OPINION,
-            Participant.blocked_at.is_(None),
-        ),
+        counted_opinions(consultation, Vote.participant_id, Vote.action_id, Vote.value),
         execution_options={"yield_per": 50_000},
     )
     return [(participant_id, action_id, value) for participant_id, action_id, value in rows]

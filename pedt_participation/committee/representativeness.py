@@ -61,7 +61,6 @@ from ..extensions import db
 from ..languages.services import format_count
 from ..models import (
     Action,
-    ActionState,
     AgeBracket,
     Comment,
     Consultation,
@@ -70,9 +69,9 @@ from ..models import (
     Participant,
     PopulationArea,
     Vote,
-    VoteKind,
 )
 from .aggregation import cell
+from .counted_opinions import counted_opinions
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 OVER_REPRESENTED = 1.25
@@ -511,15 +510,8 @@ def representativeness_of(consultation: Consultation) -> Representativeness:
 def _opinions(consultation: Consultation) -> dict[int, dict[Cell, tuple[int, int]]]:
     pour = func.sum(case((Vote.value == Opinion.POUR.value, 1), else_=0))
     rows = db.session.execute(
-        select(Vote.action_id, Participant.age_bracket, func.coalesce(Participant.neighbourhood, ""), pour, func.count())
-        .join(Action, Action.id == Vote.action_id)
-        .join(Orientation, Orientation.id == Action.orientation_id)
-        .join(Participant, Participant.id == Vote.participant_id)
-        .where(
-            Orientation.consultation_id == consultation.id,
-            Action.state == ActionState.PUBLISHED,
-            Vote.kind == VoteKind.OPINION,
-            Participant.blocked_at.is_(None),
+        counted_opinions(
+            consultation, Vote.action_id, Participant.age_bracket, func.coalesce(Participant.neighbourhood, ""), pour, func.count()
         )
         .group_by(Vote.action_id, Participant.age_bracket, Participant.neighbourhood)
     )

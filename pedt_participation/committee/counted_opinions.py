@@ -1,0 +1,26 @@
+"""The opinions a committee analysis counts, asked the same way by each of them (groups, division, weighting)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from ..models import Action, ActionState, Consultation, Orientation, Participant, Vote, VoteKind
+
+
+def counted_opinions(consultation: Consultation, *columns: Any) -> Select:
+    """`columns` of the opinions given on the consultation's published actions by people who are not blocked
+    (erased people's votes are already gone); Vote, Action, Orientation and Participant are joined."""
+    return (
+        select(*columns)
+        .join(Action, Action.id == Vote.action_id)
+        .join(Orientation, Orientation.id == Action.orientation_id)
+        .join(Participant, Participant.id == Vote.participant_id)
+        .where(
+            Orientation.consultation_id == consultation.id,
+            Action.state == ActionState.PUBLISHED,
+            Vote.kind == VoteKind.OPINION,
+            Participant.blocked_at.is_(None),
+        )
+    )
