@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from pedt_participation.extensions import db
 from pedt_participation.models import ModeratorAssignment, Notification, Role
 from tests.conftest import WORKER_PUBLIC_URL
-from tests.helpers import login, make_consultation, make_participant, wait_for_messages
+from tests.helpers import login, make_consultation, make_participant, wait_for_messages, wait_until
 
 
 def test_new_proposal_reaches_the_moderator_by_email(app, client, smtp_server, start_worker, monkeypatch):
@@ -34,8 +34,12 @@ def test_new_proposal_reaches_the_moderator_by_email(app, client, smtp_server, s
     body = message.get_payload(decode=True).decode("utf-8")
     assert "Bonjour Inès" in body and "« Des jardins partagés à l’école »" in body
     assert f"{WORKER_PUBLIC_URL}/moderation/demo/proposals" in body
-    db.session.expire_all()
-    assert db.session.scalar(select(Notification.emailed_at).where(Notification.recipient_id == moderator.id))
+    # The worker records the sending once the message has left: a moment after it reaches the inbox.
+    wait_until(
+        lambda: db.session.scalar(select(Notification.emailed_at).where(Notification.recipient_id == moderator.id)),
+        seconds=30,
+        message="the notification was e-mailed but never marked as sent",
+    )
 
 
 def test_no_mail_server_means_in_app_only(app, client):
