@@ -323,3 +323,19 @@ def test_titles_with_dollar_signs_are_drawn_as_written(client, consultation, com
     login(client, committee_member)
     text = _pdf_text(client.get(f"/comite/syntheses/{summary.id}/synthese.pdf").get_data())
     assert text.count(r"Atelier $\nope$ du mercredi") == 3  # in the table and in its two charts
+
+
+def test_the_summary_page_draws_its_charts_once(client, committee_member, monkeypatch):
+    """Drawing the charts takes seconds; a finished summary never changes, so its page draws them once."""
+    drawn = []
+    real = services.chart_images
+    monkeypatch.setattr(services, "chart_images", lambda data: drawn.append(1) or real(data))
+    summary = services.queue_summary(make_consultation(slug="dessins"), requested_by=committee_member)
+    db.session.commit()
+    _build_here(summary)
+    login(client, committee_member)
+
+    first = client.get(f"/comite/syntheses/{summary.id}").get_data(as_text=True)
+    second = client.get(f"/comite/syntheses/{summary.id}").get_data(as_text=True)
+    assert drawn == [1]
+    assert first.count("data:image/svg+xml;base64,") == second.count("data:image/svg+xml;base64,") > 0

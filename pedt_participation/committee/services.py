@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -36,7 +37,7 @@ from ..models import (
 from ..navigation import public_url
 from ..webhooks.services import publish_event, summary_resource
 from .aggregation import aggregate, figure_text
-from .documents import MEDIA_TYPES, json_chunks, summary_csv, summary_pdf
+from .documents import MEDIA_TYPES, chart_images, json_chunks, summary_csv, summary_pdf
 
 BUILD_TASK = "pedt.committee.build_summary"
 EMAIL_TASK = "pedt.committee.email_summary"
@@ -420,3 +421,15 @@ def compare(older: CommitteeSummary, newer: CommitteeSummary) -> dict[str, Any]:
         ),
         "actions": changes,
     }
+
+
+def page_charts(summary: CommitteeSummary) -> dict[str, Any]:
+    """The charts of a finished summary for its page. Drawing them takes seconds and a finished summary never
+    changes, so each process draws them once (keyed by the summary and the moment it was finished)."""
+    return _charts_of(summary.id, summary.finished_at)
+
+
+@lru_cache(maxsize=16)
+def _charts_of(summary_id: int, finished_at: datetime | None) -> dict[str, Any]:
+    data = db.session.scalar(select(CommitteeSummary.data).where(CommitteeSummary.id == summary_id))
+    return chart_images(data) if data else {}

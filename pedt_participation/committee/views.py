@@ -28,7 +28,7 @@ from ..labels import SUMMARY_STATUS_LABELS, SUMMARY_TRIGGER_LABELS
 from ..models import CommitteeSummary, Consultation, SummaryFileKind, SummaryStatus, utcnow
 from ..templating import format_long_datetime
 from . import representativeness, services
-from .documents import MEDIA_TYPES, chart_images
+from .documents import MEDIA_TYPES
 from .forms import CompareForm, NeighbourhoodMappingForm, PopulationFileForm, ScheduleForm
 
 bp = Blueprint("committee", __name__, url_prefix="/comite")
@@ -107,7 +107,7 @@ def summary(summary_id: int):
         "committee/summary.html",
         summary=summary,
         data=data,
-        charts=chart_images(data) if data else None,
+        charts=services.page_charts(summary) if data else None,
         key_figures=services.key_figures(data) if data else None,
         can_be_sent_again=summary.can_be_sent_again(utcnow()),
     )
