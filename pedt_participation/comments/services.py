@@ -22,7 +22,7 @@ MAX_IDEMPOTENCY_KEY_LENGTH = 64
 # Root comments per page of an action, each shown with its replies: the page stays light with 1 000 of them.
 COMMENT_PAGE_SIZE = 20
 # A comment shown with its text (`Comment.is_visible`), in SQL; the outer join to its author is the caller's.
-_SHOWN = and_(Comment.deleted_at.is_(None), Comment.hidden_at.is_(None), Participant.blocked_at.is_(None))
+_SHOWN = and_(Comment.deleted_at.is_(None), Comment.hidden_at.is_(None), Participant.writings_shown)
 
 
 class CommentOrder(enum.StrEnum):

@@ -152,7 +152,7 @@ def _counted_votes(action_ids: list[int], *columns: ColumnElement[Any] | Instrum
         select(*columns)
         .select_from(Vote)
         .join(Participant, Participant.id == Vote.participant_id)
-        .where(Vote.action_id.in_(action_ids), Participant.blocked_at.is_(None))
+        .where(Vote.action_id.in_(action_ids), Participant.votes_count)
     )
 
 
@@ -211,7 +211,7 @@ def _visible_comments(action_ids: list[int], *columns: ColumnElement[Any] | Inst
             Comment.action_id.in_(action_ids),
             Comment.deleted_at.is_(None),
             Comment.hidden_at.is_(None),
-            _CommentAuthor.blocked_at.is_(None),
+            _CommentAuthor.writings_shown,
         )
     )
 
@@ -353,7 +353,7 @@ def _participant_counts(orientation_ids: list[int]) -> tuple[dict[tuple, int], d
     rows = db.session.execute(
         select(*profile, func.count(), *(func.sum(people.c[f"took_part_{i}"]) for i in range(len(orientation_ids))))
         .join(Participant, Participant.id == people.c.participant_id)
-        .where(Participant.blocked_at.is_(None))
+        .where(Participant.votes_count)
         .group_by(*profile)
     )
     by_profile: dict = {}

@@ -21,6 +21,6 @@ def counted_opinions(consultation: Consultation, *columns: Any) -> Select:
             Orientation.consultation_id == consultation.id,
             Action.state == ActionState.PUBLISHED,
             Vote.kind == VoteKind.OPINION,
-            Participant.blocked_at.is_(None),
+            Participant.votes_count,
         )
     )

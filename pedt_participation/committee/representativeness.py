@@ -495,7 +495,7 @@ def representativeness_of(consultation: Consultation) -> Representativeness:
     participants: dict[Cell, int] = {}
     rows = db.session.execute(
         select(Participant.age_bracket, func.coalesce(Participant.neighbourhood, ""), func.count())
-        .where(Participant.id.in_(_participants(consultation)), Participant.blocked_at.is_(None))
+        .where(Participant.id.in_(_participants(consultation)), Participant.votes_count)
         .group_by(Participant.age_bracket, Participant.neighbourhood)
     )
     for bracket, neighbourhood, number in rows:

@@ -101,7 +101,7 @@ def published_actions_statement(consultation: Consultation, orientation_id: int 
         .where(
             Orientation.consultation_id == consultation.id,
             Action.state == ActionState.PUBLISHED,
-            Participant.blocked_at.is_(None),
+            Participant.writings_shown,
         )
         .order_by(Orientation.position, Action.position, Action.id)
     )
@@ -132,7 +132,7 @@ def get_visible_action(action_id: int, viewer: Participant | None) -> Action:
     action = db.session.scalar(_ACTION_WITH_CONSULTATION, {"action_id": action_id})
     if action is None or not _readable(action.orientation.consultation, viewer):
         raise NotFound()
-    if action.author is not None and action.author.blocked_at is not None:
+    if action.author is not None and not action.author.writings_shown:
         raise NotFound()
     if action.state == ActionState.PUBLISHED:
         return action

@@ -50,9 +50,9 @@ class Comment(Model):
 
     @property
     def is_visible(self) -> bool:
-        """Shown with its text: not deleted by its author, not hidden, author not blocked."""
-        blocked = self.author is not None and self.author.blocked_at is not None
-        return self.deleted_at is None and self.hidden_at is None and not blocked
+        """Shown with its text: not deleted by its author, not hidden, and its author's writings are shown."""
+        author_hidden = self.author is not None and not self.author.writings_shown
+        return self.deleted_at is None and self.hidden_at is None and not author_hidden
 
     @property
     def accepts_replies(self) -> bool:

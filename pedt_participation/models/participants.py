@@ -9,6 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from .base import Model
@@ -111,6 +112,29 @@ class Participant(UserMixin, Model):
     def _keep_display_name_key(self, _key: str, name: str) -> str:
         self.display_name_key = comparable_name(name)
         return name
+
+    @hybrid_property
+    def votes_count(self) -> bool:
+        """Whether this person's votes are counted, in Python and in SQL (`Participant.votes_count` in a WHERE).
+        Pages, the API, summaries, analyses and exports all ask this one question, so that a rule about whose
+        votes count is written once. Erased accounts' votes still count (the tombstone keeps them)."""
+        return self.blocked_at is None
+
+    @votes_count.inplace.expression
+    @classmethod
+    def _votes_count_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.blocked_at.is_(None)
+
+    @hybrid_property
+    def writings_shown(self) -> bool:
+        """Whether what this person wrote (comments, proposals) is shown and summarised, in Python and in SQL:
+        one definition for pages, the API, summaries and the open-data export."""
+        return self.blocked_at is None
+
+    @writings_shown.inplace.expression
+    @classmethod
+    def _writings_shown_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.blocked_at.is_(None)
 
     @property
     def is_active(self) -> bool:

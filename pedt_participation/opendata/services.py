@@ -385,7 +385,7 @@ def comments_rows(consultation_id: int) -> Iterator[list]:
             Comment.action_id.in_(list(urls)),
             Comment.deleted_at.is_(None),
             Comment.hidden_at.is_(None),
-            Participant.blocked_at.is_(None),
+            Participant.writings_shown,
         )
         .order_by(Comment.id)
         .execution_options(yield_per=500)

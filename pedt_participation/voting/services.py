@@ -76,7 +76,7 @@ def count_votes(action_ids: list[int]) -> dict[int, ActionCounts]:
     rows = db.session.execute(
         select(Vote.action_id, Vote.kind, Vote.value, func.count())
         .join(Participant, Participant.id == Vote.participant_id)
-        .where(Vote.action_id.in_(action_ids), Participant.blocked_at.is_(None))
+        .where(Vote.action_id.in_(action_ids), Participant.votes_count)
         .group_by(Vote.action_id, Vote.kind, Vote.value)
     )
     for action_id, kind, value, number in rows:
