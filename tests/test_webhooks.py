@@ -364,3 +364,16 @@ def test_the_delivery_log_filters_and_pages(client, admin):
     db.session.commit()
     refused = page_text(client.post(f"/admin/webhooks/deliveries/{delivered.id}/resend", follow_redirects=True))
     assert "Seul un envoi en échec peut être envoyé à nouveau." in refused
+
+
+def test_the_event_checkboxes_ask_for_at_least_one_not_for_every_one(client, admin):
+    """The browser must let an admin tick only the events the platform wants: `required` on each checkbox made it
+    demand all of them before sending; the server still refuses none."""
+    login(client, admin)
+    page = client.get("/admin/webhooks/").get_data(as_text=True)
+    boxes = re.findall(r'<input[^>]*name="events"[^>]*>', page)
+    assert len(boxes) >= 3
+    assert not [box for box in boxes if re.search(r"\brequired\b", box)]
+
+    response = client.post("/admin/webhooks/", data={"url": "https://platform.example/hook", "events": []})
+    assert "Cochez au moins un événement." in page_text(response)
