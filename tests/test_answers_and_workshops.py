@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from pedt_participation.comments.services import add_comment
+from pedt_participation.consultations.services import propose_action
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     Action,
@@ -19,6 +20,7 @@ from pedt_participation.models import (
     VoteKind,
     Workshop,
 )
+from pedt_participation.moderation.services import approve_proposal
 from pedt_participation.templating import local_today
 from pedt_participation.voting.services import cast_vote, count_votes
 from tests.helpers import login, make_consultation, make_moderator, make_participant, page_text
@@ -127,3 +129,21 @@ def test_paper_vote_errors_keep_every_number_typed(client, consultation, moderat
     response = client.post("/moderation/demo/workshops", data={"held_on": tomorrow, "place": "Collège", f"c-{first.id}-parent": "12"})
     assert "La date de l’atelier est dans le futur" in page_text(response)
     assert db.session.scalar(select(Workshop)) is None
+
+
+def test_the_author_of_a_proposal_is_told_of_the_answer_as_its_author(client, consultation, moderator):
+    """Someone who proposed an action and never voted on it used to hear nothing when the city answered it."""
+    author = make_participant(display_name="Nadia Auteure")
+    proposal = propose_action(author, consultation.orientations[0], "Un atelier devoirs au centre social", "Le mardi soir.")
+    approve_proposal(moderator, proposal, title=proposal.title, body=proposal.body, orientation=proposal.orientation)
+    voter = make_participant()
+    cast_vote(voter, proposal, VoteKind.SUPPORT, 1)
+    db.session.commit()
+    already = len(_messages(author))
+
+    login(client, moderator)
+    client.post(f"/moderation/demo/answers/{proposal.id}", data={f"r{proposal.id}-state": "accepted", f"r{proposal.id}-text": "Le centre social l’accueillera."})
+    client.post("/moderation/demo/answers/publish", data={"action_ids": [str(proposal.id)]})
+
+    assert _messages(author)[already:] == [f"La ville a répondu à votre proposition « {proposal.title} » : retenue."]
+    assert _messages(voter) == [f"La ville a répondu à l’action « {proposal.title} » : retenue."]

@@ -66,7 +66,19 @@ def publish_answers(moderator: Participant, consultation: Consultation, action_i
             # Every draft chosen has a state (has_unpublished_answer).
             state=str(ANSWER_STATE_LABELS[action.answer_state]).lower(),  # type: ignore[index]
         )
+        link = site_path("consultations.action", action_id=action.id, anchor="reponse")
+        author = action.author if action.author is not None and action.author.is_active else None
+        if author is not None:
+            # The person who proposed the action hears of the answer as its author, by e-mail too when they asked
+            # for the decisions by e-mail.
+            own = _(
+                "La ville a répondu à votre proposition « %(title)s » : %(state)s.",
+                title=action.title,
+                state=str(ANSWER_STATE_LABELS[action.answer_state]).lower(),  # type: ignore[index]
+            )
+            notify(author, own, link, email=author.decision_emails)
         for person in followers(action):
-            notify(person, message, site_path("consultations.action", action_id=action.id, anchor="reponse"))
+            if person != author:
+                notify(person, message, link)
     record(moderator, ModerationAction.PUBLISH_ANSWERS, consultation, consultation, actions=[a.id for a in chosen])
     return chosen
