@@ -19,7 +19,7 @@ from pedt_participation.comments.services import add_comment
 from pedt_participation.committee.aggregation import figure_text
 from pedt_participation.extensions import db
 from pedt_participation.languages.services import LOCALE_COOKIE, ngettext
-from pedt_participation.models import Action, Audience, PaperVoteCount, Participant, Workshop
+from pedt_participation.models import Action, Audience, PaperVoteCount, Participant, Role, Workshop
 from pedt_participation.templating import format_share
 from tests.helpers import login, make_consultation, make_moderator, make_participant, page_text
 
@@ -317,3 +317,14 @@ def test_names_typed_by_people_keep_their_own_direction_in_arabic(client):
     html = client.get(f"/actions/{action.id}").get_data(as_text=True)
     assert "متصل: <bdi>Sophie M.</bdi>" in html
     assert '<span class="author" id="auteur-' in html and "<bdi>&lt;b&gt;Nadia&lt;/b&gt;</bdi>" in html
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+def test_an_admins_menu_names_each_place_differently(client, language):
+    """In Arabic « Gestion » and « Administration » were both « الإدارة »: two menu entries an admin could not tell apart."""
+    login(client, make_participant(role=Role.ADMIN))
+    client.post("/langue", data={"locale": language})
+    menu = re.search(r'<nav[^>]*id="menu-principal".*?</nav>', client.get("/").get_data(as_text=True), re.S).group(0)
+    names = [re.sub(r"<[^>]+>|\s+", " ", name).strip() for name in re.findall(r"<a [^>]*>(.*?)</a>", menu, re.S)]
+    assert len(names) >= 5
+    assert len(set(names)) == len(names), names
