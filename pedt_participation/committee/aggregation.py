@@ -15,13 +15,14 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from flask_babel import gettext
-from sqlalchemy import ColumnElement, Row, Select, Subquery, case, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Row, Select, Subquery, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from ..extensions import db
 from ..languages.services import format_count
 from ..models import (
     ERASED_ACCOUNT_NAME,
+    UNDER_15_AGE_BRACKETS,
     YOUTH_AGE_BRACKETS,
     Action,
     ActionOrigin,
@@ -113,9 +114,13 @@ def _competition_ranks(values: Mapping[int, int]) -> dict[int, int]:
 
 
 def _published_actions(consultation: Consultation) -> list[Any]:
+    """The actions the site shows, read as the public pages read them: a blocked author's proposal is left out."""
+    # Imported here: consultations.services reaches this module through the templates' helpers.
+    from ..consultations.services import published_actions_statement
+
     return list(
         db.session.execute(
-            select(
+            published_actions_statement(consultation).with_only_columns(
                 Action.id,
                 Action.orientation_id,
                 Action.position,
@@ -123,9 +128,6 @@ def _published_actions(consultation: Consultation) -> list[Any]:
                 Action.origin,
                 Action.answer_state,
             )
-            .join(Orientation, Orientation.id == Action.orientation_id)
-            .where(Orientation.consultation_id == consultation.id, Action.state == ActionState.PUBLISHED)
-            .order_by(Orientation.position, Action.position, Action.id)
         )
     )
 
@@ -222,17 +224,17 @@ def _read_comments(action_ids: list[int]) -> tuple[dict[int, dict[int, int]], di
     counts: dict = defaultdict(lambda: {alignment.value: 0 for alignment in Alignment})
     themes: dict = defaultdict(ThemeCounter)
     rows = db.session.execute(
-        _visible_comments(action_ids, Comment.action_id, Comment.alignment, Comment.body),
+        _visible_comments(action_ids, Comment.action_id, Comment.alignment, Comment.body, Comment.author_id),
         execution_options={"yield_per": 2_000},
     )
-    for action_id, alignment, body in rows:
+    for action_id, alignment, body, author_id in rows:
         counts[action_id][alignment] += 1
-        themes[action_id].add(body)
+        themes[action_id].add(body, author_id)
     return counts, themes
 
 
 def _top_comments(action_ids: list[int]) -> dict[int, dict[str, list[dict[str, Any]]]]:
-    """The best-rated comments for and against each action, ranked in SQL by a window function over the
+    """The best-rated comments for and against each action (none by an under-15), ranked in SQL by a window function over the
     comments joined to their summed ratings. Texts and authors are read for the chosen few only: the ranking
     sorts narrow rows (in memory, where whole texts spilled to disk at 100 k comments)."""
     ratings = (
@@ -253,7 +255,11 @@ def _top_comments(action_ids: list[int]) -> dict[int, dict[str, list[dict[str, A
             .label("place"),
         )
         .outerjoin(ratings, ratings.c.comment_id == Comment.id)
-        .where(Comment.alignment != Alignment.NEUTRE)
+        .where(
+            Comment.alignment != Alignment.NEUTRE,
+            # A child under 15 is never quoted: their words would reach the committee as theirs.
+            or_(_CommentAuthor.age_bracket.is_(None), _CommentAuthor.age_bracket.not_in(UNDER_15_AGE_BRACKETS)),
+        )
         .subquery()
     )
     rows = db.session.execute(
@@ -451,7 +457,7 @@ def aggregate(consultation: Consultation, now: datetime | None = None, *, with_c
                 ),
                 "supports": partition(_summed(channels[row.id] for row in rows), k),
                 "proposals": {"received": sum(proposals[orientation.id].values()), "by_state": proposals[orientation.id]},
-                "themes": _themes(_merged(action_themes[row.id] for row in rows), THEMES_PER_ORIENTATION),
+                "themes": _themes(_merged(action_themes[row.id] for row in rows), THEMES_PER_ORIENTATION, k),
                 "actions": orientation_actions,
             }
         )
@@ -542,7 +548,7 @@ def _action_figures(
             "contre": comment_counts[Alignment.CONTRE],
         },
         "top_comments": top_comments,
-        "themes": _themes(themes, THEMES_PER_ACTION),
+        "themes": _themes(themes, THEMES_PER_ACTION, k),
     }
 
 
@@ -553,8 +559,11 @@ def _merged(counters: Iterable[ThemeCounter]) -> ThemeCounter:
     return merged
 
 
-def _themes(counter: ThemeCounter, limit: int) -> list[dict[str, Any]]:
-    return [{"phrase": theme.phrase, "comments": theme.comments} for theme in counter.themes(limit=limit)]
+def _themes(counter: ThemeCounter, limit: int, k: int) -> list[dict[str, Any]]:
+    """Themes used by at least k different people: fewer would point at who wrote them."""
+    return [
+        {"phrase": theme.phrase, "comments": theme.comments} for theme in counter.themes(limit=limit, min_authors=k)
+    ]
 
 
 def _participation(

@@ -25,6 +25,7 @@ from .moderation import (
 )
 from .participants import (
     ERASED_ACCOUNT_NAME,
+    UNDER_15_AGE_BRACKETS,
     YOUTH_AGE_BRACKETS,
     AgeBracket,
     Audience,
@@ -45,6 +46,7 @@ __all__ = [
     "ERASED_ACCOUNT_NAME",
     "MAX_COMMENT_DEPTH",
     "YOUTH_AGE_BRACKETS",
+    "UNDER_15_AGE_BRACKETS",
     "AccountErasure",
     "Action",
     "ActionOrigin",
