@@ -3,6 +3,11 @@ exports say of a person, and of a child under 15 above all."""
 
 from __future__ import annotations
 
+import csv
+import io
+
+import pytest
+
 from pedt_participation.committee.aggregation import aggregate
 from pedt_participation.extensions import db
 from pedt_participation.models import (
@@ -14,9 +19,11 @@ from pedt_participation.models import (
     Audience,
     Comment,
     CommentRating,
+    Role,
     utcnow,
 )
-from tests.helpers import make_consultation, make_participant
+from pedt_participation.opendata.services import comments_rows, proposals_rows
+from tests.helpers import login, make_consultation, make_participant, page_text
 
 CHILD_NAME = "Lina 12 ans"
 
@@ -88,3 +95,69 @@ def test_a_blocked_authors_published_proposal_leaves_the_summary(app):
 
     actions = aggregate(consultation)["orientations"][0]["actions"]
     assert [action["title"] for action in actions] == ["Action 1.1"]
+
+
+@pytest.fixture
+def child_in_public(app):
+    """A child under 15 who commented and whose proposal was published, and an adult who commented."""
+    consultation = make_consultation(slug="enfant", orientations=1, actions_per_orientation=1)
+    action = consultation.orientations[0].actions[0]
+    child = make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_11_TO_14, display_name=CHILD_NAME)
+    adult = make_participant(display_name="Nadia Parent")
+    proposal = Action(
+        orientation_id=action.orientation_id, position=2, title="Un club d’échecs", body="Le mercredi.",
+        origin=ActionOrigin.PARTICIPANT, state=ActionState.PUBLISHED, published_at=utcnow(), author_id=child.id,
+    )
+    db.session.add(proposal)
+    db.session.commit()
+    _comment(child, action, "J’aimerais plus de sorties.")
+    _comment(adult, action, "Les sorties coûtent cher.", alignment=Alignment.CONTRE)
+    return {"consultation": consultation, "action": action, "proposal": proposal, "child": child, "adult": adult}
+
+
+def test_a_child_under_15_is_shown_under_a_stable_pseudonym_on_the_page_and_in_the_api(client, child_in_public):
+    action = child_in_public["action"]
+    page = page_text(client.get(f"/actions/{action.id}"))
+    assert CHILD_NAME not in page
+    assert "Nadia Parent" in page
+    pseudonym = next(word for word in page.split("Jeune participant·e n° ")[1:2])[:4]
+    assert pseudonym.isdigit()
+
+    comments = client.get(f"/api/v1/actions/{action.id}/comments").get_json()["data"]
+    names = {comment["body"]: comment["author"]["display_name"] for comment in comments}
+    assert names["Les sorties coûtent cher."] == "Nadia Parent"
+    assert names["J’aimerais plus de sorties."] == f"Jeune participant·e n° {pseudonym}"
+    assert CHILD_NAME not in client.get(f"/api/v1/actions/{action.id}/comments").get_data(as_text=True)
+    # The same pseudonym on every visit, and not the account's id.
+    assert f"Jeune participant·e n° {pseudonym}" in page_text(client.get(f"/actions/{action.id}"))
+    assert pseudonym != str(child_in_public["child"].id)
+
+
+def test_moderation_still_sees_the_childs_chosen_name(client, child_in_public):
+    moderator = make_participant(role=Role.ADMIN)
+    child = child_in_public["child"]
+    proposal = Action(
+        orientation_id=child_in_public["action"].orientation_id, position=3, title="Une bibliothèque ouverte",
+        body="Le samedi.", origin=ActionOrigin.PARTICIPANT, state=ActionState.PENDING, author_id=child.id,
+    )
+    db.session.add(proposal)
+    db.session.commit()
+    login(client, moderator)
+    assert CHILD_NAME in page_text(client.get("/moderation/enfant/proposals"))
+
+
+def test_no_open_data_export_links_a_childs_items_together(app, child_in_public):
+    with app.test_request_context():
+        comments = list(csv.DictReader(io.StringIO(_csv(comments_rows(child_in_public["consultation"].id)))))
+        proposals = list(csv.DictReader(io.StringIO(_csv(proposals_rows(child_in_public["consultation"].id)))))
+    child_comment = next(row for row in comments if row["body"] == "J’aimerais plus de sorties.")
+    adult_comment = next(row for row in comments if row["body"] == "Les sorties coûtent cher.")
+    child_proposal = next(row for row in proposals if row["title/fr"] == "Un club d’échecs")
+    assert child_comment["author/id"] == "" and child_proposal["author/id"] == ""
+    assert adult_comment["author/id"] != ""
+
+
+def _csv(rows) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
