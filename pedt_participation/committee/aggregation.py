@@ -39,12 +39,14 @@ from ..models import (
     Orientation,
     PaperVoteCount,
     Participant,
+    ProfileListKind,
     Vote,
     VoteKind,
     Workshop,
     utcnow,
 )
 from .majority_judgment import majority_grade, rank_by_majority_value
+from .profile_groups import NOT_GIVEN, answer_groups, regrouped
 from .themes import ThemeCounter
 
 SCHEMA_VERSION = 1
@@ -52,7 +54,6 @@ SECONDARY_HIDDEN = "masqué"
 TOP_COMMENTS_PER_SIDE = 2
 THEMES_PER_ACTION = 5
 THEMES_PER_ORIENTATION = 8
-NOT_GIVEN = "non renseigné"
 # What a partition's parts are named by: a value of an enum, a neighbourhood, a week.
 PartKey = TypeVar("PartKey", bound=Hashable)
 OPINION_KEYS = {Opinion.POUR: "pour", Opinion.MITIGE: "mitige", Opinion.CONTRE: "contre"}
@@ -573,8 +574,14 @@ def _participation(
     total = sum(by_profile.values())
     by_audience = _sums(by_profile, 0)
     by_age = _sums(by_profile, 1)
-    by_neighbourhood = _sums(by_profile, 2)
-    by_school = _sums(by_profile, 3)
+    # Grouped by the consultation's lists: a free-text answer nobody merged counts as "Autre".
+    by_neighbourhood = regrouped(
+        {key[0]: number for key, number in _sums(by_profile, 2).items()},
+        answer_groups(consultation, ProfileListKind.NEIGHBOURHOOD),
+    )
+    by_school = regrouped(
+        {key[0]: number for key, number in _sums(by_profile, 3).items()}, answer_groups(consultation, ProfileListKind.SCHOOL)
+    )
     workshops = db.session.scalar(
         select(func.count()).select_from(Workshop).where(Workshop.consultation_id == consultation.id)
     )
@@ -582,8 +589,8 @@ def _participation(
         "participants": cell(total, k),
         "by_audience": partition({a.value: by_audience.get((a,), 0) for a in Audience}, k),
         "by_age_bracket": partition({b.value: by_age.get((b,), 0) for b in AgeBracket}, k),
-        "by_neighbourhood": partition({key[0]: number for key, number in sorted(by_neighbourhood.items())}, k),
-        "by_school": partition({key[0]: number for key, number in sorted(by_school.items())}, k),
+        "by_neighbourhood": partition(dict(sorted(by_neighbourhood.items())), k),
+        "by_school": partition(dict(sorted(by_school.items())), k),
         "new_participants_by_week": partition(_new_participants_by_week(_sums(by_profile, 4)), k),
         "supports": partition(supports, k),
         "workshops": workshops,

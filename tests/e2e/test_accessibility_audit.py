@@ -22,11 +22,13 @@ from pedt_participation.committee.representativeness import import_population, m
 from pedt_participation.consultations.services import propose_action
 from pedt_participation.decisions.services import DecisionEdit, publish_decisions, record_decision
 from pedt_participation.extensions import db
+from pedt_participation.management.profile_lists import replace_entries
 from pedt_participation.models import (
     Alignment,
     Audience,
     DecisionProgress,
     DecisionVerdict,
+    ProfileListKind,
     ReportReason,
     Role,
     Vote,
@@ -85,6 +87,8 @@ AUDITED = {
     "management.step": ("admin",),
     "management.settings_page": ("admin",),
     "management.structure_page": ("admin",),
+    "management.profile_lists_page": ("admin",),
+    "management.answer_mapping_page": ("admin",),
     "management.add_orientation": ("admin",),
     "management.add_action": ("admin",),
     "management.edit_item": ("admin",),
@@ -134,7 +138,7 @@ SCREENSHOTS = {
     "management.remove_item", "management.add_orientation",
     "decisions.index", "decisions.publish", "decisions.results", "decided action",
     "privacy.my_data", "auth.open_reset_link",
-    "committee.population",
+    "committee.population", "management.profile_lists_page", "management.answer_mapping_page",
 }
 
 
@@ -201,6 +205,8 @@ def site(live_server) -> Site:
     )
     import_population(consultation, SAMPLE_POPULATION.read_bytes())
     map_neighbourhoods(consultation, {area.id: "Centre-ville" for area in population_areas(consultation)[:3]})
+    replace_entries(consultation, ProfileListKind.NEIGHBOURHOOD, "Centre-ville\nLes Hauts\nQuartier de la gare")
+    voices[0].neighbourhood = "centre ville"  # typed before the lists: on the page of answers to merge
     db.session.commit()
     closed = _closed_with_decisions(people["committee"], voices)
     summary = committee_services.queue_summary(consultation, requested_by=people["committee"])
