@@ -93,8 +93,9 @@ def test_a_blocked_authors_published_proposal_leaves_the_summary(app):
     author.blocked_at = utcnow()
     db.session.commit()
 
-    actions = aggregate(consultation)["orientations"][0]["actions"]
-    assert [action["title"] for action in actions] == ["Action 1.1"]
+    orientation_figures = aggregate(consultation)["orientations"][0]
+    assert [action["title"] for action in orientation_figures["actions"]] == ["Action 1.1"]
+    assert orientation_figures["proposals"]["received"] == 0
 
 
 @pytest.fixture

@@ -297,7 +297,13 @@ def _proposals(consultation: Consultation) -> dict[int, dict[str, int]]:
     rows = db.session.execute(
         select(Action.orientation_id, Action.state, func.count())
         .join(Orientation, Orientation.id == Action.orientation_id)
-        .where(Orientation.consultation_id == consultation.id, Action.origin == ActionOrigin.PARTICIPANT)
+        .outerjoin(Participant, Participant.id == Action.author_id)
+        .where(
+            Orientation.consultation_id == consultation.id,
+            Action.origin == ActionOrigin.PARTICIPANT,
+            # A blocked author's proposals are out of the summary, as out of the pages.
+            Participant.blocked_at.is_(None),
+        )
         .group_by(Action.orientation_id, Action.state)
     )
     for orientation_id, state, number in rows:
