@@ -24,6 +24,7 @@ from pedt_participation.decisions.services import DecisionEdit, publish_decision
 from pedt_participation.extensions import db
 from pedt_participation.management.profile_lists import replace_entries
 from pedt_participation.models import (
+    AgeBracket,
     Alignment,
     Audience,
     DecisionProgress,
@@ -190,6 +191,8 @@ def site(live_server) -> Site:
     first = add_comment(voices[0], action, "Très utile pour les familles du quartier.", Alignment.POUR)
     add_comment(voices[1], action, "D’accord, surtout le mercredi.", Alignment.POUR, parent_id=first.id)
     doubtful = add_comment(voices[2], action, "Je ne suis pas sûr que ce soit prioritaire.", Alignment.CONTRE)
+    child = make_participant(display_name="Lina 12 ans", audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_11_TO_14)
+    add_comment(child, action, "On pourrait le faire aussi pendant les vacances.", Alignment.POUR)  # under a pseudonym
     report(participant, consultation, Target(comment=doubtful), ReportReason.OFF_TOPIC)
     busy = consultation.orientations[0].actions[1]
     for n in range(COMMENT_PAGE_SIZE + 5):
