@@ -26,6 +26,7 @@ from .languages.services import (
     text_direction,
 )
 from .messages import messages_beside, messages_on_top
+from .public_names import public_name
 
 
 def format_long_date(value: datetime | None) -> str:
@@ -80,6 +81,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         labels=labels,
         can=can,
+        public_name=public_name,
         Permission=Permission,
         platform_sign_in_enabled=platform_sign_in_enabled,
         language_names=LANGUAGE_NAMES,

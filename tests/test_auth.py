@@ -18,7 +18,7 @@ PARENT = {
     "display_name": "Amina",
     "audience": "parent",
     "age_bracket": "26-39",
-    "neighbourhood": "Quartiers sud",
+    "neighbourhood": "Autre",
 }
 
 
@@ -28,7 +28,7 @@ def test_register_creates_a_signed_in_parent(client):
     assert "Bienvenue Amina ! Votre compte est créé" in page_text(response)
     participant = db.session.scalar(select(Participant))
     assert participant.email == "amina.parent@exemple.fr"
-    assert participant.audience == Audience.PARENT and participant.neighbourhood == "Quartiers sud"
+    assert participant.audience == Audience.PARENT and participant.neighbourhood == "Autre"
     assert participant.password_hash and "un-bon-mot-de-passe" not in participant.password_hash
     assert "Connecté : Amina" in page_text(client.get("/"))
 

@@ -209,6 +209,10 @@ def _routes(world):
         ("POST", "/gestion/demo/etape/close_voting", "management_form"),  # not confirmed: nothing happens
         ("GET", "/gestion/demo/reglages", "management"),
         ("POST", "/gestion/demo/reglages", "management_form"),
+        ("GET", "/gestion/demo/listes", "management"),
+        ("POST", "/gestion/demo/listes", "management_form", {"neighbourhood": "Autre"}),
+        ("GET", "/gestion/demo/listes/reponses", "management"),
+        ("POST", "/gestion/demo/listes/reponses", "management_form"),
         ("GET", "/gestion/demo/structure", "management"),
         ("GET", "/gestion/demo/structure/orientation/nouvelle", "management"),
         ("POST", "/gestion/demo/structure/orientation/nouvelle", "management_form"),

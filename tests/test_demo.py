@@ -36,9 +36,9 @@ def test_seed_demo_loads_both_consultations(runner):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "parent@demo.pedt.local" in result.output and "demo-pedt-2026" in result.output
-    # 2 consultations, 14 orientations, 18 + 54 actions, 5 accounts, 2 moderator assignments; nothing
+    # 2 consultations, 14 orientations, 18 + 54 actions, 2 × 2 lists, 5 accounts, 2 moderator assignments; nothing
     # existed, so nothing was "updated".
-    assert "95 éléments créés, 0 mis à jour" in result.output
+    assert "99 éléments créés, 0 mis à jour" in result.output
 
     cite = db.session.scalar(select(Consultation).filter_by(slug="cite-educative"))
     assert len(cite.orientations) == 6

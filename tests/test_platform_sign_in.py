@@ -71,12 +71,12 @@ def test_first_sign_in_asks_only_what_the_platform_did_not_give(platform_client,
     assert "Vous participez en tant que" in form and "Votre âge" in form
 
     answered = platform_client.post(
-        "/auth/plateforme/profil", data={"audience": "parent", "age_bracket": "26-39", "neighbourhood": "Les Hauts"}
+        "/auth/plateforme/profil", data={"audience": "parent", "age_bracket": "26-39", "neighbourhood": "Je préfère ne pas répondre"}
     )
     assert answered.status_code == 303 and answered.headers["Location"] == "/consultations/"
     person = db.session.scalar(select(Participant).where(Participant.platform_uid == "42"))
     assert (person.email, person.display_name, person.audience, person.neighbourhood) == (
-        "camille@exemple.fr", "Camille Martin", Audience.PARENT, "Les Hauts")
+        "camille@exemple.fr", "Camille Martin", Audience.PARENT, "Je préfère ne pas répondre")
     assert person.password_hash is None
     assert "Connecté : Camille Martin" in page_text(platform_client.get("/"))
 

@@ -36,11 +36,12 @@ EXPECTED = [
 ]
 
 
-def counted(texts: list[str]) -> ThemeCounter:
-    """The comments added one at a time, as the aggregation reads them."""
+def counted(texts: list[str], authors: list[int] | None = None) -> ThemeCounter:
+    """The comments added one at a time, as the aggregation reads them; each by another person unless `authors`
+    says who wrote each."""
     counter = ThemeCounter()
-    for text in texts:
-        counter.add(text)
+    for text, author_id in zip(texts, authors or range(len(texts)), strict=True):
+        counter.add(text, author_id)
     return counter
 
 
@@ -55,10 +56,10 @@ def test_top_themes_and_their_comment_counts():
 def test_an_orientation_merging_its_actions_counts_has_the_themes_of_all_their_comments():
     # "aide aux devoirs" is in comments 1 and 2 of the first action and 6 and 8 of the second.
     first_action, second_action = ThemeCounter(), ThemeCounter()
-    for text in COMMENTS[:4]:
-        first_action.add(text)
-    for text in COMMENTS[4:]:
-        second_action.add(text)
+    for author_id, text in enumerate(COMMENTS[:4]):
+        first_action.add(text, author_id)
+    for author_id, text in enumerate(COMMENTS[4:], start=4):
+        second_action.add(text, author_id)
     orientation = ThemeCounter()
     orientation.merge(first_action)
     orientation.merge(second_action)
@@ -77,7 +78,7 @@ def test_stop_words_never_make_a_theme():
 
 
 def test_elisions_are_removed_whatever_the_apostrophe():
-    themes = phrases(counted(COMMENTS).themes(limit=100, min_comments=1))
+    themes = phrases(counted(COMMENTS).themes(limit=100, min_authors=1))
     assert "école" in themes
     assert not any("'" in phrase or "’" in phrase for phrase in themes)
 
@@ -102,14 +103,61 @@ def test_a_phrase_from_a_single_comment_is_not_a_theme():
     themes = phrases(counted(COMMENTS).themes(limit=100))
     assert "jeux vidéo" not in themes
     assert "atelier théâtre" not in themes
-    assert "jeux vidéo" in phrases(counted(COMMENTS).themes(limit=100, min_comments=1))
+    assert "jeux vidéo" in phrases(counted(COMMENTS).themes(limit=100, min_authors=1))
 
 
 def test_a_word_repeated_in_one_comment_counts_once():
-    assert counted(["Cantine cantine cantine cantine cantine !"]).themes(min_comments=1) == [Theme("cantine", 1)]
+    assert counted(["Cantine cantine cantine cantine cantine !"]).themes(min_authors=1) == [Theme("cantine", 1)]
     assert counted(["Cantine cantine cantine cantine cantine !", "Rien à dire."]).themes() == []
 
 
 def test_no_comment_no_theme():
     assert counted([]).themes() == []
     assert counted(["", "   "]).themes() == []
+
+
+def test_a_theme_needs_as_many_different_authors_as_asked():
+    # "aide aux devoirs": comments 1, 2, 6 and 8, written by three people (1 and 2 by the same person).
+    authors = [1, 1, 3, 4, 5, 6, 7, 8]
+    assert Theme("aide aux devoirs", 4) in counted(COMMENTS, authors).themes(limit=20, min_authors=3)
+    assert "aide aux devoirs" not in phrases(counted(COMMENTS, authors).themes(limit=20, min_authors=4))
+
+
+def test_one_person_repeating_a_phrase_in_many_comments_makes_no_theme():
+    texts = ["Il faut une navette scolaire.", "Encore : une navette scolaire !", "Navette scolaire, vite."]
+    assert counted(texts, [7, 7, 7]).themes(min_authors=2) == []
+    assert phrases(counted(texts, [7, 7, 8]).themes(min_authors=2)) == ["navette scolaire"]
+
+
+def test_distinct_authors_add_up_when_actions_merge():
+    # The same person on two actions counts once for the orientation.
+    first_action, second_action, orientation = ThemeCounter(), ThemeCounter(), ThemeCounter()
+    first_action.add("Une navette scolaire.", 7)
+    second_action.add("La navette scolaire encore.", 7)
+    orientation.merge(first_action)
+    orientation.merge(second_action)
+    assert orientation.themes(min_authors=2) == []
+    second_action.add("Oui à la navette scolaire.", 9)
+    orientation.merge(second_action)
+    assert phrases(orientation.themes(min_authors=2)) == ["navette scolaire"]
+
+
+def test_a_childs_name_never_becomes_a_theme():
+    # The issue's "kevin durand (2)": two adults named a child.
+    texts = [
+        "Kevin Durand se fait embêter à la cantine.",
+        "Il faut protéger kevin durand, la cantine ne fait rien.",
+        "La cantine doit surveiller la cour.",
+    ]
+    themes = phrases(counted(texts).themes(limit=20, min_authors=2))
+    assert "cantine" in themes
+    assert not any(name in phrase for phrase in themes for name in ("kevin", "durand"))
+
+
+def test_a_surname_after_a_civility_or_a_capitalised_one_after_a_first_name_is_a_name():
+    texts = ["Mme Martineau surveille la cour.", "M. Martineau surveille la cour.", "Léa Bertrand aime la cour."]
+    themes = phrases(counted(texts).themes(limit=20, min_authors=2))
+    assert "cour" in themes
+    assert not any(name in phrase for phrase in themes for name in ("martineau", "bertrand", "léa"))
+    # "Léa adore": a word after a first name, written in lowercase, stays a word.
+    assert phrases(counted(["Léa adore le théâtre.", "Tom adore le théâtre."]).themes()) == ["adore le théâtre"]

@@ -19,6 +19,7 @@ from ..models import (
     Participant,
     SummaryStatus,
 )
+from ..public_names import public_name
 from ..voting.services import ActionCounts
 from .schemas import ALIGNMENTS
 from .services import Page
@@ -115,7 +116,7 @@ def comment(comment: Comment, ups: int, downs: int) -> dict:
         "state": state,
         "body": comment.body if visible else None,
         "author": (
-            {"display_name": comment.author.display_name, "team": STAFF_TEAMS.get(comment.author.role)}
+            {"display_name": public_name(comment.author), "team": STAFF_TEAMS.get(comment.author.role)}
             if visible and comment.author
             else None
         ),

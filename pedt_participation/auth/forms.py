@@ -8,7 +8,8 @@ from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectC
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from ..labels import AGE_BRACKET_LABELS, AUDIENCE_LABELS
-from ..models import YOUTH_AGE_BRACKETS, AgeBracket, Audience
+from ..management.profile_lists import offered_labels
+from ..models import OTHER_ANSWER, UNSAID_ANSWER, YOUTH_AGE_BRACKETS, AgeBracket, Audience, ProfileListKind
 from .services import MINIMUM_PASSWORD_LENGTH, password_problem
 
 
@@ -27,6 +28,11 @@ def account_email_field(label) -> EmailField:
             Length(max=254),
         ],
     )
+
+
+def _check_picked(field: SelectField) -> None:
+    if field.data and field.data not in {choice.value for choice in field.choices}:
+        raise ValidationError(_l("Choisissez dans la liste, ou « Autre »."))
 
 
 class ProfileForm(FlaskForm):
@@ -50,15 +56,14 @@ class ProfileForm(FlaskForm):
         + [SelectChoice(bracket.value, label) for bracket, label in AGE_BRACKET_LABELS.items()],
         validators=[InputRequired(_l("Choisissez votre tranche d’âge."))],
     )
-    neighbourhood = StringField(
+    # Pick-lists of the consultations' neighbourhoods and schools (see management/profile_lists.py), so that one
+    # place is one group; their choices are read when the form is made.
+    neighbourhood = SelectField(
         _l("Quartier"),
         description=_l("Sert uniquement à compter les avis par quartier, jamais à vous identifier."),
-        validators=[Optional(), Length(max=120)],
+        validate_choice=False,
     )
-    school = StringField(
-        _l("École, collège ou lycée"),
-        validators=[Optional(), Length(max=120)],
-    )
+    school = SelectField(_l("École, collège ou lycée"), validate_choice=False)
     parent_email = EmailField(
         _l("E-mail d’un parent ou responsable légal"),
         description=_l("Obligatoire si vous avez moins de 15 ans."),
@@ -68,6 +73,22 @@ class ProfileForm(FlaskForm):
     parental_consent = BooleanField(
         _l("Mon parent ou responsable légal est d’accord pour que je participe"),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in ProfileListKind:
+            self[kind.value].choices = [
+                SelectChoice("", _l("Choisissez…")),
+                *(SelectChoice(label, label) for label in offered_labels(kind)),
+                SelectChoice(OTHER_ANSWER, _l("Autre")),
+                SelectChoice(UNSAID_ANSWER, _l("Je préfère ne pas répondre")),
+            ]
+
+    def validate_neighbourhood(self, field) -> None:
+        _check_picked(field)
+
+    def validate_school(self, field) -> None:
+        _check_picked(field)
 
     def validate_age_bracket(self, field) -> None:
         if self.audience.data == Audience.YOUTH and field.data not in YOUTH_AGE_BRACKETS:

@@ -15,13 +15,14 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from flask_babel import gettext
-from sqlalchemy import ColumnElement, Row, Select, Subquery, case, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Row, Select, Subquery, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from ..extensions import db
 from ..languages.services import format_count
 from ..models import (
     ERASED_ACCOUNT_NAME,
+    UNDER_15_AGE_BRACKETS,
     YOUTH_AGE_BRACKETS,
     Action,
     ActionOrigin,
@@ -38,12 +39,14 @@ from ..models import (
     Orientation,
     PaperVoteCount,
     Participant,
+    ProfileListKind,
     Vote,
     VoteKind,
     Workshop,
     utcnow,
 )
 from .majority_judgment import majority_grade, rank_by_majority_value
+from .profile_groups import NOT_GIVEN, answer_groups, regrouped
 from .themes import ThemeCounter
 
 SCHEMA_VERSION = 1
@@ -51,7 +54,6 @@ SECONDARY_HIDDEN = "masqué"
 TOP_COMMENTS_PER_SIDE = 2
 THEMES_PER_ACTION = 5
 THEMES_PER_ORIENTATION = 8
-NOT_GIVEN = "non renseigné"
 # What a partition's parts are named by: a value of an enum, a neighbourhood, a week.
 PartKey = TypeVar("PartKey", bound=Hashable)
 OPINION_KEYS = {Opinion.POUR: "pour", Opinion.MITIGE: "mitige", Opinion.CONTRE: "contre"}
@@ -113,9 +115,13 @@ def _competition_ranks(values: Mapping[int, int]) -> dict[int, int]:
 
 
 def _published_actions(consultation: Consultation) -> list[Any]:
+    """The actions the site shows, read as the public pages read them: a blocked author's proposal is left out."""
+    # Imported here: consultations.services reaches this module through the templates' helpers.
+    from ..consultations.services import published_actions_statement
+
     return list(
         db.session.execute(
-            select(
+            published_actions_statement(consultation).with_only_columns(
                 Action.id,
                 Action.orientation_id,
                 Action.position,
@@ -123,9 +129,6 @@ def _published_actions(consultation: Consultation) -> list[Any]:
                 Action.origin,
                 Action.answer_state,
             )
-            .join(Orientation, Orientation.id == Action.orientation_id)
-            .where(Orientation.consultation_id == consultation.id, Action.state == ActionState.PUBLISHED)
-            .order_by(Orientation.position, Action.position, Action.id)
         )
     )
 
@@ -222,17 +225,17 @@ def _read_comments(action_ids: list[int]) -> tuple[dict[int, dict[int, int]], di
     counts: dict = defaultdict(lambda: {alignment.value: 0 for alignment in Alignment})
     themes: dict = defaultdict(ThemeCounter)
     rows = db.session.execute(
-        _visible_comments(action_ids, Comment.action_id, Comment.alignment, Comment.body),
+        _visible_comments(action_ids, Comment.action_id, Comment.alignment, Comment.body, Comment.author_id),
         execution_options={"yield_per": 2_000},
     )
-    for action_id, alignment, body in rows:
+    for action_id, alignment, body, author_id in rows:
         counts[action_id][alignment] += 1
-        themes[action_id].add(body)
+        themes[action_id].add(body, author_id)
     return counts, themes
 
 
 def _top_comments(action_ids: list[int]) -> dict[int, dict[str, list[dict[str, Any]]]]:
-    """The best-rated comments for and against each action, ranked in SQL by a window function over the
+    """The best-rated comments for and against each action (none by an under-15), ranked in SQL by a window function over the
     comments joined to their summed ratings. Texts and authors are read for the chosen few only: the ranking
     sorts narrow rows (in memory, where whole texts spilled to disk at 100 k comments)."""
     ratings = (
@@ -253,7 +256,11 @@ def _top_comments(action_ids: list[int]) -> dict[int, dict[str, list[dict[str, A
             .label("place"),
         )
         .outerjoin(ratings, ratings.c.comment_id == Comment.id)
-        .where(Comment.alignment != Alignment.NEUTRE)
+        .where(
+            Comment.alignment != Alignment.NEUTRE,
+            # A child under 15 is never quoted: their words would reach the committee as theirs.
+            or_(_CommentAuthor.age_bracket.is_(None), _CommentAuthor.age_bracket.not_in(UNDER_15_AGE_BRACKETS)),
+        )
         .subquery()
     )
     rows = db.session.execute(
@@ -290,7 +297,13 @@ def _proposals(consultation: Consultation) -> dict[int, dict[str, int]]:
     rows = db.session.execute(
         select(Action.orientation_id, Action.state, func.count())
         .join(Orientation, Orientation.id == Action.orientation_id)
-        .where(Orientation.consultation_id == consultation.id, Action.origin == ActionOrigin.PARTICIPANT)
+        .outerjoin(Participant, Participant.id == Action.author_id)
+        .where(
+            Orientation.consultation_id == consultation.id,
+            Action.origin == ActionOrigin.PARTICIPANT,
+            # A blocked author's proposals are out of the summary, as out of the pages.
+            Participant.writings_shown,
+        )
         .group_by(Action.orientation_id, Action.state)
     )
     for orientation_id, state, number in rows:
@@ -451,7 +464,7 @@ def aggregate(consultation: Consultation, now: datetime | None = None, *, with_c
                 ),
                 "supports": partition(_summed(channels[row.id] for row in rows), k),
                 "proposals": {"received": sum(proposals[orientation.id].values()), "by_state": proposals[orientation.id]},
-                "themes": _themes(_merged(action_themes[row.id] for row in rows), THEMES_PER_ORIENTATION),
+                "themes": _themes(_merged(action_themes[row.id] for row in rows), THEMES_PER_ORIENTATION, k),
                 "actions": orientation_actions,
             }
         )
@@ -542,7 +555,7 @@ def _action_figures(
             "contre": comment_counts[Alignment.CONTRE],
         },
         "top_comments": top_comments,
-        "themes": _themes(themes, THEMES_PER_ACTION),
+        "themes": _themes(themes, THEMES_PER_ACTION, k),
     }
 
 
@@ -553,8 +566,11 @@ def _merged(counters: Iterable[ThemeCounter]) -> ThemeCounter:
     return merged
 
 
-def _themes(counter: ThemeCounter, limit: int) -> list[dict[str, Any]]:
-    return [{"phrase": theme.phrase, "comments": theme.comments} for theme in counter.themes(limit=limit)]
+def _themes(counter: ThemeCounter, limit: int, k: int) -> list[dict[str, Any]]:
+    """Themes used by at least k different people: fewer would point at who wrote them."""
+    return [
+        {"phrase": theme.phrase, "comments": theme.comments} for theme in counter.themes(limit=limit, min_authors=k)
+    ]
 
 
 def _participation(
@@ -564,8 +580,14 @@ def _participation(
     total = sum(by_profile.values())
     by_audience = _sums(by_profile, 0)
     by_age = _sums(by_profile, 1)
-    by_neighbourhood = _sums(by_profile, 2)
-    by_school = _sums(by_profile, 3)
+    # Grouped by the consultation's lists: a free-text answer nobody merged counts as "Autre".
+    by_neighbourhood = regrouped(
+        {key[0]: number for key, number in _sums(by_profile, 2).items()},
+        answer_groups(consultation, ProfileListKind.NEIGHBOURHOOD),
+    )
+    by_school = regrouped(
+        {key[0]: number for key, number in _sums(by_profile, 3).items()}, answer_groups(consultation, ProfileListKind.SCHOOL)
+    )
     workshops = db.session.scalar(
         select(func.count()).select_from(Workshop).where(Workshop.consultation_id == consultation.id)
     )
@@ -573,8 +595,8 @@ def _participation(
         "participants": cell(total, k),
         "by_audience": partition({a.value: by_audience.get((a,), 0) for a in Audience}, k),
         "by_age_bracket": partition({b.value: by_age.get((b,), 0) for b in AgeBracket}, k),
-        "by_neighbourhood": partition({key[0]: number for key, number in sorted(by_neighbourhood.items())}, k),
-        "by_school": partition({key[0]: number for key, number in sorted(by_school.items())}, k),
+        "by_neighbourhood": partition(dict(sorted(by_neighbourhood.items())), k),
+        "by_school": partition(dict(sorted(by_school.items())), k),
         "new_participants_by_week": partition(_new_participants_by_week(_sums(by_profile, 4)), k),
         "supports": partition(supports, k),
         "workshops": workshops,

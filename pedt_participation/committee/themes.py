@@ -1,7 +1,8 @@
 """Recurring themes in French comments ("what people said"), computed offline.
 
 Plain counting of words and short phrases rather than a language model: the committee can check every theme
-against the comments, and the result does not change from one run to the next.
+against the comments, and the result does not change from one run to the next. A theme is what several people
+said, not one person many times, and it never names a person.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from stop_words import get_stop_words
+
+from .person_names import names_in
 
 # Frequent in comments yet naming no theme, and missing from the stop-word list.
 EXTRA_STOP_WORDS = frozenset({
@@ -51,10 +54,16 @@ class Theme:
     comments: int  # in how many distinct comments it appears
 
 
-def _tokens(text: str) -> list[str]:
-    """Lowercased words as written, an elided article or pronoun ("l’", "qu'") as a word of its own, and ""
-    for punctuation, so that no phrase spans two sentences or the items of a list."""
-    return _PIECE.findall(text.lower())
+def _tokens(text: str) -> tuple[list[str], list[str]]:
+    """The words lowercased, an elided article or pronoun ("l’", "qu'") as a word of its own, and "" for
+    punctuation, so that no phrase spans two sentences or the items of a list; then the same words as written
+    (capitals kept, where lowercasing keeps the text's length)."""
+    lowered = text.lower()
+    pieces = list(_PIECE.finditer(lowered))
+    tokens = [piece.group(1) or "" for piece in pieces]
+    if len(lowered) != len(text):
+        return tokens, tokens
+    return tokens, [text[piece.start(1) : piece.end(1)] if piece.group(1) else "" for piece in pieces]
 
 
 # Words repeat from one comment to the next: each distinct word is examined once (bounded: a few MB at most).
@@ -75,11 +84,10 @@ def _content_key(token: str) -> str | None:
     return word[:-1] if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss") else word
 
 
-def _candidates(text: str) -> list[tuple[Key, str]]:
-    """(key, surface) of every candidate in a comment: content words, two adjacent content words, and
+def _candidates(tokens: list[str]) -> list[tuple[Key, str]]:
+    """(key, surface) of every candidate in a comment's words: content words, two adjacent content words, and
     content–link–content phrases. A key's first and last items are always content words, and differ: a word
     next to itself ("cantine cantine", "de temps en temps") is emphasis or idiom, not a phrase."""
-    tokens = _tokens(text)
     keys = list(map(_content_key, tokens))
     candidates: list[tuple[Key, str]] = []
     for i, (token, key) in enumerate(zip(tokens, keys, strict=True)):
@@ -105,24 +113,55 @@ class ThemeCounter:
 
     def __init__(self) -> None:
         self.comments: Counter[Key] = Counter()  # in how many comments each key appears
+        # Who wrote them: one author id, or the set of them once a second author uses the key (most keys have one).
+        self.authors: dict[Key, int | set[int]] = {}
         self.surfaces: Counter[tuple[Key, str]] = Counter()  # how often each key was written each way
+        self.names: set[str] = set()  # the keys of words that named a person in any comment
 
-    def add(self, text: str) -> None:
+    def add(self, text: str, author_id: int | None) -> None:
         """One comment. It counts once for a key however often it repeats it, so one insistent voice does not
-        make a theme."""
-        candidates = _candidates(text)
+        make a theme. A comment whose author is unknown (account deleted) adds no author."""
+        tokens, written = _tokens(text)
+        candidates = _candidates(tokens)
+        self.names.update(word for name in names_in(tokens, written) if (word := _content_key(name)) is not None)
         self.surfaces.update(candidates)
-        self.comments.update({key for key, _surface in candidates})
+        keys = {key for key, _surface in candidates}
+        self.comments.update(keys)
+        if author_id is not None:
+            for key in keys:
+                self._add_author(key, author_id)
+
+    def _add_author(self, key: Key, author_id: int) -> None:
+        known = self.authors.get(key)
+        if known is None:
+            self.authors[key] = author_id
+        elif isinstance(known, set):
+            known.add(author_id)
+        elif known != author_id:
+            self.authors[key] = {known, author_id}
 
     def merge(self, other: ThemeCounter) -> None:
         """Adds the comments counted by `other` (other comments than this counter's)."""
         self.comments.update(other.comments)
         self.surfaces.update(other.surfaces)
+        self.names |= other.names
+        for key, authors in other.authors.items():
+            for author_id in authors if isinstance(authors, set) else (authors,):
+                self._add_author(key, author_id)
 
-    def themes(self, limit: int = 5, min_comments: int = 2) -> list[Theme]:
-        """The words and phrases found in at least `min_comments` comments, most widespread first.
-        A word found only inside a kept phrase, in as many comments, is left out: it would repeat the phrase."""
-        kept = {key: count for key, count in self.comments.items() if count >= min_comments}
+    def _author_count(self, key: Key) -> int:
+        authors = self.authors.get(key)
+        return len(authors) if isinstance(authors, set) else int(authors is not None)
+
+    def themes(self, limit: int = 5, min_authors: int = 2) -> list[Theme]:
+        """The words and phrases used by at least `min_authors` different people, most widespread first, none
+        holding a word that named a person. A word found only inside a kept phrase, in as many comments, is left
+        out: it would repeat the phrase."""
+        kept = {
+            key: count
+            for key, count in self.comments.items()
+            if self._author_count(key) >= min_authors and not self.names.intersection(key)
+        }
         hidden = {
             (word,)
             for key, count in kept.items()

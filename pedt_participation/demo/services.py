@@ -14,6 +14,7 @@ from ..auth.services import register_participant
 from ..creation.importing import plan_import
 from ..creation.services import import_structure
 from ..extensions import db
+from ..management import profile_lists
 from ..models import (
     YOUTH_AGE_BRACKETS,
     Action,
@@ -31,6 +32,7 @@ from ..models import (
     Opinion,
     Orientation,
     Participant,
+    ProfileListKind,
     Role,
     Vote,
     VoteKind,
@@ -80,10 +82,22 @@ def seed_demo(now: datetime | None = None, *, with_accounts: bool) -> SeedReport
     report = SeedReport()
     for seed in load_demo_documents():
         _seed_consultation(seed, now, report)
+        _seed_profile_lists(seed.slug, report)
     if with_accounts:
         _create_demo_accounts(report)
     db.session.flush()
     return report
+
+
+def _seed_profile_lists(slug: str, report: SeedReport) -> None:
+    """The demo town's neighbourhoods and schools, the ones its simulated participants give; a list staff already
+    wrote is left as it is."""
+    db.session.flush()
+    consultation = db.session.execute(select(Consultation).where(Consultation.slug == slug)).scalar_one()
+    for kind, labels in ((ProfileListKind.NEIGHBOURHOOD, NEIGHBOURHOODS), (ProfileListKind.SCHOOL, SCHOOLS)):
+        if not profile_lists.entries(consultation, kind):
+            profile_lists.replace_entries(consultation, kind, "\n".join(labels))
+            report.created.append(f"consultation {slug} : liste {kind.value}")
 
 
 def _create_demo_accounts(report: SeedReport) -> None:

@@ -14,6 +14,7 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectChoice,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -181,3 +182,20 @@ class MoveForm(FlaskForm):
 class ThemeForm(FlaskForm):
     theme = HiddenField(validators=[InputRequired()])
     name = StringField(_l("Nouveau nom du thème"), description=_l("Vide : ses orientations n’ont plus de thème."))
+
+
+class ProfileListsForm(FlaskForm):
+    neighbourhood = TextAreaField(
+        _l("Quartiers"),
+        description=_l("Un par ligne. « Autre » et « Je préfère ne pas répondre » sont toujours proposés en plus."),
+    )
+    school = TextAreaField(
+        _l("Écoles, collèges et lycées"),
+        description=_l("Un par ligne. « Autre » et « Je préfère ne pas répondre » sont toujours proposés en plus."),
+    )
+
+
+class AnswerMappingForm(FlaskForm):
+    kind = HiddenField(validators=[AnyOf(["neighbourhood", "school"])])
+    answer = HiddenField(validators=[InputRequired()])
+    entry_id = SelectField(_l("Regrouper avec"), coerce=int, validate_choice=False)

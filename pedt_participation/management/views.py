@@ -11,9 +11,19 @@ from ..authorization import Permission, require, restrict_pages
 from ..consultations.services import get_consultation
 from ..errors import refusal_shown
 from ..extensions import db
+from ..models import ProfileListKind
 from ..models.types import utcnow
-from . import lifecycle, services, settings, structure
-from .forms import ConfirmForm, ConsultationForm, ItemForm, MoveForm, SettingsForm, ThemeForm
+from . import lifecycle, profile_lists, services, settings, structure
+from .forms import (
+    AnswerMappingForm,
+    ConfirmForm,
+    ConsultationForm,
+    ItemForm,
+    MoveForm,
+    ProfileListsForm,
+    SettingsForm,
+    ThemeForm,
+)
 from .structure import Direction
 
 bp = Blueprint("management", __name__, url_prefix="/gestion")
@@ -94,6 +104,47 @@ def settings_page(slug: str):
             return redirect(url_for("management.settings_page", slug=consultation.slug), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("management/settings.html", consultation=consultation, form=form), status
+
+
+@bp.route("/<slug>/listes", methods=["GET", "POST"])
+def profile_lists_page(slug: str):
+    """The neighbourhoods and schools participants pick from, and the consultation's summary groups by."""
+    consultation = _managed(slug)
+    form = ProfileListsForm(formdata=request.form if request.method == "POST" else None)
+    if request.method == "GET":
+        for kind in ProfileListKind:
+            form[kind.value].data = "\n".join(entry.label for entry in profile_lists.entries(consultation, kind))
+    if form.validate_on_submit():
+        with refusal_shown(form=form):
+            for kind in ProfileListKind:
+                profile_lists.replace_entries(consultation, kind, form[kind.value].data or "")
+            db.session.commit()
+            flash(_("Listes enregistrées."), "success")
+            return redirect(url_for("management.profile_lists_page", slug=consultation.slug), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("management/profile_lists.html", consultation=consultation, form=form), status
+
+
+@bp.route("/<slug>/listes/reponses", methods=["GET", "POST"])
+def answer_mapping_page(slug: str):
+    """Free-text answers given before the lists, merged one by one into an entry; the others count as "Autre"."""
+    consultation = _managed(slug)
+    form = AnswerMappingForm()
+    if form.validate_on_submit():
+        with refusal_shown(form=form):
+            entry = profile_lists.map_answer(
+                consultation, ProfileListKind(form.kind.data), form.answer.data or "", form.entry_id.data
+            )
+            db.session.commit()
+            flash(_("« %(answer)s » compte désormais comme « %(label)s ».", answer=form.answer.data, label=entry.label),
+                  "success")
+            return redirect(url_for("management.answer_mapping_page", slug=consultation.slug), 303)
+    lists = {
+        kind: (profile_lists.entries(consultation, kind), profile_lists.unmapped_answers(consultation, kind))
+        for kind in ProfileListKind
+    }
+    status = 422 if request.method == "POST" else 200
+    return render_template("management/answer_mapping.html", consultation=consultation, lists=lists), status
 
 
 @bp.get("/<slug>/structure")

@@ -25,6 +25,7 @@ from .moderation import (
 )
 from .participants import (
     ERASED_ACCOUNT_NAME,
+    UNDER_15_AGE_BRACKETS,
     YOUTH_AGE_BRACKETS,
     AgeBracket,
     Audience,
@@ -34,6 +35,7 @@ from .participants import (
 )
 from .population import PopulationArea
 from .privacy import AccountErasure, ErasureReason
+from .profile_lists import OTHER_ANSWER, UNSAID_ANSWER, ProfileAnswerMapping, ProfileListEntry, ProfileListKind
 from .security import SignInLockout, SignInSession
 from .summaries import CommitteeSummary, CommitteeSummaryFile, SummaryFileKind, SummaryStatus, SummaryTrigger
 from .types import utcnow
@@ -44,7 +46,10 @@ __all__ = [
     "AFTER_THE_VOTE",
     "ERASED_ACCOUNT_NAME",
     "MAX_COMMENT_DEPTH",
+    "OTHER_ANSWER",
+    "UNSAID_ANSWER",
     "YOUTH_AGE_BRACKETS",
+    "UNDER_15_AGE_BRACKETS",
     "AccountErasure",
     "Action",
     "ActionOrigin",
@@ -76,6 +81,9 @@ __all__ = [
     "Orientation",
     "PaperVoteCount",
     "PopulationArea",
+    "ProfileAnswerMapping",
+    "ProfileListEntry",
+    "ProfileListKind",
     "Participant",
     "Report",
     "ReportReason",

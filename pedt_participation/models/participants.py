@@ -48,6 +48,7 @@ class AgeBracket(enum.StrEnum):
 
 
 YOUTH_AGE_BRACKETS = frozenset({AgeBracket.FROM_11_TO_14, AgeBracket.FROM_15_TO_17, AgeBracket.FROM_18_TO_25})
+UNDER_15_AGE_BRACKETS = frozenset(bracket for bracket in AgeBracket if bracket.needs_parental_consent)
 
 # The name an erased account keeps, and the author shown for a text whose account no longer exists.
 ERASED_ACCOUNT_NAME = "Compte supprimé"

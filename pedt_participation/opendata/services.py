@@ -6,8 +6,6 @@ totals: no person's vote is exported, and none is made up from the platform's to
 from __future__ import annotations
 
 import difflib
-import hashlib
-import hmac
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +15,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from ..comments.services import count_comments
 from ..consultations.services import published_actions
@@ -36,6 +35,7 @@ from ..models import (
     Participant,
     utcnow,
 )
+from ..public_names import keyed_digest, shown_under_pseudonym
 from ..voting.services import count_votes
 from . import decidim
 
@@ -331,12 +331,12 @@ def action_url(action_id: int) -> str:
     return adapter.build("consultations.action", {"action_id": action_id}, force_external=True)
 
 
-def pseudonym(participant_id: int | None) -> str:
-    """The same opaque id for a person in every export, which says nothing of who they are."""
-    if participant_id is None:
+def pseudonym(author: Participant | None) -> str:
+    """The same opaque id for a person in every export, which says nothing of who they are. None for a child
+    under 15: an id would link their comments to their proposals, which the site shows under no name."""
+    if author is None or shown_under_pseudonym(author):
         return ""
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"opendata-author:{participant_id}".encode(), hashlib.sha256).hexdigest()[:16]
+    return keyed_digest("opendata-author", author.id)[:16]
 
 
 def proposals_rows(consultation_id: int) -> Iterator[list]:
@@ -357,7 +357,7 @@ def proposals_rows(consultation_id: int) -> Iterator[list]:
     for action in actions:
         yield [
             action.id,
-            pseudonym(action.author_id),
+            pseudonym(action.author),
             action.orientation_id,
             *(safe_text(o.title) if o.id == action.orientation_id else "" for o in orientations),
             safe_text(action.title),
@@ -381,6 +381,7 @@ def comments_rows(consultation_id: int) -> Iterator[list]:
     comments = db.session.scalars(
         select(Comment)
         .outerjoin(Participant, Participant.id == Comment.author_id)
+        .options(contains_eager(Comment.author))
         .where(
             Comment.action_id.in_(list(urls)),
             Comment.deleted_at.is_(None),
@@ -396,7 +397,7 @@ def comments_rows(consultation_id: int) -> Iterator[list]:
             decidim.format_datetime(comment.created_at),
             safe_text(comment.body),
             decidim.PREFERRED_LOCALE,
-            pseudonym(comment.author_id),
+            pseudonym(comment.author),
             comment.alignment,
             comment.depth,
             comment.parent_id or comment.action_id,

@@ -22,11 +22,14 @@ from pedt_participation.committee.representativeness import import_population, m
 from pedt_participation.consultations.services import propose_action
 from pedt_participation.decisions.services import DecisionEdit, publish_decisions, record_decision
 from pedt_participation.extensions import db
+from pedt_participation.management.profile_lists import replace_entries
 from pedt_participation.models import (
+    AgeBracket,
     Alignment,
     Audience,
     DecisionProgress,
     DecisionVerdict,
+    ProfileListKind,
     ReportReason,
     Role,
     Vote,
@@ -85,6 +88,8 @@ AUDITED = {
     "management.step": ("admin",),
     "management.settings_page": ("admin",),
     "management.structure_page": ("admin",),
+    "management.profile_lists_page": ("admin",),
+    "management.answer_mapping_page": ("admin",),
     "management.add_orientation": ("admin",),
     "management.add_action": ("admin",),
     "management.edit_item": ("admin",),
@@ -134,7 +139,7 @@ SCREENSHOTS = {
     "management.remove_item", "management.add_orientation",
     "decisions.index", "decisions.publish", "decisions.results", "decided action",
     "privacy.my_data", "auth.open_reset_link",
-    "committee.population",
+    "committee.population", "management.profile_lists_page", "management.answer_mapping_page",
 }
 
 
@@ -186,6 +191,8 @@ def site(live_server) -> Site:
     first = add_comment(voices[0], action, "Très utile pour les familles du quartier.", Alignment.POUR)
     add_comment(voices[1], action, "D’accord, surtout le mercredi.", Alignment.POUR, parent_id=first.id)
     doubtful = add_comment(voices[2], action, "Je ne suis pas sûr que ce soit prioritaire.", Alignment.CONTRE)
+    child = make_participant(display_name="Lina 12 ans", audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_11_TO_14)
+    add_comment(child, action, "On pourrait le faire aussi pendant les vacances.", Alignment.POUR)  # under a pseudonym
     report(participant, consultation, Target(comment=doubtful), ReportReason.OFF_TOPIC)
     busy = consultation.orientations[0].actions[1]
     for n in range(COMMENT_PAGE_SIZE + 5):
@@ -201,6 +208,8 @@ def site(live_server) -> Site:
     )
     import_population(consultation, SAMPLE_POPULATION.read_bytes())
     map_neighbourhoods(consultation, {area.id: "Centre-ville" for area in population_areas(consultation)[:3]})
+    replace_entries(consultation, ProfileListKind.NEIGHBOURHOOD, "Centre-ville\nLes Hauts\nQuartier de la gare")
+    voices[0].neighbourhood = "centre ville"  # typed before the lists: on the page of answers to merge
     db.session.commit()
     closed = _closed_with_decisions(people["committee"], voices)
     summary = committee_services.queue_summary(consultation, requested_by=people["committee"])

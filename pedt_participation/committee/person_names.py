@@ -1,0 +1,47 @@
+"""Words that name a person, so that no recurring theme repeats someone's name ("kevin durand").
+
+First names come from the name dictionary of gender-guesser (Jörg Michael's `nam_dict`, about 48 000 names with
+how common each is per country), kept for the countries whose names are common in French towns. Its data is
+stable and read offline. A surname is recognised by where it stands and how it is written: right after a
+civility ("Mme Durand"), or capitalised right after a first name ("Kevin Durand").
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+# No type hints in the package; one class used here.
+from gender_guesser.detector import Detector  # type: ignore[import-untyped]
+
+# Countries of the dictionary whose first names are given in French towns.
+COUNTRIES = ("france", "belgium", "swiss", "luxembourg", "italy", "spain", "portugal", "arabia", "turkey")
+CIVILITIES = frozenset({"m", "mme", "mlle", "mr", "monsieur", "madame", "mademoiselle"})
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Lowercased first names given in those countries; read once per process (about half a second)."""
+    columns = [Detector.COUNTRIES.index(country) for country in COUNTRIES]
+    detector = Detector(case_sensitive=False)
+    return frozenset(
+        name.lower()
+        for name, by_gender in detector.names.items()
+        if any(column < len(values) and values[column] != " " for values in by_gender.values() for column in columns)
+    )
+
+
+def names_in(tokens: list[str], written: list[str]) -> set[str]:
+    """The words of a comment that name a person: first names; the word after a civility; the word after a first
+    name when written with a capital ("Kevin Durand", not "Léa adore"). `tokens` are the comment's words
+    lowercased, `written` the same words as written."""
+    known = first_names()
+    names = set()
+    for i, token in enumerate(tokens):
+        if token in known:
+            names.add(token)
+        # "M. Durand": the civility's full stop stands between them.
+        following = i + 2 if token in CIVILITIES and tokens[i + 1 : i + 2] == [""] else i + 1
+        if following < len(tokens) and tokens[following].isalpha():
+            if token in CIVILITIES or (token in known and written[following][:1].isupper()):
+                names.add(tokens[following])
+    return names
