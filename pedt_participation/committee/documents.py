@@ -23,6 +23,7 @@ from ..labels import (
 )
 from ..models import AnswerState, Audience, DecisionProgress, DecisionVerdict, Grade, SummaryFileKind
 from . import charts
+from .analyses_section import analyses_context
 
 # fontTools logs every font it subsets at INFO: pages of noise in the worker's log for each PDF.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -49,7 +50,56 @@ CSV_HEADER = [
     *(f"Mentions : {GRADE_LABELS[g]}" for g in reversed(Grade)),
     "Commentaires pour", "Commentaires neutres", "Commentaires contre", "Thèmes récurrents",
     "Décision", "Explication de la décision", "Décision publiée", "Avancement", "Note sur l’avancement",
+    "Entre publics", "Écart entre publics (points)", "Entre tranches d’âge", "Groupes d’opinion qui s’en distinguent",
+    "Approuvée par tous les groupes d’opinion", "Pour, part brute (pondération)", "Pour, part pondérée",
 ]
+DIVISION_LABELS = {"divisive": "divise", "consensual": "rassemble"}
+
+
+def _analyses_by_action(data: dict[str, Any]) -> dict[int, list[Any]]:
+    """Per action, the analyses' columns (empty for summaries made before the analyses were in them)."""
+    analyses = data.get("analyses")
+    if not analyses:
+        return {}
+    columns: dict[int, list[Any]] = {}
+    groups = analyses["opinion_groups"]
+    consensus = {action["action_id"] for action in groups["consensus_actions"]}
+    weighted = {
+        action["action_id"]: action
+        for action in (analyses["representativeness"] or {"weighting": {"actions": []}})["weighting"]["actions"]
+    }
+    by_audience = {action["action_id"]: action for action in analyses["division"]["by_audience"]["actions"]}
+    by_age = {action["action_id"]: action for action in analyses["division"]["by_age_bracket"]["actions"]}
+    for action_id in _action_ids(data):
+        audience, age = by_audience.get(action_id), by_age.get(action_id)
+        gap = audience["widest_gap"] if audience and audience["divisive"] else None
+        leanings = [
+            f"{group['name']} {representative['direction']}"
+            for group in groups["groups"]
+            for representative in group["representative_actions"]
+            if representative["action_id"] == action_id
+        ]
+        weighting = weighted.get(action_id)
+        columns[action_id] = [
+            _division_label(audience),
+            round(gap["difference"] * 100) if gap else "",
+            _division_label(age),
+            " ; ".join(leanings),
+            "oui" if action_id in consensus else "",
+            weighting["raw_approval"] if weighting else "",
+            weighting["weighted_approval"] if weighting else "",
+        ]
+    return columns
+
+
+def _action_ids(data: dict[str, Any]) -> list[int]:
+    return [action["id"] for orientation in data["orientations"] for action in orientation["actions"]]
+
+
+def _division_label(action: dict[str, Any] | None) -> str:
+    if action is None:
+        return ""
+    return DIVISION_LABELS["divisive"] if action["divisive"] else DIVISION_LABELS["consensual"] if action["consensual"] else ""
 
 
 def _decision_cells(decision: dict[str, Any] | None) -> list[str]:
@@ -68,6 +118,7 @@ def _decision_cells(decision: dict[str, Any] | None) -> list[str]:
 
 def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
     yield [str(column) for column in CSV_HEADER]
+    analyses = _analyses_by_action(data)
     for orientation in data["orientations"]:
         for action in orientation["actions"]:
             supports, opinions, judgment = action["supports"], action["opinions"], action["majority_judgment"]
@@ -95,6 +146,7 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
                 action["comments"]["contre"],
                 safe_text(" ; ".join(f"{t['phrase']} ({t['comments']})" for t in action["themes"])),
                 *_decision_cells(action.get("decision")),
+                *analyses.get(action["id"], [""] * 7),
             ]
 
 
@@ -147,5 +199,7 @@ def summary_pdf(data: dict[str, Any]) -> bytes:
     from weasyprint import HTML  # heavy import, only where a PDF is made
 
     with force_locale("fr"):  # the committee's document is French, whoever asked for it
-        html = render_template("committee/summary_document.html", data=data, charts=chart_images(data))
+        html = render_template(
+            "committee/summary_document.html", data=data, charts=chart_images(data), **analyses_context(data)
+        )
     return HTML(string=html).write_pdf()

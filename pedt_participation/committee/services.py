@@ -37,6 +37,7 @@ from ..models import (
 from ..navigation import public_url
 from ..webhooks.services import publish_event, summary_resource
 from .aggregation import aggregate, figure_text
+from .analyses_section import analyses_of
 from .documents import MEDIA_TYPES, chart_images, json_chunks, summary_csv, summary_pdf
 
 BUILD_TASK = "pedt.committee.build_summary"
@@ -179,6 +180,7 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
     # off the primary that serves the votes; the figures may then lag it by the replication delay.
     with reads_from_replica():
         data = aggregate(consultation)
+        data["analyses"] = analyses_of(consultation, data)
     report_progress(40)
     files = {SummaryFileKind.CSV: summary_csv(data), SummaryFileKind.PDF: summary_pdf(data)}
     report_progress(90)

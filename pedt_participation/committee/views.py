@@ -28,6 +28,7 @@ from ..labels import SUMMARY_STATUS_LABELS, SUMMARY_TRIGGER_LABELS
 from ..models import CommitteeSummary, Consultation, SummaryFileKind, SummaryStatus, utcnow
 from ..templating import format_long_datetime
 from . import representativeness, services
+from .analyses_section import analyses_context
 from .documents import MEDIA_TYPES
 from .forms import CompareForm, NeighbourhoodMappingForm, PopulationFileForm, ScheduleForm
 
@@ -109,6 +110,7 @@ def summary(summary_id: int):
         data=data,
         charts=services.page_charts(summary) if data else None,
         key_figures=services.key_figures(data) if data else None,
+        **(analyses_context(data) if data else {}),
         can_be_sent_again=summary.can_be_sent_again(utcnow()),
     )
 

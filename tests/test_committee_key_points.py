@@ -1,0 +1,121 @@
+"""The committee decides from one page: the analyses (opinion groups, division between audiences, who was heard)
+and « Ce qu'il faut retenir » in the summary, identical in the committee page, the PDF, the JSON and the spreadsheet,
+on a crafted consultation whose structure is known."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from pedt_participation.committee import services
+from pedt_participation.committee.representativeness import import_population
+from pedt_participation.extensions import db
+from pedt_participation.models import (
+    AgeBracket,
+    Audience,
+    CommitteeSummary,
+    Role,
+    SummaryFileKind,
+    Vote,
+    VoteKind,
+)
+from tests.helpers import login, make_consultation, make_participant, page_text
+
+PEOPLE_PER_AUDIENCE = 24
+# One IRIS, "Centre": 300 people aged 18–24 and 900 aged 40–54, so that parents (40–59) weigh three times what
+# young people (18–25) weigh, whereas as many of each answered.
+POPULATION_CSV = (
+    "IRIS;COM;LIBCOM;LIBIRIS;P21_POP;P21_POP1117;P21_POP1824;P21_POP2539;P21_POP4054;P21_POP5564;P21_POP6579;P21_POP80P\n"
+    "1;99;Ville;Centre;1200;0;300;0;900;0;0;0\n"
+)
+
+
+@pytest.fixture
+def crafted():
+    """Two orientations of four actions. Parents and young people form two opinion groups: the first action of each
+    orientation, everybody approves (consensus); the others, parents approve in the first orientation and reject in
+    the second, young people the opposite (divisive between audiences)."""
+    consultation = make_consultation(slug="crafted", orientations=2, actions_per_orientation=4, k_anonymity=5)
+    first, second = (orientation.actions for orientation in consultation.orientations)
+    first[0].title, second[0].title = "Ouvrir la ludothèque le samedi", "Un goûter partagé à la rentrée"
+    first[1].title = "Des ateliers parents le soir"
+    people = [
+        make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_40_TO_59, neighbourhood="Centre")
+        for _ in range(PEOPLE_PER_AUDIENCE)
+    ] + [
+        make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_18_TO_25, neighbourhood="Centre")
+        for _ in range(PEOPLE_PER_AUDIENCE)
+    ]
+    for person in people:
+        parent = person.audience == Audience.PARENT
+        for actions, parents_approve in ((first, True), (second, False)):
+            for index, action in enumerate(actions):
+                value = 1 if index == 0 or parent == parents_approve else -1
+                db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.OPINION, value=value))
+    db.session.commit()
+    return consultation
+
+
+def _build(consultation) -> CommitteeSummary:
+    summary = services.queue_summary(consultation)
+    db.session.commit()
+    claimed = services.claim_summary(summary.id)
+    services.build_summary(claimed, lambda progress: None)
+    db.session.commit()
+    return claimed
+
+
+def _pdf_text(content: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def _csv_rows(content: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_the_analyses_are_in_the_page_the_pdf_the_json_and_the_spreadsheet(client, crafted):
+    import_population(crafted, POPULATION_CSV.encode())
+    db.session.commit()
+    summary = _build(crafted)
+    analyses = summary.data["analyses"]
+
+    groups = analyses["opinion_groups"]
+    assert groups["status"] == "found" and [group["size"] for group in groups["groups"]] == [24, 24]
+    consensus_titles = {action["title"] for action in groups["consensus_actions"]}
+    assert consensus_titles == {"Ouvrir la ludothèque le samedi", "Un goûter partagé à la rentrée"}
+    by_audience = analyses["division"]["by_audience"]
+    assert "Des ateliers parents le soir" in {action["title"] for action in by_audience["most_divisive"]}
+    assert {action["title"] for action in by_audience["most_consensual"]} == consensus_titles
+    weighted = {action["title"]: action for action in analyses["representativeness"]["weighting"]["actions"]}
+    # As many parents as young people answered; weighted to the population, parents count three times as much.
+    assert weighted["Des ateliers parents le soir"]["raw_approval"] == 0.5
+    assert weighted["Des ateliers parents le soir"]["weighted_approval"] == pytest.approx(0.75, abs=0.01)
+
+    login(client, make_participant(role=Role.COMMITTEE))
+    page = page_text(client.get(f"/comite/syntheses/{summary.id}"))
+    downloaded = json.loads(b"".join(services.data_chunks(summary.id)))
+    assert downloaded["analyses"] == analyses
+    pdf = _pdf_text(services.summary_file(summary, SummaryFileKind.PDF))
+    for text in (page, " ".join(pdf.split())):
+        assert "Groupe A (24 personnes)" in text
+        assert "Approuvées par tous les groupes" in text
+        assert "Les actions qui divisent le plus" in text
+        assert "Des ateliers parents le soir" in text
+        assert "sur-représenté" in text or "sous-représenté" in text or "à sa place" in text
+    rows = {row["Action"]: row for row in _csv_rows(services.summary_file(summary, SummaryFileKind.CSV))}
+    assert rows["Des ateliers parents le soir"]["Entre publics"] == "divise"
+    assert rows["Ouvrir la ludothèque le samedi"]["Entre publics"] == "rassemble"
+    assert rows["Ouvrir la ludothèque le samedi"]["Approuvée par tous les groupes d’opinion"] == "oui"
+    assert rows["Des ateliers parents le soir"]["Pour, part pondérée"] == "0.75"
+
+
+def test_without_a_population_the_summary_says_so(client, crafted):
+    summary = _build(crafted)
+    assert summary.data["analyses"]["representativeness"] is None
+    login(client, make_participant(role=Role.COMMITTEE))
+    assert "Aucune population de référence n’est chargée" in page_text(client.get(f"/comite/syntheses/{summary.id}"))
+
