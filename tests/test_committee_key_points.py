@@ -10,14 +10,20 @@ import json
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from pedt_participation.committee import services
 from pedt_participation.committee.representativeness import import_population
 from pedt_participation.extensions import db
 from pedt_participation.models import (
+    Action,
+    ActionOrigin,
+    ActionState,
     AgeBracket,
+    AnswerState,
     Audience,
     CommitteeSummary,
+    Participant,
     Role,
     SummaryFileKind,
     Vote,
@@ -119,3 +125,66 @@ def test_without_a_population_the_summary_says_so(client, crafted):
     login(client, make_participant(role=Role.COMMITTEE))
     assert "Aucune population de référence n’est chargée" in page_text(client.get(f"/comite/syntheses/{summary.id}"))
 
+
+def _support(people, action, count):
+    for person in people[:count]:
+        db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.SUPPORT, value=1))
+
+
+def test_what_to_remember_comes_first_and_says_what_moved(client, crafted):
+    first, second = (orientation.actions for orientation in crafted.orientations)
+    people = list(db.session.scalars(select(Participant).where(Participant.role == Role.PARTICIPANT)))
+    _support(people, first[0], 30)
+    _support(people, first[1], 12)
+    _support(people, second[1], 3)  # under k = 5: never named, its count never shown
+    author = people[0]
+    published = Action(orientation_id=crafted.orientations[0].id, position=9, title="Un banc devant l’école",
+                       origin=ActionOrigin.PARTICIPANT, state=ActionState.PUBLISHED, author_id=author.id)
+    db.session.add(published)
+    db.session.flush()
+    db.session.add_all([
+        Action(orientation_id=crafted.orientations[0].id, position=10, title="Des bancs près de l’école",
+               origin=ActionOrigin.PARTICIPANT, state=ActionState.MERGED, merged_into_id=published.id, author_id=author.id),
+        Action(orientation_id=crafted.orientations[0].id, position=11, title="Texte refusé qu’on ne cite pas",
+               origin=ActionOrigin.PARTICIPANT, state=ActionState.REJECTED, rejection_reason="hors sujet",
+               author_id=author.id),
+    ])
+    first[0].answer_state = AnswerState.ACCEPTED
+    db.session.commit()
+    earlier = _build(crafted)
+    points = earlier.data["key_points"]
+    assert next(iter(earlier.data)) == "key_points"
+    [one, two] = points["orientations"]
+    assert [action["title"] for action in one["leading"]][:2] == ["Ouvrir la ludothèque le samedi", "Des ateliers parents le soir"]
+    assert one["leading"][0]["supports"]["value"] == 30
+    assert second[1].title not in [action["title"] for action in two["leading"]]
+    assert "Ouvrir la ludothèque le samedi" in [action["title"] for action in one["consensual"]]
+    assert "Des ateliers parents le soir" in [action["title"] for action in one["divisive"]]
+    assert one["proposals"]["published"] == ["Un banc devant l’école"]
+    assert one["proposals"]["merged"] == [{"title": "Des bancs près de l’école", "into": "Un banc devant l’école"}]
+    assert one["proposals"]["refused"] == 1
+    assert one["answers_given"] == [{"title": "Ouvrir la ludothèque le samedi", "answer_state": "accepted"}]
+    assert points["changes"] is None
+
+    # Young people now support an action of the first orientation more than the leading one.
+    _support(people[PEOPLE_PER_AUDIENCE:], first[2], 24)
+    _support(people[:PEOPLE_PER_AUDIENCE], first[2], 20)
+    db.session.commit()
+    later = _build(crafted)
+    changes = later.data["key_points"]["changes"]
+    assert changes["new_leaders"] == [first[2].title]
+    assert {"title": first[2].title, "before": None, "after": 1} in changes["rank_changes"]
+
+    login(client, make_participant(role=Role.COMMITTEE))
+    page = page_text(client.get(f"/comite/syntheses/{later.id}"))
+    pdf = PdfReader(io.BytesIO(services.summary_file(later, SummaryFileKind.PDF)))
+    first_page = " ".join(pdf.pages[0].extract_text().split())
+    for text in (" ".join(page.split()), first_page):
+        assert "Ce qu’il faut retenir" in text
+        assert f"En tête : « {first[2].title} » (44 soutiens), puis « Ouvrir la ludothèque le samedi » (30 soutiens)" in text
+        assert "Rassemble tous les publics : « Ouvrir la ludothèque le samedi »" in text
+        assert "Divise : « Des ateliers parents le soir »" in text
+        assert "« Des bancs près de l’école » fusionnée dans « Un banc devant l’école »" in text
+        assert "1 refusée" in text and "Texte refusé" not in text
+        assert "Nouvelles en tête : « " + first[2].title in text
+    assert page.index("Ce qu’il faut retenir") < page.index("Participants en ligne")

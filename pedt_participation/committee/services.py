@@ -39,6 +39,7 @@ from ..webhooks.services import publish_event, summary_resource
 from .aggregation import aggregate, figure_text
 from .analyses_section import analyses_of
 from .documents import MEDIA_TYPES, chart_images, json_chunks, summary_csv, summary_pdf
+from .key_points import key_points_of
 
 BUILD_TASK = "pedt.committee.build_summary"
 EMAIL_TASK = "pedt.committee.email_summary"
@@ -181,6 +182,8 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
     with reads_from_replica():
         data = aggregate(consultation)
         data["analyses"] = analyses_of(consultation, data)
+        # First in the JSON, as on the page and in the PDF.
+        data = {"key_points": key_points_of(consultation, data, _previous_figures(summary)), **data}
     report_progress(40)
     files = {SummaryFileKind.CSV: summary_csv(data), SummaryFileKind.PDF: summary_pdf(data)}
     report_progress(90)
@@ -195,6 +198,21 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
     publish_event(WebhookEvent.SUMMARY_READY, {"summary": summary_resource(summary)})
     if summary.trigger != SummaryTrigger.ON_DEMAND and mail_enabled():
         send_after_commit(EMAIL_TASK, summary.id)
+
+
+def _previous_figures(summary: CommitteeSummary) -> dict[str, Any] | None:
+    """The figures of the consultation's last finished summary before this one, for what moved since."""
+    return db.session.scalar(
+        select(CommitteeSummary.data)
+        .where(
+            CommitteeSummary.consultation_id == summary.consultation_id,
+            CommitteeSummary.status == SummaryStatus.DONE,
+            CommitteeSummary.id != summary.id,
+            CommitteeSummary.created_at <= summary.created_at,
+        )
+        .order_by(CommitteeSummary.created_at.desc(), CommitteeSummary.id.desc())
+        .limit(1)
+    )
 
 
 def set_progress(summary_id: int, progress: int) -> None:
