@@ -8,8 +8,8 @@ import click
 from flask.cli import AppGroup
 
 from ..cli import consultation_named
-from .aggregation import aggregate
 from .documents import summary_csv, summary_json, summary_pdf
+from .services import previous_figures, summary_figures
 
 report_cli = AppGroup("report", help="Summaries for the steering committee.")
 
@@ -22,7 +22,8 @@ report_cli = AppGroup("report", help="Summaries for the steering committee.")
 )
 def report_build_command(slug: str, out_dir: Path) -> None:
     """Build the summary now, without the worker, with the same code as the Celery task."""
-    data = aggregate(consultation_named(slug))
+    consultation = consultation_named(slug)
+    data = summary_figures(consultation, previous_figures(consultation))
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, content in (
         ("summary.json", summary_json(data)),

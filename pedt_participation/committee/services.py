@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from ..deferred_tasks import send_after_commit
 from ..errors import NotFound, ParticipationRefused
 from ..extensions import db, execute_counting_rows, reads_from_replica
-from ..languages.services import format_count
+from ..languages.services import current_language, format_count
 from ..mail import mail_enabled, send_email
 from ..models import (
     Activity,
@@ -180,10 +180,7 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
     # Reading every vote and comment is the heaviest query of the app: a replica, when there is one, takes it
     # off the primary that serves the votes; the figures may then lag it by the replication delay.
     with reads_from_replica():
-        data = aggregate(consultation)
-        data["analyses"] = analyses_of(consultation, data)
-        # First in the JSON, as on the page and in the PDF.
-        data = {"key_points": key_points_of(consultation, data, _previous_figures(summary)), **data}
+        data = summary_figures(consultation, previous_figures(consultation, before=summary))
     report_progress(40)
     files = {SummaryFileKind.CSV: summary_csv(data), SummaryFileKind.PDF: summary_pdf(data)}
     report_progress(90)
@@ -200,18 +197,23 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
         send_after_commit(EMAIL_TASK, summary.id)
 
 
-def _previous_figures(summary: CommitteeSummary) -> dict[str, Any] | None:
-    """The figures of the consultation's last finished summary before this one, for what moved since."""
+def summary_figures(consultation: Consultation, previous: dict[str, Any] | None) -> dict[str, Any]:
+    """Every figure of a summary: the aggregation, its analyses, and « Ce qu'il faut retenir » first (in the JSON as
+    on the page and in the PDF); `previous` is the figures of the summary before, for what moved since."""
+    data = aggregate(consultation)
+    data["analyses"] = analyses_of(consultation, data)
+    return {"key_points": key_points_of(consultation, data, previous), **data}
+
+
+def previous_figures(consultation: Consultation, *, before: CommitteeSummary | None = None) -> dict[str, Any] | None:
+    """The figures of the consultation's last finished summary (made before `before`, when given)."""
+    statement = select(CommitteeSummary.data).where(
+        CommitteeSummary.consultation_id == consultation.id, CommitteeSummary.status == SummaryStatus.DONE
+    )
+    if before is not None:
+        statement = statement.where(CommitteeSummary.id != before.id, CommitteeSummary.created_at <= before.created_at)
     return db.session.scalar(
-        select(CommitteeSummary.data)
-        .where(
-            CommitteeSummary.consultation_id == summary.consultation_id,
-            CommitteeSummary.status == SummaryStatus.DONE,
-            CommitteeSummary.id != summary.id,
-            CommitteeSummary.created_at <= summary.created_at,
-        )
-        .order_by(CommitteeSummary.created_at.desc(), CommitteeSummary.id.desc())
-        .limit(1)
+        statement.order_by(CommitteeSummary.created_at.desc(), CommitteeSummary.id.desc()).limit(1)
     )
 
 
@@ -445,11 +447,12 @@ def compare(older: CommitteeSummary, newer: CommitteeSummary) -> dict[str, Any]:
 
 def page_charts(summary: CommitteeSummary) -> dict[str, Any]:
     """The charts of a finished summary for its page. Drawing them takes seconds and a finished summary never
-    changes, so each process draws them once (keyed by the summary and the moment it was finished)."""
-    return _charts_of(summary.id, summary.finished_at)
+    changes, so each process draws them once (keyed by the summary, the moment it was finished and the reader's
+    language, in which the charts write their numbers)."""
+    return _charts_of(summary.id, summary.finished_at, current_language())
 
 
 @lru_cache(maxsize=16)
-def _charts_of(summary_id: int, finished_at: datetime | None) -> dict[str, Any]:
+def _charts_of(summary_id: int, finished_at: datetime | None, language: str) -> dict[str, Any]:
     data = db.session.scalar(select(CommitteeSummary.data).where(CommitteeSummary.id == summary_id))
     return chart_images(data) if data else {}

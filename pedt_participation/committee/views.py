@@ -67,7 +67,7 @@ def _compare_form(done: list[CommitteeSummary]) -> CompareForm:
 
 
 def _summary_label(summary: CommitteeSummary) -> str:
-    return f"{format_long_datetime(summary.finished_at)} — {SUMMARY_TRIGGER_LABELS[summary.trigger]}"
+    return f"{format_long_datetime(summary.finished_at, seconds=True)} — {SUMMARY_TRIGGER_LABELS[summary.trigger]}"
 
 
 @bp.post("/<slug>/syntheses")
