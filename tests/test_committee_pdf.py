@@ -127,10 +127,17 @@ def _first_page_png(pdf: bytes) -> Path:
     return folder / "first-page.png"
 
 
-def test_the_pdf_reads_well_for_a_person(quiet_consultation):
+def test_the_pdf_reads_well_for_a_person_and_is_tagged_for_a_screen_reader(quiet_consultation):
     summary = _build(quiet_consultation)
     content = services.summary_file(summary, SummaryFileKind.PDF)
     reader = PdfReader(io.BytesIO(content))
+    # PDF/UA-1: a structure tree, marked content, the document's language and its title shown.
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert catalog["/StructTreeRoot"]["/Type"] == "/StructTreeRoot"
+    assert catalog["/Lang"] == "fr" and bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert "pdfuaid:part" in catalog["/Metadata"].get_object().get_data().decode()
+    assert reader.metadata.title.startswith("Synthèse pour le comité de pilotage")
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "Pas de graphique : tous ses nombres sont sous le seuil de confidentialité (moins de 5)." in text
     # An orientation without a comment says so under its heading, rather than nothing.
@@ -141,8 +148,14 @@ def test_the_pdf_reads_well_for_a_person(quiet_consultation):
     # The "Action" header of the opinions table starts on the left, where its caption and the titles start.
     lines: list[tuple[str, float]] = []
     for page in reader.pages:
-        page.extract_text(visitor_text=lambda text, _cm, matrix, _font, _size: lines.append((text, matrix[4])))
-    header_x = [x for text, x in lines if text.startswith("Action Pour")]
+        page.extract_text(
+            visitor_text=lambda text, _cm, matrix, _font, _size: lines.append((text, matrix[4])) if text.strip() else None
+        )
+    # Its header row: "Action" then "Pour" (one piece of text, or two in the tagged PDF).
+    header_x = [
+        x for (text, x), (following, _x) in zip(lines, lines[1:], strict=False)
+        if text.startswith("Action Pour") or (text.strip() == "Action" and following.startswith("Pour"))
+    ]
     caption_x = [x for text, x in lines if text.startswith("Avis par action")]
     assert header_x and caption_x
     assert all(abs(header - caption_x[0]) < 8 for header in header_x)

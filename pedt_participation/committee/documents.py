@@ -195,11 +195,13 @@ def chart_images(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def summary_pdf(data: dict[str, Any]) -> bytes:
-    """Cover, table of contents, one section per orientation, charts and the method (WeasyPrint)."""
+    """« Ce qu'il faut retenir », cover, table of contents, one section per orientation, the analyses, charts and the
+    method (WeasyPrint), tagged for screen readers."""
     from weasyprint import HTML  # heavy import, only where a PDF is made
 
     with force_locale("fr"):  # the committee's document is French, whoever asked for it
         html = render_template(
             "committee/summary_document.html", data=data, charts=chart_images(data), **analyses_context(data)
         )
-    return HTML(string=html).write_pdf()
+    # Tagged PDF/UA-1: French public bodies must publish accessible documents (RGAA), read by screen readers.
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
