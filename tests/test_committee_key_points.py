@@ -9,6 +9,7 @@ import io
 import json
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -75,6 +76,11 @@ def _build(consultation) -> CommitteeSummary:
     return claimed
 
 
+def _support(people, action, count):
+    for person in people[:count]:
+        db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.SUPPORT, value=1))
+
+
 def _pdf_text(content: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
@@ -119,16 +125,33 @@ def test_the_analyses_are_in_the_page_the_pdf_the_json_and_the_spreadsheet(clien
     assert rows["Des ateliers parents le soir"]["Pour, part pondérée"] == "0.75"
 
 
-def test_without_a_population_the_summary_says_so(client, crafted):
+def test_without_a_population_the_summary_says_so_and_the_spreadsheets_hold_numbers(client, crafted):
+    first = crafted.orientations[0].actions
+    people = list(db.session.scalars(select(Participant).where(Participant.role == Role.PARTICIPANT)))
+    _support(people, first[0], 30)
+    _support(people, first[1], 3)  # under k = 5
+    db.session.commit()
     summary = _build(crafted)
     assert summary.data["analyses"]["representativeness"] is None
     login(client, make_participant(role=Role.COMMITTEE))
     assert "Aucune population de référence n’est chargée" in page_text(client.get(f"/comite/syntheses/{summary.id}"))
 
-
-def _support(people, action, count):
-    for person in people[:count]:
-        db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.SUPPORT, value=1))
+    # The CSV: numbers only, a withheld count empty with its "< 5" in the status column.
+    rows = {row["Action"]: row for row in _csv_rows(services.summary_file(summary, SummaryFileKind.CSV))}
+    assert rows[first[0].title]["Soutiens"] == "30" and rows[first[0].title]["Nombres masqués"] == ""
+    assert rows[first[1].title]["Soutiens"] == "" and "Soutiens : < 5" in rows[first[1].title]["Nombres masqués"]
+    # The spreadsheet, downloadable beside it: one sheet per table, numbers as numbers.
+    response = client.get(f"/comite/syntheses/{summary.id}/synthese.xlsx")
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    workbook = load_workbook(io.BytesIO(response.data), read_only=True)
+    assert workbook.sheetnames == ["Actions", "Participation", "Groupes d’opinion", "Entre publics"]
+    actions = list(workbook["Actions"].iter_rows(values_only=True))
+    header = list(actions[0])
+    by_title = {row[header.index("Action")]: row for row in actions[1:]}
+    assert by_title[first[0].title][header.index("Soutiens")] == 30
+    assert by_title[first[1].title][header.index("Soutiens")] is None
+    groups = list(workbook["Groupes d’opinion"].iter_rows(values_only=True))
+    assert {row[1] for row in groups[1:] if row[0] in ("A", "B")} == {24}
 
 
 def test_what_to_remember_comes_first_and_says_what_moved(client, crafted):

@@ -38,7 +38,7 @@ from ..navigation import public_url
 from ..webhooks.services import publish_event, summary_resource
 from .aggregation import aggregate, figure_text
 from .analyses_section import analyses_of
-from .documents import MEDIA_TYPES, chart_images, json_chunks, summary_csv, summary_pdf
+from .documents import MEDIA_TYPES, chart_images, json_chunks, summary_csv, summary_pdf, summary_xlsx
 from .key_points import key_points_of
 
 BUILD_TASK = "pedt.committee.build_summary"
@@ -182,7 +182,11 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
     with reads_from_replica():
         data = summary_figures(consultation, previous_figures(consultation, before=summary))
     report_progress(40)
-    files = {SummaryFileKind.CSV: summary_csv(data), SummaryFileKind.PDF: summary_pdf(data)}
+    files = {
+        SummaryFileKind.CSV: summary_csv(data),
+        SummaryFileKind.XLSX: summary_xlsx(data),
+        SummaryFileKind.PDF: summary_pdf(data),
+    }
     report_progress(90)
     db.session.execute(delete(CommitteeSummaryFile).where(CommitteeSummaryFile.summary_id == summary.id))
     for kind, content in files.items():
@@ -374,6 +378,14 @@ def summary_file(summary: CommitteeSummary, kind: SummaryFileKind) -> bytes:
             CommitteeSummaryFile.summary_id == summary.id, CommitteeSummaryFile.kind == kind
         )
     ).scalar_one()
+
+
+def require_file(summary: CommitteeSummary, kind: SummaryFileKind) -> None:
+    """NotFound for a file the summary does not have (a summary made before spreadsheets were, has no .xlsx)."""
+    if db.session.scalar(select(CommitteeSummaryFile.id).where(
+        CommitteeSummaryFile.summary_id == summary.id, CommitteeSummaryFile.kind == kind
+    )) is None:
+        raise NotFound()
 
 
 def file_chunks(summary_id: int, kind: SummaryFileKind, chunk_size: int = 256 * 1024) -> Iterator[bytes]:

@@ -137,7 +137,7 @@ def retry_summary(summary_id: int):
     return redirect(url_for(".summary", summary_id=summary_id), code=303)
 
 
-@bp.get("/syntheses/<int:summary_id>/synthese.<any(pdf, csv, json):extension>")
+@bp.get("/syntheses/<int:summary_id>/synthese.<any(pdf, csv, xlsx, json):extension>")
 def download(summary_id: int, extension: str):
     return summary_attachment(services.summary_of(summary_id, done=True), extension)
 
@@ -149,6 +149,7 @@ def summary_attachment(summary: CommitteeSummary, extension: str):
         generator, args, media_type = services.data_chunks, (summary.id,), MEDIA_TYPES["json"]
     else:
         kind = SummaryFileKind(extension)
+        services.require_file(summary, kind)
         generator, args, media_type = services.file_chunks, (summary.id, kind), MEDIA_TYPES[kind]
     return streamed_attachment(
         generator, *args, media_type=media_type, filename=services.download_name(summary, extension)
