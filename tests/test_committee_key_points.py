@@ -23,14 +23,13 @@ from pedt_participation.models import (
     AgeBracket,
     AnswerState,
     Audience,
-    CommitteeSummary,
     Participant,
     Role,
     SummaryFileKind,
     Vote,
     VoteKind,
 )
-from tests.helpers import login, make_consultation, make_participant, page_text
+from tests.helpers import build_summary_now, login, make_consultation, make_participant, page_text
 
 PEOPLE_PER_AUDIENCE = 24
 # One IRIS, "Centre": 300 people aged 18–24 and 900 aged 40–54, so that parents (40–59) weigh three times what
@@ -67,15 +66,6 @@ def crafted():
     return consultation
 
 
-def _build(consultation) -> CommitteeSummary:
-    summary = services.queue_summary(consultation)
-    db.session.commit()
-    claimed = services.claim_summary(summary.id)
-    services.build_summary(claimed, lambda progress: None)
-    db.session.commit()
-    return claimed
-
-
 def _support(people, action, count):
     for person in people[:count]:
         db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.SUPPORT, value=1))
@@ -92,7 +82,7 @@ def _csv_rows(content: bytes) -> list[dict[str, str]]:
 def test_the_analyses_are_in_the_page_the_pdf_the_json_and_the_spreadsheet(client, crafted):
     import_population(crafted, POPULATION_CSV.encode())
     db.session.commit()
-    summary = _build(crafted)
+    summary = build_summary_now(crafted)
     analyses = summary.data["analyses"]
 
     groups = analyses["opinion_groups"]
@@ -131,7 +121,7 @@ def test_without_a_population_the_summary_says_so_and_the_spreadsheets_hold_numb
     _support(people, first[0], 30)
     _support(people, first[1], 3)  # under k = 5
     db.session.commit()
-    summary = _build(crafted)
+    summary = build_summary_now(crafted)
     assert summary.data["analyses"]["representativeness"] is None
     login(client, make_participant(role=Role.COMMITTEE))
     assert "Aucune population de référence n’est chargée" in page_text(client.get(f"/comite/syntheses/{summary.id}"))
@@ -174,7 +164,7 @@ def test_what_to_remember_comes_first_and_says_what_moved(client, crafted):
     ])
     first[0].answer_state = AnswerState.ACCEPTED
     db.session.commit()
-    earlier = _build(crafted)
+    earlier = build_summary_now(crafted)
     points = earlier.data["key_points"]
     assert next(iter(earlier.data)) == "key_points"
     [one, two] = points["orientations"]
@@ -193,7 +183,7 @@ def test_what_to_remember_comes_first_and_says_what_moved(client, crafted):
     _support(people[PEOPLE_PER_AUDIENCE:], first[2], 24)
     _support(people[:PEOPLE_PER_AUDIENCE], first[2], 20)
     db.session.commit()
-    later = _build(crafted)
+    later = build_summary_now(crafted)
     changes = later.data["key_points"]["changes"]
     assert changes["new_leaders"] == [first[2].title]
     assert {"title": first[2].title, "before": None, "after": 1} in changes["rank_changes"]

@@ -24,13 +24,12 @@ from pedt_participation.models import (
     Audience,
     Comment,
     CommentRating,
-    CommitteeSummary,
     Role,
     SummaryFileKind,
     Vote,
     VoteKind,
 )
-from tests.helpers import login, make_consultation, make_participant, page_text
+from tests.helpers import build_summary_now, login, make_consultation, make_participant, page_text
 
 K = 5
 
@@ -108,15 +107,6 @@ def quiet_consultation():
     return consultation
 
 
-def _build(consultation) -> CommitteeSummary:
-    summary = services.queue_summary(consultation)
-    db.session.commit()
-    claimed = services.claim_summary(summary.id)
-    services.build_summary(claimed, lambda progress: None)
-    db.session.commit()
-    return claimed
-
-
 def _first_page_png(pdf: bytes) -> Path:
     """The first page as a PNG for a person to look at, under build/ (not in git)."""
     folder = Path(__file__).parents[1] / "build" / "test-pdf"
@@ -128,7 +118,7 @@ def _first_page_png(pdf: bytes) -> Path:
 
 
 def test_the_pdf_reads_well_for_a_person_and_is_tagged_for_a_screen_reader(quiet_consultation):
-    summary = _build(quiet_consultation)
+    summary = build_summary_now(quiet_consultation)
     content = services.summary_file(summary, SummaryFileKind.PDF)
     reader = PdfReader(io.BytesIO(content))
     # PDF/UA-1: a structure tree, marked content, the document's language and its title shown.
