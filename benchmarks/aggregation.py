@@ -30,7 +30,7 @@ from benchmarks.settings import (
 from pedt_participation import create_app
 from pedt_participation.committee.aggregation import aggregate
 from pedt_participation.committee.documents import summary_csv, summary_json, summary_pdf
-from pedt_participation.committee.services import queue_summary
+from pedt_participation.committee.services import queue_summary, summary_figures
 from pedt_participation.extensions import db
 from pedt_participation.models import Action, Orientation, Participant, SummaryStatus, Vote
 from tests.processes import stop
@@ -105,7 +105,7 @@ def measure_naive() -> None:
 
 
 def measure_full_summary() -> None:
-    data = aggregate(measured_consultation())
+    data = summary_figures(measured_consultation(), None)
     summary_json(data)
     summary_csv(data)
     summary_pdf(data)

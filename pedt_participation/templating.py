@@ -33,12 +33,14 @@ def format_long_date(value: datetime | None) -> str:
     return format_date(value, format="long") if value else ""
 
 
-def format_long_datetime(value: datetime | None) -> str:
-    """The long date and the hour without seconds, joined as the language joins them (CLDR)."""
+def format_long_datetime(value: datetime | None, *, seconds: bool = False) -> str:
+    """The long date and the hour, joined as the language joins them (CLDR); with `seconds` where two moments of
+    the same minute must be told apart (two summaries asked for one after the other)."""
     if not value:
         return ""
     joined = get_datetime_format("long", locale=get_locale()).replace("'", "")
-    return joined.replace("{0}", format_time(value, format="short")).replace("{1}", format_long_date(value))
+    hour = format_time(value, format="medium" if seconds else "short")
+    return joined.replace("{0}", hour).replace("{1}", format_long_date(value))
 
 
 def format_share(value: float | None) -> str:
@@ -53,8 +55,8 @@ def format_iso_date(value: str) -> str:
     return format_long_date(date.fromisoformat(value))
 
 
-def format_iso_datetime(value: str) -> str:
-    return format_long_datetime(datetime.fromisoformat(value))
+def format_iso_datetime(value: str, *, seconds: bool = False) -> str:
+    return format_long_datetime(datetime.fromisoformat(value), seconds=seconds)
 
 
 def local_today() -> date:

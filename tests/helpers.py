@@ -119,6 +119,19 @@ def make_moderator(consultation: Consultation, **profile):
     return moderator
 
 
+
+def build_summary_now(consultation):
+    """A summary queued, then built in this process by the task's own steps (no worker), committed."""
+    from pedt_participation.committee import services
+
+    summary = services.queue_summary(consultation)
+    db.session.commit()
+    claimed = services.claim_summary(summary.id)
+    services.build_summary(claimed, lambda progress: None)
+    db.session.commit()
+    return claimed
+
+
 def login(client, participant, password: str = TEST_PASSWORD, remember: bool = False):
     response = client.post(
         "/auth/login", data={"email": participant.email, "password": password, "remember": "y" if remember else ""}

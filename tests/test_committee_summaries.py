@@ -134,7 +134,7 @@ def test_running_the_task_again_changes_nothing(consultation, committee_member, 
     db.session.expire_all()
     again = db.session.get(CommitteeSummary, summary.id)
     assert (again.status, again.attempts, again.finished_at) == (SummaryStatus.DONE, 1, finished_at)
-    assert db.session.scalar(select(func.count()).select_from(CommitteeSummaryFile)) == 2
+    assert db.session.scalar(select(func.count()).select_from(CommitteeSummaryFile)) == 3  # PDF, CSV and XLSX
     assert db.session.scalar(select(func.count()).select_from(CommitteeSummary)) == 1
 
 
@@ -274,8 +274,11 @@ def test_the_cli_writes_the_three_files_for_the_seeded_consultation(runner, tmp_
     assert len(rows) == len(actions)
     for row, (orientation, action) in zip(rows, actions, strict=True):
         assert (row["Orientation"], row["Action"]) == (orientation["title"], action["title"])
-        assert row["Soutiens"] == action["supports"]["by_channel"]["total"]["display"]
-        assert row["Pour"] == action["opinions"]["parts"]["pour"]["display"]
+        # Numbers only: a withheld count is an empty cell, named in the row's status column.
+        for column, part in (("Soutiens", action["supports"]["by_channel"]["total"]),
+                             ("Pour", action["opinions"]["parts"]["pour"])):
+            assert row[column] == ("" if part["value"] is None else str(part["value"]))
+            assert (f"{column} : {part['display']}" in row["Nombres masqués"]) == (part["value"] is None)
         assert row["Commentaires contre"] == str(action["comments"]["contre"])
 
     unknown = runner.invoke(args=["report", "build", "--consultation", "inconnue", "--out", str(tmp_path)])

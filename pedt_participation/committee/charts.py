@@ -1,5 +1,7 @@
 """Charts of a summary as SVG (matplotlib, no screen needed), drawn only from the figures that passed
-the privacy threshold: a withheld count gets no bar, only its "< k" label."""
+the privacy threshold: a withheld count gets no bar, only its "< k" label, and a chart whose every figure is
+withheld is not drawn (None: the page says so in a sentence). Counts run in whole numbers, written the reader's
+way (14 364 in French), legends sit outside the bars."""
 
 from __future__ import annotations
 
@@ -8,10 +10,13 @@ import textwrap
 from typing import Any
 
 import matplotlib
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..labels import AUDIENCE_LABELS, GRADE_LABELS
+from ..languages.services import format_count
 from ..models import Audience, Grade
 from .aggregation import figure_text
 
@@ -41,6 +46,16 @@ def _label(title: str, width: int = 42) -> str:
     return "\n".join(textwrap.wrap(title, width, max_lines=2, placeholder=" …"))
 
 
+def _counts_axis(axis: Axis) -> None:
+    """Ticks at whole numbers only (never 0.2 participant), written as the reader writes numbers."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda value, _position: format_count(round(value))))
+
+
+def _all_withheld(parts: list[dict[str, Any]]) -> bool:
+    return all(part["value"] is None for part in parts)
+
+
 def _svg(figure: Figure) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
@@ -50,7 +65,7 @@ def _svg(figure: Figure) -> str:
 def supports_chart(orientation: dict[str, Any]) -> str | None:
     """Supports per action, online and on paper stacked."""
     actions = orientation["actions"]
-    if not actions:
+    if not actions or _all_withheld([action["supports"]["by_channel"]["total"] for action in actions]):
         return None
     figure = Figure(figsize=(WIDTH_INCHES, 0.5 + 0.45 * len(actions)))
     axes = figure.add_subplot()
@@ -73,13 +88,18 @@ def supports_chart(orientation: dict[str, Any]) -> str | None:
         largest = max(largest, total["value"])
     axes.set_yticks(list(positions), [_label(a["title"]) for a in actions])
     axes.set_xlim(0, largest * 1.15)
+    _counts_axis(axes.xaxis)
     axes.set_xlabel("Soutiens")
+    # Above the plot, never over a bar (with two actions, the bars fill the plot).
     axes.legend(
         handles=[
             Patch(color=ONLINE_COLOUR, label="En ligne"),
             Patch(color=PAPER_COLOUR, label="Sur papier (ateliers)"),
         ],
-        loc="lower right",
+        loc="lower left",
+        bbox_to_anchor=(0, 1.02),
+        ncol=2,
+        borderaxespad=0,
         frameon=False,
     )
     return _svg(figure)
@@ -89,7 +109,7 @@ def merit_profiles_chart(orientation: dict[str, Any]) -> str | None:
     """Majority judgment: each action's merit profile as a 100 % bar, best grades on the right; the
     50 % line crosses each bar at its majority grade. Withheld grades share one grey segment."""
     actions = orientation["actions"]
-    if not actions:
+    if not actions or _all_withheld([action["majority_judgment"]["total"] for action in actions]):
         return None
     figure = Figure(figsize=(WIDTH_INCHES, 0.8 + 0.45 * len(actions)))
     axes = figure.add_subplot()
@@ -110,6 +130,7 @@ def merit_profiles_chart(orientation: dict[str, Any]) -> str | None:
     axes.axvline(50, color="black", linewidth=1)
     axes.set_yticks(list(positions), [_label(a["title"]) for a in actions])
     axes.set_xlim(0, 100)
+    _counts_axis(axes.xaxis)
     axes.set_xlabel("Part des mentions (%)")
     axes.legend(
         handles=[Patch(color=GRADE_COLOURS[g], label=str(GRADE_LABELS[g])) for g in Grade]
@@ -125,7 +146,7 @@ def merit_profiles_chart(orientation: dict[str, Any]) -> str | None:
 def participation_chart(participation: dict[str, Any]) -> str | None:
     """New participants per week."""
     weeks = participation["new_participants_by_week"]["parts"]
-    if not weeks:
+    if not weeks or _all_withheld(list(weeks.values())):
         return None
     figure = Figure(figsize=(WIDTH_INCHES, 2.6))
     axes = figure.add_subplot()
@@ -137,14 +158,17 @@ def participation_chart(participation: dict[str, Any]) -> str | None:
     axes.set_xticks(
         range(len(weeks)), [f"{monday[8:10]}/{monday[5:7]}" for monday in weeks], rotation=45, ha="right"
     )
+    _counts_axis(axes.yaxis)
     axes.set_ylabel("Nouveaux participants")
-    axes.set_xlabel("Semaine commençant le")
+    axes.set_xlabel("Semaine (date du lundi)")
     return _svg(figure)
 
 
 def audience_chart(participation: dict[str, Any]) -> str | None:
     """Online participants by audience."""
     parts = participation["by_audience"]["parts"]
+    if _all_withheld(list(parts.values())):
+        return None
     figure = Figure(figsize=(WIDTH_INCHES, 1.6))
     axes = figure.add_subplot()
     audiences = list(Audience)[::-1]
@@ -156,5 +180,6 @@ def audience_chart(participation: dict[str, Any]) -> str | None:
         else:
             axes.text(0, y, f" {figure_text(part)}", va="center", color="#444444")
     axes.set_yticks(range(len(audiences)), [_label(str(AUDIENCE_LABELS[a]), 30) for a in audiences])
+    _counts_axis(axes.xaxis)
     axes.set_xlabel("Participants en ligne")
     return _svg(figure)

@@ -1,4 +1,5 @@
-"""The files of a summary, all made from its aggregated data: CSV (one row per action), JSON and PDF."""
+"""The files of a summary, all made from its aggregated data: CSV (one row per action), spreadsheet (.xlsx, one
+sheet per table), JSON and PDF."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ import csv
 import io
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import render_template
 from flask_babel import force_locale
+from openpyxl import Workbook
 
 from ..downloads import safe_text
 from ..labels import (
+    AGE_BRACKET_LABELS,
     ANSWER_STATE_LABELS,
     AUDIENCE_LABELS,
     DECISION_PROGRESS_LABELS,
@@ -23,6 +26,7 @@ from ..labels import (
 )
 from ..models import AnswerState, Audience, DecisionProgress, DecisionVerdict, Grade, SummaryFileKind
 from . import charts
+from .analyses_section import analyses_context
 
 # fontTools logs every font it subsets at INFO: pages of noise in the worker's log for each PDF.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -30,14 +34,16 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 MEDIA_TYPES = {
     SummaryFileKind.PDF: "application/pdf",
     SummaryFileKind.CSV: "text/csv; charset=utf-8",
+    SummaryFileKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
 ORIGIN_LABELS = {"official": "Comité de pilotage", "participant": "Proposition d’un participant"}
 
 
 def _figure(part: dict[str, Any]) -> int | str:
-    """A number where it shows, else what stands for it ("< 5", "masqué")."""
-    return part["value"] if part["value"] is not None else part["display"]
+    """A number where it shows, else an empty cell: spreadsheets read the column as numbers. What stands for a
+    withheld one ("< 5", "masqué") is in the row's status column (`_withheld_status`)."""
+    return part["value"] if part["value"] is not None else ""
 
 
 CSV_HEADER = [
@@ -49,7 +55,57 @@ CSV_HEADER = [
     *(f"Mentions : {GRADE_LABELS[g]}" for g in reversed(Grade)),
     "Commentaires pour", "Commentaires neutres", "Commentaires contre", "Thèmes récurrents",
     "Décision", "Explication de la décision", "Décision publiée", "Avancement", "Note sur l’avancement",
+    "Entre publics", "Écart entre publics (points)", "Entre tranches d’âge", "Groupes d’opinion qui s’en distinguent",
+    "Approuvée par tous les groupes d’opinion", "Pour, part brute (pondération)", "Pour, part pondérée",
+    "Nombres masqués",
 ]
+DIVISION_LABELS = {"divisive": "divise", "consensual": "rassemble"}
+
+
+def _analyses_by_action(data: dict[str, Any]) -> dict[int, list[Any]]:
+    """Per action, the analyses' columns (empty for summaries made before the analyses were in them)."""
+    analyses = data.get("analyses")
+    if not analyses:
+        return {}
+    columns: dict[int, list[Any]] = {}
+    groups = analyses["opinion_groups"]
+    consensus = {action["action_id"] for action in groups["consensus_actions"]}
+    weighted = {
+        action["action_id"]: action
+        for action in (analyses["representativeness"] or {"weighting": {"actions": []}})["weighting"]["actions"]
+    }
+    by_audience = {action["action_id"]: action for action in analyses["division"]["by_audience"]["actions"]}
+    by_age = {action["action_id"]: action for action in analyses["division"]["by_age_bracket"]["actions"]}
+    for action_id in _action_ids(data):
+        audience, age = by_audience.get(action_id), by_age.get(action_id)
+        gap = audience["widest_gap"] if audience and audience["divisive"] else None
+        leanings = [
+            f"{group['name']} {representative['direction']}"
+            for group in groups["groups"]
+            for representative in group["representative_actions"]
+            if representative["action_id"] == action_id
+        ]
+        weighting = weighted.get(action_id)
+        columns[action_id] = [
+            _division_label(audience),
+            round(gap["difference"] * 100) if gap else "",
+            _division_label(age),
+            " ; ".join(leanings),
+            "oui" if action_id in consensus else "",
+            weighting["raw_approval"] if weighting else "",
+            weighting["weighted_approval"] if weighting else "",
+        ]
+    return columns
+
+
+def _action_ids(data: dict[str, Any]) -> list[int]:
+    return [action["id"] for orientation in data["orientations"] for action in orientation["actions"]]
+
+
+def _division_label(action: dict[str, Any] | None) -> str:
+    if action is None:
+        return ""
+    return DIVISION_LABELS["divisive"] if action["divisive"] else DIVISION_LABELS["consensual"] if action["consensual"] else ""
 
 
 def _decision_cells(decision: dict[str, Any] | None) -> list[str]:
@@ -68,10 +124,20 @@ def _decision_cells(decision: dict[str, Any] | None) -> list[str]:
 
 def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
     yield [str(column) for column in CSV_HEADER]
+    analyses = _analyses_by_action(data)
     for orientation in data["orientations"]:
         for action in orientation["actions"]:
             supports, opinions, judgment = action["supports"], action["opinions"], action["majority_judgment"]
             grade = judgment["majority_grade"]
+            counts = {
+                "Soutiens": supports["by_channel"]["total"],
+                "Soutiens en ligne": supports["by_channel"]["parts"]["online"],
+                "Soutiens sur papier": supports["by_channel"]["parts"]["paper"],
+                **{f"Soutiens : {AUDIENCE_LABELS[a]}": supports["by_audience"]["parts"][a.value] for a in Audience},
+                "Pour": opinions["parts"]["pour"], "Mitigé": opinions["parts"]["mitige"],
+                "Contre": opinions["parts"]["contre"], "Avis exprimés": opinions["total"],
+                **{f"Mentions : {GRADE_LABELS[g]}": judgment["parts"][str(g.value)] for g in reversed(Grade)},
+            }
             yield [
                 orientation["position"],
                 safe_text(orientation["title"]),
@@ -95,7 +161,14 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
                 action["comments"]["contre"],
                 safe_text(" ; ".join(f"{t['phrase']} ({t['comments']})" for t in action["themes"])),
                 *_decision_cells(action.get("decision")),
+                *analyses.get(action["id"], [""] * 7),
+                _withheld_status(counts),
             ]
+
+
+def _withheld_status(counts: dict[str, dict[str, Any]]) -> str:
+    """The row's withheld counts and what stands for each: "Soutiens : < 5 ; Pour : masqué"."""
+    return " ; ".join(f"{column} : {part['display']}" for column, part in counts.items() if part["value"] is None)
 
 
 def summary_csv(data: dict[str, Any]) -> bytes:
@@ -104,6 +177,63 @@ def summary_csv(data: dict[str, Any]) -> bytes:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerows(csv_rows(data))
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def summary_xlsx(data: dict[str, Any]) -> bytes:
+    """The spreadsheet committees work in: one sheet per table (the actions as in the CSV, participation, opinion
+    groups, division between audiences, weighted results), numbers as numbers, withheld counts empty."""
+    workbook = Workbook(write_only=True)
+    for title, rows in _sheets(data):
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append([safe_text(cell) if isinstance(cell, str) else cell for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheets(data: dict[str, Any]) -> Iterator[tuple[str, Iterator[list[Any]] | list[list[Any]]]]:
+    yield "Actions", csv_rows(data)
+    participation = data["participation"]
+    breakdowns: list[tuple[str, dict[str, Any], Mapping[Any, Any] | None]] = [
+        ("Public", participation["by_audience"], AUDIENCE_LABELS),
+        ("Tranche d’âge", participation["by_age_bracket"], AGE_BRACKET_LABELS),
+        ("Quartier", participation["by_neighbourhood"], None),
+        ("Établissement scolaire", participation["by_school"], None),
+        ("Semaine (lundi)", participation["new_participants_by_week"], None),
+    ]
+    header: list[Any] = ["Répartition", "Groupe", "Participants", "Part", "Nombre masqué"]
+    yield "Participation", [header] + [
+        [kind, str(names[key]) if names else key, _figure(part), part["share"] if part["share"] is not None else "",
+         part["display"] if part["value"] is None else ""]
+        for kind, breakdown, names in breakdowns
+        for key, part in breakdown["parts"].items()
+    ]
+    analyses = data.get("analyses")
+    if not analyses:
+        return
+    groups = analyses["opinion_groups"]
+    yield "Groupes d’opinion", [["Groupe", "Personnes", "Action", "Sens", "Part dans le groupe", "Part chez les autres"]] + [
+        [group["name"], group["size"], action["title"], action["direction"], action["group_share"], action["others_share"]]
+        for group in groups["groups"]
+        for action in group["representative_actions"]
+    ] + [
+        ["tous", "", action["title"], "approuvée par tous", min(action["approval_by_group"].values()), ""]
+        for action in groups["consensus_actions"]
+    ]
+    yield "Entre publics", [["Comparaison", "Action", "Divise", "Rassemble", "Groupes", "Écart", "Écart bas", "Écart haut"]] + [
+        [dimension, action["title"], "oui" if action["divisive"] else "", "oui" if action["consensual"] else "",
+         " / ".join(gap["groups"]) if (gap := action["widest_gap"]) else "", gap["difference"] if gap else "",
+         gap["low"] if gap else "", gap["high"] if gap else ""]
+        for dimension, division in analyses["division"].items()
+        for action in division["actions"]
+    ]
+    representativeness = analyses["representativeness"]
+    if representativeness:
+        yield "Pondération", [["Action", "Avis", "Pour (brut)", "Pour (pondéré)"]] + [
+            [action["title"], action["opinions"], action["raw_approval"], action["weighted_approval"]]
+            for action in representativeness["weighting"]["actions"]
+        ]
 
 
 def json_chunks(data: dict[str, Any], chunk_size: int = 64 * 1024) -> Iterator[bytes]:
@@ -143,9 +273,13 @@ def chart_images(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def summary_pdf(data: dict[str, Any]) -> bytes:
-    """Cover, table of contents, one section per orientation, charts and the method (WeasyPrint)."""
+    """« Ce qu'il faut retenir », cover, table of contents, one section per orientation, the analyses, charts and the
+    method (WeasyPrint), tagged for screen readers."""
     from weasyprint import HTML  # heavy import, only where a PDF is made
 
     with force_locale("fr"):  # the committee's document is French, whoever asked for it
-        html = render_template("committee/summary_document.html", data=data, charts=chart_images(data))
-    return HTML(string=html).write_pdf()
+        html = render_template(
+            "committee/summary_document.html", data=data, charts=chart_images(data), **analyses_context(data)
+        )
+    # Tagged PDF/UA-1: French public bodies must publish accessible documents (RGAA), read by screen readers.
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from ..deferred_tasks import send_after_commit
 from ..errors import NotFound, ParticipationRefused
 from ..extensions import db, execute_counting_rows, reads_from_replica
-from ..languages.services import format_count
+from ..languages.services import current_language, format_count
 from ..mail import mail_enabled, send_email
 from ..models import (
     Activity,
@@ -37,7 +37,9 @@ from ..models import (
 from ..navigation import public_url
 from ..webhooks.services import publish_event, summary_resource
 from .aggregation import aggregate, figure_text
-from .documents import MEDIA_TYPES, chart_images, json_chunks, summary_csv, summary_pdf
+from .analyses_section import analyses_of
+from .documents import MEDIA_TYPES, chart_images, json_chunks, summary_csv, summary_pdf, summary_xlsx
+from .key_points import key_points_of
 
 BUILD_TASK = "pedt.committee.build_summary"
 EMAIL_TASK = "pedt.committee.email_summary"
@@ -178,9 +180,13 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
     # Reading every vote and comment is the heaviest query of the app: a replica, when there is one, takes it
     # off the primary that serves the votes; the figures may then lag it by the replication delay.
     with reads_from_replica():
-        data = aggregate(consultation)
+        data = summary_figures(consultation, previous_figures(consultation, before=summary))
     report_progress(40)
-    files = {SummaryFileKind.CSV: summary_csv(data), SummaryFileKind.PDF: summary_pdf(data)}
+    files = {
+        SummaryFileKind.CSV: summary_csv(data),
+        SummaryFileKind.XLSX: summary_xlsx(data),
+        SummaryFileKind.PDF: summary_pdf(data),
+    }
     report_progress(90)
     db.session.execute(delete(CommitteeSummaryFile).where(CommitteeSummaryFile.summary_id == summary.id))
     for kind, content in files.items():
@@ -193,6 +199,26 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
     publish_event(WebhookEvent.SUMMARY_READY, {"summary": summary_resource(summary)})
     if summary.trigger != SummaryTrigger.ON_DEMAND and mail_enabled():
         send_after_commit(EMAIL_TASK, summary.id)
+
+
+def summary_figures(consultation: Consultation, previous: dict[str, Any] | None) -> dict[str, Any]:
+    """Every figure of a summary: the aggregation, its analyses, and « Ce qu'il faut retenir » first (in the JSON as
+    on the page and in the PDF); `previous` is the figures of the summary before, for what moved since."""
+    data = aggregate(consultation)
+    data["analyses"] = analyses_of(consultation, data)
+    return {"key_points": key_points_of(consultation, data, previous), **data}
+
+
+def previous_figures(consultation: Consultation, *, before: CommitteeSummary | None = None) -> dict[str, Any] | None:
+    """The figures of the consultation's last finished summary (made before `before`, when given)."""
+    statement = select(CommitteeSummary.data).where(
+        CommitteeSummary.consultation_id == consultation.id, CommitteeSummary.status == SummaryStatus.DONE
+    )
+    if before is not None:
+        statement = statement.where(CommitteeSummary.id != before.id, CommitteeSummary.created_at <= before.created_at)
+    return db.session.scalar(
+        statement.order_by(CommitteeSummary.created_at.desc(), CommitteeSummary.id.desc()).limit(1)
+    )
 
 
 def set_progress(summary_id: int, progress: int) -> None:
@@ -354,6 +380,14 @@ def summary_file(summary: CommitteeSummary, kind: SummaryFileKind) -> bytes:
     ).scalar_one()
 
 
+def require_file(summary: CommitteeSummary, kind: SummaryFileKind) -> None:
+    """NotFound for a file the summary does not have (a summary made before spreadsheets were, has no .xlsx)."""
+    if db.session.scalar(select(CommitteeSummaryFile.id).where(
+        CommitteeSummaryFile.summary_id == summary.id, CommitteeSummaryFile.kind == kind
+    )) is None:
+        raise NotFound()
+
+
 def file_chunks(summary_id: int, kind: SummaryFileKind, chunk_size: int = 256 * 1024) -> Iterator[bytes]:
     """A stored file a slice at a time, so a download never holds the whole file in memory."""
     of_file = (CommitteeSummaryFile.summary_id == summary_id, CommitteeSummaryFile.kind == kind)
@@ -425,11 +459,12 @@ def compare(older: CommitteeSummary, newer: CommitteeSummary) -> dict[str, Any]:
 
 def page_charts(summary: CommitteeSummary) -> dict[str, Any]:
     """The charts of a finished summary for its page. Drawing them takes seconds and a finished summary never
-    changes, so each process draws them once (keyed by the summary and the moment it was finished)."""
-    return _charts_of(summary.id, summary.finished_at)
+    changes, so each process draws them once (keyed by the summary, the moment it was finished and the reader's
+    language, in which the charts write their numbers)."""
+    return _charts_of(summary.id, summary.finished_at, current_language())
 
 
 @lru_cache(maxsize=16)
-def _charts_of(summary_id: int, finished_at: datetime | None) -> dict[str, Any]:
+def _charts_of(summary_id: int, finished_at: datetime | None, language: str) -> dict[str, Any]:
     data = db.session.scalar(select(CommitteeSummary.data).where(CommitteeSummary.id == summary_id))
     return chart_images(data) if data else {}

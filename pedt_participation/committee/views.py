@@ -28,6 +28,7 @@ from ..labels import SUMMARY_STATUS_LABELS, SUMMARY_TRIGGER_LABELS
 from ..models import CommitteeSummary, Consultation, SummaryFileKind, SummaryStatus, utcnow
 from ..templating import format_long_datetime
 from . import representativeness, services
+from .analyses_section import analyses_context
 from .documents import MEDIA_TYPES
 from .forms import CompareForm, NeighbourhoodMappingForm, PopulationFileForm, ScheduleForm
 
@@ -66,7 +67,7 @@ def _compare_form(done: list[CommitteeSummary]) -> CompareForm:
 
 
 def _summary_label(summary: CommitteeSummary) -> str:
-    return f"{format_long_datetime(summary.finished_at)} — {SUMMARY_TRIGGER_LABELS[summary.trigger]}"
+    return f"{format_long_datetime(summary.finished_at, seconds=True)} — {SUMMARY_TRIGGER_LABELS[summary.trigger]}"
 
 
 @bp.post("/<slug>/syntheses")
@@ -109,6 +110,7 @@ def summary(summary_id: int):
         data=data,
         charts=services.page_charts(summary) if data else None,
         key_figures=services.key_figures(data) if data else None,
+        **(analyses_context(data) if data else {}),
         can_be_sent_again=summary.can_be_sent_again(utcnow()),
     )
 
@@ -135,7 +137,7 @@ def retry_summary(summary_id: int):
     return redirect(url_for(".summary", summary_id=summary_id), code=303)
 
 
-@bp.get("/syntheses/<int:summary_id>/synthese.<any(pdf, csv, json):extension>")
+@bp.get("/syntheses/<int:summary_id>/synthese.<any(pdf, csv, xlsx, json):extension>")
 def download(summary_id: int, extension: str):
     return summary_attachment(services.summary_of(summary_id, done=True), extension)
 
@@ -147,6 +149,7 @@ def summary_attachment(summary: CommitteeSummary, extension: str):
         generator, args, media_type = services.data_chunks, (summary.id,), MEDIA_TYPES["json"]
     else:
         kind = SummaryFileKind(extension)
+        services.require_file(summary, kind)
         generator, args, media_type = services.file_chunks, (summary.id, kind), MEDIA_TYPES[kind]
     return streamed_attachment(
         generator, *args, media_type=media_type, filename=services.download_name(summary, extension)

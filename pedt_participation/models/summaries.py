@@ -34,6 +34,7 @@ class SummaryTrigger(enum.StrEnum):
 class SummaryFileKind(enum.StrEnum):
     PDF = "pdf"
     CSV = "csv"
+    XLSX = "xlsx"
 
 
 class CommitteeSummary(Model):

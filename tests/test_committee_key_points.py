@@ -1,0 +1,203 @@
+"""The committee decides from one page: the analyses (opinion groups, division between audiences, who was heard)
+and « Ce qu'il faut retenir » in the summary, identical in the committee page, the PDF, the JSON and the spreadsheet,
+on a crafted consultation whose structure is known."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from pedt_participation.committee import services
+from pedt_participation.committee.representativeness import import_population
+from pedt_participation.extensions import db
+from pedt_participation.models import (
+    Action,
+    ActionOrigin,
+    ActionState,
+    AgeBracket,
+    AnswerState,
+    Audience,
+    Participant,
+    Role,
+    SummaryFileKind,
+    Vote,
+    VoteKind,
+)
+from tests.helpers import build_summary_now, login, make_consultation, make_participant, page_text
+
+PEOPLE_PER_AUDIENCE = 24
+# One IRIS, "Centre": 300 people aged 18–24 and 900 aged 40–54, so that parents (40–59) weigh three times what
+# young people (18–25) weigh, whereas as many of each answered.
+POPULATION_CSV = (
+    "IRIS;COM;LIBCOM;LIBIRIS;P21_POP;P21_POP1117;P21_POP1824;P21_POP2539;P21_POP4054;P21_POP5564;P21_POP6579;P21_POP80P\n"
+    "1;99;Ville;Centre;1200;0;300;0;900;0;0;0\n"
+)
+
+
+@pytest.fixture
+def crafted():
+    """Two orientations of four actions. Parents and young people form two opinion groups: the first action of each
+    orientation, everybody approves (consensus); the others, parents approve in the first orientation and reject in
+    the second, young people the opposite (divisive between audiences)."""
+    consultation = make_consultation(slug="crafted", orientations=2, actions_per_orientation=4, k_anonymity=5)
+    first, second = (orientation.actions for orientation in consultation.orientations)
+    first[0].title, second[0].title = "Ouvrir la ludothèque le samedi", "Un goûter partagé à la rentrée"
+    first[1].title = "Des ateliers parents le soir"
+    people = [
+        make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_40_TO_59, neighbourhood="Centre")
+        for _ in range(PEOPLE_PER_AUDIENCE)
+    ] + [
+        make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_18_TO_25, neighbourhood="Centre")
+        for _ in range(PEOPLE_PER_AUDIENCE)
+    ]
+    for person in people:
+        parent = person.audience == Audience.PARENT
+        for actions, parents_approve in ((first, True), (second, False)):
+            for index, action in enumerate(actions):
+                value = 1 if index == 0 or parent == parents_approve else -1
+                db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.OPINION, value=value))
+    db.session.commit()
+    return consultation
+
+
+def _support(people, action, count):
+    for person in people[:count]:
+        db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.SUPPORT, value=1))
+
+
+def _pdf_text(content: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def _csv_rows(content: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_the_analyses_are_in_the_page_the_pdf_the_json_and_the_spreadsheet(client, crafted):
+    import_population(crafted, POPULATION_CSV.encode())
+    db.session.commit()
+    summary = build_summary_now(crafted)
+    analyses = summary.data["analyses"]
+
+    groups = analyses["opinion_groups"]
+    assert groups["status"] == "found" and [group["size"] for group in groups["groups"]] == [24, 24]
+    consensus_titles = {action["title"] for action in groups["consensus_actions"]}
+    assert consensus_titles == {"Ouvrir la ludothèque le samedi", "Un goûter partagé à la rentrée"}
+    by_audience = analyses["division"]["by_audience"]
+    assert "Des ateliers parents le soir" in {action["title"] for action in by_audience["most_divisive"]}
+    assert {action["title"] for action in by_audience["most_consensual"]} == consensus_titles
+    weighted = {action["title"]: action for action in analyses["representativeness"]["weighting"]["actions"]}
+    # As many parents as young people answered; weighted to the population, parents count three times as much.
+    assert weighted["Des ateliers parents le soir"]["raw_approval"] == 0.5
+    assert weighted["Des ateliers parents le soir"]["weighted_approval"] == pytest.approx(0.75, abs=0.01)
+
+    login(client, make_participant(role=Role.COMMITTEE))
+    page = page_text(client.get(f"/comite/syntheses/{summary.id}"))
+    downloaded = json.loads(b"".join(services.data_chunks(summary.id)))
+    assert downloaded["analyses"] == analyses
+    pdf = _pdf_text(services.summary_file(summary, SummaryFileKind.PDF))
+    for text in (page, " ".join(pdf.split())):
+        assert "Groupe A (24 personnes)" in text
+        assert "Approuvées par tous les groupes" in text
+        assert "Les actions qui divisent le plus" in text
+        assert "Des ateliers parents le soir" in text
+        assert "sur-représenté" in text or "sous-représenté" in text or "à sa place" in text
+    rows = {row["Action"]: row for row in _csv_rows(services.summary_file(summary, SummaryFileKind.CSV))}
+    assert rows["Des ateliers parents le soir"]["Entre publics"] == "divise"
+    assert rows["Ouvrir la ludothèque le samedi"]["Entre publics"] == "rassemble"
+    assert rows["Ouvrir la ludothèque le samedi"]["Approuvée par tous les groupes d’opinion"] == "oui"
+    assert rows["Des ateliers parents le soir"]["Pour, part pondérée"] == "0.75"
+
+
+def test_without_a_population_the_summary_says_so_and_the_spreadsheets_hold_numbers(client, crafted):
+    first = crafted.orientations[0].actions
+    people = list(db.session.scalars(select(Participant).where(Participant.role == Role.PARTICIPANT)))
+    _support(people, first[0], 30)
+    _support(people, first[1], 3)  # under k = 5
+    db.session.commit()
+    summary = build_summary_now(crafted)
+    assert summary.data["analyses"]["representativeness"] is None
+    login(client, make_participant(role=Role.COMMITTEE))
+    assert "Aucune population de référence n’est chargée" in page_text(client.get(f"/comite/syntheses/{summary.id}"))
+
+    # The CSV: numbers only, a withheld count empty with its "< 5" in the status column.
+    rows = {row["Action"]: row for row in _csv_rows(services.summary_file(summary, SummaryFileKind.CSV))}
+    assert rows[first[0].title]["Soutiens"] == "30" and rows[first[0].title]["Nombres masqués"] == ""
+    assert rows[first[1].title]["Soutiens"] == "" and "Soutiens : < 5" in rows[first[1].title]["Nombres masqués"]
+    # The spreadsheet, downloadable beside it: one sheet per table, numbers as numbers.
+    response = client.get(f"/comite/syntheses/{summary.id}/synthese.xlsx")
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    workbook = load_workbook(io.BytesIO(response.data), read_only=True)
+    assert workbook.sheetnames == ["Actions", "Participation", "Groupes d’opinion", "Entre publics"]
+    actions = list(workbook["Actions"].iter_rows(values_only=True))
+    header = list(actions[0])
+    by_title = {row[header.index("Action")]: row for row in actions[1:]}
+    assert by_title[first[0].title][header.index("Soutiens")] == 30
+    assert by_title[first[1].title][header.index("Soutiens")] is None
+    groups = list(workbook["Groupes d’opinion"].iter_rows(values_only=True))
+    assert {row[1] for row in groups[1:] if row[0] in ("A", "B")} == {24}
+
+
+def test_what_to_remember_comes_first_and_says_what_moved(client, crafted):
+    first, second = (orientation.actions for orientation in crafted.orientations)
+    people = list(db.session.scalars(select(Participant).where(Participant.role == Role.PARTICIPANT)))
+    _support(people, first[0], 30)
+    _support(people, first[1], 12)
+    _support(people, second[1], 3)  # under k = 5: never named, its count never shown
+    author = people[0]
+    published = Action(orientation_id=crafted.orientations[0].id, position=9, title="Un banc devant l’école",
+                       origin=ActionOrigin.PARTICIPANT, state=ActionState.PUBLISHED, author_id=author.id)
+    db.session.add(published)
+    db.session.flush()
+    db.session.add_all([
+        Action(orientation_id=crafted.orientations[0].id, position=10, title="Des bancs près de l’école",
+               origin=ActionOrigin.PARTICIPANT, state=ActionState.MERGED, merged_into_id=published.id, author_id=author.id),
+        Action(orientation_id=crafted.orientations[0].id, position=11, title="Texte refusé qu’on ne cite pas",
+               origin=ActionOrigin.PARTICIPANT, state=ActionState.REJECTED, rejection_reason="hors sujet",
+               author_id=author.id),
+    ])
+    first[0].answer_state = AnswerState.ACCEPTED
+    db.session.commit()
+    earlier = build_summary_now(crafted)
+    points = earlier.data["key_points"]
+    assert next(iter(earlier.data)) == "key_points"
+    [one, two] = points["orientations"]
+    assert [action["title"] for action in one["leading"]][:2] == ["Ouvrir la ludothèque le samedi", "Des ateliers parents le soir"]
+    assert one["leading"][0]["supports"]["value"] == 30
+    assert second[1].title not in [action["title"] for action in two["leading"]]
+    assert "Ouvrir la ludothèque le samedi" in [action["title"] for action in one["consensual"]]
+    assert "Des ateliers parents le soir" in [action["title"] for action in one["divisive"]]
+    assert one["proposals"]["published"] == ["Un banc devant l’école"]
+    assert one["proposals"]["merged"] == [{"title": "Des bancs près de l’école", "into": "Un banc devant l’école"}]
+    assert one["proposals"]["refused"] == 1
+    assert one["answers_given"] == [{"title": "Ouvrir la ludothèque le samedi", "answer_state": "accepted"}]
+    assert points["changes"] is None
+
+    # Young people now support an action of the first orientation more than the leading one.
+    _support(people[PEOPLE_PER_AUDIENCE:], first[2], 24)
+    _support(people[:PEOPLE_PER_AUDIENCE], first[2], 20)
+    db.session.commit()
+    later = build_summary_now(crafted)
+    changes = later.data["key_points"]["changes"]
+    assert changes["new_leaders"] == [first[2].title]
+    assert {"title": first[2].title, "before": None, "after": 1} in changes["rank_changes"]
+
+    login(client, make_participant(role=Role.COMMITTEE))
+    page = page_text(client.get(f"/comite/syntheses/{later.id}"))
+    pdf = PdfReader(io.BytesIO(services.summary_file(later, SummaryFileKind.PDF)))
+    first_page = " ".join(pdf.pages[0].extract_text().split())
+    for text in (" ".join(page.split()), first_page):
+        assert "Ce qu’il faut retenir" in text
+        assert f"En tête : « {first[2].title} » (44 soutiens), puis « Ouvrir la ludothèque le samedi » (30 soutiens)" in text
+        assert "Rassemble tous les publics : « Ouvrir la ludothèque le samedi »" in text
+        assert "Divise : « Des ateliers parents le soir »" in text
+        assert "« Des bancs près de l’école » fusionnée dans « Un banc devant l’école »" in text
+        assert "1 refusée" in text and "Texte refusé" not in text
+        assert "Nouvelles en tête : « " + first[2].title in text
+    assert page.index("Ce qu’il faut retenir") < page.index("Participants en ligne")
