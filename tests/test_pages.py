@@ -34,7 +34,7 @@ def test_consultation_page_shows_orientations_actions_and_counts(client):
     assert "Orientation 1 : Orientation numéro 1" in text
     assert "Orientation 2 : Orientation numéro 2" in text
     assert "Action 1.1" in text and "Action 2.2" in text
-    assert "0 soutien" in text
+    assert "Pas encore de vote" in text and "0 soutien" not in text
     assert "jusqu’à 2 soutiens par orientation" in text
     assert "Se connecter pour soutenir" in text
 

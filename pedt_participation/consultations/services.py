@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -117,6 +119,42 @@ def by_orientation(consultation: Consultation, actions: list[Action]) -> dict[in
     for action in actions:
         grouped[action.orientation_id].append(action)
     return grouped
+
+
+class ActionOrder(enum.StrEnum):
+    """How a consultation page lists each orientation's actions. Random by default, so that the first actions
+    listed do not collect the supports of people who stop reading (the order Decidim uses for proposals)."""
+
+    RANDOM = "random"
+    MOST_SUPPORTED = "supported"
+    NEWEST = "newest"
+
+
+def action_orders(consultation: Consultation) -> list[ActionOrder]:
+    """The orders a reader may choose: by supports only when supports are counted and their figures are shown,
+    so that the order never reveals figures hidden during the vote."""
+    orders = list(ActionOrder)
+    if not (consultation.supports_enabled and consultation.figures_visible()):
+        orders.remove(ActionOrder.MOST_SUPPORTED)
+    return orders
+
+
+def _shuffle_key(seed: str, action: Action) -> bytes:
+    return hashlib.blake2b(f"{seed}:{action.id}".encode(), digest_size=8).digest()
+
+
+def order_actions(
+    grouped: dict[int, list[Action]], order: ActionOrder, seed: str, supports: dict[int, int]
+) -> dict[int, list[Action]]:
+    """Each orientation's actions in the chosen order. The random order depends on the reader's `seed` and each
+    action alone: the same person sees the same order at every visit, and a new action does not reshuffle the
+    others. `supports` gives each action's support count, for the most supported first."""
+    keys = {
+        ActionOrder.RANDOM: lambda a: _shuffle_key(seed, a),
+        ActionOrder.MOST_SUPPORTED: lambda a: (-supports.get(a.id, 0), a.position, a.id),
+        ActionOrder.NEWEST: lambda a: (-(a.published_at or a.created_at).timestamp(), -a.id),
+    }
+    return {orientation_id: sorted(actions, key=keys[order]) for orientation_id, actions in grouped.items()}
 
 
 # Every vote and action page runs it: built once, so that SQLAlchemy neither rebuilds it nor recomputes its cache key.
