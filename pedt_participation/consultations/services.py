@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, func, select
@@ -149,7 +151,7 @@ def order_actions(
     """Each orientation's actions in the chosen order. The random order depends on the reader's `seed` and each
     action alone: the same person sees the same order at every visit, and a new action does not reshuffle the
     others. `supports` gives each action's support count, for the most supported first."""
-    keys = {
+    keys: dict[ActionOrder, Callable[[Action], Any]] = {
         ActionOrder.RANDOM: lambda a: _shuffle_key(seed, a),
         ActionOrder.MOST_SUPPORTED: lambda a: (-supports.get(a.id, 0), a.position, a.id),
         ActionOrder.NEWEST: lambda a: (-(a.published_at or a.created_at).timestamp(), -a.id),
