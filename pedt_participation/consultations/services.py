@@ -28,6 +28,7 @@ from ..models import (
     ConsultationStatus,
     Orientation,
     Participant,
+    Vote,
     utcnow,
 )
 from ..navigation import site_path
@@ -48,6 +49,8 @@ class HomeListing:
     open: list[Consultation]
     closed: list[Consultation]
     archived: list[Consultation]
+    # People who voted at least once, by consultation id (open and closed ones).
+    participants: dict[int, int]
 
 
 def public_consultations_statement() -> Select:
@@ -61,11 +64,39 @@ def public_consultations_statement() -> Select:
 
 def home_listing() -> HomeListing:
     consultations = db.session.scalars(public_consultations_statement()).all()
+    open_ = [c for c in consultations if c.status == ConsultationStatus.PUBLISHED]
+    closed = [c for c in consultations if c.status in (ConsultationStatus.CLOSED, ConsultationStatus.DECISIONS_PUBLISHED)]
     return HomeListing(
-        open=[c for c in consultations if c.status == ConsultationStatus.PUBLISHED],
-        closed=[c for c in consultations if c.status in (ConsultationStatus.CLOSED, ConsultationStatus.DECISIONS_PUBLISHED)],
+        open=open_,
+        closed=closed,
         archived=[c for c in consultations if c.status == ConsultationStatus.ARCHIVED],
+        participants=participant_counts([c.id for c in open_ + closed]),
     )
+
+
+def participant_counts(consultation_ids: list[int]) -> dict[int, int]:
+    """How many people voted at least once in each consultation, in one GROUP BY (blocked people not counted,
+    as in the vote counts)."""
+    if not consultation_ids:
+        return {}
+    rows = db.session.execute(
+        select(Orientation.consultation_id, func.count(func.distinct(Vote.participant_id)))
+        .select_from(Vote)
+        .join(Action, Action.id == Vote.action_id)
+        .join(Orientation, Orientation.id == Action.orientation_id)
+        .join(Participant, Participant.id == Vote.participant_id)
+        .where(Orientation.consultation_id.in_(consultation_ids), Participant.blocked_at.is_(None))
+        .group_by(Orientation.consultation_id)
+    )
+    return {consultation_id: number for consultation_id, number in rows}
+
+
+def days_left_to_vote(consultation: Consultation, now: datetime) -> int | None:
+    """Whole days, rounded up, until the vote closes: 1 on its last day; None when it is not open or never closes."""
+    if consultation.voting_close_at is None or not consultation.is_open_for(Activity.VOTE, now):
+        return None
+    left = consultation.voting_close_at - now
+    return left.days + (1 if left.seconds or left.microseconds else 0)
 
 
 def all_consultations() -> list[Consultation]:

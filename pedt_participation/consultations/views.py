@@ -29,7 +29,10 @@ def _viewer() -> Participant | None:
 
 @bp.get("/")
 def home():
-    return render_template("consultations/home.html", listing=services.home_listing())
+    listing = services.home_listing()
+    now = utcnow()
+    days_left = {c.id: services.days_left_to_vote(c, now) for c in listing.open}
+    return render_template("consultations/home.html", listing=listing, days_left=days_left)
 
 
 # The session's key holding a visitor's seed for the random order of actions.
