@@ -155,6 +155,8 @@ def test_a_file_is_previewed_and_created_only_once_confirmed(client, admin):
     ]
     assert all(a.origin == ActionOrigin.OFFICIAL and a.state == ActionState.PUBLISHED
                for o in consultation.orientations for a in o.actions)
+    # The template's easy-to-read column fills the action's easy-to-read version.
+    assert consultation.orientations[0].actions[0].easy_read == "Plus de sport, de culture et de loisirs pour tous les jeunes."
     [entry] = db.session.scalars(select(ModerationLogEntry))
     assert entry.details == {"imported_from": "plan.xlsx", "structure": {"orientations": 2, "actions": 3}}
     log = page_text(client.get("/admin/moderation-log"))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 from pedt_participation.extensions import db
-from pedt_participation.models import Action, ActionState, ConsultationStatus
+from pedt_participation.models import Action, ActionState, ConsultationStatus, VoteKind, utcnow
+from pedt_participation.voting.services import cast_vote
 from tests.helpers import login, make_consultation, make_participant, page_text
 
 
@@ -20,6 +24,23 @@ def test_home_lists_open_and_closed_consultations_but_not_drafts(client):
     assert "brouillon" not in text
 
 
+def test_home_invites_with_days_left_people_who_took_part_and_one_participer_button(client):
+    consultation = make_consultation(slug="ouverte")
+    consultation.voting_close_at = utcnow() + timedelta(days=4, hours=2)
+    for voter in (make_participant(), make_participant()):
+        cast_vote(voter, consultation.orientations[0].actions[0], VoteKind.SUPPORT, 1)
+    db.session.commit()
+
+    response = client.get("/")
+    text = page_text(response)
+
+    assert "Qui décide ? Le comité de pilotage du projet éducatif" in text
+    assert "Plus que 5 jours pour voter" in text
+    assert "2 personnes ont déjà voté" in text
+    # With one consultation open, the big button leads straight to it.
+    assert re.search(r'class="button button-large" href="/consultations/ouverte">Participer</a>', response.get_data(as_text=True))
+
+
 def test_home_says_when_nothing_is_open(client):
     assert "Aucune consultation n’est ouverte en ce moment" in page_text(client.get("/"))
 
@@ -34,7 +55,7 @@ def test_consultation_page_shows_orientations_actions_and_counts(client):
     assert "Orientation 1 : Orientation numéro 1" in text
     assert "Orientation 2 : Orientation numéro 2" in text
     assert "Action 1.1" in text and "Action 2.2" in text
-    assert "0 soutien" in text
+    assert "Pas encore de vote" in text and "0 soutien" not in text
     assert "jusqu’à 2 soutiens par orientation" in text
     assert "Se connecter pour soutenir" in text
 

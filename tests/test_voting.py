@@ -82,7 +82,8 @@ def test_a_refused_support_answers_beside_the_action_and_not_at_the_top(client):
     response = client.post(f"/actions/{second.id}/votes/support", query_string={"next": listing})
     assert response.headers["Location"].endswith(listing)
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    card = html[html.index(f'id="action-{second.id}"') : html.index(f'id="action-{_third.id}"')]
+    card = html[html.index(f'id="action-{second.id}"') :]
+    card = card[: card.index("</li>")]
     assert 'class="flash flash-error flash-beside" role="alert">Vous avez déjà donné votre seul soutien' in card
     assert 'class="flashes"' not in html  # not repeated at the top of the page
 

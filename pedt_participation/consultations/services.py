@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import enum
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, func, select
@@ -24,6 +28,7 @@ from ..models import (
     ConsultationStatus,
     Orientation,
     Participant,
+    Vote,
     utcnow,
 )
 from ..navigation import site_path
@@ -44,6 +49,8 @@ class HomeListing:
     open: list[Consultation]
     closed: list[Consultation]
     archived: list[Consultation]
+    # People who voted at least once, by consultation id (open and closed ones).
+    participants: dict[int, int]
 
 
 def public_consultations_statement() -> Select:
@@ -57,11 +64,39 @@ def public_consultations_statement() -> Select:
 
 def home_listing() -> HomeListing:
     consultations = db.session.scalars(public_consultations_statement()).all()
+    open_ = [c for c in consultations if c.status == ConsultationStatus.PUBLISHED]
+    closed = [c for c in consultations if c.status in (ConsultationStatus.CLOSED, ConsultationStatus.DECISIONS_PUBLISHED)]
     return HomeListing(
-        open=[c for c in consultations if c.status == ConsultationStatus.PUBLISHED],
-        closed=[c for c in consultations if c.status in (ConsultationStatus.CLOSED, ConsultationStatus.DECISIONS_PUBLISHED)],
+        open=open_,
+        closed=closed,
         archived=[c for c in consultations if c.status == ConsultationStatus.ARCHIVED],
+        participants=participant_counts([c.id for c in open_ + closed]),
     )
+
+
+def participant_counts(consultation_ids: list[int]) -> dict[int, int]:
+    """How many people voted at least once in each consultation, in one GROUP BY (blocked people not counted,
+    as in the vote counts)."""
+    if not consultation_ids:
+        return {}
+    rows = db.session.execute(
+        select(Orientation.consultation_id, func.count(func.distinct(Vote.participant_id)))
+        .select_from(Vote)
+        .join(Action, Action.id == Vote.action_id)
+        .join(Orientation, Orientation.id == Action.orientation_id)
+        .join(Participant, Participant.id == Vote.participant_id)
+        .where(Orientation.consultation_id.in_(consultation_ids), Participant.blocked_at.is_(None))
+        .group_by(Orientation.consultation_id)
+    )
+    return {consultation_id: number for consultation_id, number in rows}
+
+
+def days_left_to_vote(consultation: Consultation, now: datetime) -> int | None:
+    """Whole days, rounded up, until the vote closes: 1 on its last day; None when it is not open or never closes."""
+    if consultation.voting_close_at is None or not consultation.is_open_for(Activity.VOTE, now):
+        return None
+    left = consultation.voting_close_at - now
+    return left.days + (1 if left.seconds or left.microseconds else 0)
 
 
 def all_consultations() -> list[Consultation]:
@@ -117,6 +152,42 @@ def by_orientation(consultation: Consultation, actions: list[Action]) -> dict[in
     for action in actions:
         grouped[action.orientation_id].append(action)
     return grouped
+
+
+class ActionOrder(enum.StrEnum):
+    """How a consultation page lists each orientation's actions. Random by default, so that the first actions
+    listed do not collect the supports of people who stop reading (the order Decidim uses for proposals)."""
+
+    RANDOM = "random"
+    MOST_SUPPORTED = "supported"
+    NEWEST = "newest"
+
+
+def action_orders(consultation: Consultation) -> list[ActionOrder]:
+    """The orders a reader may choose: by supports only when supports are counted and their figures are shown,
+    so that the order never reveals figures hidden during the vote."""
+    orders = list(ActionOrder)
+    if not (consultation.supports_enabled and consultation.figures_visible()):
+        orders.remove(ActionOrder.MOST_SUPPORTED)
+    return orders
+
+
+def _shuffle_key(seed: str, action: Action) -> bytes:
+    return hashlib.blake2b(f"{seed}:{action.id}".encode(), digest_size=8).digest()
+
+
+def order_actions(
+    grouped: dict[int, list[Action]], order: ActionOrder, seed: str, supports: dict[int, int]
+) -> dict[int, list[Action]]:
+    """Each orientation's actions in the chosen order. The random order depends on the reader's `seed` and each
+    action alone: the same person sees the same order at every visit, and a new action does not reshuffle the
+    others. `supports` gives each action's support count, for the most supported first."""
+    keys: dict[ActionOrder, Callable[[Action], Any]] = {
+        ActionOrder.RANDOM: lambda a: _shuffle_key(seed, a),
+        ActionOrder.MOST_SUPPORTED: lambda a: (-supports.get(a.id, 0), a.position, a.id),
+        ActionOrder.NEWEST: lambda a: (-(a.published_at or a.created_at).timestamp(), -a.id),
+    }
+    return {orientation_id: sorted(actions, key=keys[order]) for orientation_id, actions in grouped.items()}
 
 
 # Every vote and action page runs it: built once, so that SQLAlchemy neither rebuilds it nor recomputes its cache key.

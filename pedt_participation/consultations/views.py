@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import secrets
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -27,20 +29,48 @@ def _viewer() -> Participant | None:
 
 @bp.get("/")
 def home():
-    return render_template("consultations/home.html", listing=services.home_listing())
+    listing = services.home_listing()
+    now = utcnow()
+    days_left = {c.id: services.days_left_to_vote(c, now) for c in listing.open}
+    return render_template("consultations/home.html", listing=listing, days_left=days_left)
+
+
+# The session's key holding a visitor's seed for the random order of actions.
+RANDOM_ORDER_SEED = "random_order_seed"
+
+
+def _random_order_seed() -> str:
+    """A signed-in person's account gives the seed, so their order is the same on every device; a visitor's
+    is drawn once and kept in their session."""
+    viewer = _viewer()
+    if viewer is not None:
+        return f"participant-{viewer.id}"
+    if RANDOM_ORDER_SEED not in session:
+        session[RANDOM_ORDER_SEED] = secrets.token_hex(8)
+    return session[RANDOM_ORDER_SEED]
 
 
 def consultation_page(slug: str) -> dict:
-    """What the consultation page and its embed show: published actions by orientation, their counts, and
-    the viewer's votes and remaining supports."""
+    """What the consultation page and its embed show: published actions by orientation in the reader's chosen
+    order, their counts, and the viewer's votes and remaining supports."""
     consultation = services.get_public_consultation(slug, _viewer())
     actions = services.published_actions(consultation)
     action_ids = [a.id for a in actions]
+    counts = count_votes(action_ids)
+    orders = services.action_orders(consultation)
+    order = request.args.get("order", services.ActionOrder.RANDOM, type=services.ActionOrder)
+    if order not in orders:
+        order = services.ActionOrder.RANDOM
+    supports = {action_id: tally.supports for action_id, tally in counts.items()}
     now = utcnow()
     return {
         "consultation": consultation,
-        "actions": services.by_orientation(consultation, actions),
-        "counts": count_votes(action_ids),
+        "actions": services.order_actions(
+            services.by_orientation(consultation, actions), order, _random_order_seed(), supports
+        ),
+        "order": order,
+        "orders": orders,
+        "counts": counts,
         "comment_counts": count_comments(action_ids),
         "my_votes": votes_of(_viewer(), action_ids),
         "supports_left": supports_remaining(_viewer(), consultation.orientations),

@@ -50,6 +50,7 @@ COLUMNS = {
     "orientation_description": "Description de l’orientation",
     "action": "Action",
     "action_description": "Description de l’action",
+    "action_easy_read": "Version facile à lire de l’action",
 }
 REQUIRED_COLUMNS = ("orientation", "action")
 # Other headings understood for a column (compared without accents, case or apostrophes).
@@ -59,6 +60,7 @@ _COLUMN_ALIASES = {
     "orientation_description": ("description de l orientation", "description orientation"),
     "action": ("action", "actions", "objectif operationnel", "objectifs operationnels"),
     "action_description": ("description de l action", "description action", "description"),
+    "action_easy_read": ("version facile a lire de l action", "version facile a lire", "facile a lire", "falc"),
 }
 # The PEDT's table in a document: its columns, recognised by their headings.
 _DOCUMENT_ALIASES = {
@@ -82,6 +84,8 @@ class ImportRow:
     orientation_description: str = ""
     action: str = ""
     action_description: str = ""
+    # The action's easy-to-read version (FALC), shown first to the people who need it.
+    action_easy_read: str = ""
     table: int | None = None
 
 
@@ -102,6 +106,7 @@ class ImportedAction:
     title: str
     body: str
     line: int
+    easy_read: str = ""
 
 
 @dataclass
@@ -173,7 +178,7 @@ def plan_import(rows: Iterable[ImportRow]) -> ImportPlan:
         if len(row.orientation) > TITLE_MAX_LENGTH:
             refuse(_("le titre de l’orientation est trop long : %(max)s caractères au plus.", max=TITLE_MAX_LENGTH))
         if not row.action:
-            if row.action_description:
+            if row.action_description or row.action_easy_read:
                 refuse(_("cette description n’a pas de titre d’action. Écrivez le titre dans la colonne « Action »."))
             continue
         if len(row.action) > TITLE_MAX_LENGTH:
@@ -184,7 +189,7 @@ def plan_import(rows: Iterable[ImportRow]) -> ImportPlan:
             refuse(_("l’action « %(title)s » est déjà dans cette orientation (ligne %(line)s). Supprimez l’une des deux.",
                      title=row.action, line=first))
             continue
-        current.actions.append(ImportedAction(row.action, row.action_description, row.line))
+        current.actions.append(ImportedAction(row.action, row.action_description, row.line, row.action_easy_read))
     if rows and not errors and not any(orientation.actions for orientation in orientations.values()):
         errors.append(RowError(rows[0].line, rows[0].table,
                                _("aucune ligne n’a d’action. Écrivez les actions dans la colonne « Action ».")))
@@ -319,7 +324,7 @@ def _rows_from_table(cells: Iterable[list[Any]]) -> list[ImportRow]:
                              "ou regroupez des actions.", max=MAX_ROWS))
         cell = {key: values[index] if index < len(values) else "" for index, key in columns.items()}.get
         rows.append(ImportRow(line, cell("theme", ""), cell("orientation", ""), cell("orientation_description", ""),
-                              cell("action", ""), cell("action_description", "")))
+                              cell("action", ""), cell("action_description", ""), cell("action_easy_read", "")))
     if columns is None:
         raise _refused(_("Le fichier est vide. Choisissez le fichier rempli à partir du modèle."))
     return rows
@@ -439,7 +444,8 @@ TEMPLATE_ROWS = (
               "Contribuer à la réussite du public en proposant une offre éducative globale et cohérente",
               "Une offre éducative cohérente, de l’école aux loisirs.",
               "Favoriser la pratique des activités sportives, culturelles, artistiques et de loisirs",
-              f"{EFFECTS_HEADING}\n- Toucher plus de jeunes sur l’ensemble des activités"),
+              f"{EFFECTS_HEADING}\n- Toucher plus de jeunes sur l’ensemble des activités",
+              "Plus de sport, de culture et de loisirs pour tous les jeunes."),
     ImportRow(3, action="Moderniser les pratiques en développant des projets numériques",
               action_description=f"{EFFECTS_HEADING}\n- Des méthodes d’apprentissage plus attractives pour les enfants"),
     ImportRow(4, "L’inclusion et l’accessibilité à tous les publics",
@@ -463,7 +469,7 @@ def spreadsheet(rows: Iterable[ImportRow], extension: str) -> bytes:
         sheet.title = "Actions"
         for values in table:
             sheet.append(values)
-        for letter, width in zip("ABCDE", (40, 50, 50, 50, 60), strict=True):
+        for letter, width in zip("ABCDEF", (40, 50, 50, 50, 60, 50), strict=True):
             sheet.column_dimensions[letter].width = width
         sheet.freeze_panes = "A2"
         workbook.save(buffer)

@@ -146,7 +146,9 @@ def import_structure(consultation: Consultation, plan: ImportPlan, published_at:
             position=position, theme=imported.theme, title=imported.title, description=imported.description
         )
         for action_position, action in enumerate(imported.actions, start=1):
-            orientation.actions.append(_official_action(action_position, published_at, title=action.title, body=action.body))
+            orientation.actions.append(_official_action(
+                action_position, published_at, title=action.title, body=action.body, easy_read=action.easy_read
+            ))
         consultation.orientations.append(orientation)
     db.session.flush()
 

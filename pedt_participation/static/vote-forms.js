@@ -29,6 +29,7 @@
     if (pressed && pressed.name) data.append(pressed.name, pressed.value);
     var buttons = Array.prototype.slice.call(place.querySelectorAll("button"));
     var pressedIndex = buttons.indexOf(pressed);
+    var pressedTop = pressed ? pressed.getBoundingClientRect().top : null;
     place.setAttribute("aria-busy", "true");
     fetch(form.action, {method: "POST", body: data, credentials: "same-origin"})
       .then(function (response) {
@@ -49,8 +50,13 @@
           if (!placeNow.contains(old)) old.remove();
         });
         var again = placeNow.querySelectorAll("button")[pressedIndex];
-        if (again) again.focus({preventScroll: true});
+        if (again) {
+          again.focus({preventScroll: true});
+          // Figures above may have grown (a first bar drawn): the pressed button stays where the finger is.
+          if (pressedTop !== null) window.scrollBy(0, again.getBoundingClientRect().top - pressedTop);
+        }
         var message = placeNow.querySelector(".flash-beside");
+        if (message) message.scrollIntoView({block: "nearest"});
         announcer.textContent = message ? message.textContent : "";
       })
       .catch(function () {

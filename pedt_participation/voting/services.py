@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, delete, func, select, text
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
+from ..committee.majority_judgment import majority_grade
 from ..consultations.services import check_can_participate, check_open_for
 from ..errors import ParticipationRefused
 from ..extensions import db, execute_counting_rows
@@ -65,6 +66,11 @@ class ActionCounts:
     @property
     def grade_total(self) -> int:
         return sum(self.grades.values())
+
+    @property
+    def majority_grade(self) -> int | None:
+        """The grade a majority grants at least (Balinski–Laraki's lower middle grade); None without grades."""
+        return majority_grade([self.grades[grade.value] for grade in sorted(Grade)])
 
 
 def count_votes(action_ids: list[int]) -> dict[int, ActionCounts]:

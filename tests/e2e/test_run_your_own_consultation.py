@@ -27,6 +27,7 @@ FILLED_ROWS = {
     "Description de l’orientation": ["Les écoles comme lieux de vie, après la classe aussi.", "", ""],
     "Action": ["Ouvrir la cour le samedi matin", "Un café des parents par mois", "Une classe dehors par semaine"],
     "Description de l’action": ["La cour de l’école Jaurès, surveillée.", "", "Au parc, avec les animateurs."],
+    "Version facile à lire de l’action": ["", "", ""],
 }
 TYPO = "Un café des parents par mois"
 CORRECTED = "Un café des parents chaque mois, à l’école"
