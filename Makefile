@@ -20,7 +20,7 @@ TRANSLATIONS := pedt_participation/translations
 COMPILED_CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 MESSAGES_TEMPLATE := build/messages.pot
 
-.PHONY: run test test-faults install system-packages test-system-packages test-node-packages bench-system-packages migrate seed db-check translations bench lock audit
+.PHONY: run test test-faults lighthouse lighthouse-node-packages install system-packages test-system-packages test-node-packages bench-system-packages migrate seed db-check translations bench lock audit
 
 $(PYTHON):
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -109,6 +109,21 @@ $(OIDC_PROVIDER_INSTALLED): $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/packa
 	touch $@
 
 test-node-packages: $(OIDC_PROVIDER_INSTALLED)
+
+# Issue 18: Lighthouse (mobile) on the home, consultation, action, registration and moderation-queue pages of a
+# seeded demo server, each at least 95 in Performance, Accessibility and Best practices (tests/lighthouse/run.py),
+# in Debian's Chromium, with the npm packages at the versions of tests/lighthouse/package-lock.json.
+LIGHTHOUSE := tests/lighthouse
+LIGHTHOUSE_INSTALLED := $(LIGHTHOUSE)/node_modules/.installed
+$(LIGHTHOUSE_INSTALLED): $(LIGHTHOUSE)/package.json $(LIGHTHOUSE)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 20 or later) is needed by make lighthouse"; exit 1; }
+	npm ci --prefix $(LIGHTHOUSE) --no-audit --no-fund --loglevel=error
+	touch $@
+
+lighthouse-node-packages: $(LIGHTHOUSE_INSTALLED)
+
+lighthouse: install test-system-packages lighthouse-node-packages
+	CHROME_PATH=/usr/bin/chromium $(PYTHON) $(LIGHTHOUSE)/run.py
 
 # After changing the dependencies in pyproject.toml: resolve them again for any platform, keeping the versions
 # already locked where they still fit; `make lock LOCK_ARGS=--upgrade` moves every one to its newest release.
