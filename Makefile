@@ -20,7 +20,7 @@ TRANSLATIONS := pedt_participation/translations
 COMPILED_CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 MESSAGES_TEMPLATE := build/messages.pot
 
-.PHONY: run test test-faults install system-packages test-system-packages test-node-packages bench-system-packages migrate seed db-check translations bench lock audit
+.PHONY: run test test-faults lighthouse lighthouse-node-packages install system-packages test-system-packages test-node-packages bench-system-packages migrate seed db-check translations bench lock audit
 
 $(PYTHON):
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -99,16 +99,23 @@ TEST_DISTRIBUTION := -n $(TEST_PROCESSES) --dist worksteal
 test: install test-system-packages test-node-packages
 	$(PYTHON) -m pytest $(TEST_DISTRIBUTION) $(PYTEST_ARGS)
 
-# The OpenID-Certified provider the browser tests sign in through (node-oidc-provider, tests/oidc_provider/), from
-# the npm registry at the versions of its package-lock.json; needs Node.js 20 or later.
-OIDC_PROVIDER := tests/oidc_provider
-OIDC_PROVIDER_INSTALLED := $(OIDC_PROVIDER)/node_modules/.installed
-$(OIDC_PROVIDER_INSTALLED): $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
-	@command -v npm >/dev/null || { echo "npm (Node.js 20 or later) is needed by the OpenID Connect browser tests"; exit 1; }
-	npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error
+# The tests' npm packages (tests/<folder>/package.json), from the npm registry at the versions of the folder's
+# package-lock.json; Node.js 20 or later.
+tests/%/node_modules/.installed: tests/%/package.json tests/%/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 20 or later) is needed by tests/$*"; exit 1; }
+	npm ci --prefix tests/$* --no-audit --no-fund --loglevel=error
 	touch $@
 
-test-node-packages: $(OIDC_PROVIDER_INSTALLED)
+# The OpenID-Certified provider the browser tests sign in through (node-oidc-provider, tests/oidc_provider/).
+test-node-packages: tests/oidc_provider/node_modules/.installed
+
+# Issue 18: Lighthouse (mobile) on the home, consultation, action, registration and moderation-queue pages of a
+# seeded demo server, each at least 95 in Performance, Accessibility and Best practices (tests/lighthouse/run.py),
+# in Debian's Chromium.
+lighthouse-node-packages: tests/lighthouse/node_modules/.installed
+
+lighthouse: install test-system-packages lighthouse-node-packages
+	CHROME_PATH=/usr/bin/chromium $(PYTHON) tests/lighthouse/run.py
 
 # After changing the dependencies in pyproject.toml: resolve them again for any platform, keeping the versions
 # already locked where they still fit; `make lock LOCK_ARGS=--upgrade` moves every one to its newest release.

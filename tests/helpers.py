@@ -147,6 +147,11 @@ def page_text(response) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
 
 
+# How often the tests look again at what another process is doing: a look costs a millisecond or so, and each
+# wait ends on average half an interval after the work did.
+POLL_SECONDS = 0.05
+
+
 def wait_until(condition, seconds: float = 60, message: str = "condition not met"):
     """Polls `condition` (a worker is doing the work in another process) until it returns a truthy value."""
     deadline = time.monotonic() + seconds
@@ -156,14 +161,14 @@ def wait_until(condition, seconds: float = 60, message: str = "condition not met
         if result:
             return result
         assert time.monotonic() < deadline, message
-        time.sleep(0.2)
+        time.sleep(POLL_SECONDS)
 
 
 def wait_for_messages(inbox, count: int, seconds: float = 60):
     """The messages a real SMTP server received, once `count` have arrived (or the time is up)."""
     deadline = time.monotonic() + seconds
     while len(inbox.messages) < count and time.monotonic() < deadline:
-        time.sleep(0.2)
+        time.sleep(POLL_SECONDS)
     return inbox.messages
 
 

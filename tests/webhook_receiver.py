@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.helpers import POLL_SECONDS
+
 TOLERANCE_SECONDS = 300
 # Where the receiver listens; the tests' settings allow this internal host (WEBHOOK_ALLOWED_INTERNAL_HOSTS).
 WEBHOOK_RECEIVER_HOST = "127.0.0.1"
@@ -61,7 +63,7 @@ class Receiver:
         deadline = time.monotonic() + seconds
         while len(self.received) < count:
             assert time.monotonic() < deadline, f"received {len(self.received)} of {count} requests"
-            time.sleep(0.1)
+            time.sleep(POLL_SECONDS)
         return self.received
 
     def _handler(self):
