@@ -43,7 +43,7 @@ def walk_the_usual_path(visit: Visit, live_server: LiveServer, email: str) -> No
     and 1.2, open action 1.1, give it the opinion « Pour » and the grade « Très bien »."""
     page = visit.page
     page.goto(f"{live_server.url}/")
-    visit.tap(page.get_by_role("link", name="Consultation pedt"))
+    visit.tap(page.get_by_role("link", name="Participer", exact=True))
     visit.tap(page.get_by_role("link", name="Se connecter pour soutenir « Action 1.1 »"))
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
