@@ -24,12 +24,14 @@ from .moderation import (
     ReportReason,
 )
 from .participants import (
+    CONSENT_AGE_BRACKETS,
     ERASED_ACCOUNT_NAME,
     YOUTH_AGE_BRACKETS,
     AgeBracket,
     Audience,
     Participant,
     Role,
+    VotesHeld,
     comparable_name,
 )
 from .population import PopulationArea
@@ -42,9 +44,11 @@ from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookE
 
 __all__ = [
     "AFTER_THE_VOTE",
+    "CONSENT_AGE_BRACKETS",
     "ERASED_ACCOUNT_NAME",
     "MAX_COMMENT_DEPTH",
     "YOUTH_AGE_BRACKETS",
+    "VotesHeld",
     "AccountErasure",
     "Action",
     "ActionOrigin",
