@@ -165,9 +165,14 @@ class Participant(UserMixin, Model):
     @writings_shown.inplace.expression
     @classmethod
     def _writings_shown_expression(cls) -> sa.ColumnElement[bool]:
+        # Each part is true for a missing author (an official action reached through an outer join): shown.
         return sa.and_(
             cls.blocked_at.is_(None),
-            sa.or_(cls.age_bracket.not_in(CONSENT_AGE_BRACKETS), cls.parental_consent_at.is_not(None)),
+            sa.or_(
+                cls.age_bracket.is_(None),
+                cls.age_bracket.not_in(CONSENT_AGE_BRACKETS),
+                cls.parental_consent_at.is_not(None),
+            ),
         )
 
     @property
