@@ -8,7 +8,6 @@ import re
 from datetime import timedelta
 from email.header import decode_header, make_header
 
-import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
@@ -40,14 +39,6 @@ ADULT = {
 CHILD = {**ADULT, "email": "lina@exemple.fr", "display_name": "Lina", "audience": "youth", "age_bracket": "11-14",
          "parent_email": "maman@exemple.fr"}
 HELD = "Vos votes sont enregistrés, mais ils ne comptent pas encore."
-
-
-@pytest.fixture
-def mail(app, smtp_server, start_worker, monkeypatch):
-    _port, inbox = smtp_server
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    start_worker()
-    return inbox
 
 
 def _message_to(inbox, address: str):

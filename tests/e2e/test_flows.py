@@ -82,7 +82,10 @@ def test_a_new_parent_registers_votes_is_refused_past_the_limit_changes_a_vote_c
     page.get_by_label("Parent", exact=True).check()
     page.get_by_label("Votre âge").select_option(label="26 à 39 ans")
     page.get_by_role("button", name="Créer mon compte").click()
-    expect(_flash(page)).to_have_text("Bienvenue Nadia ! Votre compte est créé : vous pouvez voter et commenter.")
+    expect(_flash(page)).to_have_text(
+        "Bienvenue Nadia ! Votre compte est créé : vous pouvez voter et commenter. Pour que vos votes comptent, "
+        "ouvrez le lien que nous venons d’envoyer à nadia@exemple.fr."
+    )
 
     page.goto(f"{live_server.url}/consultations/pedt")
     expect(page.locator("#restants-1, .remaining").first).to_have_text("Il vous reste 2 soutiens pour cette orientation.")
@@ -261,7 +264,10 @@ def test_the_same_flow_with_the_keyboard_only(page, live_server, consultation):
     expect(page.get_by_label("Votre âge")).to_have_value(AgeBracket.FROM_26_TO_39.value)
     _tab_to(page, page.get_by_role("button", name="Créer mon compte"))
     keyboard.press("Enter")
-    expect(_flash(page)).to_have_text("Bienvenue Yanis ! Votre compte est créé : vous pouvez voter et commenter.")
+    expect(_flash(page)).to_have_text(
+        "Bienvenue Yanis ! Votre compte est créé : vous pouvez voter et commenter. Pour que vos votes comptent, "
+        "ouvrez le lien que nous venons d’envoyer à yanis@exemple.fr."
+    )
 
     _tab_to(page, page.get_by_role("link", name="Consultation pedt"))
     keyboard.press("Enter")
