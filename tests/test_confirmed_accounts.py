@@ -11,7 +11,12 @@ from email.header import decode_header, make_header
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
-from pedt_participation.auth.services import confirmation_link, consent_link
+from pedt_participation.auth.services import (
+    confirmation_link,
+    consent_link,
+    email_confirmation,
+    email_parental_consent_request,
+)
 from pedt_participation.committee.aggregation import aggregate
 from pedt_participation.extensions import db
 from pedt_participation.models import (
@@ -200,3 +205,21 @@ def test_the_beat_task_erases_a_child_whose_parent_did_not_answer_in_time(app, s
     assert db.session.scalar(select(AccountErasure.reason).where(AccountErasure.participant_id == late.id)) == (
         ErasureReason.NO_PARENTAL_CONSENT
     )
+
+
+def test_without_a_mail_server_the_links_are_written_to_the_mail_folder(app, client, tmp_path, monkeypatch):
+    """The embedded default (`make run`): what the worker would e-mail is a text file a person can open."""
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "")
+    monkeypatch.setitem(app.config, "MAIL_FOLDER", str(tmp_path / "mail"))
+    lina = make_participant(email="lina@exemple.fr", audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_11_TO_14,
+                            confirmed=False, parental_consent=False)
+    assert email_confirmation(lina.id, "fr") and email_parental_consent_request(lina.id, "fr")
+
+    written = {path.read_text(encoding="utf-8").split("\n", 1)[0]: path.read_text(encoding="utf-8")
+               for path in (tmp_path / "mail").glob("*.txt")}
+    assert set(written) == {"To: lina@exemple.fr", "To: parent@exemple.fr"}
+    confirm = re.search(r"https?://\S+(/auth/confirmer/\S+)", written["To: lina@exemple.fr"]).group(1)
+    consent = re.search(r"https?://\S+(/auth/accord-parental/\S+)", written["To: parent@exemple.fr"]).group(1)
+    assert client.get(confirm).status_code == 303
+    assert "Merci : votre accord est enregistré" in page_text(client.post(consent, data={"consent": "1"}))
+    assert db.session.get(Participant, lina.id).votes_count

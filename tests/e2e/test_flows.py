@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from pedt_participation.auth.services import confirmation_link
 from pedt_participation.comments.services import add_comment
 from pedt_participation.consultations.services import propose_action
 from pedt_participation.extensions import db
@@ -86,6 +87,12 @@ def test_a_new_parent_registers_votes_is_refused_past_the_limit_changes_a_vote_c
         "Bienvenue Nadia ! Votre compte est créé : vous pouvez voter et commenter. Pour que vos votes comptent, "
         "ouvrez le lien que nous venons d’envoyer à nadia@exemple.fr."
     )
+    # She opens the link of the e-mail (its sending is tested in tests/test_confirmed_accounts.py).
+    nadia = wait_until(lambda: db.session.scalar(select(Participant).where(Participant.email == "nadia@exemple.fr")))
+    with live_server.app.test_request_context():
+        link = confirmation_link(nadia).removeprefix(live_server.app.config["PUBLIC_URL"].rstrip("/"))
+    page.goto(live_server.url + link)
+    expect(_flash(page)).to_have_text("Votre adresse e-mail nadia@exemple.fr est confirmée : vos votes comptent maintenant.")
 
     page.goto(f"{live_server.url}/consultations/pedt")
     expect(page.locator("#restants-1, .remaining").first).to_have_text("Il vous reste 2 soutiens pour cette orientation.")
