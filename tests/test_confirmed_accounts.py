@@ -176,6 +176,8 @@ def test_a_parent_who_refuses_erases_the_childs_account_and_its_held_votes(app, 
     with app.test_request_context():
         link = consent_link(lina).removeprefix(app.config["PUBLIC_URL"].rstrip("/"))
 
+    undecided = client.post(link, data={})
+    assert undecided.status_code == 200 and db.session.get(Participant, lina.id).erased_at is None
     refused = client.post(link, data={"refuse": "Je refuse : supprimer ce compte"})
     assert "le compte de votre enfant est supprimé, avec ses votes" in page_text(refused)
     lina = db.session.get(Participant, lina.id)

@@ -202,11 +202,12 @@ def parental_consent(token: str):
     with refusal_shown(refusals):
         child = services.child_awaiting_consent(token)
         form = ParentalConsentForm()
-        if form.validate_on_submit():
-            if form.consent.data:
-                services.give_parental_consent(child)
-                db.session.commit()
-                return render_template("auth/parental_consent_given.html", child=child)
+        # Only the button pressed decides: a form sent without either erases nothing.
+        if form.validate_on_submit() and form.consent.data:
+            services.give_parental_consent(child)
+            db.session.commit()
+            return render_template("auth/parental_consent_given.html", child=child)
+        if form.validate_on_submit() and form.refuse.data:
             erase_held_account(child, ErasureReason.PARENT_REFUSED)
             db.session.commit()
             return render_template("auth/parental_consent_refused.html")
