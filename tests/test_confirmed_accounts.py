@@ -225,3 +225,20 @@ def test_without_a_mail_server_the_links_are_written_to_the_mail_folder(app, cli
     assert client.get(confirm).status_code == 303
     assert "Merci : votre accord est enregistré" in page_text(client.post(consent, data={"consent": "1"}))
     assert db.session.get(Participant, lina.id).votes_count
+
+
+def test_who_counts_is_the_same_question_in_python_and_in_sql(app):
+    """Pages ask the Python side, queries the SQL side: both give the same people."""
+    confirmed = make_participant()
+    unconfirmed = make_participant(confirmed=False)
+    blocked = make_participant()
+    blocked.blocked_at = utcnow()
+    waiting_child = make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_11_TO_14, parental_consent=False)
+    consented_child = make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_11_TO_14)
+    db.session.commit()
+    everyone = [confirmed, unconfirmed, blocked, waiting_child, consented_child]
+    for question in ("votes_count", "writings_shown"):
+        in_sql = set(db.session.scalars(select(Participant.id).where(getattr(Participant, question))))
+        assert in_sql == {person.id for person in everyone if getattr(person, question)}
+    assert {p.id for p in everyone if p.votes_count} == {confirmed.id, consented_child.id}
+    assert {p.id for p in everyone if p.writings_shown} == {confirmed.id, unconfirmed.id, consented_child.id}
