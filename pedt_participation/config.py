@@ -140,6 +140,11 @@ def build_config(instance_path: str) -> dict:
                     "task": "pedt.auth.forget_expired_sign_ins",
                     "schedule": 3600.0,
                 },
+                # Under-15s' accounts that no parent consented to within PARENTAL_CONSENT_DAYS.
+                "erase-accounts-without-parental-consent": {
+                    "task": "pedt.privacy.erase_without_parental_consent",
+                    "schedule": 3600.0,
+                },
                 # Personal data of people whose consultations all closed long ago (RETENTION_DAYS_AFTER_CLOSING).
                 "erase-accounts-past-retention": {
                     "task": "pedt.privacy.erase_past_retention",
@@ -189,12 +194,20 @@ def build_config(instance_path: str) -> dict:
         # Werkzeug's method for new password hashes: scrypt, slow on purpose against guessing from a stolen
         # database. The tests choose a cheap one; a hash records its method, so any stored hash still checks.
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", DEFAULT_PASSWORD_HASH_METHOD),
-        # E-mail is sent only when MAIL_SERVER is set; otherwise notifications stay in the app.
+        # A new account's e-mail confirmation link lasts this long (the person can ask for a new one); until it is
+        # opened, the account's votes are held.
+        "EMAIL_CONFIRMATION_LINK_DAYS": int(env.get("EMAIL_CONFIRMATION_LINK_DAYS", "7")),
+        # An under-15's parent has this long to consent through the link e-mailed to them; without an answer, the
+        # account and what it holds are erased.
+        "PARENTAL_CONSENT_DAYS": int(env.get("PARENTAL_CONSENT_DAYS", "14")),
+        # E-mail is sent only when MAIL_SERVER is set; otherwise notifications stay in the app, and the messages
+        # about a person's own account (links to confirm an address, a parent's consent) are written to MAIL_FOLDER.
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
         "MAIL_USE_STARTTLS": _flag(env.get("MAIL_USE_STARTTLS")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_FOLDER": env.get("MAIL_FOLDER") or str(instance / "mail"),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Consultation éducative <ne-pas-repondre@localhost>"),
         "PUBLIC_URL": public_url,
         "TRUSTED_HOSTS": _trusted_hosts(env, public_url),

@@ -440,3 +440,12 @@ def smtp_server(session_smtp):
     """The session's SMTP server, its inbox emptied for this test: (port, inbox)."""
     session_smtp.inbox.messages.clear()
     return session_smtp.port, session_smtp.inbox
+
+
+@pytest.fixture
+def mail(app, smtp_server, start_worker, monkeypatch):
+    """The inbox of what the site e-mails during the test: the app has a mail server, and the worker sends."""
+    _port, inbox = smtp_server
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    start_worker()
+    return inbox

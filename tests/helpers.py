@@ -15,7 +15,7 @@ from itertools import count
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 
-from pedt_participation.auth.services import register_participant
+from pedt_participation.auth.services import give_parental_consent, register_participant
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     Action,
@@ -43,12 +43,14 @@ def make_participant(
     age_bracket: AgeBracket = AgeBracket.FROM_26_TO_39,
     role: Role = Role.PARTICIPANT,
     display_name: str | None = None,
+    confirmed: bool = True,
+    parental_consent: bool = True,
     **profile,
 ):
-    """A participant; without `display_name`, "Fatima" followed by a number (a name is never taken twice)."""
+    """A participant; without `display_name`, "Fatima" followed by a number (a name is never taken twice).
+    Confirmed, and before 15 consented to by a parent, unless `confirmed` or `parental_consent` says otherwise."""
     if age_bracket.needs_parental_consent:
         profile.setdefault("parent_email", "parent@exemple.fr")
-        profile.setdefault("parental_consent", True)
     number = next(_emails)
     participant = register_participant(
         email=email or f"personne{number}@exemple.fr",
@@ -57,8 +59,11 @@ def make_participant(
         audience=audience,
         age_bracket=age_bracket,
         role=role,
+        email_confirmed=confirmed,
         **profile,
     )
+    if age_bracket.needs_parental_consent and parental_consent:
+        give_parental_consent(participant)
     db.session.commit()
     return participant
 

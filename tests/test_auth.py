@@ -71,19 +71,21 @@ def test_email_already_used_is_explained(client):
     assert "Un compte existe déjà avec cette adresse e-mail." in text
 
 
-def test_under_15_needs_parent_email_and_consent(client):
+def test_under_15_needs_a_parent_email_and_waits_for_the_parents_consent(client):
     youth = {**PARENT, "email": "lina@exemple.fr", "display_name": "Lina", "audience": "youth", "age_bracket": "11-14"}
 
     refused = page_text(client.post("/auth/register", data=youth))
     assert "Avant 15 ans, indiquez l’e-mail d’un parent" in refused
-    assert "Avant 15 ans, il faut l’accord d’un parent" in refused
     assert db.session.scalar(select(Participant)) is None
 
-    client.post("/auth/register", data={**youth, "parent_email": "maman@exemple.fr", "parental_consent": "y"})
+    welcome = page_text(client.post("/auth/register", data={**youth, "parent_email": "maman@exemple.fr"},
+                                    follow_redirects=True))
+    assert "Un e-mail vient de partir vers votre parent (maman@exemple.fr)" in welcome
     participant = db.session.scalar(select(Participant))
     assert participant.age_bracket == AgeBracket.FROM_11_TO_14
     assert participant.parent_email == "maman@exemple.fr"
-    assert participant.parental_consent_at is not None
+    # The parent answers through the e-mailed link (tests/test_confirmed_accounts.py), not the child's form.
+    assert participant.parental_consent_at is None
 
 
 def test_youth_age_and_audience_must_match(client):

@@ -134,6 +134,10 @@ def _routes(world):
         ("GET", "/auth/nouveau-mot-de-passe/pas-un-lien", "expired_link"),
         ("GET", "/auth/nouveau-mot-de-passe", "expired_link"),  # without a link opened in this browser
         ("POST", "/auth/nouveau-mot-de-passe", "expired_link"),
+        ("GET", "/auth/confirmer/pas-un-lien", "expired_link"),
+        ("GET", "/auth/accord-parental/pas-un-lien", "expired_link"),
+        ("POST", "/auth/accord-parental/pas-un-lien", "expired_link"),
+        ("POST", "/auth/renvoyer-le-lien", "signed_in"),
         ("GET", "/auth/plateforme", "platform"),
         ("GET", "/auth/plateforme/retour", "platform"),
         ("GET", "/auth/plateforme/lier", "platform"),

@@ -131,7 +131,7 @@ def _row_counts() -> dict[str, int]:
 FORM_CASES = {
     "registration": ("anonymous", "/auth/register", [
         "email", "password", "password_confirmation", "display_name", "audience", "age_bracket", "neighbourhood",
-        "school", "parent_email", "parental_consent"]),
+        "school", "parent_email"]),
     "sign-in": ("anonymous", "/auth/login", ["email", "password", "remember"]),
     "forgotten password": ("anonymous", "/auth/mot-de-passe-oublie", ["email"]),
     "new password": ("opener of a reset link", "/auth/nouveau-mot-de-passe", ["password", "password_confirmation"]),
@@ -185,8 +185,7 @@ def test_every_form_never_fails_and_stores_nothing_it_refuses(client, form_case,
         assert _row_counts() == before, (path, sent)
 
 
-PROFILE_FIELDS = ["email", "display_name", "audience", "age_bracket", "neighbourhood", "school", "parent_email",
-                  "parental_consent"]
+PROFILE_FIELDS = ["email", "display_name", "audience", "age_bracket", "neighbourhood", "school", "parent_email"]
 
 
 @pytest.fixture

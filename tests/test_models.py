@@ -41,7 +41,8 @@ def test_vote_value_must_fit_its_kind(action, kind, value):
         _insert(Vote(participant_id=participant.id, action_id=action.id, kind=kind, value=value))
 
 
-def test_under_15_without_recorded_consent_is_refused_by_the_database():
+def test_under_15_without_a_parents_email_is_refused_by_the_database():
+    """The parent who is asked for consent must be known, while their answer is awaited too."""
     with pytest.raises(IntegrityError):
         _insert(
             Participant(
@@ -49,7 +50,6 @@ def test_under_15_without_recorded_consent_is_refused_by_the_database():
                 display_name="Enfant",
                 audience=Audience.YOUTH,
                 age_bracket=AgeBracket.FROM_11_TO_14,
-                parent_email="parent@exemple.fr",
             )
         )
 

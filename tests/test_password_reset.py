@@ -11,7 +11,6 @@ import time
 from datetime import timedelta
 from email.header import decode_header, make_header
 
-import pytest
 from itsdangerous import TimestampSigner
 
 from pedt_participation.auth.services import reset_link
@@ -23,14 +22,6 @@ from tests.helpers import TEST_PASSWORD, login, make_participant, page_text, wai
 
 NEW_PASSWORD = "trois mots sans rapport"
 PUBLIC_URL = WORKER_PUBLIC_URL
-
-
-@pytest.fixture
-def mail(app, smtp_server, start_worker, monkeypatch):
-    _port, inbox = smtp_server
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    start_worker()
-    return inbox
 
 
 def _ask_for_link(client, email: str, **headers):

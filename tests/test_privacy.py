@@ -197,17 +197,17 @@ def test_retention_task_runs_in_the_worker(app, start_worker, voter):
     wait_until(lambda: db.session.get(Participant, voter.id).erased_at, message="the worker did not erase")
 
 
-def test_under_15_without_the_consent_box_is_refused_and_the_database_refuses_it_too(client):
+def test_under_15_without_a_parents_email_is_refused_and_the_database_refuses_it_too(client):
     youth = {
         "email": "lina@exemple.fr", "password": "un-bon-mot-de-passe", "password_confirmation": "un-bon-mot-de-passe",
-        "display_name": "Lina", "audience": "youth", "age_bracket": "11-14", "parent_email": "maman@exemple.fr",
+        "display_name": "Lina", "audience": "youth", "age_bracket": "11-14",
     }
     refused = client.post("/auth/register", data=youth)
-    assert refused.status_code == 422 and "il faut l’accord d’un parent" in page_text(refused)
+    assert refused.status_code == 422 and "Avant 15 ans, indiquez l’e-mail d’un parent" in page_text(refused)
     assert db.session.scalar(select(Participant)) is None
 
     db.session.add(Participant(email="x@exemple.fr", display_name="X", audience=Audience.YOUTH,
-                               age_bracket=AgeBracket.FROM_11_TO_14, parent_email="p@exemple.fr"))
+                               age_bracket=AgeBracket.FROM_11_TO_14))
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()

@@ -133,6 +133,8 @@ def me(participant: Participant) -> dict:
         "display_name": participant.display_name,
         "role": participant.role.value,
         "platform_uid": participant.platform_uid,
+        "votes_count": participant.votes_count,
+        "votes_held_because": [reason.value for reason in participant.votes_held_because],
     }
 
 

@@ -20,6 +20,7 @@ from ..models import (
     Role,
     SummaryStatus,
     SummaryTrigger,
+    VotesHeld,
 )
 
 MAX_PAGE_SIZE = 100
@@ -294,6 +295,18 @@ class MeSchema(Schema):
     display_name = fields.String(required=True)
     role = fields.String(required=True, validate=_one_of(Role))
     platform_uid = fields.String(allow_none=True, required=True)
+    votes_count = fields.Boolean(
+        required=True, metadata={"description": "Whether this person's votes are counted now (see votes_held_because)"}
+    )
+    votes_held_because = fields.List(
+        fields.String(validate=_one_of(VotesHeld)),
+        required=True,
+        metadata={
+            "description": "Why the votes are kept but not counted, empty when they count: email_unconfirmed (the "
+            "confirmation link was not opened), parental_consent_pending (under 15, no parent consented yet), "
+            "blocked (by moderators)"
+        },
+    )
 
 
 class ApprovalInputSchema(Schema):

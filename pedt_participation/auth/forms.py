@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from ..labels import AGE_BRACKET_LABELS, AUDIENCE_LABELS
@@ -66,12 +75,13 @@ class ProfileForm(FlaskForm):
     school = SelectField(_l("École, collège ou lycée"), validate_choice=False)
     parent_email = EmailField(
         _l("E-mail d’un parent ou responsable légal"),
-        description=_l("Obligatoire si vous avez moins de 15 ans."),
+        description=_l(
+            "Obligatoire si vous avez moins de 15 ans. Votre parent recevra un lien pour donner son accord : "
+            "d’ici là, vous pouvez voter et écrire, mais vos votes ne comptent pas et ce que vous écrivez n’est pas "
+            "affiché."
+        ),
         filters=[without_surrounding_spaces],
         validators=[Optional(), Email(_l("Cette adresse e-mail n’est pas valide.")), Length(max=254)],
-    )
-    parental_consent = BooleanField(
-        _l("Mon parent ou responsable légal est d’accord pour que je participe"),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -111,10 +121,6 @@ class ProfileForm(FlaskForm):
             self.parent_email.errors.append(_l("Avant 15 ans, indiquez l’e-mail d’un parent ou responsable légal."))
             valid = False
         return valid
-
-    def validate_parental_consent(self, field) -> None:
-        if self.age_bracket.data == AgeBracket.FROM_11_TO_14 and not field.data:
-            raise ValidationError(_l("Avant 15 ans, il faut l’accord d’un parent : cochez la case après lui en avoir parlé."))
 
     # The e-mail the platform gave, when the field was removed.
     known_email: str | None = None
@@ -184,3 +190,10 @@ class LoginForm(FlaskForm):
             "pas, pour que la personne suivante ne puisse pas utiliser votre compte."
         ),
     )
+
+
+class ParentalConsentForm(FlaskForm):
+    """The parent's answer, on the page their link opens: one button each way."""
+
+    consent = SubmitField(_l("J’accepte que mon enfant participe"))
+    refuse = SubmitField(_l("Je refuse : supprimer ce compte"))

@@ -15,8 +15,9 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale, format_timedelta
 from flask_babel import gettext as _
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
+from sqlalchemy.orm import InstrumentedAttribute
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..deferred_tasks import send_after_commit
@@ -131,11 +132,13 @@ def register_participant(
     neighbourhood: str | None = None,
     school: str | None = None,
     parent_email: str | None = None,
-    parental_consent: bool = False,
     role: Role = Role.PARTICIPANT,
     platform_uid: str | None = None,
+    email_confirmed: bool = False,
 ) -> Participant:
-    """`password` is None for someone who signs in through the host platform only."""
+    """`password` is None for someone who signs in through the host platform only. The host platform vouches
+    for its accounts' e-mail; others confirm theirs by a link (`request_email_confirmation`), and an under-15's
+    parent consents by another (`request_parental_consent`): until then, votes are held."""
     email = normalise_email(email)
     if db.session.scalar(select(Participant.id).where(Participant.email == email)) is not None:
         raise ParticipationRefused(
@@ -144,9 +147,10 @@ def register_participant(
     problem = display_name_problem(display_name, role)
     if problem is not None:
         raise ParticipationRefused(problem, field="display_name")
-    needs_consent = age_bracket.needs_parental_consent
-    if needs_consent and not (parent_email and parental_consent):
-        raise ParticipationRefused(_("Avant 15 ans, il faut l’e-mail d’un parent et son accord."))
+    if age_bracket.needs_parental_consent and not parent_email:
+        raise ParticipationRefused(
+            _("Avant 15 ans, il faut l’e-mail d’un parent, qui recevra un lien pour donner son accord.")
+        )
     participant = Participant(
         email=email,
         password_hash=hash_password(password) if password else None,
@@ -157,8 +161,8 @@ def register_participant(
         neighbourhood=(neighbourhood or "").strip() or None,
         school=(school or "").strip() or None,
         parent_email=normalise_email(parent_email) if parent_email else None,
-        parental_consent_at=utcnow() if needs_consent else None,
         role=role,
+        email_confirmed_at=utcnow() if email_confirmed or platform_uid is not None else None,
     )
     db.session.add(participant)
     db.session.flush()
@@ -384,6 +388,145 @@ def set_new_password(participant: Participant, password: str) -> None:
     end_every_sign_in_session(participant)
 
 
+# --- confirming the e-mail, and a parent's consent before 15 ---------------------------------------------
+# Both links are signed and expire (itsdangerous, as the reset links); each carries the address it was sent to,
+# and works once: once the e-mail is confirmed, or the parent has answered, it is refused.
+
+
+def _confirmation_links() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="pedt-email-confirmation")
+
+
+def _consent_links() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="pedt-parental-consent")
+
+
+def confirmation_link(participant: Participant) -> str:
+    return public_url("auth.confirm_email", token=_confirmation_links().dumps([participant.id, participant.email]))
+
+
+def consent_link(participant: Participant) -> str:
+    return public_url(
+        "auth.parental_consent", token=_consent_links().dumps([participant.id, participant.parent_email])
+    )
+
+
+def awaits_parental_consent(participant: Participant) -> bool:
+    return participant.age_bracket.needs_parental_consent and participant.parental_consent_at is None
+
+
+def request_links(participant: Participant, language: str) -> None:
+    """E-mails the links this account still waits for: its own confirmation, its parent's consent. At
+    registration, and when the person asks for them again."""
+    if participant.email_confirmed_at is None:
+        send_after_commit("pedt.auth.send_email_confirmation", participant.id, language)
+    if awaits_parental_consent(participant):
+        send_after_commit("pedt.auth.send_parental_consent_request", participant.id, language)
+
+
+def email_confirmation(participant_id: int, language: str) -> bool:
+    """Run by the worker; nothing is sent once the address is confirmed."""
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or not participant.is_active or participant.email_confirmed_at is not None:
+        return False
+    days = current_app.config["EMAIL_CONFIRMATION_LINK_DAYS"]
+    with force_locale(language):
+        send_email(
+            participant.email,
+            _("Consultation éducative : confirmez votre adresse e-mail"),
+            "\n\n".join(
+                (
+                    _("Bonjour %(name)s,", name=participant.display_name),
+                    _("Pour que vos votes comptent, confirmez votre adresse en ouvrant ce lien (il sert une seule "
+                      "fois, pendant %(days)s jours) :", days=days),
+                    confirmation_link(participant),
+                    _("Vos votes sont déjà enregistrés : ils compteront dès que le lien sera ouvert."),
+                    _("Si vous n’avez pas créé de compte, ne faites rien : sans confirmation, ce compte ne compte pas."),
+                )
+            ),
+        )
+    return True
+
+
+def email_parental_consent_request(participant_id: int, language: str) -> bool:
+    """Run by the worker: the parent reads what the account does on the page the link opens."""
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or not participant.is_active or not awaits_parental_consent(participant):
+        return False
+    days = current_app.config["PARENTAL_CONSENT_DAYS"]
+    with force_locale(language):
+        send_email(
+            participant.parent_email,
+            _("Consultation éducative : votre enfant demande votre accord"),
+            "\n\n".join(
+                (
+                    _("Bonjour,"),
+                    _("Une personne de moins de 15 ans a créé un compte sur la consultation éducative de la ville "
+                      "sous le nom « %(name)s », et a donné votre adresse comme celle d’un parent ou responsable "
+                      "légal.", name=participant.display_name),
+                    _("Avant 15 ans, la loi demande votre accord. Ce lien explique ce que fait le compte et vous "
+                      "laisse accepter ou refuser (il sert une seule fois, pendant %(days)s jours) :", days=days),
+                    consent_link(participant),
+                    _("Sans réponse dans %(days)s jours, le compte et tout ce qu’il contient sont supprimés.",
+                      days=days),
+                )
+            ),
+        )
+    return True
+
+
+def _participant_for_link(
+    serializer: URLSafeTimedSerializer, token: str, max_age: timedelta, address: InstrumentedAttribute[str | None]
+) -> Participant:
+    """The account a link was made for, while the link is fresh and the address it was sent to unchanged."""
+    try:
+        participant_id, sent_to = serializer.loads(token, max_age=int(max_age.total_seconds()))
+    except SignatureExpired:
+        raise ParticipationRefused(
+            _("Ce lien a expiré. Connectez-vous, puis choisissez « Renvoyer le lien » pour en recevoir un nouveau.")
+        ) from None
+    except (BadData, TypeError, ValueError):
+        raise ParticipationRefused(
+            _("Ce lien n’est pas valable : il a peut-être été coupé ou modifié en le copiant. Copiez-le en entier "
+              "depuis l’e-mail, ou demandez-en un nouveau avec « Renvoyer le lien » une fois connecté.")
+        ) from None
+    participant = db.session.get(Participant, participant_id) if isinstance(participant_id, int) else None
+    if participant is None or not participant.is_active or getattr(participant, address.key) != sent_to:
+        raise ParticipationRefused(
+            _("Ce lien ne correspond plus à aucun compte : le compte a été supprimé, ou son adresse a changé.")
+        )
+    return participant
+
+
+def confirm_email(token: str) -> Participant:
+    """Releases the person's held votes: they count from now on."""
+    participant = _participant_for_link(
+        _confirmation_links(), token, timedelta(days=current_app.config["EMAIL_CONFIRMATION_LINK_DAYS"]),
+        Participant.email,
+    )
+    if participant.email_confirmed_at is not None:
+        raise ParticipationRefused(_("Ce lien a déjà servi : votre adresse e-mail est confirmée."))
+    participant.email_confirmed_at = utcnow()
+    db.session.flush()
+    return participant
+
+
+def child_awaiting_consent(token: str) -> Participant:
+    """The under-15 whose parent this link asks, until the parent answers."""
+    participant = _participant_for_link(
+        _consent_links(), token, timedelta(days=current_app.config["PARENTAL_CONSENT_DAYS"]), Participant.parent_email
+    )
+    if not awaits_parental_consent(participant):
+        raise ParticipationRefused(_("Ce lien a déjà servi : vous avez donné votre accord pour ce compte."))
+    return participant
+
+
+def give_parental_consent(participant: Participant) -> None:
+    """What the child voted and wrote is counted and shown from now on."""
+    participant.parental_consent_at = utcnow()
+    db.session.flush()
+
+
 @dataclass(frozen=True)
 class PlatformIdentity:
     """Who the host platform says signed in (Decidim's /oauth/me profile, or OpenID Connect claims), kept in
@@ -425,4 +568,6 @@ def link_platform_identity(participant: Participant, identity: PlatformIdentity,
     if participant.password_hash is None or not check_password_hash(participant.password_hash, password):
         raise ParticipationRefused(_("Ce mot de passe n’est pas celui de ce compte. Vérifiez-le et réessayez."))
     participant.platform_uid = identity.uid
+    # The platform gave this address as verified: it vouches for the mailbox, as the link would.
+    participant.email_confirmed_at = participant.email_confirmed_at or utcnow()
     db.session.flush()

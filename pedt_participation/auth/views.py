@@ -12,10 +12,19 @@ from ..errors import refusal_shown
 from ..extensions import db
 from ..languages.services import current_language
 from ..mail import mail_enabled
-from ..models import AgeBracket, Audience, Participant
+from ..models import AgeBracket, Audience, ErasureReason, Participant
 from ..navigation import safe_next_url
+from ..privacy.services import erase_held_account
 from . import services
-from .forms import ForgottenPasswordForm, LoginForm, NewPasswordForm, PlatformLinkForm, ProfileForm, RegistrationForm
+from .forms import (
+    ForgottenPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    ParentalConsentForm,
+    PlatformLinkForm,
+    ProfileForm,
+    RegistrationForm,
+)
 from .platform import (
     PlatformSignInFailed,
     finish_sign_in,
@@ -45,8 +54,25 @@ def _profile_answers(form: ProfileForm) -> dict:
         "neighbourhood": form.neighbourhood.data,
         "school": form.school.data,
         "parent_email": form.parent_email.data,
-        "parental_consent": form.parental_consent.data,
     }
+
+
+def _welcome(participant: Participant) -> str:
+    """What the new account must still do for its votes to count, said at once."""
+    if services.awaits_parental_consent(participant):
+        return _(
+            "Bienvenue %(name)s ! Votre compte est créé. Un e-mail vient de partir vers votre parent (%(parent)s) pour "
+            "qu’il donne son accord : d’ici là, vous pouvez voter et écrire, mais vos votes ne comptent pas et ce que "
+            "vous écrivez n’est pas affiché.",
+            name=participant.display_name, parent=participant.parent_email,
+        )
+    if participant.email_confirmed_at is None:
+        return _(
+            "Bienvenue %(name)s ! Votre compte est créé : vous pouvez voter et commenter. Pour que vos votes comptent, "
+            "ouvrez le lien que nous venons d’envoyer à %(email)s.",
+            name=participant.display_name, email=participant.email,
+        )
+    return _("Bienvenue %(name)s ! Votre compte est créé : vous pouvez voter et commenter.", name=participant.display_name)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -62,9 +88,10 @@ def register():
                 display_name=form.display_name.data,
                 **_profile_answers(form),
             )
+            services.request_links(participant, current_language())
             sign_in(participant)
             db.session.commit()
-            flash(_("Bienvenue %(name)s ! Votre compte est créé : vous pouvez voter et commenter.", name=participant.display_name), "success")
+            flash(_welcome(participant), "success")
             return redirect(safe_next_url(url_for("consultations.home")), 303)
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
@@ -143,6 +170,50 @@ def reset_password():
                 "reconnectez-vous avec ce nouveau mot de passe."), "success")
         return redirect(url_for("consultations.home"), 303)
     return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/confirmer/<token>")
+def confirm_email(token: str):
+    refusals: list[str] = []
+    with refusal_shown(refusals):
+        participant = services.confirm_email(token)
+        db.session.commit()
+        flash(_("Votre adresse e-mail %(email)s est confirmée : vos votes comptent maintenant.", email=participant.email),
+              "success")
+        return redirect(url_for("consultations.home"), 303)
+    return render_template("auth/link_refused.html", refusals=refusals), 410
+
+
+@bp.post("/renvoyer-le-lien")
+@login_required
+def resend_links():
+    """Sends again the links the account waits for (its e-mail's confirmation, its parent's consent)."""
+    services.request_links(current_user, current_language())
+    db.session.commit()
+    flash(_("C’est envoyé. Le message arrive en général en quelques minutes ; pensez à regarder dans les courriers "
+            "indésirables."), "success")
+    return redirect(safe_next_url(url_for("privacy.my_data")), 303)
+
+
+@bp.route("/accord-parental/<token>", methods=["GET", "POST"])
+def parental_consent(token: str):
+    """The page the parent's e-mail opens: what the child's account does, and one button each way."""
+    refusals: list[str] = []
+    with refusal_shown(refusals):
+        child = services.child_awaiting_consent(token)
+        form = ParentalConsentForm()
+        # Only the button pressed decides: a form sent without either erases nothing.
+        if form.validate_on_submit() and form.consent.data:
+            services.give_parental_consent(child)
+            db.session.commit()
+            return render_template("auth/parental_consent_given.html", child=child)
+        if form.validate_on_submit() and form.refuse.data:
+            erase_held_account(child, ErasureReason.PARENT_REFUSED)
+            db.session.commit()
+            return render_template("auth/parental_consent_refused.html")
+        return render_template("auth/parental_consent.html", child=child, form=form,
+                               consent_days=current_app.config["PARENTAL_CONSENT_DAYS"])
+    return render_template("auth/link_refused.html", refusals=refusals), 410
 
 
 def _blocked_message(participant: Participant) -> str:
@@ -265,6 +336,7 @@ def platform_profile():
                 platform_uid=identity.uid,
                 **_profile_answers(form),
             )
+            services.request_links(participant, current_language())
             db.session.commit()
             return _sign_in_from_platform(participant)
     return render_template(

@@ -235,10 +235,6 @@ def check_can_participate(consultation: Consultation, participant: Participant) 
         raise ParticipationRefused(
             _("Cette consultation est ouverte à partir de %(age)s ans.", age=consultation.minimum_age)
         )
-    if participant.age_bracket.needs_parental_consent and participant.parental_consent_at is None:
-        raise ParticipationRefused(
-            _("Avant 15 ans, il faut l’accord d’un parent pour participer. Complétez votre profil avec son e-mail.")
-        )
 
 
 def check_open_for(consultation: Consultation, activity: Activity, now: datetime) -> None:

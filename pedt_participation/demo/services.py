@@ -110,6 +110,7 @@ def _create_demo_accounts(report: SeedReport) -> None:
                 audience=account.audience,
                 age_bracket=account.age_bracket,
                 role=account.role,
+                email_confirmed=True,
             )
             report.created.append(f"compte {account.email}")
     _assign_demo_moderators(report)
@@ -332,6 +333,7 @@ def _insert_participants(rng: random.Random, seed: int, count: int, now: datetim
                 "school": rng.choice(SCHOOLS) if audience == Audience.YOUTH and rng.random() < 0.7 else None,
                 "parent_email": f"parent-{seed}-{index}@exemple.invalid" if minor else None,
                 "parental_consent_at": now if minor else None,
+                "email_confirmed_at": now,
                 "created_at": now,
             }
         )

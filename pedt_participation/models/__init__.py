@@ -24,6 +24,7 @@ from .moderation import (
     ReportReason,
 )
 from .participants import (
+    CONSENT_AGE_BRACKETS,
     ERASED_ACCOUNT_NAME,
     UNDER_15_AGE_BRACKETS,
     YOUTH_AGE_BRACKETS,
@@ -31,6 +32,7 @@ from .participants import (
     Audience,
     Participant,
     Role,
+    VotesHeld,
     comparable_name,
 )
 from .population import PopulationArea
@@ -44,12 +46,14 @@ from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookE
 
 __all__ = [
     "AFTER_THE_VOTE",
+    "CONSENT_AGE_BRACKETS",
     "ERASED_ACCOUNT_NAME",
     "MAX_COMMENT_DEPTH",
     "OTHER_ANSWER",
     "UNSAID_ANSWER",
     "YOUTH_AGE_BRACKETS",
     "UNDER_15_AGE_BRACKETS",
+    "VotesHeld",
     "AccountErasure",
     "Action",
     "ActionOrigin",

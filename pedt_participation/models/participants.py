@@ -47,8 +47,18 @@ class AgeBracket(enum.StrEnum):
         return self.lowest_age < 15
 
 
+class VotesHeld(enum.StrEnum):
+    """Why a person's votes are kept but not counted (the API's `me` gives these names)."""
+
+    BLOCKED = "blocked"
+    EMAIL_UNCONFIRMED = "email_unconfirmed"
+    PARENTAL_CONSENT_PENDING = "parental_consent_pending"
+
+
 YOUTH_AGE_BRACKETS = frozenset({AgeBracket.FROM_11_TO_14, AgeBracket.FROM_15_TO_17, AgeBracket.FROM_18_TO_25})
 UNDER_15_AGE_BRACKETS = frozenset(bracket for bracket in AgeBracket if bracket.needs_parental_consent)
+
+CONSENT_AGE_BRACKETS = tuple(bracket for bracket in AgeBracket if bracket.needs_parental_consent)
 
 # The name an erased account keeps, and the author shown for a text whose account no longer exists.
 ERASED_ACCOUNT_NAME = "Compte supprimé"
@@ -67,9 +77,9 @@ class Participant(UserMixin, Model):
     __tablename__ = "participants"
     __table_args__ = (
         sa.CheckConstraint(
-            # An erased account keeps the consent's date (the processing was lawful) but not the parent's e-mail.
-            "age_bracket <> '11-14'"
-            " OR (parental_consent_at IS NOT NULL AND (parent_email IS NOT NULL OR erased_at IS NOT NULL))",
+            # Before 15, the parent who is asked for consent must be known (while their answer is awaited, too). An
+            # erased account keeps the consent's date, if any (the processing was lawful), but not the parent's e-mail.
+            "age_bracket <> '11-14' OR parent_email IS NOT NULL OR erased_at IS NOT NULL",
             name="under_15_has_parental_consent",
         ),
     )
@@ -92,7 +102,12 @@ class Participant(UserMixin, Model):
     neighbourhood: Mapped[str | None] = mapped_column(sa.String(120))
     school: Mapped[str | None] = mapped_column(sa.String(120))
     parent_email: Mapped[str | None] = mapped_column(sa.String(254))
+    # When the parent consented, through the link e-mailed to them; until then the child's votes and writings are
+    # held (kept, neither counted nor shown).
     parental_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the person opened the confirmation link e-mailed to them (the host platform vouches for its own
+    # accounts); until then their votes are held.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # A blocked person cannot sign in or vote, and what they wrote is hidden, until unblocked.
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -114,28 +129,52 @@ class Participant(UserMixin, Model):
         self.display_name_key = comparable_name(name)
         return name
 
+    @property
+    def votes_held_because(self) -> list[VotesHeld]:
+        """Why this person's votes are not counted, for the pages and the API's `me`: empty exactly when
+        `votes_count` is true."""
+        reasons = []
+        if self.blocked_at is not None:
+            reasons.append(VotesHeld.BLOCKED)
+        if self.email_confirmed_at is None:
+            reasons.append(VotesHeld.EMAIL_UNCONFIRMED)
+        if self.age_bracket.needs_parental_consent and self.parental_consent_at is None:
+            reasons.append(VotesHeld.PARENTAL_CONSENT_PENDING)
+        return reasons
+
     @hybrid_property
     def votes_count(self) -> bool:
         """Whether this person's votes are counted, in Python and in SQL (`Participant.votes_count` in a WHERE).
         Pages, the API, summaries, analyses and exports all ask this one question, so that a rule about whose
-        votes count is written once. Erased accounts' votes still count (the tombstone keeps them)."""
-        return self.blocked_at is None
+        votes count is written once. Everything that hides a person's writings holds their votes too; votes also
+        wait for the e-mail's confirmation. Erased accounts' votes still count (the tombstone keeps them)."""
+        return not self.votes_held_because
 
     @votes_count.inplace.expression
     @classmethod
     def _votes_count_expression(cls) -> sa.ColumnElement[bool]:
-        return cls.blocked_at.is_(None)
+        return sa.and_(cls.writings_shown, cls.email_confirmed_at.is_not(None))
 
     @hybrid_property
     def writings_shown(self) -> bool:
         """Whether what this person wrote (comments, proposals) is shown and summarised, in Python and in SQL:
-        one definition for pages, the API, summaries and the open-data export."""
-        return self.blocked_at is None
+        one definition for pages, the API, summaries and the open-data export. Before 15, only once a parent
+        consented."""
+        consented = not self.age_bracket.needs_parental_consent or self.parental_consent_at is not None
+        return self.blocked_at is None and consented
 
     @writings_shown.inplace.expression
     @classmethod
     def _writings_shown_expression(cls) -> sa.ColumnElement[bool]:
-        return cls.blocked_at.is_(None)
+        # Each part is true for a missing author (an official action reached through an outer join): shown.
+        return sa.and_(
+            cls.blocked_at.is_(None),
+            sa.or_(
+                cls.age_bracket.is_(None),
+                cls.age_bracket.not_in(CONSENT_AGE_BRACKETS),
+                cls.parental_consent_at.is_not(None),
+            ),
+        )
 
     @property
     def is_active(self) -> bool:

@@ -17,6 +17,8 @@ class ErasureReason(enum.StrEnum):
     SELF_SERVICE = "self_service"  # the person, on the "Mes données" page
     WRITTEN_REQUEST = "written_request"  # a request received by post, run with `flask privacy erase`
     RETENTION = "retention"  # the retention period after the consultations closed
+    PARENT_REFUSED = "parent_refused"  # an under-15's parent refused, through the link e-mailed to them
+    NO_PARENTAL_CONSENT = "no_parental_consent"  # no parent consented within PARENTAL_CONSENT_DAYS
 
 
 class AccountErasure(Model):

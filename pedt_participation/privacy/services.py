@@ -15,6 +15,7 @@ from ..auth.services import participant_with_email
 from ..extensions import db
 from ..models import (
     AFTER_THE_VOTE,
+    CONSENT_AGE_BRACKETS,
     ERASED_ACCOUNT_NAME,
     AccountErasure,
     Action,
@@ -74,6 +75,7 @@ def export_data(participant: Participant) -> dict[str, Any]:
             "school": participant.school,
             "parent_email": participant.parent_email,
             "parental_consent_at": _moment(participant.parental_consent_at),
+            "email_confirmed_at": _moment(participant.email_confirmed_at),
             "linked_to_platform": participant.platform_uid is not None,
             "locale": participant.locale,
             "decision_emails": participant.decision_emails,
@@ -204,6 +206,31 @@ def erase_accounts_past_retention(now: datetime, retention_days: int) -> list[in
     for participant in erased:
         erase_account(participant, ErasureReason.RETENTION, now)
     return [participant.id for participant in erased]
+
+
+def erase_held_account(participant: Participant, reason: ErasureReason, now: datetime | None = None) -> None:
+    """An under-15's account that no parent consented to: erased, and its votes and ratings deleted with it,
+    since they were only ever held (an erased account's counted votes otherwise stay)."""
+    erase_account(participant, reason, now)
+    db.session.execute(delete(Vote).where(Vote.participant_id == participant.id))
+    db.session.execute(delete(CommentRating).where(CommentRating.participant_id == participant.id))
+    db.session.flush()
+
+
+def erase_accounts_without_parental_consent(now: datetime, consent_days: int) -> list[int]:
+    """Run by the beat task: under-15s' accounts created more than `consent_days` ago that no parent consented
+    to. Idempotent (an erased account is not found again)."""
+    unconsented = db.session.scalars(
+        select(Participant).where(
+            Participant.erased_at.is_(None),
+            Participant.age_bracket.in_(CONSENT_AGE_BRACKETS),
+            Participant.parental_consent_at.is_(None),
+            Participant.created_at < now - timedelta(days=consent_days),
+        ).order_by(Participant.id)
+    ).all()
+    for participant in unconsented:
+        erase_held_account(participant, ErasureReason.NO_PARENTAL_CONSENT, now)
+    return [participant.id for participant in unconsented]
 
 
 def participant_by_email(email: str) -> Participant | None:

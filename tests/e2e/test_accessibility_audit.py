@@ -15,7 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from flask import url_for
 from playwright.sync_api import expect
 
-from pedt_participation.auth.services import reset_link
+from pedt_participation.auth.services import consent_link, reset_link
 from pedt_participation.comments.services import COMMENT_PAGE_SIZE, add_comment
 from pedt_participation.committee import services as committee_services
 from pedt_participation.committee.representativeness import import_population, map_neighbourhoods, population_areas
@@ -57,6 +57,7 @@ AUDITED = {
     "auth.register": ("anonymous",),
     "auth.forgotten_password": ("anonymous",),
     "auth.open_reset_link": ("anonymous",),  # leads to the new password's form
+    "auth.parental_consent": ("anonymous",),  # what a parent's link opens
     "information.how_it_works": ("anonymous",),
     "information.accessibility": ("anonymous",),
     "privacy.notice": ("anonymous",),
@@ -126,6 +127,7 @@ EXCLUDED = {
     "auth.reset_password": "reached only through auth.open_reset_link, audited: the link leads to this form",
     "auth.platform_signed_out": "needs a sign-out from an OpenID Connect provider: audited in test_openid_connect_sign_in",
     "comments.show": "redirects to the audited action page that shows the comment",
+    "auth.confirm_email": "a valid link redirects to the audited home page; a refused one is a heading and a paragraph",
 }
 
 SEVERE = ("serious", "critical")
@@ -138,7 +140,7 @@ SCREENSHOTS = {
     "management.step", "management.settings_page", "management.structure_page", "management.edit_item",
     "management.remove_item", "management.add_orientation",
     "decisions.index", "decisions.publish", "decisions.results", "decided action",
-    "privacy.my_data", "auth.open_reset_link",
+    "privacy.my_data", "auth.open_reset_link", "auth.parental_consent",
     "committee.population", "management.profile_lists_page", "management.answer_mapping_page",
 }
 
@@ -176,7 +178,10 @@ def site(live_server) -> Site:
     workshop, a built summary, a webhook address, and an action with two pages of comments."""
     consultation = make_consultation(slug="pedt", majority_judgment_enabled=True, vote_limit_per_orientation=2)
     action = consultation.orientations[0].actions[0]
-    participant = make_participant(display_name="Fatima")
+    # Not yet confirmed, so that the pages she sees say why her votes wait, with the button to send the link again.
+    participant = make_participant(display_name="Fatima", confirmed=False)
+    child = make_participant(display_name="Lina", audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_11_TO_14,
+                             parental_consent=False)
     people = {
         "participant": participant,
         "moderator": make_moderator(consultation, display_name="Modératrice"),
@@ -234,6 +239,7 @@ def site(live_server) -> Site:
             urls[endpoint] = url_for(endpoint, slug=closed.slug)
         urls["decided action"] = url_for("consultations.action", action_id=closed.orientations[0].actions[0].id)
         urls["second page of comments"] = url_for("consultations.action", action_id=busy.id, page=2)
+        urls["auth.parental_consent"] = consent_link(child).removeprefix(live_server.app.config["PUBLIC_URL"].rstrip("/"))
     return Site(people, urls)
 
 

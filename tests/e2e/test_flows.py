@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from pedt_participation.auth.services import confirmation_link
 from pedt_participation.comments.services import add_comment
 from pedt_participation.consultations.services import propose_action
 from pedt_participation.extensions import db
@@ -82,7 +83,16 @@ def test_a_new_parent_registers_votes_is_refused_past_the_limit_changes_a_vote_c
     page.get_by_label("Parent", exact=True).check()
     page.get_by_label("Votre âge").select_option(label="26 à 39 ans")
     page.get_by_role("button", name="Créer mon compte").click()
-    expect(_flash(page)).to_have_text("Bienvenue Nadia ! Votre compte est créé : vous pouvez voter et commenter.")
+    expect(_flash(page)).to_have_text(
+        "Bienvenue Nadia ! Votre compte est créé : vous pouvez voter et commenter. Pour que vos votes comptent, "
+        "ouvrez le lien que nous venons d’envoyer à nadia@exemple.fr."
+    )
+    # She opens the link of the e-mail (its sending is tested in tests/test_confirmed_accounts.py).
+    nadia = wait_until(lambda: db.session.scalar(select(Participant).where(Participant.email == "nadia@exemple.fr")))
+    with live_server.app.test_request_context():
+        link = confirmation_link(nadia).removeprefix(live_server.app.config["PUBLIC_URL"].rstrip("/"))
+    page.goto(live_server.url + link)
+    expect(_flash(page)).to_have_text("Votre adresse e-mail nadia@exemple.fr est confirmée : vos votes comptent maintenant.")
 
     page.goto(f"{live_server.url}/consultations/pedt")
     expect(page.locator("#restants-1, .remaining").first).to_have_text("Il vous reste 2 soutiens pour cette orientation.")
@@ -127,7 +137,7 @@ def test_a_new_parent_registers_votes_is_refused_past_the_limit_changes_a_vote_c
     ]
 
 
-def test_a_youth_under_15_registers_with_a_parents_consent(page, live_server, consultation):
+def test_a_youth_under_15_registers_with_a_parents_email(page, live_server, consultation):
     page.goto(f"{live_server.url}/auth/register")
     page.get_by_label("Adresse e-mail").fill("lina@exemple.fr")
     page.get_by_label("Mot de passe", exact=True).fill(TEST_PASSWORD)
@@ -142,24 +152,21 @@ def test_a_youth_under_15_registers_with_a_parents_consent(page, live_server, co
     parent_email = page.get_by_label("E-mail d’un parent ou responsable légal")
     expect(parent_email).to_have_attribute("aria-invalid", "true")
     expect(parent_email).to_have_accessible_description(
-        "Obligatoire si vous avez moins de 15 ans. Avant 15 ans, indiquez l’e-mail d’un parent ou responsable légal."
-    )
-    consent = page.get_by_label("Mon parent ou responsable légal est d’accord pour que je participe")
-    expect(consent).to_have_accessible_description(
-        "Avant 15 ans, il faut l’accord d’un parent : cochez la case après lui en avoir parlé."
+        "Obligatoire si vous avez moins de 15 ans. Votre parent recevra un lien pour donner son accord : d’ici là, "
+        "vous pouvez voter et écrire, mais vos votes ne comptent pas et ce que vous écrivez n’est pas affiché. "
+        "Avant 15 ans, indiquez l’e-mail d’un parent ou responsable légal."
     )
     assert db.session.scalar(select(Participant).where(Participant.email == "lina@exemple.fr")) is None
 
     page.get_by_label("Mot de passe", exact=True).fill(TEST_PASSWORD)
     page.get_by_label("Confirmez le mot de passe").fill(TEST_PASSWORD)
     parent_email.fill("maman@exemple.fr")
-    consent.check()
     page.get_by_role("button", name="Créer mon compte").click()
-    expect(_flash(page)).to_have_text("Bienvenue Lina ! Votre compte est créé : vous pouvez voter et commenter.")
+    expect(_flash(page)).to_contain_text("Un e-mail vient de partir vers votre parent (maman@exemple.fr)")
 
     youth = wait_until(lambda: db.session.scalar(select(Participant).where(Participant.email == "lina@exemple.fr")))
     assert (youth.audience, youth.age_bracket, youth.parent_email) == (Audience.YOUTH, AgeBracket.FROM_11_TO_14, "maman@exemple.fr")
-    assert youth.parental_consent_at is not None
+    assert youth.parental_consent_at is None
 
 
 def test_the_under_15_questions_appear_only_once_that_age_is_chosen(page, browser, live_server):
@@ -264,7 +271,10 @@ def test_the_same_flow_with_the_keyboard_only(page, live_server, consultation):
     expect(page.get_by_label("Votre âge")).to_have_value(AgeBracket.FROM_26_TO_39.value)
     _tab_to(page, page.get_by_role("button", name="Créer mon compte"))
     keyboard.press("Enter")
-    expect(_flash(page)).to_have_text("Bienvenue Yanis ! Votre compte est créé : vous pouvez voter et commenter.")
+    expect(_flash(page)).to_have_text(
+        "Bienvenue Yanis ! Votre compte est créé : vous pouvez voter et commenter. Pour que vos votes comptent, "
+        "ouvrez le lien que nous venons d’envoyer à yanis@exemple.fr."
+    )
 
     _tab_to(page, page.get_by_role("link", name="Consultation pedt"))
     keyboard.press("Enter")
