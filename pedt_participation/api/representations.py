@@ -132,6 +132,7 @@ def me(participant: Participant) -> dict:
         "display_name": participant.display_name,
         "role": participant.role.value,
         "platform_uid": participant.platform_uid,
+        "votes_count": participant.votes_count,
     }
 
 

@@ -294,6 +294,13 @@ class MeSchema(Schema):
     display_name = fields.String(required=True)
     role = fields.String(required=True, validate=_one_of(Role))
     platform_uid = fields.String(allow_none=True, required=True)
+    votes_count = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "Whether the person's votes are counted: false while blocked or held pending a moderator's "
+            "review. A consultation requiring participation codes also needs one entered there."
+        },
+    )
 
 
 class ApprovalInputSchema(Schema):

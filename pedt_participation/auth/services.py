@@ -134,8 +134,10 @@ def register_participant(
     parental_consent: bool = False,
     role: Role = Role.PARTICIPANT,
     platform_uid: str | None = None,
+    registration_network: str | None = None,
 ) -> Participant:
-    """`password` is None for someone who signs in through the host platform only."""
+    """`password` is None for someone who signs in through the host platform only; `registration_network` is the
+    keyed network the account is created from (`moderation.duplicates.network_key`)."""
     email = normalise_email(email)
     if db.session.scalar(select(Participant.id).where(Participant.email == email)) is not None:
         raise ParticipationRefused(
@@ -159,6 +161,7 @@ def register_participant(
         parent_email=normalise_email(parent_email) if parent_email else None,
         parental_consent_at=utcnow() if needs_consent else None,
         role=role,
+        registration_network=registration_network,
     )
     db.session.add(participant)
     db.session.flush()

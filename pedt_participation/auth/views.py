@@ -13,6 +13,7 @@ from ..extensions import db
 from ..languages.services import current_language
 from ..mail import mail_enabled
 from ..models import AgeBracket, Audience, Participant
+from ..moderation.duplicates import network_key
 from ..navigation import safe_next_url
 from . import services
 from .forms import ForgottenPasswordForm, LoginForm, NewPasswordForm, PlatformLinkForm, ProfileForm, RegistrationForm
@@ -60,6 +61,7 @@ def register():
                 email=form.email.data,
                 password=form.password.data,
                 display_name=form.display_name.data,
+                registration_network=network_key(request.remote_addr, current_app.config["SECRET_KEY"]),
                 **_profile_answers(form),
             )
             sign_in(participant)

@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the app see the whole schema."""
 
 from .api_tokens import ApiToken
+from .codes import CodeBatch, ParticipationCode, participant_counts_in, vote_counts
 from .comments import MAX_COMMENT_DEPTH, Alignment, Comment, CommentRating
 from .consultations import (
     AFTER_THE_VOTE,
@@ -55,6 +56,7 @@ __all__ = [
     "AnswerState",
     "Alignment",
     "Audience",
+    "CodeBatch",
     "Comment",
     "CommitteeSummary",
     "CommitteeSummaryFile",
@@ -75,6 +77,7 @@ __all__ = [
     "Opinion",
     "Orientation",
     "PaperVoteCount",
+    "ParticipationCode",
     "PopulationArea",
     "Participant",
     "Report",
@@ -92,5 +95,7 @@ __all__ = [
     "WebhookEvent",
     "Workshop",
     "comparable_name",
+    "participant_counts_in",
     "utcnow",
+    "vote_counts",
 ]

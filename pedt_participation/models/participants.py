@@ -93,9 +93,15 @@ class Participant(UserMixin, Model):
     parent_email: Mapped[str | None] = mapped_column(sa.String(254))
     parental_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The network the account was created from (an IPv4 /24 or IPv6 /48, keyed with the app's secret so that the
+    # address cannot be read back), for the moderators' duplicate signals; forgotten after
+    # REGISTRATION_NETWORK_DAYS (privacy/services.py).
+    registration_network: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     # A blocked person cannot sign in or vote, and what they wrote is hidden, until unblocked.
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     blocked_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # A moderator holds the person's votes pending review (a duplicate signal): they stay but are not counted.
+    votes_held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The interface language the person chose ("fr", "en", "ar"); None until they choose one.
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     # Set when the account is erased: the row stays as an anonymous tombstone so that its votes still count.
@@ -117,13 +123,14 @@ class Participant(UserMixin, Model):
     def votes_count(self) -> bool:
         """Whether this person's votes are counted, in Python and in SQL (`Participant.votes_count` in a WHERE).
         Pages, the API, summaries, analyses and exports all ask this one question, so that a rule about whose
-        votes count is written once. Erased accounts' votes still count (the tombstone keeps them)."""
-        return self.blocked_at is None
+        votes count is written once. Erased accounts' votes still count (the tombstone keeps them); held votes
+        (pending a moderator's review) do not. What depends on the consultation (codes) is `participant_counts_in`."""
+        return self.blocked_at is None and self.votes_held_at is None
 
     @votes_count.inplace.expression
     @classmethod
     def _votes_count_expression(cls) -> sa.ColumnElement[bool]:
-        return cls.blocked_at.is_(None)
+        return sa.and_(cls.blocked_at.is_(None), cls.votes_held_at.is_(None))
 
     @hybrid_property
     def writings_shown(self) -> bool:
