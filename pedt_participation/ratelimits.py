@@ -45,6 +45,8 @@ PERSON_BUDGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "comments": ("10 per minute; 100 per day", ("comments.create", "api_participation.add_comment")),
     "reports": ("10 per minute; 50 per day", ("reports.report_action", "reports.report_comment")),
     "proposals": ("5 per minute; 30 per day", ("consultations.propose", "api_participation.propose_action")),
+    # A person types the code on their slip, with a typo or two: not enough tries to guess someone else's.
+    "participation codes": ("10 per minute; 30 per day", ("codes.enter",)),
 }
 API_BLUEPRINTS = ("api", "api_participation", "api_moderation", "api_committee")
 # Calls to the API, all endpoints together: a platform token speaks for all the platform's users at once, hence

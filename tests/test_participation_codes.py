@@ -108,6 +108,8 @@ def test_a_revoked_batch_stops_counting_and_leaves_the_summary(client):
     bind_code(neighbour, consultation, _codes(centre)[0])
     cast_vote(pupil_parent, action, VoteKind.SUPPORT, 1)
     cast_vote(neighbour, action, VoteKind.SUPPORT, 1)
+    elsewhere = make_consultation(slug="sans-codes").orientations[0].actions[0]
+    cast_vote(pupil_parent, elsewhere, VoteKind.SUPPORT, 1)
     db.session.commit()
     assert count_votes([action.id])[action.id].supports == 2
     by_batch = aggregate(consultation)["participation"]["by_code_batch"]["parts"]
@@ -120,6 +122,8 @@ def test_a_revoked_batch_stops_counting_and_leaves_the_summary(client):
     assert response.status_code == 303
 
     assert count_votes([action.id])[action.id].supports == 1
+    # Only in the batch's consultation: the same person's vote elsewhere still counts.
+    assert count_votes([action.id, elsewhere.id])[elsewhere.id].supports == 1
     summary = aggregate(consultation)
     assert summary["orientations"][0]["actions"][0]["supports"]["by_channel"]["total"]["value"] == 1
     assert list(summary["participation"]["by_code_batch"]["parts"]) == ["Centre social"]

@@ -25,7 +25,7 @@ class BatchForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     confirmed = HiddenField(validators=[AnyOf(["oui"], message=_l("Confirmez avec le bouton de la page."))])
-    reason = StringField(_l("Raison (facultatif)"), validators=[Length(max=500)])
+    reason = StringField(_l("Raison"), validators=[Length(max=500)])
 
 
 class CodeForm(FlaskForm):

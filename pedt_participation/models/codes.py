@@ -80,6 +80,8 @@ def vote_counts() -> sa.ColumnElement[bool]:
         sa.select(orientation.consultation_id)
         .join(action, action.orientation_id == orientation.id)
         .where(action.id == Vote.action_id)
+        # Explicit: the vote is two levels out (this sits inside the EXISTS), beyond automatic correlation.
+        .correlate(Vote)
         .scalar_subquery()
     )
     return participant_counts_in(consultation_of_vote)
