@@ -63,6 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .api.participation_views import bp as api_participation_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .codes.views import bp as codes_bp
     from .comments.views import bp as comments_bp
     from .committee.cli import report_cli
     from .committee.views import bp as committee_bp
@@ -99,6 +100,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(management_bp)
+    app.register_blueprint(codes_bp)
     app.register_blueprint(decisions_bp)
     app.register_blueprint(creation_bp)
     app.register_blueprint(notifications_bp)

@@ -119,6 +119,10 @@ MODERATION_ACTION_LABELS = {
     ModerationAction.DECIDE: _l("Décision enregistrée"),
     ModerationAction.PUBLISH_DECISIONS: _l("Décisions publiées"),
     ModerationAction.CREATE_CONSULTATION: _l("Consultation créée"),
+    ModerationAction.GENERATE_CODES: _l("Codes de participation créés"),
+    ModerationAction.REVOKE_CODES: _l("Codes de participation révoqués"),
+    ModerationAction.HOLD_VOTES: _l("Votes retenus en attente de vérification"),
+    ModerationAction.RELEASE_VOTES: _l("Votes libérés"),
 }
 
 REPORT_REASON_LABELS = {

@@ -47,6 +47,8 @@ PERSON_BUDGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "proposals": ("5 per minute; 30 per day", ("consultations.propose", "api_participation.propose_action")),
     # Each request e-mails the links the account waits for (to the person, and to a parent before 15).
     "links": ("3 per 10 minutes; 10 per day", ("auth.resend_links",)),
+    # A person types the code on their slip, with a typo or two: not enough tries to guess someone else's.
+    "participation codes": ("10 per minute; 30 per day", ("codes.enter",)),
 }
 API_BLUEPRINTS = ("api", "api_participation", "api_moderation", "api_committee")
 # Calls to the API, all endpoints together: a platform token speaks for all the platform's users at once, hence

@@ -5,14 +5,21 @@ from flask import current_app
 
 from pedt_participation.extensions import db
 from pedt_participation.models import utcnow
-from pedt_participation.privacy.services import erase_accounts_past_retention, erase_accounts_without_parental_consent
+from pedt_participation.privacy.services import (
+    erase_accounts_past_retention,
+    erase_accounts_without_parental_consent,
+    forget_registration_networks,
+)
 
 
 @shared_task(name="pedt.privacy.erase_past_retention", acks_late=True)
 def erase_past_retention() -> list[int]:
     """Run by beat every day: accounts whose consultations all closed more than
-    RETENTION_DAYS_AFTER_CLOSING days ago are anonymised. Idempotent."""
-    erased = erase_accounts_past_retention(utcnow(), current_app.config["RETENTION_DAYS_AFTER_CLOSING"])
+    RETENTION_DAYS_AFTER_CLOSING days ago are anonymised, and the networks accounts were created from are
+    forgotten after REGISTRATION_NETWORK_DAYS. Idempotent."""
+    now = utcnow()
+    forget_registration_networks(now)
+    erased = erase_accounts_past_retention(now, current_app.config["RETENTION_DAYS_AFTER_CLOSING"])
     db.session.commit()
     return erased
 

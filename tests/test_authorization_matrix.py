@@ -19,12 +19,14 @@ from pedt_participation.models import (
     ActionState,
     AgeBracket,
     Audience,
+    CodeBatch,
     DeliveryStatus,
     ManagerAssignment,
     ModerationAction,
     ModerationLogEntry,
     ModeratorAssignment,
     Participant,
+    ParticipationCode,
     Role,
     WebhookDelivery,
     WebhookEvent,
@@ -75,11 +77,15 @@ def _world():
     delivery = WebhookDelivery(endpoint=webhook, event=WebhookEvent.PING, event_id="ping", payload={},
                                status=DeliveryStatus.DELIVERED)
     db.session.add(delivery)
+    # Made without the service, so that the moderation log starts empty.
+    batch = CodeBatch(consultation_id=demo.id, label="École Jean-Jaurès")
+    batch.codes.append(ParticipationCode(consultation_id=demo.id, code="ABCDEFGH"))
+    db.session.add(batch)
     api_token, _secret = issue_token("Plateforme", owner=None)
     secrets = {who: issue_token(who, owner=person)[1] for who, person in people.items()}
     db.session.commit()
     return {"proposal": proposal, "api_proposals": api_proposals, "people": people, "demo": demo, "action": action,
-            "comment": comment, "api_comment": api_comment,
+            "comment": comment, "api_comment": api_comment, "batch": batch,
             "workshop": workshop, "webhook": webhook, "delivery": delivery, "api_token": api_token,
             "secrets": secrets}
 
@@ -150,6 +156,7 @@ def _routes(world):
         ("POST", f"/actions/{action.id}/votes/support/withdraw", "signed_in"),
         ("POST", f"/actions/{action.id}/comments", "signed_in_form"),
         ("POST", f"/actions/{action.id}/report", "signed_in"),
+        ("POST", "/consultations/demo/code", "signed_in"),
         ("POST", f"/comments/{comment.id}/rate", "signed_in", {"value": "1"}),
         ("POST", f"/comments/{comment.id}/report", "signed_in"),
         ("POST", f"/comments/{comment.id}/delete", "signed_in"),
@@ -171,6 +178,9 @@ def _routes(world):
         ("GET", "/moderation/demo/reports", "moderation"),
         ("POST", f"/moderation/demo/action/{action.id}/dismiss", "moderation"),
         ("POST", f"/moderation/demo/participants/{participant_id}/block", "moderation"),
+        ("POST", f"/moderation/demo/participants/{participant_id}/hold", "moderation"),
+        ("POST", f"/moderation/demo/participants/{participant_id}/release", "moderation"),
+        ("GET", "/moderation/demo/doublons", "moderation"),
         ("GET", "/moderation/demo/answers", "moderation"),
         ("POST", f"/moderation/demo/answers/{action.id}", "moderation"),
         ("POST", "/moderation/demo/answers/publish", "moderation"),
@@ -228,6 +238,11 @@ def _routes(world):
         ("POST", f"/gestion/demo/structure/action/{action.id}/supprimer", "management_form"),
         ("POST", f"/gestion/demo/structure/action/{action.id}/deplacer", "management_form"),
         ("POST", "/gestion/demo/structure/theme", "management_form"),
+        ("GET", "/gestion/demo/codes", "management"),
+        ("POST", "/gestion/demo/codes", "management_form"),
+        ("GET", f"/gestion/demo/codes/{world['batch'].id}/codes.pdf", "management"),
+        ("GET", f"/gestion/demo/codes/{world['batch'].id}/revoquer", "management"),
+        ("POST", f"/gestion/demo/codes/{world['batch'].id}/revoquer", "management_form"),
         # Creating consultations: admins only, not the manager of another one
         ("GET", "/gestion/nouvelle", "admin"),
         ("POST", "/gestion/nouvelle", "admin_form", {"title": ""}),

@@ -145,7 +145,7 @@ FORM_CASES = {
     "merge target": ("moderator", "/moderation/proposals/{pending}/merge", ["m{pending}-target_id"]),
     "hide a comment": ("moderator", "/moderation/{slug}/comment/{comment}/hide", ["reason"]),
     "unhide an action": ("moderator", "/moderation/{slug}/action/{action}/unhide", ["reason"]),
-    "block": ("moderator", "/moderation/{slug}/participants/{author}/block", ["reason"]),
+    "block": ("moderator", "/moderation/{slug}/participants/{author}/block", ["confirmed", "reason"]),
     "workshop paper votes": ("moderator", "/moderation/{slug}/workshops",
                              ["held_on", "place", "c-{action}-parent", "c-{action}-youth", "c-{other_action}-parent"]),
     "answer draft": ("moderator", "/moderation/{slug}/answers/{action}", ["r{action}-state", "r{action}-text"]),

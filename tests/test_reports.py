@@ -194,9 +194,9 @@ def test_blocking_hides_content_removes_votes_and_sign_in_until_unblocked(client
     login(troll_client, troll)
 
     login(client, moderator)
-    refused = page_text(client.post(f"/moderation/demo/participants/{troll.id}/block", data={"reason": ""}, follow_redirects=True))
+    refused = page_text(client.post(f"/moderation/demo/participants/{troll.id}/block", data={"confirmed": "oui", "reason": ""}, follow_redirects=True))
     assert "Indiquez pourquoi ce compte est bloqué" in refused
-    client.post(f"/moderation/demo/participants/{troll.id}/block", data={"reason": "Insultes répétées"})
+    client.post(f"/moderation/demo/participants/{troll.id}/block", data={"confirmed": "oui", "reason": "Insultes répétées"})
 
     assert db.session.get(Participant, troll.id).blocked_at is not None
     assert count_votes([action.id])[action.id].supports == 0
@@ -236,11 +236,11 @@ def test_a_moderator_blocks_only_people_who_took_part_in_their_consultation_and_
     login(client, moderator)
 
     for person in (young, *team):
-        refused = client.post(f"/moderation/demo/participants/{person.id}/block", data={"reason": "Pour voir"})
+        refused = client.post(f"/moderation/demo/participants/{person.id}/block", data={"confirmed": "oui", "reason": "Pour voir"})
         assert refused.status_code == 403 and "Accès refusé" in page_text(refused)
         assert db.session.get(Participant, person.id).blocked_at is None
     for person in (voter, troll):
-        assert client.post(f"/moderation/demo/participants/{person.id}/block", data={"reason": "Spam"}).status_code == 303
+        assert client.post(f"/moderation/demo/participants/{person.id}/block", data={"confirmed": "oui", "reason": "Spam"}).status_code == 303
         assert db.session.get(Participant, person.id).blocked_at is not None
 
 
@@ -252,7 +252,7 @@ def test_only_an_admin_sees_and_lifts_every_blocked_account(client, action, mode
     db.session.commit()
     login(client, admin)
     for person, reason in ((troll, "Insultes"), (stranger, "Raison confidentielle")):
-        assert client.post(f"/moderation/demo/participants/{person.id}/block", data={"reason": reason}).status_code == 303
+        assert client.post(f"/moderation/demo/participants/{person.id}/block", data={"confirmed": "oui", "reason": reason}).status_code == 303
     assert "Raison confidentielle" in page_text(client.get("/moderation/demo/reports"))
     client.post("/auth/logout")
 

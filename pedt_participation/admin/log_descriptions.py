@@ -22,6 +22,7 @@ _TARGET_KINDS = {
     "consultation": _l("Consultation n° %(id)s"),
     "orientation": _l("Orientation n° %(id)s"),
     "workshop": _l("Atelier n° %(id)s"),
+    "codebatch": _l("Lot de codes n° %(id)s"),
 }
 
 _CHANGED_FIELDS = {
@@ -50,6 +51,7 @@ _CHANGED_FIELDS = {
     "missing_grades_as_reject": _l("mentions manquantes"),
     "comments_enabled": _l("commentaires"),
     "figures_during_vote": _l("nombres de votes pendant le vote"),
+    "codes_required": _l("code nécessaire pour voter"),
     "verdict": _l("décision"),
     "explanation": _l("explication"),
     "progress": _l("avancement"),
@@ -124,6 +126,10 @@ def log_details(entry: ModerationLogEntry) -> list[str]:
         sentences.append(_("Lieu : %(place)s", place=details.pop("place")))
     if "supports" in details:
         sentences.append(ngettext("%(num)s soutien saisi", "%(num)s soutiens saisis", details.pop("supports")))
+    if "label" in details:
+        sentences.append(_("Lieu de distribution : %(label)s", label=details.pop("label")))
+    if "count" in details:
+        sentences.append(ngettext("%(num)s code", "%(num)s codes", details.pop("count")))
     if "imported_from" in details:
         sentences.append(_("Importée du fichier « %(name)s »", name=details.pop("imported_from")))
     if "copied_from" in details:

@@ -304,7 +304,8 @@ class MeSchema(Schema):
         metadata={
             "description": "Why the votes are kept but not counted, empty when they count: email_unconfirmed (the "
             "confirmation link was not opened), parental_consent_pending (under 15, no parent consented yet), "
-            "blocked (by moderators)"
+            "blocked (by moderators), held_for_review (a moderator holds them while reviewing the account). A consultation "
+            "requiring participation codes also needs one entered there."
         },
     )
 

@@ -135,10 +135,12 @@ def register_participant(
     role: Role = Role.PARTICIPANT,
     platform_uid: str | None = None,
     email_confirmed: bool = False,
+    registration_network: str | None = None,
 ) -> Participant:
     """`password` is None for someone who signs in through the host platform only. The host platform vouches
     for its accounts' e-mail; others confirm theirs by a link (`request_email_confirmation`), and an under-15's
-    parent consents by another (`request_parental_consent`): until then, votes are held."""
+    parent consents by another (`request_parental_consent`): until then, votes are held. `registration_network` is the keyed network the account is created from
+    (`moderation.duplicates.network_key`)."""
     email = normalise_email(email)
     if db.session.scalar(select(Participant.id).where(Participant.email == email)) is not None:
         raise ParticipationRefused(
@@ -163,6 +165,7 @@ def register_participant(
         parent_email=normalise_email(parent_email) if parent_email else None,
         role=role,
         email_confirmed_at=utcnow() if email_confirmed or platform_uid is not None else None,
+        registration_network=registration_network,
     )
     db.session.add(participant)
     db.session.flush()

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..languages.services import current_language
 from ..mail import mail_enabled
 from ..models import AgeBracket, Audience, ErasureReason, Participant
+from ..moderation.duplicates import network_key
 from ..navigation import safe_next_url
 from ..privacy.services import erase_held_account
 from . import services
@@ -86,6 +87,7 @@ def register():
                 email=form.email.data,
                 password=form.password.data,
                 display_name=form.display_name.data,
+                registration_network=network_key(request.remote_addr, current_app.config["SECRET_KEY"]),
                 **_profile_answers(form),
             )
             services.request_links(participant, current_language())

@@ -18,6 +18,7 @@ from flask_babel import gettext
 from sqlalchemy import ColumnElement, Row, Select, Subquery, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
+from ..codes.services import participation_by_batch
 from ..extensions import db
 from ..languages.services import format_count
 from ..models import (
@@ -43,7 +44,9 @@ from ..models import (
     Vote,
     VoteKind,
     Workshop,
+    participant_counts_in,
     utcnow,
+    vote_counts,
 )
 from .majority_judgment import majority_grade, rank_by_majority_value
 from .profile_groups import NOT_GIVEN, answer_groups, regrouped
@@ -155,7 +158,7 @@ def _counted_votes(action_ids: list[int], *columns: ColumnElement[Any] | Instrum
         select(*columns)
         .select_from(Vote)
         .join(Participant, Participant.id == Vote.participant_id)
-        .where(Vote.action_id.in_(action_ids), Participant.votes_count)
+        .where(Vote.action_id.in_(action_ids), vote_counts())
     )
 
 
@@ -350,7 +353,7 @@ def _week_start(column: ColumnElement[Any]) -> ColumnElement[Any]:
     return func.date(column, "-6 days", "weekday 1")
 
 
-def _participant_counts(orientation_ids: list[int]) -> tuple[dict[tuple, int], dict[tuple, int]]:
+def _participant_counts(consultation: Consultation, orientation_ids: list[int]) -> tuple[dict[tuple, int], dict[tuple, int]]:
     """Distinct participants (not blocked) counted in one statement, two ways: per (audience, age bracket,
     neighbourhood, school, week of their first activity in the consultation), and per (orientation, audience,
     age bracket). Every breakdown of the summary is a sum of one of them; the result has a few hundred rows
@@ -366,7 +369,7 @@ def _participant_counts(orientation_ids: list[int]) -> tuple[dict[tuple, int], d
     rows = db.session.execute(
         select(*profile, func.count(), *(func.sum(people.c[f"took_part_{i}"]) for i in range(len(orientation_ids))))
         .join(Participant, Participant.id == people.c.participant_id)
-        .where(Participant.votes_count)
+        .where(participant_counts_in(consultation.id))
         .group_by(*profile)
     )
     by_profile: dict = {}
@@ -417,7 +420,7 @@ def aggregate(consultation: Consultation, now: datetime | None = None, *, with_c
     top_comments = _top_comments(commented)
     proposals = _proposals(consultation)
     decisions = _decisions(action_ids)
-    by_profile, by_orientation = _participant_counts([orientation.id for orientation in consultation.orientations])
+    by_profile, by_orientation = _participant_counts(consultation, [orientation.id for orientation in consultation.orientations])
     participants_by_orientation = _sums(by_orientation, 0)
     audience_by_orientation = _sums(by_orientation, 0, 1)
     age_by_orientation = _sums(by_orientation, 0, 2)
@@ -600,5 +603,7 @@ def _participation(
         "new_participants_by_week": partition(_new_participants_by_week(_sums(by_profile, 4)), k),
         "supports": partition(supports, k),
         "workshops": workshops,
+        # Empty where the consultation printed no participation codes.
+        "by_code_batch": partition(participation_by_batch(consultation), k),
     }
 

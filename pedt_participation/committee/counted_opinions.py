@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from ..models import Action, ActionState, Consultation, Orientation, Participant, Vote, VoteKind
+from ..models import Action, ActionState, Consultation, Orientation, Participant, Vote, VoteKind, participant_counts_in
 
 
 def counted_opinions(consultation: Consultation, *columns: Any) -> Select:
@@ -21,6 +21,6 @@ def counted_opinions(consultation: Consultation, *columns: Any) -> Select:
             Orientation.consultation_id == consultation.id,
             Action.state == ActionState.PUBLISHED,
             Vote.kind == VoteKind.OPINION,
-            Participant.votes_count,
+            participant_counts_in(consultation.id),
         )
     )

@@ -69,6 +69,7 @@ from ..models import (
     Participant,
     PopulationArea,
     Vote,
+    participant_counts_in,
 )
 from .aggregation import cell
 from .counted_opinions import counted_opinions
@@ -495,7 +496,7 @@ def representativeness_of(consultation: Consultation) -> Representativeness:
     participants: dict[Cell, int] = {}
     rows = db.session.execute(
         select(Participant.age_bracket, func.coalesce(Participant.neighbourhood, ""), func.count())
-        .where(Participant.id.in_(_participants(consultation)), Participant.votes_count)
+        .where(Participant.id.in_(_participants(consultation)), participant_counts_in(consultation.id))
         .group_by(Participant.age_bracket, Participant.neighbourhood)
     )
     for bracket, neighbourhood, number in rows:

@@ -9,12 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from ..codes.forms import CodeForm
+from ..codes.services import code_of
 from ..comments.forms import CommentForm
 from ..comments.services import CommentOrder, comment_page, count_comments, page_of_comment
 from ..decisions.services import has_published_decisions, shown_decision
 from ..errors import refusal_shown
 from ..extensions import db
-from ..models import Action, Comment, Participant, utcnow
+from ..models import Action, Activity, Comment, Participant, utcnow
 from ..voting.forms import VoteForm
 from ..voting.services import count_votes, supports_remaining, votes_of
 from . import services
@@ -63,6 +65,8 @@ def consultation_page(slug: str) -> dict:
         order = services.ActionOrder.RANDOM
     supports = {action_id: tally.supports for action_id, tally in counts.items()}
     now = utcnow()
+    my_code = code_of(_viewer(), consultation)
+    typed = request.args.get("code", "")
     return {
         "consultation": consultation,
         "actions": services.order_actions(
@@ -76,6 +80,10 @@ def consultation_page(slug: str) -> dict:
         "supports_left": supports_remaining(_viewer(), consultation.orientations),
         "now": now,
         "vote_form": VoteForm(),
+        # The code received on paper: asked where the consultation requires one, or when a slip's QR code brings it.
+        "show_code_entry": consultation.is_open_for(Activity.VOTE, now) and bool(consultation.codes_required or my_code or typed),
+        "my_code": my_code,
+        "code_form": CodeForm(formdata=None, data={"code": typed}),
         # Decisions come after the vote: while it runs, the page spends no query on them.
         "decisions_published": consultation.vote_has_ended(now) and has_published_decisions(consultation),
     }

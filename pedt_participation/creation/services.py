@@ -36,6 +36,7 @@ COPIED_CONSULTATION_COLUMNS = (
     "summary", "context", "supports_enabled", "vote_limit_per_orientation", "opinion_enabled",
     "majority_judgment_enabled", "allowed_audiences", "minimum_age", "k_anonymity", "hide_after_reports",
     "missing_grades_as_reject", "weekly_summaries", "summary_at_closing", "figures_during_vote", "comments_enabled",
+    "codes_required",
 )
 # The copy has its own identity and title, starts as a draft and has next year's dates, typed in the editor.
 NOT_COPIED_CONSULTATION_COLUMNS = (

@@ -116,6 +116,12 @@ class SettingsForm(FlaskForm):
         description=CONSEQUENCES["figures_during_vote"],
     )
 
+    codes_required = BooleanField(
+        _l("Un code est nécessaire pour voter"),
+        description=_l("Les codes de participation sont distribués sur papier (page « Codes de participation »). %(consequence)s",
+                       consequence=CONSEQUENCES["codes_required"]),
+    )
+
     @classmethod
     def filled_with(cls, values: ConsultationSettings, formdata=None) -> SettingsForm:
         data = {**vars(values)}
@@ -135,6 +141,7 @@ class SettingsForm(FlaskForm):
             missing_grades_as_reject=self.missing_grades_as_reject.data == "oui",
             comments_enabled=self.comments_enabled.data,
             figures_during_vote=self.figures_during_vote.data == "oui",
+            codes_required=self.codes_required.data,
         )
 
 

@@ -47,6 +47,7 @@ class ConsultationSettings:
     missing_grades_as_reject: bool
     comments_enabled: bool
     figures_during_vote: bool
+    codes_required: bool
 
 
 # What a change does to what already exists, said beside the field (and tested), where it is allowed after votes.
@@ -57,6 +58,10 @@ CONSEQUENCES = {
         "synthèse indique la règle utilisée."
     ),
     "comments_enabled": _l("Désactivés : les commentaires déjà écrits restent lisibles, personne ne peut en ajouter."),
+    "codes_required": _l(
+        "Activé : un vote sans code est refusé, avec un message qui dit où en trouver un ; les votes déjà donnés sans "
+        "code restent comptés."
+    ),
     "figures_during_vote": _l(
         "Masqués : les nombres de votes disparaissent des pages, de l’API et des intégrations jusqu’à la "
         "fermeture du vote ; les votes ne changent pas."

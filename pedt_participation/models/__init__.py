@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the app see the whole schema."""
 
 from .api_tokens import ApiToken
+from .codes import CodeBatch, ParticipationCode, participant_counts_in, vote_counts
 from .comments import MAX_COMMENT_DEPTH, Alignment, Comment, CommentRating
 from .consultations import (
     AFTER_THE_VOTE,
@@ -64,6 +65,7 @@ __all__ = [
     "AnswerState",
     "Alignment",
     "Audience",
+    "CodeBatch",
     "Comment",
     "CommitteeSummary",
     "CommitteeSummaryFile",
@@ -84,6 +86,7 @@ __all__ = [
     "Opinion",
     "Orientation",
     "PaperVoteCount",
+    "ParticipationCode",
     "PopulationArea",
     "ProfileAnswerMapping",
     "ProfileListEntry",
@@ -104,5 +107,7 @@ __all__ = [
     "WebhookEvent",
     "Workshop",
     "comparable_name",
+    "participant_counts_in",
     "utcnow",
+    "vote_counts",
 ]

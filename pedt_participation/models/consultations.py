@@ -107,6 +107,8 @@ class Consultation(Model):
     comments_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # Off: counts of votes stay hidden until the vote closes, so that early figures do not sway later voters.
     figures_during_vote: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Only people who entered a participation code handed out on paper (codes.py) may vote.
+    codes_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     orientations: Mapped[list[Orientation]] = relationship(

@@ -65,6 +65,12 @@ class ModerationAction(enum.StrEnum):
     DECIDE = "decide"
     PUBLISH_DECISIONS = "publish_decisions"
     CREATE_CONSULTATION = "create_consultation"
+    # Participation codes: a batch printed for a place, or revoked with the votes bound through it.
+    GENERATE_CODES = "generate_codes"
+    REVOKE_CODES = "revoke_codes"
+    # An account's votes held pending review (not counted), or released.
+    HOLD_VOTES = "hold_votes"
+    RELEASE_VOTES = "release_votes"
 
 
 class ModerationLogEntry(Model):

@@ -53,6 +53,7 @@ class VotesHeld(enum.StrEnum):
     BLOCKED = "blocked"
     EMAIL_UNCONFIRMED = "email_unconfirmed"
     PARENTAL_CONSENT_PENDING = "parental_consent_pending"
+    HELD_FOR_REVIEW = "held_for_review"
 
 
 YOUTH_AGE_BRACKETS = frozenset({AgeBracket.FROM_11_TO_14, AgeBracket.FROM_15_TO_17, AgeBracket.FROM_18_TO_25})
@@ -109,9 +110,15 @@ class Participant(UserMixin, Model):
     # accounts); until then their votes are held.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The network the account was created from (an IPv4 /24 or IPv6 /48, keyed with the app's secret so that the
+    # address cannot be read back), for the moderators' duplicate signals; forgotten after
+    # REGISTRATION_NETWORK_DAYS (privacy/services.py).
+    registration_network: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     # A blocked person cannot sign in or vote, and what they wrote is hidden, until unblocked.
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     blocked_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # A moderator holds the person's votes pending review (a duplicate signal): they stay but are not counted.
+    votes_held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The interface language the person chose ("fr", "en", "ar"); None until they choose one.
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     # Set when the account is erased: the row stays as an anonymous tombstone so that its votes still count.
@@ -140,6 +147,8 @@ class Participant(UserMixin, Model):
             reasons.append(VotesHeld.EMAIL_UNCONFIRMED)
         if self.age_bracket.needs_parental_consent and self.parental_consent_at is None:
             reasons.append(VotesHeld.PARENTAL_CONSENT_PENDING)
+        if self.votes_held_at is not None:
+            reasons.append(VotesHeld.HELD_FOR_REVIEW)
         return reasons
 
     @hybrid_property
@@ -147,13 +156,14 @@ class Participant(UserMixin, Model):
         """Whether this person's votes are counted, in Python and in SQL (`Participant.votes_count` in a WHERE).
         Pages, the API, summaries, analyses and exports all ask this one question, so that a rule about whose
         votes count is written once. Everything that hides a person's writings holds their votes too; votes also
-        wait for the e-mail's confirmation. Erased accounts' votes still count (the tombstone keeps them)."""
+        wait for the e-mail's confirmation, and are held while a moderator reviews them. Erased accounts' votes still
+        count (the tombstone keeps them). What depends on the consultation (codes) is `participant_counts_in`."""
         return not self.votes_held_because
 
     @votes_count.inplace.expression
     @classmethod
     def _votes_count_expression(cls) -> sa.ColumnElement[bool]:
-        return sa.and_(cls.writings_shown, cls.email_confirmed_at.is_not(None))
+        return sa.and_(cls.writings_shown, cls.email_confirmed_at.is_not(None), cls.votes_held_at.is_(None))
 
     @hybrid_property
     def writings_shown(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from flask_babel import gettext as _
@@ -248,7 +249,8 @@ class ReportedItem:
     target: Target
     count: int
     reasons: dict[ReportReason, int]
-    details: list[str]
+    # The reporters' notes, with when each was written, oldest first.
+    notes: list[tuple[str, datetime]]
 
 
 def report_queue(consultation: Consultation) -> list[ReportedItem]:
@@ -274,7 +276,9 @@ def report_queue(consultation: Consultation) -> list[ReportedItem]:
         reasons: dict[ReportReason, int] = {}
         for entry in entries:
             reasons[entry.reason] = reasons.get(entry.reason, 0) + 1
-        items.append(ReportedItem(target, len(entries), reasons, [e.details for e in entries if e.details]))
+        items.append(
+            ReportedItem(target, len(entries), reasons, [(e.details, e.created_at) for e in entries if e.details])
+        )
     return sorted(items, key=lambda item: -item.count)
 
 
@@ -387,6 +391,24 @@ def unblock(moderator: Participant, consultation: Consultation, participant: Par
     participant.blocked_at = None
     participant.blocked_reason = ""
     record(moderator, ModerationAction.UNBLOCK, participant, consultation, reason=reason)
+
+
+def hold_votes(moderator: Participant, consultation: Consultation, participant: Participant, reason: str) -> None:
+    """The person's votes stay but stop counting (`Participant.votes_count`) until a moderator releases them: a
+    duplicate signal is looked into without deleting anything and without the person being blocked."""
+    require_block(moderator, participant, consultation)
+    if participant.votes_held_at is not None:
+        return
+    participant.votes_held_at = utcnow()
+    record(moderator, ModerationAction.HOLD_VOTES, participant, consultation, reason=reason.strip())
+
+
+def release_votes(moderator: Participant, consultation: Consultation, participant: Participant, reason: str = "") -> None:
+    require_block(moderator, participant, consultation)
+    if participant.votes_held_at is None:
+        return
+    participant.votes_held_at = None
+    record(moderator, ModerationAction.RELEASE_VOTES, participant, consultation, reason=reason.strip())
 
 
 def blocked_participants(moderator: Participant, consultation: Consultation) -> list[Participant]:

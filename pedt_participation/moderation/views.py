@@ -9,12 +9,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from ..authorization import Permission, blockable, require, restrict_pages
+from ..authorization import Permission, blockable, require, require_block, restrict_pages
 from ..consultations.services import published_actions, similar_actions
 from ..errors import refusal_shown
 from ..extensions import db
 from ..models import Action, Comment, Consultation, Orientation, Participant
+from ..navigation import safe_next_url
 from . import services
+from .duplicates import duplicate_signals
 from .forms import ApproveForm, MergeForm, RejectForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -136,6 +138,19 @@ def reports(slug: str):
     )
 
 
+@bp.get("/<slug>/doublons")
+def duplicates(slug: str):
+    consultation = _consultation(slug)
+    signals = duplicate_signals(consultation)
+    accounts = {person.id: person for signal in signals for person in signal.accounts}
+    return render_template(
+        "moderation/duplicates.html",
+        consultation=consultation,
+        signals=signals,
+        blockable=blockable(current_user, consultation, accounts.values()),
+    )
+
+
 MODERATION_STEPS = {
     "hide": (services.hide, _l("Contenu masqué.")),
     "unhide": (services.unhide, _l("Contenu rétabli.")),
@@ -155,15 +170,27 @@ def moderate_content(slug: str, kind: str, target_id: int, step: str):
     return redirect(url_for("moderation.reports", slug=slug), 303)
 
 
-@bp.post("/<slug>/participants/<int:participant_id>/<any(block, unblock):step>")
+PARTICIPANT_STEPS = {
+    "block": (services.block, _l("Compte bloqué.")),
+    "unblock": (services.unblock, _l("Compte débloqué.")),
+    "hold": (services.hold_votes, _l("Votes retenus : ils ne comptent plus jusqu’à ce que vous les libériez.")),
+    "release": (services.release_votes, _l("Votes libérés : ils comptent de nouveau.")),
+}
+
+
+@bp.post("/<slug>/participants/<int:participant_id>/<any(block, unblock, hold, release):step>")
 def moderate_participant(slug: str, participant_id: int, step: str):
+    """Back where the moderator was: the reports, or the duplicate signals (`next`)."""
     consultation = _consultation(slug)
     participant = db.get_or_404(Participant, participant_id)
+    back = redirect(safe_next_url(url_for("moderation.reports", slug=slug)), 303)
+    require_block(current_user, participant, consultation)
+    if step == "block" and request.form.get("confirmed") != "oui":
+        flash(_("Le compte n’est pas bloqué : confirmez avec le bouton « Oui, bloquer »."), "error")
+        return back
+    operation, done = PARTICIPANT_STEPS[step]
     with refusal_shown():
-        if step == "block":
-            services.block(current_user, consultation, participant, request.form.get("reason", ""))
-        else:
-            services.unblock(current_user, consultation, participant, request.form.get("reason", ""))
+        operation(current_user, consultation, participant, request.form.get("reason", ""))
         db.session.commit()
-        flash(_("Compte bloqué.") if step == "block" else _("Compte débloqué."), "success")
-    return redirect(url_for("moderation.reports", slug=slug), 303)
+        flash(str(done), "success")
+    return back

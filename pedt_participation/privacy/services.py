@@ -12,7 +12,7 @@ from sqlalchemy import Select, Subquery, delete, exists, select, union, update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from ..auth.services import participant_with_email
-from ..extensions import db
+from ..extensions import db, execute_counting_rows
 from ..models import (
     AFTER_THE_VOTE,
     CONSENT_AGE_BRACKETS,
@@ -121,7 +121,7 @@ def erase_account(participant: Participant, reason: ErasureReason, now: datetime
     committee's figures are split by, each shown only above the k-anonymity threshold), the proposals
     (other people voted on them; they now show "Compte supprimé" as author), the reports made (without
     their free text; report thresholds stay right). Removed: e-mail, name, password, platform link,
-    parent's e-mail, language, blocking reason, comment texts (free text often names people; the
+    parent's e-mail, the network it was created from, language, blocking reason, comment texts (free text often names people; the
     comment stays as "deleted" so replies keep their place), notifications, moderator assignments;
     API tokens acting as the account are revoked."""
     if participant.erased_at is not None:
@@ -132,6 +132,7 @@ def erase_account(participant: Participant, reason: ErasureReason, now: datetime
     participant.password_hash = None
     participant.platform_uid = None
     participant.parent_email = None
+    participant.registration_network = None
     participant.locale = None
     participant.decision_emails = False
     participant.blocked_reason = ""
@@ -231,6 +232,21 @@ def erase_accounts_without_parental_consent(now: datetime, consent_days: int) ->
     for participant in unconsented:
         erase_held_account(participant, ErasureReason.NO_PARENTAL_CONSENT, now)
     return [participant.id for participant in unconsented]
+
+
+# How long the keyed network of an account's creation is kept: long enough for moderators to see a burst of
+# accounts during a consultation's vote, not for the life of the account.
+REGISTRATION_NETWORK_DAYS = 30
+
+
+def forget_registration_networks(now: datetime) -> int:
+    """Clears the network key of accounts created more than REGISTRATION_NETWORK_DAYS ago; returns how many."""
+    cutoff = now - timedelta(days=REGISTRATION_NETWORK_DAYS)
+    return execute_counting_rows(
+        update(Participant)
+        .where(Participant.created_at < cutoff, Participant.registration_network.is_not(None))
+        .values(registration_network=None)
+    )
 
 
 def participant_by_email(email: str) -> Participant | None:

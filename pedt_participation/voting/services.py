@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, delete, func, select, text
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
+from ..codes.services import check_code
 from ..committee.majority_judgment import majority_grade
 from ..consultations.services import check_can_participate, check_open_for
 from ..errors import ParticipationRefused
@@ -27,6 +28,7 @@ from ..models import (
     Vote,
     VoteKind,
     utcnow,
+    vote_counts,
 )
 
 VALID_VALUES = {
@@ -82,7 +84,7 @@ def count_votes(action_ids: list[int]) -> dict[int, ActionCounts]:
     rows = db.session.execute(
         select(Vote.action_id, Vote.kind, Vote.value, func.count())
         .join(Participant, Participant.id == Vote.participant_id)
-        .where(Vote.action_id.in_(action_ids), Participant.votes_count)
+        .where(Vote.action_id.in_(action_ids), vote_counts())
         .group_by(Vote.action_id, Vote.kind, Vote.value)
     )
     for action_id, kind, value, number in rows:
@@ -168,6 +170,7 @@ def _check_vote_allowed(participant: Participant, action: Action, kind: VoteKind
         raise ParticipationRefused(_("Ce type de vote n’est pas utilisé dans cette consultation."))
     check_open_for(consultation, Activity.VOTE, now)
     check_can_participate(consultation, participant)
+    check_code(consultation, participant)
 
 
 def _lock_participant(participant: Participant) -> None:

@@ -16,6 +16,7 @@ from flask import url_for
 from playwright.sync_api import expect
 
 from pedt_participation.auth.services import consent_link, reset_link
+from pedt_participation.codes.services import generate_batch
 from pedt_participation.comments.services import COMMENT_PAGE_SIZE, add_comment
 from pedt_participation.committee import services as committee_services
 from pedt_participation.committee.representativeness import import_population, map_neighbourhoods, population_areas
@@ -70,6 +71,7 @@ AUDITED = {
     "moderation.dashboard": ("moderator",),
     "moderation.proposals": ("moderator",),
     "moderation.reports": ("moderator",),
+    "moderation.duplicates": ("moderator",),
     "answers.index": ("moderator",),
     "workshops.index": ("moderator",),
     "workshops.edit": ("moderator",),
@@ -95,6 +97,8 @@ AUDITED = {
     "management.add_action": ("admin",),
     "management.edit_item": ("admin",),
     "management.remove_item": ("admin",),
+    "codes.index": ("admin",),
+    "codes.revoke": ("admin",),
     "creation.new": ("admin",),
     "creation.copy": ("admin",),
     "creation.import_file": ("admin",),
@@ -113,6 +117,7 @@ EXCLUDED = {
     "api_docs.assets": "Swagger UI's own files",
     "api_docs.documentation": "Swagger UI, a third-party tool: named as a known limit in the accessibility statement",
     "committee.download": "PDF, CSV and JSON files",
+    "codes.sheet": "the printed slips, a PDF file (looked at in test_participation_codes)",
     "creation.template": "the import template, a spreadsheet file",
     "committee.summary_status": "JSON polled by the summary page",
     "opendata.download": "CSV files",
@@ -142,6 +147,7 @@ SCREENSHOTS = {
     "decisions.index", "decisions.publish", "decisions.results", "decided action",
     "privacy.my_data", "auth.open_reset_link", "auth.parental_consent",
     "committee.population", "management.profile_lists_page", "management.answer_mapping_page",
+    "codes.index", "codes.revoke", "moderation.duplicates", "moderation.reports", "consultation with a code",
 }
 
 
@@ -211,6 +217,7 @@ def site(live_server) -> Site:
         people["admin"], url="https://decidim.ville.fr/hooks", description="Plateforme", events=["action.answered"],
         active=True,
     )
+    batch = generate_batch(people["admin"], consultation, "École Jean-Jaurès", 8)
     import_population(consultation, SAMPLE_POPULATION.read_bytes())
     map_neighbourhoods(consultation, {area.id: "Centre-ville" for area in population_areas(consultation)[:3]})
     replace_entries(consultation, ProfileListKind.NEIGHBOURHOOD, "Centre-ville\nLes Hauts\nQuartier de la gare")
@@ -226,7 +233,7 @@ def site(live_server) -> Site:
         "slug": consultation.slug, "action_id": action.id, "workshop_id": workshop.id, "endpoint_id": endpoint.id,
         "summary_id": summary.id, "kind": "action", "item_id": action.id, "step": "close_voting",
         "orientation_id": consultation.orientations[0].id,
-        "token": reset_link(voices[4]).rsplit("/", 1)[1],
+        "token": reset_link(voices[4]).rsplit("/", 1)[1], "batch_id": batch.id,
     }
     with live_server.app.test_request_context():
         urls = {}
@@ -235,6 +242,7 @@ def site(live_server) -> Site:
                 urls[rule.endpoint] = url_for(rule.endpoint, **{k: v for k, v in ids.items() if k in rule.arguments})
         urls["committee.compare"] += "?" + urlencode({"older": summary.id, "newer": summary.id})
         urls["pending proposal"] = url_for("consultations.action", action_id=pending.id)
+        urls["consultation with a code"] = url_for("consultations.consultation", slug=consultation.slug, code=batch.codes[0].code)
         for endpoint in ("decisions.index", "decisions.publish", "decisions.results"):
             urls[endpoint] = url_for(endpoint, slug=closed.slug)
         urls["decided action"] = url_for("consultations.action", action_id=closed.orientations[0].actions[0].id)
@@ -263,6 +271,8 @@ def _closed_with_decisions(committee, voices):
 
 def _pages_of(role: str, site: Site) -> list[tuple[str, str]]:
     pages = [(endpoint, site.urls[endpoint]) for endpoint, roles in AUDITED.items() if role in roles]
+    if role in ("anonymous", "participant"):
+        pages.append(("consultation with a code", site.urls["consultation with a code"]))
     if role == "participant":
         pages.append(("pending proposal", site.urls["pending proposal"]))
     if role == "anonymous":
