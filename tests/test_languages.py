@@ -238,19 +238,19 @@ def test_an_action_shows_its_translation_and_its_french_original_one_click_away(
     action = _translated_action()
     english = client.get(f"/actions/{action.id}", headers={"Accept-Language": "en"})
     html = english.get_data(as_text=True)
-    assert re.search(r'<h1 lang="en" dir="ltr">Open the library on Saturdays</h1>', html)
+    assert re.search(r'<h1 [^>]*lang="en" dir="ltr">Open the library on Saturdays</h1>', html)
     assert 'lang="en" dir="ltr">To read and do homework.</div>' in html
     original = re.search(r'<details class="original-text">.*?</details>', html, flags=re.S).group(0)
     assert "Original text in French" in original
     assert '<div lang="fr" dir="ltr">' in original and "Ouvrir la bibliothèque le samedi" in original
 
     french = client.get(f"/actions/{action.id}").get_data(as_text=True)
-    assert re.search(r'<h1 lang="fr" dir="ltr">Ouvrir la bibliothèque le samedi</h1>', french)
+    assert re.search(r'<h1 [^>]*lang="fr" dir="ltr">Ouvrir la bibliothèque le samedi</h1>', french)
     assert "original-text" not in french
 
     # No Arabic translation: the French original, marked as French and left to right inside the Arabic page.
     arabic = client.get(f"/actions/{action.id}", headers={"Accept-Language": "ar"}).get_data(as_text=True)
-    assert re.search(r'<h1 lang="fr" dir="ltr">Ouvrir la bibliothèque le samedi</h1>', arabic)
+    assert re.search(r'<h1 [^>]*lang="fr" dir="ltr">Ouvrir la bibliothèque le samedi</h1>', arabic)
     assert "original-text" not in arabic
 
 
@@ -280,7 +280,7 @@ def test_a_moderator_enters_translations(client):
         "ar": {"title": "فتح المكتبة أيام السبت", "body": "للقراءة وأداء الواجبات في عطلة نهاية الأسبوع."},
     }
     arabic = client.get(f"/actions/{action.id}", headers={"Accept-Language": "ar"}).get_data(as_text=True)
-    assert '<h1 lang="ar" dir="rtl">فتح المكتبة أيام السبت</h1>' in arabic
+    assert re.search(r'<h1 [^>]*lang="ar" dir="rtl">فتح المكتبة أيام السبت</h1>', arabic)
     # English has a title only: the description stays the French original, marked as French.
     english = client.get(f"/actions/{action.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'lang="fr" dir="ltr">Pour lire et faire ses devoirs le week-end.</div>' in english
