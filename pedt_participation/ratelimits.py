@@ -175,7 +175,7 @@ def _counting_noted_hits(limiter: Limiter, view: Callable[..., Any]) -> Callable
 
     @wraps(view)
     def counted(*args: Any, **kwargs: Any) -> Any:
-        strategy = limiter.limiter
+        strategy = limiter.limiter if limiter.enabled else None
         if isinstance(strategy, MovingWindowInOneTrip) and (refused := strategy.count_noted_hits()) is not None:
             key = refused.item.key_for(*refused.identifiers)
             for request_limit in limiter.context.view_rate_limits:
