@@ -173,6 +173,15 @@ def build_config(instance_path: str) -> dict:
         # Rate limits (see `ratelimits`): counted in memory by default, which is per process; in production set
         # RATELIMIT_STORAGE_URI=redis://… so that every web process shares the counts.
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED", "1")),
+        # The pages' vote counts are kept this many seconds (voting.services.live_counts); 0 counts at each view.
+        "LIVE_COUNTS_SECONDS": int(env.get("LIVE_COUNTS_SECONDS", "3")),
+        # Where they are kept: Redis when the rate limits are counted there (shared by every web process), else
+        # in each process's memory.
+        **(
+            {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": env["RATELIMIT_STORAGE_URI"], "CACHE_KEY_PREFIX": "pedt:"}
+            if env.get("RATELIMIT_STORAGE_URI", "").startswith(("redis://", "rediss://"))
+            else {"CACHE_TYPE": "SimpleCache"}
+        ),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -13,6 +13,7 @@ import psycopg
 from celery import Celery, Task
 from flask import Flask
 from flask_babel import Babel, lazy_gettext
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -82,6 +83,7 @@ login_manager.login_message_category = "info"
 login_manager.localize_callback = str
 csrf = CSRFProtect()
 babel = Babel()
+cache = Cache()
 
 
 def execute_counting_rows(statement: UpdateBase) -> int:

@@ -14,7 +14,7 @@ from ..errors import refusal_shown
 from ..extensions import db
 from ..models import Action, Comment, Participant, utcnow
 from ..voting.forms import VoteForm
-from ..voting.services import count_votes, supports_remaining, votes_of
+from ..voting.services import live_counts, supports_remaining, votes_of
 from . import services
 from .forms import ProposalForm
 
@@ -40,7 +40,7 @@ def consultation_page(slug: str) -> dict:
     return {
         "consultation": consultation,
         "actions": services.by_orientation(consultation, actions),
-        "counts": count_votes(action_ids),
+        "counts": live_counts(action_ids),
         "comment_counts": count_comments(action_ids),
         "my_votes": votes_of(_viewer(), action_ids),
         "supports_left": supports_remaining(_viewer(), consultation.orientations),
@@ -81,7 +81,7 @@ def render_action_page(
             action=action,
             orientation=action.orientation,
             consultation=consultation,
-            counts=count_votes([action.id])[action.id],
+            counts=live_counts([action.id])[action.id],
             decision=shown_decision(action, now),
             my_votes=votes_of(viewer, [action.id]),
             supports_left=supports_remaining(viewer, [action.orientation])[action.orientation_id],
