@@ -133,6 +133,8 @@ class MovingWindowInOneTrip(MovingWindowRateLimiter):
     (`_COUNT_IN_ONE_TRIP`) and refuses the request if one window is full. Outside Redis (the memory storage of
     tests and of a single process) the same is done with `limits`' own calls."""
 
+    _script: Any = None  # redis-py's Script, registered at the first count
+
     def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
         if not has_request_context():
             return super().hit(item, *identifiers, cost=cost)
@@ -158,8 +160,10 @@ class MovingWindowInOneTrip(MovingWindowRateLimiter):
         arguments: list[float] = [time.time()]
         for hit in hits:
             arguments += [hit.item.amount, hit.item.get_expiry(), hit.cost]
-        connection = self.storage.get_connection()
-        answers = connection.eval(_COUNT_IN_ONE_TRIP, len(keys), *map(self.storage.prefixed_key, keys), *arguments)
+        if self._script is None:
+            # Sent once, then called by its digest (EVALSHA).
+            self._script = self.storage.get_connection().register_script(_COUNT_IN_ONE_TRIP)
+        answers = self._script(keys=[self.storage.prefixed_key(key) for key in keys], args=arguments)
         g.rate_limit_windows = {
             key: WindowStats(float(oldest) + hit.item.get_expiry(), max(0, hit.item.amount - count))
             for key, hit, (_room, oldest, count) in zip(keys, hits, answers, strict=True)
