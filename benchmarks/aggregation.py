@@ -23,8 +23,7 @@ from benchmarks.servers import Servers
 from benchmarks.settings import (
     ROOT,
     SLUG,
-    TARGET_AGGREGATE_OVER_SQL,
-    TARGET_NAIVE_OVER_AGGREGATE,
+    TARGET_AGGREGATE_OVER_DATA,
     TARGET_PEAK_MB,
 )
 from pedt_participation import create_app
@@ -180,31 +179,31 @@ def summary_through_worker(servers: Servers) -> dict:
 
 def aggregation_rows(sizes: list[dict]) -> list[tuple[str, ...]]:
     """One row a data size, smallest first: each `sizes` item holds the votes, the comments and the figures of
-    `measure_in_turn`, "naive" left out where the data is too large for it."""
+    `measure_in_turn`, "naive" left out where the data is too large for it. Issue 21's target (≤ 2.5× the floor
+    that also counts people and reads comment texts, ≤ 300 MB) is judged at the largest size."""
     rows = []
     previous = None
     for figures in sizes:
         app_s, sql_s, data_s = (figures[name]["seconds"] for name in ("aggregate", "sql", "sql-data"))
-        over_sql = app_s / sql_s
+        over_data = app_s / data_s
         naive = figures.get("naive")
         growth = f", ×{app_s / previous[1]:.1f} time for ×{figures['votes'] / previous[0]:.1f} votes" if previous else ""
         previous = (figures["votes"], app_s)
         peak = figures["aggregate"]["peak_mb"]
-        rows.append((f"2. aggregate, {figures['votes']:,} votes + {figures['comments']:,} comments",
+        target = (f"≤ {TARGET_AGGREGATE_OVER_DATA}× floor {mark(over_data <= TARGET_AGGREGATE_OVER_DATA)}, "
+                  f"≤ {TARGET_PEAK_MB} MB {mark(peak <= TARGET_PEAK_MB)}" if figures is sizes[-1] else "at the largest size")
+        rows.append((f"4. aggregate, {figures['votes']:,} votes + {figures['comments']:,} comments",
                      f"{app_s:.2f} s, peak {peak:.0f} MB{growth}",
-                     f"SQL GROUP BY {sql_s:.2f} s (with people and comment texts {data_s:.2f} s,"
-                     f" {app_s / data_s:.1f}×)" + (f"; naive ORM {naive['seconds']:.1f} s, {naive['peak_mb']:.0f} MB"
-                                                      if naive else "; naive ORM skipped (too slow)"),
-                     f"{over_sql:.1f}× limit" + (f", naive {naive['seconds'] / app_s:.0f}× slower" if naive else ""),
-                     f"≤ {TARGET_AGGREGATE_OVER_SQL}× {mark(over_sql <= TARGET_AGGREGATE_OVER_SQL)}"
-                     + (f", ≥ {TARGET_NAIVE_OVER_AGGREGATE}× naive {mark(naive['seconds'] / app_s >= TARGET_NAIVE_OVER_AGGREGATE)}"
-                        if naive else "")
-                     + f", ≤ {TARGET_PEAK_MB} MB {mark(peak <= TARGET_PEAK_MB)}"))
+                     f"floor: GROUP BY with people and comment texts {data_s:.2f} s; SQL GROUP BY alone {sql_s:.2f} s"
+                     f" ({app_s / sql_s:.1f}×)" + (f"; naive ORM {naive['seconds']:.1f} s, {naive['peak_mb']:.0f} MB"
+                                                   if naive else "; naive ORM skipped (too slow)"),
+                     f"{over_data:.1f}× floor" + (f", naive {naive['seconds'] / app_s:.0f}× slower" if naive else ""),
+                     target))
     return rows
 
 
 def summary_row(votes: int, alone: dict, through_worker: dict) -> tuple[str, ...]:
-    return (f"4. full summary (PDF+CSV+JSON), {votes:,} votes",
+    return (f"5. full summary (PDF+CSV+JSON), {votes:,} votes",
             f"{alone['seconds']:.1f} s, peak {alone['peak_mb']:.0f} MB in a process of its own",
             f"through the Celery worker: {through_worker['seconds']:.1f} s, worker peak "
             f"{through_worker['peak_mb']:.0f} MB ({through_worker['status']})", "", "no target")

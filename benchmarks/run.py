@@ -41,7 +41,7 @@ from benchmarks.pages import page_figures, page_rows
 from benchmarks.report import load, machine, print_table, progress
 from benchmarks.servers import Servers
 from benchmarks.settings import NAIVE_MAX_VOTES, PAGE_COMMENTS, SLUG, Settings
-from benchmarks.vote_path import vote_path_row
+from benchmarks.vote_path import vote_path_rows
 from pedt_participation import create_app
 from pedt_participation.demo.services import seed_demo
 from pedt_participation.extensions import db
@@ -81,10 +81,11 @@ def aggregate_at(settings: Settings, loader: Loader, size: int, comments: int = 
 
 @dataclass
 class ServedFigures:
-    """What the middle size measures with the servers running: the rows of measures 1, 3 and 4."""
+    """What the middle size measures with the servers running: the vote path's rows, the pages' figures (their rows
+    wait for the largest size) and the summary's row."""
 
-    vote_row: tuple[str, ...]
-    page_rows: list[tuple[str, ...]]
+    vote_rows: list[tuple[str, ...]]
+    pages: dict[str, dict]
     summary_row: tuple[str, ...]
 
 
@@ -96,13 +97,17 @@ def measure_served(settings: Settings, app: Flask, servers: Servers, votes: int,
     actions = action_ids()
     add_page_comments(actions[0], PAGE_COMMENTS)
     progress("pages")
-    pages = page_figures(
-        settings, app, base,
-        {"consultation page": f"/consultations/{SLUG}", f"action page, {PAGE_COMMENTS} comments": f"/actions/{actions[0]}"},
-    )
-    vote_row = vote_path_row(settings, base, servers, loads)
+    pages = measure_pages(settings, app, base)
+    vote_rows = vote_path_rows(settings, base, servers, loads)
     servers.stop_all()
-    return ServedFigures(vote_row, page_rows(pages), summary_row(votes, alone, through_worker))
+    return ServedFigures(vote_rows, pages, summary_row(votes, alone, through_worker))
+
+
+def measure_pages(settings: Settings, app: Flask, base: str) -> dict[str, dict]:
+    """The consultation page and the action page holding the bench's comments, served at `base`."""
+    action = action_ids()[0]
+    return page_figures(settings, app, base, {"consultation page": f"/consultations/{SLUG}",
+                                              f"action page, {PAGE_COMMENTS} comments": f"/actions/{action}"})
 
 
 def bench(settings: Settings) -> None:
@@ -119,13 +124,18 @@ def bench(settings: Settings) -> None:
         served = measure_served(settings, app, servers, aggregation[-1]["votes"], loads)
         aggregation.append(aggregate_at(settings, loader, largest, comments=settings.comments_at_largest))
         loads.append(load())
+        progress("pages at the largest size")
+        _gunicorn, base = servers.gunicorn()
+        pages_at_largest = measure_pages(settings, app, base)
+        servers.stop_all()
     total = time.perf_counter() - began
 
     print()
     print(f"Machine: {machine(settings)}")
     print(f"Load average (1, 5, 15 min) at each stage: {' | '.join(loads)}")
     print(f"Data loaded with simulate in {loader.seconds:.0f} s; whole run {total / 60:.1f} min")
-    print_table([served.vote_row, *aggregation_rows(aggregation), *served.page_rows, served.summary_row])
+    pages = page_rows(served.pages, pages_at_largest, (aggregation[1]["votes"], aggregation[2]["votes"]))
+    print_table([*served.vote_rows, *pages, *aggregation_rows(aggregation), served.summary_row])
 
 
 def bench_votes(settings: Settings) -> None:
@@ -135,12 +145,12 @@ def bench_votes(settings: Settings) -> None:
     with seeded_database(settings) as (_app, servers):
         Loader(settings).grow_to(settings.vote_sizes[1])
         _gunicorn, base = servers.gunicorn()
-        row = vote_path_row(settings, base, servers, loads)
+        rows = vote_path_rows(settings, base, servers, loads)
     print()
     print(f"Machine: {machine(settings)}")
-    print(f"Load average (1, 5, 15 min) before, after the app's votes, after the floors, after the limit:"
-          f" {' | '.join(loads)}")
-    print_table([row])
+    print(f"Load average (1, 5, 15 min) before, after the app's votes, after the open loop, after the floors, after"
+          f" the limit: {' | '.join(loads)}")
+    print_table(rows)
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:

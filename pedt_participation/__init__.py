@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .auth.platform import init_platform_sign_in
 from .config import INSECURE_DEFAULT_SECRET_KEY, build_config
 from .errors import SiteJSONProvider, refuse_forbidden_characters, refuse_long_addresses, refuse_untrusted_host
-from .extensions import babel, celery_init_app, csrf, db, login_manager, migrate
+from .extensions import babel, cache, celery_init_app, csrf, db, login_manager, migrate
 from .languages.selection import select_locale
 from .models.types import render_migration_item
 from .operations.logs import hide_secret_paths, init_request_logging
@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_item=render_migration_item)
     csrf.init_app(app)
+    cache.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     celery_init_app(app)

@@ -85,13 +85,12 @@ def build_config(instance_path: str) -> dict:
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret_key(instance) or INSECURE_DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'pedt.sqlite3'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # The demo machine: the embedded default (no DATABASE_URL), where `seed-demo` also creates the demo accounts
         # with their published password. DEMO_MODE=1 asks for them on a server database too (a public demo site).
         "DEMO_MODE": _flag(env["DEMO_MODE"]) if "DEMO_MODE" in env else not env.get("DATABASE_URL"),
         # A streaming read replica of DATABASE_URL for the committee's summaries (README, "Scaling").
         "SQLALCHEMY_BINDS": (
-            {REPLICA_BIND: {"url": env["DATABASE_REPLICA_URL"], "pool_pre_ping": True}}
+            {REPLICA_BIND: {"url": env["DATABASE_REPLICA_URL"]}}
             if env.get("DATABASE_REPLICA_URL")
             else {}
         ),
@@ -179,6 +178,15 @@ def build_config(instance_path: str) -> dict:
         # Rate limits (see `ratelimits`): counted in memory by default, which is per process; in production set
         # RATELIMIT_STORAGE_URI=redis://… so that every web process shares the counts.
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED", "1")),
+        # The pages' vote counts are kept this many seconds (voting.services.live_counts); 0 counts at each view.
+        "LIVE_COUNTS_SECONDS": int(env.get("LIVE_COUNTS_SECONDS", "3")),
+        # Where they are kept: Redis when the rate limits are counted there (shared by every web process), else
+        # in each process's memory.
+        **(
+            {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": env["RATELIMIT_STORAGE_URI"], "CACHE_KEY_PREFIX": "pedt:"}
+            if env.get("RATELIMIT_STORAGE_URI", "").startswith(("redis://", "rediss://"))
+            else {"CACHE_TYPE": "SimpleCache"}
+        ),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import select
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, cast
 
+import psycopg
 from celery import Celery, Task
 from flask import Flask
 from flask_babel import Babel, lazy_gettext
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -19,8 +22,9 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import CursorResult, MetaData, Select, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, Pool, PoolProxiedConnection
 from sqlalchemy.sql.dml import UpdateBase
 
 from .config import REPLICA_BIND
@@ -79,6 +83,7 @@ login_manager.login_message_category = "info"
 login_manager.localize_callback = str
 csrf = CSRFProtect()
 babel = Babel()
+cache = Cache()
 
 
 def execute_counting_rows(statement: UpdateBase) -> int:
@@ -96,6 +101,24 @@ def _configure_sqlite(dbapi_connection: DBAPIConnection, _record: ConnectionPool
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+@event.listens_for(Pool, "checkout")
+def _replace_connection_closed_by_server(
+    dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry, _proxy: PoolProxiedConnection
+) -> None:
+    """Takes the place of `pool_pre_ping` without its round trip to Postgres at each checkout: an idle
+    connection has nothing to read unless the server has closed it (a restart sends its notice, then closes the
+    socket), which a poll that does not wait sees. The pool then opens a new connection instead (SQLAlchemy's
+    pessimistic disconnect handling), so the first request after a restart is answered."""
+    if not isinstance(dbapi_connection, psycopg.Connection):
+        return
+    if dbapi_connection.closed:
+        raise DisconnectionError
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    if poller.poll(0):
+        raise DisconnectionError
 
 
 def celery_init_app(app: Flask) -> Celery:

@@ -150,6 +150,9 @@ def make_test_app(database_url: str, celery_settings: dict, **settings):
             "WTF_CSRF_ENABLED": False,
             # Many tests post the same form fast from one address; the rate-limit tests turn the limits on.
             "RATELIMIT_ENABLED": False,
+            # Pages count votes at each view, so that a test reads what it just changed; tests/test_live_counts.py
+            # checks the counts kept a few seconds.
+            "LIVE_COUNTS_SECONDS": 0,
             "SERVER_NAME": "pedt.test",
             # A demo machine, whatever DATABASE_URL says: `seed-demo` creates the demo accounts (see test_demo).
             "DEMO_MODE": True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
 from sqlalchemy import func, select
@@ -185,9 +186,34 @@ def test_a_success_resets_the_count_and_other_accounts_are_not_locked(app, clien
 
 @pytest.fixture
 def limited_app(database_url, celery_settings):
-    app = make_test_app(database_url, celery_settings, RATELIMIT_ENABLED=True)
+    """Counts in Redis, as in production, when the tests run with a Redis broker (each test under keys of its
+    own); in memory otherwise."""
+    broker = celery_settings["broker_url"]
+    storage = (
+        {"RATELIMIT_STORAGE_URI": broker, "RATELIMIT_KEY_PREFIX": f"test-{uuid4().hex}"}
+        if broker.startswith("redis") else {}
+    )
+    app = make_test_app(database_url, celery_settings, RATELIMIT_ENABLED=True, **storage)
     with app.app_context():
         yield app
+
+
+def test_an_api_vote_spends_its_budgets_together_and_says_what_is_left(limited_app, consultation):
+    """Votes, API writes and API calls are counted together (in Redis, in one round trip): the headers show the
+    tightest window, and the 61st vote in a minute is refused with a wait."""
+    action = consultation.orientations[0].actions[0]
+    client = limited_app.test_client()
+    headers = {"Authorization": f"Bearer {issue_token('Vote', owner=make_participant())[1]}"}
+    db.session.commit()
+
+    answers = [client.put(f"/api/v1/actions/{action.id}/votes/opinion", json={"value": n % 3 - 1}, headers=headers)
+               for n in range(61)]
+
+    assert [answer.status_code for answer in answers] == [200] * 60 + [429]
+    assert [answer.headers["X-RateLimit-Remaining"] for answer in answers[:3]] == ["59", "58", "57"]
+    assert answers[59].headers["X-RateLimit-Remaining"] == "0"
+    assert int(answers[60].headers["Retry-After"]) > 0
+    assert re.search(r"attendez \d+\s(secondes|minute)", answers[60].get_json()["error"]["message"])
 
 
 def test_too_many_sign_ins_from_one_address_are_slowed_down_in_plain_french(limited_app):

@@ -1,5 +1,5 @@
-"""Postgres (our own cluster) restarts while people vote: the app recovers by itself (pool_pre_ping) and
-every vote it acknowledged is in the database."""
+"""Postgres (our own cluster) restarts while people vote: the app recovers by itself (the pool replaces the
+connections the server closed, extensions.py) and every vote it acknowledged is in the database."""
 
 from __future__ import annotations
 

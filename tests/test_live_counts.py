@@ -1,0 +1,85 @@
+"""The pages' vote counts are kept a few seconds (voting.services.live_counts) instead of counting every vote at
+each view: they must say what a fresh count says once that time has passed, whatever changed, and a voter must
+see their own vote counted at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from pedt_participation.extensions import cache, db
+from pedt_participation.models import ErasureReason, VoteKind
+from pedt_participation.moderation.services import block, merge_actions, unblock
+from pedt_participation.privacy.services import erase_account
+from pedt_participation.voting import services as voting
+from pedt_participation.voting.services import cast_vote, count_votes, live_counts, withdraw_vote
+from tests.helpers import login, make_consultation, make_moderator, make_participant, page_text
+
+KEPT_SECONDS = 3
+
+
+@pytest.fixture
+def clock(app, monkeypatch):
+    """Counts kept KEPT_SECONDS, on a clock the test moves on; an empty cache to start with."""
+    monkeypatch.setitem(app.config, "LIVE_COUNTS_SECONDS", KEPT_SECONDS)
+    cache.clear()
+    now = [1_000_000.0]
+    monkeypatch.setattr(voting, "_now", lambda: now[0])
+    yield now
+    cache.clear()
+
+
+def test_kept_counts_equal_a_fresh_count_once_their_time_has_passed(clock):
+    consultation = make_consultation(orientations=2, actions_per_orientation=2, vote_limit_per_orientation=None,
+                                     opinion_enabled=True, majority_judgment_enabled=True)
+    first, second = consultation.orientations[0].actions
+    third, never_voted = consultation.orientations[1].actions
+    action_ids = [first.id, second.id, third.id, never_voted.id]
+    moderator = make_moderator(consultation)
+    parents = [make_participant() for _ in range(4)]
+    for parent in parents:
+        cast_vote(parent, first, VoteKind.SUPPORT, 1)
+        cast_vote(parent, second, VoteKind.OPINION, 1)
+    cast_vote(parents[0], third, VoteKind.GRADE, 2)
+    db.session.commit()
+
+    def matches_a_fresh_count() -> bool:
+        clock[0] += KEPT_SECONDS
+        kept = live_counts(action_ids)
+        fresh = count_votes(action_ids)
+        return kept == {action_id: fresh[action_id] for action_id in action_ids}
+
+    assert matches_a_fresh_count()
+    changes = {
+        "a vote": lambda: cast_vote(parents[1], third, VoteKind.GRADE, 4),
+        "a withdrawal": lambda: withdraw_vote(parents[2], second, VoteKind.OPINION),
+        "blocking": lambda: block(moderator, consultation, parents[0], "Propos injurieux"),
+        "unblocking": lambda: unblock(moderator, consultation, parents[0]),
+        "an erasure": lambda: erase_account(parents[3], ErasureReason.SELF_SERVICE),
+        "a merge": lambda: merge_actions(moderator, second, first),
+    }
+    for change, apply in changes.items():
+        before = live_counts(action_ids)
+        apply()
+        db.session.commit()
+        assert matches_a_fresh_count(), change
+        # An erased account's votes stay, anonymous (privacy.services.erase_account): its counts do not move.
+        assert (live_counts(action_ids) == before) == (change == "an erasure"), change
+
+
+def test_the_page_keeps_its_counts_a_few_seconds_but_shows_a_voters_own_vote_at_once(client, clock):
+    action = make_consultation(vote_limit_per_orientation=None).orientations[0].actions[0]
+    blocked_later, voter = make_participant(), make_participant()
+    cast_vote(blocked_later, action, VoteKind.SUPPORT, 1)
+    db.session.commit()
+    assert "1 soutien" in page_text(client.get(f"/actions/{action.id}"))
+
+    # A change other than a vote (here a person blocked) shows once the kept counts have expired.
+    block(make_moderator(action.orientation.consultation), action.orientation.consultation, blocked_later, "Spam")
+    db.session.commit()
+    assert "1 soutien" in page_text(client.get(f"/actions/{action.id}"))
+    clock[0] += KEPT_SECONDS
+    assert "0 soutien" in page_text(client.get(f"/actions/{action.id}"))
+
+    login(client, voter)
+    page = page_text(client.post(f"/actions/{action.id}/votes/support", follow_redirects=True))
+    assert "1 soutien" in page
