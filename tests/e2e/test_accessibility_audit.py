@@ -202,8 +202,8 @@ def site(live_server) -> Site:
     first = add_comment(voices[0], action, "Très utile pour les familles du quartier.", Alignment.POUR)
     add_comment(voices[1], action, "D’accord, surtout le mercredi.", Alignment.POUR, parent_id=first.id)
     doubtful = add_comment(voices[2], action, "Je ne suis pas sûr que ce soit prioritaire.", Alignment.CONTRE)
-    child = make_participant(display_name="Lina 12 ans", audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_11_TO_14)
-    add_comment(child, action, "On pourrait le faire aussi pendant les vacances.", Alignment.POUR)  # under a pseudonym
+    commenting_child = make_participant(display_name="Lina 12 ans", audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_11_TO_14)
+    add_comment(commenting_child, action, "On pourrait le faire aussi pendant les vacances.", Alignment.POUR)  # under a pseudonym
     report(participant, consultation, Target(comment=doubtful), ReportReason.OFF_TOPIC)
     busy = consultation.orientations[0].actions[1]
     for n in range(COMMENT_PAGE_SIZE + 5):

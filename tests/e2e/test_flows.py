@@ -276,7 +276,7 @@ def test_the_same_flow_with_the_keyboard_only(page, live_server, consultation):
         "ouvrez le lien que nous venons d’envoyer à yanis@exemple.fr."
     )
 
-    _tab_to(page, page.get_by_role("link", name="Consultation pedt"))
+    _tab_to(page, page.get_by_role("link", name="Consultation pedt", exact=True))
     keyboard.press("Enter")
     support = page.get_by_role("button", name="Soutenir « Action 1.1 »")
     _tab_to(page, support)
