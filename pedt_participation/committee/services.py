@@ -37,6 +37,7 @@ from ..models import (
 from ..navigation import public_url
 from ..webhooks.services import publish_event, summary_resource
 from .aggregation import aggregate, figure_text
+from .disclosure import DisclosureRefused
 from .documents import MEDIA_TYPES, chart_images, json_chunks, summary_csv, summary_pdf
 
 BUILD_TASK = "pedt.committee.build_summary"
@@ -177,8 +178,18 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
         )
     # Reading every vote and comment is the heaviest query of the app: a replica, when there is one, takes it
     # off the primary that serves the votes; the figures may then lag it by the replication delay.
-    with reads_from_replica():
-        data = aggregate(consultation)
+    try:
+        with reads_from_replica():
+            data = aggregate(consultation, max_rounds=current_app.config["DISCLOSURE_MAX_ROUNDS"])
+    except DisclosureRefused as refused:
+        raise SummaryFailed(
+            _(
+                "La synthèse n’a pas été enregistrée : %(count)s nombres cachés pourraient être retrouvés par calcul "
+                "à partir des nombres publiés, même après avoir caché d’autres nombres. Aucun document n’a été "
+                "produit ; une nouvelle synthèse pourra être demandée quand il y aura davantage de participants.",
+                count=format_count(len(refused.findings)),
+            )
+        ) from refused
     report_progress(40)
     files = {SummaryFileKind.CSV: summary_csv(data), SummaryFileKind.PDF: summary_pdf(data)}
     report_progress(90)

@@ -1,0 +1,167 @@
+"""Statistical disclosure control for everything one summary publishes, taken together.
+
+The summary's figures are first written with their exact counts; each count is registered here under a key that
+names the real quantity it is (an action's online supports are one cell, wherever they are printed), and each
+table under the additive relation that binds it (total = sum of the parts). `protect()` then decides which cells
+are withheld, for all the tables at once, and writes the decision into the figures in place:
+
+- primary: a count from 1 to k − 1 is withheld as "< k"; in a table whose total is from 1 to k − 1, every part
+  is, zeros included (a zero there would tell what the few others chose);
+- secondary, as τ-Argus's HITAS heuristic does it: the auditor (disclosure_audit) computes what a reader can
+  work out about each withheld cell from all the published figures; while a cell is pinned down more than its
+  label promises, the smallest published part of k or more of a relation it belongs to is withheld too
+  ("masqué"; a zero, "< k", only when nothing else is left), parts before totals, until the audit passes. Figures with no small group behind
+  them stay exact.
+
+When no further cell can be withheld and the audit still fails, DisclosureRefused says why: the summary is then
+not published.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from .disclosure_audit import MASKED, SMALL, CellKey, Finding, Relation, audit
+
+SECONDARY_HIDDEN = "masqué"
+
+
+class DisclosureRefused(Exception):
+    """The figures could not be protected: the findings name the cells a reader could still work out."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(f"{len(findings)} withheld figures narrower than their guarantee")
+        self.findings = findings
+
+
+class Disclosure:
+    """The cells of one summary, the relations between them, and, after `protect()`, which are withheld."""
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+        self.values: dict[CellKey, int] = {}
+        self.relations: list[Relation] = []
+        self.tables: list[Relation] = []  # the relations printed as a table: the small-group rule applies to them
+        self._printed: dict[CellKey, list[dict[str, Any]]] = defaultdict(list)
+        self._shares: list[tuple[dict[str, Any], CellKey, CellKey]] = []
+        self.withheld: dict[CellKey, str] = {}
+
+    def cell(self, key: CellKey, value: int) -> dict[str, Any]:
+        """The printed form of a count, exact until `protect()` decides; one real quantity, one key."""
+        known = self.values.setdefault(key, value)
+        if known != value:
+            raise ValueError(f"{key} registered as {known} and {value}")
+        printed = {"value": value, "display": str(value), "share": None}
+        self._printed[key].append(printed)
+        return printed
+
+    def table(self, total: CellKey, parts: Mapping[Any, tuple[CellKey, int]]) -> dict[str, Any]:
+        """A total and its parts (total = sum of the parts), with each part's share of the total; the parts are
+        named by their names as text (a grade 3 is "3"), as the JSON has them."""
+        total_value = sum(value for _key, value in parts.values())
+        self.relate(total, [key for key, _value in parts.values()])
+        self.tables.append(self.relations[-1])
+        printed_parts = {}
+        for name, (key, value) in parts.items():
+            printed_parts[str(name)] = self.cell(key, value)
+            self._shares.append((printed_parts[str(name)], key, total))
+        return {"total": self.cell(total, total_value), "parts": printed_parts}
+
+    def relate(self, total: CellKey, parts: list[CellKey]) -> None:
+        """A relation the reader knows without a table showing it (an orientation's supports are its actions')."""
+        self.relations.append((total, tuple(parts)))
+
+    def published(self, key: CellKey) -> bool:
+        return key not in self.withheld
+
+    def protect(self, max_rounds: int) -> None:
+        """Decides the withheld cells (see the module) and writes the decision into every printed figure; after
+        `max_rounds` rounds of complementary suppression, refuses."""
+        self._check_relations()
+        self.withheld = self._primary()
+        cache: dict = {}
+        rounds = 0
+        # Bound propagation finds most pinned cells at no cost; the integer programs run once it finds none.
+        while findings := self.audit(cache, quick=True) or self.audit(cache):
+            if rounds == max_rounds:
+                raise DisclosureRefused(findings)
+            rounds += 1
+            added = False
+            for finding in _one_per_component(findings, self.relations):
+                complement = self._complement(finding.key)
+                if complement is not None and complement not in self.withheld:
+                    self.withheld[complement] = MASKED if self.values[complement] else SMALL
+                    added = True
+            if not added:
+                raise DisclosureRefused(findings)
+        self._write()
+
+    def audit(self, cache: dict | None = None, *, quick: bool = False) -> list[Finding]:
+        published = {key: value for key, value in self.values.items() if key not in self.withheld}
+        return audit(published, self.withheld, self.relations, self.k, cache, quick=quick)
+
+    def _check_relations(self) -> None:
+        for total, parts in self.relations:
+            if self.values[total] != sum(self.values[part] for part in parts):
+                raise ValueError(f"{total} is not the sum of its parts")
+
+    def _primary(self) -> dict[CellKey, str]:
+        withheld = {key: SMALL for key, value in self.values.items() if 0 < value < self.k}
+        for total, parts in self.tables:
+            if 0 < self.values[total] < self.k:
+                withheld.update(dict.fromkeys(parts, SMALL))
+        return withheld
+
+    def _complement(self, key: CellKey) -> CellKey | None:
+        """The published cell to withhold so that `key` is pinned down less: in the relations around it, the
+        smallest cell of k or more, parts before totals, in the relations with the fewest withheld cells first; a
+        zero only when there is none (withheld, "< k", it becomes one more cell to protect). When its own
+        relations offer nothing, those of the withheld cells linked to it."""
+        reached, frontier = {key}, [key]
+        while frontier:
+            around = [relation for relation in self.relations if any(cell in frontier for cell in _cells(relation))]
+            candidates = [
+                (self.values[cell] == 0, cell == relation[0], sum(c in self.withheld for c in _cells(relation)),
+                 self.values[cell], str(cell), cell)
+                for relation in around
+                for cell in _cells(relation)
+                if cell not in self.withheld
+            ]
+            if candidates:
+                return min(candidates)[-1]
+            frontier = [
+                cell for relation in around for cell in _cells(relation) if cell in self.withheld and cell not in reached
+            ]
+            reached.update(frontier)
+        return None
+
+    def _write(self) -> None:
+        for key, label in self.withheld.items():
+            display = f"< {self.k}" if label == SMALL else SECONDARY_HIDDEN
+            for printed in self._printed[key]:
+                printed.update(value=None, display=display, share=None)
+        for printed, key, total in self._shares:
+            if self.published(key) and self.published(total) and self.values[total]:
+                printed["share"] = round(self.values[key] / self.values[total], 4)
+
+
+def _cells(relation: Relation) -> tuple[CellKey, ...]:
+    return (relation[0], *relation[1])
+
+
+def _one_per_component(findings: list[Finding], relations: list[Relation]) -> list[Finding]:
+    """The first finding of each group of findings that share a relation: one complement can free several."""
+    chosen: list[Finding] = []
+    touched: set[CellKey] = set()
+    by_cell: dict[CellKey, set[CellKey]] = defaultdict(set)
+    for relation in relations:
+        for cell in _cells(relation):
+            by_cell[cell].update(_cells(relation))
+    for finding in sorted(findings, key=lambda finding: str(finding.key)):
+        if finding.key in touched:
+            continue
+        chosen.append(finding)
+        touched.update(by_cell[finding.key] | {finding.key})
+    return chosen

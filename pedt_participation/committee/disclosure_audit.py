@@ -1,0 +1,291 @@
+"""The auditor: what a reader can work out about each withheld figure of a summary from everything it publishes.
+
+The reader knows every published count, every additive relation between the figures (a total is the sum of its
+parts, an orientation's supports the sum of its actions', …), that counts are integers ≥ 0, and the two label
+rules: "< k" stands for 0 to k − 1, "masqué" for k or more. For each withheld cell the auditor computes the least
+and the greatest value consistent with all of that, by integer programming (HiGHS, through highspy).
+
+Published figures are constants, so only withheld cells are variables and most relations vanish; the variables
+fall apart into connected components (cells linked by a relation), each solved on its own and small. The matrix
+of a component is not always totally unimodular (one action's supports are split three ways: by channel, by
+audience, by age), so the linear relaxation could report a value an integer reader cannot reach: integer
+programs are used throughout, each component's built once and re-solved with another objective or bound
+(building it is most of the cost of a tiny program). Every solution found is kept as a witness of the values it gives to every cell,
+which spares most of the solves.
+
+Guarantees checked: a "< k" cell keeps every value from 1 to k − 1 possible (each value is proven possible by a
+witness, or else by a solve with the cell fixed to it); any other withheld cell keeps at least k possible values
+(greatest − least + 1 ≥ k).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+CellKey = tuple[Hashable, ...]
+# total = sum of parts
+Relation = tuple[CellKey, tuple[CellKey, ...]]
+SMALL = "small"  # labelled "< k": 0 to k − 1
+MASKED = "masked"  # labelled "masqué": k or more
+# A bound standing for "no limit" that keeps every integer program bounded.
+UNBOUNDED = 10**9
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A withheld cell that the published figures pin down more than its label promises."""
+
+    key: CellKey
+    label: str
+    least: int
+    greatest: int
+    impossible: tuple[int, ...]  # for a "< k" cell, the values from 1 to k − 1 the reader can rule out
+
+
+def audit(
+    published: Mapping[CellKey, int],
+    withheld: Mapping[CellKey, str],
+    relations: Sequence[Relation],
+    k: int,
+    cache: dict[tuple[bool, frozenset[tuple[CellKey, str]]], list[Finding]] | None = None,
+    *,
+    quick: bool = False,
+) -> list[Finding]:
+    """Every withheld cell narrower than its guarantee (an empty list: the summary may be published).
+
+    `cache` (kept by the caller between audits of the same summary) maps a component to its findings: a component
+    is fully determined by its withheld cells, since every other cell of its relations is published. `quick`
+    only propagates bounds through the relations: what it finds is certain, but it may miss findings."""
+    equations: list[tuple[dict[CellKey, int], int]] = []
+    for total, parts in relations:
+        coefficients: dict[CellKey, int] = defaultdict(int)
+        constant = 0
+        for key, sign in ((total, 1), *((part, -1) for part in parts)):
+            if key in withheld:
+                coefficients[key] += sign
+            else:
+                constant -= sign * published[key]
+        coefficients = {key: c for key, c in coefficients.items() if c}
+        if coefficients:
+            equations.append((coefficients, constant))
+    findings = []
+    for component, component_equations in _components(withheld, equations):
+        signature = (quick, frozenset((key, withheld[key]) for key in component))
+        if cache is not None and signature in cache:
+            findings += cache[signature]
+            continue
+        if quick:
+            found = _propagated_findings(component, component_equations, withheld, k)
+        else:
+            found = _audit_component(component, component_equations, withheld, k)
+        if cache is not None:
+            cache[signature] = found
+        findings += found
+    return findings
+
+
+def _components(
+    withheld: Mapping[CellKey, str], equations: list[tuple[dict[CellKey, int], int]]
+) -> list[tuple[list[CellKey], list[tuple[dict[CellKey, int], int]]]]:
+    """Withheld cells grouped by the relations that link them (union–find), each with its relations."""
+    parent = {key: key for key in withheld}
+
+    def root(key: CellKey) -> CellKey:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for coefficients, _constant in equations:
+        first, *others = coefficients
+        for other in others:
+            parent[root(other)] = root(first)
+    members: dict[CellKey, list[CellKey]] = defaultdict(list)
+    for key in withheld:
+        members[root(key)].append(key)
+    linked: dict[CellKey, list[tuple[dict[CellKey, int], int]]] = defaultdict(list)
+    for equation in equations:
+        linked[root(next(iter(equation[0])))].append(equation)
+    return [(keys, linked[top]) for top, keys in members.items()]
+
+
+def _audit_component(
+    keys: list[CellKey], equations: list[tuple[dict[CellKey, int], int]], withheld: Mapping[CellKey, str], k: int
+) -> list[Finding]:
+    lower = {key: 0 if withheld[key] == SMALL else k for key in keys}
+    upper = {key: k - 1 if withheld[key] == SMALL else UNBOUNDED for key in keys}
+    if not equations:
+        return []  # bounds only: a "< k" cell may be anything from 0 to k − 1, a "masqué" one unbounded
+    if len(equations) == 1:
+        intervals = _one_equation(*equations[0], lower, upper)
+        return [finding for key in keys if (finding := _judged(key, withheld[key], *intervals[key], set(), k))]
+    return _integer_programs(keys, equations, withheld, lower, upper, k)
+
+
+def _propagated_findings(
+    keys: list[CellKey], equations: list[tuple[dict[CellKey, int], int]], withheld: Mapping[CellKey, str], k: int
+) -> list[Finding]:
+    """Bounds each relation forces on its cells given the others' bounds, repeated until they settle: every value
+    outside them is impossible, so a cell they pin is a finding (values inside may be impossible too)."""
+    lower = {key: 0 if withheld[key] == SMALL else k for key in keys}
+    upper = {key: k - 1 if withheld[key] == SMALL else UNBOUNDED for key in keys}
+    for _sweep in range(20):
+        changed = False
+        for coefficients, constant in equations:
+            for key, (least, greatest) in _one_equation(coefficients, constant, lower, upper).items():
+                if (least, greatest) != (lower[key], upper[key]):
+                    lower[key], upper[key], changed = least, greatest, True
+        if not changed:
+            break
+    return [finding for key in keys if (finding := _judged(key, withheld[key], lower[key], upper[key], set(), k))]
+
+
+def _one_equation(
+    coefficients: dict[CellKey, int], constant: int, lower: dict[CellKey, int], upper: dict[CellKey, int]
+) -> dict[CellKey, tuple[int, int]]:
+    """Σ ±x = constant: each cell ranges over what the others leave, every integer in between being reachable
+    (unit coefficients move one cell by one while another moves by one the other way)."""
+    if any(abs(coefficient) != 1 for coefficient in coefficients.values()):
+        raise ValueError("a cell counted twice in one relation")
+    low = sum(c * (lower[key] if c > 0 else upper[key]) for key, c in coefficients.items())
+    high = sum(c * (upper[key] if c > 0 else lower[key]) for key, c in coefficients.items())
+    if not low <= constant <= high:
+        raise ValueError("the published figures contradict each other")
+    intervals = {}
+    for key, c in coefficients.items():
+        # The others' sum ranges over [low − own, high − own]; this cell is (constant − others) / c.
+        own_low, own_high = c * (lower[key] if c > 0 else upper[key]), c * (upper[key] if c > 0 else lower[key])
+        others = (low - own_low, high - own_high)
+        bound_a, bound_b = (constant - others[1]) * c, (constant - others[0]) * c
+        least, greatest = min(bound_a, bound_b), max(bound_a, bound_b)
+        intervals[key] = (max(least, lower[key]), min(greatest, upper[key]))
+    return intervals
+
+
+def _judged(key: CellKey, label: str, least: int, greatest: int, impossible: set[int], k: int) -> Finding | None:
+    if label == SMALL:
+        ruled_out = tuple(v for v in range(1, k) if v < least or v > greatest or v in impossible)
+        return Finding(key, SMALL, least, greatest, ruled_out) if ruled_out else None
+    return Finding(key, MASKED, least, greatest, ()) if greatest - least + 1 < k else None
+
+
+class _Component:
+    """One component's integer program, built once in HiGHS; each question changes its objective or one bound."""
+
+    def __init__(self, keys: list[CellKey], equations: list[tuple[dict[CellKey, int], int]],
+                 lower: dict[CellKey, int], upper: dict[CellKey, int]) -> None:
+        self.size = len(keys)
+        self.index = {key: i for i, key in enumerate(keys)}
+        self.lower = [float(lower[key]) for key in keys]
+        self.upper = [float(upper[key]) for key in keys]
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        # Tiny programs: presolve and a thread pool cost more than they save.
+        self.highs.setOptionValue("presolve", "off")
+        self.highs.setOptionValue("threads", 1)
+        self.highs.addVars(self.size, np.array(self.lower), np.array(self.upper))
+        self.highs.changeColsIntegrality(
+            self.size, np.arange(self.size, dtype=np.int32), np.full(self.size, highspy.HighsVarType.kInteger)
+        )
+        for coefficients, constant in equations:
+            columns = np.array([self.index[key] for key in coefficients], dtype=np.int32)
+            self.highs.addRow(constant, constant, len(columns), columns, np.array(list(coefficients.values()), float))
+        self.seen: list[set[int]] = [set() for _ in keys]
+        self.objective: tuple[int, int] | None = None
+
+    def solve(self, costs: list[float] | None = None, fixed: tuple[int, int] | None = None) -> list[int] | None:
+        """A solution minimising Σ cost × cell (none: any solution), with one cell fixed to a value if asked;
+        None when there is none. Every solution is kept as a witness of the values it gives."""
+        self.highs.changeColsCost(self.size, np.arange(self.size, dtype=np.int32), np.array(costs or [0.0] * self.size))
+        if fixed is not None:
+            self.highs.changeColBounds(fixed[0], float(fixed[1]), float(fixed[1]))
+        self.highs.run()
+        # Read before the bound is restored: changing the model forgets the solution.
+        solved = self.highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        values = [round(value) for value in self.highs.getSolution().col_value] if solved else None
+        if fixed is not None:
+            self.highs.changeColBounds(fixed[0], self.lower[fixed[0]], self.upper[fixed[0]])
+        if values is None:
+            return None
+        for i, value in enumerate(values):
+            self.seen[i].add(value)
+        return values
+
+    def seek_each_value(self, cells: list[int], k: int) -> None:
+        """For each value v from 1 to k − 1, a solution as close as may be to every cell of `cells` being v
+        (least Σ |x − v|, with one deviation column and two rows per cell), kept as witnesses."""
+        if not cells:
+            return
+        seeker = highspy.Highs()
+        seeker.setOptionValue("output_flag", False)
+        seeker.setOptionValue("presolve", "off")
+        seeker.setOptionValue("threads", 1)
+        model = self.highs.getLp()
+        model.integrality_ = [highspy.HighsVarType.kInteger] * self.size
+        seeker.passModel(model)
+        seeker.changeColsCost(self.size, np.arange(self.size, dtype=np.int32), np.zeros(self.size))
+        deviations = list(range(self.size, self.size + len(cells)))
+        seeker.addVars(len(cells), np.zeros(len(cells)), np.full(len(cells), float(k)))
+        seeker.changeColsCost(len(cells), np.array(deviations, dtype=np.int32), np.ones(len(cells)))
+        first_row = seeker.getNumRow()
+        for cell, deviation in zip(cells, deviations, strict=True):
+            columns = np.array([deviation, cell], dtype=np.int32)
+            seeker.addRow(0.0, highspy.kHighsInf, 2, columns, np.array([1.0, -1.0]))  # d ≥ x − v
+            seeker.addRow(0.0, highspy.kHighsInf, 2, columns, np.array([1.0, 1.0]))  # d ≥ v − x
+        for value in range(1, k):
+            for n in range(len(cells)):
+                seeker.changeRowBounds(first_row + 2 * n, -float(value), highspy.kHighsInf)
+                seeker.changeRowBounds(first_row + 2 * n + 1, float(value), highspy.kHighsInf)
+            seeker.run()
+            if seeker.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                for i, found in enumerate(seeker.getSolution().col_value[: self.size]):
+                    self.seen[i].add(round(found))
+
+    def extreme(self, i: int, sign: int) -> int:
+        costs = [0.0] * self.size
+        costs[i] = float(sign)
+        values = self.solve(costs)
+        assert values is not None  # the system is feasible (checked first), so is any objective over it
+        return values[i]
+
+
+def _integer_programs(
+    keys: list[CellKey],
+    equations: list[tuple[dict[CellKey, int], int]],
+    withheld: Mapping[CellKey, str],
+    lower: dict[CellKey, int],
+    upper: dict[CellKey, int],
+    k: int,
+) -> list[Finding]:
+    """For a "< k" cell, each value from 1 to k − 1 that no solution met so far, by a solve with the cell fixed
+    to it; for another, its least and greatest values, unless two solutions met so far are k − 1 apart."""
+    component = _Component(keys, equations, lower, upper)
+    if component.solve() is None:
+        raise ValueError("the published figures contradict each other")
+    # Solutions that push every cell down, then up, then every "< k" cell towards each value from 1 to k − 1,
+    # witness most of the values asked about below, a few solves for the whole component.
+    component.solve([1.0] * len(keys))
+    component.solve([-1.0 if withheld[key] == SMALL else 0.0 for key in keys])
+    component.seek_each_value([component.index[key] for key in keys if withheld[key] == SMALL], k)
+    findings = []
+    for key, i in component.index.items():
+        seen = component.seen[i]
+        if withheld[key] == SMALL:
+            impossible = {
+                value for value in range(1, k)
+                if value not in seen and component.solve(fixed=(i, value)) is None
+            }
+            finding = _judged(key, SMALL, min(seen), max(seen), impossible, k)
+        elif max(seen) - min(seen) + 1 >= k:
+            finding = None
+        else:
+            least = min(seen) if min(seen) == lower[key] else component.extreme(i, 1)
+            finding = _judged(key, MASKED, least, component.extreme(i, -1), set(), k)
+        if finding:
+            findings.append(finding)
+    return findings
