@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from pedt_participation.committee.aggregation import aggregate
+from pedt_participation.committee.disclosure import DisclosureRefused
 from pedt_participation.committee.disclosure_audit import MASKED, SMALL, audit
 from pedt_participation.committee.documents import CSV_HEADER, summary_csv, summary_pdf
 from pedt_participation.extensions import db
@@ -276,7 +277,7 @@ CONSULTATIONS = st.fixed_dictionaries({
     "k": st.integers(min_value=2, max_value=5),
     "orientations": st.integers(min_value=1, max_value=2),
     "actions": st.integers(min_value=1, max_value=2),
-    "people": st.lists(PERSON, max_size=10),
+    "people": st.lists(PERSON, max_size=8),
     "paper": st.lists(st.integers(min_value=0, max_value=8), min_size=4, max_size=4),
     "missing_as_reject": st.booleans(),
 })
@@ -331,7 +332,12 @@ def _csv_figures(data: dict) -> list[list[str]]:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(plan=CONSULTATIONS)
 def test_random_consultations_hide_every_withheld_figure_in_every_file(plan):
-    data = _summary(_random_consultation(plan))
+    consultation = _random_consultation(plan)
+    db.session.commit()
+    try:
+        data = aggregate(consultation)
+    except DisclosureRefused:
+        return  # nothing is published (the worker says why): nothing can leak
     assert_nothing_narrower_than_promised(data)
 
     rows = list(csv.reader(io.StringIO(summary_csv(data).decode("utf-8-sig")), delimiter=";"))
@@ -340,7 +346,7 @@ def test_random_consultations_hide_every_withheld_figure_in_every_file(plan):
                "Contre", "Avis exprimés", "Mentions"))]
     assert [[row[i] for i in columns] for row in rows[1:]] == _csv_figures(data)
 
-    if next(PDF_CHECKS) < 3:  # the PDF takes a second or two: a few are enough to see it prints the same figures
+    if next(PDF_CHECKS) < 2:  # the PDF takes a second or two: a few are enough to see it prints the same figures
         text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(summary_pdf(data))).pages)
         text = text.replace("\u202f", " ").replace("\xa0", " ")
         for orientation in data["orientations"]:

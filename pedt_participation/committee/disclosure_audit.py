@@ -174,6 +174,16 @@ def _judged(key: CellKey, label: str, least: int, greatest: int, impossible: set
     return Finding(key, MASKED, least, greatest, ()) if greatest - least + 1 < k else None
 
 
+def _solver() -> highspy.Highs:
+    """A silent HiGHS for small programs whose relaxation is nearly always integral already: presolve, a thread
+    pool, symmetry detection and primal heuristics cost more there than they save."""
+    highs = highspy.Highs()
+    for option, value in (("output_flag", False), ("presolve", "off"), ("threads", 1),
+                          ("mip_detect_symmetry", False), ("mip_heuristic_effort", 0.0)):
+        highs.setOptionValue(option, value)
+    return highs
+
+
 class _Component:
     """One component's integer program, built once in HiGHS; each question changes its objective or one bound."""
 
@@ -183,11 +193,7 @@ class _Component:
         self.index = {key: i for i, key in enumerate(keys)}
         self.lower = [float(lower[key]) for key in keys]
         self.upper = [float(upper[key]) for key in keys]
-        self.highs = highspy.Highs()
-        self.highs.setOptionValue("output_flag", False)
-        # Tiny programs: presolve and a thread pool cost more than they save.
-        self.highs.setOptionValue("presolve", "off")
-        self.highs.setOptionValue("threads", 1)
+        self.highs = _solver()
         self.highs.addVars(self.size, np.array(self.lower), np.array(self.upper))
         self.highs.changeColsIntegrality(
             self.size, np.arange(self.size, dtype=np.int32), np.full(self.size, highspy.HighsVarType.kInteger)
@@ -221,10 +227,7 @@ class _Component:
         (least Σ |x − v|, with one deviation column and two rows per cell), kept as witnesses."""
         if not cells:
             return
-        seeker = highspy.Highs()
-        seeker.setOptionValue("output_flag", False)
-        seeker.setOptionValue("presolve", "off")
-        seeker.setOptionValue("threads", 1)
+        seeker = _solver()
         model = self.highs.getLp()
         model.integrality_ = [highspy.HighsVarType.kInteger] * self.size
         seeker.passModel(model)
