@@ -26,6 +26,9 @@ from typing import Any
 from .disclosure_audit import MASKED, SMALL, CellKey, Finding, Relation, audit
 
 SECONDARY_HIDDEN = "masqué"
+# Decisions kept by a process, newest last, keyed by everything they depend on (k, every count, every relation).
+DECISIONS_KEPT = 16
+_decisions: dict[tuple, dict[CellKey, str] | DisclosureRefused] = {}
 
 
 class DisclosureRefused(Exception):
@@ -78,15 +81,29 @@ class Disclosure:
 
     def protect(self, max_rounds: int) -> None:
         """Decides the withheld cells (see the module) and writes the decision into every printed figure; after
-        `max_rounds` rounds of complementary suppression, refuses."""
+        `max_rounds` rounds of complementary suppression, refuses. The same figures get the same decision, which
+        a process keeps for the next pages that show them (the public results page is computed at each view)."""
         self._check_relations()
+        signature = (self.k, max_rounds, tuple(self.values.items()), tuple(self.relations), tuple(self.tables))
+        decision = _decisions.get(signature)
+        if decision is None:
+            decision = self._decide(max_rounds)
+            _decisions[signature] = decision
+            while len(_decisions) > DECISIONS_KEPT:
+                del _decisions[next(iter(_decisions))]
+        if isinstance(decision, DisclosureRefused):
+            raise decision
+        self.withheld = dict(decision)
+        self._write()
+
+    def _decide(self, max_rounds: int) -> dict[CellKey, str] | DisclosureRefused:
         self.withheld = self._primary()
         cache: dict = {}
         rounds = 0
         # Bound propagation finds most pinned cells at no cost; the integer programs run once it finds none.
         while findings := self.audit(cache, quick=True) or self.audit(cache):
             if rounds == max_rounds:
-                raise DisclosureRefused(findings)
+                return DisclosureRefused(findings)
             rounds += 1
             added = False
             for finding in _one_per_component(findings, self.relations):
@@ -95,8 +112,8 @@ class Disclosure:
                     self.withheld[complement] = MASKED if self.values[complement] else SMALL
                     added = True
             if not added:
-                raise DisclosureRefused(findings)
-        self._write()
+                return DisclosureRefused(findings)
+        return self.withheld
 
     def audit(self, cache: dict | None = None, *, quick: bool = False) -> list[Finding]:
         published = {key: value for key, value in self.values.items() if key not in self.withheld}
