@@ -8,10 +8,11 @@ and the greatest value consistent with all of that, by integer programming (HiGH
 Published figures are constants, so only withheld cells are variables and most relations vanish; the variables
 fall apart into connected components (cells linked by a relation), each solved on its own and small. The matrix
 of a component is not always totally unimodular (one action's supports are split three ways: by channel, by
-audience, by age), so the linear relaxation could report a value an integer reader cannot reach: integer
-programs are used throughout, each component's built once and re-solved with another objective or bound
-(building it is most of the cost of a tiny program). Every solution found is kept as a witness of the values it gives to every cell,
-which spares most of the solves.
+audience, by age), so the linear relaxation could report a value an integer reader cannot reach: each question
+goes to the relaxation first and is trusted only when it answers with an integral vertex or no solution at all,
+else to the integer program. Each component's programs are built once and re-solved with another objective or
+bound. Every solution found is kept as a witness of the values it gives to every cell, which spares most of the
+solves.
 
 Guarantees checked: a "< k" cell keeps every value from 1 to k − 1 possible (each value is proven possible by a
 witness, or else by a solve with the cell fixed to it); any other withheld cell keeps at least k possible values
@@ -23,6 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import highspy
 import numpy as np
@@ -185,7 +187,12 @@ def _solver() -> highspy.Highs:
 
 
 class _Component:
-    """One component's integer program, built once in HiGHS; each question changes its objective or one bound."""
+    """One component's program, built once in HiGHS; each question changes its objective or one bound.
+
+    Each question is first put to the linear relaxation, a fraction of the cost of an integer program: when the
+    relaxation has no solution neither has the integer program, and when its optimal vertex is integral it is the
+    integer program's optimum too. Most components' matrices are totally unimodular (one-way tables and two-way
+    ones), so their vertices are integral and the integer program is built only for the others."""
 
     def __init__(self, keys: list[CellKey], equations: list[tuple[dict[CellKey, int], int]],
                  lower: dict[CellKey, int], upper: dict[CellKey, int]) -> None:
@@ -193,44 +200,45 @@ class _Component:
         self.index = {key: i for i, key in enumerate(keys)}
         self.lower = [float(lower[key]) for key in keys]
         self.upper = [float(upper[key]) for key in keys]
-        self.highs = _solver()
-        self.highs.addVars(self.size, np.array(self.lower), np.array(self.upper))
-        self.highs.changeColsIntegrality(
-            self.size, np.arange(self.size, dtype=np.int32), np.full(self.size, highspy.HighsVarType.kInteger)
-        )
+        self.relaxation = _solver()
+        self.relaxation.addVars(self.size, np.array(self.lower), np.array(self.upper))
         for coefficients, constant in equations:
             columns = np.array([self.index[key] for key in coefficients], dtype=np.int32)
-            self.highs.addRow(constant, constant, len(columns), columns, np.array(list(coefficients.values()), float))
+            self.relaxation.addRow(
+                constant, constant, len(columns), columns, np.array(list(coefficients.values()), float)
+            )
+        self._integer: highspy.Highs | None = None
         self.seen: list[set[int]] = [set() for _ in keys]
-        self.objective: tuple[int, int] | None = None
+
+    def _integer_program(self) -> highspy.Highs:
+        if self._integer is None:
+            self._integer = _solver()
+            model = self.relaxation.getLp()
+            model.integrality_ = [highspy.HighsVarType.kInteger] * self.size
+            self._integer.passModel(model)
+        return self._integer
 
     def solve(self, costs: list[float] | None = None, fixed: tuple[int, int] | None = None) -> list[int] | None:
         """A solution minimising Σ cost × cell (none: any solution), with one cell fixed to a value if asked;
         None when there is none. Every solution is kept as a witness of the values it gives."""
-        self.highs.changeColsCost(self.size, np.arange(self.size, dtype=np.int32), np.array(costs or [0.0] * self.size))
-        if fixed is not None:
-            self.highs.changeColBounds(fixed[0], float(fixed[1]), float(fixed[1]))
-        self.highs.run()
-        # Read before the bound is restored: changing the model forgets the solution.
-        solved = self.highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        values = [round(value) for value in self.highs.getSolution().col_value] if solved else None
-        if fixed is not None:
-            self.highs.changeColBounds(fixed[0], self.lower[fixed[0]], self.upper[fixed[0]])
+        values = _run(self.relaxation, self.size, costs, fixed, self.lower, self.upper)
+        if values is not None and not all(value.is_integer() for value in values):
+            values = _run(self._integer_program(), self.size, costs, fixed, self.lower, self.upper)
         if values is None:
             return None
-        for i, value in enumerate(values):
+        solution = [round(value) for value in values]
+        for i, value in enumerate(solution):
             self.seen[i].add(value)
-        return values
+        return solution
 
     def seek_each_value(self, cells: list[int], k: int) -> None:
-        """For each value v from 1 to k − 1, a solution as close as may be to every cell of `cells` being v
-        (least Σ |x − v|, with one deviation column and two rows per cell), kept as witnesses."""
+        """For each value v from 1 to k − 1, a solution of the relaxation as close as may be to every cell of
+        `cells` being v (least Σ |x − v|, with one deviation column and two rows per cell), kept as witnesses when
+        it is integral."""
         if not cells:
             return
         seeker = _solver()
-        model = self.highs.getLp()
-        model.integrality_ = [highspy.HighsVarType.kInteger] * self.size
-        seeker.passModel(model)
+        seeker.passModel(self.relaxation.getLp())
         seeker.changeColsCost(self.size, np.arange(self.size, dtype=np.int32), np.zeros(self.size))
         deviations = list(range(self.size, self.size + len(cells)))
         seeker.addVars(len(cells), np.zeros(len(cells)), np.full(len(cells), float(k)))
@@ -246,8 +254,10 @@ class _Component:
                 seeker.changeRowBounds(first_row + 2 * n + 1, float(value), highspy.kHighsInf)
             seeker.run()
             if seeker.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-                for i, found in enumerate(seeker.getSolution().col_value[: self.size]):
-                    self.seen[i].add(round(found))
+                found = [_integral(x) for x in seeker.getSolution().col_value[: self.size]]
+                if None not in found:  # a fractional vertex witnesses nothing
+                    for i, witnessed in enumerate(found):
+                        self.seen[i].add(cast(int, witnessed))
 
     def extreme(self, i: int, sign: int) -> int:
         costs = [0.0] * self.size
@@ -255,6 +265,29 @@ class _Component:
         values = self.solve(costs)
         assert values is not None  # the system is feasible (checked first), so is any objective over it
         return values[i]
+
+
+def _integral(value: float) -> int | None:
+    nearest = round(value)
+    return nearest if abs(value - nearest) < 1e-6 else None
+
+
+def _run(highs: highspy.Highs, size: int, costs: list[float] | None, fixed: tuple[int, int] | None,
+         lower: list[float], upper: list[float]) -> list[float] | None:
+    """The optimal solution of `highs` (None: no solution) for these costs, with one cell's bounds set to a value
+    for this run only; integral values are returned exact."""
+    highs.changeColsCost(size, np.arange(size, dtype=np.int32), np.array(costs or [0.0] * size))
+    if fixed is not None:
+        highs.changeColBounds(fixed[0], float(fixed[1]), float(fixed[1]))
+    highs.run()
+    # Read before the bound is restored: changing the model forgets the solution.
+    solved = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    values = list(highs.getSolution().col_value) if solved else None
+    if fixed is not None:
+        highs.changeColBounds(fixed[0], lower[fixed[0]], upper[fixed[0]])
+    if values is None:
+        return None
+    return [float(nearest) if (nearest := _integral(value)) is not None else value for value in values]
 
 
 def _integer_programs(
