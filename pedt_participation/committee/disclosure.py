@@ -8,10 +8,11 @@ are withheld, for all the tables at once, and writes the decision into the figur
 - primary: a count from 1 to k − 1 is withheld as "< k"; in a table whose total is from 1 to k − 1, every part
   is, zeros included (a zero there would tell what the few others chose);
 - secondary, as τ-Argus's HITAS heuristic does it: the auditor (disclosure_audit) computes what a reader can
-  work out about each withheld cell from all the published figures; while a cell is pinned down more than its
-  label promises, the smallest published part of k or more of a relation it belongs to is withheld too
-  ("masqué"; a zero, "< k", only when nothing else is left), parts before totals, until the audit passes. Figures with no small group behind
-  them stay exact.
+  work out about each "< k" cell from all the published figures; while one of its values from 1 to k − 1 is
+  ruled out, the smallest published part of k or more of a relation it belongs to is withheld too ("masqué"; a
+  zero, "< k", only when nothing else is left), parts before totals, until the audit passes. A "masqué" cell
+  needs no guarantee of its own: it counts k people or more. Figures with no small group behind them stay
+  exact.
 
 When no further cell can be withheld and the audit still fails, DisclosureRefused says why: the summary is then
 not published.

@@ -2,8 +2,8 @@
 
 The reader knows every published count, every additive relation between the figures (a total is the sum of its
 parts, an orientation's supports the sum of its actions', …), that counts are integers ≥ 0, and the two label
-rules: "< k" stands for 0 to k − 1, "masqué" for k or more. For each withheld cell the auditor computes the least
-and the greatest value consistent with all of that, by integer programming (HiGHS, through highspy).
+rules: "< k" stands for 0 to k − 1, "masqué" for k or more. For each "< k" cell the auditor finds which values
+from 1 to k − 1 are consistent with all of that, by integer programming (HiGHS, through highspy).
 
 Published figures are constants, so only withheld cells are variables and most relations vanish; the variables
 fall apart into connected components (cells linked by a relation), each solved on its own and small. The matrix
@@ -14,9 +14,10 @@ else to the integer program. Each component's programs are built once and re-sol
 bound. Every solution found is kept as a witness of the values it gives to every cell, which spares most of the
 solves.
 
-Guarantees checked: a "< k" cell keeps every value from 1 to k − 1 possible (each value is proven possible by a
-witness, or else by a solve with the cell fixed to it); any other withheld cell keeps at least k possible values
-(greatest − least + 1 ≥ k).
+Guarantee checked: a "< k" cell keeps every value from 1 to k − 1 possible (each value is proven possible by a
+witness, or else by a solve with the cell fixed to it). A "masqué" cell counts k people or more: it is withheld
+only to hide the small ones, which are checked against every value it can take, so working it out tells nothing
+about a small group and it needs no guarantee of its own (as τ-Argus protects only the unsafe cells).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ UNBOUNDED = 10**9
 
 @dataclass(frozen=True)
 class Finding:
-    """A withheld cell that the published figures pin down more than its label promises."""
+    """A "< k" cell of which the published figures rule out a value from 1 to k − 1."""
 
     key: CellKey
     label: str
@@ -121,8 +122,8 @@ def _audit_component(
 ) -> list[Finding]:
     lower = {key: 0 if withheld[key] == SMALL else k for key in keys}
     upper = {key: k - 1 if withheld[key] == SMALL else UNBOUNDED for key in keys}
-    if not equations:
-        return []  # bounds only: a "< k" cell may be anything from 0 to k − 1, a "masqué" one unbounded
+    if not equations or all(withheld[key] != SMALL for key in keys):
+        return []  # bounds only, a "< k" cell may be anything from 0 to k − 1; or no "< k" cell to judge
     if len(equations) == 1:
         intervals = _one_equation(*equations[0], lower, upper)
         return [finding for key in keys if (finding := _judged(key, withheld[key], *intervals[key], set(), k))]
@@ -170,10 +171,11 @@ def _one_equation(
 
 
 def _judged(key: CellKey, label: str, least: int, greatest: int, impossible: set[int], k: int) -> Finding | None:
-    if label == SMALL:
-        ruled_out = tuple(v for v in range(1, k) if v < least or v > greatest or v in impossible)
-        return Finding(key, SMALL, least, greatest, ruled_out) if ruled_out else None
-    return Finding(key, MASKED, least, greatest, ()) if greatest - least + 1 < k else None
+    """A "< k" cell with a value from 1 to k − 1 ruled out; a "masqué" cell promises nothing beyond k or more."""
+    if label != SMALL:
+        return None
+    ruled_out = tuple(v for v in range(1, k) if v < least or v > greatest or v in impossible)
+    return Finding(key, SMALL, least, greatest, ruled_out) if ruled_out else None
 
 
 def _solver() -> highspy.Highs:
@@ -259,12 +261,6 @@ class _Component:
                     for i, witnessed in enumerate(found):
                         self.seen[i].add(cast(int, witnessed))
 
-    def extreme(self, i: int, sign: int) -> int:
-        costs = [0.0] * self.size
-        costs[i] = float(sign)
-        values = self.solve(costs)
-        assert values is not None  # the system is feasible (checked first), so is any objective over it
-        return values[i]
 
 
 def _integral(value: float) -> int | None:
@@ -298,8 +294,8 @@ def _integer_programs(
     upper: dict[CellKey, int],
     k: int,
 ) -> list[Finding]:
-    """For a "< k" cell, each value from 1 to k − 1 that no solution met so far, by a solve with the cell fixed
-    to it; for another, its least and greatest values, unless two solutions met so far are k − 1 apart."""
+    """For each "< k" cell, each value from 1 to k − 1 that no solution met so far, by a solve with the cell
+    fixed to it."""
     component = _Component(keys, equations, lower, upper)
     if component.solve() is None:
         raise ValueError("the published figures contradict each other")
@@ -310,18 +306,12 @@ def _integer_programs(
     component.seek_each_value([component.index[key] for key in keys if withheld[key] == SMALL], k)
     findings = []
     for key, i in component.index.items():
+        if withheld[key] != SMALL:
+            continue
         seen = component.seen[i]
-        if withheld[key] == SMALL:
-            impossible = {
-                value for value in range(1, k)
-                if value not in seen and component.solve(fixed=(i, value)) is None
-            }
-            finding = _judged(key, SMALL, min(seen), max(seen), impossible, k)
-        elif max(seen) - min(seen) + 1 >= k:
-            finding = None
-        else:
-            least = min(seen) if min(seen) == lower[key] else component.extreme(i, 1)
-            finding = _judged(key, MASKED, least, component.extreme(i, -1), set(), k)
-        if finding:
+        impossible = {
+            value for value in range(1, k) if value not in seen and component.solve(fixed=(i, value)) is None
+        }
+        if finding := _judged(key, SMALL, min(seen), max(seen), impossible, k):
             findings.append(finding)
     return findings
