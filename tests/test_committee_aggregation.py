@@ -142,12 +142,12 @@ def test_supports_with_paper_votes_and_ranks(crafted):
     channel = first["by_channel"]["parts"]
     assert (channel["online"]["display"], channel["paper"]["display"]) == ("masqué", "< 5")
     assert first["by_channel"]["total"]["display"] == "masqué"
-    # 3 youths is under 5; "masqué" means 5 or more, so the 0 professionals show and the 12 parents are masked.
+    # 3 youths is under 5; the total being masked (5 or more), the 0 professionals and the 12 parents can show.
     audience = first["by_audience"]["parts"]
     assert audience["youth"]["display"] == "< 5" and audience["youth"]["share"] is None
-    assert audience["professional"]["display"] == "0" and audience["parent"]["display"] == "masqué"
-    # A withheld total is not ranked, so that no rank orders it against the others.
-    assert [_action(data, action)["supports"]["rank"] for action in (a1, a2, a3)] == [None, None, None]
+    assert audience["professional"]["display"] == "0" and audience["parent"]["display"] == "12"
+    # A withheld total is not ranked, so that no rank orders it against the others: A2 is first of the published.
+    assert [_action(data, action)["supports"]["rank"] for action in (a1, a2, a3)] == [None, 1, None]
     assert [_action(data, action)["supports"]["rank"] for action in (b1, b2, b3)] == [1, 1, 1]
     # A3 has 2 supports: a group under 5 shows nothing else, not even its zeros.
     third = _action(data, a3)["supports"]["by_audience"]
@@ -166,7 +166,8 @@ def test_opinions_and_balance(crafted):
     assert first["balance"] is None  # pour − contre would reveal the hidden contre
     second = _action(data, a2)["opinions"]
     assert second["total"]["value"] == 20  # the blocked person's vote is left out
-    assert second["balance"] is None
+    # Only the youths' contre is hidden: the action's pour and contre show, and so does their balance.
+    assert second["balance"] == second["parts"]["pour"]["value"] - second["parts"]["contre"]["value"]
     assert second["by_audience"]["youth"]["parts"]["contre"]["display"] == "< 5"
 
 
@@ -219,8 +220,8 @@ def test_participation(crafted):
     assert participation["participants"]["value"] == 20  # the blocked person is not counted
     by_audience = participation["by_audience"]["parts"]
     assert by_audience["professional"]["display"] == "< 5"
-    # 12 parents and 6 youths: one masked alone would leave 2 professionals found by subtraction.
-    assert by_audience["parent"]["display"] == by_audience["youth"]["display"] == "masqué"
+    # 12 parents masked (5 or more) beside the 2 professionals: their sum, 14, leaves the 2 anything from 0 to 4.
+    assert by_audience["parent"]["display"] == "masqué" and by_audience["youth"]["display"] == "6"
     weeks = list(participation["new_participants_by_week"]["parts"].values())
     assert [week["display"] for week in weeks] == ["6", "0", "14"]
     assert participation["supports"]["parts"]["paper"]["display"] == "< 5"

@@ -10,9 +10,9 @@ are withheld, for all the tables at once, and writes the decision into the figur
 - secondary, as τ-Argus's HITAS heuristic does it: the auditor (disclosure_audit) computes what a reader can
   work out about each "< k" cell from all the published figures; while one of its values from 1 to k − 1 is
   ruled out, the smallest published part of k or more of a relation it belongs to is withheld too ("masqué"; a
-  zero, "< k", only when nothing else is left), parts before totals, until the audit passes. A "masqué" cell
-  needs no guarantee of its own: it counts k people or more. Figures with no small group behind them stay
-  exact.
+  zero, "< k", only when nothing else is left), parts before totals, until the audit passes; then each of these
+  complements that the others made needless is published again. A "masqué" cell needs no guarantee of its own:
+  it counts k people or more. Figures with no small group behind them stay exact.
 
 When no further cell can be withheld and the audit still fails, DisclosureRefused says why: the summary is then
 not published.
@@ -29,6 +29,9 @@ from .disclosure_audit import MASKED, SMALL, CellKey, Finding, Relation, audit
 SECONDARY_HIDDEN = "masqué"
 # Decisions kept by a process, newest last, keyed by everything they depend on (k, every count, every relation).
 DECISIONS_KEPT = 16
+# Releasing a needless complement is tried only in components of at most this many withheld cells: each trial
+# audits the whole component again, a second or more for the few larger ones (the pedt demo has one of 200).
+RELEASE_COMPONENT_LIMIT = 100
 _decisions: dict[tuple, dict[CellKey, str] | DisclosureRefused] = {}
 
 
@@ -98,7 +101,8 @@ class Disclosure:
         self._write()
 
     def _decide(self, max_rounds: int) -> dict[CellKey, str] | DisclosureRefused:
-        self.withheld = self._primary()
+        primary = self._primary()
+        self.withheld = dict(primary)
         cache: dict = {}
         rounds = 0
         # Bound propagation finds most pinned cells at no cost; the integer programs run once it finds none.
@@ -114,7 +118,39 @@ class Disclosure:
                     added = True
             if not added:
                 return DisclosureRefused(findings)
+        self._release_needless(primary, cache)
         return self.withheld
+
+    def _release_needless(self, primary: dict[CellKey, str], cache: dict) -> None:
+        """Publishes again each complement that the others made needless, largest first: complements are chosen
+        for one finding at a time, and later ones often protect what earlier ones were chosen for. Each trial
+        audits only the component the cell belongs to (cells linked by relations), the others being unchanged,
+        and is made only in components of at most RELEASE_COMPONENT_LIMIT cells."""
+        relations_of: dict[CellKey, list[Relation]] = defaultdict(list)
+        for relation in self.relations:
+            for cell in _cells(relation):
+                relations_of[cell].append(relation)
+        complements = [key for key in self.withheld if key not in primary]
+        for key in sorted(complements, key=lambda key: (-self.values[key], str(key))):
+            component, frontier = {key}, [key]
+            while frontier:
+                frontier = [
+                    cell for relation in {r for c in frontier for r in relations_of[c]} for cell in _cells(relation)
+                    if cell in self.withheld and cell not in component
+                ]
+                component.update(frontier)
+            if len(component) > RELEASE_COMPONENT_LIMIT:
+                continue
+            label = self.withheld.pop(key)
+            relations = list({relation for cell in component for relation in relations_of[cell]})
+            withheld = {cell: self.withheld[cell] for cell in component if cell != key}
+            published = {
+                cell: self.values[cell] for relation in relations for cell in _cells(relation) if cell not in withheld
+            }
+            if audit(published, withheld, relations, self.k, cache, quick=True) or audit(
+                published, withheld, relations, self.k, cache
+            ):
+                self.withheld[key] = label
 
     def audit(self, cache: dict | None = None, *, quick: bool = False) -> list[Finding]:
         published = {key: value for key, value in self.values.items() if key not in self.withheld}

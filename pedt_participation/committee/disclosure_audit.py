@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
 
 import highspy
 import numpy as np
@@ -224,11 +223,12 @@ class _Component:
         """A solution minimising Σ cost × cell (none: any solution), with one cell fixed to a value if asked;
         None when there is none. Every solution is kept as a witness of the values it gives."""
         values = _run(self.relaxation, self.size, costs, fixed, self.lower, self.upper)
-        if values is not None and not all(value.is_integer() for value in values):
+        solution = None if values is None else _integral(values)
+        if values is not None and solution is None:
             values = _run(self._integer_program(), self.size, costs, fixed, self.lower, self.upper)
-        if values is None:
+            solution = None if values is None else np.round(values).astype(int).tolist()
+        if solution is None:
             return None
-        solution = [round(value) for value in values]
         for i, value in enumerate(solution):
             self.seen[i].add(value)
         return solution
@@ -256,34 +256,30 @@ class _Component:
                 seeker.changeRowBounds(first_row + 2 * n + 1, float(value), highspy.kHighsInf)
             seeker.run()
             if seeker.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-                found = [_integral(x) for x in seeker.getSolution().col_value[: self.size]]
-                if None not in found:  # a fractional vertex witnesses nothing
-                    for i, witnessed in enumerate(found):
-                        self.seen[i].add(cast(int, witnessed))
+                found = _integral(np.array(seeker.getSolution().col_value[: self.size]))
+                for i, witnessed in enumerate(found or ()):  # a fractional vertex witnesses nothing
+                    self.seen[i].add(witnessed)
 
-
-
-def _integral(value: float) -> int | None:
-    nearest = round(value)
-    return nearest if abs(value - nearest) < 1e-6 else None
+def _integral(values: np.ndarray) -> list[int] | None:
+    """The values as integers when every one of them is (up to rounding errors); None when one is fractional."""
+    nearest = np.round(values)
+    return nearest.astype(int).tolist() if np.all(np.abs(values - nearest) < 1e-6) else None
 
 
 def _run(highs: highspy.Highs, size: int, costs: list[float] | None, fixed: tuple[int, int] | None,
-         lower: list[float], upper: list[float]) -> list[float] | None:
+         lower: list[float], upper: list[float]) -> np.ndarray | None:
     """The optimal solution of `highs` (None: no solution) for these costs, with one cell's bounds set to a value
-    for this run only; integral values are returned exact."""
+    for this run only."""
     highs.changeColsCost(size, np.arange(size, dtype=np.int32), np.array(costs or [0.0] * size))
     if fixed is not None:
         highs.changeColBounds(fixed[0], float(fixed[1]), float(fixed[1]))
     highs.run()
     # Read before the bound is restored: changing the model forgets the solution.
     solved = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
-    values = list(highs.getSolution().col_value) if solved else None
+    values = np.array(highs.getSolution().col_value) if solved else None
     if fixed is not None:
         highs.changeColBounds(fixed[0], lower[fixed[0]], upper[fixed[0]])
-    if values is None:
-        return None
-    return [float(nearest) if (nearest := _integral(value)) is not None else value for value in values]
+    return values
 
 
 def _integer_programs(
