@@ -20,7 +20,7 @@ TRANSLATIONS := pedt_participation/translations
 COMPILED_CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 MESSAGES_TEMPLATE := build/messages.pot
 
-.PHONY: run test test-faults lighthouse lighthouse-node-packages install system-packages test-system-packages test-node-packages bench-system-packages migrate seed db-check translations bench lock audit
+.PHONY: run test test-privacy test-faults lighthouse lighthouse-node-packages install system-packages test-system-packages test-node-packages bench-system-packages migrate seed db-check translations bench lock audit
 
 $(PYTHON):
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -98,6 +98,12 @@ TEST_PROCESSES ?= auto
 TEST_DISTRIBUTION := -n $(TEST_PROCESSES) --dist worksteal
 test: install test-system-packages test-node-packages
 	$(PYTHON) -m pytest $(TEST_DISTRIBUTION) $(PYTEST_ARGS)
+
+# The summaries' disclosure control on random consultations drawn afresh (CI draws the same 300 every run).
+PRIVACY_EXAMPLES ?= 1000
+test-privacy: install
+	PEDT_PRIVACY_RANDOM=1 PEDT_PRIVACY_EXAMPLES=$(PRIVACY_EXAMPLES) $(PYTHON) -m pytest \
+		tests/test_disclosure.py::test_random_consultations_hide_every_withheld_figure $(PYTEST_ARGS)
 
 # The tests' npm packages (tests/<folder>/package.json), from the npm registry at the versions of the folder's
 # package-lock.json; Node.js 20 or later.

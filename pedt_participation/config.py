@@ -85,6 +85,9 @@ def build_config(instance_path: str) -> dict:
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret_key(instance) or INSECURE_DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'pedt.sqlite3'}",
+        # How many rounds of complementary suppression a summary may take (committee/disclosure.py) before the
+        # worker refuses it rather than publish figures a reader could work out.
+        "DISCLOSURE_MAX_ROUNDS": int(env.get("DISCLOSURE_MAX_ROUNDS", "500")),
         # The demo machine: the embedded default (no DATABASE_URL), where `seed-demo` also creates the demo accounts
         # with their published password. DEMO_MODE=1 asks for them on a server database too (a public demo site).
         "DEMO_MODE": _flag(env["DEMO_MODE"]) if "DEMO_MODE" in env else not env.get("DATABASE_URL"),

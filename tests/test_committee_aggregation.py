@@ -9,7 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from pedt_participation.committee.aggregation import aggregate, partition
+from pedt_participation.committee.aggregation import aggregate
+from pedt_participation.committee.disclosure import Disclosure
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     Action,
@@ -134,23 +135,20 @@ def _action(data, action):
 
 def test_supports_with_paper_votes_and_ranks(crafted):
     data = aggregate(crafted["consultation"])
-    a1, a2, a3, b1, *_ = crafted["actions"]
+    a1, a2, a3, b1, b2, b3 = crafted["actions"]
     first = _action(data, a1)["supports"]
-    assert first["by_channel"]["total"]["display"] == "15"
-    assert first["rank"] == 1 and _action(data, a2)["supports"]["rank"] == 2 and _action(data, a3)["supports"]["rank"] == 3
-    # Parents 8 online + 4 on paper; 3 youths is under 5; the other small part (0 professionals) is masked too.
-    audience = first["by_audience"]["parts"]
-    assert audience["parent"] == {"value": 12, "display": "12", "share": 0.8}
-    assert audience["youth"]["display"] == "< 5" and audience["youth"]["share"] is None
-    assert audience["professional"]["display"] == "masqué"
-    # Paper 4 < 5, so online (11) would give it away: masked.
+    # Paper 4 < 5, so online (11) would give it away: masked; the total 15 too, else the orientation's
+    # supports minus the other actions' would give A1's away.
     channel = first["by_channel"]["parts"]
     assert (channel["online"]["display"], channel["paper"]["display"]) == ("masqué", "< 5")
-    # A2 online only: 0 on paper is shown; 2 professionals hidden, and one more part hidden with them.
-    second = _action(data, a2)["supports"]
-    assert second["by_channel"]["parts"]["paper"]["display"] == "0"
-    assert second["by_audience"]["parts"]["professional"]["display"] == "< 5"
-    assert sorted(p["display"] for p in second["by_audience"]["parts"].values()) == ["6", "< 5", "masqué"]
+    assert first["by_channel"]["total"]["display"] == "masqué"
+    # 3 youths is under 5; the total being masked (5 or more), the 0 professionals and the 12 parents can show.
+    audience = first["by_audience"]["parts"]
+    assert audience["youth"]["display"] == "< 5" and audience["youth"]["share"] is None
+    assert audience["professional"]["display"] == "0" and audience["parent"]["display"] == "12"
+    # A withheld total is not ranked, so that no rank orders it against the others: A2 is first of the published.
+    assert [_action(data, action)["supports"]["rank"] for action in (a1, a2, a3)] == [None, 1, None]
+    assert [_action(data, action)["supports"]["rank"] for action in (b1, b2, b3)] == [1, 1, 1]
     # A3 has 2 supports: a group under 5 shows nothing else, not even its zeros.
     third = _action(data, a3)["supports"]["by_audience"]
     assert third["total"]["display"] == "< 5"
@@ -167,23 +165,24 @@ def test_opinions_and_balance(crafted):
     assert first["parts"]["mitige"]["display"] == first["parts"]["contre"]["display"] == "< 5"
     assert first["balance"] is None  # pour − contre would reveal the hidden contre
     second = _action(data, a2)["opinions"]
-    assert [second["parts"][key]["value"] for key in ("pour", "mitige", "contre")] == [10, 5, 5]  # blocked vote left out
-    assert second["balance"] == 5
+    assert second["total"]["value"] == 20  # the blocked person's vote is left out
+    # Only the youths' contre is hidden: the action's pour and contre show, and so does their balance.
+    assert second["balance"] == second["parts"]["pour"]["value"] - second["parts"]["contre"]["value"]
     assert second["by_audience"]["youth"]["parts"]["contre"]["display"] == "< 5"
 
 
 def test_majority_judgment_tie_break_and_missing_grades(crafted):
     data = aggregate(crafted["consultation"])
     a1, a2, a3, b1, b2, b3 = (_action(data, action)["majority_judgment"] for action in crafted["actions"])
-    assert a1["majority_grade"] == a2["majority_grade"] == G.ASSEZ_BIEN
-    assert (a1["rank"], a2["rank"]) == (1, 2)  # the majority value breaks the tie
+    # Orientation A's profiles have grades given by fewer than 5 judges: no grade, no rank (they would tell
+    # where the hidden judges are).
     assert a1["parts"][str(G.BIEN.value)]["display"] == "< 5"  # 3 judges: under the threshold
-    # A3: 2 Excellent and 5 missing grades counted as À rejeter.
-    assert a3["total"]["value"] == 7 and a3["parts"][str(G.A_REJETER.value)]["value"] == 5
-    assert a3["majority_grade"] == G.A_REJETER and a3["rank"] == 3
-    # A true tie shares the rank, and the next rank is skipped.
+    assert (a1["majority_grade"], a1["rank"], a2["majority_grade"], a2["rank"]) == (None, None, None, None)
+    assert a3["majority_grade"] is None and a3["rank"] is None
+    # A true tie shares the rank, and the next rank is skipped; B3's 5 missing grades count as À rejeter.
     assert (b1["rank"], b2["rank"], b3["rank"]) == (1, 1, 3)
-    assert b3["majority_grade"] == G.A_REJETER
+    assert b1["majority_grade"] == G.BIEN and b3["majority_grade"] == G.A_REJETER
+    assert b3["parts"][str(G.A_REJETER.value)]["value"] == 5
     assert data["parameters"]["missing_grades_as_reject"] is True
 
 
@@ -221,11 +220,12 @@ def test_participation(crafted):
     participation = data["participation"]
     assert participation["participants"]["value"] == 20  # the blocked person is not counted
     by_audience = participation["by_audience"]["parts"]
-    assert by_audience["parent"]["value"] == 12
-    assert by_audience["professional"]["display"] == "< 5" and by_audience["youth"]["display"] == "masqué"
+    assert by_audience["professional"]["display"] == "< 5"
+    # 12 parents masked (5 or more) beside the 2 professionals: their sum, 14, leaves the 2 anything from 0 to 4.
+    assert by_audience["parent"]["display"] == "masqué" and by_audience["youth"]["display"] == "6"
     weeks = list(participation["new_participants_by_week"]["parts"].values())
     assert [week["display"] for week in weeks] == ["6", "0", "14"]
-    assert participation["supports"]["total"]["value"] == 15 + 14 + 2
+    assert participation["supports"]["parts"]["paper"]["display"] == "< 5"
     assert participation["workshops"] == 1
     orientation_b = data["orientations"][1]
     assert orientation_b["participants"]["value"] == 5
@@ -245,13 +245,16 @@ def test_no_output_says_who_voted_what(crafted):
         ({"a": 10, "b": 7}, ["10", "7"]),
         ({"a": 10, "b": 3, "c": 8}, ["10", "< 5", "masqué"]),
         ({"a": 10, "b": 3, "c": 2}, ["10", "< 5", "< 5"]),
-        ({"a": 10, "b": 0, "c": 2}, ["10", "masqué", "< 5"]),
+        # A zero is never "masqué" (which means 5 or more): the other part is.
+        ({"a": 10, "b": 0, "c": 2}, ["masqué", "0", "< 5"]),
         ({"a": 3, "b": 0}, ["< 5", "< 5"]),
         ({"a": 0, "b": 0}, ["0", "0"]),
     ],
 )
-def test_partition_threshold_rules(counts, expected):
-    result = partition(counts, 5)
+def test_threshold_rules_on_one_table(counts, expected):
+    figures = Disclosure(5)
+    result = figures.table(("total",), {key: ((key,), count) for key, count in counts.items()})
+    figures.protect(max_rounds=10)
     assert [part["display"] for part in result["parts"].values()] == expected
     shown_total = result["total"]["value"]
     for key, part in result["parts"].items():

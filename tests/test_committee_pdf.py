@@ -17,7 +17,8 @@ from flask_babel import force_locale
 from pypdf import PdfReader
 
 from pedt_participation.committee import charts, services
-from pedt_participation.committee.aggregation import cell, partition
+from pedt_participation.committee.aggregation import cell
+from pedt_participation.committee.disclosure import Disclosure
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     Alignment,
@@ -32,6 +33,14 @@ from pedt_participation.models import (
 from tests.helpers import build_summary_now, login, make_consultation, make_participant, page_text
 
 K = 5
+
+
+def partition(counts: dict, k: int) -> dict:
+    """One table with its total, protected as the summary protects its tables."""
+    figures = Disclosure(k)
+    table = figures.table(("table",), {name: (("table", name), count) for name, count in counts.items()})
+    figures.protect(max_rounds=50)
+    return table
 
 
 def _orientation(*supports: tuple[int, int]) -> dict:

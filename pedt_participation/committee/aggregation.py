@@ -10,9 +10,9 @@ A *cell* is a count for a group of people (or of paper supports), as a dict:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import ColumnElement, Row, Select, Subquery, case, func, literal, or_, select, union_all
@@ -48,17 +48,15 @@ from ..models import (
     utcnow,
     vote_counts,
 )
+from .disclosure import SECONDARY_HIDDEN, Disclosure
 from .majority_judgment import majority_grade, rank_by_majority_value
 from .profile_groups import NOT_GIVEN, answer_groups, regrouped
 from .themes import ThemeCounter
 
 SCHEMA_VERSION = 1
-SECONDARY_HIDDEN = "masqué"
 TOP_COMMENTS_PER_SIDE = 2
 THEMES_PER_ACTION = 5
 THEMES_PER_ORIENTATION = 8
-# What a partition's parts are named by: a value of an enum, a neighbourhood, a week.
-PartKey = TypeVar("PartKey", bound=Hashable)
 OPINION_KEYS = {Opinion.POUR: "pour", Opinion.MITIGE: "mitige", Opinion.CONTRE: "contre"}
 
 
@@ -66,10 +64,10 @@ OPINION_KEYS = {Opinion.POUR: "pour", Opinion.MITIGE: "mitige", Opinion.CONTRE: 
 
 
 def cell(count: int, k: int) -> dict[str, Any]:
-    """A lone count: shown when zero (nobody to recognise) or at least k, else "< k"."""
+    """A lone count outside the summary's tables: shown when zero (nobody to recognise) or at least k, else "< k"."""
     if count == 0 or count >= k:
         return {"value": count, "display": str(count), "share": None}
-    return _withheld(f"< {k}")
+    return {"value": None, "display": f"< {k}", "share": None}
 
 
 def figure_text(part: dict[str, Any]) -> str:
@@ -77,35 +75,6 @@ def figure_text(part: dict[str, Any]) -> str:
     if part["value"] is not None:
         return format_count(part["value"])
     return gettext("masqué") if part["display"] == SECONDARY_HIDDEN else part["display"]
-
-
-def _withheld(display: str) -> dict[str, Any]:
-    return {"value": None, "display": display, "share": None}
-
-
-def partition(counts: Mapping[PartKey, int], k: int) -> dict[str, Any]:
-    """Counts of the parts of one group, with their total and shares.
-
-    A group smaller than k shows nothing but "< k", zeros included (a zero there would tell what the
-    few others chose). Otherwise every part from 1 to k − 1 is "< k"; when exactly one part is hidden,
-    it could be found by subtraction from the total, so the smallest other part is hidden too
-    ("masqué"). Shares are of the total, for the parts that show."""
-    total = sum(counts.values())
-    if 0 < total < k:
-        return {"total": _withheld(f"< {k}"), "parts": {str(key): _withheld(f"< {k}") for key in counts}}
-    small = [key for key, count in counts.items() if 0 < count < k]
-    others = [key for key in counts if key not in small]
-    secondary = min(others, key=counts.__getitem__) if len(small) == 1 and others else None
-    parts = {}
-    for key, count in counts.items():
-        if key == secondary:
-            parts[str(key)] = _withheld(SECONDARY_HIDDEN)
-            continue
-        part = cell(count, k)
-        if part["value"] is not None and total:
-            part["share"] = round(count / total, 4)
-        parts[str(key)] = part
-    return {"total": cell(total, k), "parts": parts}
 
 
 def _competition_ranks(values: Mapping[int, int]) -> dict[int, int]:
@@ -405,11 +374,15 @@ def _new_participants_by_week(first_weeks: Mapping[tuple, int]) -> dict[str, int
 # --- assembling the figures ---------------------------------------------------------------------
 
 
-def aggregate(consultation: Consultation, now: datetime | None = None, *, with_comments: bool = True) -> dict[str, Any]:
-    """Every figure of the summary, already through the threshold `consultation.k_anonymity`. Without
-    `with_comments`, no comment is read (counts at zero, no theme, no quote): what the public results page needs,
-    at the cost of the vote tallies only."""
+def aggregate(
+    consultation: Consultation, now: datetime | None = None, *, with_comments: bool = True, max_rounds: int = 500
+) -> dict[str, Any]:
+    """Every figure of the summary, protected as a whole with the threshold `consultation.k_anonymity`
+    (disclosure.py; DisclosureRefused when they cannot be). Without `with_comments`, no comment is read (counts at
+    zero, no theme, no quote): what the public results page needs, at the cost of the vote tallies only.
+    `max_rounds`: of complementary suppression, before giving up."""
     k = consultation.k_anonymity
+    figures = Disclosure(k)
     actions = _published_actions(consultation)
     action_ids = [row.id for row in actions]
     tallies, age_brackets = _vote_tallies(action_ids)
@@ -431,48 +404,56 @@ def aggregate(consultation: Consultation, now: datetime | None = None, *, with_c
         for row in actions
     }
     grade_profiles = {}
+    # With missing grades counted as "À rejeter", every action of an orientation has the orientation's judges.
+    judges_key: dict[int, tuple] = {}
     for row in actions:
         graded = [sum(tallies[row.id][VoteKind.GRADE][grade].values()) for grade in Grade]
+        judges_key[row.id] = ("action", row.id, "judges")
         if consultation.majority_judgment_enabled and consultation.missing_grades_as_reject:
             graded[Grade.A_REJETER] += judges.get(row.orientation_id, 0) - sum(graded)
+            judges_key[row.id] = ("orientation", row.orientation_id, "judges")
         grade_profiles[row.id] = graded
 
-    orientations = []
+    orientations: list[dict[str, Any]] = []
     for orientation in consultation.orientations:
         rows = [row for row in actions if row.orientation_id == orientation.id]
-        supports = {row.id: sum(channels[row.id].values()) for row in rows}
-        eligible_profiles = {row.id: grade_profiles[row.id] for row in rows if sum(grade_profiles[row.id]) >= k}
-        mj_ranks = rank_by_majority_value(eligible_profiles) if consultation.majority_judgment_enabled else {}
-        support_ranks = _competition_ranks(supports) if consultation.supports_enabled else {}
+        orientation_key = ("orientation", orientation.id)
         orientation_actions = [
             _action_figures(
-                row, k, tallies[row.id], channels[row.id], paper[row.id], age_brackets[row.id], grade_profiles[row.id],
-                comment_counts[row.id], top_comments[row.id], action_themes[row.id],
-                support_rank=support_ranks.get(row.id), mj_rank=mj_ranks.get(row.id), decision=decisions.get(row.id),
+                figures, row, tallies[row.id], channels[row.id], paper[row.id], age_brackets[row.id],
+                grade_profiles[row.id], judges_key[row.id], comment_counts[row.id], top_comments[row.id],
+                action_themes[row.id], decision=decisions.get(row.id),
             )
             for row in rows
         ]
+        for channel in ("online", "paper", "total"):
+            figures.relate((*orientation_key, "supports", channel), [("action", row.id, "supports", channel) for row in rows])
+        participants_key = (*orientation_key, "participants")
         orientations.append(
             {
                 "id": orientation.id,
                 "position": orientation.position,
                 "theme": orientation.theme,
                 "title": orientation.title,
-                "participants": cell(participants_by_orientation.get((orientation.id,), 0), k),
-                "participants_by_audience": partition(
-                    {a.value: audience_by_orientation.get((orientation.id, a), 0) for a in Audience}, k
-                ),
-                "participants_by_age_bracket": partition(
-                    {b.value: age_by_orientation.get((orientation.id, b), 0) for b in AgeBracket}, k
-                ),
-                "supports": partition(_summed(channels[row.id] for row in rows), k),
+                "participants": figures.cell(participants_key, participants_by_orientation.get((orientation.id,), 0)),
+                "participants_by_audience": figures.table(participants_key, {
+                    a.value: ((*participants_key, "audience", a.value), audience_by_orientation.get((orientation.id, a), 0))
+                    for a in Audience
+                }),
+                "participants_by_age_bracket": figures.table(participants_key, {
+                    b.value: ((*participants_key, "age_bracket", b.value), age_by_orientation.get((orientation.id, b), 0))
+                    for b in AgeBracket
+                }),
+                "supports": _channel_table(figures, orientation_key, _summed(channels[row.id] for row in rows)),
                 "proposals": {"received": sum(proposals[orientation.id].values()), "by_state": proposals[orientation.id]},
                 "themes": _themes(_merged(action_themes[row.id] for row in rows), THEMES_PER_ORIENTATION, k),
                 "actions": orientation_actions,
             }
         )
+    for channel in ("online", "paper", "total"):
+        figures.relate(("supports", channel), [("orientation", o.id, "supports", channel) for o in consultation.orientations])
 
-    return {
+    data = {
         "schema": SCHEMA_VERSION,
         "generated_at": (now or utcnow()).isoformat(),
         "consultation": {"id": consultation.id, "slug": consultation.slug, "title": consultation.title},
@@ -484,9 +465,55 @@ def aggregate(consultation: Consultation, now: datetime | None = None, *, with_c
             "missing_grades_as_reject": consultation.missing_grades_as_reject,
             "vote_limit_per_orientation": consultation.vote_limit_per_orientation,
         },
-        "participation": _participation(consultation, by_profile, _summed(channels.values()), k),
+        "participation": _participation(figures, consultation, by_profile, _summed(channels.values())),
         "orientations": orientations,
     }
+    figures.protect(max_rounds)
+    for orientation_data in orientations:
+        _ranks_and_grades(figures, consultation, orientation_data["actions"], grade_profiles, judges_key)
+    return data
+
+
+def _channel_table(figures: Disclosure, owner: tuple, counts: dict[str, int]) -> dict[str, Any]:
+    return figures.table(
+        (*owner, "supports", "total"), {channel: ((*owner, "supports", channel), counts[channel]) for channel in counts}
+    )
+
+
+def _ranks_and_grades(
+    figures: Disclosure,
+    consultation: Consultation,
+    actions: list[dict[str, Any]],
+    grade_profiles: Mapping[int, list[int]],
+    judges_key: Mapping[int, tuple],
+) -> None:
+    """What is worked out from the protected figures: ranks among the actions whose figures are published (a
+    withheld one is unranked, so that no rank orders it against the others), the majority grade of a profile
+    published whole, the balance of two published opinions."""
+    if consultation.supports_enabled:
+        supports = {
+            action["id"]: action["supports"]["by_channel"]["total"]["value"]
+            for action in actions
+            if action["supports"]["by_channel"]["total"]["value"] is not None
+        }
+        ranks = _competition_ranks(supports)
+        for action in actions:
+            action["supports"]["rank"] = ranks.get(action["id"])
+    published_profiles = {
+        action["id"]: grade_profiles[action["id"]]
+        for action in actions
+        if sum(grade_profiles[action["id"]]) >= figures.k
+        and figures.published(judges_key[action["id"]])
+        and all(part["value"] is not None for part in action["majority_judgment"]["parts"].values())
+    }
+    mj_ranks = rank_by_majority_value(published_profiles) if consultation.majority_judgment_enabled else {}
+    for action in actions:
+        profile = published_profiles.get(action["id"])
+        action["majority_judgment"]["majority_grade"] = majority_grade(profile) if profile else None
+        action["majority_judgment"]["rank"] = mj_ranks.get(action["id"])
+        pour, contre = (action["opinions"]["parts"][side]["value"] for side in ("pour", "contre"))
+        # Pour minus contre, only when both show: otherwise it would give the hidden one away.
+        action["opinions"]["balance"] = pour - contre if pour is not None and contre is not None else None
 
 
 def _summed(channel_counts: Iterable[dict[str, int]]) -> dict[str, int]:
@@ -498,29 +525,40 @@ def _summed(channel_counts: Iterable[dict[str, int]]) -> dict[str, int]:
 
 
 def _action_figures(
+    figures: Disclosure,
     row: Row[Any],
-    k: int,
     tally: Mapping[VoteKind, Any],
     channel_counts: dict[str, int],
     paper_counts: Mapping[Audience, int],
     age_brackets: Mapping[AgeBracket, int],
     grade_profile: list[int],
+    judges_key: tuple,
     comment_counts: Mapping[int, int],
     top_comments: dict[str, list[dict[str, Any]]],
     themes: ThemeCounter,
     *,
-    support_rank: int | None,
-    mj_rank: int | None,
     decision: dict[str, Any] | None,
 ) -> dict[str, Any]:
+    """One action's figures, exact until the summary's protection; ranks, grade and balance come after it."""
     online = tally[VoteKind.SUPPORT][1]
     opinions = tally[VoteKind.OPINION]
-    opinion_parts = {
-        OPINION_KEYS[o]: sum(opinions[o.value].values()) for o in (Opinion.POUR, Opinion.MITIGE, Opinion.CONTRE)
+    action = ("action", row.id)
+    sides = {OPINION_KEYS[o]: o for o in (Opinion.POUR, Opinion.MITIGE, Opinion.CONTRE)}
+    opinion_figures = figures.table(
+        (*action, "opinions", "total"),
+        {side: ((*action, "opinions", side), sum(opinions[o.value].values())) for side, o in sides.items()},
+    )
+    by_audience = {
+        a.value: figures.table(
+            (*action, "opinions", "audience", a.value, "total"),
+            {side: ((*action, "opinions", "audience", a.value, side), opinions[o.value].get(a, 0)) for side, o in sides.items()},
+        )
+        for a in Audience
     }
-    opinion_figures = partition(opinion_parts, k)
-    pour, contre = opinion_figures["parts"]["pour"]["value"], opinion_figures["parts"]["contre"]["value"]
-    judges = sum(grade_profile)
+    # Each opinion is the sum of the audiences' (the tables above give the other margin).
+    for side in sides:
+        figures.relate((*action, "opinions", side), [(*action, "opinions", "audience", a.value, side) for a in Audience])
+    supports_total = (*action, "supports", "total")
     return {
         "id": row.id,
         "position": row.position,
@@ -530,27 +568,22 @@ def _action_figures(
         # None until a decision is recorded; snapshots made before decisions existed have no such key.
         "decision": decision,
         "supports": {
-            "rank": support_rank,
-            "by_channel": partition(channel_counts, k),
-            "by_audience": partition({a.value: online.get(a, 0) + paper_counts[a] for a in Audience}, k),
-            "online_by_age_bracket": partition({b.value: age_brackets[b] for b in AgeBracket}, k),
+            "rank": None,
+            "by_channel": _channel_table(figures, action, channel_counts),
+            "by_audience": figures.table(supports_total, {
+                a.value: ((*action, "supports", "audience", a.value), online.get(a, 0) + paper_counts[a]) for a in Audience
+            }),
+            "online_by_age_bracket": figures.table((*action, "supports", "online"), {
+                b.value: ((*action, "supports", "online", "age_bracket", b.value), age_brackets[b]) for b in AgeBracket
+            }),
         },
-        "opinions": {
-            **opinion_figures,
-            # Pour minus contre, only when both show: otherwise it would give the hidden one away.
-            "balance": pour - contre if pour is not None and contre is not None else None,
-            "by_audience": {
-                a.value: partition(
-                    {OPINION_KEYS[o]: opinions[o.value].get(a, 0) for o in (Opinion.POUR, Opinion.MITIGE, Opinion.CONTRE)},
-                    k,
-                )
-                for a in Audience
-            },
-        },
+        "opinions": {**opinion_figures, "balance": None, "by_audience": by_audience},
         "majority_judgment": {
-            **partition({grade.value: grade_profile[grade] for grade in Grade}, k),
-            "majority_grade": majority_grade(grade_profile) if judges >= k else None,
-            "rank": mj_rank,
+            **figures.table(judges_key, {
+                grade.value: ((*action, "grade", grade.value), grade_profile[grade]) for grade in Grade
+            }),
+            "majority_grade": None,
+            "rank": None,
         },
         "comments": {
             "pour": comment_counts[Alignment.POUR],
@@ -558,7 +591,7 @@ def _action_figures(
             "contre": comment_counts[Alignment.CONTRE],
         },
         "top_comments": top_comments,
-        "themes": _themes(themes, THEMES_PER_ACTION, k),
+        "themes": _themes(themes, THEMES_PER_ACTION, figures.k),
     }
 
 
@@ -577,12 +610,10 @@ def _themes(counter: ThemeCounter, limit: int, k: int) -> list[dict[str, Any]]:
 
 
 def _participation(
-    consultation: Consultation, by_profile: Mapping[tuple, int], supports: dict[str, int], k: int
+    figures: Disclosure, consultation: Consultation, by_profile: Mapping[tuple, int], supports: dict[str, int]
 ) -> dict[str, Any]:
     """`by_profile`: participants per (audience, age bracket, neighbourhood, school, week of first activity)."""
     total = sum(by_profile.values())
-    by_audience = _sums(by_profile, 0)
-    by_age = _sums(by_profile, 1)
     # Grouped by the consultation's lists: a free-text answer nobody merged counts as "Autre".
     by_neighbourhood = regrouped(
         {key[0]: number for key, number in _sums(by_profile, 2).items()},
@@ -594,16 +625,29 @@ def _participation(
     workshops = db.session.scalar(
         select(func.count()).select_from(Workshop).where(Workshop.consultation_id == consultation.id)
     )
+
+    def by(name: str, counts: Mapping[str, int]) -> dict[str, Any]:
+        return figures.table(("participants",), {part: (("participants", name, part), n) for part, n in counts.items()})
+
     return {
-        "participants": cell(total, k),
-        "by_audience": partition({a.value: by_audience.get((a,), 0) for a in Audience}, k),
-        "by_age_bracket": partition({b.value: by_age.get((b,), 0) for b in AgeBracket}, k),
-        "by_neighbourhood": partition(dict(sorted(by_neighbourhood.items())), k),
-        "by_school": partition(dict(sorted(by_school.items())), k),
-        "new_participants_by_week": partition(_new_participants_by_week(_sums(by_profile, 4)), k),
-        "supports": partition(supports, k),
+        "participants": figures.cell(("participants",), total),
+        "by_audience": by("audience", {a.value: _sums(by_profile, 0).get((a,), 0) for a in Audience}),
+        "by_age_bracket": by("age_bracket", {b.value: _sums(by_profile, 1).get((b,), 0) for b in AgeBracket}),
+        "by_neighbourhood": by("neighbourhood", dict(sorted(by_neighbourhood.items()))),
+        "by_school": by("school", dict(sorted(by_school.items()))),
+        "new_participants_by_week": by("week", _new_participants_by_week(_sums(by_profile, 4))),
+        "supports": _channel_table(figures, (), supports),
         "workshops": workshops,
         # Empty where the consultation printed no participation codes.
-        "by_code_batch": partition(participation_by_batch(consultation), k),
+        "by_code_batch": _code_batch_table(figures, participation_by_batch(consultation)),
     }
 
+
+def _code_batch_table(figures: Disclosure, by_batch: Mapping[str, int]) -> dict[str, Any]:
+    """Participants per batch of participation codes; their total is the participants who entered a code (a part
+    of all participants, not a sum the reader knows of any other table)."""
+    if not by_batch:
+        return {"total": figures.cell(("participants", "with_code"), 0), "parts": {}}
+    return figures.table(
+        ("participants", "with_code"), {batch: (("participants", "code_batch", batch), n) for batch, n in by_batch.items()}
+    )

@@ -38,6 +38,7 @@ from ..navigation import public_url
 from ..webhooks.services import publish_event, summary_resource
 from .aggregation import aggregate, figure_text
 from .analyses_section import analyses_of
+from .disclosure import DisclosureRefused
 from .documents import MEDIA_TYPES, chart_images, json_chunks, summary_csv, summary_pdf, summary_xlsx
 from .key_points import key_points_of
 
@@ -179,8 +180,18 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
         )
     # Reading every vote and comment is the heaviest query of the app: a replica, when there is one, takes it
     # off the primary that serves the votes; the figures may then lag it by the replication delay.
-    with reads_from_replica():
-        data = summary_figures(consultation, previous_figures(consultation, before=summary))
+    try:
+        with reads_from_replica():
+            data = summary_figures(consultation, previous_figures(consultation, before=summary))
+    except DisclosureRefused as refused:
+        raise SummaryFailed(
+            _(
+                "La synthèse n’a pas été enregistrée : %(count)s nombres cachés pourraient être retrouvés par calcul "
+                "à partir des nombres publiés, même après avoir caché d’autres nombres. Aucun document n’a été "
+                "produit ; une nouvelle synthèse pourra être demandée quand il y aura davantage de participants.",
+                count=format_count(len(refused.findings)),
+            )
+        ) from refused
     report_progress(40)
     files = {
         SummaryFileKind.CSV: summary_csv(data),
@@ -204,7 +215,7 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
 def summary_figures(consultation: Consultation, previous: dict[str, Any] | None) -> dict[str, Any]:
     """Every figure of a summary: the aggregation, its analyses, and « Ce qu'il faut retenir » first (in the JSON as
     on the page and in the PDF); `previous` is the figures of the summary before, for what moved since."""
-    data = aggregate(consultation)
+    data = aggregate(consultation, max_rounds=current_app.config["DISCLOSURE_MAX_ROUNDS"])
     data["analyses"] = analyses_of(consultation, data)
     return {"key_points": key_points_of(consultation, data, previous), **data}
 

@@ -1,0 +1,235 @@
+"""Statistical disclosure control for everything one summary publishes, taken together.
+
+The summary's figures are first written with their exact counts; each count is registered here under a key that
+names the real quantity it is (an action's online supports are one cell, wherever they are printed), and each
+table under the additive relation that binds it (total = sum of the parts). `protect()` then decides which cells
+are withheld, for all the tables at once, and writes the decision into the figures in place:
+
+- primary: a count from 1 to k − 1 is withheld as "< k"; in a table whose total is from 1 to k − 1, every part
+  is, zeros included (a zero there would tell what the few others chose);
+- secondary, as τ-Argus's HITAS heuristic does it: the auditor (disclosure_audit) computes what a reader can
+  work out about each "< k" cell from all the published figures; while one of its values from 1 to k − 1 is
+  ruled out, the smallest published part of k or more of a relation it belongs to is withheld too ("masqué"; a
+  zero, "< k", only when nothing else is left), parts before totals, until the audit passes; then each of these
+  complements that the others made needless is published again. A "masqué" cell needs no guarantee of its own:
+  it counts k people or more. Figures with no small group behind them stay exact.
+
+When no further cell can be withheld and the audit still fails, DisclosureRefused says why: the summary is then
+not published.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from .disclosure_audit import MASKED, SMALL, CellKey, Finding, Relation, audit
+
+SECONDARY_HIDDEN = "masqué"
+# Decisions kept by a process, newest last, keyed by everything they depend on (k, every count, every relation).
+DECISIONS_KEPT = 16
+# Releasing a needless complement is tried only in components of at most this many withheld cells: each trial
+# audits the whole component again, a second or more for the few larger ones (the pedt demo has one of 200).
+RELEASE_COMPONENT_LIMIT = 100
+_decisions: dict[tuple, dict[CellKey, str] | DisclosureRefused] = {}
+
+
+class DisclosureRefused(Exception):
+    """The figures could not be protected: the findings name the cells a reader could still work out."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(f"{len(findings)} withheld figures narrower than their guarantee")
+        self.findings = findings
+
+
+class Disclosure:
+    """The cells of one summary, the relations between them, and, after `protect()`, which are withheld."""
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+        self.values: dict[CellKey, int] = {}
+        self.relations: list[Relation] = []
+        self.tables: list[Relation] = []  # the relations printed as a table: the small-group rule applies to them
+        self._printed: dict[CellKey, list[dict[str, Any]]] = defaultdict(list)
+        self._shares: list[tuple[dict[str, Any], CellKey, CellKey]] = []
+        self.withheld: dict[CellKey, str] = {}
+
+    def cell(self, key: CellKey, value: int) -> dict[str, Any]:
+        """The printed form of a count, exact until `protect()` decides; one real quantity, one key."""
+        known = self.values.setdefault(key, value)
+        if known != value:
+            raise ValueError(f"{key} registered as {known} and {value}")
+        printed = {"value": value, "display": str(value), "share": None}
+        self._printed[key].append(printed)
+        return printed
+
+    def table(self, total: CellKey, parts: Mapping[Any, tuple[CellKey, int]]) -> dict[str, Any]:
+        """A total and its parts (total = sum of the parts), with each part's share of the total; the parts are
+        named by their names as text (a grade 3 is "3"), as the JSON has them."""
+        total_value = sum(value for _key, value in parts.values())
+        self.relate(total, [key for key, _value in parts.values()])
+        self.tables.append(self.relations[-1])
+        printed_parts = {}
+        for name, (key, value) in parts.items():
+            printed_parts[str(name)] = self.cell(key, value)
+            self._shares.append((printed_parts[str(name)], key, total))
+        return {"total": self.cell(total, total_value), "parts": printed_parts}
+
+    def relate(self, total: CellKey, parts: list[CellKey]) -> None:
+        """A relation the reader knows without a table showing it (an orientation's supports are its actions')."""
+        self.relations.append((total, tuple(parts)))
+
+    def published(self, key: CellKey) -> bool:
+        return key not in self.withheld
+
+    def protect(self, max_rounds: int) -> None:
+        """Decides the withheld cells (see the module) and writes the decision into every printed figure; after
+        `max_rounds` rounds of complementary suppression, refuses. The same figures get the same decision, which
+        a process keeps for the next pages that show them (the public results page is computed at each view)."""
+        self._check_relations()
+        signature = (self.k, max_rounds, tuple(self.values.items()), tuple(self.relations), tuple(self.tables))
+        decision = _decisions.get(signature)
+        if decision is None:
+            decision = self._decide(max_rounds)
+            _decisions[signature] = decision
+            while len(_decisions) > DECISIONS_KEPT:
+                del _decisions[next(iter(_decisions))]
+        if isinstance(decision, DisclosureRefused):
+            raise decision
+        self.withheld = dict(decision)
+        self._write()
+
+    def _decide(self, max_rounds: int) -> dict[CellKey, str] | DisclosureRefused:
+        primary = self._primary()
+        self.withheld = dict(primary)
+        cache: dict = {}
+        rounds = 0
+        # Bound propagation finds most pinned cells at no cost; the integer programs run once it finds none.
+        while findings := self.audit(cache, quick=True) or self.audit(cache):
+            if rounds == max_rounds:
+                return DisclosureRefused(findings)
+            rounds += 1
+            added = False
+            for finding in _one_per_component(findings, self.relations):
+                complement = self._complement(finding.key)
+                if complement is not None and complement not in self.withheld:
+                    self.withheld[complement] = MASKED if self.values[complement] else SMALL
+                    added = True
+            if not added:
+                return DisclosureRefused(findings)
+        self._release_needless(primary, cache)
+        self._publish_determined()
+        return self.withheld
+
+    def _publish_determined(self) -> None:
+        """Publishes each « masqué » cell that its published neighbours determine exactly (the only withheld cell
+        of a relation), until none is left: hiding it protects nothing, and a reader would find « masqué » beside
+        the figures that add up to it. A « < k » cell is never in that case: the audit would have refused it."""
+        changed = True
+        while changed:
+            changed = False
+            for relation in self.relations:
+                hidden = [cell for cell in _cells(relation) if cell in self.withheld]
+                if len(hidden) == 1 and self.withheld[hidden[0]] == MASKED:
+                    del self.withheld[hidden[0]]
+                    changed = True
+
+    def _release_needless(self, primary: dict[CellKey, str], cache: dict) -> None:
+        """Publishes again each complement that the others made needless, largest first: complements are chosen
+        for one finding at a time, and later ones often protect what earlier ones were chosen for. Each trial
+        audits only the component the cell belongs to (cells linked by relations), the others being unchanged,
+        and is made only in components of at most RELEASE_COMPONENT_LIMIT cells."""
+        relations_of: dict[CellKey, list[Relation]] = defaultdict(list)
+        for relation in self.relations:
+            for cell in _cells(relation):
+                relations_of[cell].append(relation)
+        complements = [key for key in self.withheld if key not in primary]
+        for key in sorted(complements, key=lambda key: (-self.values[key], str(key))):
+            component, frontier = {key}, [key]
+            while frontier:
+                frontier = [
+                    cell for relation in {r for c in frontier for r in relations_of[c]} for cell in _cells(relation)
+                    if cell in self.withheld and cell not in component
+                ]
+                component.update(frontier)
+            if len(component) > RELEASE_COMPONENT_LIMIT:
+                continue
+            label = self.withheld.pop(key)
+            relations = list({relation for cell in component for relation in relations_of[cell]})
+            withheld = {cell: self.withheld[cell] for cell in component if cell != key}
+            published = {
+                cell: self.values[cell] for relation in relations for cell in _cells(relation) if cell not in withheld
+            }
+            if audit(published, withheld, relations, self.k, cache, quick=True) or audit(
+                published, withheld, relations, self.k, cache
+            ):
+                self.withheld[key] = label
+
+    def audit(self, cache: dict | None = None, *, quick: bool = False) -> list[Finding]:
+        published = {key: value for key, value in self.values.items() if key not in self.withheld}
+        return audit(published, self.withheld, self.relations, self.k, cache, quick=quick)
+
+    def _check_relations(self) -> None:
+        for total, parts in self.relations:
+            if self.values[total] != sum(self.values[part] for part in parts):
+                raise ValueError(f"{total} is not the sum of its parts")
+
+    def _primary(self) -> dict[CellKey, str]:
+        withheld = {key: SMALL for key, value in self.values.items() if 0 < value < self.k}
+        for total, parts in self.tables:
+            if 0 < self.values[total] < self.k:
+                withheld.update(dict.fromkeys(parts, SMALL))
+        return withheld
+
+    def _complement(self, key: CellKey) -> CellKey | None:
+        """The published cell to withhold so that `key` is pinned down less: in the relations around it, the
+        smallest cell of k or more, parts before totals, in the relations with the fewest withheld cells first; a
+        zero only when there is none (withheld, "< k", it becomes one more cell to protect). When its own
+        relations offer nothing, those of the withheld cells linked to it."""
+        reached, frontier = {key}, [key]
+        while frontier:
+            around = [relation for relation in self.relations if any(cell in frontier for cell in _cells(relation))]
+            candidates = [
+                (self.values[cell] == 0, cell == relation[0], sum(c in self.withheld for c in _cells(relation)),
+                 self.values[cell], str(cell), cell)
+                for relation in around
+                for cell in _cells(relation)
+                if cell not in self.withheld
+            ]
+            if candidates:
+                return min(candidates)[-1]
+            frontier = [
+                cell for relation in around for cell in _cells(relation) if cell in self.withheld and cell not in reached
+            ]
+            reached.update(frontier)
+        return None
+
+    def _write(self) -> None:
+        for key, label in self.withheld.items():
+            display = f"< {self.k}" if label == SMALL else SECONDARY_HIDDEN
+            for printed in self._printed[key]:
+                printed.update(value=None, display=display, share=None)
+        for printed, key, total in self._shares:
+            if self.published(key) and self.published(total) and self.values[total]:
+                printed["share"] = round(self.values[key] / self.values[total], 4)
+
+
+def _cells(relation: Relation) -> tuple[CellKey, ...]:
+    return (relation[0], *relation[1])
+
+
+def _one_per_component(findings: list[Finding], relations: list[Relation]) -> list[Finding]:
+    """The first finding of each group of findings that share a relation: one complement can free several."""
+    chosen: list[Finding] = []
+    touched: set[CellKey] = set()
+    by_cell: dict[CellKey, set[CellKey]] = defaultdict(set)
+    for relation in relations:
+        for cell in _cells(relation):
+            by_cell[cell].update(_cells(relation))
+    for finding in sorted(findings, key=lambda finding: str(finding.key)):
+        if finding.key in touched:
+            continue
+        chosen.append(finding)
+        touched.update(by_cell[finding.key] | {finding.key})
+    return chosen

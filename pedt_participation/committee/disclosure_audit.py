@@ -1,0 +1,313 @@
+"""The auditor: what a reader can work out about each withheld figure of a summary from everything it publishes.
+
+The reader knows every published count, every additive relation between the figures (a total is the sum of its
+parts, an orientation's supports the sum of its actions', …), that counts are integers ≥ 0, and the two label
+rules: "< k" stands for 0 to k − 1, "masqué" for k or more. For each "< k" cell the auditor finds which values
+from 1 to k − 1 are consistent with all of that, by integer programming (HiGHS, through highspy).
+
+Published figures are constants, so only withheld cells are variables and most relations vanish; the variables
+fall apart into connected components (cells linked by a relation), each solved on its own and small. The matrix
+of a component is not always totally unimodular (one action's supports are split three ways: by channel, by
+audience, by age), so the linear relaxation could report a value an integer reader cannot reach: each question
+goes to the relaxation first and is trusted only when it answers with an integral vertex or no solution at all,
+else to the integer program. Each component's programs are built once and re-solved with another objective or
+bound. Every solution found is kept as a witness of the values it gives to every cell, which spares most of the
+solves.
+
+Guarantee checked: a "< k" cell keeps every value from 1 to k − 1 possible (each value is proven possible by a
+witness, or else by a solve with the cell fixed to it). A "masqué" cell counts k people or more: it is withheld
+only to hide the small ones, which are checked against every value it can take, so working it out tells nothing
+about a small group and it needs no guarantee of its own (as τ-Argus protects only the unsafe cells).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+CellKey = tuple[Hashable, ...]
+# total = sum of parts
+Relation = tuple[CellKey, tuple[CellKey, ...]]
+SMALL = "small"  # labelled "< k": 0 to k − 1
+MASKED = "masked"  # labelled "masqué": k or more
+# A bound standing for "no limit" that keeps every integer program bounded.
+UNBOUNDED = 10**9
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A "< k" cell of which the published figures rule out a value from 1 to k − 1."""
+
+    key: CellKey
+    label: str
+    least: int
+    greatest: int
+    impossible: tuple[int, ...]  # for a "< k" cell, the values from 1 to k − 1 the reader can rule out
+
+
+def audit(
+    published: Mapping[CellKey, int],
+    withheld: Mapping[CellKey, str],
+    relations: Sequence[Relation],
+    k: int,
+    cache: dict[tuple[bool, frozenset[tuple[CellKey, str]]], list[Finding]] | None = None,
+    *,
+    quick: bool = False,
+) -> list[Finding]:
+    """Every withheld cell narrower than its guarantee (an empty list: the summary may be published).
+
+    `cache` (kept by the caller between audits of the same summary) maps a component to its findings: a component
+    is fully determined by its withheld cells, since every other cell of its relations is published. `quick`
+    only propagates bounds through the relations: what it finds is certain, but it may miss findings."""
+    equations: list[tuple[dict[CellKey, int], int]] = []
+    for total, parts in relations:
+        coefficients: dict[CellKey, int] = defaultdict(int)
+        constant = 0
+        for key, sign in ((total, 1), *((part, -1) for part in parts)):
+            if key in withheld:
+                coefficients[key] += sign
+            else:
+                constant -= sign * published[key]
+        coefficients = {key: c for key, c in coefficients.items() if c}
+        if coefficients:
+            equations.append((coefficients, constant))
+    findings = []
+    for component, component_equations in _components(withheld, equations):
+        signature = (quick, frozenset((key, withheld[key]) for key in component))
+        if cache is not None and signature in cache:
+            findings += cache[signature]
+            continue
+        if quick:
+            found = _propagated_findings(component, component_equations, withheld, k)
+        else:
+            found = _audit_component(component, component_equations, withheld, k)
+        if cache is not None:
+            cache[signature] = found
+        findings += found
+    return findings
+
+
+def _components(
+    withheld: Mapping[CellKey, str], equations: list[tuple[dict[CellKey, int], int]]
+) -> list[tuple[list[CellKey], list[tuple[dict[CellKey, int], int]]]]:
+    """Withheld cells grouped by the relations that link them (union–find), each with its relations."""
+    parent = {key: key for key in withheld}
+
+    def root(key: CellKey) -> CellKey:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for coefficients, _constant in equations:
+        first, *others = coefficients
+        for other in others:
+            parent[root(other)] = root(first)
+    members: dict[CellKey, list[CellKey]] = defaultdict(list)
+    for key in withheld:
+        members[root(key)].append(key)
+    linked: dict[CellKey, list[tuple[dict[CellKey, int], int]]] = defaultdict(list)
+    for equation in equations:
+        linked[root(next(iter(equation[0])))].append(equation)
+    return [(keys, linked[top]) for top, keys in members.items()]
+
+
+def _audit_component(
+    keys: list[CellKey], equations: list[tuple[dict[CellKey, int], int]], withheld: Mapping[CellKey, str], k: int
+) -> list[Finding]:
+    lower = {key: 0 if withheld[key] == SMALL else k for key in keys}
+    upper = {key: k - 1 if withheld[key] == SMALL else UNBOUNDED for key in keys}
+    if not equations or all(withheld[key] != SMALL for key in keys):
+        return []  # bounds only, a "< k" cell may be anything from 0 to k − 1; or no "< k" cell to judge
+    if len(equations) == 1:
+        intervals = _one_equation(*equations[0], lower, upper)
+        return [finding for key in keys if (finding := _judged(key, withheld[key], *intervals[key], set(), k))]
+    return _integer_programs(keys, equations, withheld, lower, upper, k)
+
+
+def _propagated_findings(
+    keys: list[CellKey], equations: list[tuple[dict[CellKey, int], int]], withheld: Mapping[CellKey, str], k: int
+) -> list[Finding]:
+    """Bounds each relation forces on its cells given the others' bounds, repeated until they settle: every value
+    outside them is impossible, so a cell they pin is a finding (values inside may be impossible too)."""
+    lower = {key: 0 if withheld[key] == SMALL else k for key in keys}
+    upper = {key: k - 1 if withheld[key] == SMALL else UNBOUNDED for key in keys}
+    for _sweep in range(20):
+        changed = False
+        for coefficients, constant in equations:
+            for key, (least, greatest) in _one_equation(coefficients, constant, lower, upper).items():
+                if (least, greatest) != (lower[key], upper[key]):
+                    lower[key], upper[key], changed = least, greatest, True
+        if not changed:
+            break
+    return [finding for key in keys if (finding := _judged(key, withheld[key], lower[key], upper[key], set(), k))]
+
+
+def _one_equation(
+    coefficients: dict[CellKey, int], constant: int, lower: dict[CellKey, int], upper: dict[CellKey, int]
+) -> dict[CellKey, tuple[int, int]]:
+    """Σ ±x = constant: each cell ranges over what the others leave, every integer in between being reachable
+    (unit coefficients move one cell by one while another moves by one the other way)."""
+    if any(abs(coefficient) != 1 for coefficient in coefficients.values()):
+        raise ValueError("a cell counted twice in one relation")
+    low = sum(c * (lower[key] if c > 0 else upper[key]) for key, c in coefficients.items())
+    high = sum(c * (upper[key] if c > 0 else lower[key]) for key, c in coefficients.items())
+    if not low <= constant <= high:
+        raise ValueError("the published figures contradict each other")
+    intervals = {}
+    for key, c in coefficients.items():
+        # The others' sum ranges over [low − own, high − own]; this cell is (constant − others) / c.
+        own_low, own_high = c * (lower[key] if c > 0 else upper[key]), c * (upper[key] if c > 0 else lower[key])
+        others = (low - own_low, high - own_high)
+        bound_a, bound_b = (constant - others[1]) * c, (constant - others[0]) * c
+        least, greatest = min(bound_a, bound_b), max(bound_a, bound_b)
+        intervals[key] = (max(least, lower[key]), min(greatest, upper[key]))
+    return intervals
+
+
+def _judged(key: CellKey, label: str, least: int, greatest: int, impossible: set[int], k: int) -> Finding | None:
+    """A "< k" cell with a value from 1 to k − 1 ruled out; a "masqué" cell promises nothing beyond k or more."""
+    if label != SMALL:
+        return None
+    ruled_out = tuple(v for v in range(1, k) if v < least or v > greatest or v in impossible)
+    return Finding(key, SMALL, least, greatest, ruled_out) if ruled_out else None
+
+
+def _solver() -> highspy.Highs:
+    """A silent HiGHS for small programs whose relaxation is nearly always integral already: presolve, a thread
+    pool, symmetry detection and primal heuristics cost more there than they save."""
+    highs = highspy.Highs()
+    for option, value in (("output_flag", False), ("presolve", "off"), ("threads", 1),
+                          ("mip_detect_symmetry", False), ("mip_heuristic_effort", 0.0)):
+        highs.setOptionValue(option, value)
+    return highs
+
+
+class _Component:
+    """One component's program, built once in HiGHS; each question changes its objective or one bound.
+
+    Each question is first put to the linear relaxation, a fraction of the cost of an integer program: when the
+    relaxation has no solution neither has the integer program, and when its optimal vertex is integral it is the
+    integer program's optimum too. Most components' matrices are totally unimodular (one-way tables and two-way
+    ones), so their vertices are integral and the integer program is built only for the others."""
+
+    def __init__(self, keys: list[CellKey], equations: list[tuple[dict[CellKey, int], int]],
+                 lower: dict[CellKey, int], upper: dict[CellKey, int]) -> None:
+        self.size = len(keys)
+        self.index = {key: i for i, key in enumerate(keys)}
+        self.lower = [float(lower[key]) for key in keys]
+        self.upper = [float(upper[key]) for key in keys]
+        self.relaxation = _solver()
+        self.relaxation.addVars(self.size, np.array(self.lower), np.array(self.upper))
+        for coefficients, constant in equations:
+            columns = np.array([self.index[key] for key in coefficients], dtype=np.int32)
+            self.relaxation.addRow(
+                constant, constant, len(columns), columns, np.array(list(coefficients.values()), float)
+            )
+        self._integer: highspy.Highs | None = None
+        self.seen: list[set[int]] = [set() for _ in keys]
+
+    def _integer_program(self) -> highspy.Highs:
+        if self._integer is None:
+            self._integer = _solver()
+            model = self.relaxation.getLp()
+            model.integrality_ = [highspy.HighsVarType.kInteger] * self.size
+            self._integer.passModel(model)
+        return self._integer
+
+    def solve(self, costs: list[float] | None = None, fixed: tuple[int, int] | None = None) -> list[int] | None:
+        """A solution minimising Σ cost × cell (none: any solution), with one cell fixed to a value if asked;
+        None when there is none. Every solution is kept as a witness of the values it gives."""
+        values = _run(self.relaxation, self.size, costs, fixed, self.lower, self.upper)
+        solution = None if values is None else _integral(values)
+        if values is not None and solution is None:
+            values = _run(self._integer_program(), self.size, costs, fixed, self.lower, self.upper)
+            solution = None if values is None else np.round(values).astype(int).tolist()
+        if solution is None:
+            return None
+        for i, value in enumerate(solution):
+            self.seen[i].add(value)
+        return solution
+
+    def seek_each_value(self, cells: list[int], k: int) -> None:
+        """For each value v from 1 to k − 1, a solution of the relaxation as close as may be to every cell of
+        `cells` being v (least Σ |x − v|, with one deviation column and two rows per cell), kept as witnesses when
+        it is integral."""
+        if not cells:
+            return
+        seeker = _solver()
+        seeker.passModel(self.relaxation.getLp())
+        seeker.changeColsCost(self.size, np.arange(self.size, dtype=np.int32), np.zeros(self.size))
+        deviations = list(range(self.size, self.size + len(cells)))
+        seeker.addVars(len(cells), np.zeros(len(cells)), np.full(len(cells), float(k)))
+        seeker.changeColsCost(len(cells), np.array(deviations, dtype=np.int32), np.ones(len(cells)))
+        first_row = seeker.getNumRow()
+        for cell, deviation in zip(cells, deviations, strict=True):
+            columns = np.array([deviation, cell], dtype=np.int32)
+            seeker.addRow(0.0, highspy.kHighsInf, 2, columns, np.array([1.0, -1.0]))  # d ≥ x − v
+            seeker.addRow(0.0, highspy.kHighsInf, 2, columns, np.array([1.0, 1.0]))  # d ≥ v − x
+        for value in range(1, k):
+            for n in range(len(cells)):
+                seeker.changeRowBounds(first_row + 2 * n, -float(value), highspy.kHighsInf)
+                seeker.changeRowBounds(first_row + 2 * n + 1, float(value), highspy.kHighsInf)
+            seeker.run()
+            if seeker.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                found = _integral(np.array(seeker.getSolution().col_value[: self.size]))
+                for i, witnessed in enumerate(found or ()):  # a fractional vertex witnesses nothing
+                    self.seen[i].add(witnessed)
+
+def _integral(values: np.ndarray) -> list[int] | None:
+    """The values as integers when every one of them is (up to rounding errors); None when one is fractional."""
+    nearest = np.round(values)
+    return nearest.astype(int).tolist() if np.all(np.abs(values - nearest) < 1e-6) else None
+
+
+def _run(highs: highspy.Highs, size: int, costs: list[float] | None, fixed: tuple[int, int] | None,
+         lower: list[float], upper: list[float]) -> np.ndarray | None:
+    """The optimal solution of `highs` (None: no solution) for these costs, with one cell's bounds set to a value
+    for this run only."""
+    highs.changeColsCost(size, np.arange(size, dtype=np.int32), np.array(costs or [0.0] * size))
+    if fixed is not None:
+        highs.changeColBounds(fixed[0], float(fixed[1]), float(fixed[1]))
+    highs.run()
+    # Read before the bound is restored: changing the model forgets the solution.
+    solved = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    values = np.array(highs.getSolution().col_value) if solved else None
+    if fixed is not None:
+        highs.changeColBounds(fixed[0], lower[fixed[0]], upper[fixed[0]])
+    return values
+
+
+def _integer_programs(
+    keys: list[CellKey],
+    equations: list[tuple[dict[CellKey, int], int]],
+    withheld: Mapping[CellKey, str],
+    lower: dict[CellKey, int],
+    upper: dict[CellKey, int],
+    k: int,
+) -> list[Finding]:
+    """For each "< k" cell, each value from 1 to k − 1 that no solution met so far, by a solve with the cell
+    fixed to it."""
+    component = _Component(keys, equations, lower, upper)
+    if component.solve() is None:
+        raise ValueError("the published figures contradict each other")
+    # Solutions that push every cell down, then up, then every "< k" cell towards each value from 1 to k − 1,
+    # witness most of the values asked about below, a few solves for the whole component.
+    component.solve([1.0] * len(keys))
+    component.solve([-1.0 if withheld[key] == SMALL else 0.0 for key in keys])
+    component.seek_each_value([component.index[key] for key in keys if withheld[key] == SMALL], k)
+    findings = []
+    for key, i in component.index.items():
+        if withheld[key] != SMALL:
+            continue
+        seen = component.seen[i]
+        impossible = {
+            value for value in range(1, k) if value not in seen and component.solve(fixed=(i, value)) is None
+        }
+        if finding := _judged(key, SMALL, min(seen), max(seen), impossible, k):
+            findings.append(finding)
+    return findings

@@ -1,0 +1,481 @@
+"""Hidden figures stay hidden against arithmetic: the five attacks of issue 17 on crafted consultations, and random
+consultations with many small groups (hypothesis). Every check reads the summary as an outsider does: from the
+published JSON alone (`published_system`), never from the aggregation's own model."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from datetime import date
+from itertools import count
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from pedt_participation.committee.aggregation import aggregate
+from pedt_participation.committee.disclosure import Disclosure, DisclosureRefused
+from pedt_participation.committee.disclosure_audit import MASKED, SMALL, audit
+from pedt_participation.committee.documents import CSV_HEADER, summary_csv, summary_pdf
+from pedt_participation.extensions import db
+from pedt_participation.models import (
+    AgeBracket,
+    Audience,
+    Grade,
+    PaperVoteCount,
+    Participant,
+    Role,
+    Vote,
+    VoteKind,
+    Workshop,
+    utcnow,
+)
+from tests.helpers import make_consultation
+
+K = 5
+_people_made = count(1)
+_consultations_made = count(1)
+
+
+# --- the outsider's reading of a summary ---------------------------------------------------------------------
+
+
+class PublishedSystem:
+    """What a reader of the JSON knows: published counts, withheld cells with their label's range, and the sums
+    the summary's tables obey (named here by JSON path, independently of the aggregation's keys)."""
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+        self.published: dict[str, int] = {}
+        self.withheld: dict[str, str] = {}
+        self.relations: list[tuple[str, tuple[str, ...]]] = []
+
+    def see(self, name: str, printed: dict) -> None:
+        if printed["value"] is not None:
+            assert self.published.setdefault(name, printed["value"]) == printed["value"], name
+            assert name not in self.withheld, name
+            return
+        label = SMALL if printed["display"] == f"< {self.k}" else MASKED
+        assert printed["display"] in (f"< {self.k}", "masqué"), printed
+        assert self.withheld.setdefault(name, label) == label and name not in self.published, name
+
+    def table(self, total: str, prefix: str, table: dict) -> None:
+        self.see(total, table["total"])
+        for part, printed in table["parts"].items():
+            self.see(f"{prefix}/{part}", printed)
+        self.relations.append((total, tuple(f"{prefix}/{part}" for part in table["parts"])))
+
+    def sums(self, total: str, parts: list[str]) -> None:
+        self.relations.append((total, tuple(parts)))
+
+
+def published_system(data: dict) -> PublishedSystem:
+    reader = PublishedSystem(data["parameters"]["k_anonymity"])
+    participation = data["participation"]
+    reader.see("P", participation["participants"])
+    for name in ("by_audience", "by_age_bracket", "by_neighbourhood", "by_school", "new_participants_by_week"):
+        reader.table("P", f"P/{name}", participation[name])
+    reader.table("S", "S", participation["supports"])
+    shared_judges = data["parameters"]["majority_judgment_enabled"] and data["parameters"]["missing_grades_as_reject"]
+    for orientation in data["orientations"]:
+        o = f"o{orientation['id']}"
+        reader.see(f"{o}/P", orientation["participants"])
+        reader.table(f"{o}/P", f"{o}/P/audience", orientation["participants_by_audience"])
+        reader.table(f"{o}/P", f"{o}/P/age", orientation["participants_by_age_bracket"])
+        reader.table(f"{o}/S", f"{o}/S", orientation["supports"])
+        actions = [f"a{action['id']}" for action in orientation["actions"]]
+        reader.sums(f"{o}/S", [f"{a}/S" for a in actions])
+        for channel in ("online", "paper"):
+            reader.sums(f"{o}/S/{channel}", [f"{a}/S/{channel}" for a in actions])
+        for a, action in zip(actions, orientation["actions"], strict=True):
+            supports, opinions = action["supports"], action["opinions"]
+            reader.table(f"{a}/S", f"{a}/S", supports["by_channel"])
+            reader.table(f"{a}/S", f"{a}/S/audience", supports["by_audience"])
+            reader.table(f"{a}/S/online", f"{a}/S/online/age", supports["online_by_age_bracket"])
+            reader.table(f"{a}/opinions", f"{a}/opinions", opinions)
+            for audience, table in opinions["by_audience"].items():
+                reader.table(f"{a}/opinions/{audience}", f"{a}/opinions/{audience}", table)
+            for side in ("pour", "mitige", "contre"):
+                reader.sums(f"{a}/opinions/{side}", [f"{a}/opinions/{audience}/{side}" for audience in opinions["by_audience"]])
+            judges = f"{o}/judges" if shared_judges else f"{a}/judges"
+            reader.table(judges, f"{a}/grades", action["majority_judgment"])
+    reader.sums("S", [f"o{o['id']}/S" for o in data["orientations"]])
+    for channel in ("online", "paper"):
+        reader.sums(f"S/{channel}", [f"o{o['id']}/S/{channel}" for o in data["orientations"]])
+    return reader
+
+
+def possible_values(system: PublishedSystem, name: str, candidates: range) -> set[int]:
+    """Which of `candidates` the hidden cell `name` can be, by integer programs over everything published
+    (scipy's milp, apart from the project's auditor)."""
+    names = sorted(system.withheld)
+    index = {cell: i for i, cell in enumerate(names)}
+    rows, right = [], []
+    for total, parts in system.relations:
+        row, constant = np.zeros(len(names)), 0
+        for cell, sign in ((total, 1), *((part, -1) for part in parts)):
+            if cell in index:
+                row[index[cell]] += sign
+            else:
+                constant -= sign * system.published[cell]
+        if row.any():
+            rows.append(row)
+            right.append(constant)
+    lower = np.array([0 if system.withheld[cell] == SMALL else system.k for cell in names], dtype=float)
+    upper = np.array([system.k - 1 if system.withheld[cell] == SMALL else 10**6 for cell in names], dtype=float)
+    possible = set()
+    for value in candidates:
+        low, high = lower.copy(), upper.copy()
+        low[index[name]] = high[index[name]] = value
+        result = milp(np.zeros(len(names)), constraints=LinearConstraint(np.array(rows), right, right),
+                      integrality=np.ones(len(names)), bounds=Bounds(low, high))
+        if result.status == 0:
+            possible.add(value)
+    return possible
+
+
+def assert_nothing_narrower_than_promised(data: dict) -> PublishedSystem:
+    system = published_system(data)
+    assert audit(system.published, system.withheld, system.relations, system.k) == []
+    return system
+
+
+# --- crafted consultations ---------------------------------------------------------------------------------
+
+
+def _people(number: int, audience: Audience = Audience.PARENT, bracket: AgeBracket = AgeBracket.FROM_26_TO_39):
+    """Participants as rows whose votes count (no password: nobody signs in here)."""
+    minor = bracket.needs_parental_consent
+    people = [
+        Participant(
+            email=f"lecteur{next(_people_made)}@exemple.fr", display_name="Camille", role=Role.PARTICIPANT,
+            audience=audience, age_bracket=bracket, parent_email="parent@exemple.fr" if minor else None,
+            parental_consent_at=utcnow() if minor else None, email_confirmed_at=utcnow(),
+        )
+        for _ in range(number)
+    ]
+    db.session.add_all(people)
+    db.session.flush()
+    return people
+
+
+def _votes(people, action, kind=VoteKind.SUPPORT, value=1):
+    db.session.add_all(Vote(participant_id=p.id, action_id=action.id, kind=kind, value=value) for p in people)
+
+
+def _paper(consultation, action, supports, audience=Audience.PARENT):
+    workshop = Workshop(consultation_id=consultation.id, held_on=date(2026, 11, 10), place="Centre social")
+    db.session.add(workshop)
+    db.session.flush()
+    db.session.add(PaperVoteCount(workshop_id=workshop.id, action_id=action.id, audience=audience, supports=supports))
+
+
+def _summary(consultation) -> dict:
+    db.session.commit()
+    return aggregate(consultation)
+
+
+def _cell(data, path: str) -> str:
+    return published_system(data).withheld.get(path, "published")
+
+
+def test_a_masked_figure_is_never_a_zero():
+    """pour < 5 | mitigé masqué | contre 19 | total 22 gave pour = 3, "masqué" being the smallest other part."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=1)
+    action = consultation.orientations[0].actions[0]
+    youths = _people(4, Audience.YOUTH, AgeBracket.FROM_11_TO_14)
+    parents = _people(18)
+    _votes(parents[:3], action, VoteKind.OPINION, 1)
+    _votes(parents[3:] + youths, action, VoteKind.OPINION, -1)
+    data = _summary(consultation)
+    system = assert_nothing_narrower_than_promised(data)
+    opinions = data["orientations"][0]["actions"][0]["opinions"]["parts"]
+    assert opinions["pour"]["display"] == "< 5"
+    assert opinions["mitige"]["display"] in ("0", "< 5")  # "masqué" means 5 or more: never a zero
+    assert possible_values(system, f"a{action.id}/opinions/pour", range(1, 5)) == {1, 2, 3, 4}
+    # By age: 4 under-15s, nobody over 60, 18 in between: the 4 cannot be worked out either.
+    assert possible_values(system, "P/by_age_bracket/11-14", range(1, 5)) == {1, 2, 3, 4}
+
+
+def test_a_second_hidden_part_of_exactly_k_gives_nothing_away():
+    """Soutiens 7; Parent 5; Jeune masqué; Pro < 5 gave youths 0 and professionals 2."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=2)
+    first, second = consultation.orientations[0].actions
+    parents, pros = _people(5), _people(2, Audience.PROFESSIONAL)
+    _votes(parents + pros, first)
+    _votes(_people(12), second)
+    data = _summary(consultation)
+    system = assert_nothing_narrower_than_promised(data)
+    assert possible_values(system, f"a{first.id}/S/audience/professional", range(1, 5)) == {1, 2, 3, 4}
+
+
+def test_an_action_hidden_under_its_orientation_total_stays_hidden():
+    """The orientation's supports minus the other actions' gave the hidden 3; the same on paper."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=3)
+    small, middle, large = consultation.orientations[0].actions
+    _votes(_people(10), middle)
+    _votes(_people(12), large)
+    _paper(consultation, small, 3)
+    _paper(consultation, middle, 6)
+    data = _summary(consultation)
+    system = assert_nothing_narrower_than_promised(data)
+    assert possible_values(system, f"a{small.id}/S/paper", range(1, 5)) == {1, 2, 3, 4}
+    assert possible_values(system, f"a{small.id}/S", range(1, 5)) == {1, 2, 3, 4}
+
+
+def test_a_breakdown_inside_a_breakdown_hides_what_the_other_one_shows():
+    """pour 11, parents 9, professionals 0 gave youths 2 through the opinions by audience."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=1)
+    action = consultation.orientations[0].actions[0]
+    parents = _people(14)
+    youths = _people(8, Audience.YOUTH, AgeBracket.FROM_15_TO_17)
+    _votes(parents[:9] + youths[:2], action, VoteKind.OPINION, 1)
+    _votes(parents[9:] + youths[2:], action, VoteKind.OPINION, -1)
+    data = _summary(consultation)
+    system = assert_nothing_narrower_than_promised(data)
+    assert possible_values(system, f"a{action.id}/opinions/youth/pour", range(1, 5)) == {1, 2, 3, 4}
+
+
+def test_two_small_cells_at_a_known_sum_stay_hidden():
+    """11–14 < 5 and 15–17 < 5 adding up to 27 − 19 = 8 were both 4."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=1)
+    action = consultation.orientations[0].actions[0]
+    _votes(
+        _people(4, Audience.YOUTH, AgeBracket.FROM_11_TO_14) + _people(4, Audience.YOUTH, AgeBracket.FROM_15_TO_17)
+        + _people(19), action,
+    )
+    data = _summary(consultation)
+    system = assert_nothing_narrower_than_promised(data)
+    for bracket in ("11-14", "15-17"):
+        assert possible_values(system, f"P/by_age_bracket/{bracket}", range(1, 5)) == {1, 2, 3, 4}
+
+
+def test_figures_with_no_small_group_behind_them_stay_exact():
+    consultation = make_consultation(orientations=1, actions_per_orientation=2)
+    first, second = consultation.orientations[0].actions
+    _votes(_people(6), first)
+    _votes(_people(7, Audience.PROFESSIONAL), second)
+    data = _summary(consultation)
+    assert data["participation"]["by_audience"]["parts"]["parent"]["value"] == 6
+    assert [a["supports"]["by_channel"]["total"]["value"] for a in data["orientations"][0]["actions"]] == [6, 7]
+    assert [a["supports"]["rank"] for a in data["orientations"][0]["actions"]] == [2, 1]
+
+
+# --- random consultations ------------------------------------------------------------------------------------
+
+
+PERSON = st.tuples(
+    st.sampled_from(list(Audience)),
+    st.sampled_from(list(AgeBracket)),
+    st.lists(st.sampled_from([None, "support", "pour", "mitige", "contre"]), min_size=4, max_size=4),
+    st.lists(st.integers(min_value=-1, max_value=6), min_size=4, max_size=4),
+)
+CONSULTATIONS = st.fixed_dictionaries({
+    "k": st.integers(min_value=2, max_value=5),
+    "orientations": st.integers(min_value=1, max_value=2),
+    "actions": st.integers(min_value=1, max_value=2),
+    "people": st.lists(PERSON, max_size=12),
+    "paper": st.lists(st.integers(min_value=0, max_value=8), min_size=4, max_size=4),
+    "missing_as_reject": st.booleans(),
+})
+OPINION_VALUES = {"pour": 1, "mitige": 0, "contre": -1}
+# `make test-privacy` draws new consultations (a random seed) and more of them; CI draws the same 300 every run.
+RANDOM_SEED = bool(os.environ.get("PEDT_PRIVACY_RANDOM"))
+# About a quarter of them are refused as a whole (too few people to hide anything): 300 leave over 200 published.
+EXAMPLES = int(os.environ.get("PEDT_PRIVACY_EXAMPLES", "300"))
+
+
+def _figures_of(plan: dict) -> Disclosure:
+    """The random consultation's counts registered as the aggregation registers a summary's (the same tables
+    and relations, keyed alike), without the database: protecting them costs milliseconds."""
+    figures = Disclosure(plan["k"])
+    actions = [(o, o * 10 + a) for o in range(plan["orientations"]) for a in range(plan["actions"])]
+    people = plan["people"]
+
+    def took_part(person, action_index: int) -> bool:
+        _audience, _bracket, choices, grades = person
+        return action_index < 4 and (choices[action_index] is not None or grades[action_index] >= 0)
+
+    for name, of in (("audience", lambda p: p[0].value), ("age_bracket", lambda p: p[1].value)):
+        values = [of(p) for p in people]
+        figures.table(("participants",), {part: (("participants", name, part), values.count(part)) for part in sorted(set(values))})
+    figures.table(("participants",), {"week": (("participants", "week", "1"), len(people))})
+    judges = {
+        o: sum(any(p[3][i] >= 0 for i, (owner, _a) in enumerate(actions[:4]) if owner == o) for p in people)
+        for o in range(plan["orientations"])
+    }
+    for i, (o, a) in enumerate(actions):
+        action = ("action", a)
+        chosen = [p for p in people if i < 4 and p[2][i] is not None]
+        supporters = [p for p in chosen if p[2][i] == "support"]
+        paper = plan["paper"][i] if i < 4 else 0
+        figures.table((*action, "supports", "total"), {
+            "online": ((*action, "supports", "online"), len(supporters)), "paper": ((*action, "supports", "paper"), paper)
+        })
+        figures.table((*action, "supports", "total"), {
+            au.value: ((*action, "supports", "audience", au.value),
+                       sum(p[0] == au for p in supporters) + (paper if au == Audience.PARENT else 0))
+            for au in Audience
+        })
+        figures.table((*action, "supports", "online"), {
+            b.value: ((*action, "supports", "online", "age_bracket", b.value), sum(p[1] == b for p in supporters))
+            for b in AgeBracket
+        })
+        sides = ("pour", "mitige", "contre")
+        figures.table((*action, "opinions", "total"), {
+            side: ((*action, "opinions", side), sum(p[2][i] == side for p in chosen)) for side in sides
+        })
+        for au in Audience:
+            figures.table((*action, "opinions", "audience", au.value, "total"), {
+                side: ((*action, "opinions", "audience", au.value, side),
+                       sum(p[2][i] == side and p[0] == au for p in chosen)) for side in sides
+            })
+        for side in sides:
+            figures.relate((*action, "opinions", side), [(*action, "opinions", "audience", au.value, side) for au in Audience])
+        graded = [sum(i < 4 and p[3][i] == grade for p in people) for grade in Grade]
+        judges_key: tuple = (*action, "judges")
+        if plan["missing_as_reject"]:
+            graded[Grade.A_REJETER] += judges[o] - sum(graded)
+            judges_key = ("orientation", o, "judges")
+        figures.table(judges_key, {str(g.value): ((*action, "grade", g.value), graded[g]) for g in Grade})
+    for o in range(plan["orientations"]):
+        own = [(i, a) for i, (owner, a) in enumerate(actions) if owner == o]
+        orientation = ("orientation", o)
+        for channel in ("online", "paper", "total"):
+            figures.relate((*orientation, "supports", channel), [("action", a, "supports", channel) for _i, a in own])
+        takers = [p for p in people if any(took_part(p, i) for i, _a in own)]
+        participants = (*orientation, "participants")
+        figures.cell(participants, len(takers))
+        figures.table(participants, {au.value: ((*participants, "audience", au.value), sum(p[0] == au for p in takers))
+                             for au in Audience})
+        figures.table(participants, {b.value: ((*participants, "age_bracket", b.value), sum(p[1] == b for p in takers))
+                             for b in AgeBracket})
+        online = sum(figures.values[("action", a, "supports", "online")] for _i, a in own)
+        paper = sum(figures.values[("action", a, "supports", "paper")] for _i, a in own)
+        figures.table((*orientation, "supports", "total"), {
+            "online": ((*orientation, "supports", "online"), online), "paper": ((*orientation, "supports", "paper"), paper)
+        })
+    for channel in ("online", "paper", "total"):
+        figures.relate(("supports", channel), [("orientation", o, "supports", channel) for o in range(plan["orientations"])])
+    figures.table(("supports", "total"), {
+        channel: (("supports", channel), sum(figures.values[("orientation", o, "supports", channel)]
+                                             for o in range(plan["orientations"])))
+        for channel in ("online", "paper")
+    })
+    return figures
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM_SEED, database=None)
+@given(plan=CONSULTATIONS)
+def test_random_consultations_hide_every_withheld_figure(plan):
+    """Each withheld cell of a protected random summary keeps the range its label promises against everything
+    published, checked afresh by the auditor and, for two "< k" cells, by scipy's integer programs; the small
+    groups are all withheld; a refused summary publishes nothing."""
+    figures = _figures_of(plan)
+    try:
+        figures.protect(max_rounds=500)
+    except DisclosureRefused:
+        return
+    k = plan["k"]
+    assert all(key in figures.withheld for key, value in figures.values.items() if 0 < value < k)
+    published = {key: value for key, value in figures.values.items() if key not in figures.withheld}
+    assert audit(published, figures.withheld, figures.relations, k) == []
+    system = PublishedSystem(k)
+    system.published = {str(key): value for key, value in published.items()}
+    system.withheld = {str(key): label for key, label in figures.withheld.items()}
+    system.relations = [(str(total), tuple(map(str, parts))) for total, parts in figures.relations]
+    for name in sorted(name for name, label in system.withheld.items() if label == SMALL)[:2]:
+        assert possible_values(system, name, range(1, k)) == set(range(1, k)), name
+
+
+def _random_consultation(plan: dict):
+    consultation = make_consultation(
+        slug=f"hasard-{next(_consultations_made)}", orientations=plan["orientations"],
+        actions_per_orientation=plan["actions"], k_anonymity=plan["k"], majority_judgment_enabled=True,
+        missing_grades_as_reject=plan["missing_as_reject"],
+    )
+    actions = [action for orientation in consultation.orientations for action in orientation.actions]
+    for audience, bracket, choices, grades in plan["people"]:
+        (person,) = _people(1, audience, bracket)
+        for action, choice, grade in zip(actions, choices, grades, strict=False):
+            if choice == "support":
+                _votes([person], action)
+            elif choice is not None:
+                _votes([person], action, VoteKind.OPINION, OPINION_VALUES[choice])
+            if grade >= 0:
+                _votes([person], action, VoteKind.GRADE, grade)
+    for action, supports in zip(actions, plan["paper"], strict=False):
+        if supports:
+            _paper(consultation, action, supports)
+    return consultation
+
+
+def _csv_figures(data: dict) -> list[list[str]]:
+    """The CSV's supports, opinions and grade columns, as the JSON says they should read: a number, or an empty
+    cell where the figure is withheld (its « < k » or « masqué » is in the row's status column)."""
+    def text(printed):
+        return str(printed["value"]) if printed["value"] is not None else ""
+
+    rows = []
+    for orientation in data["orientations"]:
+        for action in orientation["actions"]:
+            supports, opinions = action["supports"], action["opinions"]
+            rows.append([
+                text(supports["by_channel"]["total"]), *(text(p) for p in supports["by_channel"]["parts"].values()),
+                *(text(supports["by_audience"]["parts"][a.value]) for a in Audience),
+                *(text(opinions["parts"][side]) for side in ("pour", "mitige", "contre")), text(opinions["total"]),
+                *(text(action["majority_judgment"]["parts"][str(g.value)]) for g in reversed(Grade)),
+            ])
+    return rows
+
+
+PARENT, YOUTH, PRO = Audience.PARENT, Audience.YOUTH, Audience.PROFESSIONAL
+FILE_PLANS = [
+    {"k": 3, "orientations": 2, "actions": 2, "missing_as_reject": True, "paper": [0, 6, 4, 0], "people": [
+        (PARENT, AgeBracket.FROM_26_TO_39, ["support", "pour", None, "contre"], [6, 5, -1, 0]),
+        (YOUTH, AgeBracket.FROM_15_TO_17, ["support", "support", "mitige", None], [3, -1, 2, 2]),
+        (PRO, AgeBracket.FROM_40_TO_59, [None, "contre", "support", "support"], [-1, 1, 4, 6]),
+        (PARENT, AgeBracket.FROM_40_TO_59, ["pour", "support", "support", "pour"], [5, 5, 0, -1]),
+    ] * 2},
+    {"k": 5, "orientations": 1, "actions": 2, "missing_as_reject": False, "paper": [7, 0, 0, 0], "people": [
+        (PARENT, AgeBracket.FROM_26_TO_39, ["support", "pour", None, None], [4, 2, -1, -1]) for _ in range(6)
+    ] + [(YOUTH, AgeBracket.FROM_11_TO_14, ["contre", "support", None, None], [0, 6, -1, -1])]},
+    {"k": 2, "orientations": 1, "actions": 1, "missing_as_reject": True, "paper": [1, 0, 0, 0], "people": [
+        (PRO, AgeBracket.FROM_40_TO_59, ["mitige", None, None, None], [3, -1, -1, -1]),
+        (PARENT, AgeBracket.FROM_26_TO_39, ["support", None, None, None], [-1, -1, -1, -1]),
+    ]},
+]
+
+
+@pytest.mark.parametrize("plan", FILE_PLANS, ids=["two-orientations", "one-youth", "k2"])
+def test_the_files_of_a_random_consultation_carry_the_protected_figures(plan):
+    """Through the database and the aggregation: JSON, CSV and PDF show the same protected figures."""
+    consultation = _random_consultation(plan)
+    db.session.commit()
+    data = aggregate(consultation)
+    assert_nothing_narrower_than_promised(data)
+
+    rows = list(csv.reader(io.StringIO(summary_csv(data).decode("utf-8-sig")), delimiter=";"))
+    header = rows[0]
+    columns = [header.index(str(name)) for name in CSV_HEADER if str(name).startswith(("Soutiens", "Pour", "Mitigé",
+               "Contre", "Avis exprimés", "Mentions")) and "pondér" not in str(name)]
+    assert [[row[i] for i in columns] for row in rows[1:]] == _csv_figures(data)
+    status = header.index("Nombres masqués")
+    for row in rows[1:]:
+        for i in columns:
+            if row[i] == "":
+                assert f"{header[i]} : " in row[status], (header[i], row[status])
+
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(summary_pdf(data))).pages)
+    text = text.replace("\u202f", " ").replace("\xa0", " ")
+    for orientation in data["orientations"]:
+        for action in orientation["actions"]:
+            total = action["supports"]["by_channel"]["total"]
+            if total["value"] is not None:
+                assert str(total["value"]) in text
+    if f"< {plan['k']}" in str(data):
+        assert f"< {plan['k']}" in text
