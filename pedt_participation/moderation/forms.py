@@ -22,6 +22,7 @@ class ApproveForm(FlaskForm):
 class RejectForm(FlaskForm):
     category = SelectField(
         _l("Motif du refus"),
+        description=_l("L’auteur le voit ; la synthèse du comité compte les refus par motif."),
         choices=[SelectChoice("", _l("Choisissez…"))]
         + [SelectChoice(category.value, label) for category, label in REFUSAL_CATEGORY_LABELS.items()],
         validators=[InputRequired(_l("Choisissez le motif du refus."))],
