@@ -4,6 +4,7 @@ on a crafted consultation whose structure is known."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -263,6 +264,15 @@ def test_the_key_points_say_what_became_of_each_proposal(client):
         (1, None, "refusée", None, "Hors du champ du projet éducatif", 5),
         (1, None, "refusée", None, "motifs donnés moins de 5 fois chacun", 2),
     ]
+
+    # A summary built before refusals had kinds of reason says how many were refused, and nothing of their kinds.
+    data = copy.deepcopy(summary.data)
+    for key in ("refused_by_category", "refused_for_rarer_categories"):
+        del data["key_points"]["orientations"][0]["proposals"][key]
+    summary.data = data
+    db.session.commit()
+    older = " ".join(page_text(client.get(f"/comite/syntheses/{summary.id}")).split())
+    assert "fusionnée dans une autre action ; 7 refusées." in older and "motif" not in older
 
 
 def test_a_kind_of_reason_is_never_the_only_one_left_unnamed():
