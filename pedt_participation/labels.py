@@ -17,6 +17,7 @@ from .models import (
     Grade,
     ModerationAction,
     Opinion,
+    RefusalCategory,
     ReportReason,
     Role,
     SummaryStatus,
@@ -55,6 +56,15 @@ ACTION_STATE_LABELS = {
     ActionState.MERGED: _l("Regroupée avec une autre action"),
     ActionState.WITHDRAWN: _l("Retirée par son auteur"),
     ActionState.HIDDEN: _l("Masquée par la modération"),
+}
+
+REFUSAL_CATEGORY_LABELS = {
+    RefusalCategory.OUT_OF_SCOPE: _l("Hors du champ du projet éducatif"),
+    RefusalCategory.ALREADY_PLANNED: _l("Déjà prévu ou existant"),
+    RefusalCategory.DUPLICATE: _l("Doublon d’une autre proposition"),
+    RefusalCategory.AGAINST_CHARTER: _l("Ne respecte pas la charte de participation"),
+    RefusalCategory.NOT_FEASIBLE: _l("Pas réalisable par la commune"),
+    RefusalCategory.OTHER: _l("Autre raison"),
 }
 
 VOTE_KIND_LABELS = {

@@ -48,7 +48,7 @@ def test_consultation_detail_has_orientations_actions_and_public_counts(client):
     assert counts["opinions"] == {"pour": 0, "mitige": 0, "contre": 2}
     assert counts["comments"] == 1
     # Counts only: nothing in the public document says who voted.
-    assert set(first["actions"][0]) == {"id", "title", "body", "origin", "state", "orientation_id", "published_at", "counts", "answer", "decision", "url", "api_url"}
+    assert set(first["actions"][0]) == {"id", "title", "body", "origin", "state", "orientation_id", "published_at", "counts", "answer", "refusal", "decision", "url", "api_url"}
 
 
 def test_action_detail(client):

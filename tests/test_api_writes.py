@@ -13,10 +13,10 @@ from pedt_participation.api.services import issue_token
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     Action,
-    ActionState,
     Comment,
     ModerationAction,
     ModerationLogEntry,
+    RefusalCategory,
     Role,
     SummaryStatus,
     Vote,
@@ -273,10 +273,24 @@ def test_moderators_of_the_consultation_publish_and_refuse_proposals(client, con
 
     no_reason = client.post(f"/api/v1/proposals/{refusable.id}/reject", json={}, headers=moderator)
     assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["error"]["fields"]["json"]
-    client.post(f"/api/v1/proposals/{refusable.id}/reject", json={"reason": "Déjà prévu"}, headers=moderator)
-    assert db.session.get(Action, refusable.id).state == ActionState.REJECTED
+    unknown = client.post(f"/api/v1/proposals/{refusable.id}/reject", json={"category": "boring", "reason": "Non"}, headers=moderator)
+    assert unknown.status_code == 422 and "category" in unknown.get_json()["error"]["fields"]["json"]
+    refused = client.post(
+        f"/api/v1/proposals/{refusable.id}/reject",
+        json={"category": "already_planned", "reason": "Déjà prévu au centre social"},
+        headers=moderator,
+    ).get_json()["data"]
+    assert refused["state"] == "rejected"
+    assert refused["refusal"] == {"category": "already_planned", "reason": "Déjà prévu au centre social"}
     logged = db.session.scalars(select(ModerationLogEntry.action).order_by(ModerationLogEntry.id)).all()
     assert logged == [ModerationAction.APPROVE, ModerationAction.REJECT]
+    # Its author sees why; the approved one was never refused.
+    seen = client.get(f"/api/v1/actions/{refusable.id}", headers=as_parent).get_json()["data"]
+    assert seen["refusal"] == {"category": "already_planned", "reason": "Déjà prévu au centre social"}
+    assert client.get(f"/api/v1/actions/{publishable.id}").get_json()["data"]["refusal"] is None
+    # A client that gives no kind of reason refuses for « autre », as before the kinds existed.
+    client.post(f"/api/v1/proposals/{_pending_proposal(consultation, parent).id}/reject", json={"reason": "Non"}, headers=moderator)
+    assert db.session.scalar(select(Action.refusal_category).order_by(Action.id.desc()).limit(1)) == RefusalCategory.OTHER
 
 
 def test_a_hidden_comment_keeps_its_place_without_its_words(client, consultation, parent, as_parent):

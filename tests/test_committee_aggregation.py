@@ -23,6 +23,7 @@ from pedt_participation.models import (
     CommentRating,
     Grade,
     PaperVoteCount,
+    RefusalCategory,
     Vote,
     VoteKind,
     Workshop,
@@ -118,9 +119,10 @@ def _crafted():
 
     # Proposals in orientation A: A3 was published; one more waits, one was refused.
     orientation_a = consultation.orientations[0]
-    for state, title in ((ActionState.PENDING, "Un city-stade"), (ActionState.REJECTED, "Hors sujet")):
+    for state, title, category in ((ActionState.PENDING, "Un city-stade", None),
+                                   (ActionState.REJECTED, "Hors sujet", RefusalCategory.OUT_OF_SCOPE)):
         db.session.add(Action(orientation_id=orientation_a.id, position=10, title=title, origin=ActionOrigin.PARTICIPANT,
-                              state=state, author_id=parents[11].id))
+                              state=state, author_id=parents[11].id, refusal_category=category))
     db.session.commit()
     return {"consultation": consultation, "actions": (a1, a2, a3, b1, b2, b3), "youths": youths, "parents": parents}
 

@@ -4,9 +4,11 @@ on a crafted consultation whose structure is known."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
+from collections import Counter
 
 import pytest
 from openpyxl import load_workbook
@@ -14,6 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from pedt_participation.committee import services
+from pedt_participation.committee.key_points import _refusals_told
 from pedt_participation.committee.representativeness import import_population
 from pedt_participation.extensions import db
 from pedt_participation.models import (
@@ -24,6 +27,7 @@ from pedt_participation.models import (
     AnswerState,
     Audience,
     Participant,
+    RefusalCategory,
     Role,
     SummaryFileKind,
     Vote,
@@ -134,7 +138,7 @@ def test_without_a_population_the_summary_says_so_and_the_spreadsheets_hold_numb
     response = client.get(f"/comite/syntheses/{summary.id}/synthese.xlsx")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     workbook = load_workbook(io.BytesIO(response.data), read_only=True)
-    assert workbook.sheetnames == ["Actions", "Participation", "Groupes d’opinion", "Entre publics"]
+    assert workbook.sheetnames == ["Actions", "Participation", "Propositions", "Groupes d’opinion", "Entre publics"]
     actions = list(workbook["Actions"].iter_rows(values_only=True))
     header = list(actions[0])
     by_title = {row[header.index("Action")]: row for row in actions[1:]}
@@ -159,8 +163,8 @@ def test_what_to_remember_comes_first_and_says_what_moved(client, crafted):
         Action(orientation_id=crafted.orientations[0].id, position=10, title="Des bancs près de l’école",
                origin=ActionOrigin.PARTICIPANT, state=ActionState.MERGED, merged_into_id=published.id, author_id=author.id),
         Action(orientation_id=crafted.orientations[0].id, position=11, title="Texte refusé qu’on ne cite pas",
-               origin=ActionOrigin.PARTICIPANT, state=ActionState.REJECTED, rejection_reason="hors sujet",
-               author_id=author.id),
+               origin=ActionOrigin.PARTICIPANT, state=ActionState.REJECTED, refusal_category=RefusalCategory.OUT_OF_SCOPE,
+               rejection_reason="hors sujet", author_id=author.id),
     ])
     first[0].answer_state = AnswerState.ACCEPTED
     db.session.commit()
@@ -198,6 +202,84 @@ def test_what_to_remember_comes_first_and_says_what_moved(client, crafted):
         assert "Rassemble tous les publics : « Ouvrir la ludothèque le samedi »" in text
         assert "Divise : « Des ateliers parents le soir »" in text
         assert "« Des bancs près de l’école » fusionnée dans « Un banc devant l’école »" in text
-        assert "1 refusée" in text and "Texte refusé" not in text
+        assert "1 refusée (motifs donnés moins de 5 fois chacun, non détaillés)" in text and "Texte refusé" not in text
         assert "Nouvelles en tête : « " + first[2].title in text
     assert page.index("Ce qu’il faut retenir") < page.index("Participants en ligne")
+
+
+def _proposal(orientation, title, state, author, **fields) -> Action:
+    action = Action(orientation_id=orientation.id, position=len(orientation.actions) + 1, title=title,
+                    origin=ActionOrigin.PARTICIPANT, state=state, author_id=author.id, **fields)
+    db.session.add(action)
+    db.session.flush()
+    return action
+
+
+def test_the_key_points_say_what_became_of_each_proposal(client):
+    """Published and merged proposals by title, refused ones by kind of reason where k of them or more share it,
+    the rest in one number; a blocked author's or an unconsented child's titles nowhere."""
+    consultation = make_consultation(slug="propositions", orientations=1, actions_per_orientation=2, k_anonymity=5)
+    [orientation] = consultation.orientations
+    author, blocked = make_participant(), make_participant()
+    child = make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_11_TO_14, parental_consent=False)
+    bench = _proposal(orientation, "Un banc devant l’école", ActionState.PUBLISHED, author)
+    _proposal(orientation, "Des bancs près de l’école", ActionState.MERGED, author, merged_into_id=bench.id)
+    hidden_target = _proposal(orientation, "Un titre d’un compte bloqué", ActionState.PUBLISHED, blocked)
+    _proposal(orientation, "Des jeux au parc", ActionState.MERGED, author, merged_into_id=hidden_target.id)
+    _proposal(orientation, "Un titre d’enfant sans accord parental", ActionState.PUBLISHED, child)
+    for number in range(5):
+        _proposal(orientation, f"Hors champ {number}", ActionState.REJECTED, author, refusal_category=RefusalCategory.OUT_OF_SCOPE)
+    for category in (RefusalCategory.AGAINST_CHARTER, RefusalCategory.NOT_FEASIBLE):
+        _proposal(orientation, f"Refusée {category}", ActionState.REJECTED, author, refusal_category=category)
+    _proposal(orientation, "Refusée d’un compte bloqué", ActionState.REJECTED, blocked, refusal_category=RefusalCategory.OTHER)
+    blocked.blocked_at = blocked.created_at
+    db.session.commit()
+
+    summary = build_summary_now(consultation)
+    proposals = summary.data["key_points"]["orientations"][0]["proposals"]
+    assert proposals["published"] == ["Un banc devant l’école"]
+    assert proposals["merged"] == [{"title": "Des bancs près de l’école", "into": "Un banc devant l’école"},
+                                   {"title": "Des jeux au parc", "into": None}]
+    assert (proposals["received"], proposals["refused"]) == (10, 7)
+    assert proposals["received"] == summary.data["orientations"][0]["proposals"]["received"]
+    assert proposals["refused_by_category"] == [{"category": "out_of_scope", "count": 5}]
+    assert proposals["refused_for_rarer_categories"] == 2
+
+    login(client, make_participant(role=Role.COMMITTEE))
+    page = " ".join(page_text(client.get(f"/comite/syntheses/{summary.id}")).split())
+    pdf = " ".join(PdfReader(io.BytesIO(services.summary_file(summary, SummaryFileKind.PDF))).pages[0].extract_text().split())
+    for text in (page, pdf):
+        assert ("10 propositions reçues ; publiées : « Un banc devant l’école » ; « Des bancs près de l’école » fusionnée "
+                "dans « Un banc devant l’école » ; « Des jeux au parc » fusionnée dans une autre action ; 7 refusées : "
+                "5 pour le motif « hors du champ du projet éducatif », 2 pour des motifs donnés moins de 5 fois chacun") in text
+        for hidden in ("compte bloqué", "enfant sans accord", "Hors champ", "Refusée "):
+            assert hidden not in text
+    workbook = load_workbook(io.BytesIO(services.summary_file(summary, SummaryFileKind.XLSX)), read_only=True)
+    rows = list(workbook["Propositions"].iter_rows(values_only=True))
+    assert rows == [
+        ("Orientation", "Proposition", "Devenue", "Regroupée dans", "Motif du refus", "Nombre"),
+        (1, "Un banc devant l’école", "publiée", None, None, 1),
+        (1, "Des bancs près de l’école", "regroupée", "Un banc devant l’école", None, 1),
+        (1, "Des jeux au parc", "regroupée", "une autre action", None, 1),
+        (1, None, "refusée", None, "Hors du champ du projet éducatif", 5),
+        (1, None, "refusée", None, "motifs donnés moins de 5 fois chacun", 2),
+    ]
+
+    # A summary built before refusals had kinds of reason says how many were refused, and nothing of their kinds.
+    data = copy.deepcopy(summary.data)
+    for key in ("refused_by_category", "refused_for_rarer_categories"):
+        del data["key_points"]["orientations"][0]["proposals"][key]
+    summary.data = data
+    db.session.commit()
+    older = " ".join(page_text(client.get(f"/comite/syntheses/{summary.id}")).split())
+    assert "fusionnée dans une autre action ; 7 refusées." in older and "motif" not in older
+
+
+def test_a_kind_of_reason_is_never_the_only_one_left_unnamed():
+    """Otherwise the number refused for the others would be its exact count."""
+    counts = Counter({category: 5 for category in RefusalCategory} | {RefusalCategory.OTHER: 1})
+    told, rarer = _refusals_told(counts, k=5)
+    assert len(told) == 4 and rarer == 6
+    assert _refusals_told(Counter({RefusalCategory.DUPLICATE: 9, RefusalCategory.OTHER: 5}), k=5) == (
+        [{"category": "duplicate", "count": 9}, {"category": "other", "count": 5}], 0
+    )

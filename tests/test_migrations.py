@@ -3,8 +3,10 @@ it, leaves votes and comments in place (SQLite rebuilds tables to alter them).""
 
 from __future__ import annotations
 
+import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from pedt_participation import create_app
 from pedt_participation.extensions import db
@@ -80,4 +82,31 @@ def test_the_lifecycle_migration_dates_the_publication_of_public_consultations(t
             settings = connection.execute(text("SELECT DISTINCT comments_enabled, figures_during_vote FROM consultations")).all()
         assert str(rows["ouverte"]).startswith("2025-12-01 08:00:00") and rows["brouillon"] is None
         assert [tuple(row) for row in settings] == [(1, 1)]
+        db.engine.dispose()
+
+
+def test_proposals_refused_before_the_categories_are_refused_for_another_reason(tmp_path):
+    """Every refused proposal has a kind of reason once the list exists (the committee's summary counts them by
+    kind): those refused before it get « autre », the others none, and the database refuses a refusal without one."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
+    with app.app_context():
+        upgrade(revision="f2c8d41a7b93")
+        with db.engine.begin() as connection:
+            for statement in ROWS.split(";"):
+                if statement.strip():
+                    connection.execute(text(statement))
+            connection.execute(text(
+                "INSERT INTO actions (id, orientation_id, position, title, body, origin, state, rejection_reason,"
+                " created_at) VALUES (2, 1, 2, 'Refusée', '', 'participant', 'rejected', 'Hors sujet', '2026-01-02')"
+            ))
+
+        upgrade()
+        with db.engine.connect() as connection:
+            categories = dict(connection.execute(text("SELECT id, refusal_category FROM actions")).tuples().all())
+        assert categories == {1: None, 2: "other"}
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(text("UPDATE actions SET state = 'rejected' WHERE id = 1"))
+        downgrade(revision="f2c8d41a7b93")
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT state, rejection_reason FROM actions WHERE id = 2")).one() == ("rejected", "Hors sujet")
         db.engine.dispose()

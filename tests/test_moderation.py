@@ -15,6 +15,8 @@ from pedt_participation.models import (
     ModerationAction,
     ModerationLogEntry,
     Notification,
+    RefusalCategory,
+    Role,
     Vote,
     VoteKind,
 )
@@ -86,28 +88,63 @@ def test_approve_with_edits_and_another_orientation(client, consultation, propos
     assert "Un club de lecture au collège" in page_text(client.get("/consultations/demo"))
 
 
-def test_reject_requires_a_reason_shown_to_the_author(client, proposal, moderator, author):
+def test_the_refusal_form_offers_the_kinds_of_reason_in_each_language(client, proposal, moderator):
     login(client, moderator)
-    refused = page_text(client.post(f"/moderation/proposals/{proposal.id}/reject", data={f"r{proposal.id}-reason": ""}, follow_redirects=True))
-    assert "Expliquez à l’auteur pourquoi" in refused
+    for locale, categories in (
+        ("fr", ["Hors du champ du projet éducatif", "Déjà prévu ou existant", "Ne respecte pas la charte de participation",
+                "Pas réalisable par la commune", "Autre raison"]),
+        ("en", ["Outside the scope of the educational plan", "Already planned or existing", "Not feasible by the town"]),
+        ("ar", ["خارج نطاق المشروع التربوي", "مخطط له أو موجود مسبقًا", "غير قابل للتنفيذ من طرف البلدية"]),
+    ):
+        client.post("/langue", data={"locale": locale})
+        page = client.get("/moderation/demo/proposals").get_data(as_text=True)
+        assert f'name="r{proposal.id}-category"' in page
+        for category in categories:
+            assert category in page, (locale, category)
+
+
+def test_refusing_needs_a_kind_of_reason_and_words_both_shown_to_the_author(client, proposal, moderator, author):
+    login(client, moderator)
+    url = f"/moderation/proposals/{proposal.id}/reject"
+    no_reason = page_text(client.post(url, data={f"r{proposal.id}-category": "already_planned", f"r{proposal.id}-reason": ""}, follow_redirects=True))
+    assert "Expliquez à l’auteur pourquoi" in no_reason
+    no_category = page_text(client.post(url, data={f"r{proposal.id}-reason": "Il existe déjà."}, follow_redirects=True))
+    assert "Choisissez le motif du refus." in no_category
     assert db.session.get(Action, proposal.id).state == ActionState.PENDING
 
-    client.post(f"/moderation/proposals/{proposal.id}/reject", data={f"r{proposal.id}-reason": "Cette action existe déjà au collège."})
-    assert db.session.get(Action, proposal.id).state == ActionState.REJECTED
+    client.post(url, data={f"r{proposal.id}-category": "already_planned", f"r{proposal.id}-reason": "Cette action existe déjà au collège."})
+    refused = db.session.get(Action, proposal.id)
+    assert refused.state == ActionState.REJECTED and refused.refusal_category == RefusalCategory.ALREADY_PLANNED
     [entry] = _log(ModerationAction.REJECT)
-    assert entry.reason == "Cette action existe déjà au collège."
+    assert entry.reason == "Cette action existe déjà au collège." and entry.details == {"category": "already_planned"}
     client.post("/auth/logout")
 
     login(client, author)
     page = page_text(client.get(f"/actions/{proposal.id}"))
-    assert "Refusée" in page and "Raison donnée par l’équipe de modération : Cette action existe déjà au collège." in page
-    assert any("Raison : Cette action existe déjà au collège." in m for m in _notifications(author))
+    assert "Refusée. Motif : Déjà prévu ou existant. Raison donnée par l’équipe de modération : Cette action existe déjà au collège." in page
+    assert _notifications(author)[-1] == (
+        "Votre proposition « Créer un club de lecture au collège » n’a pas été publiée. "
+        "Motif : Déjà prévu ou existant. Raison : Cette action existe déjà au collège."
+    )
+    client.post("/langue", data={"locale": "ar"})
+    assert "مخطط له أو موجود مسبقًا" in page_text(client.get(f"/actions/{proposal.id}"))
+
+
+def test_the_moderation_log_names_the_kind_of_reason(client, proposal, moderator):
+    login(client, moderator)
+    client.post(f"/moderation/proposals/{proposal.id}/reject",
+                data={f"r{proposal.id}-category": "against_charter", f"r{proposal.id}-reason": "Propos injurieux."})
+    client.post("/auth/logout")
+    login(client, make_participant(role=Role.ADMIN))
+    log = page_text(client.get("/admin/moderation-log"))
+    assert "Propos injurieux." in log and "Motif : Ne respecte pas la charte de participation" in log
 
 
 def test_a_proposal_is_handled_once(client, proposal, moderator):
     login(client, moderator)
-    client.post(f"/moderation/proposals/{proposal.id}/reject", data={f"r{proposal.id}-reason": "Doublon."})
-    text_ = page_text(client.post(f"/moderation/proposals/{proposal.id}/reject", data={f"r{proposal.id}-reason": "Encore"}, follow_redirects=True))
+    url = f"/moderation/proposals/{proposal.id}/reject"
+    client.post(url, data={f"r{proposal.id}-category": "duplicate", f"r{proposal.id}-reason": "Doublon."})
+    text_ = page_text(client.post(url, data={f"r{proposal.id}-category": "other", f"r{proposal.id}-reason": "Encore"}, follow_redirects=True))
     assert "déjà été traitée" in text_
     assert len(_log(ModerationAction.REJECT)) == 1
 
@@ -195,7 +232,7 @@ def test_different_proposal_goes_straight_through(client, consultation):
 def test_log_entries_cannot_be_changed_or_deleted(app, proposal, moderator):
     from pedt_participation.moderation.services import reject_proposal
 
-    reject_proposal(moderator, proposal, "Hors sujet")
+    reject_proposal(moderator, proposal, RefusalCategory.OUT_OF_SCOPE, "Hors sujet")
     db.session.commit()
     [entry] = _log(ModerationAction.REJECT)
 

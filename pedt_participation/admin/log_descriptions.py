@@ -9,10 +9,10 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..labels import ANSWER_STATE_LABELS, CONSULTATION_STATUS_LABELS, ROLE_LABELS
+from ..labels import ANSWER_STATE_LABELS, CONSULTATION_STATUS_LABELS, REFUSAL_CATEGORY_LABELS, ROLE_LABELS
 from ..languages.services import ngettext
 from ..management.lifecycle import STEP_LABELS, Step
-from ..models import AnswerState, ConsultationStatus, ModerationLogEntry, Role
+from ..models import AnswerState, ConsultationStatus, ModerationLogEntry, RefusalCategory, Role
 from ..templating import format_long_date
 
 _TARGET_KINDS = {
@@ -89,6 +89,8 @@ def log_details(entry: ModerationLogEntry) -> list[str]:
     if "changes" in details:
         changed = [str(_CHANGED_FIELDS.get(name, name)) for name in details.pop("changes")]
         sentences.append(_("Modifié : %(fields)s", fields=", ".join(changed)) if changed else _("Publiée telle quelle"))
+    if "category" in details:
+        sentences.append(_("Motif : %(category)s", category=REFUSAL_CATEGORY_LABELS[RefusalCategory(details.pop("category"))]))
     if "into" in details:
         sentences.append(_("Regroupée dans l’action n° %(id)s", id=details.pop("into")))
     if "moved_votes" in details:

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint, abort
 from ..authorization import Permission, require
 from ..consultations.services import get_consultation
 from ..extensions import db
-from ..models import Action, Comment, Consultation, Orientation, Participant
+from ..models import Action, Comment, Consultation, Orientation, Participant, RefusalCategory
 from ..moderation import services as moderation
 from ..reports.services import Target
 from . import representations
@@ -84,9 +84,9 @@ def approve_proposal(edits, action_id: int):
 @bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Already handled")
 @bp.doc(security=PARTICIPANT_SECURITY)
 def reject_proposal(rejection, action_id: int):
-    """Refuses a proposal; the reason is shown to its author."""
+    """Refuses a proposal for a kind of reason and in the moderator's words, both shown to its author."""
     action, moderator = _moderated(Action, action_id)
-    moderation.reject_proposal(moderator, action, rejection["reason"])
+    moderation.reject_proposal(moderator, action, RefusalCategory(rejection["category"]), rejection["reason"])
     db.session.commit()
     return {"data": actions_with_counts([action])[0]}
 

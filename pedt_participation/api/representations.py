@@ -91,6 +91,9 @@ def action(action: Action, counts: ActionCounts, comments: int, decision: Decisi
         }
         if action.answer_state
         else None,
+        "refusal": {"category": action.refusal_category.value, "reason": action.rejection_reason}
+        if action.refusal_category
+        else None,
         "decision": decision_resource(decision),
         "url": url_for("consultations.action", action_id=action.id, _external=True),
         "api_url": url_for("api.action", action_id=action.id, _external=True),

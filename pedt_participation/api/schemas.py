@@ -17,6 +17,7 @@ from ..models import (
     DecisionVerdict,
     Grade,
     Opinion,
+    RefusalCategory,
     Role,
     SummaryStatus,
     SummaryTrigger,
@@ -144,6 +145,11 @@ class AnswerSchema(Schema):
     published_at = fields.AwareDateTime(allow_none=True, required=True)
 
 
+class RefusalSchema(Schema):
+    category = fields.String(required=True, validate=_one_of(RefusalCategory), metadata={"description": "The kind of reason"})
+    reason = fields.String(required=True, metadata={"description": "The moderator's words to the author"})
+
+
 class DecisionSchema(Schema):
     verdict = fields.String(
         required=True, validate=_one_of(DecisionVerdict),
@@ -169,6 +175,10 @@ class ActionSchema(Schema):
     published_at = fields.AwareDateTime(allow_none=True, required=True)
     counts = fields.Nested(ActionCountsSchema, required=True)
     answer = fields.Nested(AnswerSchema, allow_none=True, required=True)
+    refusal = fields.Nested(
+        RefusalSchema, allow_none=True, required=True,
+        metadata={"description": "Why moderation refused the proposal (its author and moderators see it); null otherwise"},
+    )
     decision = fields.Nested(
         DecisionSchema, allow_none=True, required=True, metadata={"description": "Null until the decision is published"}
     )
@@ -321,6 +331,11 @@ class ReasonInputSchema(Schema):
 
 
 class RejectionInputSchema(Schema):
+    category = fields.String(
+        load_default=RefusalCategory.OTHER.value,
+        validate=_one_of(RefusalCategory),
+        metadata={"description": "The kind of reason, counted in the committee's summary; other when not given"},
+    )
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 

@@ -23,8 +23,9 @@ from ..labels import (
     DECISION_PROGRESS_LABELS,
     DECISION_VERDICT_LABELS,
     GRADE_LABELS,
+    REFUSAL_CATEGORY_LABELS,
 )
-from ..models import AnswerState, Audience, DecisionProgress, DecisionVerdict, Grade, SummaryFileKind
+from ..models import AnswerState, Audience, DecisionProgress, DecisionVerdict, Grade, RefusalCategory, SummaryFileKind
 from . import charts
 from .analyses_section import analyses_context
 
@@ -209,6 +210,8 @@ def _sheets(data: dict[str, Any]) -> Iterator[tuple[str, Iterator[list[Any]] | l
         for kind, breakdown, names in breakdowns
         for key, part in breakdown["parts"].items()
     ]
+    if "key_points" in data:
+        yield "Propositions", _proposal_rows(data["key_points"], data["parameters"]["k_anonymity"])
     analyses = data.get("analyses")
     if not analyses:
         return
@@ -234,6 +237,25 @@ def _sheets(data: dict[str, Any]) -> Iterator[tuple[str, Iterator[list[Any]] | l
             [action["title"], action["opinions"], action["raw_approval"], action["weighted_approval"]]
             for action in representativeness["weighting"]["actions"]
         ]
+
+
+def _proposal_rows(key_points: dict[str, Any], k: int) -> list[list[Any]]:
+    """What became of the participants' proposals, as « Ce qu'il faut retenir » tells it: a row per title it quotes
+    (published, merged), a row per count it gives (refused for a kind of reason, awaiting moderation)."""
+    rows: list[list[Any]] = [["Orientation", "Proposition", "Devenue", "Regroupée dans", "Motif du refus", "Nombre"]]
+    for orientation in key_points["orientations"]:
+        position, proposals = orientation["position"], orientation["proposals"]
+        rows += [[position, title, "publiée", "", "", 1] for title in proposals["published"]]
+        rows += [[position, merged["title"], "regroupée", merged["into"] or "une autre action", "", 1]
+                 for merged in proposals["merged"]]
+        rows += [[position, "", "refusée", "", str(REFUSAL_CATEGORY_LABELS[RefusalCategory(refusal["category"])]), refusal["count"]]
+                 for refusal in proposals["refused_by_category"]]
+        if proposals["refused_for_rarer_categories"]:
+            rows.append([position, "", "refusée", "", f"motifs donnés moins de {k} fois chacun",
+                         proposals["refused_for_rarer_categories"]])
+        if proposals["pending"]:
+            rows.append([position, "", "en attente de modération", "", "", proposals["pending"]])
+    return rows
 
 
 def json_chunks(data: dict[str, Any], chunk_size: int = 64 * 1024) -> Iterator[bytes]:

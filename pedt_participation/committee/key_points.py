@@ -3,21 +3,21 @@ passed the threshold (a count withheld in the tables is withheld here too) and f
 
 Per orientation: the leading actions (by majority judgment when the consultation uses it, then by supports), the
 actions that bring the audiences together and those that divide them, the proposals received and what became of
-them, the official answers given and still owed. For the whole summary: what moved since the previous one (new
+them (published, merged, refused and for which kind of reason), the official answers given and still owed. For the whole summary: what moved since the previous one (new
 leading actions, changes of rank). The result is plain JSON data; the sentences are written by the template
 (committee/_key_points.html), in the reader's language.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import Action, ActionOrigin, ActionState, Consultation, Orientation
+from ..models import Action, ActionOrigin, ActionState, Consultation, Orientation, Participant, RefusalCategory
 
 LEADING_ACTIONS = 3
 NAMED_ACTIONS = 3
@@ -103,35 +103,64 @@ def _divisive(action: dict[str, Any], dimension: str) -> dict[str, Any]:
 
 
 def _no_proposals() -> dict[str, Any]:
-    return {"received": 0, "published": [], "merged": [], "refused": 0, "pending": 0, "other": 0}
+    return {
+        "received": 0, "published": [], "merged": [], "refused": 0, "refused_by_category": [],
+        "refused_for_rarer_categories": 0, "pending": 0, "other": 0,
+    }
 
 
 def _proposals(consultation: Consultation) -> dict[int, dict[str, Any]]:
     """Participants' proposals per orientation: the titles of those published, and of those merged with the action
-    they joined; refused ones are counted, never quoted (a proposal is refused for what it says)."""
+    they joined; refused ones are counted, never quoted (a proposal is refused for what it says), with their kinds
+    of reason as `_refusals_told` gives them. What a blocked author or an under-15 without a parent's consent
+    wrote is left out, as in the pages and the summary's counts (`Participant.writings_shown`)."""
     target = aliased(Action, name="merged_into")
+    author = aliased(Participant, name="author")
+    target_author = aliased(Participant, name="target_author")
     rows = db.session.execute(
-        select(Action.orientation_id, Action.title, Action.state, target.title)
+        select(Action.orientation_id, Action.title, Action.state, Action.refusal_category, target.title,
+               target_author.writings_shown)
         .join(Orientation, Orientation.id == Action.orientation_id)
+        .outerjoin(author, author.id == Action.author_id)
         .outerjoin(target, target.id == Action.merged_into_id)
-        .where(Orientation.consultation_id == consultation.id, Action.origin == ActionOrigin.PARTICIPANT)
+        .outerjoin(target_author, target_author.id == target.author_id)
+        .where(Orientation.consultation_id == consultation.id, Action.origin == ActionOrigin.PARTICIPANT,
+               author.writings_shown)
         .order_by(Action.created_at, Action.id)
     )
     proposals: dict[int, dict[str, Any]] = defaultdict(_no_proposals)
-    for orientation_id, title, state, merged_into in rows:
+    refusals: dict[int, Counter[RefusalCategory]] = defaultdict(Counter)
+    for orientation_id, title, state, refusal_category, merged_into, merged_into_shown in rows:
         entry = proposals[orientation_id]
         entry["received"] += 1
         if state == ActionState.PUBLISHED:
             entry["published"].append(title)
         elif state == ActionState.MERGED:
-            entry["merged"].append({"title": title, "into": merged_into})
+            entry["merged"].append({"title": title, "into": merged_into if merged_into_shown else None})
         elif state == ActionState.REJECTED:
             entry["refused"] += 1
+            refusals[orientation_id][refusal_category] += 1
         elif state == ActionState.PENDING:
             entry["pending"] += 1
         else:
             entry["other"] += 1
+    for orientation_id, counts in refusals.items():
+        told, rarer = _refusals_told(counts, consultation.k_anonymity)
+        proposals[orientation_id]["refused_by_category"] = told
+        proposals[orientation_id]["refused_for_rarer_categories"] = rarer
     return proposals
+
+
+def _refusals_told(counts: Counter[RefusalCategory], k: int) -> tuple[list[dict[str, Any]], int]:
+    """The kinds of reason given for k refusals or more, most given first, and how many refusals the other kinds
+    account for together. A kind named with its count stands for k proposals or more, so nobody's refusal is told
+    apart; when only one kind would be left unnamed, the least given named kind joins it, or the lump would be that
+    one kind's exact count. The number refused stays whole, as the summary's counts of proposals give it."""
+    named = sorted((category for category in RefusalCategory if counts[category] >= k), key=lambda c: -counts[c])
+    if len(named) == len(RefusalCategory) - 1:
+        named.pop()
+    told = [{"category": category.value, "count": counts[category]} for category in named]
+    return told, counts.total() - sum(entry["count"] for entry in told)
 
 
 def _ranks(data: dict[str, Any]) -> dict[int, tuple[int, str]]:

@@ -48,9 +48,9 @@ NOT_COPIED_ORIENTATION_COLUMNS = ("id", "consultation_id")
 COPIED_ACTION_COLUMNS = ("title", "body", "easy_read", "translations")
 # Participation and its answers belong to last year; the copy's official actions are numbered anew.
 NOT_COPIED_ACTION_COLUMNS = (
-    "id", "orientation_id", "position", "origin", "state", "author_id", "merged_into_id", "rejection_reason",
-    "created_at", "published_at", "answer_draft_state", "answer_draft_text", "answer_state", "answer_text",
-    "answer_published_at", "platform_reference",
+    "id", "orientation_id", "position", "origin", "state", "author_id", "merged_into_id", "refusal_category",
+    "rejection_reason", "created_at", "published_at", "answer_draft_state", "answer_draft_text", "answer_state",
+    "answer_text", "answer_published_at", "platform_reference",
 )
 
 

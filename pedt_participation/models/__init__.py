@@ -13,6 +13,7 @@ from .consultations import (
     Consultation,
     ConsultationStatus,
     Orientation,
+    RefusalCategory,
 )
 from .decisions import Decision, DecisionProgress, DecisionVerdict
 from .moderation import (
@@ -92,6 +93,7 @@ __all__ = [
     "ProfileListEntry",
     "ProfileListKind",
     "Participant",
+    "RefusalCategory",
     "Report",
     "ReportReason",
     "Role",

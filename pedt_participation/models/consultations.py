@@ -50,6 +50,18 @@ class ActionState(enum.StrEnum):
     HIDDEN = "hidden"
 
 
+class RefusalCategory(enum.StrEnum):
+    """Why moderation refused a proposal, in the few kinds a town gives; the moderator's own words go beside it.
+    A duplicate is usually merged into the action it repeats; this category is for one that cannot be."""
+
+    OUT_OF_SCOPE = "out_of_scope"
+    ALREADY_PLANNED = "already_planned"
+    DUPLICATE = "duplicate"
+    AGAINST_CHARTER = "against_charter"
+    NOT_FEASIBLE = "not_feasible"
+    OTHER = "other"
+
+
 class AnswerState(enum.StrEnum):
     """The town's official answer to an action."""
 
@@ -169,7 +181,10 @@ class Orientation(Model):
 
 class Action(Model):
     __tablename__ = "actions"
-    __table_args__ = (sa.Index("ix_actions_orientation_state", "orientation_id", "state"),)
+    __table_args__ = (
+        sa.Index("ix_actions_orientation_state", "orientation_id", "state"),
+        sa.CheckConstraint("state <> 'rejected' OR refusal_category IS NOT NULL", name="refused_with_category"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"))
@@ -182,7 +197,8 @@ class Action(Model):
     state: Mapped[ActionState] = mapped_column(enum_column(ActionState, "action_state"), default=ActionState.PENDING)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id", ondelete="SET NULL"), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("actions.id", ondelete="SET NULL"))
-    # Shown to the author of a refused proposal.
+    # Shown to the author of a refused proposal: the kind of reason, and the moderator's words.
+    refusal_category: Mapped[RefusalCategory | None] = mapped_column(enum_column(RefusalCategory, "refusal_category"))
     rejection_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

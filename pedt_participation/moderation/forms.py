@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
+
+from ..labels import REFUSAL_CATEGORY_LABELS
 
 
 class ApproveForm(FlaskForm):
@@ -18,6 +20,13 @@ class ApproveForm(FlaskForm):
 
 
 class RejectForm(FlaskForm):
+    category = SelectField(
+        _l("Motif du refus"),
+        description=_l("L’auteur le voit ; la synthèse du comité compte les refus par motif."),
+        choices=[SelectChoice("", _l("Choisissez…"))]
+        + [SelectChoice(category.value, label) for category, label in REFUSAL_CATEGORY_LABELS.items()],
+        validators=[InputRequired(_l("Choisissez le motif du refus."))],
+    )
     reason = TextAreaField(
         _l("Raison du refus (montrée à l’auteur)"),
         validators=[InputRequired(_l("Expliquez à l’auteur pourquoi sa proposition n’est pas retenue.")), Length(max=1000)],

@@ -14,6 +14,7 @@ from ..authorization import Permission, can, moderated_by, require, require_bloc
 from ..consultations.services import get_consultation
 from ..errors import NotFound, ParticipationRefused
 from ..extensions import db, execute_counting_rows
+from ..labels import REFUSAL_CATEGORY_LABELS
 from ..models import (
     Action,
     ActionState,
@@ -23,6 +24,7 @@ from ..models import (
     ModerationLogEntry,
     Orientation,
     Participant,
+    RefusalCategory,
     Report,
     ReportReason,
     Vote,
@@ -156,18 +158,26 @@ def approve_proposal(
         )
 
 
-def reject_proposal(moderator: Participant, action: Action, reason: str) -> None:
+def reject_proposal(moderator: Participant, action: Action, category: RefusalCategory, reason: str) -> None:
+    """Refuses a proposal for one of the kinds of reason a town gives (counted in the committee's summary) and in
+    the moderator's words; the author is told both."""
     _check_pending(action)
     reason = reason.strip()
     if not reason:
         raise ParticipationRefused(_("Expliquez à l’auteur pourquoi sa proposition n’est pas retenue."))
     action.state = ActionState.REJECTED
+    action.refusal_category = category
     action.rejection_reason = reason
-    record(moderator, ModerationAction.REJECT, action, action.orientation.consultation, reason=reason)
+    record(moderator, ModerationAction.REJECT, action, action.orientation.consultation, reason=reason, category=category.value)
     if action.author is not None:
         notify(
             action.author,
-            _("Votre proposition « %(title)s » n’a pas été publiée. Raison : %(reason)s", title=action.title, reason=reason),
+            _(
+                "Votre proposition « %(title)s » n’a pas été publiée. Motif : %(category)s. Raison : %(reason)s",
+                title=action.title,
+                category=REFUSAL_CATEGORY_LABELS[category],
+                reason=reason,
+            ),
             _action_link(action),
         )
 

@@ -13,7 +13,7 @@ from ..authorization import Permission, blockable, require, require_block, restr
 from ..consultations.services import published_actions, similar_actions
 from ..errors import refusal_shown
 from ..extensions import db
-from ..models import Action, Comment, Consultation, Orientation, Participant
+from ..models import Action, Comment, Consultation, Orientation, Participant, RefusalCategory
 from ..navigation import safe_next_url
 from . import services
 from .duplicates import duplicate_signals
@@ -101,7 +101,7 @@ def reject(action_id: int):
     if not form.validate_on_submit():
         return _back_with_form_errors(action, form)
     with refusal_shown():
-        services.reject_proposal(current_user, action, form.reason.data)
+        services.reject_proposal(current_user, action, RefusalCategory(form.category.data), form.reason.data)
         db.session.commit()
         flash(_("Proposition refusée ; son auteur en est informé."), "success")
     return _back_to_queue(action)
