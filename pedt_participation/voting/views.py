@@ -14,7 +14,6 @@ from flask_login import current_user, login_required
 from ..consultations.services import get_visible_action
 from ..errors import NotFound, refusal_shown
 from ..extensions import db
-from ..labels import GRADE_LABELS, OPINION_LABELS
 from ..languages.services import ngettext
 from ..messages import flash_beside
 from ..models import Action, Participant, VoteKind
@@ -110,19 +109,6 @@ class HeldVote:
     kind: VoteKind
     value: int
     back: str
-
-    @property
-    def announcement(self) -> str:
-        """What the sign-in and registration pages say will happen."""
-        title = self.action.title
-        if self.kind == VoteKind.SUPPORT:
-            return _("Votre soutien à « %(title)s » sera enregistré dès que vous serez connecté ou que vous aurez "
-                     "créé votre compte.", title=title)
-        if self.kind == VoteKind.OPINION:
-            return _("Votre avis « %(choice)s » sur « %(title)s » sera enregistré dès que vous serez connecté ou que "
-                     "vous aurez créé votre compte.", choice=OPINION_LABELS[self.value], title=title)
-        return _("Votre mention « %(choice)s » pour « %(title)s » sera enregistrée dès que vous serez connecté ou que "
-                 "vous aurez créé votre compte.", choice=GRADE_LABELS[self.value], title=title)
 
 
 def held_vote(take: bool = False) -> HeldVote | None:
