@@ -13,6 +13,7 @@ from .consultations import (
     Consultation,
     ConsultationStatus,
     Orientation,
+    Pictogram,
 )
 from .decisions import Decision, DecisionProgress, DecisionVerdict
 from .moderation import (
@@ -87,6 +88,7 @@ __all__ = [
     "Orientation",
     "PaperVoteCount",
     "ParticipationCode",
+    "Pictogram",
     "PopulationArea",
     "ProfileAnswerMapping",
     "ProfileListEntry",
