@@ -17,6 +17,7 @@ from .models import (
     Grade,
     ModerationAction,
     Opinion,
+    Pictogram,
     RefusalCategory,
     ReportReason,
     Role,
@@ -77,6 +78,25 @@ OPINION_LABELS = {
     Opinion.POUR: _l("Pour"),
     Opinion.MITIGE: _l("Mitigé"),
     Opinion.CONTRE: _l("Contre"),
+}
+
+# The pictograms staff choose from, in the order the form offers them.
+PICTOGRAM_LABELS = {
+    Pictogram.SCHOOL: _l("École"),
+    Pictogram.FAMILY: _l("Famille"),
+    Pictogram.SPORT: _l("Sport"),
+    Pictogram.CULTURE: _l("Culture"),
+    Pictogram.HEALTH: _l("Santé"),
+    Pictogram.NATURE: _l("Nature"),
+    Pictogram.DIGITAL: _l("Numérique"),
+    Pictogram.CITIZENSHIP: _l("Citoyenneté"),
+    Pictogram.COOPERATION: _l("Coopération"),
+    Pictogram.INCLUSION: _l("Inclusion"),
+    Pictogram.TRAINING: _l("Formation"),
+    Pictogram.IDEAS: _l("Idées"),
+    Pictogram.COMMUNICATION: _l("Communication"),
+    Pictogram.PATH: _l("Parcours"),
+    Pictogram.AWARD: _l("Valorisation"),
 }
 
 GRADE_LABELS = {

@@ -154,6 +154,7 @@ def _routes(world):
         # Taking part
         ("POST", f"/actions/{action.id}/votes/support", "signed_in"),
         ("POST", f"/actions/{action.id}/votes/support/withdraw", "signed_in"),
+        ("POST", "/votes/en-attente/annuler", "public"),
         ("POST", f"/actions/{action.id}/comments", "signed_in_form"),
         ("POST", f"/actions/{action.id}/report", "signed_in"),
         ("POST", "/consultations/demo/code", "signed_in"),

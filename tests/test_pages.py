@@ -57,7 +57,8 @@ def test_consultation_page_shows_orientations_actions_and_counts(client):
     assert "Action 1.1" in text and "Action 2.2" in text
     assert "Pas encore de vote" in text and "0 soutien" not in text
     assert "jusqu’à 2 soutiens par orientation" in text
-    assert "Se connecter pour soutenir" in text
+    assert "Soutenir « Action 1.1 »" in text
+    assert "Appuyez sur « Soutenir » : on vous demande ensuite de vous connecter" in text
 
 
 def test_signed_in_participant_sees_support_buttons_and_remaining_supports(client):
@@ -83,7 +84,9 @@ def test_action_page_for_anonymous_and_participant(client):
 
     anonymous = page_text(client.get(f"/actions/{action.id}"))
     assert "Action 1.1" in anonymous and "Description de l’action 1.1" in anonymous
-    assert "Se connecter pour voter" in anonymous
+    for control in ("Soutenir", "Pour", "Contre", "Excellent"):
+        assert control in anonymous
+    assert "on vous demande ensuite de vous connecter ou de créer un compte" in anonymous
     assert "0 commentaire" in anonymous
 
     login(client, make_participant())

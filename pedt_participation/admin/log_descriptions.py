@@ -40,6 +40,7 @@ _CHANGED_FIELDS = {
     "description": _l("description"),
     "easy_read": _l("version facile à lire"),
     "theme": _l("thème"),
+    "pictogram": _l("pictogramme"),
     "translations": _l("traductions"),
     "supports_enabled": _l("soutiens"),
     "vote_limit_per_orientation": _l("soutiens par orientation"),

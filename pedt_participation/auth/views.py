@@ -16,6 +16,7 @@ from ..models import AgeBracket, Audience, ErasureReason, Participant
 from ..moderation.duplicates import network_key
 from ..navigation import safe_next_url
 from ..privacy.services import erase_held_account
+from ..voting.views import cast_held_vote, held_vote
 from . import services
 from .forms import (
     ForgottenPasswordForm,
@@ -91,11 +92,12 @@ def register():
                 **_profile_answers(form),
             )
             services.request_links(participant, current_language())
+            pressed = held_vote(take=True)
             sign_in(participant)
             db.session.commit()
             flash(_welcome(participant), "success")
-            return redirect(safe_next_url(url_for("consultations.home")), 303)
-    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+            return redirect(cast_held_vote(participant, pressed, safe_next_url(url_for("consultations.home"))), 303)
+    return render_template("auth/register.html", form=form, held_vote=held_vote()), 422 if form.errors else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -115,11 +117,12 @@ def login():
         elif not participant.is_active:
             form.email.errors.append(_blocked_message(participant))
         else:
+            pressed = held_vote(take=True)
             sign_in(participant, remember=form.remember.data)
             db.session.commit()
             flash(_("Vous êtes connecté."), "success")
-            return redirect(safe_next_url(url_for("consultations.home")), 303)
-    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+            return redirect(cast_held_vote(participant, pressed, safe_next_url(url_for("consultations.home"))), 303)
+    return render_template("auth/login.html", form=form, held_vote=held_vote()), 422 if form.errors else 200
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
@@ -239,13 +242,14 @@ def _pending_identity() -> services.PlatformIdentity:
 def _sign_in_from_platform(participant: Participant):
     after_sign_in = session.pop(AFTER_SIGN_IN, None)
     id_token = session.pop(PENDING_ID_TOKEN, None)
+    pressed = held_vote(take=True)
     sign_in(participant)
     db.session.commit()
     # Kept past the new session, to sign out of the provider too.
     if id_token:
         session[PLATFORM_ID_TOKEN] = id_token
     flash(_("Vous êtes connecté avec %(platform)s.", platform=current_app.config["PLATFORM_NAME"]), "success")
-    return redirect(safe_next_url(url_for("consultations.home"), after_sign_in), 303)
+    return redirect(cast_held_vote(participant, pressed, safe_next_url(url_for("consultations.home"), after_sign_in)), 303)
 
 
 @bp.get("/plateforme")

@@ -63,7 +63,10 @@ def public_consultations_statement() -> Select:
 
 
 def home_listing() -> HomeListing:
-    consultations = db.session.scalars(public_consultations_statement()).all()
+    # Their orientations too, whose pictograms the cards show.
+    consultations = db.session.scalars(
+        public_consultations_statement().options(selectinload(Consultation.orientations))
+    ).all()
     open_ = [c for c in consultations if c.status == ConsultationStatus.PUBLISHED]
     closed = [c for c in consultations if c.status in (ConsultationStatus.CLOSED, ConsultationStatus.DECISIONS_PUBLISHED)]
     return HomeListing(

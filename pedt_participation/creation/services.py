@@ -43,7 +43,7 @@ NOT_COPIED_CONSULTATION_COLUMNS = (
     "id", "slug", "title", "status", "created_at", "published_at", "proposals_open_at", "proposals_close_at", "voting_open_at",
     "voting_close_at", "voting_dates_changed_at", "previous_voting_close_at",
 )
-COPIED_ORIENTATION_COLUMNS = ("position", "theme", "title", "description", "easy_read", "translations")
+COPIED_ORIENTATION_COLUMNS = ("position", "theme", "pictogram", "title", "description", "easy_read", "translations")
 NOT_COPIED_ORIENTATION_COLUMNS = ("id", "consultation_id")
 COPIED_ACTION_COLUMNS = ("title", "body", "easy_read", "translations")
 # Participation and its answers belong to last year; the copy's official actions are numbered anew.

@@ -32,6 +32,7 @@ from ..models import (
     Opinion,
     Orientation,
     Participant,
+    Pictogram,
     ProfileListKind,
     Role,
     Vote,
@@ -48,6 +49,17 @@ DEMO_PASSWORD = "demo-pedt-2026"
 DEMO_SETTINGS = {
     "cite-educative": {"vote_limit_per_orientation": 2, "opinion_enabled": True, "majority_judgment_enabled": True},
     "pedt": {"vote_limit_per_orientation": 3, "opinion_enabled": True, "majority_judgment_enabled": False},
+}
+
+# The pictogram staff would give each orientation, in the documents' order (the documents have none).
+DEMO_PICTOGRAMS = {
+    # Parents, paths from 0 to 25, professionals working together, training, trying out, showing what works.
+    "cite-educative": (Pictogram.FAMILY, Pictogram.PATH, Pictogram.COOPERATION, Pictogram.TRAINING, Pictogram.IDEAS,
+                       Pictogram.AWARD),
+    # Success at school, continuity between professionals, disability, access to activities, parents,
+    # communication with families, living together, young people's autonomy.
+    "pedt": (Pictogram.SCHOOL, Pictogram.COOPERATION, Pictogram.INCLUSION, Pictogram.SPORT, Pictogram.FAMILY,
+             Pictogram.COMMUNICATION, Pictogram.CITIZENSHIP, Pictogram.PATH),
 }
 
 
@@ -172,6 +184,7 @@ def _seed_consultation(seed: ConsultationSeed, now: datetime, report: SeedReport
         import_structure(consultation, plan, published_at=start)
         report.created.append(f"consultation {seed.slug}")
         for built in consultation.orientations:
+            built.pictogram = DEMO_PICTOGRAMS[seed.slug][built.position - 1]
             label = f"{seed.slug} orientation {built.position}"
             report.created += [label] + [f"{label} action {action.position}" for action in built.actions]
         return
@@ -200,6 +213,7 @@ def _seed_consultation(seed: ConsultationSeed, now: datetime, report: SeedReport
             title=orientation_seed.title,
             theme=orientation_seed.theme,
             description=orientation_seed.description,
+            pictogram=DEMO_PICTOGRAMS[seed.slug][position - 1],
         )
         official = {a.position: a for a in orientation.actions if a.origin == ActionOrigin.OFFICIAL}
         for action_position, action_seed in enumerate(orientation_seed.actions, start=1):

@@ -23,8 +23,9 @@ from wtforms.validators import AnyOf, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..config import town_time_zone
-from ..labels import AUDIENCE_LABELS
+from ..labels import AUDIENCE_LABELS, PICTOGRAM_LABELS
 from ..languages.services import TRANSLATED_LANGUAGES
+from ..models import Pictogram
 from .services import ConsultationEdit
 from .settings import CONSEQUENCES, ConsultationSettings
 from .structure import TRANSLATED_FIELDS, Direction, ItemEdit
@@ -152,6 +153,12 @@ class ItemForm(FlaskForm):
     """An orientation (with its theme) or an official action, in French, with its English and Arabic translations."""
 
     theme = StringField(_l("Thème"), description=_l("Les orientations d’un même thème sont regroupées sous son titre. Vide : sans thème."))
+    pictogram = RadioField(
+        _l("Pictogramme"),
+        description=_l("Montré à côté du titre, pour que chacun retrouve l’orientation d’un coup d’œil."),
+        choices=[SelectChoice("", _l("Aucun"))] + [SelectChoice(p.value, label) for p, label in PICTOGRAM_LABELS.items()],
+        default="",
+    )
     title = StringField(_l("Titre"), validators=[InputRequired(_l("Donnez un titre."))])
     text = TextAreaField(_l("Description"))
     easy_read = TextAreaField(_l("Version facile à lire"), description=_EASY_READ_HINT)
@@ -164,7 +171,8 @@ class ItemForm(FlaskForm):
 
     @classmethod
     def filled_with(cls, values: ItemEdit, formdata=None) -> ItemForm:
-        data = {"theme": values.theme, "title": values.title, "text": values.text, "easy_read": values.easy_read}
+        data = {"theme": values.theme, "pictogram": values.pictogram or "", "title": values.title, "text": values.text,
+                "easy_read": values.easy_read}
         for language, translation in values.translations.items():
             data.update({f"{language}_{name}": value for name, value in translation.items()})
         return cls(formdata=formdata, data=data)
@@ -175,6 +183,7 @@ class ItemForm(FlaskForm):
             text=self.text.data or "",
             easy_read=self.easy_read.data or "",
             theme=self.theme.data or "",
+            pictogram=Pictogram(self.pictogram.data) if self.pictogram.data else None,
             translations={
                 language: {name: self[f"{language}_{name}"].data or "" for name in TRANSLATED_FIELDS}
                 for language in TRANSLATED_LANGUAGES

@@ -23,6 +23,7 @@ from ..models import (
     Orientation,
     PaperVoteCount,
     Participant,
+    Pictogram,
     Vote,
     utcnow,
 )
@@ -46,13 +47,14 @@ class Direction(enum.StrEnum):
 
 @dataclass(frozen=True)
 class ItemEdit:
-    """What the editor sets on an orientation or an official action; `theme` is for orientations only.
-    `translations` is {"en": {"title": …, "text": …, "easy_read": …}, "ar": {…}}, empty strings for none."""
+    """What the editor sets on an orientation or an official action; `theme` and `pictogram` are for orientations
+    only. `translations` is {"en": {"title": …, "text": …, "easy_read": …}, "ar": {…}}, empty strings for none."""
 
     title: str
     text: str
     easy_read: str
     theme: str = ""
+    pictogram: Pictogram | None = None
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -91,6 +93,7 @@ def current_edit(item: Orientation | Action) -> ItemEdit:
         text=getattr(item, text_field),
         easy_read=item.easy_read,
         theme=(item.theme or "") if isinstance(item, Orientation) else "",
+        pictogram=item.pictogram if isinstance(item, Orientation) else None,
         translations=translations,
     )
 
@@ -161,8 +164,8 @@ def edit_item(manager: Participant, item: Orientation | Action, edit: ItemEdit) 
     edit = _checked(edit)
     before = current_edit(item)
     changed = [
-        name for name in ("title", "text", "easy_read", "theme", "translations")
-        if getattr(before, name) != getattr(edit, name) and (name != "theme" or isinstance(item, Orientation))
+        name for name in ("title", "text", "easy_read", "theme", "pictogram", "translations")
+        if getattr(before, name) != getattr(edit, name) and (name not in ("theme", "pictogram") or isinstance(item, Orientation))
     ]
     if not changed:
         return changed
@@ -273,6 +276,7 @@ def _checked(edit: ItemEdit) -> ItemEdit:
         text=edit.text.strip(),
         easy_read=edit.easy_read.strip(),
         theme=edit.theme.strip(),
+        pictogram=edit.pictogram,
         translations={
             language: {name: (edit.translations.get(language, {}).get(name) or "").strip() for name in TRANSLATED_FIELDS}
             for language in TRANSLATED_LANGUAGES
@@ -294,6 +298,7 @@ def _apply(item: Orientation | Action, edit: ItemEdit) -> None:
     item.easy_read = edit.easy_read
     if isinstance(item, Orientation):
         item.theme = edit.theme or None
+        item.pictogram = edit.pictogram
     translations = {}
     for language, values in edit.translations.items():
         entry = {(text_field if name == "text" else name): value for name, value in values.items() if value}

@@ -13,6 +13,7 @@ from .consultations import (
     Consultation,
     ConsultationStatus,
     Orientation,
+    Pictogram,
     RefusalCategory,
 )
 from .decisions import Decision, DecisionProgress, DecisionVerdict
@@ -88,6 +89,7 @@ __all__ = [
     "Orientation",
     "PaperVoteCount",
     "ParticipationCode",
+    "Pictogram",
     "PopulationArea",
     "ProfileAnswerMapping",
     "ProfileListEntry",

@@ -36,6 +36,27 @@ class Activity(enum.StrEnum):
     COMMENT = "comment"
 
 
+class Pictogram(enum.StrEnum):
+    """The pictures staff may give an orientation, so that a reader finds it without reading its title. Each is
+    drawn in pedt_participation/static/pictograms/<value>.svg."""
+
+    SCHOOL = "school"
+    FAMILY = "family"
+    SPORT = "sport"
+    CULTURE = "culture"
+    HEALTH = "health"
+    NATURE = "nature"
+    DIGITAL = "digital"
+    CITIZENSHIP = "citizenship"
+    COOPERATION = "cooperation"
+    INCLUSION = "inclusion"
+    TRAINING = "training"
+    IDEAS = "ideas"
+    COMMUNICATION = "communication"
+    PATH = "path"
+    AWARD = "award"
+
+
 class ActionOrigin(enum.StrEnum):
     OFFICIAL = "official"
     PARTICIPANT = "participant"
@@ -166,6 +187,8 @@ class Orientation(Model):
     # A heading grouping several orientations (the PEDT's four themes); None where the document has none.
     theme: Mapped[str | None] = mapped_column(sa.String(300))
     title: Mapped[str] = mapped_column(sa.String(400))
+    # Shown beside the title wherever the orientation is named to participants; None: no picture.
+    pictogram: Mapped[Pictogram | None] = mapped_column(enum_column(Pictogram, "orientation_pictogram"))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     # The same in easy-to-read French (FALC): short sentences, everyday words; empty = none written.
     easy_read: Mapped[str] = mapped_column(sa.Text, default="", server_default="")

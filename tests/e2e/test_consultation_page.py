@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from pedt_participation.extensions import db
 from pedt_participation.models import VoteKind
 from pedt_participation.voting.services import cast_vote
-from tests.e2e.conftest import PHONE, save_screenshots, sign_in
+from tests.e2e.conftest import PHONE, overflows_phone, save_screenshots, sign_in
 from tests.helpers import make_consultation, make_participant
 
 
@@ -80,3 +80,13 @@ def test_a_cards_french_title_and_description_start_on_the_same_side(page, live_
 
     assert title[side] == pytest.approx(0, abs=1) and description[side] == pytest.approx(0, abs=1), (title, description)
     save_screenshots(page, f"consultation-compact-{language}")
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_jump_list_scrolls_within_itself_and_never_widens_the_phone_page(page, live_server, language):
+    """Its links' text for screen readers is positioned out of sight: the list must hold it, or an Arabic page
+    (which overflows to the left) opens scrolled sideways onto an empty screen."""
+    consultation = _consultation_with_a_few_votes()
+    page.context.add_cookies([{"name": "langue", "value": language, "url": live_server.url}])
+    page.goto(f"{live_server.url}/consultations/{consultation.slug}")
+    assert overflows_phone(page) is None

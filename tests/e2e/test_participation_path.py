@@ -39,18 +39,18 @@ class Visit:
 
 
 def walk_the_usual_path(visit: Visit, live_server: LiveServer, email: str) -> None:
-    """Home page, sign in (from the first action's support button, which brings one back), support actions 1.1
-    and 1.2, open action 1.1, give it the opinion « Pour » and the grade « Très bien »."""
+    """Home page, « Soutenir » on action 1.1 while signed out, sign in (which records that support and brings one
+    back to its card), support action 1.2, open action 1.1, give it the opinion « Pour » and the grade « Très bien »."""
     page = visit.page
     page.goto(f"{live_server.url}/")
     visit.tap(page.get_by_role("link", name="Participer", exact=True))
-    visit.tap(page.get_by_role("link", name="Se connecter pour soutenir « Action 1.1 »"))
+    visit.tap(page.get_by_role("button", name="Soutenir « Action 1.1 »"))
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
     visit.tap(page.get_by_role("button", name="Se connecter"))
-    for title in ("Action 1.1", "Action 1.2"):
-        visit.tap(page.get_by_role("button", name=f"Soutenir « {title} »"))
-        expect(page.get_by_role("button", name=f"Soutenir « {title} »")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="Soutenir « Action 1.1 »")).to_have_attribute("aria-pressed", "true")
+    visit.tap(page.get_by_role("button", name="Soutenir « Action 1.2 »"))
+    expect(page.get_by_role("button", name="Soutenir « Action 1.2 »")).to_have_attribute("aria-pressed", "true")
     visit.tap(page.get_by_role("link", name="Action 1.1", exact=True))
     visit.tap(page.get_by_role("button", name="Pour (avis sur « Action 1.1 »)"))
     expect(page.get_by_role("button", name="Pour (avis sur « Action 1.1 »)")).to_have_attribute("aria-pressed", "true")
@@ -112,11 +112,19 @@ def usual_visit(app, browser, live_server) -> Measures:
     return Measures(visit.taps, len(visit.pages), weights)
 
 
-@pytest.mark.xfail(strict=True, reason="Issue 18's target (8 taps today with JavaScript): for H7's rework of the participant pages")
+@pytest.mark.xfail(strict=True, reason="Half of main's 8 taps is 4, fewer than the 5 choices the visit holds (see the docstring)")
 def test_the_usual_visit_takes_half_the_taps_and_page_loads_it_took(usual_visit):
     """Main at 0d51bf4 needed 8 taps and 9 page loads, measured with this path walked by Chromium with JavaScript
     off (`java_script_enabled=False` on the phone's context): the flow before in-place answers. With JavaScript,
-    main needs 8 taps and 5 page loads. The target is at most half of each: 4 taps, 4 page loads."""
+    main needed 8 taps and 5 page loads. The target is at most half of each: 4 taps, 4 page loads.
+
+    Now « Soutenir » pressed while signed out leads to the sign-in form, which records that support: the visit
+    takes 7 taps and 5 page loads with JavaScript (7 taps and 8 page loads without). Half cannot be reached without
+    counting less than a person does: the visit holds five separate choices, each one tap (sending the sign-in
+    form, two supports, one opinion, one grade), so 5 taps is the floor even with every control on the page the
+    visitor starts from; reaching the consultation (« Participer ») and the action page (for the opinion and the
+    grade) are the two taps above it. The 5 page loads are home, consultation, sign-in, the consultation again
+    after signing in, the action page."""
     assert usual_visit.taps <= TAPS_ON_MAIN // 2 and usual_visit.page_loads <= PAGE_LOADS_ON_MAIN // 2, (
         f"{usual_visit.taps} taps and {usual_visit.page_loads} page loads: "
         f"at most {TAPS_ON_MAIN // 2} and {PAGE_LOADS_ON_MAIN // 2}"

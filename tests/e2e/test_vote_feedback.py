@@ -10,7 +10,7 @@ from sqlalchemy import select
 from pedt_participation.extensions import db
 from pedt_participation.models import Grade, Vote, VoteKind
 from pedt_participation.voting.services import cast_vote
-from tests.e2e.conftest import DESKTOP, PHONE, sign_in
+from tests.e2e.conftest import DESKTOP, PHONE, fill_sign_in_form, sign_in
 from tests.helpers import make_consultation, make_participant
 
 
@@ -85,3 +85,27 @@ def test_a_grade_is_given_in_one_tap(page, live_server, viewport):
     expect(panel.get_by_role("status")).to_be_in_viewport()
     grades = db.session.scalars(select(Vote.value).where(Vote.participant_id == parent.id, Vote.kind == VoteKind.GRADE)).all()
     assert grades == [int(Grade.TRES_BIEN)]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_a_support_pressed_before_signing_in_is_recorded_after_it_beside_the_action(browser, live_server, javascript):
+    consultation = make_consultation(vote_limit_per_orientation=2, actions_per_orientation=6, orientations=3)
+    orientation = consultation.orientations[-1]
+    far_down = orientation.actions[-1]
+    parent = make_participant()
+    context = browser.new_context(locale="fr-FR", viewport=PHONE, is_mobile=True, java_script_enabled=javascript)
+    context.set_default_timeout(5000)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/consultations/{consultation.slug}")
+
+    page.locator(f"#action-{far_down.id}").get_by_role("button", name="Soutenir").click()
+    expect(page.locator("#vote-en-attente")).to_contain_text(f"Votre soutien à « {far_down.title} » sera enregistré")
+    fill_sign_in_form(page, parent)
+
+    card = page.locator(f"#action-{far_down.id}")
+    expect(card.get_by_role("status")).to_have_text("Votre soutien est enregistré. Il vous reste 1 soutien pour cette orientation.")
+    expect(card.get_by_role("status")).to_be_in_viewport()
+    expect(card.get_by_role("button", name="Soutenir")).to_have_attribute("aria-pressed", "true")
+    supports = db.session.scalars(select(Vote.action_id).where(Vote.participant_id == parent.id)).all()
+    assert supports == [far_down.id]
+    context.close()
