@@ -26,7 +26,7 @@ from werkzeug.test import EnvironBuilder
 from pedt_participation import create_app
 from pedt_participation.api.openapi import OPENAPI_PATH
 from pedt_participation.extensions import db
-from tests.helpers import on_server
+from tests.helpers import POLL_SECONDS, on_server, task_result
 from tests.processes import free_port, start_celery_worker, stop
 from tests.webhook_receiver import WEBHOOK_RECEIVER_HOST
 
@@ -327,6 +327,8 @@ def _worker_env(database_url: str, celery_settings: dict, **extra_env: str) -> d
         "CELERY_BROKER_URL": celery_settings["broker_url"],
         "CELERY_RESULT_BACKEND": celery_settings["result_backend"],
         "SECRET_KEY": "test-secret-key",
+        # A test waits for its tasks: on the embedded broker, each would otherwise wait up to a second to be seen.
+        "EMBEDDED_BROKER_POLLING_SECONDS": str(POLL_SECONDS),
         **extra_env,
     }
 
@@ -373,7 +375,7 @@ class WorkerStarter:
 
     def wait_for_sent_tasks(self) -> None:
         """Returns once the session's worker has run every task sent so far: it runs them in order."""
-        self.celery.send_task("celery.accumulate", args=["drained"]).get(timeout=120)
+        task_result(self.celery.send_task("celery.accumulate", args=["drained"]), seconds=120)
 
     def finish(self) -> None:
         """No task of this test may write to the tables being emptied for the next one."""

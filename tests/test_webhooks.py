@@ -28,7 +28,7 @@ from pedt_participation.models import (
 )
 from pedt_participation.webhooks import services
 from tests.conftest import WORKER_PUBLIC_URL
-from tests.helpers import login, make_consultation, make_participant, page_text, wait_until
+from tests.helpers import login, make_consultation, make_participant, page_text, task_result, wait_until
 from tests.webhook_receiver import Receiver
 
 ALL_EVENTS = ["proposal.published", "action.answered", "summary.ready"]
@@ -197,7 +197,7 @@ def test_a_delivery_whose_task_was_lost_is_sent_by_the_beat_job(app, admin, star
         db.session.info.pop(PENDING_TASKS)  # as if the broker had been down at commit: no task was sent
         db.session.commit()
         start_worker()
-        due = app.extensions["celery"].send_task("pedt.webhooks.resend_due").get(timeout=90)
+        due = task_result(app.extensions["celery"].send_task("pedt.webhooks.resend_due"))
         assert due == [delivery.id]
         wait_until(lambda: _status(delivery.id) == DeliveryStatus.DELIVERED, message="the beat job did not resend it")
         assert len(receiver.received) == 1 and receiver.received[0].signature_valid
