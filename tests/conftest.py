@@ -282,11 +282,11 @@ def runner(app):
 
 
 # The session's worker sends its e-mails to the session's SMTP server, builds links on this address, retries
-# webhooks after 1 s, then 2 s (the tests wait for every try), and may send them to the receiver on loopback.
+# webhooks after 0.3 s, then 0.6 s (the tests wait for every try), and may send them to the receiver on loopback.
 WORKER_PUBLIC_URL = "https://consultation.exemple.fr"
 WORKER_SETTINGS = {
     "PUBLIC_URL": WORKER_PUBLIC_URL,
-    "WEBHOOK_RETRY_BASE_SECONDS": "1",
+    "WEBHOOK_RETRY_BASE_SECONDS": "0.3",
     "WEBHOOK_MAX_ATTEMPTS": "3",
     "WEBHOOK_ALLOWED_INTERNAL_HOSTS": WEBHOOK_RECEIVER_HOST,
 }

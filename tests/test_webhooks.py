@@ -27,7 +27,7 @@ from pedt_participation.models import (
     utcnow,
 )
 from pedt_participation.webhooks import services
-from tests.conftest import WORKER_PUBLIC_URL
+from tests.conftest import WORKER_PUBLIC_URL, WORKER_SETTINGS
 from tests.helpers import login, make_consultation, make_participant, page_text, task_result, wait_until
 from tests.webhook_receiver import Receiver
 
@@ -155,7 +155,8 @@ def test_a_receiver_failing_twice_gets_three_attempts_and_is_then_delivered(clie
         received = receiver.received
     assert len(received) == 3 and all(request.signature_valid for request in received)
     assert {request.headers["X-PEDT-Delivery"] for request in received} == {delivery.uuid}  # the same delivery
-    assert received[1].at - received[0].at >= 0.9 and received[2].at - received[1].at >= 1.9  # 1 s, then 2 s
+    retry_base = float(WORKER_SETTINGS["WEBHOOK_RETRY_BASE_SECONDS"])
+    assert received[1].at - received[0].at >= 0.9 * retry_base and received[2].at - received[1].at >= 1.9 * retry_base
     assert received[0].payload["event"] == "ping" and received[0].payload["data"]["webhook"]["id"] == endpoint.id
 
     delivery = db.session.get(WebhookDelivery, delivery.id)
