@@ -97,6 +97,9 @@ def build_config(instance_path: str) -> dict:
             if env.get("DATABASE_REPLICA_URL")
             else {}
         ),
+        # How often a worker on the embedded SQLite broker looks for a new task (kombu's default; Redis pushes
+        # tasks to the worker instead). Applied by the worker's entry point, tasks/celery_app.py.
+        "EMBEDDED_BROKER_POLLING_SECONDS": float(env.get("EMBEDDED_BROKER_POLLING_SECONDS", "1")),
         "CELERY": {
             "broker_url": broker_url,
             "result_backend": env.get("CELERY_RESULT_BACKEND")

@@ -169,6 +169,12 @@ def wait_until(condition, seconds: float = 60, message: str = "condition not met
         time.sleep(POLL_SECONDS)
 
 
+def task_result(result, seconds: float = 90):
+    """What a task sent to the worker returned, looked for every POLL_SECONDS (Celery reads a database result
+    backend every half second by default)."""
+    return result.get(timeout=seconds, interval=POLL_SECONDS)
+
+
 def wait_for_messages(inbox, count: int, seconds: float = 60):
     """The messages a real SMTP server received, once `count` have arrived (or the time is up)."""
     deadline = time.monotonic() + seconds

@@ -8,7 +8,7 @@ from pedt_participation.extensions import db
 from pedt_participation.management.lifecycle import advance_phases
 from pedt_participation.models import Consultation, ConsultationStatus, utcnow
 from tasks import consultations as consultation_tasks
-from tests.helpers import make_consultation
+from tests.helpers import make_consultation, task_result
 
 
 def test_phases_advance_in_a_real_worker(start_worker):
@@ -22,14 +22,14 @@ def test_phases_advance_in_a_real_worker(start_worker):
 
     result = consultation_tasks.advance_phases.delay()
 
-    assert result.get(timeout=90) == {"published": [due.id], "closed": [ended.id]}
+    assert task_result(result) == {"published": [due.id], "closed": [ended.id]}
     db.session.expire_all()
     assert db.session.get(Consultation, ended.id).status == ConsultationStatus.CLOSED
     assert db.session.get(Consultation, still_open.id).status == ConsultationStatus.PUBLISHED
     assert db.session.get(Consultation, due.id).status == ConsultationStatus.PUBLISHED
     assert db.session.get(Consultation, later.id).status == ConsultationStatus.DRAFT
     # Idempotent: a second run finds nothing more to move.
-    assert consultation_tasks.advance_phases.delay().get(timeout=90) == {"published": [], "closed": []}
+    assert task_result(consultation_tasks.advance_phases.delay()) == {"published": [], "closed": []}
 
 
 def test_closing_waits_for_the_proposal_phase_too(app):

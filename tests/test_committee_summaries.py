@@ -36,6 +36,7 @@ from tests.helpers import (
     make_consultation,
     make_participant,
     page_text,
+    task_result,
     wait_for_messages,
     wait_until,
 )
@@ -130,7 +131,7 @@ def test_running_the_task_again_changes_nothing(consultation, committee_member, 
     finished_at = db.session.get(CommitteeSummary, summary.id).finished_at
 
     result = current_app.extensions["celery"].send_task(services.BUILD_TASK, args=[summary.id])
-    assert result.get(timeout=60) == "nothing to do"
+    assert task_result(result) == "nothing to do"
     db.session.expire_all()
     again = db.session.get(CommitteeSummary, summary.id)
     assert (again.status, again.attempts, again.finished_at) == (SummaryStatus.DONE, 1, finished_at)
@@ -247,7 +248,7 @@ def test_a_scheduled_summary_reaches_the_committee_by_email(
     assert "Soutenir les parents dans leur rôle" in _pdf_text(pdf_part.get_payload(decode=True))
 
     # Beat runs again the same week: no second snapshot, no second e-mail.
-    current_app.extensions["celery"].send_task("pedt.committee.queue_scheduled_summaries").get(timeout=60)
+    task_result(current_app.extensions["celery"].send_task("pedt.committee.queue_scheduled_summaries"))
     assert db.session.scalar(select(func.count()).select_from(CommitteeSummary)) == 1
     assert len(inbox.messages) == 1
 

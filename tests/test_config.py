@@ -18,6 +18,7 @@ def test_embedded_default_is_sqlite_and_the_sqlalchemy_broker(monkeypatch, tmp_p
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/pedt.sqlite3")
     assert app.config["CELERY"]["broker_url"].startswith("sqla+sqlite:///")
     assert app.extensions["celery"].conf.broker_url == app.config["CELERY"]["broker_url"]
+    assert app.config["EMBEDDED_BROKER_POLLING_SECONDS"] == 1  # kombu's interval (the tests' worker looks more often)
     assert app.config["DEMO_MODE"]  # `make run` on a fresh machine creates the demo accounts
 
 

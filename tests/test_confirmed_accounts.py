@@ -31,7 +31,7 @@ from pedt_participation.models import (
 )
 from pedt_participation.voting.services import cast_vote
 from tests.conftest import WORKER_PUBLIC_URL
-from tests.helpers import login, make_consultation, make_participant, page_text, wait_for_messages
+from tests.helpers import login, make_consultation, make_participant, page_text, task_result, wait_for_messages
 
 ADULT = {
     "email": "amina@exemple.fr",
@@ -198,7 +198,7 @@ def test_the_beat_task_erases_a_child_whose_parent_did_not_answer_in_time(app, s
     db.session.commit()
 
     start_worker()
-    erased = app.extensions["celery"].send_task("pedt.privacy.erase_without_parental_consent").get(timeout=120)
+    erased = task_result(app.extensions["celery"].send_task("pedt.privacy.erase_without_parental_consent"))
     assert erased == [late.id]
     db.session.expire_all()
     assert db.session.get(Participant, late.id).erased_at is not None

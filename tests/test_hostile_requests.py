@@ -153,7 +153,9 @@ def test_a_support_needs_no_body_and_an_opinion_needs_its_value_as_documented(cl
 
 
 def _gunicorn(database_url, tmp_path):
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "une-clé-de-test-assez-longue", "LOG_FORMAT": "text"}
+    # One worker: the limits are gunicorn's, whatever the number of workers, and each one loads the app.
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "une-clé-de-test-assez-longue", "LOG_FORMAT": "text",
+           "WEB_CONCURRENCY": "1"}
     return start_gunicorn(tmp_path / "gunicorn.log", env)
 
 

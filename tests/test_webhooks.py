@@ -27,8 +27,8 @@ from pedt_participation.models import (
     utcnow,
 )
 from pedt_participation.webhooks import services
-from tests.conftest import WORKER_PUBLIC_URL
-from tests.helpers import login, make_consultation, make_participant, page_text, wait_until
+from tests.conftest import WORKER_PUBLIC_URL, WORKER_SETTINGS
+from tests.helpers import login, make_consultation, make_participant, page_text, task_result, wait_until
 from tests.webhook_receiver import Receiver
 
 ALL_EVENTS = ["proposal.published", "action.answered", "summary.ready"]
@@ -155,7 +155,8 @@ def test_a_receiver_failing_twice_gets_three_attempts_and_is_then_delivered(clie
         received = receiver.received
     assert len(received) == 3 and all(request.signature_valid for request in received)
     assert {request.headers["X-PEDT-Delivery"] for request in received} == {delivery.uuid}  # the same delivery
-    assert received[1].at - received[0].at >= 0.9 and received[2].at - received[1].at >= 1.9  # 1 s, then 2 s
+    retry_base = float(WORKER_SETTINGS["WEBHOOK_RETRY_BASE_SECONDS"])
+    assert received[1].at - received[0].at >= 0.9 * retry_base and received[2].at - received[1].at >= 1.9 * retry_base
     assert received[0].payload["event"] == "ping" and received[0].payload["data"]["webhook"]["id"] == endpoint.id
 
     delivery = db.session.get(WebhookDelivery, delivery.id)
@@ -197,7 +198,7 @@ def test_a_delivery_whose_task_was_lost_is_sent_by_the_beat_job(app, admin, star
         db.session.info.pop(PENDING_TASKS)  # as if the broker had been down at commit: no task was sent
         db.session.commit()
         start_worker()
-        due = app.extensions["celery"].send_task("pedt.webhooks.resend_due").get(timeout=90)
+        due = task_result(app.extensions["celery"].send_task("pedt.webhooks.resend_due"))
         assert due == [delivery.id]
         wait_until(lambda: _status(delivery.id) == DeliveryStatus.DELIVERED, message="the beat job did not resend it")
         assert len(receiver.received) == 1 and receiver.received[0].signature_valid
