@@ -57,9 +57,13 @@ def _counts_axis(axis: Axis) -> None:
     axis.set_major_formatter(FuncFormatter(lambda value, _position: format_count(round(value))))
 
 
+# Arabic's pattern puts a right-to-left mark after the day, which turns a rotated label into « 211/ » on screen.
+BIDI_MARKS = str.maketrans("", "", "\u200e\u200f\u061c")
+
+
 def _day_and_month(day: str) -> str:
-    """An ISO date as the reader writes a day of the month: 02/11 in French, 11/2 in English."""
-    return format_skeleton("dM", date.fromisoformat(day), locale=get_locale())
+    """An ISO date as the reader writes a day of the month: 02/11 in French, 11/2 in English, 2/11 in Arabic."""
+    return format_skeleton("dM", date.fromisoformat(day), locale=get_locale()).translate(BIDI_MARKS)
 
 
 def _all_withheld(parts: list[dict[str, Any]]) -> bool:
