@@ -4,25 +4,29 @@ the OpenAPI document (see conftest)."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
-from sqlalchemy import func, select
+from openpyxl import load_workbook
+from sqlalchemy import delete, func, select
 
 from pedt_participation.api.services import issue_token
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     Action,
     Comment,
+    CommitteeSummaryFile,
     ModerationAction,
     ModerationLogEntry,
     RefusalCategory,
     Role,
+    SummaryFileKind,
     SummaryStatus,
     Vote,
     VoteKind,
 )
-from tests.helpers import make_consultation, make_moderator, make_participant, wait_until
+from tests.helpers import build_summary_now, make_consultation, make_moderator, make_participant, wait_until
 
 
 def _bearer(secret: str, platform_user: str | None = None) -> dict:
@@ -341,6 +345,30 @@ def test_the_committee_asks_for_a_summary_follows_it_and_downloads_it(client, co
     listed = client.get("/api/v1/consultations/ecole/summaries", headers=committee).get_json()
     assert [s["id"] for s in listed["data"]] == [summary["id"]]
     assert client.get(f"/api/v1/summaries/{summary['id']}", headers=as_parent).status_code == 403
+
+
+def test_the_api_lists_and_serves_the_spreadsheet_of_a_summary(client, consultation):
+    committee = _personal_token(make_participant(role=Role.COMMITTEE))
+    summary = build_summary_now(consultation)
+    done = client.get(f"/api/v1/summaries/{summary.id}", headers=committee).get_json()["data"]
+    assert done["files"]["xlsx"].endswith(f"/api/v1/summaries/{summary.id}/files/xlsx")
+    spreadsheet = client.get(done["files"]["xlsx"], headers=committee)
+    assert spreadsheet.status_code == 200 and spreadsheet.mimetype.endswith("spreadsheetml.sheet")
+    assert "synthese-ecole-" in spreadsheet.headers["Content-Disposition"]
+    assert load_workbook(io.BytesIO(spreadsheet.data), read_only=True).sheetnames[0] == "Actions"
+    listed = client.get("/api/v1/consultations/ecole/summaries", headers=committee).get_json()["data"]
+    assert listed[0]["files"] == done["files"]
+
+    # A summary made before spreadsheets were has none: null in its links, 404 at its address.
+    db.session.execute(
+        delete(CommitteeSummaryFile).where(
+            CommitteeSummaryFile.summary_id == summary.id, CommitteeSummaryFile.kind == SummaryFileKind.XLSX
+        )
+    )
+    db.session.commit()
+    older = client.get(f"/api/v1/summaries/{summary.id}", headers=committee).get_json()["data"]
+    assert older["files"]["xlsx"] is None and older["files"]["pdf"] == done["files"]["pdf"]
+    assert client.get(done["files"]["xlsx"], headers=committee).status_code == 404
 
 
 # --- lists and the document -----------------------------------------------------------------------

@@ -5,6 +5,7 @@ minute told apart. Rendered-text checks with pypdf, charts inspected as SVG; the
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import shutil
@@ -25,6 +26,7 @@ from pedt_participation.models import (
     Audience,
     Comment,
     CommentRating,
+    Grade,
     Role,
     SummaryFileKind,
     Vote,
@@ -96,6 +98,38 @@ def test_axes_count_whole_people_in_the_readers_numbers(app):
     assert any(re.fullmatch(r"\d{1,3}[\u202f\u00a0]\d{3}", label) for label in _tick_labels(many))
     # The weekly chart's axis says what its dates are, without a sentence cut after "le".
     assert "commençant le" not in few and "Semaine (date du lundi)" in few
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "thousands", "day"),
+    [
+        ("en", ("Supports", "Online", "On paper (workshops)", "New participants", "Week (Monday's date)",
+                "Share of grades (%)"), "12,400", "11/2"),
+        ("ar", ("أصوات الدعم", "عبر الإنترنت", "على الورق (الورشات)", "المشاركون الجدد", "الأسبوع (تاريخ يوم الاثنين)",
+                "نسبة التقديرات (%)"), "12,400", "2/11"),
+        ("fr", ("Soutiens", "En ligne", "Sur papier (ateliers)", "Nouveaux participants", "Semaine (date du lundi)",
+                "Part des mentions (%)"), "12\u202f400", "02/11"),
+    ],
+)
+def test_charts_are_written_in_the_language_of_the_summary_being_read(app, language, words, thousands, day):
+    """Titles, axes, legends, numbers and dates: the page's charts in the reader's language, the PDF's in French."""
+    weeks = {"new_participants_by_week": {"parts": {"2026-11-02": cell(7, 1), "2026-11-09": cell(3, 1)}}}
+    with app.test_request_context(), force_locale(language):
+        supports = charts.supports_chart(_orientation((12_000, 400), (9_000, 800)))
+        participation = charts.participation_chart(weeks)
+        judgment = charts.merit_profiles_chart({"actions": [_judged("Action", 5)]})
+    drawn = html.unescape(supports + participation + judgment)
+    assert [word for word in words if word not in drawn] == []
+    assert thousands in html.unescape(supports)
+    assert day in html.unescape(participation)
+    if language != "fr":
+        assert not any(french in drawn for french in ("Soutiens", "En ligne", "Semaine", "Part des mentions", "Masqué"))
+
+
+def _judged(title: str, judges: int) -> dict:
+    """An action graded by `judges` people, one grade each from the lowest up."""
+    grades = {grade.value: 1 if grade.value < judges else 0 for grade in Grade}
+    return {"title": title, "majority_judgment": partition(grades, 1)}
 
 
 @pytest.fixture

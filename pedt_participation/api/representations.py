@@ -17,6 +17,7 @@ from ..models import (
     Decision,
     Orientation,
     Participant,
+    SummaryFileKind,
     SummaryStatus,
 )
 from ..public_names import public_name
@@ -141,7 +142,8 @@ def me(participant: Participant) -> dict:
     }
 
 
-def summary(summary: CommitteeSummary) -> dict:
+def summary(summary: CommitteeSummary, file_kinds: set[SummaryFileKind]) -> dict:
+    """`file_kinds`: the files stored for it (a summary made before spreadsheets were has no .xlsx: null)."""
     done = summary.status == SummaryStatus.DONE
     return {
         "id": summary.id,
@@ -154,7 +156,9 @@ def summary(summary: CommitteeSummary) -> dict:
         "error": summary.error or None,
         "files": {
             extension: url_for("api_committee.summary_file", summary_id=summary.id, extension=extension, _external=True)
-            for extension in ("pdf", "csv", "json")
+            if extension == "json" or SummaryFileKind(extension) in file_kinds
+            else None
+            for extension in ("pdf", "csv", "xlsx", "json")
         }
         if done
         else None,

@@ -345,6 +345,9 @@ class RejectionInputSchema(Schema):
 class SummaryFilesSchema(Schema):
     pdf = fields.Url(required=True)
     csv = fields.Url(required=True)
+    xlsx = fields.Url(
+        required=True, allow_none=True, metadata={"description": "The spreadsheet; null for a summary made before them"}
+    )
     json = fields.Url(required=True)
 
 

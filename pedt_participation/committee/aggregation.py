@@ -23,6 +23,7 @@ from ..extensions import db
 from ..languages.services import format_count
 from ..models import (
     ERASED_ACCOUNT_NAME,
+    OTHER_ANSWER,
     UNDER_15_AGE_BRACKETS,
     YOUTH_AGE_BRACKETS,
     Action,
@@ -50,7 +51,7 @@ from ..models import (
 )
 from .disclosure import SECONDARY_HIDDEN, Disclosure
 from .majority_judgment import majority_grade, rank_by_majority_value
-from .profile_groups import NOT_GIVEN, answer_groups, regrouped
+from .profile_groups import NOT_GIVEN, answer_groups, group_of, regrouped
 from .themes import ThemeCounter
 
 SCHEMA_VERSION = 1
@@ -58,6 +59,9 @@ TOP_COMMENTS_PER_SIDE = 2
 THEMES_PER_ACTION = 5
 THEMES_PER_ORIENTATION = 8
 OPINION_KEYS = {Opinion.POUR: "pour", Opinion.MITIGE: "mitige", Opinion.CONTRE: "contre"}
+# The column of the results by neighbourhood that holds the answers outside the staff's list and the
+# neighbourhoods where fewer than k people took part: no small neighbourhood is shown under its own name.
+OTHER_NEIGHBOURHOODS = "Autres"
 
 
 # --- privacy threshold ---------------------------------------------------------------------------
@@ -159,6 +163,39 @@ def _paper_supports(action_ids: list[int]) -> dict[int, dict[Audience, int]]:
     for action_id, audience, supports in rows:
         counts[action_id][audience] = int(supports)
     return counts
+
+
+def _neighbourhood_tallies(action_ids: list[int]) -> dict[int, dict[tuple[VoteKind, int], dict[str, int]]]:
+    """action → (kind, value) → neighbourhood as answered → number of supports and opinions, from one GROUP BY."""
+    tallies: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    neighbourhood = func.coalesce(Participant.neighbourhood, literal(NOT_GIVEN))
+    rows = db.session.execute(
+        _counted_votes(action_ids, Vote.action_id, Vote.kind, Vote.value, neighbourhood, func.count())
+        .where(Vote.kind.in_((VoteKind.SUPPORT, VoteKind.OPINION)))
+        .group_by(Vote.action_id, Vote.kind, Vote.value, neighbourhood)
+    )
+    for action_id, kind, value, answer, number in rows:
+        tallies[action_id][(kind, value)][answer] += number
+    return tallies
+
+
+class NeighbourhoodColumns:
+    """The columns of the results by neighbourhood: each entry of the staff's list (or "non renseigné") where k
+    people or more took part, then OTHER_NEIGHBOURHOODS for every other answer, so that no small neighbourhood is
+    shown under its own name."""
+
+    def __init__(self, consultation: Consultation, by_profile: Mapping[tuple, int]) -> None:
+        self.groups = answer_groups(consultation, ProfileListKind.NEIGHBOURHOOD)
+        people = regrouped({answer: number for (answer,), number in _sums(by_profile, 2).items()}, self.groups)
+        shown = {group for group, number in people.items() if group != OTHER_ANSWER and number >= consultation.k_anonymity}
+        # The list's neighbourhoods alphabetically, then "non renseigné"; none at all without a list.
+        self.names = (
+            [*sorted(shown - {NOT_GIVEN}), *sorted(shown & {NOT_GIVEN}), OTHER_NEIGHBOURHOODS] if self.groups else []
+        )
+
+    def of(self, answer: str) -> str:
+        group = group_of(answer, self.groups)
+        return group if group in self.names else OTHER_NEIGHBOURHOODS
 
 
 def _judges_by_orientation(action_ids: list[int]) -> dict[int, int]:
@@ -387,6 +424,7 @@ def aggregate(
     action_ids = [row.id for row in actions]
     tallies, age_brackets = _vote_tallies(action_ids)
     paper = _paper_supports(action_ids)
+    by_neighbourhood = _neighbourhood_tallies(action_ids)
     judges = _judges_by_orientation(action_ids)
     commented = action_ids if with_comments else []
     comment_counts, action_themes = _read_comments(commented)
@@ -394,6 +432,7 @@ def aggregate(
     proposals = _proposals(consultation)
     decisions = _decisions(action_ids)
     by_profile, by_orientation = _participant_counts(consultation, [orientation.id for orientation in consultation.orientations])
+    neighbourhoods = NeighbourhoodColumns(consultation, by_profile)
     participants_by_orientation = _sums(by_orientation, 0)
     audience_by_orientation = _sums(by_orientation, 0, 1)
     age_by_orientation = _sums(by_orientation, 0, 2)
@@ -422,7 +461,7 @@ def aggregate(
             _action_figures(
                 figures, row, tallies[row.id], channels[row.id], paper[row.id], age_brackets[row.id],
                 grade_profiles[row.id], judges_key[row.id], comment_counts[row.id], top_comments[row.id],
-                action_themes[row.id], decision=decisions.get(row.id),
+                action_themes[row.id], by_neighbourhood[row.id], neighbourhoods, decision=decisions.get(row.id),
             )
             for row in rows
         ]
@@ -466,6 +505,8 @@ def aggregate(
             "vote_limit_per_orientation": consultation.vote_limit_per_orientation,
         },
         "participation": _participation(figures, consultation, by_profile, _summed(channels.values())),
+        # The columns of each action's results by neighbourhood (`online_by_neighbourhood`, `by_neighbourhood`).
+        "neighbourhoods": neighbourhoods.names,
         "orientations": orientations,
     }
     figures.protect(max_rounds)
@@ -536,6 +577,8 @@ def _action_figures(
     comment_counts: Mapping[int, int],
     top_comments: dict[str, list[dict[str, Any]]],
     themes: ThemeCounter,
+    neighbourhood_tally: Mapping[tuple[VoteKind, int], Mapping[str, int]],
+    neighbourhoods: NeighbourhoodColumns,
     *,
     decision: dict[str, Any] | None,
 ) -> dict[str, Any]:
@@ -558,6 +601,22 @@ def _action_figures(
     # Each opinion is the sum of the audiences' (the tables above give the other margin).
     for side in sides:
         figures.relate((*action, "opinions", side), [(*action, "opinions", "audience", a.value, side) for a in Audience])
+    opinions_by_column = {
+        side: _in_columns(neighbourhood_tally.get((VoteKind.OPINION, o.value), {}), neighbourhoods) for side, o in sides.items()
+    }
+    by_neighbourhood = {
+        name: figures.table(
+            (*action, "opinions", "neighbourhood", name, "total"),
+            {side: ((*action, "opinions", "neighbourhood", name, side), opinions_by_column[side][name]) for side in sides},
+        )
+        for name in neighbourhoods.names
+    }
+    if neighbourhoods.names:
+        for side in sides:
+            figures.relate(
+                (*action, "opinions", side), [(*action, "opinions", "neighbourhood", name, side) for name in neighbourhoods.names]
+            )
+    online_by_column = _in_columns(neighbourhood_tally.get((VoteKind.SUPPORT, 1), {}), neighbourhoods)
     supports_total = (*action, "supports", "total")
     return {
         "id": row.id,
@@ -576,8 +635,13 @@ def _action_figures(
             "online_by_age_bracket": figures.table((*action, "supports", "online"), {
                 b.value: ((*action, "supports", "online", "age_bracket", b.value), age_brackets[b]) for b in AgeBracket
             }),
+            # Paper supports are counted per workshop, without neighbourhood: online ones only.
+            "online_by_neighbourhood": figures.table((*action, "supports", "online"), {
+                name: ((*action, "supports", "online", "neighbourhood", name), online_by_column[name])
+                for name in neighbourhoods.names
+            }) if neighbourhoods.names else None,
         },
-        "opinions": {**opinion_figures, "balance": None, "by_audience": by_audience},
+        "opinions": {**opinion_figures, "balance": None, "by_audience": by_audience, "by_neighbourhood": by_neighbourhood},
         "majority_judgment": {
             **figures.table(judges_key, {
                 grade.value: ((*action, "grade", grade.value), grade_profile[grade]) for grade in Grade
@@ -593,6 +657,15 @@ def _action_figures(
         "top_comments": top_comments,
         "themes": _themes(themes, THEMES_PER_ACTION, figures.k),
     }
+
+
+def _in_columns(by_answer: Mapping[str, int], neighbourhoods: NeighbourhoodColumns) -> dict[str, int]:
+    """Counts per neighbourhood as answered, added up per column of the results by neighbourhood."""
+    columns = dict.fromkeys(neighbourhoods.names, 0)
+    if columns:
+        for answer, number in by_answer.items():
+            columns[neighbourhoods.of(answer)] += number
+    return columns
 
 
 def _merged(counters: Iterable[ThemeCounter]) -> ThemeCounter:

@@ -1,15 +1,20 @@
 """Charts of a summary as SVG (matplotlib, no screen needed), drawn only from the figures that passed
 the privacy threshold: a withheld count gets no bar, only its "< k" label, and a chart whose every figure is
-withheld is not drawn (None: the page says so in a sentence). Counts run in whole numbers, written the reader's
-way (14 364 in French), legends sit outside the bars."""
+withheld is not drawn (None: the page says so in a sentence). Counts run in whole numbers, legends sit outside the
+bars. Titles, axis labels, legends, numbers and dates are written in the language in force when a chart is drawn
+(the reader's on the page, French in the PDF): 14 364 and 02/11 in French, 14,364 and 11/2 in English."""
 
 from __future__ import annotations
 
 import io
 import textwrap
+from datetime import date
 from typing import Any
 
 import matplotlib
+from babel.dates import format_skeleton
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -52,6 +57,15 @@ def _counts_axis(axis: Axis) -> None:
     axis.set_major_formatter(FuncFormatter(lambda value, _position: format_count(round(value))))
 
 
+# Arabic's pattern puts a right-to-left mark after the day, which turns a rotated label into « 211/ » on screen.
+BIDI_MARKS = str.maketrans("", "", "\u200e\u200f\u061c")
+
+
+def _day_and_month(day: str) -> str:
+    """An ISO date as the reader writes a day of the month: 02/11 in French, 11/2 in English, 2/11 in Arabic."""
+    return format_skeleton("dM", date.fromisoformat(day), locale=get_locale()).translate(BIDI_MARKS)
+
+
 def _all_withheld(parts: list[dict[str, Any]]) -> bool:
     return all(part["value"] is None for part in parts)
 
@@ -89,12 +103,12 @@ def supports_chart(orientation: dict[str, Any]) -> str | None:
     axes.set_yticks(list(positions), [_label(a["title"]) for a in actions])
     axes.set_xlim(0, largest * 1.15)
     _counts_axis(axes.xaxis)
-    axes.set_xlabel("Soutiens")
+    axes.set_xlabel(_("Soutiens"))
     # Above the plot, never over a bar (with two actions, the bars fill the plot).
     axes.legend(
         handles=[
-            Patch(color=ONLINE_COLOUR, label="En ligne"),
-            Patch(color=PAPER_COLOUR, label="Sur papier (ateliers)"),
+            Patch(color=ONLINE_COLOUR, label=_("En ligne")),
+            Patch(color=PAPER_COLOUR, label=_("Sur papier (ateliers)")),
         ],
         loc="lower left",
         bbox_to_anchor=(0, 1.02),
@@ -117,7 +131,8 @@ def merit_profiles_chart(orientation: dict[str, Any]) -> str | None:
     for y, action in zip(positions, actions, strict=True):
         profile = action["majority_judgment"]
         if profile["total"]["value"] is None:
-            axes.text(0, y, f" {figure_text(profile['total'])} réponses", va="center", color="#444444")
+            axes.text(0, y, " " + _("%(count)s réponses", count=figure_text(profile["total"])), va="center",
+                      color="#444444")
             continue
         left = 0.0
         for grade in Grade:
@@ -131,10 +146,10 @@ def merit_profiles_chart(orientation: dict[str, Any]) -> str | None:
     axes.set_yticks(list(positions), [_label(a["title"]) for a in actions])
     axes.set_xlim(0, 100)
     _counts_axis(axes.xaxis)
-    axes.set_xlabel("Part des mentions (%)")
+    axes.set_xlabel(_("Part des mentions (%)"))
     axes.legend(
         handles=[Patch(color=GRADE_COLOURS[g], label=str(GRADE_LABELS[g])) for g in Grade]
-        + [Patch(facecolor=HIDDEN_COLOUR, hatch="//", label="Masqué (petits nombres)")],
+        + [Patch(facecolor=HIDDEN_COLOUR, hatch="//", label=_("Masqué (petits nombres)"))],
         loc="upper center",
         bbox_to_anchor=(0.5, -0.22),
         ncol=4,
@@ -155,12 +170,10 @@ def participation_chart(participation: dict[str, Any]) -> str | None:
             axes.text(x, 0, figure_text(week), ha="center", va="bottom", fontsize=7, color="#444444")
         else:
             axes.bar(x, week["value"], color=ONLINE_COLOUR)
-    axes.set_xticks(
-        range(len(weeks)), [f"{monday[8:10]}/{monday[5:7]}" for monday in weeks], rotation=45, ha="right"
-    )
+    axes.set_xticks(range(len(weeks)), [_day_and_month(monday) for monday in weeks], rotation=45, ha="right")
     _counts_axis(axes.yaxis)
-    axes.set_ylabel("Nouveaux participants")
-    axes.set_xlabel("Semaine (date du lundi)")
+    axes.set_ylabel(_("Nouveaux participants"))
+    axes.set_xlabel(_("Semaine (date du lundi)"))
     return _svg(figure)
 
 
@@ -181,5 +194,5 @@ def audience_chart(participation: dict[str, Any]) -> str | None:
             axes.text(0, y, f" {figure_text(part)}", va="center", color="#444444")
     axes.set_yticks(range(len(audiences)), [_label(str(AUDIENCE_LABELS[a]), 30) for a in audiences])
     _counts_axis(axes.xaxis)
-    axes.set_xlabel("Participants en ligne")
+    axes.set_xlabel(_("Participants en ligne"))
     return _svg(figure)

@@ -58,8 +58,10 @@ CSV_HEADER = [
     "Décision", "Explication de la décision", "Décision publiée", "Avancement", "Note sur l’avancement",
     "Entre publics", "Écart entre publics (points)", "Entre tranches d’âge", "Groupes d’opinion qui s’en distinguent",
     "Approuvée par tous les groupes d’opinion", "Pour, part brute (pondération)", "Pour, part pondérée",
-    "Nombres masqués",
 ]
+WITHHELD_COLUMN = "Nombres masqués"
+# Per column of the results by neighbourhood (the summary's `neighbourhoods`), after the columns above.
+NEIGHBOURHOOD_COLUMNS = ("Soutiens en ligne", "Pour", "Mitigé", "Contre")
 DIVISION_LABELS = {"divisive": "divise", "consensual": "rassemble"}
 
 
@@ -123,8 +125,21 @@ def _decision_cells(decision: dict[str, Any] | None) -> list[str]:
     ]
 
 
+def _neighbourhood_parts(action: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """An action's cells in one column of the results by neighbourhood, in the order of NEIGHBOURHOOD_COLUMNS."""
+    opinions = action["opinions"]["by_neighbourhood"][name]["parts"]
+    return [action["supports"]["online_by_neighbourhood"]["parts"][name],
+            opinions["pour"], opinions["mitige"], opinions["contre"]]
+
+
 def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
-    yield [str(column) for column in CSV_HEADER]
+    # Summaries made before the results by neighbourhood have no `neighbourhoods`.
+    neighbourhoods = data.get("neighbourhoods") or []
+    yield [
+        *(str(column) for column in CSV_HEADER),
+        *(f"{column} : {name}" for name in neighbourhoods for column in NEIGHBOURHOOD_COLUMNS),
+        WITHHELD_COLUMN,
+    ]
     analyses = _analyses_by_action(data)
     for orientation in data["orientations"]:
         for action in orientation["actions"]:
@@ -138,6 +153,11 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
                 "Pour": opinions["parts"]["pour"], "Mitigé": opinions["parts"]["mitige"],
                 "Contre": opinions["parts"]["contre"], "Avis exprimés": opinions["total"],
                 **{f"Mentions : {GRADE_LABELS[g]}": judgment["parts"][str(g.value)] for g in reversed(Grade)},
+            }
+            by_neighbourhood = {
+                f"{column} : {name}": part
+                for name in neighbourhoods
+                for column, part in zip(NEIGHBOURHOOD_COLUMNS, _neighbourhood_parts(action, name), strict=True)
             }
             yield [
                 orientation["position"],
@@ -163,7 +183,8 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
                 safe_text(" ; ".join(f"{t['phrase']} ({t['comments']})" for t in action["themes"])),
                 *_decision_cells(action.get("decision")),
                 *analyses.get(action["id"], [""] * 7),
-                _withheld_status(counts),
+                *(_figure(part) for part in by_neighbourhood.values()),
+                _withheld_status({**counts, **by_neighbourhood}),
             ]
 
 
@@ -212,6 +233,18 @@ def _sheets(data: dict[str, Any]) -> Iterator[tuple[str, Iterator[list[Any]] | l
     ]
     if "key_points" in data:
         yield "Propositions", _proposal_rows(data["key_points"], data["parameters"]["k_anonymity"])
+    neighbourhoods = data.get("neighbourhoods") or []
+    if neighbourhoods:
+        yield "Par quartier", [
+            ["Orientation", "Action", "Quartier", *NEIGHBOURHOOD_COLUMNS, "Avis exprimés", WITHHELD_COLUMN]
+        ] + [
+            [orientation["title"], action["title"], name, *(_figure(part) for part in parts), _figure(total),
+             _withheld_status(dict(zip([*NEIGHBOURHOOD_COLUMNS, "Avis exprimés"], [*parts, total], strict=True)))]
+            for orientation in data["orientations"]
+            for action in orientation["actions"]
+            for name in neighbourhoods
+            for parts, total in [(_neighbourhood_parts(action, name), action["opinions"]["by_neighbourhood"][name]["total"])]
+        ]
     analyses = data.get("analyses")
     if not analyses:
         return

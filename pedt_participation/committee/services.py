@@ -399,6 +399,19 @@ def require_file(summary: CommitteeSummary, kind: SummaryFileKind) -> None:
         raise NotFound()
 
 
+def file_kinds(summary_ids: list[int]) -> dict[int, set[SummaryFileKind]]:
+    """The files stored for each summary, in one query."""
+    kinds: dict[int, set[SummaryFileKind]] = {summary_id: set() for summary_id in summary_ids}
+    rows = db.session.execute(
+        select(CommitteeSummaryFile.summary_id, CommitteeSummaryFile.kind).where(
+            CommitteeSummaryFile.summary_id.in_(summary_ids)
+        )
+    )
+    for summary_id, kind in rows:
+        kinds[summary_id].add(kind)
+    return kinds
+
+
 def file_chunks(summary_id: int, kind: SummaryFileKind, chunk_size: int = 256 * 1024) -> Iterator[bytes]:
     """A stored file a slice at a time, so a download never holds the whole file in memory."""
     of_file = (CommitteeSummaryFile.summary_id == summary_id, CommitteeSummaryFile.kind == kind)

@@ -2,7 +2,9 @@
 
 Plain counting of words and short phrases rather than a language model: the committee can check every theme
 against the comments, and the result does not change from one run to the next. A theme is what several people
-said, not one person many times, and it never names a person.
+said, not one person many times, and it never names a person. Words are compared by their lemma (simplemma's
+French dictionary: "ateliers" and "atelier", "travaux" and "travail" are one word), and a conjugated verb
+("faudrait", "travaillent") names no theme; a theme is shown as people wrote it most often.
 """
 
 from __future__ import annotations
@@ -13,17 +15,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+import simplemma
 from stop_words import get_stop_words
 
 from .person_names import names_in
 
 # Frequent in comments yet naming no theme, and missing from the stop-word list.
+# Compared as lemmas: "penser" stands for "pense" and "pensons"; conjugated forms are left out anyway (`_conjugated`).
 EXTRA_STOP_WORDS = frozenset({
-    "aujourd’hui", "avis", "beaucoup", "crois", "déjà", "également", "etc", "franchement", "jamais", "merci", "mieux",
-    "non", "oui", "parfois", "pense", "penser", "peuvent", "pourrait", "pourraient", "souvent", "suivre",
-    "tant", "toujours", "toute", "trouve", "trouver", "vraiment",
+    "aujourd’hui", "avis", "beaucoup", "croire", "déjà", "également", "etc", "falloir", "franchement", "jamais",
+    "merci", "mieux", "non", "oui", "parfois", "penser", "pouvoir", "souvent", "suivre", "tant", "toujours",
+    "toute", "trouver", "vouloir", "vraiment",
 })
-# In the stop-word list, yet themes here: "devoir" must fold with "devoirs" (homework), "donner la parole aux jeunes".
+# In the stop-word list, yet themes here: "devoirs" (homework, lemma "devoir"), "donner la parole aux jeunes".
 THEME_WORDS = frozenset({"devoir", "parole"})
 STOP_WORDS = (frozenset(get_stop_words("french")) | EXTRA_STOP_WORDS) - THEME_WORDS
 # Words that may join two content words into a phrase: "aide aux devoirs", "sortie de classe", "temps d’accueil".
@@ -69,9 +73,9 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
 # Words repeat from one comment to the next: each distinct word is examined once (bounded: a few MB at most).
 @lru_cache(maxsize=100_000)
 def _content_key(token: str) -> str | None:
-    """The word compared across comments, plural folded ("ateliers" → "atelier", "jeux" → "jeu"); None for
-    words carrying no theme: stop-words (a hyphenated word when all its parts are, like "peut-être"), elided
-    words, numbers and words of fewer than 3 letters."""
+    """The word compared across comments: its lemma ("ateliers" → "atelier", "jeux" → "jeu"); None for words
+    carrying no theme: stop-words, as written or as lemma ("sont" is "être"; a hyphenated word when all its parts
+    are, like "peut-être"), conjugated verbs, elided words, numbers and words of fewer than 3 letters."""
     word = token.replace("'", "’")
     if (
         word.endswith("’")
@@ -80,8 +84,17 @@ def _content_key(token: str) -> str | None:
         or all(part in STOP_WORDS for part in word.split("-"))
     ):
         return None
-    # Longer than 3 letters, not 4, so that "jeux" folds; "ss" keeps "stress" whole.
-    return word[:-1] if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss") else word
+    lemma = simplemma.lemmatize(word, lang="fr")
+    if lemma in STOP_WORDS or _conjugated(word, lemma):
+        return None
+    return lemma
+
+
+def _conjugated(word: str, lemma: str) -> bool:
+    """A verb as conjugated in a sentence ("faudrait", "travaillent", "propose"): its lemma is an infinitive it
+    differs from, other than by a plural's s, which a noun whose lemma looks like one takes ("devoirs", "loisirs",
+    "ateliers"). What people want is in the nouns around it; an infinitive as written ("jouer dehors") stays."""
+    return lemma.endswith(("er", "ir", "re")) and word not in (lemma, lemma + "s")
 
 
 def _candidates(tokens: list[str]) -> list[tuple[Key, str]]:

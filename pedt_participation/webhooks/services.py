@@ -185,7 +185,7 @@ def summary_resource(summary: CommitteeSummary) -> dict[str, Any]:
         "url": public_url("committee.summary", summary_id=summary.id),
         "downloads": {
             extension: public_url("committee.download", summary_id=summary.id, extension=extension)
-            for extension in ("pdf", "csv", "json")
+            for extension in ("pdf", "csv", "xlsx", "json")
         },
     }
 
