@@ -423,7 +423,7 @@ def test_moderation_log_lists_and_filters(client, world):
     moderator = world["people"]["moderator"]
     login(client, moderator)
     proposal = world["proposal"]
-    client.post(f"/moderation/proposals/{proposal.id}/reject", data={f"r{proposal.id}-reason": "Hors sujet"})
+    client.post(f"/moderation/proposals/{proposal.id}/reject", data={f"r{proposal.id}-category": "out_of_scope", f"r{proposal.id}-reason": "Hors sujet"})
     client.post("/auth/logout")
 
     login(client, world["people"]["admin"])
