@@ -268,6 +268,12 @@ def _put_back(rows: dict[str, list[dict]]) -> None:
                 ))
 
 
+def keep_rows_written_by_this_test() -> None:
+    """For rows built once for a module's tests (emptied after the module, by `_tables_emptied_after_module`):
+    what was written so far is the module's, so the tables are not emptied after this test."""
+    _DatabaseWrites.seen = False
+
+
 def _loaded_again(value):
     if isinstance(value, dict):
         return {key: _loaded_again(item) for key, item in value.items()}

@@ -51,8 +51,10 @@ def test_signing_in_from_the_frame_opens_a_tab_then_the_frame_shows_the_vote_but
     with page.expect_popup() as opened:
         frame.get_by_role("link", name="Se connecter pour voter (nouvel onglet)").click()
     sign_in_tab = opened.value
-    fill_sign_in_form(sign_in_tab, participant)
-    sign_in_tab.wait_for_event("close")
+    # Listening for the close before the form is sent: the tab can sign in, land and close while the click returns,
+    # and a listener added after that waits for a close that has already happened.
+    with sign_in_tab.expect_event("close"):
+        fill_sign_in_form(sign_in_tab, participant)
 
     expect(frame.get_by_text("Connecté : Samia")).to_be_visible()
     expect(frame.get_by_role("button", name="Soutenir « Action 1.1 »")).to_be_visible()
