@@ -21,6 +21,7 @@ from pedt_participation.committee.aggregation import aggregate
 from pedt_participation.committee.disclosure import Disclosure, DisclosureRefused
 from pedt_participation.committee.disclosure_audit import MASKED, SMALL, audit
 from pedt_participation.committee.documents import CSV_HEADER, summary_csv, summary_pdf
+from pedt_participation.committee.services import summary_figures
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     AgeBracket,
@@ -28,6 +29,7 @@ from pedt_participation.models import (
     Grade,
     PaperVoteCount,
     Participant,
+    PopulationArea,
     Role,
     Vote,
     VoteKind,
@@ -106,7 +108,29 @@ def published_system(data: dict) -> PublishedSystem:
     reader.sums("S", [f"o{o['id']}/S" for o in data["orientations"]])
     for channel in ("online", "paper"):
         reader.sums(f"S/{channel}", [f"o{o['id']}/S/{channel}" for o in data["orientations"]])
+    representativeness = (data.get("analyses") or {}).get("representativeness")
+    if representativeness:
+        _read_representativeness(reader, representativeness)
     return reader
+
+
+def _read_representativeness(reader: PublishedSystem, section: dict) -> None:
+    """The participants against the population: per age bracket the participation's own groups (the same people),
+    per neighbourhood of the population the people weighted, who with those left out are all participants. A
+    rate or a representation is printed only beside a printed count."""
+    for rate in section["by_age_bracket"]:
+        reader.see(f"R/age/{rate['group']}", rate["participants"])
+        reader.sums(f"P/by_age_bracket/{rate['group']}", [f"R/age/{rate['group']}"])
+    for rate in section["by_neighbourhood"]:
+        reader.see(f"R/place/{rate['group']}", rate["participants"])
+    for rate in section["by_age_bracket"] + section["by_neighbourhood"]:
+        if rate["participants"]["value"] is None:
+            assert rate["rate_per_thousand"] is None and rate["representation"] is None, rate
+    weighting = section["weighting"]
+    reader.see("R/weighted", weighting["people_weighted"])
+    reader.see("R/not_weighted", weighting["people_left_out"])
+    reader.sums("R/weighted", [f"R/place/{rate['group']}" for rate in section["by_neighbourhood"]])
+    reader.sums("P", ["R/weighted", "R/not_weighted"])
 
 
 def possible_values(system: PublishedSystem, name: str, candidates: range) -> set[int]:
@@ -252,6 +276,28 @@ def test_two_small_cells_at_a_known_sum_stay_hidden():
     system = assert_nothing_narrower_than_promised(data)
     for bracket in ("11-14", "15-17"):
         assert possible_values(system, f"P/by_age_bracket/{bracket}", range(1, 5)) == {1, 2, 3, 4}
+
+
+def test_the_participants_against_the_population_hide_what_the_participation_hides():
+    """The representativeness section printed its groups with a threshold of its own: 60+ « masqué » in the
+    participation was 7 there, and 31 − 20 − 7 gave the four 11–14-year-olds."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=1)
+    action = consultation.orientations[0].actions[0]
+    people = (_people(4, Audience.YOUTH, AgeBracket.FROM_11_TO_14) + _people(7, bracket=AgeBracket.FROM_60)
+              + _people(20))
+    for number, person in enumerate(people):
+        person.neighbourhood = "Centre" if number % 2 else "Les Hauts"
+    _votes(people, action)
+    db.session.add_all(
+        PopulationArea(consultation_id=consultation.id, iris=f"iris-{place}", label=place, census_year=2021,
+                       neighbourhood=place, people_by_age_bracket={b.value: 300.0 for b in AgeBracket})
+        for place in ("Centre", "Les Hauts")
+    )
+    db.session.commit()
+    data = summary_figures(consultation, None)
+    assert data["analyses"]["representativeness"]["by_age_bracket"]
+    system = assert_nothing_narrower_than_promised(data)
+    assert possible_values(system, "P/by_age_bracket/11-14", range(1, 5)) == {1, 2, 3, 4}
 
 
 def test_figures_with_no_small_group_behind_them_stay_exact():

@@ -10,7 +10,7 @@ A *cell* is a count for a group of people (or of paper supports), as a dict:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -50,7 +50,8 @@ from ..models import (
 )
 from .disclosure import SECONDARY_HIDDEN, Disclosure
 from .majority_judgment import majority_grade, rank_by_majority_value
-from .profile_groups import NOT_GIVEN, answer_groups, regrouped
+from .profile_groups import NOT_GIVEN, answer_groups, group_of, regrouped
+from .representativeness import Representativeness, answer_key, section_of
 from .themes import ThemeCounter
 
 SCHEMA_VERSION = 1
@@ -375,11 +376,18 @@ def _new_participants_by_week(first_weeks: Mapping[tuple, int]) -> dict[str, int
 
 
 def aggregate(
-    consultation: Consultation, now: datetime | None = None, *, with_comments: bool = True, max_rounds: int = 500
+    consultation: Consultation,
+    now: datetime | None = None,
+    *,
+    with_comments: bool = True,
+    with_representativeness: bool = False,
+    max_rounds: int = 500,
 ) -> dict[str, Any]:
     """Every figure of the summary, protected as a whole with the threshold `consultation.k_anonymity`
     (disclosure.py; DisclosureRefused when they cannot be). Without `with_comments`, no comment is read (counts at
-    zero, no theme, no quote): what the public results page needs, at the cost of the vote tallies only.
+    zero, no theme, no quote): what the public results page needs, at the cost of the vote tallies only. With
+    `with_representativeness`, "representativeness" is the participants against the reference population
+    (representativeness.py; None when none is mapped), its figures protected with the others.
     `max_rounds`: of complementary suppression, before giving up."""
     k = consultation.k_anonymity
     figures = Disclosure(k)
@@ -468,10 +476,33 @@ def aggregate(
         "participation": _participation(figures, consultation, by_profile, _summed(channels.values())),
         "orientations": orientations,
     }
+    representativeness = _representativeness(figures, consultation, by_profile, action_ids) if with_representativeness else None
     figures.protect(max_rounds)
+    if with_representativeness:
+        data["representativeness"] = representativeness() if representativeness else None
     for orientation_data in orientations:
         _ranks_and_grades(figures, consultation, orientation_data["actions"], grade_profiles, judges_key)
     return data
+
+
+def _representativeness(
+    figures: Disclosure, consultation: Consultation, by_profile: Mapping[tuple, int], action_ids: list[int]
+) -> Callable[[], Representativeness] | None:
+    """The representativeness section's figures registered with the summary's. It counts people by the
+    neighbourhood answer they gave, and each answer is a part of the group the participation table counts it
+    under."""
+    participants = {(bracket.value, answer): number for (bracket, answer), number in _sums(by_profile, 1, 2).items()}
+    section = section_of(figures, consultation, participants, action_ids)
+    if section is None:
+        return None
+    groups = answer_groups(consultation, ProfileListKind.NEIGHBOURHOOD)
+    answers_of: dict[str, list[tuple]] = defaultdict(list)
+    for (answer,), number in _sums(by_profile, 2).items():
+        figures.register(answer_key(answer), number)
+        answers_of[group_of(answer, groups)].append(answer_key(answer))
+    for group, answers in answers_of.items():
+        figures.relate(("participants", "neighbourhood", group), answers)
+    return section
 
 
 def _channel_table(figures: Disclosure, owner: tuple, counts: dict[str, int]) -> dict[str, Any]:

@@ -215,9 +215,23 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
 def summary_figures(consultation: Consultation, previous: dict[str, Any] | None) -> dict[str, Any]:
     """Every figure of a summary: the aggregation, its analyses, and « Ce qu'il faut retenir » first (in the JSON as
     on the page and in the PDF); `previous` is the figures of the summary before, for what moved since."""
-    data = aggregate(consultation, max_rounds=current_app.config["DISCLOSURE_MAX_ROUNDS"])
-    data["analyses"] = analyses_of(consultation, data)
+    data = aggregate(
+        consultation, with_representativeness=True, max_rounds=current_app.config["DISCLOSURE_MAX_ROUNDS"]
+    )
+    data["analyses"] = analyses_of(consultation, data, data.pop("representativeness"))
     return {"key_points": key_points_of(consultation, data, previous), **data}
+
+
+def population_analysis(consultation: Consultation) -> dict[str, Any] | None:
+    """The participants against the reference population as a summary made now would print them, protected with
+    all its figures; None when no IRIS is mapped, or when the figures cannot be protected yet."""
+    try:
+        return aggregate(
+            consultation, with_comments=False, with_representativeness=True,
+            max_rounds=current_app.config["DISCLOSURE_MAX_ROUNDS"],
+        )["representativeness"]
+    except DisclosureRefused:
+        return None
 
 
 def previous_figures(consultation: Consultation, *, before: CommitteeSummary | None = None) -> dict[str, Any] | None:
