@@ -19,18 +19,21 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from pedt_participation.committee.aggregation import aggregate
 from pedt_participation.committee.disclosure import Disclosure, DisclosureRefused
-from pedt_participation.committee.disclosure_audit import MASKED, SMALL, audit
+from pedt_participation.committee.disclosure_audit import MASKED, SMALL, UNPRINTED, audit, bounds
 from pedt_participation.committee.documents import CSV_HEADER, summary_csv, summary_pdf
 from pedt_participation.committee.services import summary_figures
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     AgeBracket,
     Audience,
+    CommitteeSummary,
     Grade,
     PaperVoteCount,
     Participant,
     PopulationArea,
     Role,
+    SummaryStatus,
+    SummaryTrigger,
     Vote,
     VoteKind,
     Workshop,
@@ -149,8 +152,8 @@ def possible_values(system: PublishedSystem, name: str, candidates: range) -> se
         if row.any():
             rows.append(row)
             right.append(constant)
-    lower = np.array([0 if system.withheld[cell] == SMALL else system.k for cell in names], dtype=float)
-    upper = np.array([system.k - 1 if system.withheld[cell] == SMALL else 10**6 for cell in names], dtype=float)
+    lower = np.array([bounds(system.withheld[cell], system.k)[0] for cell in names], dtype=float)
+    upper = np.array([min(bounds(system.withheld[cell], system.k)[1], 10**6) for cell in names], dtype=float)
     possible = set()
     for value in candidates:
         low, high = lower.copy(), upper.copy()
@@ -294,10 +297,46 @@ def test_the_participants_against_the_population_hide_what_the_participation_hid
         for place in ("Centre", "Les Hauts")
     )
     db.session.commit()
-    data = summary_figures(consultation, None)
+    data = summary_figures(consultation)
     assert data["analyses"]["representativeness"]["by_age_bracket"]
     system = assert_nothing_narrower_than_promised(data)
     assert possible_values(system, "P/by_age_bracket/11-14", range(1, 5)) == {1, 2, 3, 4}
+
+
+def _reading_both(later: dict, earlier: dict) -> PublishedSystem:
+    """A reader of two summaries who takes every count to have only grown since the earlier one (people and votes
+    are seldom taken away): each count of the later one is the earlier's plus an unknown of 0 or more."""
+    system, before = published_system(later), published_system(earlier)
+    for name, value in before.published.items():
+        if value and (name in system.published or name in system.withheld):
+            system.published[f"earlier/{name}"] = value
+            system.withheld[f"grew/{name}"] = UNPRINTED
+            system.relations.append((name, (f"earlier/{name}", f"grew/{name}")))
+    return system
+
+
+def test_two_summaries_subtracted_give_no_hidden_figure_away():
+    """12 parents supported an action in one summary; three youths joined before the next, whose parents were
+    « masqué » beside the youths' « < 5 » and a total of 15: the parents being at least 12, the youths were at
+    most 3. The later summary knows what the earlier one published."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=2)
+    first, second = consultation.orientations[0].actions
+    _votes(_people(12), first)
+    _votes(_people(10, Audience.PROFESSIONAL), second)
+    db.session.commit()
+    earlier = summary_figures(consultation)
+    db.session.add(CommitteeSummary(consultation_id=consultation.id, trigger=SummaryTrigger.ON_DEMAND,
+                                    status=SummaryStatus.DONE, data=earlier, finished_at=utcnow()))
+    _votes(_people(3, Audience.YOUTH, AgeBracket.FROM_15_TO_17), first)
+    db.session.commit()
+    later = summary_figures(consultation)
+    assert _cell(later, f"a{first.id}/S/audience/youth") == SMALL
+    system = _reading_both(later, earlier)
+    assert audit(system.published, system.withheld, system.relations, system.k) == []
+    assert possible_values(system, f"a{first.id}/S/audience/youth", range(1, 5)) == {1, 2, 3, 4}
+    assert possible_values(system, "P/by_audience/youth", range(1, 5)) == {1, 2, 3, 4}
+    # What moved since the earlier summary is told of the published figures only.
+    assert later["key_points"]["changes"]["previous_generated_at"] == earlier["generated_at"]
 
 
 def test_figures_with_no_small_group_behind_them_stay_exact():

@@ -49,6 +49,7 @@ from ..models import (
     vote_counts,
 )
 from .disclosure import SECONDARY_HIDDEN, Disclosure
+from .disclosure_audit import CellKey
 from .majority_judgment import majority_grade, rank_by_majority_value
 from .profile_groups import NOT_GIVEN, answer_groups, group_of, regrouped
 from .representativeness import Representativeness, answer_key, section_of
@@ -381,14 +382,17 @@ def aggregate(
     *,
     with_comments: bool = True,
     with_representativeness: bool = False,
+    earlier: Mapping[CellKey, int] | None = None,
     max_rounds: int = 500,
 ) -> dict[str, Any]:
     """Every figure of the summary, protected as a whole with the threshold `consultation.k_anonymity`
     (disclosure.py; DisclosureRefused when they cannot be). Without `with_comments`, no comment is read (counts at
     zero, no theme, no quote): what the public results page needs, at the cost of the vote tallies only. With
     `with_representativeness`, "representativeness" is the participants against the reference population
-    (representativeness.py; None when none is mapped), its figures protected with the others.
-    `max_rounds`: of complementary suppression, before giving up."""
+    (representativeness.py; None when none is mapped), its figures protected with the others. `earlier`: the
+    largest count each cell had in the summaries published before (`published_cells`); a reader may take each
+    count to be at least that, and so does the audit (votes and people are rarely taken away), so that comparing
+    two summaries works out no hidden figure. `max_rounds`: of complementary suppression, before giving up."""
     k = consultation.k_anonymity
     figures = Disclosure(k)
     actions = _published_actions(consultation)
@@ -477,12 +481,54 @@ def aggregate(
         "orientations": orientations,
     }
     representativeness = _representativeness(figures, consultation, by_profile, action_ids) if with_representativeness else None
+    for key, value in (earlier or {}).items():
+        if value and figures.values.get(key, -1) >= value:
+            figures.known(("earlier", key), value)
+            figures.order(key, ("earlier", key), strict=False)
     figures.protect(max_rounds)
     if with_representativeness:
         data["representativeness"] = representativeness() if representativeness else None
     for orientation_data in orientations:
         _ranks_and_grades(figures, consultation, orientation_data["actions"], grade_profiles, judges_key)
     return data
+
+
+def published_cells(data: dict[str, Any]) -> dict[CellKey, int]:
+    """The counts a summary's JSON publishes, under the keys `aggregate` registered them by: what its reader knows
+    when reading a later summary."""
+    cells: dict[CellKey, int] = {}
+
+    def table(total: CellKey, prefix: CellKey, printed: dict[str, Any], name: Callable[[str], Any] = str) -> None:
+        for key, figure in ((total, printed["total"]), *(((*prefix, name(part)), figure)
+                                                         for part, figure in printed["parts"].items())):
+            if figure["value"] is not None:
+                cells[key] = figure["value"]
+
+    participation = data["participation"]
+    for field, name in (("by_audience", "audience"), ("by_age_bracket", "age_bracket"), ("by_neighbourhood", "neighbourhood"),
+                        ("by_school", "school"), ("new_participants_by_week", "week")):
+        table(("participants",), ("participants", name), participation[field])
+    table(("supports", "total"), ("supports",), participation["supports"])
+    table(("participants", "with_code"), ("participants", "code_batch"), participation["by_code_batch"])
+    parameters = data["parameters"]
+    shared_judges = parameters["majority_judgment_enabled"] and parameters["missing_grades_as_reject"]
+    for orientation in data["orientations"]:
+        owner = ("orientation", orientation["id"])
+        table((*owner, "participants"), (*owner, "participants", "audience"), orientation["participants_by_audience"])
+        table((*owner, "participants"), (*owner, "participants", "age_bracket"), orientation["participants_by_age_bracket"])
+        table((*owner, "supports", "total"), (*owner, "supports"), orientation["supports"])
+        for action in orientation["actions"]:
+            own = ("action", action["id"])
+            supports, opinions = action["supports"], action["opinions"]
+            table((*own, "supports", "total"), (*own, "supports"), supports["by_channel"])
+            table((*own, "supports", "total"), (*own, "supports", "audience"), supports["by_audience"])
+            table((*own, "supports", "online"), (*own, "supports", "online", "age_bracket"), supports["online_by_age_bracket"])
+            table((*own, "opinions", "total"), (*own, "opinions"), opinions)
+            for audience, by_audience in opinions["by_audience"].items():
+                table((*own, "opinions", "audience", audience, "total"), (*own, "opinions", "audience", audience), by_audience)
+            judges = (*owner, "judges") if shared_judges else (*own, "judges")
+            table(judges, (*own, "grade"), action["majority_judgment"], int)
+    return cells
 
 
 def _representativeness(

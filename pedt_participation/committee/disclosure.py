@@ -16,7 +16,8 @@ are withheld, for all the tables at once, and writes the decision into the figur
 
 Quantities that no output prints but that the reader can bound are registered too (`register`, `order`): the
 opinions of the people outside the reference population (all opinions minus those weighted), the gap between two
-actions that a ranking puts in order. They are never withheld or published, only unknowns of the audit.
+actions that a ranking puts in order. They are never withheld or published, only unknowns of the audit. Counts
+the reader knows from elsewhere (`known`: what an earlier summary published) are constants of the audit.
 
 When no further cell can be withheld and the audit still fails, DisclosureRefused says why: the summary is then
 not published.
@@ -58,6 +59,7 @@ class Disclosure:
         self._printed: dict[CellKey, list[dict[str, Any]]] = defaultdict(list)
         self._shares: list[tuple[dict[str, Any], CellKey, CellKey]] = []
         self._positive: set[CellKey] = set()  # unprinted cells the reader knows to be 1 or more
+        self._known: set[CellKey] = set()  # unprinted cells the reader knows the value of
         self.withheld: dict[CellKey, str] = {}
 
     def register(self, key: CellKey, value: int) -> None:
@@ -90,6 +92,12 @@ class Disclosure:
         """A relation the reader knows without a table showing it (an orientation's supports are its actions')."""
         self.relations.append((total, tuple(parts)))
 
+    def known(self, key: CellKey, value: int) -> None:
+        """A count the reader knows from elsewhere (an earlier summary published it): it is neither withheld nor
+        chosen to protect another."""
+        self.register(key, value)
+        self._known.add(key)
+
     def order(self, greater: CellKey, lesser: CellKey, *, strict: bool) -> None:
         """An order between two registered cells that something printed tells the reader (a ranking): the gap
         between them is registered, unprinted, as an unknown of 0 or more (1 or more when `strict`)."""
@@ -111,7 +119,7 @@ class Disclosure:
         a process keeps for the next pages that show them (the public results page is computed at each view)."""
         self._check_relations()
         signature = (self.k, max_rounds, tuple(self.values.items()), tuple(self.relations), tuple(self.tables),
-                     tuple(self._unprinted().items()))
+                     tuple(self._unprinted().items()), tuple(sorted(map(str, self._known))))
         decision = _decisions.get(signature)
         if decision is None:
             decision = self._decide(max_rounds)
@@ -127,7 +135,7 @@ class Disclosure:
         return {
             key: POSITIVE if key in self._positive else UNPRINTED
             for key in self.values
-            if not self._printed[key]
+            if not self._printed[key] and key not in self._known
         }
 
     def _decide(self, max_rounds: int) -> dict[CellKey, str] | DisclosureRefused:
@@ -226,7 +234,7 @@ class Disclosure:
                  self.values[cell], str(cell), cell)
                 for relation in around
                 for cell in _cells(relation)
-                if cell not in self.withheld
+                if cell not in self.withheld and cell not in self._known
             ]
             if candidates:
                 return min(candidates)[-1]
