@@ -19,7 +19,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from pedt_participation.committee.aggregation import aggregate
 from pedt_participation.committee.disclosure import Disclosure, DisclosureRefused
-from pedt_participation.committee.disclosure_audit import MASKED, SMALL, UNPRINTED, audit, bounds
+from pedt_participation.committee.disclosure_audit import MASKED, POSITIVE, SMALL, UNPRINTED, audit, bounds
 from pedt_participation.committee.documents import CSV_HEADER, summary_csv, summary_pdf
 from pedt_participation.committee.services import summary_figures
 from pedt_participation.extensions import db
@@ -108,6 +108,7 @@ def published_system(data: dict) -> PublishedSystem:
                 reader.sums(f"{a}/opinions/{side}", [f"{a}/opinions/{audience}/{side}" for audience in opinions["by_audience"]])
             judges = f"{o}/judges" if shared_judges else f"{a}/judges"
             reader.table(judges, f"{a}/grades", action["majority_judgment"])
+        _read_ranking(reader, [(f"a{action['id']}/S", action["supports"]["rank"]) for action in orientation["actions"]])
     reader.sums("S", [f"o{o['id']}/S" for o in data["orientations"]])
     for channel in ("online", "paper"):
         reader.sums(f"S/{channel}", [f"o{o['id']}/S/{channel}" for o in data["orientations"]])
@@ -115,6 +116,18 @@ def published_system(data: dict) -> PublishedSystem:
     if representativeness:
         _read_representativeness(reader, representativeness)
     return reader
+
+
+def _read_ranking(reader: PublishedSystem, ranks: list[tuple[str, int | None]]) -> None:
+    """A ranking by supports: each ranked total is above the next one's (an unknown gap of 1 or more), or equal
+    when they share a rank."""
+    ranked = sorted((rank, name) for name, rank in ranks if rank is not None)
+    for (rank, higher), (next_rank, lower) in zip(ranked, ranked[1:], strict=False):
+        if rank == next_rank:
+            reader.sums(higher, [lower])
+        else:
+            reader.withheld[f"gap/{higher}/{lower}"] = POSITIVE
+            reader.sums(higher, [lower, f"gap/{higher}/{lower}"])
 
 
 def _read_representativeness(reader: PublishedSystem, section: dict) -> None:
@@ -301,6 +314,22 @@ def test_the_participants_against_the_population_hide_what_the_participation_hid
     assert data["analyses"]["representativeness"]["by_age_bracket"]
     system = assert_nothing_narrower_than_promised(data)
     assert possible_values(system, "P/by_age_bracket/11-14", range(1, 5)) == {1, 2, 3, 4}
+
+
+def test_a_ranking_pins_no_hidden_figure():
+    """Supports 11, 10 and 3 in one orientation of 24: with the 3 « < 5 » and the 10 « masqué » to protect it, the
+    ranking put the 10 below the 11, so at most 10, and the small one at least 24 − 11 − 10 = 3."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=3)
+    first, second, third = consultation.orientations[0].actions
+    _votes(_people(11), first)
+    _votes(_people(10), second)
+    _votes(_people(3), third)
+    data = _summary(consultation)
+    system = assert_nothing_narrower_than_promised(data)
+    assert possible_values(system, f"a{third.id}/S", range(1, 5)) == {1, 2, 3, 4}
+    # A « masqué » total is ranked all the same: it counts 5 or more.
+    ranked = [action for action in data["orientations"][0]["actions"] if action["supports"]["rank"] is not None]
+    assert len(ranked) == 2 and any(action["supports"]["by_channel"]["total"]["value"] is None for action in ranked)
 
 
 def _reading_both(later: dict, earlier: dict) -> PublishedSystem:

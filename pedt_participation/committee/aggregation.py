@@ -49,7 +49,7 @@ from ..models import (
     vote_counts,
 )
 from .disclosure import SECONDARY_HIDDEN, Disclosure
-from .disclosure_audit import CellKey
+from .disclosure_audit import MASKED, CellKey
 from .majority_judgment import majority_grade, rank_by_majority_value
 from .profile_groups import NOT_GIVEN, answer_groups, group_of, regrouped
 from .representativeness import Representativeness, answer_key, section_of
@@ -486,6 +486,8 @@ def aggregate(
             figures.known(("earlier", key), value)
             figures.order(key, ("earlier", key), strict=False)
     figures.protect(max_rounds)
+    if consultation.supports_enabled:
+        _protect_with_rankings(figures, orientations, max_rounds)
     if with_representativeness:
         data["representativeness"] = representativeness() if representativeness else None
     for orientation_data in orientations:
@@ -551,6 +553,37 @@ def _representativeness(
     return section
 
 
+def _supports_ranking(figures: Disclosure, actions: list[dict[str, Any]]) -> list[CellKey]:
+    """The actions' supports totals that the ranking orders, most supported first: those published or « masqué »
+    (k or more); a « < k » one is unranked."""
+    totals = [("action", action["id"], "supports", "total") for action in actions]
+    return sorted((key for key in totals if figures.withheld.get(key) in (None, MASKED)), key=lambda key: -figures.values[key])
+
+
+def _protect_with_rankings(figures: Disclosure, orientations: list[dict[str, Any]], max_rounds: int) -> None:
+    """Protects the figures again with the orders the supports rankings print, until they settle: in each
+    orientation, each ranked action has more supports than the next (or as many, sharing its rank). A ranking
+    that would pin a hidden figure (a « masqué » total ranked above a published 10 is 11 or more) makes the
+    audit withhold more, which may change the ranking, whose new orders are then audited too."""
+    ordered: set[tuple[CellKey, CellKey]] = set()
+    while True:
+        pairs = {
+            pair
+            for orientation in orientations
+            for ranking in [_supports_ranking(figures, orientation["actions"])]
+            for pair in zip(ranking, ranking[1:], strict=False)
+        }
+        if pairs <= ordered:
+            return
+        for higher, lower in sorted(pairs - ordered, key=str):
+            if figures.values[higher] == figures.values[lower]:
+                figures.relate(higher, [lower])
+            else:
+                figures.order(higher, lower, strict=True)
+        ordered |= pairs
+        figures.protect(max_rounds)
+
+
 def _channel_table(figures: Disclosure, owner: tuple, counts: dict[str, int]) -> dict[str, Any]:
     return figures.table(
         (*owner, "supports", "total"), {channel: ((*owner, "supports", channel), counts[channel]) for channel in counts}
@@ -564,16 +597,16 @@ def _ranks_and_grades(
     grade_profiles: Mapping[int, list[int]],
     judges_key: Mapping[int, tuple],
 ) -> None:
-    """What is worked out from the protected figures: ranks among the actions whose figures are published (a
-    withheld one is unranked, so that no rank orders it against the others), the majority grade of a profile
-    published whole, the balance of two published opinions."""
+    """What is worked out from the protected figures: ranks by supports among the actions whose total is
+    published or « masqué » (`_protect_with_rankings` audited the order they print; a « < k » one is unranked), the
+    majority grade of a profile published whole, the balance of two published opinions."""
     if consultation.supports_enabled:
-        supports = {
-            action["id"]: action["supports"]["by_channel"]["total"]["value"]
+        ranked = set(_supports_ranking(figures, actions))
+        ranks = _competition_ranks({
+            action["id"]: figures.values[key]
             for action in actions
-            if action["supports"]["by_channel"]["total"]["value"] is not None
-        }
-        ranks = _competition_ranks(supports)
+            if (key := ("action", action["id"], "supports", "total")) in ranked
+        })
         for action in actions:
             action["supports"]["rank"] = ranks.get(action["id"])
     published_profiles = {

@@ -245,10 +245,12 @@ class Disclosure:
         return None
 
     def _write(self) -> None:
-        for key, label in self.withheld.items():
-            display = f"< {self.k}" if label == SMALL else SECONDARY_HIDDEN
-            for printed in self._printed[key]:
-                printed.update(value=None, display=display, share=None)
+        """Each printed figure as decided: exact, « < k » or « masqué » (a later decision may publish it again)."""
+        for key, printed_forms in self._printed.items():
+            label = self.withheld.get(key)
+            display = str(self.values[key]) if label is None else f"< {self.k}" if label == SMALL else SECONDARY_HIDDEN
+            for printed in printed_forms:
+                printed.update(value=self.values[key] if label is None else None, display=display, share=None)
         for printed, key, total in self._shares:
             if self.published(key) and self.published(total) and self.values[total]:
                 printed["share"] = round(self.values[key] / self.values[total], 4)
