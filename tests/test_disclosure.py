@@ -4,6 +4,7 @@ published JSON alone (`published_system`), never from the aggregation's own mode
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import os
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from pedt_participation.committee.aggregation import aggregate
+from pedt_participation.committee.aggregation import aggregate, printed_cells
 from pedt_participation.committee.disclosure import Disclosure, DisclosureRefused
 from pedt_participation.committee.disclosure_audit import MASKED, POSITIVE, SMALL, UNPRINTED, audit, bounds
 from pedt_participation.committee.documents import CSV_HEADER, summary_csv, summary_pdf
@@ -401,6 +402,10 @@ OPINION_VALUES = {"pour": 1, "mitige": 0, "contre": -1}
 RANDOM_SEED = bool(os.environ.get("PEDT_PRIVACY_RANDOM"))
 # About a quarter of them are refused as a whole (too few people to hide anything): 300 leave over 200 published.
 EXAMPLES = int(os.environ.get("PEDT_PRIVACY_EXAMPLES", "300"))
+# Each published one's CSV is checked, and its PDF for one in PDF_EVERY in CI, every one with `make test-privacy`:
+# measured on a loaded 2-core machine, the 300 cost 29 s of CPU with the CSVs, and each PDF about 1 s more
+# (WeasyPrint), which every one of the ~225 published would make 4 minutes.
+PDF_EVERY = 25
 
 
 def _figures_of(plan: dict) -> Disclosure:
@@ -488,7 +493,8 @@ def _figures_of(plan: dict) -> Disclosure:
 def test_random_consultations_hide_every_withheld_figure(plan):
     """Each withheld cell of a protected random summary keeps the range its label promises against everything
     published, checked afresh by the auditor and, for two "< k" cells, by scipy's integer programs; the small
-    groups are all withheld; a refused summary publishes nothing."""
+    groups are all withheld; a refused summary publishes nothing. Its figures, written into a summary's JSON,
+    reach the CSV (and, one in PDF_EVERY in CI, the PDF) as the JSON has them."""
     figures = _figures_of(plan)
     try:
         figures.protect(max_rounds=500)
@@ -504,6 +510,41 @@ def test_random_consultations_hide_every_withheld_figure(plan):
     system.relations = [(str(total), tuple(map(str, parts))) for total, parts in figures.relations]
     for name in sorted(name for name, label in system.withheld.items() if label == SMALL)[:2]:
         assert possible_values(system, name, range(1, k)) == set(range(1, k)), name
+    assert_the_files_carry_the_figures(_written(plan, figures), pdf=RANDOM_SEED or next(_examples_run) % PDF_EVERY == 0)
+
+
+# JSON summaries of consultations of each shape (orientations, actions, missing grades as « À rejeter ») with
+# nobody in them, made once through the database.
+_frames: dict[tuple, dict] = {}
+_examples_run = count(1)
+
+
+def _written(plan: dict, figures: Disclosure) -> dict:
+    """The random consultation's protected figures written into a summary's JSON of its shape, as `aggregate`
+    would write them (its other tables, which the random consultation does not register, empty)."""
+    shape = (plan["orientations"], plan["actions"], plan["missing_as_reject"])
+    if shape not in _frames:
+        consultation = _random_consultation({**plan, "people": [], "paper": [0, 0, 0, 0]})
+        db.session.flush()
+        _frames[shape] = aggregate(consultation)
+    data = copy.deepcopy(_frames[shape])
+    data["parameters"]["k_anonymity"] = figures.k
+    ids = {}
+    for o, orientation in enumerate(data["orientations"]):
+        ids[("orientation", orientation["id"])] = ("orientation", o)
+        for a, action in enumerate(orientation["actions"]):
+            ids[("action", action["id"])] = ("action", o * 10 + a)
+    for key, printed in printed_cells(data):
+        key = (*ids.get(key[:2], key[:2]), *key[2:])
+        if key in figures.values:
+            label = figures.withheld.get(key)
+            display = {None: str(figures.values[key]), SMALL: f"< {figures.k}", MASKED: "masqué"}[label]
+            printed.update(value=None if label else figures.values[key], display=display, share=None)
+    for orientation in data["orientations"]:
+        for action in orientation["actions"]:
+            action["supports"]["rank"] = action["majority_judgment"]["rank"] = None
+            action["majority_judgment"]["majority_grade"] = action["opinions"]["balance"] = None
+    return data
 
 
 def _random_consultation(plan: dict):
@@ -572,7 +613,12 @@ def test_the_files_of_a_random_consultation_carry_the_protected_figures(plan):
     db.session.commit()
     data = aggregate(consultation)
     assert_nothing_narrower_than_promised(data)
+    assert_the_files_carry_the_figures(data, pdf=True)
 
+
+def assert_the_files_carry_the_figures(data: dict, *, pdf: bool) -> None:
+    """The CSV's figures are the JSON's, each withheld one named in its row's status column; the PDF's text has
+    every published action total, and « < k » and « masqué » where the JSON has them."""
     rows = list(csv.reader(io.StringIO(summary_csv(data).decode("utf-8-sig")), delimiter=";"))
     header = rows[0]
     columns = [header.index(str(name)) for name in CSV_HEADER if str(name).startswith(("Soutiens", "Pour", "Mitigé",
@@ -583,7 +629,8 @@ def test_the_files_of_a_random_consultation_carry_the_protected_figures(plan):
         for i in columns:
             if row[i] == "":
                 assert f"{header[i]} : " in row[status], (header[i], row[status])
-
+    if not pdf:
+        return
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(summary_pdf(data))).pages)
     text = text.replace("\u202f", " ").replace("\xa0", " ")
     for orientation in data["orientations"]:
@@ -591,5 +638,9 @@ def test_the_files_of_a_random_consultation_carry_the_protected_figures(plan):
             total = action["supports"]["by_channel"]["total"]
             if total["value"] is not None:
                 assert str(total["value"]) in text
-    if f"< {plan['k']}" in str(data):
-        assert f"< {plan['k']}" in text
+    k = data["parameters"]["k_anonymity"]
+    printed = [figure["display"] for _key, figure in printed_cells(data)]
+    if f"< {k}" in printed:
+        assert f"< {k}" in text
+    if "masqué" in printed:
+        assert "masqué" in text

@@ -498,13 +498,16 @@ def aggregate(
 def published_cells(data: dict[str, Any]) -> dict[CellKey, int]:
     """The counts a summary's JSON publishes, under the keys `aggregate` registered them by: what its reader knows
     when reading a later summary."""
-    cells: dict[CellKey, int] = {}
+    return {key: figure["value"] for key, figure in printed_cells(data) if figure["value"] is not None}
+
+
+def printed_cells(data: dict[str, Any]) -> list[tuple[CellKey, dict[str, Any]]]:
+    """Each count of a summary's JSON tables (published or not) with the key `aggregate` registered it by."""
+    cells: list[tuple[CellKey, dict[str, Any]]] = []
 
     def table(total: CellKey, prefix: CellKey, printed: dict[str, Any], name: Callable[[str], Any] = str) -> None:
-        for key, figure in ((total, printed["total"]), *(((*prefix, name(part)), figure)
-                                                         for part, figure in printed["parts"].items())):
-            if figure["value"] is not None:
-                cells[key] = figure["value"]
+        cells.append((total, printed["total"]))
+        cells.extend(((*prefix, name(part)), figure) for part, figure in printed["parts"].items())
 
     participation = data["participation"]
     for field, name in (("by_audience", "audience"), ("by_age_bracket", "age_bracket"), ("by_neighbourhood", "neighbourhood"),
