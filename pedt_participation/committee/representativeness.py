@@ -53,7 +53,6 @@ from typing import Literal, TypedDict
 
 import numpy as np
 from flask_babel import gettext as _
-from ipfn import ipfn
 from sqlalchemy import CompoundSelect, case, delete, func, select, union
 
 from ..errors import ParticipationRefused
@@ -376,6 +375,8 @@ class Raking:
 def rake(participants: Mapping[Cell, int], population: Mapping[Cell, float]) -> Raking:
     """Weights per (age bracket, neighbourhood) so that participants match the population's two margins. Only the
     participants of cells whose neighbourhood is in the population are weighted."""
+    from ipfn import ipfn  # heavy import (pandas), only where weights are computed: every process imports this module
+
     ages = sorted({age for age, _nb in population})
     places = sorted({place for _age, place in population})
     table = np.array([[participants.get((age, place), 0) for place in places] for age in ages], dtype=float)
