@@ -139,17 +139,18 @@ def test_supports_with_paper_votes_and_ranks(crafted):
     data = aggregate(crafted["consultation"])
     a1, a2, a3, b1, b2, b3 = crafted["actions"]
     first = _action(data, a1)["supports"]
-    # Paper 4 < 5, so online (11) would give it away: masked; the total 15 too, else the orientation's
-    # supports minus the other actions' would give A1's away.
+    # Paper 4 < 5, so online (11) would give it away: masked. The total 15 shows: the orientation's is masked
+    # instead, else its supports minus the other actions' would give A3's 2 away.
     channel = first["by_channel"]["parts"]
     assert (channel["online"]["display"], channel["paper"]["display"]) == ("masqué", "< 5")
-    assert first["by_channel"]["total"]["display"] == "masqué"
-    # 3 youths is under 5; the total being masked (5 or more), the 0 professionals and the 12 parents can show.
+    assert first["by_channel"]["total"]["display"] == "15"
+    assert data["orientations"][0]["supports"]["total"]["display"] == "masqué"
+    # 3 youths is under 5; the 12 parents are masked with them (15 − 12 would give them away), the 0 professionals show.
     audience = first["by_audience"]["parts"]
     assert audience["youth"]["display"] == "< 5" and audience["youth"]["share"] is None
-    assert audience["professional"]["display"] == "0" and audience["parent"]["display"] == "12"
-    # A withheld total is not ranked, so that no rank orders it against the others: A2 is first of the published.
-    assert [_action(data, action)["supports"]["rank"] for action in (a1, a2, a3)] == [None, 1, None]
+    assert audience["professional"]["display"] == "0" and audience["parent"]["display"] == "masqué"
+    # A « < 5 » total is not ranked, so that no rank orders a small group against the others.
+    assert [_action(data, action)["supports"]["rank"] for action in (a1, a2, a3)] == [1, 2, None]
     assert [_action(data, action)["supports"]["rank"] for action in (b1, b2, b3)] == [1, 1, 1]
     # A3 has 2 supports: a group under 5 shows nothing else, not even its zeros.
     third = _action(data, a3)["supports"]["by_audience"]

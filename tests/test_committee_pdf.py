@@ -172,7 +172,7 @@ def test_the_pdf_reads_well_for_a_person_and_is_tagged_for_a_screen_reader(quiet
     assert "pdfuaid:part" in catalog["/Metadata"].get_object().get_data().decode()
     assert reader.metadata.title.startswith("Synthèse pour le comité de pilotage")
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-    assert "Pas de graphique : tous ses nombres sont sous le seuil de confidentialité (moins de 5)." in text
+    assert "Pas de graphique : tous ses nombres sont cachés (« < 5 » ou « masqué », voir la méthode)." in text
     # An orientation without a comment says so under its heading, rather than nothing.
     assert "Aucun commentaire n’a été publié sur les actions de cette orientation." in text
     # A comment rated −1 is not among "the most supported".

@@ -4,6 +4,7 @@ published JSON alone (`published_system`), never from the aggregation's own mode
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import os
@@ -17,18 +18,23 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from pedt_participation.committee.aggregation import aggregate
+from pedt_participation.committee.aggregation import aggregate, printed_cells
 from pedt_participation.committee.disclosure import Disclosure, DisclosureRefused
-from pedt_participation.committee.disclosure_audit import MASKED, SMALL, audit
+from pedt_participation.committee.disclosure_audit import MASKED, POSITIVE, SMALL, UNPRINTED, audit, bounds
 from pedt_participation.committee.documents import CSV_HEADER, summary_csv, summary_pdf
+from pedt_participation.committee.services import summary_figures
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     AgeBracket,
     Audience,
+    CommitteeSummary,
     Grade,
     PaperVoteCount,
     Participant,
+    PopulationArea,
     Role,
+    SummaryStatus,
+    SummaryTrigger,
     Vote,
     VoteKind,
     Workshop,
@@ -103,10 +109,45 @@ def published_system(data: dict) -> PublishedSystem:
                 reader.sums(f"{a}/opinions/{side}", [f"{a}/opinions/{audience}/{side}" for audience in opinions["by_audience"]])
             judges = f"{o}/judges" if shared_judges else f"{a}/judges"
             reader.table(judges, f"{a}/grades", action["majority_judgment"])
+        _read_ranking(reader, [(f"a{action['id']}/S", action["supports"]["rank"]) for action in orientation["actions"]])
     reader.sums("S", [f"o{o['id']}/S" for o in data["orientations"]])
     for channel in ("online", "paper"):
         reader.sums(f"S/{channel}", [f"o{o['id']}/S/{channel}" for o in data["orientations"]])
+    representativeness = (data.get("analyses") or {}).get("representativeness")
+    if representativeness:
+        _read_representativeness(reader, representativeness)
     return reader
+
+
+def _read_ranking(reader: PublishedSystem, ranks: list[tuple[str, int | None]]) -> None:
+    """A ranking by supports: each ranked total is above the next one's (an unknown gap of 1 or more), or equal
+    when they share a rank."""
+    ranked = sorted((rank, name) for name, rank in ranks if rank is not None)
+    for (rank, higher), (next_rank, lower) in zip(ranked, ranked[1:], strict=False):
+        if rank == next_rank:
+            reader.sums(higher, [lower])
+        else:
+            reader.withheld[f"gap/{higher}/{lower}"] = POSITIVE
+            reader.sums(higher, [lower, f"gap/{higher}/{lower}"])
+
+
+def _read_representativeness(reader: PublishedSystem, section: dict) -> None:
+    """The participants against the population: per age bracket the participation's own groups (the same people),
+    per neighbourhood of the population the people weighted, who with those left out are all participants. A
+    rate or a representation is printed only beside a printed count."""
+    for rate in section["by_age_bracket"]:
+        reader.see(f"R/age/{rate['group']}", rate["participants"])
+        reader.sums(f"P/by_age_bracket/{rate['group']}", [f"R/age/{rate['group']}"])
+    for rate in section["by_neighbourhood"]:
+        reader.see(f"R/place/{rate['group']}", rate["participants"])
+    for rate in section["by_age_bracket"] + section["by_neighbourhood"]:
+        if rate["participants"]["value"] is None:
+            assert rate["rate_per_thousand"] is None and rate["representation"] is None, rate
+    weighting = section["weighting"]
+    reader.see("R/weighted", weighting["people_weighted"])
+    reader.see("R/not_weighted", weighting["people_left_out"])
+    reader.sums("R/weighted", [f"R/place/{rate['group']}" for rate in section["by_neighbourhood"]])
+    reader.sums("P", ["R/weighted", "R/not_weighted"])
 
 
 def possible_values(system: PublishedSystem, name: str, candidates: range) -> set[int]:
@@ -125,8 +166,8 @@ def possible_values(system: PublishedSystem, name: str, candidates: range) -> se
         if row.any():
             rows.append(row)
             right.append(constant)
-    lower = np.array([0 if system.withheld[cell] == SMALL else system.k for cell in names], dtype=float)
-    upper = np.array([system.k - 1 if system.withheld[cell] == SMALL else 10**6 for cell in names], dtype=float)
+    lower = np.array([bounds(system.withheld[cell], system.k)[0] for cell in names], dtype=float)
+    upper = np.array([min(bounds(system.withheld[cell], system.k)[1], 10**6) for cell in names], dtype=float)
     possible = set()
     for value in candidates:
         low, high = lower.copy(), upper.copy()
@@ -254,6 +295,80 @@ def test_two_small_cells_at_a_known_sum_stay_hidden():
         assert possible_values(system, f"P/by_age_bracket/{bracket}", range(1, 5)) == {1, 2, 3, 4}
 
 
+def test_the_participants_against_the_population_hide_what_the_participation_hides():
+    """The representativeness section printed its groups with a threshold of its own: 60+ « masqué » in the
+    participation was 7 there, and 31 − 20 − 7 gave the four 11–14-year-olds."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=1)
+    action = consultation.orientations[0].actions[0]
+    people = (_people(4, Audience.YOUTH, AgeBracket.FROM_11_TO_14) + _people(7, bracket=AgeBracket.FROM_60)
+              + _people(20))
+    for number, person in enumerate(people):
+        person.neighbourhood = "Centre" if number % 2 else "Les Hauts"
+    _votes(people, action)
+    db.session.add_all(
+        PopulationArea(consultation_id=consultation.id, iris=f"iris-{place}", label=place, census_year=2021,
+                       neighbourhood=place, people_by_age_bracket={b.value: 300.0 for b in AgeBracket})
+        for place in ("Centre", "Les Hauts")
+    )
+    db.session.commit()
+    data = summary_figures(consultation)
+    assert data["analyses"]["representativeness"]["by_age_bracket"]
+    system = assert_nothing_narrower_than_promised(data)
+    assert possible_values(system, "P/by_age_bracket/11-14", range(1, 5)) == {1, 2, 3, 4}
+
+
+def test_a_ranking_pins_no_hidden_figure():
+    """Supports 11, 10 and 3 in one orientation of 24: with the 3 « < 5 » and the 10 « masqué » to protect it, the
+    ranking put the 10 below the 11, so at most 10, and the small one at least 24 − 11 − 10 = 3."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=3)
+    first, second, third = consultation.orientations[0].actions
+    _votes(_people(11), first)
+    _votes(_people(10), second)
+    _votes(_people(3), third)
+    data = _summary(consultation)
+    system = assert_nothing_narrower_than_promised(data)
+    assert possible_values(system, f"a{third.id}/S", range(1, 5)) == {1, 2, 3, 4}
+    # A « masqué » total is ranked all the same: it counts 5 or more.
+    ranked = [action for action in data["orientations"][0]["actions"] if action["supports"]["rank"] is not None]
+    assert len(ranked) == 2 and any(action["supports"]["by_channel"]["total"]["value"] is None for action in ranked)
+
+
+def _reading_both(later: dict, earlier: dict) -> PublishedSystem:
+    """A reader of two summaries who takes every count to have only grown since the earlier one (people and votes
+    are seldom taken away): each count of the later one is the earlier's plus an unknown of 0 or more."""
+    system, before = published_system(later), published_system(earlier)
+    for name, value in before.published.items():
+        if value and (name in system.published or name in system.withheld):
+            system.published[f"earlier/{name}"] = value
+            system.withheld[f"grew/{name}"] = UNPRINTED
+            system.relations.append((name, (f"earlier/{name}", f"grew/{name}")))
+    return system
+
+
+def test_two_summaries_subtracted_give_no_hidden_figure_away():
+    """12 parents supported an action in one summary; three youths joined before the next, whose parents were
+    « masqué » beside the youths' « < 5 » and a total of 15: the parents being at least 12, the youths were at
+    most 3. The later summary knows what the earlier one published."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=2)
+    first, second = consultation.orientations[0].actions
+    _votes(_people(12), first)
+    _votes(_people(10, Audience.PROFESSIONAL), second)
+    db.session.commit()
+    earlier = summary_figures(consultation)
+    db.session.add(CommitteeSummary(consultation_id=consultation.id, trigger=SummaryTrigger.ON_DEMAND,
+                                    status=SummaryStatus.DONE, data=earlier, finished_at=utcnow()))
+    _votes(_people(3, Audience.YOUTH, AgeBracket.FROM_15_TO_17), first)
+    db.session.commit()
+    later = summary_figures(consultation)
+    assert _cell(later, f"a{first.id}/S/audience/youth") == SMALL
+    system = _reading_both(later, earlier)
+    assert audit(system.published, system.withheld, system.relations, system.k) == []
+    assert possible_values(system, f"a{first.id}/S/audience/youth", range(1, 5)) == {1, 2, 3, 4}
+    assert possible_values(system, "P/by_audience/youth", range(1, 5)) == {1, 2, 3, 4}
+    # What moved since the earlier summary is told of the published figures only.
+    assert later["key_points"]["changes"]["previous_generated_at"] == earlier["generated_at"]
+
+
 def test_figures_with_no_small_group_behind_them_stay_exact():
     consultation = make_consultation(orientations=1, actions_per_orientation=2)
     first, second = consultation.orientations[0].actions
@@ -287,6 +402,10 @@ OPINION_VALUES = {"pour": 1, "mitige": 0, "contre": -1}
 RANDOM_SEED = bool(os.environ.get("PEDT_PRIVACY_RANDOM"))
 # About a quarter of them are refused as a whole (too few people to hide anything): 300 leave over 200 published.
 EXAMPLES = int(os.environ.get("PEDT_PRIVACY_EXAMPLES", "300"))
+# Each published one's CSV is checked, and its PDF for one in PDF_EVERY in CI, every one with `make test-privacy`:
+# measured on a loaded 2-core machine, the 300 cost 29 s of CPU with the CSVs, and each PDF about 1 s more
+# (WeasyPrint), which every one of the ~225 published would make 4 minutes.
+PDF_EVERY = 25
 
 
 def _figures_of(plan: dict) -> Disclosure:
@@ -374,7 +493,8 @@ def _figures_of(plan: dict) -> Disclosure:
 def test_random_consultations_hide_every_withheld_figure(plan):
     """Each withheld cell of a protected random summary keeps the range its label promises against everything
     published, checked afresh by the auditor and, for two "< k" cells, by scipy's integer programs; the small
-    groups are all withheld; a refused summary publishes nothing."""
+    groups are all withheld; a refused summary publishes nothing. Its figures, written into a summary's JSON,
+    reach the CSV (and, one in PDF_EVERY in CI, the PDF) as the JSON has them."""
     figures = _figures_of(plan)
     try:
         figures.protect(max_rounds=500)
@@ -390,6 +510,41 @@ def test_random_consultations_hide_every_withheld_figure(plan):
     system.relations = [(str(total), tuple(map(str, parts))) for total, parts in figures.relations]
     for name in sorted(name for name, label in system.withheld.items() if label == SMALL)[:2]:
         assert possible_values(system, name, range(1, k)) == set(range(1, k)), name
+    assert_the_files_carry_the_figures(_written(plan, figures), pdf=RANDOM_SEED or next(_examples_run) % PDF_EVERY == 0)
+
+
+# JSON summaries of consultations of each shape (orientations, actions, missing grades as « À rejeter ») with
+# nobody in them, made once through the database.
+_frames: dict[tuple, dict] = {}
+_examples_run = count(1)
+
+
+def _written(plan: dict, figures: Disclosure) -> dict:
+    """The random consultation's protected figures written into a summary's JSON of its shape, as `aggregate`
+    would write them (its other tables, which the random consultation does not register, empty)."""
+    shape = (plan["orientations"], plan["actions"], plan["missing_as_reject"])
+    if shape not in _frames:
+        consultation = _random_consultation({**plan, "people": [], "paper": [0, 0, 0, 0]})
+        db.session.flush()
+        _frames[shape] = aggregate(consultation)
+    data = copy.deepcopy(_frames[shape])
+    data["parameters"]["k_anonymity"] = figures.k
+    ids = {}
+    for o, orientation in enumerate(data["orientations"]):
+        ids[("orientation", orientation["id"])] = ("orientation", o)
+        for a, action in enumerate(orientation["actions"]):
+            ids[("action", action["id"])] = ("action", o * 10 + a)
+    for key, printed in printed_cells(data):
+        key = (*ids.get(key[:2], key[:2]), *key[2:])
+        if key in figures.values:
+            label = figures.withheld.get(key)
+            display = {None: str(figures.values[key]), SMALL: f"< {figures.k}", MASKED: "masqué"}[label]
+            printed.update(value=None if label else figures.values[key], display=display, share=None)
+    for orientation in data["orientations"]:
+        for action in orientation["actions"]:
+            action["supports"]["rank"] = action["majority_judgment"]["rank"] = None
+            action["majority_judgment"]["majority_grade"] = action["opinions"]["balance"] = None
+    return data
 
 
 def _random_consultation(plan: dict):
@@ -458,7 +613,12 @@ def test_the_files_of_a_random_consultation_carry_the_protected_figures(plan):
     db.session.commit()
     data = aggregate(consultation)
     assert_nothing_narrower_than_promised(data)
+    assert_the_files_carry_the_figures(data, pdf=True)
 
+
+def assert_the_files_carry_the_figures(data: dict, *, pdf: bool) -> None:
+    """The CSV's figures are the JSON's, each withheld one named in its row's status column; the PDF's text has
+    every published action total, and « < k » and « masqué » where the JSON has them."""
     rows = list(csv.reader(io.StringIO(summary_csv(data).decode("utf-8-sig")), delimiter=";"))
     header = rows[0]
     columns = [header.index(str(name)) for name in CSV_HEADER if str(name).startswith(("Soutiens", "Pour", "Mitigé",
@@ -469,7 +629,8 @@ def test_the_files_of_a_random_consultation_carry_the_protected_figures(plan):
         for i in columns:
             if row[i] == "":
                 assert f"{header[i]} : " in row[status], (header[i], row[status])
-
+    if not pdf:
+        return
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(summary_pdf(data))).pages)
     text = text.replace("\u202f", " ").replace("\xa0", " ")
     for orientation in data["orientations"]:
@@ -477,5 +638,9 @@ def test_the_files_of_a_random_consultation_carry_the_protected_figures(plan):
             total = action["supports"]["by_channel"]["total"]
             if total["value"] is not None:
                 assert str(total["value"]) in text
-    if f"< {plan['k']}" in str(data):
-        assert f"< {plan['k']}" in text
+    k = data["parameters"]["k_anonymity"]
+    printed = [figure["display"] for _key, figure in printed_cells(data)]
+    if f"< {k}" in printed:
+        assert f"< {k}" in text
+    if "masqué" in printed:
+        assert "masqué" in text

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pedt_participation.committee.analyses_section import weighting_warning
 from pedt_participation.committee.representativeness import (
     import_population,
     map_neighbourhoods,
@@ -14,9 +15,8 @@ from pedt_participation.committee.representativeness import (
     rake,
     read_population_file,
     representativeness,
-    representativeness_of,
-    weighting_warning,
 )
+from pedt_participation.committee.services import population_analysis
 from pedt_participation.errors import ParticipationRefused
 from pedt_participation.extensions import db
 from pedt_participation.models import AgeBracket, Audience, Vote, VoteKind
@@ -43,7 +43,7 @@ def test_weighting_recovers_the_planted_population_result():
     assert abs(action["raw_approval"] - population_result) >= 0.10
     assert abs(action["weighted_approval"] - population_result) <= 0.02
     weighting = result["weighting"]
-    assert weighting["status"] == "weighted" and weighting["people_weighted"] == 150
+    assert weighting["status"] == "weighted" and weighting["people_weighted"]["value"] == 150
     # Kish: 150 people weighted this unevenly are worth fewer unweighted ones.
     assert 50 < weighting["effective_sample_size"] < 150
     assert weighting["weight_ratio"] == pytest.approx(8, rel=0.01) and not weighting["extreme"]
@@ -78,7 +78,8 @@ def test_no_rate_under_k_people_and_extreme_weights_are_said():
 def test_people_outside_the_reference_are_left_out_of_the_weighting():
     sizes = {**SAMPLE_SIZES, ("18-25", ""): 7, ("60+", "Ailleurs"): 2}
     result = representativeness(sizes, POPULATION, _planted_opinions(), k=5)
-    assert result["weighting"]["people_left_out"] == 9 and result["weighting"]["people_weighted"] == 150
+    assert result["weighting"]["people_left_out"]["value"] == 9
+    assert result["weighting"]["people_weighted"]["value"] == 150
     # A group of the population with no participant at all is named: no weight can speak for it.
     raking = rake({("18-25", "Centre"): 30, ("18-25", "Les Hauts"): 20}, POPULATION)
     assert raking.groups_without_participants == ["60+"]
@@ -141,7 +142,7 @@ def test_a_consultation_weighted_from_its_loaded_population(app):
     assert centre.neighbourhood == "Centre" and second.neighbourhood is None
     map_neighbourhoods(consultation, {second.id: "Les Hauts"})
     db.session.commit()
-    result = representativeness_of(consultation)
+    result = population_analysis(consultation)
     [weighted] = result["weighting"]["actions"]
     assert weighted["weighted_approval"] == pytest.approx(0.5, abs=0.02)
     assert result["census_year"] == 2021

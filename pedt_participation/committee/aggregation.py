@@ -10,7 +10,7 @@ A *cell* is a count for a group of people (or of paper supports), as a dict:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -50,8 +50,10 @@ from ..models import (
     vote_counts,
 )
 from .disclosure import SECONDARY_HIDDEN, Disclosure
+from .disclosure_audit import MASKED, CellKey
 from .majority_judgment import majority_grade, rank_by_majority_value
 from .profile_groups import NOT_GIVEN, answer_groups, group_of, regrouped
+from .representativeness import Representativeness, answer_key, section_of
 from .themes import ThemeCounter
 
 SCHEMA_VERSION = 1
@@ -412,12 +414,22 @@ def _new_participants_by_week(first_weeks: Mapping[tuple, int]) -> dict[str, int
 
 
 def aggregate(
-    consultation: Consultation, now: datetime | None = None, *, with_comments: bool = True, max_rounds: int = 500
+    consultation: Consultation,
+    now: datetime | None = None,
+    *,
+    with_comments: bool = True,
+    with_representativeness: bool = False,
+    earlier: Mapping[CellKey, int] | None = None,
+    max_rounds: int = 500,
 ) -> dict[str, Any]:
     """Every figure of the summary, protected as a whole with the threshold `consultation.k_anonymity`
     (disclosure.py; DisclosureRefused when they cannot be). Without `with_comments`, no comment is read (counts at
-    zero, no theme, no quote): what the public results page needs, at the cost of the vote tallies only.
-    `max_rounds`: of complementary suppression, before giving up."""
+    zero, no theme, no quote): what the public results page needs, at the cost of the vote tallies only. With
+    `with_representativeness`, "representativeness" is the participants against the reference population
+    (representativeness.py; None when none is mapped), its figures protected with the others. `earlier`: the
+    largest count each cell had in the summaries published before (`published_cells`); a reader may take each
+    count to be at least that, and so does the audit (votes and people are rarely taken away), so that comparing
+    two summaries works out no hidden figure. `max_rounds`: of complementary suppression, before giving up."""
     k = consultation.k_anonymity
     figures = Disclosure(k)
     actions = _published_actions(consultation)
@@ -509,10 +521,111 @@ def aggregate(
         "neighbourhoods": neighbourhoods.names,
         "orientations": orientations,
     }
+    representativeness = _representativeness(figures, consultation, by_profile, action_ids) if with_representativeness else None
+    for key, value in (earlier or {}).items():
+        if value and figures.values.get(key, -1) >= value:
+            figures.known(("earlier", key), value)
+            figures.order(key, ("earlier", key), strict=False)
     figures.protect(max_rounds)
+    if consultation.supports_enabled:
+        _protect_with_rankings(figures, orientations, max_rounds)
+    if with_representativeness:
+        data["representativeness"] = representativeness() if representativeness else None
     for orientation_data in orientations:
         _ranks_and_grades(figures, consultation, orientation_data["actions"], grade_profiles, judges_key)
     return data
+
+
+def published_cells(data: dict[str, Any]) -> dict[CellKey, int]:
+    """The counts a summary's JSON publishes, under the keys `aggregate` registered them by: what its reader knows
+    when reading a later summary."""
+    return {key: figure["value"] for key, figure in printed_cells(data) if figure["value"] is not None}
+
+
+def printed_cells(data: dict[str, Any]) -> list[tuple[CellKey, dict[str, Any]]]:
+    """Each count of a summary's JSON tables (published or not) with the key `aggregate` registered it by."""
+    cells: list[tuple[CellKey, dict[str, Any]]] = []
+
+    def table(total: CellKey, prefix: CellKey, printed: dict[str, Any], name: Callable[[str], Any] = str) -> None:
+        cells.append((total, printed["total"]))
+        cells.extend(((*prefix, name(part)), figure) for part, figure in printed["parts"].items())
+
+    participation = data["participation"]
+    for field, name in (("by_audience", "audience"), ("by_age_bracket", "age_bracket"), ("by_neighbourhood", "neighbourhood"),
+                        ("by_school", "school"), ("new_participants_by_week", "week")):
+        table(("participants",), ("participants", name), participation[field])
+    table(("supports", "total"), ("supports",), participation["supports"])
+    table(("participants", "with_code"), ("participants", "code_batch"), participation["by_code_batch"])
+    parameters = data["parameters"]
+    shared_judges = parameters["majority_judgment_enabled"] and parameters["missing_grades_as_reject"]
+    for orientation in data["orientations"]:
+        owner = ("orientation", orientation["id"])
+        table((*owner, "participants"), (*owner, "participants", "audience"), orientation["participants_by_audience"])
+        table((*owner, "participants"), (*owner, "participants", "age_bracket"), orientation["participants_by_age_bracket"])
+        table((*owner, "supports", "total"), (*owner, "supports"), orientation["supports"])
+        for action in orientation["actions"]:
+            own = ("action", action["id"])
+            supports, opinions = action["supports"], action["opinions"]
+            table((*own, "supports", "total"), (*own, "supports"), supports["by_channel"])
+            table((*own, "supports", "total"), (*own, "supports", "audience"), supports["by_audience"])
+            table((*own, "supports", "online"), (*own, "supports", "online", "age_bracket"), supports["online_by_age_bracket"])
+            table((*own, "opinions", "total"), (*own, "opinions"), opinions)
+            for audience, by_audience in opinions["by_audience"].items():
+                table((*own, "opinions", "audience", audience, "total"), (*own, "opinions", "audience", audience), by_audience)
+            judges = (*owner, "judges") if shared_judges else (*own, "judges")
+            table(judges, (*own, "grade"), action["majority_judgment"], int)
+    return cells
+
+
+def _representativeness(
+    figures: Disclosure, consultation: Consultation, by_profile: Mapping[tuple, int], action_ids: list[int]
+) -> Callable[[], Representativeness] | None:
+    """The representativeness section's figures registered with the summary's. It counts people by the
+    neighbourhood answer they gave, and each answer is a part of the group the participation table counts it
+    under."""
+    participants = {(bracket.value, answer): number for (bracket, answer), number in _sums(by_profile, 1, 2).items()}
+    section = section_of(figures, consultation, participants, action_ids)
+    if section is None:
+        return None
+    groups = answer_groups(consultation, ProfileListKind.NEIGHBOURHOOD)
+    answers_of: dict[str, list[tuple]] = defaultdict(list)
+    for (answer,), number in _sums(by_profile, 2).items():
+        figures.register(answer_key(answer), number)
+        answers_of[group_of(answer, groups)].append(answer_key(answer))
+    for group, answers in answers_of.items():
+        figures.relate(("participants", "neighbourhood", group), answers)
+    return section
+
+
+def _supports_ranking(figures: Disclosure, actions: list[dict[str, Any]]) -> list[CellKey]:
+    """The actions' supports totals that the ranking orders, most supported first: those published or « masqué »
+    (k or more); a « < k » one is unranked."""
+    totals = [("action", action["id"], "supports", "total") for action in actions]
+    return sorted((key for key in totals if figures.withheld.get(key) in (None, MASKED)), key=lambda key: -figures.values[key])
+
+
+def _protect_with_rankings(figures: Disclosure, orientations: list[dict[str, Any]], max_rounds: int) -> None:
+    """Protects the figures again with the orders the supports rankings print, until they settle: in each
+    orientation, each ranked action has more supports than the next (or as many, sharing its rank). A ranking
+    that would pin a hidden figure (a « masqué » total ranked above a published 10 is 11 or more) makes the
+    audit withhold more, which may change the ranking, whose new orders are then audited too."""
+    ordered: set[tuple[CellKey, CellKey]] = set()
+    while True:
+        pairs = {
+            pair
+            for orientation in orientations
+            for ranking in [_supports_ranking(figures, orientation["actions"])]
+            for pair in zip(ranking, ranking[1:], strict=False)
+        }
+        if pairs <= ordered:
+            return
+        for higher, lower in sorted(pairs - ordered, key=str):
+            if figures.values[higher] == figures.values[lower]:
+                figures.relate(higher, [lower])
+            else:
+                figures.order(higher, lower, strict=True)
+        ordered |= pairs
+        figures.protect(max_rounds)
 
 
 def _channel_table(figures: Disclosure, owner: tuple, counts: dict[str, int]) -> dict[str, Any]:
@@ -528,16 +641,16 @@ def _ranks_and_grades(
     grade_profiles: Mapping[int, list[int]],
     judges_key: Mapping[int, tuple],
 ) -> None:
-    """What is worked out from the protected figures: ranks among the actions whose figures are published (a
-    withheld one is unranked, so that no rank orders it against the others), the majority grade of a profile
-    published whole, the balance of two published opinions."""
+    """What is worked out from the protected figures: ranks by supports among the actions whose total is
+    published or « masqué » (`_protect_with_rankings` audited the order they print; a « < k » one is unranked), the
+    majority grade of a profile published whole, the balance of two published opinions."""
     if consultation.supports_enabled:
-        supports = {
-            action["id"]: action["supports"]["by_channel"]["total"]["value"]
+        ranked = set(_supports_ranking(figures, actions))
+        ranks = _competition_ranks({
+            action["id"]: figures.values[key]
             for action in actions
-            if action["supports"]["by_channel"]["total"]["value"] is not None
-        }
-        ranks = _competition_ranks(supports)
+            if (key := ("action", action["id"], "supports", "total")) in ranked
+        })
         for action in actions:
             action["supports"]["rank"] = ranks.get(action["id"])
     published_profiles = {

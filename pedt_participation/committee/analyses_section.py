@@ -3,22 +3,29 @@ when the summary is built and stored with its figures, so that the committee pag
 spreadsheet all show the same thing.
 
 Each analysis passes its own threshold k (groups of fewer than k people merged, groups of fewer than k opinions
-not compared, counts under k withheld); this module only adds the action titles, so that the stored section reads
-on its own, and leaves out the representativeness when no reference population is loaded.
+not compared); the representativeness's counts are the summary's own cells, protected with its figures. This module
+only adds the action titles, so that the stored section reads on its own.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
+from ..languages.services import format_count
 from ..models import Consultation
+from .aggregation import figure_text
 from .division import division_of
 from .opinion_groups import opinion_groups_of
-from .representativeness import population_areas, representativeness_of, weighting_warning
+from .representativeness import Weighting
 
 
-def analyses_of(consultation: Consultation, data: dict[str, Any]) -> dict[str, Any]:
-    """The section for the summary `data` (the figures of `aggregate`) of `consultation`."""
+def analyses_of(
+    consultation: Consultation, data: dict[str, Any], representativeness: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The section for the summary `data` (the figures of `aggregate`) of `consultation`, with its
+    `representativeness` (computed and protected with the figures)."""
     titles = action_titles(data)
     groups: dict[str, Any] = dict(opinion_groups_of(consultation))
     for group in groups["groups"]:
@@ -36,11 +43,8 @@ def analyses_of(consultation: Consultation, data: dict[str, Any]) -> dict[str, A
             "most_divisive": [by_id[action_id] for action_id in result["most_divisive"]],
             "most_consensual": [by_id[action_id] for action_id in result["most_consensual"]],
         }
-    representativeness: dict[str, Any] | None = None
-    if any(area.neighbourhood for area in population_areas(consultation)):
-        representativeness = dict(representativeness_of(consultation))
-        for action in representativeness["weighting"]["actions"]:
-            action["title"] = titles.get(action["action_id"], "")
+    for action in representativeness["weighting"]["actions"] if representativeness else ():
+        action["title"] = titles.get(action["action_id"], "")
     return {"opinion_groups": groups, "division": division, "representativeness": representativeness}
 
 
@@ -58,3 +62,17 @@ def analyses_context(data: dict[str, Any]) -> dict[str, Any]:
         "action_titles": action_titles(data),
         "weighting_warning": weighting_warning(representativeness["weighting"]) if representativeness else None,
     }
+
+
+def weighting_warning(weighting: Weighting) -> str | None:
+    """The plain sentence shown beside weighted results whose weights are extreme."""
+    if not weighting["extreme"]:
+        return None
+    return _(
+        "Attention : les poids sont très inégaux (le plus grand vaut %(ratio)s fois le plus petit) et les %(people)s "
+        "personnes pondérées ne valent que %(effective)s réponses non pondérées. Quelques personnes parlent pour "
+        "beaucoup d’autres : lisez les résultats pondérés avec prudence, les résultats bruts restent la référence.",
+        ratio=format_count(round(weighting["weight_ratio"] or 0)),
+        people=figure_text(weighting["people_weighted"]),
+        effective=format_count(round(weighting["effective_sample_size"] or 0)),
+    )

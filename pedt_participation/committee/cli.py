@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from ..cli import consultation_named
 from .documents import summary_csv, summary_json, summary_pdf, summary_xlsx
-from .services import previous_figures, summary_figures
+from .services import summary_figures
 
 report_cli = AppGroup("report", help="Summaries for the steering committee.")
 
@@ -23,7 +23,7 @@ report_cli = AppGroup("report", help="Summaries for the steering committee.")
 def report_build_command(slug: str, out_dir: Path) -> None:
     """Build the summary now, without the worker, with the same code as the Celery task."""
     consultation = consultation_named(slug)
-    data = summary_figures(consultation, previous_figures(consultation))
+    data = summary_figures(consultation)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, content in (
         ("summary.json", summary_json(data)),

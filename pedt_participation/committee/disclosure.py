@@ -14,6 +14,11 @@ are withheld, for all the tables at once, and writes the decision into the figur
   complements that the others made needless is published again. A "masqué" cell needs no guarantee of its own:
   it counts k people or more. Figures with no small group behind them stay exact.
 
+Quantities that no output prints but that the reader can bound are registered too (`register`, `order`): the
+opinions of the people outside the reference population (all opinions minus those weighted), the gap between two
+actions that a ranking puts in order. They are never withheld or published, only unknowns of the audit. Counts
+the reader knows from elsewhere (`known`: what an earlier summary published) are constants of the audit.
+
 When no further cell can be withheld and the audit still fails, DisclosureRefused says why: the summary is then
 not published.
 """
@@ -24,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from .disclosure_audit import MASKED, SMALL, CellKey, Finding, Relation, audit
+from .disclosure_audit import MASKED, POSITIVE, SMALL, UNPRINTED, CellKey, Finding, Relation, audit
 
 SECONDARY_HIDDEN = "masqué"
 # Decisions kept by a process, newest last, keyed by everything they depend on (k, every count, every relation).
@@ -53,13 +58,20 @@ class Disclosure:
         self.tables: list[Relation] = []  # the relations printed as a table: the small-group rule applies to them
         self._printed: dict[CellKey, list[dict[str, Any]]] = defaultdict(list)
         self._shares: list[tuple[dict[str, Any], CellKey, CellKey]] = []
+        self._positive: set[CellKey] = set()  # unprinted cells the reader knows to be 1 or more
+        self._known: set[CellKey] = set()  # unprinted cells the reader knows the value of
         self.withheld: dict[CellKey, str] = {}
 
-    def cell(self, key: CellKey, value: int) -> dict[str, Any]:
-        """The printed form of a count, exact until `protect()` decides; one real quantity, one key."""
+    def register(self, key: CellKey, value: int) -> None:
+        """A real quantity under its key; one that no output prints is known to the reader only through the
+        relations it takes part in (the audit treats it as an unknown of 0 or more)."""
         known = self.values.setdefault(key, value)
         if known != value:
             raise ValueError(f"{key} registered as {known} and {value}")
+
+    def cell(self, key: CellKey, value: int) -> dict[str, Any]:
+        """The printed form of a count, exact until `protect()` decides; one real quantity, one key."""
+        self.register(key, value)
         printed = {"value": value, "display": str(value), "share": None}
         self._printed[key].append(printed)
         return printed
@@ -80,6 +92,24 @@ class Disclosure:
         """A relation the reader knows without a table showing it (an orientation's supports are its actions')."""
         self.relations.append((total, tuple(parts)))
 
+    def known(self, key: CellKey, value: int) -> None:
+        """A count the reader knows from elsewhere (an earlier summary published it): it is neither withheld nor
+        chosen to protect another."""
+        self.register(key, value)
+        self._known.add(key)
+
+    def order(self, greater: CellKey, lesser: CellKey, *, strict: bool) -> None:
+        """An order between two registered cells that something printed tells the reader (a ranking): the gap
+        between them is registered, unprinted, as an unknown of 0 or more (1 or more when `strict`)."""
+        gap = self.values[greater] - self.values[lesser]
+        if gap < int(strict):
+            raise ValueError(f"{greater} is not {'above' if strict else 'at least'} {lesser}")
+        key = ("order", greater, lesser)
+        self.register(key, gap)
+        if strict:
+            self._positive.add(key)
+        self.relate(greater, [lesser, key])
+
     def published(self, key: CellKey) -> bool:
         return key not in self.withheld
 
@@ -88,7 +118,8 @@ class Disclosure:
         `max_rounds` rounds of complementary suppression, refuses. The same figures get the same decision, which
         a process keeps for the next pages that show them (the public results page is computed at each view)."""
         self._check_relations()
-        signature = (self.k, max_rounds, tuple(self.values.items()), tuple(self.relations), tuple(self.tables))
+        signature = (self.k, max_rounds, tuple(self.values.items()), tuple(self.relations), tuple(self.tables),
+                     tuple(self._unprinted().items()), tuple(sorted(map(str, self._known))))
         decision = _decisions.get(signature)
         if decision is None:
             decision = self._decide(max_rounds)
@@ -100,8 +131,15 @@ class Disclosure:
         self.withheld = dict(decision)
         self._write()
 
+    def _unprinted(self) -> dict[CellKey, str]:
+        return {
+            key: POSITIVE if key in self._positive else UNPRINTED
+            for key in self.values
+            if not self._printed[key] and key not in self._known
+        }
+
     def _decide(self, max_rounds: int) -> dict[CellKey, str] | DisclosureRefused:
-        primary = self._primary()
+        primary = self._unprinted() | self._primary()
         self.withheld = dict(primary)
         cache: dict = {}
         rounds = 0
@@ -176,7 +214,8 @@ class Disclosure:
                 raise ValueError(f"{total} is not the sum of its parts")
 
     def _primary(self) -> dict[CellKey, str]:
-        withheld = {key: SMALL for key, value in self.values.items() if 0 < value < self.k}
+        """The printed counts from 1 to k − 1, and every part of a printed table whose total is."""
+        withheld = {key: SMALL for key, value in self.values.items() if 0 < value < self.k and self._printed[key]}
         for total, parts in self.tables:
             if 0 < self.values[total] < self.k:
                 withheld.update(dict.fromkeys(parts, SMALL))
@@ -195,7 +234,7 @@ class Disclosure:
                  self.values[cell], str(cell), cell)
                 for relation in around
                 for cell in _cells(relation)
-                if cell not in self.withheld
+                if cell not in self.withheld and cell not in self._known
             ]
             if candidates:
                 return min(candidates)[-1]
@@ -206,10 +245,12 @@ class Disclosure:
         return None
 
     def _write(self) -> None:
-        for key, label in self.withheld.items():
-            display = f"< {self.k}" if label == SMALL else SECONDARY_HIDDEN
-            for printed in self._printed[key]:
-                printed.update(value=None, display=display, share=None)
+        """Each printed figure as decided: exact, « < k » or « masqué » (a later decision may publish it again)."""
+        for key, printed_forms in self._printed.items():
+            label = self.withheld.get(key)
+            display = str(self.values[key]) if label is None else f"< {self.k}" if label == SMALL else SECONDARY_HIDDEN
+            for printed in printed_forms:
+                printed.update(value=self.values[key] if label is None else None, display=display, share=None)
         for printed, key, total in self._shares:
             if self.published(key) and self.published(total) and self.values[total]:
                 printed["share"] = round(self.values[key] / self.values[total], 4)

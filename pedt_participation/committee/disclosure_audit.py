@@ -2,7 +2,10 @@
 
 The reader knows every published count, every additive relation between the figures (a total is the sum of its
 parts, an orientation's supports the sum of its actions', …), that counts are integers ≥ 0, and the two label
-rules: "< k" stands for 0 to k − 1, "masqué" for k or more. For each "< k" cell the auditor finds which values
+rules: "< k" stands for 0 to k − 1, "masqué" for k or more. Quantities no output prints take part as unknowns of
+0 or more (the summary's opinions from people outside the reference population: all opinions minus those
+weighted), or of 1 or more (how many supports one action has beyond the next in a ranking): an inequality the
+reader knows is an equation with such an unknown gap. For each "< k" cell the auditor finds which values
 from 1 to k − 1 are consistent with all of that, by integer programming (HiGHS, through highspy).
 
 Published figures are constants, so only withheld cells are variables and most relations vanish; the variables
@@ -34,6 +37,8 @@ CellKey = tuple[Hashable, ...]
 Relation = tuple[CellKey, tuple[CellKey, ...]]
 SMALL = "small"  # labelled "< k": 0 to k − 1
 MASKED = "masked"  # labelled "masqué": k or more
+UNPRINTED = "unprinted"  # a quantity no output prints, known to the reader only through relations: 0 or more
+POSITIVE = "positive"  # the same, known to be 1 or more (the gap between two figures a ranking puts in order)
 # A bound standing for "no limit" that keeps every integer program bounded.
 UNBOUNDED = 10**9
 
@@ -116,11 +121,16 @@ def _components(
     return [(keys, linked[top]) for top, keys in members.items()]
 
 
+def bounds(label: str, k: int) -> tuple[int, int]:
+    """The values a withheld cell's label leaves possible, as the reader knows them."""
+    return {SMALL: (0, k - 1), MASKED: (k, UNBOUNDED), UNPRINTED: (0, UNBOUNDED), POSITIVE: (1, UNBOUNDED)}[label]
+
+
 def _audit_component(
     keys: list[CellKey], equations: list[tuple[dict[CellKey, int], int]], withheld: Mapping[CellKey, str], k: int
 ) -> list[Finding]:
-    lower = {key: 0 if withheld[key] == SMALL else k for key in keys}
-    upper = {key: k - 1 if withheld[key] == SMALL else UNBOUNDED for key in keys}
+    lower = {key: bounds(withheld[key], k)[0] for key in keys}
+    upper = {key: bounds(withheld[key], k)[1] for key in keys}
     if not equations or all(withheld[key] != SMALL for key in keys):
         return []  # bounds only, a "< k" cell may be anything from 0 to k − 1; or no "< k" cell to judge
     if len(equations) == 1:
@@ -134,8 +144,8 @@ def _propagated_findings(
 ) -> list[Finding]:
     """Bounds each relation forces on its cells given the others' bounds, repeated until they settle: every value
     outside them is impossible, so a cell they pin is a finding (values inside may be impossible too)."""
-    lower = {key: 0 if withheld[key] == SMALL else k for key in keys}
-    upper = {key: k - 1 if withheld[key] == SMALL else UNBOUNDED for key in keys}
+    lower = {key: bounds(withheld[key], k)[0] for key in keys}
+    upper = {key: bounds(withheld[key], k)[1] for key in keys}
     for _sweep in range(20):
         changed = False
         for coefficients, constant in equations:

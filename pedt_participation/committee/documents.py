@@ -41,6 +41,10 @@ MEDIA_TYPES = {
 ORIGIN_LABELS = {"official": "Comité de pilotage", "participant": "Proposition d’un participant"}
 
 
+def _or_empty(value: float | None) -> float | str:
+    return value if value is not None else ""
+
+
 def _figure(part: dict[str, Any]) -> int | str:
     """A number where it shows, else an empty cell: spreadsheets read the column as numbers. What stands for a
     withheld one ("< 5", "masqué") is in the row's status column (`_withheld_status`)."""
@@ -95,8 +99,8 @@ def _analyses_by_action(data: dict[str, Any]) -> dict[int, list[Any]]:
             _division_label(age),
             " ; ".join(leanings),
             "oui" if action_id in consensus else "",
-            weighting["raw_approval"] if weighting else "",
-            weighting["weighted_approval"] if weighting else "",
+            _or_empty(weighting["raw_approval"]) if weighting else "",
+            _or_empty(weighting["weighted_approval"]) if weighting else "",
         ]
     return columns
 
@@ -267,7 +271,8 @@ def _sheets(data: dict[str, Any]) -> Iterator[tuple[str, Iterator[list[Any]] | l
     representativeness = analyses["representativeness"]
     if representativeness:
         yield "Pondération", [["Action", "Avis", "Pour (brut)", "Pour (pondéré)"]] + [
-            [action["title"], action["opinions"], action["raw_approval"], action["weighted_approval"]]
+            [action["title"], _figure(action["opinions"]), _or_empty(action["raw_approval"]),
+             _or_empty(action["weighted_approval"])]
             for action in representativeness["weighting"]["actions"]
         ]
 

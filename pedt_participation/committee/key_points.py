@@ -63,12 +63,12 @@ def _rank_key(data: dict[str, Any], action: dict[str, Any]) -> tuple[float, floa
 
 
 def ranked_actions(data: dict[str, Any], orientation: dict[str, Any]) -> list[dict[str, Any]]:
-    """The orientation's first actions, by majority judgment then by supports, among those whose figures show (a
-    withheld count or a profile of fewer than k judges names no action)."""
+    """The orientation's first actions, by majority judgment then by supports, among those graded or supported (a
+    « < k » count or a profile of fewer than k judges names no action; a « masqué » one is ranked, k or more)."""
     shown = [
         action for action in orientation["actions"]
         if action["majority_judgment"]["majority_grade"] is not None
-        or (action["supports"]["by_channel"]["total"]["value"] or 0) > 0
+        or (action["supports"]["rank"] is not None and action["supports"]["by_channel"]["total"]["value"] != 0)
     ]
     ranked = sorted((action for action in shown if _rank_key(data, action) != (float("inf"),) * 2),
                     key=lambda action: _rank_key(data, action))

@@ -47,18 +47,16 @@ import io
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal, TypedDict
 
 import numpy as np
 from flask_babel import gettext as _
-from ipfn import ipfn
 from sqlalchemy import CompoundSelect, case, delete, func, select, union
 
 from ..errors import ParticipationRefused
 from ..extensions import db
-from ..languages.services import format_count
 from ..models import (
     Action,
     AgeBracket,
@@ -69,10 +67,10 @@ from ..models import (
     Participant,
     PopulationArea,
     Vote,
-    participant_counts_in,
 )
-from .aggregation import cell
 from .counted_opinions import counted_opinions
+from .disclosure import Disclosure
+from .disclosure_audit import CellKey
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 OVER_REPRESENTED = 1.25
@@ -281,7 +279,7 @@ def _participants(consultation: Consultation) -> CompoundSelect:
 
 class GroupRate(TypedDict):
     group: str
-    participants: dict  # a cell of aggregation.py: {"value", "display", "share"}, withheld under k
+    participants: dict  # a cell of the summary's: {"value", "display", "share"}, withheld as the summary decided
     population: int
     rate_per_thousand: float | None
     representation: float | None  # share among participants / share in the population
@@ -290,16 +288,16 @@ class GroupRate(TypedDict):
 
 class WeightedAction(TypedDict):
     action_id: int
-    opinions: int
-    raw_approval: float
-    weighted_approval: float
+    opinions: dict  # a cell: the opinions of the people weighted
+    raw_approval: float | None  # None where the « pour » among them is withheld
+    weighted_approval: float | None
 
 
 class Weighting(TypedDict):
     # "weighted"; "too_few_people": fewer than k people to weigh; "no_population": no IRIS mapped.
     status: Literal["weighted", "too_few_people", "no_population"]
-    people_weighted: int
-    people_left_out: int  # no neighbourhood given, or one outside the reference population
+    people_weighted: dict  # a cell
+    people_left_out: dict  # a cell: no neighbourhood given, or one outside the reference population
     groups_without_participants: list[str]  # age brackets or neighbourhoods of the population nobody answered from
     effective_sample_size: float | None
     weight_ratio: float | None  # largest weight / smallest
@@ -317,24 +315,43 @@ class Representativeness(TypedDict):
     weighting: Weighting
 
 
-def _rates(participants: Mapping[str, int], population: Mapping[str, float], k: int) -> list[GroupRate]:
-    total_participants, total_population = sum(participants.values()), sum(population.values())
+PARTICIPANTS: CellKey = ("participants",)
+WEIGHTED: CellKey = ("participants", "weighted")
+NOT_WEIGHTED: CellKey = ("participants", "not_weighted")
+
+
+def answer_key(answer: str) -> CellKey:
+    """The people who gave this neighbourhood answer (as typed or picked), whatever group it counts under."""
+    return ("participants", "neighbourhood_answer", answer)
+
+
+def opinions_key(action_id: int, side: str) -> CellKey:
+    """An action's opinions ("total", "pour"), the summary's own cells."""
+    return ("action", action_id, "opinions", side)
+
+
+def _rates(
+    printed: Mapping[str, dict], population: Mapping[str, float], k: int, total: int | None
+) -> list[GroupRate]:
+    """Rates from the printed counts: a withheld count gives no rate, and a withheld `total` (the participants the
+    shares are of) no representation."""
+    total_population = sum(population.values())
     rates: list[GroupRate] = []
     for group, people in population.items():
-        count = participants.get(group, 0)
-        shown = cell(count, k)
+        shown = printed[group]
         rate: GroupRate = {
             "group": group, "participants": shown, "population": round(people), "rate_per_thousand": None,
             "representation": None, "verdict": None,
         }
-        if people > 0 and total_participants > 0:
+        if people > 0 and shown["value"] is not None:
+            rate["rate_per_thousand"] = round(1000 * shown["value"] / people, 2)
+        if people > 0 and total:
             population_share = people / total_population
             if shown["value"] is not None:
-                representation = (count / total_participants) / population_share
-                rate["rate_per_thousand"] = round(1000 * count / people, 2)
+                representation = (shown["value"] / total) / population_share
                 rate["representation"] = round(representation, 2)
                 rate["verdict"] = _verdict(representation)
-            elif ((k - 1) / total_participants) / population_share <= UNDER_REPRESENTED:
+            elif ((k - 1) / total) / population_share <= UNDER_REPRESENTED:
                 rate["verdict"] = "under"
         rates.append(rate)
     return rates
@@ -358,6 +375,8 @@ class Raking:
 def rake(participants: Mapping[Cell, int], population: Mapping[Cell, float]) -> Raking:
     """Weights per (age bracket, neighbourhood) so that participants match the population's two margins. Only the
     participants of cells whose neighbourhood is in the population are weighted."""
+    from ipfn import ipfn  # heavy import (pandas), only where weights are computed: every process imports this module
+
     ages = sorted({age for age, _nb in population})
     places = sorted({place for _age, place in population})
     table = np.array([[participants.get((age, place), 0) for place in places] for age in ages], dtype=float)
@@ -387,6 +406,71 @@ def rake(participants: Mapping[Cell, int], population: Mapping[Cell, float]) -> 
     return Raking(weights, people, missing, effective, ratio)
 
 
+def registered(
+    figures: Disclosure,
+    participants: Mapping[Cell, int],
+    population: Mapping[Cell, float],
+    opinions: Mapping[int, Mapping[Cell, tuple[int, int]]],
+    *,
+    census_year: int | None = None,
+) -> Callable[[], Representativeness]:
+    """Registers every count the section prints among the summary's `figures`, so that they are protected and
+    audited with all the others, and returns what writes the section once `figures.protect()` has decided.
+
+    `participants`: people per (age bracket, neighbourhood answer), the summary's participants, answers absent from
+    the population standing for "not given or outside"; `population`: people per (age bracket, neighbourhood of the
+    population); `opinions`: per action, ("pour", all) per (age bracket, neighbourhood answer). The counts per age
+    bracket are the participation's own cells; per neighbourhood, the people who gave that answer, adding up to the
+    people weighted, who with those left out make all participants; per action, the opinions of the people
+    weighted and their « pour », each at most the action's own (an unprinted gap between them)."""
+    k = figures.k
+    places = {place for _age, place in population}
+    by_age: dict[str, int] = defaultdict(int)
+    by_answer: dict[str, int] = defaultdict(int)
+    for (age, place), count in participants.items():
+        by_age[age] += count
+        by_answer[place] += count
+    population_by_age: dict[str, float] = defaultdict(float)
+    population_by_place: dict[str, float] = defaultdict(float)
+    for (age, place), people in population.items():
+        population_by_age[age] += people
+        population_by_place[place] += people
+    ages = {age: figures.cell(("participants", "age_bracket", age), by_age[age]) for age in population_by_age}
+    neighbourhoods = figures.table(WEIGHTED, {place: (answer_key(place), by_answer[place]) for place in population_by_place})
+    weighted_people = figures.values[WEIGHTED]
+    split = figures.table(PARTICIPANTS, {
+        "weighted": (WEIGHTED, weighted_people), "not_weighted": (NOT_WEIGHTED, sum(by_answer.values()) - weighted_people)
+    })
+    actions = {}
+    for action_id, cells in sorted(opinions.items()):
+        placed = [counts for (_age, place), counts in cells.items() if place in places]
+        pour, total = sum(p for p, _n in placed), sum(n for _p, n in placed)
+        own = ("representativeness", "action", action_id)
+        actions[action_id] = figures.table((*own, "opinions"), {
+            "pour": ((*own, "pour"), pour), "other": ((*own, "other"), total - pour)
+        })
+        figures.order(opinions_key(action_id, "total"), (*own, "opinions"), strict=False)
+        figures.order(opinions_key(action_id, "pour"), (*own, "pour"), strict=False)
+        # The others' gap is the difference of those two: at least 0 too.
+        figures.order(("order", opinions_key(action_id, "total"), (*own, "opinions")),
+                      ("order", opinions_key(action_id, "pour"), (*own, "pour")), strict=False)
+
+    def written() -> Representativeness:
+        by_age_bracket = _rates(ages, population_by_age, k, split["total"]["value"])
+        by_neighbourhood = _rates(neighbourhoods["parts"], population_by_place, k, neighbourhoods["total"]["value"])
+        return {
+            "k": k,
+            "census_year": census_year,
+            "by_age_bracket": by_age_bracket,
+            "by_neighbourhood": by_neighbourhood,
+            "over_represented": [rate["group"] for rate in by_age_bracket + by_neighbourhood if rate["verdict"] == "over"],
+            "under_represented": [rate["group"] for rate in by_age_bracket + by_neighbourhood if rate["verdict"] == "under"],
+            "weighting": _weighting(participants, population, opinions, k, split["parts"], actions),
+        }
+
+    return written
+
+
 def representativeness(
     participants: Mapping[Cell, int],
     population: Mapping[Cell, float],
@@ -395,42 +479,37 @@ def representativeness(
     *,
     census_year: int | None = None,
 ) -> Representativeness:
-    """Participation rates and weighted approval from counts: participants per (age bracket, neighbourhood) —
-    neighbourhoods absent from the population standing for "not given or outside" —, people per (age bracket,
-    neighbourhood) of the population, and per action the opinions ("pour", all) per (age bracket, neighbourhood)."""
+    """The section on its own, for counts that are no summary's: protected among themselves, beside the totals
+    they are part of (participants per age bracket, each action's opinions), registered as the summary does."""
+    figures = Disclosure(k)
     by_age: dict[str, int] = defaultdict(int)
-    by_place: dict[str, int] = defaultdict(int)
-    places = {place for _age, place in population}
-    for (age, place), count in participants.items():
+    for (age, _place), count in participants.items():
         by_age[age] += count
-        if place in places:
-            by_place[place] += count
-    population_by_age: dict[str, float] = defaultdict(float)
-    population_by_place: dict[str, float] = defaultdict(float)
-    for (age, place), people in population.items():
-        population_by_age[age] += people
-        population_by_place[place] += people
-    by_age_bracket = _rates(by_age, population_by_age, k)
-    by_neighbourhood = _rates(by_place, population_by_place, k)
-    result: Representativeness = {
-        "k": k,
-        "census_year": census_year,
-        "by_age_bracket": by_age_bracket,
-        "by_neighbourhood": by_neighbourhood,
-        "over_represented": [rate["group"] for rate in by_age_bracket + by_neighbourhood if rate["verdict"] == "over"],
-        "under_represented": [rate["group"] for rate in by_age_bracket + by_neighbourhood if rate["verdict"] == "under"],
-        "weighting": _weighting(participants, population, opinions, k, places),
-    }
-    return result
+    figures.table(PARTICIPANTS, {age: (("participants", "age_bracket", age), count) for age, count in by_age.items()})
+    for action_id, cells in opinions.items():
+        pour, total = sum(p for p, _n in cells.values()), sum(n for _p, n in cells.values())
+        figures.table(opinions_key(action_id, "total"), {
+            "pour": (opinions_key(action_id, "pour"), pour), "other": (("action", action_id, "opinions", "other"), total - pour)
+        })
+    section = registered(figures, participants, population, opinions, census_year=census_year)
+    figures.protect(max_rounds=100)
+    return section()
 
 
 def _weighting(participants: Mapping[Cell, int], population: Mapping[Cell, float],
-               opinions: Mapping[int, Mapping[Cell, tuple[int, int]]], k: int, places: set[str]) -> Weighting:
+               opinions: Mapping[int, Mapping[Cell, tuple[int, int]]], k: int,
+               people: Mapping[str, dict], actions: Mapping[int, dict]) -> Weighting:
+    """The weighted results, from the exact counts; what they print of the counts is the cells `people` (weighted,
+    not weighted) and, per action, `actions` (the opinions of the people weighted): an action whose opinions are
+    withheld or none is not listed, one whose « pour » is withheld has no approval. The weights, the effective
+    size and the weighted approvals are ratios of counts the summary does not print (per age bracket and
+    neighbourhood at once), which no linear relation ties to the printed ones: the method page says so."""
+    places = {place for _age, place in population}
     placed = {key: count for key, count in participants.items() if key[1] in places and count > 0}
     weighting: Weighting = {
         "status": "weighted",
-        "people_weighted": 0,
-        "people_left_out": sum(participants.values()) - sum(placed.values()),
+        "people_weighted": people["weighted"],
+        "people_left_out": people["not_weighted"],
         "groups_without_participants": [],
         "effective_sample_size": None,
         "weight_ratio": None,
@@ -445,66 +524,46 @@ def _weighting(participants: Mapping[Cell, int], population: Mapping[Cell, float
         return weighting
     raking = rake(placed, population)
     weighting.update({
-        "people_weighted": raking.people,
         "groups_without_participants": raking.groups_without_participants,
         "effective_sample_size": round(raking.effective_sample_size, 1),
         "weight_ratio": round(raking.weight_ratio, 2),
         "extreme": raking.weight_ratio > EXTREME_WEIGHT_RATIO
         or raking.effective_sample_size < SMALL_EFFECTIVE_SHARE * raking.people,
     })
-    for action_id in sorted(opinions):
-        cells = {key: counts for key, counts in opinions[action_id].items() if key in raking.weights}
-        total = sum(all_opinions for _pour, all_opinions in cells.values())
-        if total < k:
+    for action_id, printed in actions.items():
+        total, pour = printed["total"]["value"], printed["parts"]["pour"]["value"]
+        if not total:
             continue
-        pour = sum(pour for pour, _all in cells.values())
+        cells = {key: counts for key, counts in opinions[action_id].items() if key in raking.weights}
         weighted_pour = sum(raking.weights[key] * counts[0] for key, counts in cells.items())
         weighted_total = sum(raking.weights[key] * counts[1] for key, counts in cells.items())
         weighting["actions"].append({
             "action_id": action_id,
-            "opinions": total,
-            "raw_approval": round(pour / total, 3),
-            "weighted_approval": round(weighted_pour / weighted_total, 3),
+            "opinions": printed["total"],
+            "raw_approval": round(pour / total, 3) if pour is not None else None,
+            "weighted_approval": round(weighted_pour / weighted_total, 3) if pour is not None else None,
         })
     return weighting
-
-
-def weighting_warning(weighting: Weighting) -> str | None:
-    """The plain sentence shown beside weighted results whose weights are extreme."""
-    if not weighting["extreme"]:
-        return None
-    return _(
-        "Attention : les poids sont très inégaux (le plus grand vaut %(ratio)s fois le plus petit) et les %(people)s "
-        "personnes pondérées ne valent que %(effective)s réponses non pondérées. Quelques personnes parlent pour "
-        "beaucoup d’autres : lisez les résultats pondérés avec prudence, les résultats bruts restent la référence.",
-        ratio=format_count(round(weighting["weight_ratio"] or 0)),
-        people=format_count(weighting["people_weighted"]),
-        effective=format_count(round(weighting["effective_sample_size"] or 0)),
-    )
 
 
 # --- reading a consultation ---------------------------------------------------------------------------
 
 
-def representativeness_of(consultation: Consultation) -> Representativeness:
-    """The consultation's participants, opinions and reference population, through its threshold."""
+def section_of(
+    figures: Disclosure, consultation: Consultation, participants: Mapping[Cell, int], action_ids: list[int]
+) -> Callable[[], Representativeness] | None:
+    """The section of the summary whose `figures` are being registered (see `registered`), for its `participants`
+    per (age bracket, neighbourhood answer) and its actions; None when no IRIS is mapped to a neighbourhood."""
     areas = [area for area in population_areas(consultation) if area.neighbourhood]
+    if not areas:
+        return None
     population: dict[Cell, float] = defaultdict(float)
     for area in areas:
         for bracket, people in area.people_by_age_bracket.items():
             population[(bracket, area.neighbourhood or "")] += people
-    participants: dict[Cell, int] = {}
-    rows = db.session.execute(
-        select(Participant.age_bracket, func.coalesce(Participant.neighbourhood, ""), func.count())
-        .where(Participant.id.in_(_participants(consultation)), participant_counts_in(consultation.id))
-        .group_by(Participant.age_bracket, Participant.neighbourhood)
-    )
-    for bracket, neighbourhood, number in rows:
-        key = (bracket.value, neighbourhood)
-        participants[key] = participants.get(key, 0) + number
-    return representativeness(
-        participants, population, _opinions(consultation), consultation.k_anonymity,
-        census_year=max((area.census_year for area in areas), default=None),
+    opinions = {action_id: cells for action_id, cells in _opinions(consultation).items() if action_id in action_ids}
+    return registered(
+        figures, participants, population, opinions, census_year=max(area.census_year for area in areas)
     )
 
 

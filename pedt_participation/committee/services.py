@@ -36,7 +36,7 @@ from ..models import (
 )
 from ..navigation import public_url
 from ..webhooks.services import publish_event, summary_resource
-from .aggregation import aggregate, figure_text
+from .aggregation import aggregate, figure_text, published_cells
 from .analyses_section import analyses_of
 from .disclosure import DisclosureRefused
 from .documents import MEDIA_TYPES, chart_images, json_chunks, summary_csv, summary_pdf, summary_xlsx
@@ -182,7 +182,7 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
     # off the primary that serves the votes; the figures may then lag it by the replication delay.
     try:
         with reads_from_replica():
-            data = summary_figures(consultation, previous_figures(consultation, before=summary))
+            data = summary_figures(consultation, before=summary)
     except DisclosureRefused as refused:
         raise SummaryFailed(
             _(
@@ -212,23 +212,47 @@ def build_summary(summary: CommitteeSummary, report_progress: Callable[[int], No
         send_after_commit(EMAIL_TASK, summary.id)
 
 
-def summary_figures(consultation: Consultation, previous: dict[str, Any] | None) -> dict[str, Any]:
+def summary_figures(consultation: Consultation, *, before: CommitteeSummary | None = None) -> dict[str, Any]:
     """Every figure of a summary: the aggregation, its analyses, and « Ce qu'il faut retenir » first (in the JSON as
-    on the page and in the PDF); `previous` is the figures of the summary before, for what moved since."""
-    data = aggregate(consultation, max_rounds=current_app.config["DISCLOSURE_MAX_ROUNDS"])
-    data["analyses"] = analyses_of(consultation, data)
+    on the page and in the PDF). The summaries finished before it (before `before`, the one being built, when
+    given) are what moved since, for the newest, and for all, figures the reader already knows: a count is at least
+    what an earlier summary published of it, and the audit knows it too (aggregate's `earlier`)."""
+    previous: dict[str, Any] | None = None
+    earlier: dict[tuple, int] = {}
+    for figures in earlier_figures(consultation, before=before):
+        previous = previous or figures
+        for key, value in published_cells(figures).items():
+            earlier[key] = max(value, earlier.get(key, 0))
+    data = aggregate(
+        consultation, with_representativeness=True, earlier=earlier,
+        max_rounds=current_app.config["DISCLOSURE_MAX_ROUNDS"],
+    )
+    data["analyses"] = analyses_of(consultation, data, data.pop("representativeness"))
     return {"key_points": key_points_of(consultation, data, previous), **data}
 
 
-def previous_figures(consultation: Consultation, *, before: CommitteeSummary | None = None) -> dict[str, Any] | None:
-    """The figures of the consultation's last finished summary (made before `before`, when given)."""
+def population_analysis(consultation: Consultation) -> dict[str, Any] | None:
+    """The participants against the reference population as a summary made now would print them, protected with
+    all its figures; None when no IRIS is mapped, or when the figures cannot be protected yet."""
+    try:
+        return aggregate(
+            consultation, with_comments=False, with_representativeness=True,
+            max_rounds=current_app.config["DISCLOSURE_MAX_ROUNDS"],
+        )["representativeness"]
+    except DisclosureRefused:
+        return None
+
+
+def earlier_figures(consultation: Consultation, *, before: CommitteeSummary | None = None) -> Iterator[dict[str, Any]]:
+    """The figures of the consultation's finished summaries (made before `before`, when given), newest first."""
     statement = select(CommitteeSummary.data).where(
         CommitteeSummary.consultation_id == consultation.id, CommitteeSummary.status == SummaryStatus.DONE
     )
     if before is not None:
         statement = statement.where(CommitteeSummary.id != before.id, CommitteeSummary.created_at <= before.created_at)
-    return db.session.scalar(
-        statement.order_by(CommitteeSummary.created_at.desc(), CommitteeSummary.id.desc()).limit(1)
+    yield from db.session.scalars(
+        statement.order_by(CommitteeSummary.created_at.desc(), CommitteeSummary.id.desc()),
+        execution_options={"yield_per": 4},
     )
 
 

@@ -28,7 +28,7 @@ from ..labels import SUMMARY_STATUS_LABELS, SUMMARY_TRIGGER_LABELS
 from ..models import CommitteeSummary, Consultation, SummaryFileKind, SummaryStatus, utcnow
 from ..templating import format_long_datetime
 from . import representativeness, services
-from .analyses_section import analyses_context
+from .analyses_section import analyses_context, weighting_warning
 from .documents import MEDIA_TYPES
 from .forms import CompareForm, NeighbourhoodMappingForm, PopulationFileForm, ScheduleForm
 
@@ -182,7 +182,7 @@ def _population_page(consultation: Consultation, upload: PopulationFileForm,
     if mapping is None:
         mapping = NeighbourhoodMappingForm(formdata=None, neighbourhoods=[area.neighbourhood or "" for area in areas])
     _offer_neighbourhoods(mapping, consultation)
-    analysis = representativeness.representativeness_of(consultation) if areas else None
+    analysis = services.population_analysis(consultation)
     return render_template(
         "committee/population.html",
         consultation=consultation,
@@ -192,7 +192,8 @@ def _population_page(consultation: Consultation, upload: PopulationFileForm,
         mapping_rows=list(zip(mapping.neighbourhoods, areas, strict=False)),
         may_manage=can(current_user, Permission.MANAGE, consultation),
         analysis=analysis,
-        weighting_warning=representativeness.weighting_warning(analysis["weighting"]) if analysis else None,
+        weighting_warning=weighting_warning(analysis["weighting"]) if analysis else None,
+        mapped=any(area.neighbourhood for area in areas),
         action_titles={action.id: action.title for o in consultation.orientations for action in o.actions},
         errors=errors,
     ), status
