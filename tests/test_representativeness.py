@@ -187,3 +187,36 @@ def test_staff_load_the_population_and_map_it_then_the_committee_reads_it(client
     assert "Résultats pondérés" in text and "12 personnes pondérées" in text
     # The committee reads; loading and mapping are for the people who manage the consultation.
     assert "Charger le fichier" not in text and "Enregistrer les quartiers" not in text
+
+
+def test_a_summary_stored_before_its_weighting_counts_were_protected_still_reads(client):
+    """Summaries stored before every figure of the section went through the disclosure audit hold plain numbers
+    for the people weighted and each action's opinions: their page still shows them."""
+    from pedt_participation.committee.services import summary_figures
+    from pedt_participation.models import CommitteeSummary, Role, SummaryStatus, SummaryTrigger, utcnow
+    from tests.helpers import login, page_text
+
+    consultation = make_consultation(slug="pedt", k_anonymity=5)
+    action = consultation.orientations[0].actions[0]
+    for index in range(12):
+        person = make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_40_TO_59,
+                                  neighbourhood="Les Hauts" if index % 2 else "Centre")
+        db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.OPINION, value=1))
+    import_population(consultation, SAMPLE.read_bytes())
+    map_neighbourhoods(consultation, {area.id: area.label for area in population_areas(consultation)
+                                      if area.label in ("Centre", "Les Hauts")})
+    data = summary_figures(consultation)
+    weighting = data["analyses"]["representativeness"]["weighting"]
+    assert weighting["status"] == "weighted", weighting
+    weighting["people_weighted"] = 12
+    for weighted in weighting["actions"]:
+        weighted["opinions"] = 12
+    db.session.add(CommitteeSummary(consultation_id=consultation.id, trigger=SummaryTrigger.ON_DEMAND,
+                                    status=SummaryStatus.DONE, data=data, finished_at=utcnow()))
+    db.session.commit()
+    summary_id = db.session.scalar(db.select(CommitteeSummary.id))
+
+    login(client, make_participant(role=Role.COMMITTEE))
+    page = client.get(f"/comite/syntheses/{summary_id}")
+    assert page.status_code == 200
+    assert "12 personnes pondérées" in page_text(page)

@@ -76,8 +76,11 @@ def cell(count: int, k: int) -> dict[str, Any]:
     return {"value": None, "display": f"< {k}", "share": None}
 
 
-def figure_text(part: dict[str, Any]) -> str:
-    """A count as the reader writes numbers (14 364, 14,364), or what stands in for a withheld one."""
+def figure_text(part: dict[str, Any] | int) -> str:
+    """A count as the reader writes numbers (14 364, 14,364), or what stands in for a withheld one. A plain number
+    is a count that summaries stored before it went through the disclosure audit printed as it was."""
+    if isinstance(part, int):
+        return format_count(part)
     if part["value"] is not None:
         return format_count(part["value"])
     return gettext("masqué") if part["display"] == SECONDARY_HIDDEN else part["display"]
