@@ -61,6 +61,8 @@ class Disclosure:
         self._positive: set[CellKey] = set()  # unprinted cells the reader knows to be 1 or more
         self._known: set[CellKey] = set()  # unprinted cells the reader knows the value of
         self.withheld: dict[CellKey, str] = {}
+        # Each audited component's findings, kept between protections of these figures (rankings protect again).
+        self._audit_cache: dict[tuple, list[Finding]] = {}
 
     def register(self, key: CellKey, value: int) -> None:
         """A real quantity under its key; one that no output prints is known to the reader only through the
@@ -141,7 +143,8 @@ class Disclosure:
     def _decide(self, max_rounds: int) -> dict[CellKey, str] | DisclosureRefused:
         primary = self._unprinted() | self._primary()
         self.withheld = dict(primary)
-        cache: dict = {}
+        cache = self._audit_cache
+        relations_of = self._relations_of()
         rounds = 0
         # Bound propagation finds most pinned cells at no cost; the integer programs run once it finds none.
         while findings := self.audit(cache, quick=True) or self.audit(cache):
@@ -149,16 +152,24 @@ class Disclosure:
                 return DisclosureRefused(findings)
             rounds += 1
             added = False
-            for finding in _one_per_component(findings, self.relations):
-                complement = self._complement(finding.key)
+            for finding in _one_per_component(findings, relations_of):
+                complement = self._complement(finding.key, relations_of)
                 if complement is not None and complement not in self.withheld:
                     self.withheld[complement] = MASKED if self.values[complement] else SMALL
                     added = True
             if not added:
                 return DisclosureRefused(findings)
-        self._release_needless(primary, cache)
+        self._release_needless(primary, cache, relations_of)
         self._publish_determined()
         return self.withheld
+
+    def _relations_of(self) -> dict[CellKey, list[Relation]]:
+        """Each cell's relations, so that a search around a cell does not read every relation of the summary."""
+        relations_of: dict[CellKey, list[Relation]] = defaultdict(list)
+        for relation in self.relations:
+            for cell in set(_cells(relation)):
+                relations_of[cell].append(relation)
+        return relations_of
 
     def _publish_determined(self) -> None:
         """Publishes each « masqué » cell that its published neighbours determine exactly (the only withheld cell
@@ -173,15 +184,13 @@ class Disclosure:
                     del self.withheld[hidden[0]]
                     changed = True
 
-    def _release_needless(self, primary: dict[CellKey, str], cache: dict) -> None:
+    def _release_needless(
+        self, primary: dict[CellKey, str], cache: dict, relations_of: dict[CellKey, list[Relation]]
+    ) -> None:
         """Publishes again each complement that the others made needless, largest first: complements are chosen
         for one finding at a time, and later ones often protect what earlier ones were chosen for. Each trial
         audits only the component the cell belongs to (cells linked by relations), the others being unchanged,
         and is made only in components of at most RELEASE_COMPONENT_LIMIT cells."""
-        relations_of: dict[CellKey, list[Relation]] = defaultdict(list)
-        for relation in self.relations:
-            for cell in _cells(relation):
-                relations_of[cell].append(relation)
         complements = [key for key in self.withheld if key not in primary]
         for key in sorted(complements, key=lambda key: (-self.values[key], str(key))):
             component, frontier = {key}, [key]
@@ -221,14 +230,14 @@ class Disclosure:
                 withheld.update(dict.fromkeys(parts, SMALL))
         return withheld
 
-    def _complement(self, key: CellKey) -> CellKey | None:
+    def _complement(self, key: CellKey, relations_of: dict[CellKey, list[Relation]]) -> CellKey | None:
         """The published cell to withhold so that `key` is pinned down less: in the relations around it, the
         smallest cell of k or more, parts before totals, in the relations with the fewest withheld cells first; a
         zero only when there is none (withheld, "< k", it becomes one more cell to protect). When its own
         relations offer nothing, those of the withheld cells linked to it."""
-        reached, frontier = {key}, [key]
+        reached, frontier = {key}, {key}
         while frontier:
-            around = [relation for relation in self.relations if any(cell in frontier for cell in _cells(relation))]
+            around = {relation for cell in frontier for relation in relations_of[cell]}
             candidates = [
                 (self.values[cell] == 0, cell == relation[0], sum(c in self.withheld for c in _cells(relation)),
                  self.values[cell], str(cell), cell)
@@ -238,9 +247,9 @@ class Disclosure:
             ]
             if candidates:
                 return min(candidates)[-1]
-            frontier = [
+            frontier = {
                 cell for relation in around for cell in _cells(relation) if cell in self.withheld and cell not in reached
-            ]
+            }
             reached.update(frontier)
         return None
 
@@ -260,17 +269,15 @@ def _cells(relation: Relation) -> tuple[CellKey, ...]:
     return (relation[0], *relation[1])
 
 
-def _one_per_component(findings: list[Finding], relations: list[Relation]) -> list[Finding]:
+def _one_per_component(findings: list[Finding], relations_of: dict[CellKey, list[Relation]]) -> list[Finding]:
     """The first finding of each group of findings that share a relation: one complement can free several."""
     chosen: list[Finding] = []
     touched: set[CellKey] = set()
-    by_cell: dict[CellKey, set[CellKey]] = defaultdict(set)
-    for relation in relations:
-        for cell in _cells(relation):
-            by_cell[cell].update(_cells(relation))
     for finding in sorted(findings, key=lambda finding: str(finding.key)):
         if finding.key in touched:
             continue
         chosen.append(finding)
-        touched.update(by_cell[finding.key] | {finding.key})
+        touched.add(finding.key)
+        for relation in relations_of.get(finding.key, ()):
+            touched.update(_cells(relation))
     return chosen

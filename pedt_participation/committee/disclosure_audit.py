@@ -59,14 +59,15 @@ def audit(
     withheld: Mapping[CellKey, str],
     relations: Sequence[Relation],
     k: int,
-    cache: dict[tuple[bool, frozenset[tuple[CellKey, str]]], list[Finding]] | None = None,
+    cache: dict[tuple, list[Finding]] | None = None,
     *,
     quick: bool = False,
 ) -> list[Finding]:
     """Every withheld cell narrower than its guarantee (an empty list: the summary may be published).
 
     `cache` (kept by the caller between audits of the same summary) maps a component to its findings: a component
-    is fully determined by its withheld cells, since every other cell of its relations is published. `quick`
+    is fully determined by its withheld cells and its equations (every other cell of its relations is published, a
+    constant there), whatever relations the summary gained since. `quick`
     only propagates bounds through the relations: what it finds is certain, but it may miss findings."""
     equations: list[tuple[dict[CellKey, int], int]] = []
     for total, parts in relations:
@@ -82,7 +83,11 @@ def audit(
             equations.append((coefficients, constant))
     findings = []
     for component, component_equations in _components(withheld, equations):
-        signature = (quick, frozenset((key, withheld[key]) for key in component))
+        signature = (
+            quick,
+            frozenset((key, withheld[key]) for key in component),
+            frozenset((frozenset(coefficients.items()), constant) for coefficients, constant in component_equations),
+        )
         if cache is not None and signature in cache:
             findings += cache[signature]
             continue
