@@ -31,7 +31,9 @@ from typing import Literal, TypedDict
 import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import pairwise_distances, silhouette_score
+from sklearn.utils import check_random_state
+from threadpoolctl import threadpool_limits
 
 from ..extensions import db
 from ..models import Consultation, Vote
@@ -48,6 +50,9 @@ ACTIONS_PER_GROUP = 5
 CONSENSUS_ACTIONS = 5
 # The silhouette is computed on a sample past this many people: its cost grows with the square of their number.
 SILHOUETTE_SAMPLE = 3_000
+# The base clusters' centres are fitted on a sample (fixed seed) past this many people, then everyone is assigned
+# to the nearest one: a hundred centres in a plane are placed as well from 5 000 people as from 100 000.
+BASE_CLUSTERS_FIT_SAMPLE = 5_000
 GROUP_NAMES = "ABCDE"
 
 
@@ -99,7 +104,16 @@ class Grouping:
 
 
 def group_participants(votes: Iterable[tuple[int, int, int]], k: int, *, seed: int = 0) -> Grouping:
-    """Places the people who judged enough actions and groups them (see the module's docstring)."""
+    """Places the people who judged enough actions and groups them (see the module's docstring).
+
+    On one thread: the matrices are a few megabytes, and OpenMP and BLAS threads, which wait for each other at
+    every step, spent more CPU than they saved on a machine whose cores the web processes share (2.0 against
+    1.1 s of CPU at the 1 M-vote bench's shape, issue 21)."""
+    with threadpool_limits(limits=1):
+        return _group_participants(votes, k, seed)
+
+
+def _group_participants(votes: Iterable[tuple[int, int, int]], k: int, seed: int) -> Grouping:
     rows = np.array(list(votes), dtype=np.int64).reshape(-1, 3)
     participant_ids, people = np.unique(rows[:, 0], return_inverse=True)
     action_ids, actions = np.unique(rows[:, 1], return_inverse=True)
@@ -113,6 +127,9 @@ def group_participants(votes: Iterable[tuple[int, int, int]], k: int, *, seed: i
         return Grouping(participant_ids, no_groups, action_ids, matrix, int((~placed).sum()), None)
     projection = _project(matrix, seed)
     base_labels, centres, weights = _base_clusters(projection, seed)
+    # Every count of groups is scored on the same people, whose distances are computed once.
+    scored = check_random_state(seed).permutation(len(projection))[:SILHOUETTE_SAMPLE]
+    distances = pairwise_distances(projection[scored])
     best: tuple[float, np.ndarray] | None = None
     distinct_places = len(np.unique(centres.round(9), axis=0))
     for count in GROUP_COUNTS:
@@ -122,11 +139,7 @@ def group_participants(votes: Iterable[tuple[int, int, int]], k: int, *, seed: i
         labels = _merge_small_groups(projection, groups[base_labels], k)
         if len(np.unique(labels)) < 2:
             continue
-        score = float(
-            silhouette_score(
-                projection, labels, sample_size=min(SILHOUETTE_SAMPLE, len(labels)), random_state=seed
-            )
-        )
+        score = float(silhouette_score(distances, labels[scored], metric="precomputed"))
         if best is None or score > best[0] + 1e-9:
             best = (score, labels)
     if best is None:
@@ -140,17 +153,24 @@ def _base_clusters(projection: np.ndarray, seed: int) -> tuple[np.ndarray, np.nd
     Returns each person's base cluster, the centres and their sizes."""
     if len(projection) <= BASE_CLUSTERS:
         return np.arange(len(projection)), projection, np.ones(len(projection))
-    base = KMeans(n_clusters=BASE_CLUSTERS, n_init=1, random_state=seed).fit(projection)
-    return base.labels_, base.cluster_centers_, np.bincount(base.labels_, minlength=BASE_CLUSTERS).astype(float)
+    fitted_on = projection
+    if len(projection) > BASE_CLUSTERS_FIT_SAMPLE:
+        sample = np.random.default_rng(seed).choice(len(projection), BASE_CLUSTERS_FIT_SAMPLE, replace=False)
+        fitted_on = projection[np.sort(sample)]
+    base = KMeans(n_clusters=BASE_CLUSTERS, n_init=1, random_state=seed).fit(fitted_on)
+    labels = base.predict(projection)
+    return labels, base.cluster_centers_, np.bincount(labels, minlength=BASE_CLUSTERS).astype(float)
 
 
 def _project(matrix: np.ndarray, seed: int) -> np.ndarray:
     """Two principal components fitted on the mean-filled matrix; each person projected from their own answers,
-    stretched by √(actions / answers) (Polis' sparsity-aware projection)."""
+    stretched by √(actions / answers) (Polis' sparsity-aware projection). The components come from the actions'
+    covariance (actions × actions), not from an SVD of the people × actions matrix: the same components, at a
+    cost that no longer grows with the people beyond one matrix product."""
     means = np.nan_to_num(np.nanmean(matrix, axis=0)) if matrix.size else np.zeros(matrix.shape[1])
     filled = np.where(np.isnan(matrix), means, matrix)
     components = min(2, matrix.shape[1], matrix.shape[0])
-    pca = PCA(n_components=components, random_state=seed).fit(filled)
+    pca = PCA(n_components=components, svd_solver="covariance_eigh", random_state=seed).fit(filled)
     answered = ~np.isnan(matrix)
     centred = np.where(answered, matrix - pca.mean_, 0.0)
     stretch = np.sqrt(matrix.shape[1] / np.maximum(answered.sum(axis=1), 1))
