@@ -59,7 +59,7 @@ def _remaining_message(action) -> str:
 @bp.post("/actions/<int:action_id>/votes/<any(support, opinion, grade):kind>")
 @login_required
 def cast(action_id: int, kind: str):
-    action = get_visible_action(action_id, current_user)
+    action = get_visible_action(action_id, current_user, texts=False)
     vote_kind = VoteKind(kind)
     form = VoteForm()
     value = 1 if vote_kind == VoteKind.SUPPORT else form.value.data
@@ -79,7 +79,7 @@ def cast(action_id: int, kind: str):
 @bp.post("/actions/<int:action_id>/votes/<any(support, opinion, grade):kind>/withdraw")
 @login_required
 def withdraw(action_id: int, kind: str):
-    action = get_visible_action(action_id, current_user)
+    action = get_visible_action(action_id, current_user, texts=False)
     vote_kind = VoteKind(kind)
     with refusal_shown(beside=_place(action, vote_kind)):
         withdrawn = services.withdraw_vote(current_user, action, vote_kind)
