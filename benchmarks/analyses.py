@@ -65,7 +65,7 @@ def main() -> None:
     votes = data["votes"]
     print(f"{arguments.participants} participants, {arguments.actions} actions, {len(votes)} opinions")
 
-    groups = timed("opinion groups (PCA, k-means k = 2…5)", lambda: opinion_groups(map(tuple, votes.tolist()), K))
+    groups = timed("opinion groups (PCA, k-means k = 2…5)", lambda: opinion_groups(votes, K))
     print(f"  {len(groups['groups'])} groups of {[group['size'] for group in groups['groups']]}")
 
     def tallies(of: np.ndarray) -> dict:

@@ -75,7 +75,7 @@ def aggregate_at(settings: Settings, loader: Loader, size: int, comments: int = 
         loader.add_comments_to(comments)
     votes, comments = count_rows()
     progress(f"aggregating {votes:,} votes and {comments:,} comments")
-    names = ["aggregate", "sql", "sql-data"] + (["naive"] if votes <= NAIVE_MAX_VOTES else [])
+    names = ["figures", "aggregate", "sql", "sql-data"] + (["naive"] if votes <= NAIVE_MAX_VOTES else [])
     return {"votes": votes, "comments": comments, **measure_in_turn(names, settings.measure_rounds)}
 
 

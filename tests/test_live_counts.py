@@ -1,6 +1,6 @@
-"""The pages' vote counts are kept a few seconds (voting.services.live_counts) instead of counting every vote at
-each view: they must say what a fresh count says once that time has passed, whatever changed, and a voter must
-see their own vote counted at once."""
+"""The vote counts of the pages, the API and the open-data export are kept a few seconds (voting.services.live_counts)
+instead of counting every vote at each view: they must say what a fresh count says once that time has passed,
+whatever changed, and a voter must see their own vote counted at once."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from pedt_participation.extensions import cache, db
 from pedt_participation.models import ErasureReason, VoteKind
 from pedt_participation.moderation.services import block, merge_actions, unblock
+from pedt_participation.opendata.services import proposals_rows
 from pedt_participation.privacy.services import erase_account
 from pedt_participation.voting import services as voting
 from pedt_participation.voting.services import cast_vote, count_votes, live_counts, withdraw_vote
@@ -28,7 +29,19 @@ def clock(app, monkeypatch):
     cache.clear()
 
 
-def test_kept_counts_equal_a_fresh_count_once_their_time_has_passed(clock):
+def _api_counts(client, slug: str) -> dict[int, dict]:
+    """Each published action's counts as the API lists them."""
+    orientations = client.get(f"/api/v1/consultations/{slug}").get_json()["data"]["orientations"]
+    return {action["id"]: action["counts"] for orientation in orientations for action in orientation["actions"]}
+
+
+def _exported_supports(consultation_id: int) -> dict[int, int]:
+    """Each published action's supports in the open-data proposals file."""
+    header, *rows = proposals_rows(consultation_id)
+    return {row[header.index("id")]: row[header.index("votes")] for row in rows}
+
+
+def test_kept_counts_equal_a_fresh_count_once_their_time_has_passed(client, clock):
     consultation = make_consultation(orientations=2, actions_per_orientation=2, vote_limit_per_orientation=None,
                                      opinion_enabled=True, majority_judgment_enabled=True)
     first, second = consultation.orientations[0].actions
@@ -43,10 +56,20 @@ def test_kept_counts_equal_a_fresh_count_once_their_time_has_passed(clock):
     db.session.commit()
 
     def matches_a_fresh_count() -> bool:
+        """The kept counts, those the API lists and those the open-data file exports, against a fresh count."""
         clock[0] += KEPT_SECONDS
+        listed, exported = _api_counts(client, consultation.slug), _exported_supports(consultation.id)
         kept = live_counts(action_ids)
         fresh = count_votes(action_ids)
-        return kept == {action_id: fresh[action_id] for action_id in action_ids}
+        return (
+            kept == {action_id: fresh[action_id] for action_id in action_ids}
+            and all(counts["supports"] == fresh[action_id].supports
+                    and counts["opinions"]["pour"] == fresh[action_id].opinions[1]
+                    and counts["grades"] == {str(value): n for value, n in sorted(fresh[action_id].grades.items())}
+                    for action_id, counts in listed.items())
+            and exported == {action_id: fresh[action_id].supports for action_id in exported}
+            and set(listed) == set(exported) and len(listed) >= 3
+        )
 
     assert matches_a_fresh_count()
     changes = {
@@ -83,3 +106,26 @@ def test_the_page_keeps_its_counts_a_few_seconds_but_shows_a_voters_own_vote_at_
     login(client, voter)
     page = page_text(client.post(f"/actions/{action.id}/votes/support", follow_redirects=True))
     assert "1 soutien" in page
+
+
+def test_the_api_and_the_open_data_file_keep_their_counts_as_the_pages_do(client, clock):
+    consultation = make_consultation(vote_limit_per_orientation=None)
+    action = consultation.orientations[0].actions[0]
+    blocked_later, voter = make_participant(), make_participant()
+    cast_vote(blocked_later, action, VoteKind.SUPPORT, 1)
+    db.session.commit()
+    assert _api_counts(client, consultation.slug)[action.id]["supports"] == 1
+    assert _exported_supports(consultation.id)[action.id] == 1
+
+    block(make_moderator(consultation), consultation, blocked_later, "Spam")
+    db.session.commit()
+    assert _api_counts(client, consultation.slug)[action.id]["supports"] == 1
+    assert _exported_supports(consultation.id)[action.id] == 1
+    clock[0] += KEPT_SECONDS
+    assert _api_counts(client, consultation.slug)[action.id]["supports"] == 0
+    assert _exported_supports(consultation.id)[action.id] == 0
+
+    cast_vote(voter, action, VoteKind.SUPPORT, 1)
+    db.session.commit()
+    assert client.get(f"/api/v1/actions/{action.id}").get_json()["data"]["counts"]["supports"] == 1
+    assert _exported_supports(consultation.id)[action.id] == 1

@@ -6,10 +6,16 @@ import random
 
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
+from sqlalchemy import update
 
-from pedt_participation.committee.opinion_groups import group_participants, opinion_groups, opinion_groups_of
+from pedt_participation.committee.opinion_groups import (
+    group_participants,
+    opinion_groups,
+    opinion_groups_of,
+    opinion_votes,
+)
 from pedt_participation.extensions import db
-from pedt_participation.models import AgeBracket, Audience, Vote, VoteKind
+from pedt_participation.models import AgeBracket, Audience, Participant, Vote, VoteKind
 from tests.helpers import make_consultation, make_participant
 
 ACTIONS = list(range(100, 112))
@@ -114,3 +120,11 @@ def test_groups_of_a_consultation_from_its_votes(app):
     result = opinion_groups_of(consultation)
     assert result["status"] == "found"
     assert sorted(group["size"] for group in result["groups"]) == [12, 12]
+    assert len(opinion_votes(consultation)) == len(people) * len(actions)
+    # The opinions are read from the driver's cursor: none is lost, and the statements after them in the same
+    # transaction (the worker then records the summary's progress) run as usual.
+    voter = next(iter(people.values()))
+    db.session.execute(update(Participant).where(Participant.id == voter.id).values(neighbourhood="Centre"))
+    db.session.commit()
+    assert db.session.get(Participant, voter.id).neighbourhood == "Centre"
+

@@ -36,7 +36,7 @@ from ..models import (
     utcnow,
 )
 from ..public_names import keyed_digest, shown_under_pseudonym
-from ..voting.services import count_votes
+from ..voting.services import live_counts
 from . import decidim
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -351,7 +351,7 @@ def proposals_rows(consultation_id: int) -> Iterator[list]:
         "title/fr", "body/fr", "state", "answer/fr", "answered_at", "votes", "comments", "published_at", "url",
     ]
     ids = [a.id for a in actions]
-    votes, comments = count_votes(ids), count_comments(ids)
+    votes, comments = live_counts(ids), count_comments(ids)
     # The host platform republishes the file: counts hidden during the vote stay out of it too.
     supports_shown = consultation.supports_enabled and consultation.figures_visible()
     for action in actions:

@@ -85,7 +85,7 @@ def _record(participant: Participant, action: Action, vote_kind: VoteKind, value
 def cast(action_id: int, kind: str):
     """A visitor's vote is held until they sign in (see `cast_held_vote`): the sign-in page is one step, not a
     detour that makes them find the action and press again."""
-    action = get_visible_action(action_id, current_user if current_user.is_authenticated else None)
+    action = get_visible_action(action_id, current_user if current_user.is_authenticated else None, texts=False)
     vote_kind = VoteKind(kind)
     form = VoteForm()
     value = 1 if vote_kind == VoteKind.SUPPORT else form.value.data
@@ -146,7 +146,7 @@ def forget_held_vote():
 @bp.post("/actions/<int:action_id>/votes/<any(support, opinion, grade):kind>/withdraw")
 @login_required
 def withdraw(action_id: int, kind: str):
-    action = get_visible_action(action_id, current_user)
+    action = get_visible_action(action_id, current_user, texts=False)
     vote_kind = VoteKind(kind)
     with refusal_shown(beside=_place(action, vote_kind)):
         withdrawn = services.withdraw_vote(current_user, action, vote_kind)
