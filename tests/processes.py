@@ -16,6 +16,9 @@ import requests
 PROJECT = Path(__file__).resolve().parents[1]
 APP = "pedt_participation:create_app()"
 WORKER_APP = "tasks.celery_app:celery_app"
+# How long a server or worker may take to become ready: importing the app costs seconds of CPU, and CI runs four
+# suites side by side on two cores, where a start has taken over a minute. Slow is not broken; never ready is.
+STARTING_SECONDS = 150
 
 
 def free_port() -> int:
@@ -34,7 +37,7 @@ def start_process(command: Sequence[str], log: Path, env: Mapping[str, str] | No
         )
 
 
-def wait_until_answering(url: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+def wait_until_answering(url: str, process: subprocess.Popen, log: Path, seconds: float = STARTING_SECONDS) -> None:
     """Returns once `url` gives any HTTP answer; fails with the process's log if it exits or `seconds` pass."""
     deadline = time.monotonic() + seconds
     while True:
@@ -47,7 +50,7 @@ def wait_until_answering(url: str, process: subprocess.Popen, log: Path, seconds
             time.sleep(0.2)
 
 
-def wait_until_logged(text: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+def wait_until_logged(text: str, process: subprocess.Popen, log: Path, seconds: float = STARTING_SECONDS) -> None:
     """Returns once the process has written `text` to its log; fails with the log if it exits or `seconds` pass."""
     deadline = time.monotonic() + seconds
     while text not in log.read_text():

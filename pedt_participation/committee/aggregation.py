@@ -49,7 +49,7 @@ from ..models import (
     utcnow,
     vote_counts,
 )
-from .disclosure import SECONDARY_HIDDEN, Disclosure
+from .disclosure import SECONDARY_HIDDEN, Disclosure, DisclosureRefused
 from .disclosure_audit import MASKED, CellKey
 from .majority_judgment import majority_grade, rank_by_majority_value
 from .profile_groups import NOT_GIVEN, answer_groups, group_of, regrouped
@@ -432,7 +432,30 @@ def aggregate(
     (representativeness.py; None when none is mapped), its figures protected with the others. `earlier`: the
     largest count each cell had in the summaries published before (`published_cells`); a reader may take each
     count to be at least that, and so does the audit (votes and people are rarely taken away), so that comparing
-    two summaries works out no hidden figure. `max_rounds`: of complementary suppression, before giving up."""
+    two summaries works out no hidden figure. `max_rounds`: of complementary suppression, before giving up.
+
+    The results by neighbourhood cut every count again by place: when they leave some figure impossible to
+    protect, the summary is made without them (`neighbourhoods_withheld`) rather than refused as a whole."""
+    arguments = (consultation, now, with_comments, with_representativeness, earlier, max_rounds)
+    try:
+        return _aggregate(*arguments, with_neighbourhoods=True)
+    except DisclosureRefused:
+        data = _aggregate(*arguments, with_neighbourhoods=False)
+        if not data["neighbourhoods_withheld"]:
+            raise
+        return data
+
+
+def _aggregate(
+    consultation: Consultation,
+    now: datetime | None,
+    with_comments: bool,
+    with_representativeness: bool,
+    earlier: Mapping[CellKey, int] | None,
+    max_rounds: int,
+    *,
+    with_neighbourhoods: bool,
+) -> dict[str, Any]:
     k = consultation.k_anonymity
     figures = Disclosure(k)
     actions = _published_actions(consultation)
@@ -448,6 +471,9 @@ def aggregate(
     decisions = _decisions(action_ids)
     by_profile, by_orientation = _participant_counts(consultation, [orientation.id for orientation in consultation.orientations])
     neighbourhoods = NeighbourhoodColumns(consultation, by_profile)
+    neighbourhoods_withheld = bool(neighbourhoods.names) and not with_neighbourhoods
+    if neighbourhoods_withheld:
+        neighbourhoods.names = []
     participants_by_orientation = _sums(by_orientation, 0)
     audience_by_orientation = _sums(by_orientation, 0, 1)
     age_by_orientation = _sums(by_orientation, 0, 2)
@@ -522,6 +548,8 @@ def aggregate(
         "participation": _participation(figures, consultation, by_profile, _summed(channels.values())),
         # The columns of each action's results by neighbourhood (`online_by_neighbourhood`, `by_neighbourhood`).
         "neighbourhoods": neighbourhoods.names,
+        # True when the results by neighbourhood were left out because they could not be protected.
+        "neighbourhoods_withheld": neighbourhoods_withheld,
         "orientations": orientations,
     }
     representativeness = _representativeness(figures, consultation, by_profile, action_ids) if with_representativeness else None
