@@ -123,6 +123,17 @@ def test_a_file_that_is_not_the_insee_table_is_refused_with_what_to_do(content, 
         read_population_file(content)
 
 
+def _twelve_parents_for(neighbourhoods: tuple[str, str]):
+    """A consultation whose first action has twelve parents aged 40 to 59 « pour », half in each neighbourhood."""
+    consultation = make_consultation(slug="pedt", k_anonymity=5)
+    action = consultation.orientations[0].actions[0]
+    for index in range(12):
+        person = make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_40_TO_59,
+                                  neighbourhood=neighbourhoods[index % 2])
+        db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.OPINION, value=1))
+    return consultation
+
+
 def test_a_consultation_weighted_from_its_loaded_population(app):
     consultation = make_consultation(orientations=1, actions_per_orientation=1, k_anonymity=5)
     action = consultation.orientations[0].actions[0]
@@ -152,12 +163,7 @@ def test_staff_load_the_population_and_map_it_then_the_committee_reads_it(client
     from pedt_participation.models import ManagerAssignment, Role
     from tests.helpers import login, page_text
 
-    consultation = make_consultation(slug="pedt", k_anonymity=5)
-    action = consultation.orientations[0].actions[0]
-    for index in range(12):
-        person = make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_40_TO_59,
-                                  neighbourhood="Les Hauts" if index % 2 else "Centre-ville")
-        db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.OPINION, value=1))
+    consultation = _twelve_parents_for(neighbourhoods=("Les Hauts", "Centre-ville"))
     manager = make_participant(role=Role.COMMITTEE)
     db.session.add(ManagerAssignment(participant_id=manager.id, consultation_id=consultation.id))
     db.session.commit()
@@ -196,12 +202,7 @@ def test_a_summary_stored_before_its_weighting_counts_were_protected_still_reads
     from pedt_participation.models import CommitteeSummary, Role, SummaryStatus, SummaryTrigger, utcnow
     from tests.helpers import login, page_text
 
-    consultation = make_consultation(slug="pedt", k_anonymity=5)
-    action = consultation.orientations[0].actions[0]
-    for index in range(12):
-        person = make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_40_TO_59,
-                                  neighbourhood="Les Hauts" if index % 2 else "Centre")
-        db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.OPINION, value=1))
+    consultation = _twelve_parents_for(neighbourhoods=("Les Hauts", "Centre"))
     import_population(consultation, SAMPLE.read_bytes())
     map_neighbourhoods(consultation, {area.id: area.label for area in population_areas(consultation)
                                       if area.label in ("Centre", "Les Hauts")})
