@@ -167,3 +167,28 @@ def test_without_a_list_of_neighbourhoods_there_are_no_results_by_neighbourhood(
     assert summary.data["neighbourhoods"] == []
     action = summary.data["orientations"][0]["actions"][0]
     assert action["supports"]["online_by_neighbourhood"] is None and action["opinions"]["by_neighbourhood"] == {}
+
+
+def test_results_by_neighbourhood_that_cannot_be_protected_are_left_out_and_the_summary_says_so(client):
+    """Five parents « pour » an action, four without a neighbourhood and one outside the list: every part of its
+    split by neighbourhood is a small group that the action's published figures pin down. The summary is made
+    without the results by neighbourhood, and says why, instead of being refused as a whole."""
+    from pedt_participation.committee.aggregation import aggregate
+    from pedt_participation.management.profile_lists import replace_entries
+
+    consultation = make_consultation(orientations=1, actions_per_orientation=2, k_anonymity=5)
+    first, second = consultation.orientations[0].actions
+    replace_entries(consultation, ProfileListKind.NEIGHBOURHOOD, "Centre-ville\nLes Hauts")
+    for index in range(5):
+        person = make_participant(audience=Audience.PARENT, neighbourhood="centre ville" if index == 0 else None)
+        db.session.add(Vote(participant_id=person.id, action_id=first.id, kind=VoteKind.OPINION, value=1))
+    db.session.add(Vote(participant_id=make_participant(audience=Audience.PARENT).id, action_id=second.id,
+                        kind=VoteKind.SUPPORT, value=1))
+    db.session.commit()
+
+    data = aggregate(consultation)
+
+    assert data["neighbourhoods_withheld"] is True and data["neighbourhoods"] == []
+    summary = build_summary_now(consultation)
+    login(client, make_participant(role=Role.COMMITTEE))
+    assert "Les résultats par quartier ne sont pas publiés" in page_text(client.get(f"/comite/syntheses/{summary.id}"))
