@@ -93,10 +93,11 @@ def cast(action_id: int, kind: str):
         flash_beside(_place(action, vote_kind), _("Choisissez une réponse avant d’envoyer."), "error")
         return _back(action.id)
     if not current_user.is_authenticated:
-        session[HELD_VOTE] = {"action_id": action.id, "kind": vote_kind.value, "value": value,
-                              "back": _back_address(action.id), "pressed_at": time.time()}
+        back = _back_address(action.id)
+        session[HELD_VOTE] = {"action_id": action.id, "kind": vote_kind.value, "value": value, "back": back,
+                              "pressed_at": time.time()}
         # 302, as for any page that needs a signed-in person.
-        return redirect(url_for("auth.login", next=_back_address(action.id)))
+        return redirect(url_for("auth.login", next=back))
     _record(current_user, action, vote_kind, value)
     return _back(action_id)
 
