@@ -44,7 +44,7 @@ def measure_aggregate() -> None:
 
 def measure_figures() -> None:
     """Every figure of a summary, as the worker computes them before drawing its files."""
-    summary_figures(measured_consultation(), None)
+    summary_figures(measured_consultation())
 
 
 def measure_sql_limit() -> None:
@@ -112,7 +112,7 @@ def measure_naive() -> None:
 
 
 def measure_full_summary() -> None:
-    data = summary_figures(measured_consultation(), None)
+    data = summary_figures(measured_consultation())
     summary_json(data)
     summary_csv(data)
     summary_pdf(data)
@@ -155,11 +155,13 @@ def rss_mb(field: str, pid: int | str = "self") -> float:
 
 
 def measure_in_child(name: str) -> dict:
-    output = subprocess.run(
+    child = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "measure", name],
-        check=True, capture_output=True, text=True, timeout=600,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+        capture_output=True, text=True, timeout=600,
+    )
+    if child.returncode:
+        raise RuntimeError(f"measuring {name!r} failed:\n{child.stderr}")
+    return json.loads(child.stdout.strip().splitlines()[-1])
 
 
 def measure_in_turn(names: list[str], rounds: int) -> dict[str, dict]:
