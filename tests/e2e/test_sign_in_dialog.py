@@ -42,6 +42,10 @@ def _open_far_down(page: Page, site: str, consultation):
     return consultation.orientations[-1].actions[-1]
 
 
+def _form_tokens(page: Page) -> set[str]:
+    return set(page.locator("input[name=csrf_token]").evaluate_all("inputs => inputs.map(input => input.value)"))
+
+
 def _screenshot(page: Page, name: str) -> None:
     """What the screen shows (the dialog over the page), for people to look at (test artefacts, not committed)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -60,6 +64,7 @@ def test_signing_in_from_the_dialog_counts_the_support_on_its_card_without_reloa
     page = _visitor_page(browser, viewport)
     action = _open_far_down(page, live_server.url, consultation)
     card = page.locator(f"#action-{action.id}")
+    visitor_tokens = _form_tokens(page)
 
     card.get_by_role("button", name="Soutenir").click()
 
@@ -86,6 +91,13 @@ def test_signing_in_from_the_dialog_counts_the_support_on_its_card_without_reloa
     expect(page.locator(".nav-user")).to_contain_text(parent.display_name)
     assert page.evaluate("window.stillTheSamePage") is True, "the page was reloaded"
     assert _supports_of(parent) == [action.id]
+    # Signing in began a new session: the visitor's form token is worth nothing now, and every form of the page
+    # carries the new session's.
+    (visitor_token,) = visitor_tokens
+    forged = page.request.post(f"{live_server.url}/votes/en-attente/annuler", form={"csrf_token": visitor_token},
+                               max_redirects=0)
+    assert forged.status == 400
+    assert len(_form_tokens(page)) == 1 and _form_tokens(page) != visitor_tokens
 
     # The page now works as a signed-in person's: the next support is answered in place with the new session's form.
     other = consultation.orientations[-1].actions[0]
