@@ -311,3 +311,27 @@ def test_a_supported_card_takes_the_opinion_and_the_grade_in_one_tap_each(browse
         card.scroll_into_view_if_needed()
         _screenshot(page, f"{language[:2]}-card-with-opinion-and-grade")
     context.close()
+
+
+def test_an_opinion_pressed_on_the_action_page_is_cast_after_signing_in_there(browser, live_server):
+    action = make_consultation().orientations[0].actions[0]
+    parent = make_participant()
+    page = _visitor_page(browser, PHONE)
+    page.goto(f"{live_server.url}/actions/{action.id}")
+    page.evaluate("window.stillTheSamePage = true")
+    against = page.get_by_role("button", name=f"Contre (avis sur « {action.title} »)")
+    against.click()
+    dialog = page.get_by_role("dialog", name="Se connecter")
+    expect(dialog).to_contain_text(f"Votre avis « Contre » sur « {action.title} » sera enregistré")
+    dialog.get_by_label("Adresse e-mail").fill(parent.email)
+    dialog.get_by_label("Mot de passe").fill(TEST_PASSWORD)
+    dialog.get_by_role("button", name="Se connecter").click()
+
+    expect(dialog).to_be_hidden()
+    expect(against).to_have_attribute("aria-pressed", "true")
+    expect(against).to_be_focused()
+    expect(page.locator("#vote").get_by_role("status")).to_have_text("Votre avis est enregistré.")
+    expect(page.get_by_role("button", name="Écouter")).to_be_visible()  # the content's script offers it again
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert _votes_of(parent) == [(action.id, VoteKind.OPINION, -1)]
+    page.context.close()
