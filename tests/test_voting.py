@@ -170,7 +170,7 @@ def test_grade_is_recorded_and_changed(client):
     grades = count_votes([action.id])[action.id].grades
     assert grades[2] == 1 and sum(grades.values()) == 1
     html = client.get(f"/actions/{action.id}").get_data(as_text=True)
-    assert re.search(r'<button type="submit" name="value" value="2" class="toggle grade grade-2" aria-pressed="true">', html)
+    assert re.search(r'<button type="submit" name="value" value="2" id="mention-\d+-2" class="toggle grade grade-2" aria-pressed="true">', html)
     assert html.count('aria-pressed="true"><span aria-hidden="true">✓ </span>') == 1
     assert f'action="/actions/{action.id}/votes/grade/withdraw"' in html
 

@@ -32,17 +32,26 @@ class LiveServer:
     app: Flask
 
 
-@pytest.fixture(scope="session")
-def live_server(app, database_url, celery_settings) -> Iterator[LiveServer]:
-    """The app on 127.0.0.1 and a free port, in a thread, as a browser meets it: real host names, CSRF on.
-    It uses the session's database (migrated by `app`), so the tests' factories and assertions see its rows."""
-    live_app = make_test_app(database_url, celery_settings, SERVER_NAME=None, WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """The app on 127.0.0.1 and a free port, in a thread, until the block ends: its address."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.port}", live_app)
-    server.shutdown()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def live_server(app, database_url, celery_settings) -> Iterator[LiveServer]:
+    """The app as a browser meets it: real host names, CSRF on. It uses the session's database (migrated by
+    `app`), so the tests' factories and assertions see its rows."""
+    live_app = make_test_app(database_url, celery_settings, SERVER_NAME=None, WTF_CSRF_ENABLED=True)
+    with serving(live_app) as url:
+        yield LiveServer(url, live_app)
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from pedt_participation.extensions import db
 from pedt_participation.models import Audience, Participant
 from tests.conftest import make_test_app
-from tests.e2e.conftest import browser_page, overflows_phone, save_screenshots
+from tests.e2e.conftest import browser_page, overflows_phone, save_screenshots, serving
 
 PROVIDER_DIR = Path(__file__).resolve().parents[1] / "oidc_provider"
 PLATFORM = "Connexion de la métropole"
@@ -51,18 +50,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@contextmanager
-def _serving(app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="oidc-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.port}"
-    finally:
-        server.shutdown()
-        thread.join()
 
 
 def _node_provider_ready() -> None:
@@ -92,7 +79,7 @@ def _site(running: ExitStack, method: str, issuer: str, database_url, celery_set
         PLATFORM_OAUTH_CLIENT_SECRET=f"secret-of-{client_id}",
         PLATFORM_OAUTH_TOKEN_AUTH_METHOD="" if method == "client_secret_basic" else method,
     )
-    return Site(running.enter_context(_serving(site_app)), client_id)
+    return Site(running.enter_context(serving(site_app)), client_id)
 
 
 @contextmanager
