@@ -1,19 +1,21 @@
-"""The vote counts of the pages, the API and the open-data export are kept a few seconds (voting.services.live_counts)
-instead of counting every vote at each view: they must say what a fresh count says once that time has passed,
-whatever changed, and a voter must see their own vote counted at once."""
+"""The vote and comment counts of the pages, the API and the open-data export are kept a few seconds (kept_counts)
+instead of counting every vote and comment at each view: they must say what a fresh count says once that time has
+passed, whatever changed, and a voter or an author must see their own vote or comment counted at once."""
 
 from __future__ import annotations
 
 import pytest
 
+from pedt_participation import kept_counts
+from pedt_participation.comments.services import add_comment, delete_comment, live_comment_counts
 from pedt_participation.extensions import cache, db
 from pedt_participation.models import ErasureReason, VoteKind
-from pedt_participation.moderation.services import block, merge_actions, unblock
+from pedt_participation.moderation.services import block, hide, merge_actions, unblock
 from pedt_participation.opendata.services import proposals_rows
 from pedt_participation.privacy.services import erase_account
-from pedt_participation.voting import services as voting
+from pedt_participation.reports.services import Target
 from pedt_participation.voting.services import cast_vote, count_votes, live_counts, withdraw_vote
-from tests.helpers import login, make_consultation, make_moderator, make_participant, page_text
+from tests.helpers import count_queries, login, make_consultation, make_moderator, make_participant, page_text
 
 KEPT_SECONDS = 3
 
@@ -24,7 +26,7 @@ def clock(app, monkeypatch):
     monkeypatch.setitem(app.config, "LIVE_COUNTS_SECONDS", KEPT_SECONDS)
     cache.clear()
     now = [1_000_000.0]
-    monkeypatch.setattr(voting, "_now", lambda: now[0])
+    monkeypatch.setattr(kept_counts, "_now", lambda: now[0])
     yield now
     cache.clear()
 
@@ -33,6 +35,12 @@ def _api_counts(client, slug: str) -> dict[int, dict]:
     """Each published action's counts as the API lists them."""
     orientations = client.get(f"/api/v1/consultations/{slug}").get_json()["data"]["orientations"]
     return {action["id"]: action["counts"] for orientation in orientations for action in orientation["actions"]}
+
+
+def _api_comments(client, slug: str) -> dict[int, int]:
+    """Each published action's comment count as the API lists it."""
+    orientations = client.get(f"/api/v1/consultations/{slug}").get_json()["data"]["orientations"]
+    return {action["id"]: action["counts"]["comments"] for orientation in orientations for action in orientation["actions"]}
 
 
 def _exported_supports(consultation_id: int) -> dict[int, int]:
@@ -129,3 +137,45 @@ def test_the_api_and_the_open_data_file_keep_their_counts_as_the_pages_do(client
     db.session.commit()
     assert client.get(f"/api/v1/actions/{action.id}").get_json()["data"]["counts"]["supports"] == 1
     assert _exported_supports(consultation.id)[action.id] == 1
+
+
+def test_comment_counts_are_kept_as_the_votes_are_but_an_author_sees_their_own_at_once(client, clock):
+    consultation = make_consultation(vote_limit_per_orientation=None)
+    action, other = consultation.orientations[0].actions[:2]
+    moderator, author, reader = make_moderator(consultation), make_participant(), make_participant()
+    shown = add_comment(reader, action, "Très bonne idée pour le quartier.")
+    db.session.commit()
+
+    def listed_on_the_consultation_page() -> int:
+        return live_comment_counts([action.id, other.id])[action.id]
+
+    assert live_comment_counts([action.id, other.id]) == {action.id: 1, other.id: 0}
+    assert _api_comments(client, consultation.slug)[action.id] == 1
+
+    # A comment hidden by a moderator shows once the kept counts have expired.
+    hide(moderator, consultation, Target(comment=shown), "Hors sujet")
+    db.session.commit()
+    assert listed_on_the_consultation_page() == 1
+    clock[0] += KEPT_SECONDS
+    assert listed_on_the_consultation_page() == 0
+    assert _api_comments(client, consultation.slug)[action.id] == 0
+
+    # The author's own comment, and its removal, show at once.
+    written = add_comment(author, action, "Il faudrait aussi des horaires le samedi.")
+    db.session.commit()
+    assert listed_on_the_consultation_page() == 1
+    delete_comment(author, written)
+    db.session.commit()
+    assert listed_on_the_consultation_page() == 0
+
+
+def test_the_consultation_page_does_not_count_comments_at_each_view(client, clock):
+    """Counting a consultation's comments takes a time that grows with them (48 ms for 100,000): within the kept
+    seconds, a second view reads no comment."""
+    consultation = make_consultation(vote_limit_per_orientation=None)
+    add_comment(make_participant(), consultation.orientations[0].actions[0], "Oui, vraiment utile.")
+    db.session.commit()
+    assert "1 commentaire" in page_text(client.get(f"/consultations/{consultation.slug}"))
+    with count_queries(db.engine) as statements:
+        assert "1 commentaire" in page_text(client.get(f"/consultations/{consultation.slug}"))
+    assert not [statement for statement in statements if "FROM comments" in str(statement)]

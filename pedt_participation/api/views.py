@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_smorest import Blueprint, abort
 
-from ..comments.services import comment_ratings, count_comments, thread_statement
+from ..comments.services import comment_ratings, live_comment_counts, thread_statement
 from ..consultations import services as consultations
 from ..decisions.resources import published_decisions
 from ..models import Action, ActionState, Comment, Orientation
@@ -34,7 +34,7 @@ def actions_with_counts(actions: list[Action]) -> list[dict]:
     """Representations of several actions, with their kept vote counts (as the pages show them), comment counts
     and decisions."""
     action_ids = [a.id for a in actions]
-    counts, comments, decisions = live_counts(action_ids), count_comments(action_ids), published_decisions(action_ids)
+    counts, comments, decisions = live_counts(action_ids), live_comment_counts(action_ids), published_decisions(action_ids)
     return [representations.action(a, counts[a.id], comments.get(a.id, 0), decisions.get(a.id)) for a in actions]
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
 from ..consultations.services import check_can_participate, check_open_for
 from ..errors import ParticipationRefused
 from ..extensions import db
+from ..kept_counts import forget_after_commit, kept_per_action
 from ..models import Action, ActionState, Activity, Alignment, Comment, CommentRating, Participant, utcnow
 
 MAX_COMMENT_LENGTH = 5000
@@ -184,6 +185,20 @@ def count_comments(action_ids: list[int]) -> dict[int, int]:
     return dict(rows.tuples().all())
 
 
+COMMENTS = "comments"  # the kind of counts `live_comment_counts` keeps
+
+
+def live_comment_counts(action_ids: list[int]) -> dict[int, int]:
+    """The comment counts the pages, the API and the open-data export show: those of `count_comments`, kept a few
+    seconds (see kept_counts); an author sees their own comment, or its removal, counted at once."""
+
+    def counted(ids: list[int]) -> dict[int, int]:
+        shown = count_comments(ids)
+        return {action_id: shown.get(action_id, 0) for action_id in ids}
+
+    return kept_per_action(COMMENTS, action_ids, counted)
+
+
 def _check_can_comment(participant: Participant, action: Action, now: datetime) -> None:
     if action.state != ActionState.PUBLISHED:
         raise ParticipationRefused(_("Cette action n’accepte pas de commentaires."))
@@ -237,6 +252,7 @@ def add_comment(
     try:
         with db.session.begin_nested():
             db.session.add(comment)
+        forget_after_commit(COMMENTS, action.id)
     except IntegrityError:
         stored = _comment_with_key(participant, idempotency_key) if idempotency_key else None
         if stored is None:
@@ -277,6 +293,7 @@ def delete_comment(participant: Participant, comment: Comment, now: datetime | N
     if comment.deleted_at is None:
         comment.deleted_at = now or utcnow()
         db.session.flush()
+        forget_after_commit(COMMENTS, comment.action_id)
 
 
 def rate_comment(participant: Participant, comment: Comment, value: int, now: datetime | None = None) -> int:

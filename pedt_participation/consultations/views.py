@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from ..codes.forms import CodeForm
 from ..codes.services import code_of
 from ..comments.forms import CommentForm
-from ..comments.services import CommentOrder, comment_page, count_comments, page_of_comment
+from ..comments.services import CommentOrder, comment_page, live_comment_counts, page_of_comment
 from ..decisions.services import has_published_decisions, shown_decision
 from ..errors import refusal_shown
 from ..extensions import db
@@ -75,7 +75,7 @@ def consultation_page(slug: str) -> dict:
         "order": order,
         "orders": orders,
         "counts": counts,
-        "comment_counts": count_comments(action_ids),
+        "comment_counts": live_comment_counts(action_ids),
         "my_votes": votes_of(_viewer(), action_ids),
         "supports_left": supports_remaining(_viewer(), consultation.orientations),
         "now": now,

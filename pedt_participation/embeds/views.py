@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from ..comments.services import count_comments
+from ..comments.services import live_comment_counts
 from ..consultations import services as consultations
 from ..consultations.views import consultation_page
 from ..decisions.services import shown_decision
@@ -61,7 +61,7 @@ def action(action_id: int):
         orientation=action.orientation,
         consultation=action.orientation.consultation,
         counts=live_counts([action.id])[action.id],
-        comment_count=count_comments([action.id]).get(action.id, 0),
+        comment_count=live_comment_counts([action.id])[action.id],
         my_votes=votes_of(_viewer(), [action.id]),
         supports_left=supports_remaining(_viewer(), [action.orientation])[action.orientation_id],
         decision=shown_decision(action, now),

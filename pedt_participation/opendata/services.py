@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
-from ..comments.services import count_comments
+from ..comments.services import live_comment_counts
 from ..consultations.services import published_actions
 from ..consultations.similarity import keywords
 from ..downloads import safe_text
@@ -351,7 +351,7 @@ def proposals_rows(consultation_id: int) -> Iterator[list]:
         "title/fr", "body/fr", "state", "answer/fr", "answered_at", "votes", "comments", "published_at", "url",
     ]
     ids = [a.id for a in actions]
-    votes, comments = live_counts(ids), count_comments(ids)
+    votes, comments = live_counts(ids), live_comment_counts(ids)
     # The host platform republishes the file: counts hidden during the vote stay out of it too.
     supports_shown = consultation.supports_enabled and consultation.figures_visible()
     for action in actions:

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import logging
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, delete, event, func, select, text
-from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+from sqlalchemy import Select, bindparam, delete, func, select, text
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from ..codes.services import check_code
 from ..committee.majority_judgment import majority_grade
 from ..consultations.services import check_can_participate, check_open_for
 from ..errors import ParticipationRefused
-from ..extensions import cache, db, execute_counting_rows
+from ..extensions import db, execute_counting_rows
+from ..kept_counts import forget_after_commit, kept_per_action
 from ..languages.services import ngettext
 from ..models import (
     Action,
@@ -78,6 +76,9 @@ class ActionCounts:
         return majority_grade([self.grades[grade.value] for grade in sorted(Grade)])
 
 
+VOTES = "votes"  # the kind of counts `live_counts` keeps
+
+
 def count_votes(action_ids: list[int]) -> dict[int, ActionCounts]:
     """One GROUP BY for any number of actions, never loading individual votes. Votes of blocked
     participants do not count (they come back if the person is unblocked)."""
@@ -108,63 +109,10 @@ def count_votes(action_ids: list[int]) -> dict[int, ActionCounts]:
     return counts
 
 
-log = logging.getLogger(__name__)
-ACTIONS_VOTED_ON = "pedt_actions_voted_on"
-
-
-def _live_counts_key(action_id: int) -> str:
-    return f"live-counts:{action_id}"
-
-
-def _now() -> float:
-    """The clock that dates cached counts (a test moves it on instead of waiting)."""
-    return time.time()
-
-
 def live_counts(action_ids: list[int]) -> dict[int, ActionCounts]:
-    """The counts the pages show: those of `count_votes`, the one query that says which votes count, kept
-    LIVE_COUNTS_SECONDS per action in the shared cache, so that a page does not count all its votes at each view
-    (the time of that GROUP BY grows with the votes). A vote or a withdrawal forgets its action's entry once
-    committed, so that voters see their own vote counted; any other change (blocking, erasure, a merge) shows
-    within LIVE_COUNTS_SECONDS."""
-    max_age = current_app.config["LIVE_COUNTS_SECONDS"]
-    if max_age <= 0:
-        every = count_votes(action_ids)
-        return {action_id: every[action_id] for action_id in action_ids}
-    now = _now()
-    kept = cache.get_many(*map(_live_counts_key, action_ids)) if action_ids else []
-    counts = {
-        action_id: entry[1]
-        for action_id, entry in zip(action_ids, kept, strict=True)
-        if entry is not None and 0 <= now - entry[0] < max_age
-    }
-    missing = [action_id for action_id in action_ids if action_id not in counts]
-    if missing:
-        fresh = count_votes(missing)
-        counts.update({action_id: fresh[action_id] for action_id in missing})
-        cache.set_many({_live_counts_key(action_id): (now, fresh[action_id]) for action_id in missing},
-                       timeout=max_age + 1)
-    return counts
-
-
-def _forget_live_counts_after_commit(action_id: int) -> None:
-    db.session.info.setdefault(ACTIONS_VOTED_ON, set()).add(action_id)
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_live_counts(session: Session) -> None:
-    """A cache that cannot be reached must not undo a vote: the counts then show it within LIVE_COUNTS_SECONDS."""
-    action_ids = session.info.pop(ACTIONS_VOTED_ON, set())
-    if action_ids:
-        try:
-            cache.delete_many(*map(_live_counts_key, action_ids))
-        except Exception:  # noqa: BLE001 — any failure of the cache's server
-            log.exception("Could not forget the cached counts of actions %s", sorted(action_ids))
-
-
-@event.listens_for(Session, "after_rollback")
-def _keep_live_counts(session: Session) -> None:
-    session.info.pop(ACTIONS_VOTED_ON, None)
+    """The counts the pages, the API and the open-data export show: those of `count_votes`, the one query that
+    says which votes count, kept a few seconds (see kept_counts)."""
+    return kept_per_action(VOTES, action_ids, count_votes)
 
 
 # Every vote answers with these two (the person's votes on the action, supports left): built once, so that
@@ -254,7 +202,7 @@ def cast_vote(
     db.session.execute(
         _RECORD_VOTE, {"participant_id": participant.id, "action_id": action.id, "kind": kind, "value": value, "now": utcnow()}
     )
-    _forget_live_counts_after_commit(action.id)
+    forget_after_commit(VOTES, action.id)
 
 
 def supports_elsewhere_in_orientation(
@@ -305,5 +253,5 @@ def withdraw_vote(participant: Participant, action: Action, kind: VoteKind, now:
         delete(Vote).where(Vote.participant_id == participant.id, Vote.action_id == action.id, Vote.kind == kind)
     )
     if deleted:
-        _forget_live_counts_after_commit(action.id)
+        forget_after_commit(VOTES, action.id)
     return deleted > 0

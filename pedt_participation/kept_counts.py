@@ -1,0 +1,83 @@
+"""Counts the pages show, kept a few seconds in the shared cache.
+
+Counting every vote or comment of a consultation at each view takes a time that grows with them (half a second
+for a million votes): the counts of each action are kept LIVE_COUNTS_SECONDS instead, in the cache every web
+process shares. A person's own vote or comment forgets its action's counts once committed, so that they see it
+counted at once; any other change (a person blocked or erased, a comment hidden, a merge) shows within
+LIVE_COUNTS_SECONDS. With LIVE_COUNTS_SECONDS at 0, every view counts afresh.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from .extensions import cache, db
+
+Count = TypeVar("Count")
+# The session's key listing the (kind, action id) whose kept counts its commit forgets.
+_FORGOTTEN_ON_COMMIT = "pedt_kept_counts_forgotten"
+
+log = logging.getLogger(__name__)
+
+
+def _key(kind: str, action_id: int) -> str:
+    return f"live-counts:{kind}:{action_id}"
+
+
+def _now() -> float:
+    """The clock that dates kept counts (a test moves it on instead of waiting)."""
+    return time.time()
+
+
+def kept_per_action(
+    kind: str, action_ids: list[int], count: Callable[[list[int]], Mapping[int, Count]]
+) -> dict[int, Count]:
+    """Each action's counts of this `kind`, from the cache while they are younger than LIVE_COUNTS_SECONDS, else
+    from `count` (which answers for every action it is given), in one call for all the missing ones."""
+    max_age = current_app.config["LIVE_COUNTS_SECONDS"]
+    if max_age <= 0 or not action_ids:
+        every = count(action_ids)
+        return {action_id: every[action_id] for action_id in action_ids}
+    now = _now()
+    kept = cache.get_many(*(_key(kind, action_id) for action_id in action_ids))
+    counts = {
+        action_id: entry[1]
+        for action_id, entry in zip(action_ids, kept, strict=True)
+        if entry is not None and 0 <= now - entry[0] < max_age
+    }
+    missing = [action_id for action_id in action_ids if action_id not in counts]
+    if missing:
+        fresh = count(missing)
+        counts.update({action_id: fresh[action_id] for action_id in missing})
+        cache.set_many({_key(kind, action_id): (now, fresh[action_id]) for action_id in missing},
+                       timeout=max_age + 1)
+    return counts
+
+
+def forget_after_commit(kind: str, action_id: int) -> None:
+    """The action's kept counts of this `kind` are forgotten when the session commits (not if it rolls back)."""
+    db.session.info.setdefault(_FORGOTTEN_ON_COMMIT, set()).add((kind, action_id))
+
+
+@event.listens_for(Session, "after_commit")
+def _forget(session: Session) -> None:
+    """A cache that cannot be reached must not undo a vote or a comment: the counts then show it within
+    LIVE_COUNTS_SECONDS."""
+    forgotten = session.info.pop(_FORGOTTEN_ON_COMMIT, set())
+    if forgotten:
+        try:
+            cache.delete_many(*(_key(kind, action_id) for kind, action_id in forgotten))
+        except Exception:  # noqa: BLE001 — any failure of the cache's server
+            log.exception("Could not forget the kept counts %s", sorted(forgotten))
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep(session: Session) -> None:
+    session.info.pop(_FORGOTTEN_ON_COMMIT, None)
