@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
-from pedt_participation.committee.aggregation import aggregate
+from pedt_participation.committee.aggregation import OTHER_NEIGHBOURHOODS, aggregate
+from pedt_participation.committee.profile_groups import NOT_GIVEN
 from pedt_participation.extensions import db
+from pedt_participation.labels import SUMMARY_GROUP_LABELS
 from pedt_participation.management.profile_lists import map_answer, replace_entries
 from pedt_participation.models import (
     AgeBracket,
@@ -106,6 +108,19 @@ def test_the_summary_names_its_own_groups_in_the_readers_language(client):
     assert "non renseigné" in french and re.search(r"\bAutres?\b", french)
     assert "غير محدد" in arabic and "أخرى" in arabic
     assert "non renseigné" not in arabic and not re.search(r"\bAutres?\b", arabic)
+
+
+def test_no_entry_of_a_list_takes_the_name_of_a_group_the_summary_makes_of_its_own(client):
+    """« Autres » is the summary's column of small neighbourhoods and answers outside the list, « non renseigné » its
+    group of people who did not answer: an entry of that name would be counted in with them."""
+    assert {OTHER_NEIGHBOURHOODS, NOT_GIVEN} <= set(SUMMARY_GROUP_LABELS)
+    make_consultation(slug="demo")
+    login(client, make_participant(role=Role.ADMIN))
+    for name in ("Autres", "Non renseigné"):
+        refused = client.post("/gestion/demo/listes", data={"neighbourhood": f"Quartier Sud\n{name}", "school": ""})
+        assert refused.status_code == 422
+        assert f"« {name} » est déjà le nom d’un groupe de la synthèse du comité" in page_text(refused)
+    assert db.session.query(ProfileListEntry).count() == 0
 
 
 def test_the_sign_up_form_offers_the_lists_and_refuses_anything_else(client):
