@@ -21,7 +21,7 @@ from ..models import (
     WebhookEvent,
     utcnow,
 )
-from ..moderation.services import record
+from ..moderation.services import check_moderation_open, record
 from ..navigation import site_path
 from ..notifications.services import notify
 from ..webhooks.services import action_resource, publish_event
@@ -30,6 +30,7 @@ MAX_ANSWER_LENGTH = 5000
 
 
 def save_draft(moderator: Participant, action: Action, state: AnswerState, text: str) -> None:
+    check_moderation_open(action.orientation.consultation)
     text = text.strip()
     if len(text) > MAX_ANSWER_LENGTH:
         raise ParticipationRefused(_("La réponse dépasse %(max)s caractères : raccourcissez-la.", max=MAX_ANSWER_LENGTH))
@@ -51,6 +52,7 @@ def followers(action: Action) -> list[Participant]:
 
 def publish_answers(moderator: Participant, consultation: Consultation, action_ids: list[int]) -> list[Action]:
     """Publishes the chosen drafts that differ from what is shown; returns the actions answered."""
+    check_moderation_open(consultation)
     chosen = [a for a in published_actions(consultation) if a.id in set(action_ids) and a.has_unpublished_answer]
     if not chosen:
         raise ParticipationRefused(_("Aucune réponse à publier : cochez des réponses enregistrées en brouillon."))

@@ -82,6 +82,13 @@ def queue_sizes(consultations: list[Consultation]) -> QueueSizes:
     )
 
 
+def check_moderation_open(consultation: Consultation) -> None:
+    """An archived consultation is read-only, its moderation too: what was published, refused, hidden, blocked or
+    counted on paper stays as the archive shows it."""
+    if consultation.is_archived:
+        raise ParticipationRefused(_("Cette consultation est archivée : sa modération ne se modifie plus."))
+
+
 def record(
     moderator: Participant,
     action: ModerationAction,
@@ -132,8 +139,9 @@ def approve_proposal(
     moderator: Participant, action: Action, *, title: str, body: str, orientation: Orientation
 ) -> None:
     """Publishes a proposal, possibly with its wording edited or under another orientation."""
-    _check_pending(action)
     consultation = action.orientation.consultation
+    check_moderation_open(consultation)
+    _check_pending(action)
     if orientation.consultation_id != consultation.id:
         raise ParticipationRefused(_("Cette orientation n’appartient pas à la même consultation."))
     changes = {
@@ -161,6 +169,7 @@ def approve_proposal(
 def reject_proposal(moderator: Participant, action: Action, category: RefusalCategory, reason: str) -> None:
     """Refuses a proposal for one of the kinds of reason a town gives (counted in the committee's summary) and in
     the moderator's words; the author is told both."""
+    check_moderation_open(action.orientation.consultation)
     _check_pending(action)
     reason = reason.strip()
     if not reason:
@@ -188,6 +197,7 @@ def merge_actions(moderator: Participant, source: Action, target: Action) -> Non
     already gives every support allowed in the target's orientation; a vote that does not move stays on the
     merged action, so nothing is lost. Its comments follow; its author is told."""
     consultation = source.orientation.consultation
+    check_moderation_open(consultation)
     if source.id == target.id:
         raise ParticipationRefused(_("Choisissez une autre action que la proposition elle-même."))
     if source.state not in (ActionState.PENDING, ActionState.PUBLISHED):
@@ -351,6 +361,7 @@ def _target_object(target: Target) -> Comment | Action | Participant | None:
 
 
 def hide(moderator: Participant, consultation: Consultation, target: Target, reason: str = "") -> None:
+    check_moderation_open(consultation)
     if target.comment is not None:
         target.comment.hidden_at = target.comment.hidden_at or utcnow()
     elif target.action is not None:
@@ -371,12 +382,14 @@ def _restore(target: Target) -> None:
 
 
 def unhide(moderator: Participant, consultation: Consultation, target: Target, reason: str = "") -> None:
+    check_moderation_open(consultation)
     _restore(target)
     record(moderator, ModerationAction.UNHIDE, _target_object(target), consultation, reason=reason)
 
 
 def dismiss_reports(moderator: Participant, consultation: Consultation, target: Target, reason: str = "") -> None:
     """The reports were unfounded: they are closed and content hidden by the threshold comes back."""
+    check_moderation_open(consultation)
     count = open_reports_count(target)
     _resolve_reports(target)
     _restore(target)
@@ -387,6 +400,7 @@ def block(moderator: Participant, consultation: Consultation, participant: Parti
     """The person can no longer sign in or vote and what they wrote is hidden; reversible. A moderator blocks only
     people who took part in their consultation, and never the town's team (see `authorization.can_block`)."""
     require_block(moderator, participant, consultation)
+    check_moderation_open(consultation)
     reason = reason.strip()
     if not reason:
         raise ParticipationRefused(_("Indiquez pourquoi ce compte est bloqué : la raison est gardée dans le journal."))
@@ -398,6 +412,7 @@ def block(moderator: Participant, consultation: Consultation, participant: Parti
 
 def unblock(moderator: Participant, consultation: Consultation, participant: Participant, reason: str = "") -> None:
     require_block(moderator, participant, consultation)
+    check_moderation_open(consultation)
     participant.blocked_at = None
     participant.blocked_reason = ""
     record(moderator, ModerationAction.UNBLOCK, participant, consultation, reason=reason)
@@ -407,6 +422,7 @@ def hold_votes(moderator: Participant, consultation: Consultation, participant: 
     """The person's votes stay but stop counting (`Participant.votes_count`) until a moderator releases them: a
     duplicate signal is looked into without deleting anything and without the person being blocked."""
     require_block(moderator, participant, consultation)
+    check_moderation_open(consultation)
     if participant.votes_held_at is not None:
         return
     participant.votes_held_at = utcnow()
@@ -415,6 +431,7 @@ def hold_votes(moderator: Participant, consultation: Consultation, participant: 
 
 def release_votes(moderator: Participant, consultation: Consultation, participant: Participant, reason: str = "") -> None:
     require_block(moderator, participant, consultation)
+    check_moderation_open(consultation)
     if participant.votes_held_at is None:
         return
     participant.votes_held_at = None
