@@ -10,6 +10,7 @@ from ..consultations.services import published_actions
 from ..errors import ParticipationRefused
 from ..extensions import db
 from ..labels import ANSWER_STATE_LABELS
+from ..languages.services import in_language_of
 from ..models import (
     Action,
     AnswerState,
@@ -62,25 +63,22 @@ def publish_answers(moderator: Participant, consultation: Consultation, action_i
         action.answer_text = action.answer_draft_text
         action.answer_published_at = now
         publish_event(WebhookEvent.ACTION_ANSWERED, {"action": action_resource(action)})
-        message = _(
-            "La ville a répondu à l’action « %(title)s » : %(state)s.",
-            title=action.title,
-            # Every draft chosen has a state (has_unpublished_answer).
-            state=str(ANSWER_STATE_LABELS[action.answer_state]).lower(),  # type: ignore[index]
-        )
+        # Every draft chosen has a state (has_unpublished_answer).
+        state = ANSWER_STATE_LABELS[action.answer_state]  # type: ignore[index]
         link = site_path("consultations.action", action_id=action.id, anchor="reponse")
         author = action.author if action.author is not None and action.author.is_active else None
         if author is not None:
             # The person who proposed the action hears of the answer as its author, by e-mail too when they asked
             # for the decisions by e-mail.
-            own = _(
-                "La ville a répondu à votre proposition « %(title)s » : %(state)s.",
-                title=action.title,
-                state=str(ANSWER_STATE_LABELS[action.answer_state]).lower(),  # type: ignore[index]
-            )
+            with in_language_of(author):
+                own = _("La ville a répondu à votre proposition « %(title)s » : %(state)s.",
+                        title=action.title, state=str(state).lower())
             notify(author, own, link, email=author.decision_emails)
         for person in followers(action):
             if person != author:
+                with in_language_of(person):
+                    message = _("La ville a répondu à l’action « %(title)s » : %(state)s.",
+                                title=action.title, state=str(state).lower())
                 notify(person, message, link)
     record(moderator, ModerationAction.PUBLISH_ANSWERS, consultation, consultation, actions=[a.id for a in chosen])
     return chosen

@@ -15,6 +15,7 @@ from ..consultations.services import get_consultation
 from ..errors import NotFound, ParticipationRefused
 from ..extensions import db, execute_counting_rows
 from ..labels import REFUSAL_CATEGORY_LABELS
+from ..languages.services import in_language_of
 from ..models import (
     Action,
     ActionState,
@@ -159,11 +160,11 @@ def approve_proposal(
     record(moderator, ModerationAction.APPROVE, action, consultation, changes=changes)
     publish_event(WebhookEvent.PROPOSAL_PUBLISHED, {"action": action_resource(action)})
     if action.author is not None:
-        notify(
-            action.author,
-            _("Votre proposition « %(title)s » est publiée : tout le monde peut maintenant la soutenir.", title=action.title),
-            _action_link(action),
-        )
+        with in_language_of(action.author):
+            message = _(
+                "Votre proposition « %(title)s » est publiée : tout le monde peut maintenant la soutenir.", title=action.title
+            )
+        notify(action.author, message, _action_link(action))
 
 
 def reject_proposal(moderator: Participant, action: Action, category: RefusalCategory, reason: str) -> None:
@@ -179,16 +180,14 @@ def reject_proposal(moderator: Participant, action: Action, category: RefusalCat
     action.rejection_reason = reason
     record(moderator, ModerationAction.REJECT, action, action.orientation.consultation, reason=reason, category=category.value)
     if action.author is not None:
-        notify(
-            action.author,
-            _(
+        with in_language_of(action.author):
+            message = _(
                 "Votre proposition « %(title)s » n’a pas été publiée. Motif : %(category)s. Raison : %(reason)s",
                 title=action.title,
                 category=REFUSAL_CATEGORY_LABELS[category],
                 reason=reason,
-            ),
-            _action_link(action),
-        )
+            )
+        notify(action.author, message, _action_link(action))
 
 
 def merge_actions(moderator: Participant, source: Action, target: Action) -> None:
@@ -239,16 +238,14 @@ def merge_actions(moderator: Participant, source: Action, target: Action) -> Non
         moved_comments=moved_comments,
     )
     if source.author is not None:
-        notify(
-            source.author,
-            _(
+        with in_language_of(source.author):
+            message = _(
                 "Votre proposition « %(title)s » rejoint l’action « %(target)s », qui porte la même idée. "
                 "Vos votes et commentaires y ont été reportés.",
                 title=source.title,
                 target=target.title,
-            ),
-            _action_link(target),
-        )
+            )
+        notify(source.author, message, _action_link(target))
     db.session.expire_all()
 
 
