@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from .committee.profile_groups import NOT_GIVEN
 from .models import (
+    OTHER_ANSWER,
     ActionState,
     AgeBracket,
     Alignment,
@@ -41,6 +43,12 @@ AGE_BRACKET_LABELS = {
     AgeBracket.FROM_40_TO_59: _l("40 à 59 ans"),
     AgeBracket.FROM_60: _l("60 ans et plus"),
 }
+
+# The groups a committee summary makes of its own beside the entries of the lists, which the summary's data holds in
+# French whatever the language it was built in (summaries already built too): translated only when shown. "Autres"
+# is the column of the results by neighbourhood (`committee.aggregation.OTHER_NEIGHBOURHOODS`). No entry of a list
+# may take one of these names (`management.profile_lists`), or it would be counted in with them.
+SUMMARY_GROUP_LABELS = {NOT_GIVEN: _l("non renseigné"), OTHER_ANSWER: _l("Autre"), "Autres": _l("Autres")}
 
 CONSULTATION_STATUS_LABELS = {
     ConsultationStatus.DRAFT: _l("Brouillon"),

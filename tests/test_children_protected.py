@@ -23,6 +23,7 @@ from pedt_participation.models import (
     utcnow,
 )
 from pedt_participation.opendata.services import comments_rows, proposals_rows
+from pedt_participation.public_names import public_name
 from tests.helpers import login, make_consultation, make_participant, page_text
 
 CHILD_NAME = "Lina 12 ans"
@@ -132,6 +133,19 @@ def test_a_child_under_15_is_shown_under_a_stable_pseudonym_on_the_page_and_in_t
     # The same pseudonym on every visit, and not the account's id.
     assert f"Jeune participant·e n° {pseudonym}" in page_text(client.get(f"/actions/{action.id}"))
     assert pseudonym != str(child_in_public["child"].id)
+
+
+def test_the_author_of_a_comment_reads_you_beside_it_a_child_beside_their_pseudonym(client, child_in_public):
+    page_of_action = f"/actions/{child_in_public['action'].id}"
+    login(client, child_in_public["child"])
+    seen_by_the_child = page_text(client.get(page_of_action))
+    client.post("/auth/logout")
+    login(client, child_in_public["adult"])
+    seen_by_the_adult = page_text(client.get(page_of_action))
+
+    pseudonym = public_name(child_in_public["child"])
+    assert f"{pseudonym} (vous)" in seen_by_the_child and "Nadia Parent (vous)" not in seen_by_the_child
+    assert "Nadia Parent (vous)" in seen_by_the_adult and f"{pseudonym} (vous)" not in seen_by_the_adult
 
 
 def test_moderation_still_sees_the_childs_chosen_name(client, child_in_public):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select, text
 
@@ -284,3 +286,29 @@ def test_the_moderation_log_reads_as_sentences_in_the_readers_language(client, c
     client.post("/langue", data={"locale": "en", "next": "/admin/moderation-log"})
     english = page_text(client.get("/admin/moderation-log"))
     assert f"Comment no. {comment.id}" in english and "2 reports" in english and "Changed: title, orientation" in english
+
+
+def test_each_person_is_notified_in_their_own_language_not_the_writers(client, consultation, moderator, author):
+    """An author who reads the site in Arabic is told in Arabic that a French-speaking moderator published,
+    refused or merged their proposals; a moderator who reads it in English hears of a new proposal in English."""
+    author.locale, moderator.locale = "ar", "en"
+    db.session.commit()
+    published, refused, merged = (
+        propose_action(author, consultation.orientations[0], title, "") for title in ("Un potager", "Un stade", "Une ludothèque")
+    )
+    db.session.commit()
+    assert _notifications(moderator)[-1] == "New proposal to review: “Une ludothèque”."
+
+    login(client, moderator)
+    client.post("/langue", data={"locale": "fr"})
+    client.post(f"/moderation/proposals/{published.id}/approve", data={
+        f"a{published.id}-title": "Un potager", f"a{published.id}-orientation_id": published.orientation_id})
+    client.post(f"/moderation/proposals/{refused.id}/reject",
+                data={f"r{refused.id}-category": "not_feasible", f"r{refused.id}-reason": "Le budget ne suffit pas."})
+    client.post(f"/moderation/proposals/{merged.id}/merge",
+                data={f"m{merged.id}-target_id": consultation.orientations[0].actions[0].id})
+
+    told = _notifications(author)
+    assert len(told) == 3 and not [message for message in told if "Votre proposition" in message]
+    assert told[0] == "تم نشر اقتراحك «Un potager»: يمكن للجميع الآن دعمه."
+    assert all(re.search("[\u0600-\u06ff]", message) for message in told)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from pedt_participation.api.services import issue_token
 from pedt_participation.comments.services import add_comment
 from pedt_participation.committee.aggregation import aggregate
+from pedt_participation.consultations.services import propose_action
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     AccountErasure,
@@ -26,13 +27,23 @@ from pedt_participation.models import (
     ErasureReason,
     Notification,
     Participant,
+    RefusalCategory,
     Vote,
     VoteKind,
     utcnow,
 )
+from pedt_participation.moderation.services import reject_proposal
 from pedt_participation.privacy.services import erase_account, erase_accounts_past_retention
 from pedt_participation.voting.services import cast_vote
-from tests.helpers import TEST_PASSWORD, login, make_consultation, make_participant, page_text, wait_until
+from tests.helpers import (
+    TEST_PASSWORD,
+    login,
+    make_consultation,
+    make_moderator,
+    make_participant,
+    page_text,
+    wait_until,
+)
 from tests.test_committee_aggregation import crafted  # noqa: F401  (the hand-checked data set)
 
 
@@ -72,6 +83,18 @@ def test_my_data_downloads_everything_about_me_and_nothing_about_others(client, 
     everything = response.get_data(as_text=True)
     assert "voisin@exemple.fr" not in everything and "Voisin Secret" not in everything
     assert "Je réponds à Amina" not in everything
+
+
+def test_my_data_tells_why_my_proposal_was_refused(client, voter):
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == "ecoles"))
+    refused = propose_action(voter, consultation.orientations[0], "Un stade couvert", "")
+    reject_proposal(make_moderator(consultation), refused, RefusalCategory.NOT_FEASIBLE, "Le budget ne le permet pas.")
+    db.session.commit()
+    login(client, voter)
+    [proposal] = json.loads(client.get("/mes-donnees/export.json").get_data(as_text=True))["proposals"]
+    assert (proposal["state"], proposal["refusal_category"], proposal["refusal_reason"]) == (
+        "rejected", "not_feasible", "Le budget ne le permet pas."
+    )
 
 
 def test_erasure_asks_for_confirmation_then_anonymises_logs_and_signs_out(client, voter):

@@ -3,8 +3,12 @@ answers, and the groups the committee's summary counts people in."""
 
 from __future__ import annotations
 
-from pedt_participation.committee.aggregation import aggregate
+import re
+
+from pedt_participation.committee.aggregation import OTHER_NEIGHBOURHOODS, aggregate
+from pedt_participation.committee.profile_groups import NOT_GIVEN
 from pedt_participation.extensions import db
+from pedt_participation.labels import SUMMARY_GROUP_LABELS
 from pedt_participation.management.profile_lists import map_answer, replace_entries
 from pedt_participation.models import (
     AgeBracket,
@@ -15,7 +19,7 @@ from pedt_participation.models import (
     Vote,
     VoteKind,
 )
-from tests.helpers import login, make_consultation, make_participant, page_text
+from tests.helpers import build_summary_now, login, make_consultation, make_participant, page_text
 
 NEIGHBOURHOOD, SCHOOL = ProfileListKind.NEIGHBOURHOOD, ProfileListKind.SCHOOL
 
@@ -83,6 +87,40 @@ def test_staff_keep_the_lists_and_merge_free_text_answers_on_a_page_of_their_own
     )
     assert "« Quartiers sud » compte désormais comme « Quartier Sud »." in page_text(merged)
     assert "Quartiers sud" not in page_text(client.get("/gestion/demo/listes/reponses"))
+
+
+def test_the_summary_names_its_own_groups_in_the_readers_language(client):
+    """The summary's data holds « non renseigné », « Autre » and « Autres » in French, summaries already built too:
+    they are translated where the page shows them."""
+    consultation = make_consultation(slug="listes", orientations=1, actions_per_orientation=1, k_anonymity=2)
+    replace_entries(consultation, NEIGHBOURHOOD, "Quartier Sud")
+    people = [make_participant(neighbourhood=answer) for answer in ("Quartier Sud",) * 3 + (None,) * 3 + ("Ailleurs",) * 2]
+    db.session.add_all(
+        Vote(participant_id=person.id, action_id=consultation.orientations[0].actions[0].id, kind=VoteKind.SUPPORT, value=1)
+        for person in people
+    )
+    summary = build_summary_now(consultation)
+    login(client, make_participant(role=Role.COMMITTEE))
+
+    french = page_text(client.get(f"/comite/syntheses/{summary.id}"))
+    arabic = page_text(client.get(f"/comite/syntheses/{summary.id}", headers={"Accept-Language": "ar"}))
+
+    assert "non renseigné" in french and re.search(r"\bAutres?\b", french)
+    assert "غير محدد" in arabic and "أخرى" in arabic
+    assert "non renseigné" not in arabic and not re.search(r"\bAutres?\b", arabic)
+
+
+def test_no_entry_of_a_list_takes_the_name_of_a_group_the_summary_makes_of_its_own(client):
+    """« Autres » is the summary's column of small neighbourhoods and answers outside the list, « non renseigné » its
+    group of people who did not answer: an entry of that name would be counted in with them."""
+    assert {OTHER_NEIGHBOURHOODS, NOT_GIVEN} <= set(SUMMARY_GROUP_LABELS)
+    make_consultation(slug="demo")
+    login(client, make_participant(role=Role.ADMIN))
+    for name in ("Autres", "Non renseigné"):
+        refused = client.post("/gestion/demo/listes", data={"neighbourhood": f"Quartier Sud\n{name}", "school": ""})
+        assert refused.status_code == 422
+        assert f"« {name} » est déjà le nom d’un groupe de la synthèse du comité" in page_text(refused)
+    assert db.session.query(ProfileListEntry).count() == 0
 
 
 def test_the_sign_up_form_offers_the_lists_and_refuses_anything_else(client):

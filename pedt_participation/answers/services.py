@@ -10,6 +10,7 @@ from ..consultations.services import published_actions
 from ..errors import ParticipationRefused
 from ..extensions import db
 from ..labels import ANSWER_STATE_LABELS
+from ..languages.services import in_language_of
 from ..models import (
     Action,
     AnswerState,
@@ -21,7 +22,7 @@ from ..models import (
     WebhookEvent,
     utcnow,
 )
-from ..moderation.services import record
+from ..moderation.services import check_moderation_open, record
 from ..navigation import site_path
 from ..notifications.services import notify
 from ..webhooks.services import action_resource, publish_event
@@ -30,6 +31,7 @@ MAX_ANSWER_LENGTH = 5000
 
 
 def save_draft(moderator: Participant, action: Action, state: AnswerState, text: str) -> None:
+    check_moderation_open(action.orientation.consultation)
     text = text.strip()
     if len(text) > MAX_ANSWER_LENGTH:
         raise ParticipationRefused(_("La réponse dépasse %(max)s caractères : raccourcissez-la.", max=MAX_ANSWER_LENGTH))
@@ -51,6 +53,7 @@ def followers(action: Action) -> list[Participant]:
 
 def publish_answers(moderator: Participant, consultation: Consultation, action_ids: list[int]) -> list[Action]:
     """Publishes the chosen drafts that differ from what is shown; returns the actions answered."""
+    check_moderation_open(consultation)
     chosen = [a for a in published_actions(consultation) if a.id in set(action_ids) and a.has_unpublished_answer]
     if not chosen:
         raise ParticipationRefused(_("Aucune réponse à publier : cochez des réponses enregistrées en brouillon."))
@@ -60,25 +63,22 @@ def publish_answers(moderator: Participant, consultation: Consultation, action_i
         action.answer_text = action.answer_draft_text
         action.answer_published_at = now
         publish_event(WebhookEvent.ACTION_ANSWERED, {"action": action_resource(action)})
-        message = _(
-            "La ville a répondu à l’action « %(title)s » : %(state)s.",
-            title=action.title,
-            # Every draft chosen has a state (has_unpublished_answer).
-            state=str(ANSWER_STATE_LABELS[action.answer_state]).lower(),  # type: ignore[index]
-        )
+        # Every draft chosen has a state (has_unpublished_answer).
+        state = ANSWER_STATE_LABELS[action.answer_state]  # type: ignore[index]
         link = site_path("consultations.action", action_id=action.id, anchor="reponse")
         author = action.author if action.author is not None and action.author.is_active else None
         if author is not None:
             # The person who proposed the action hears of the answer as its author, by e-mail too when they asked
             # for the decisions by e-mail.
-            own = _(
-                "La ville a répondu à votre proposition « %(title)s » : %(state)s.",
-                title=action.title,
-                state=str(ANSWER_STATE_LABELS[action.answer_state]).lower(),  # type: ignore[index]
-            )
+            with in_language_of(author):
+                own = _("La ville a répondu à votre proposition « %(title)s » : %(state)s.",
+                        title=action.title, state=str(state).lower())
             notify(author, own, link, email=author.decision_emails)
         for person in followers(action):
             if person != author:
+                with in_language_of(person):
+                    message = _("La ville a répondu à l’action « %(title)s » : %(state)s.",
+                                title=action.title, state=str(state).lower())
                 notify(person, message, link)
     record(moderator, ModerationAction.PUBLISH_ANSWERS, consultation, consultation, actions=[a.id for a in chosen])
     return chosen

@@ -57,7 +57,7 @@ def pending_proposals(page_args, slug: str):
 @bp.post("/proposals/<int:action_id>/approve")
 @bp.arguments(ApprovalInputSchema)
 @bp.response(200, envelope(ActionSchema))
-@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Already handled")
+@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Already handled, or the consultation is archived")
 @bp.doc(security=PARTICIPANT_SECURITY)
 def approve_proposal(edits, action_id: int):
     """Publishes a proposal, possibly with its wording edited or under another orientation."""
@@ -81,7 +81,7 @@ def approve_proposal(edits, action_id: int):
 @bp.post("/proposals/<int:action_id>/reject")
 @bp.arguments(RejectionInputSchema)
 @bp.response(200, envelope(ActionSchema))
-@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Already handled")
+@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Already handled, or the consultation is archived")
 @bp.doc(security=PARTICIPANT_SECURITY)
 def reject_proposal(rejection, action_id: int):
     """Refuses a proposal for a kind of reason and in the moderator's words, both shown to its author."""
@@ -102,6 +102,7 @@ def _moderate_comment(comment_id: int, reason: str, change) -> dict:
 @bp.post("/comments/<int:comment_id>/hide")
 @bp.arguments(ReasonInputSchema)
 @bp.response(200, envelope(CommentSchema))
+@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="The consultation is archived")
 @bp.doc(security=PARTICIPANT_SECURITY)
 def hide_comment(moderation_reason, comment_id: int):
     """Hides a comment from everyone (its place in the thread stays); recorded in the moderation log."""
@@ -111,6 +112,7 @@ def hide_comment(moderation_reason, comment_id: int):
 @bp.post("/comments/<int:comment_id>/unhide")
 @bp.arguments(ReasonInputSchema)
 @bp.response(200, envelope(CommentSchema))
+@bp.alt_response(409, schema=ErrorEnvelopeSchema, description="The consultation is archived")
 @bp.doc(security=PARTICIPANT_SECURITY)
 def unhide_comment(moderation_reason, comment_id: int):
     return _moderate_comment(comment_id, moderation_reason["reason"], moderation.unhide)

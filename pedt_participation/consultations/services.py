@@ -329,7 +329,7 @@ def propose_action(
     db.session.flush()
     notify_moderators(
         consultation,
-        _("Nouvelle proposition à relire : « %(title)s ».", title=action.title),
+        lambda: _("Nouvelle proposition à relire : « %(title)s ».", title=action.title),
         site_path("moderation.proposals", slug=consultation.slug),
     )
     return action

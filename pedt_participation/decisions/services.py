@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, union
 
@@ -18,6 +17,7 @@ from ..consultations.services import published_actions
 from ..errors import ParticipationRefused
 from ..extensions import db
 from ..labels import DECISION_VERDICT_LABELS
+from ..languages.services import in_language_of
 from ..management.lifecycle import mark_decisions_published
 from ..models import (
     Action,
@@ -219,7 +219,7 @@ def _tell_participants(consultation: Consultation, drafts: list[tuple[Action, De
     decided = {action.id: (action, decision) for action, decision in drafts}
     link = site_path("decisions.results", slug=consultation.slug)
     for person, action_ids in participants_of(list(decided)).items():
-        with force_locale(person.locale or "fr"):
+        with in_language_of(person):
             lines = [
                 _("« %(title)s » : %(verdict)s", title=decided[i][0].title,
                   verdict=str(DECISION_VERDICT_LABELS[decided[i][1].verdict]).lower())

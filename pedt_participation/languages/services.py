@@ -7,6 +7,7 @@ a moderator entered a translation for the reader's language."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import cast
 
@@ -32,6 +33,12 @@ LOCALE_COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
 
 def current_language() -> str:
     return str(get_locale() or ORIGINAL_LANGUAGE)
+
+
+def in_language_of(person: Participant) -> AbstractContextManager[None]:
+    """Around words written to one person (a notification, its e-mail): in the language they chose on the site,
+    French if they never chose one, whoever's request writes them."""
+    return flask_babel.force_locale(person.locale or ORIGINAL_LANGUAGE)
 
 
 def format_count(number: int, signed: bool = False) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 
 from ..errors import NotFound, ParticipationRefused
 from ..extensions import db
+from ..labels import SUMMARY_GROUP_LABELS
 from ..models import (
     OTHER_ANSWER,
     UNSAID_ANSWER,
@@ -26,6 +27,8 @@ from ..models import (
 from .lifecycle import check_editable
 
 MAX_LABEL_LENGTH = 120
+# An entry named like a group the summary makes of its own would be counted in with it, under one name.
+_SUMMARY_GROUP_KEYS = frozenset(comparable_name(name) for name in SUMMARY_GROUP_LABELS)
 _ANSWER_COLUMNS = {ProfileListKind.NEIGHBOURHOOD: Participant.neighbourhood, ProfileListKind.SCHOOL: Participant.school}
 
 
@@ -55,6 +58,13 @@ def replace_entries(consultation: Consultation, kind: ProfileListKind, text: str
         if key in (comparable_name(OTHER_ANSWER), comparable_name(UNSAID_ANSWER)):
             raise ParticipationRefused(
                 _("« %(label)s » est déjà proposé à tout le monde : retirez cette ligne.", label=label), field=kind.value
+            )
+        if key in _SUMMARY_GROUP_KEYS:
+            raise ParticipationRefused(
+                _("« %(label)s » est déjà le nom d’un groupe de la synthèse du comité, celui des personnes hors de "
+                  "la liste ou sans réponse : une ligne de ce nom s’y confondrait. Donnez-lui un autre nom.",
+                  label=label),
+                field=kind.value,
             )
         if key in seen:
             raise ParticipationRefused(

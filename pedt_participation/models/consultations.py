@@ -172,6 +172,11 @@ class Consultation(Model):
             return True
         return self.status == ConsultationStatus.PUBLISHED and self.voting_close_at is not None and now >= self.voting_close_at
 
+    @property
+    def is_archived(self) -> bool:
+        """Archived: read-only, its moderation too."""
+        return self.status == ConsultationStatus.ARCHIVED
+
     def figures_visible(self) -> bool:
         """Whether counts of votes are shown: always, or only once the vote has closed."""
         return self.figures_during_vote or self.status in AFTER_THE_VOTE

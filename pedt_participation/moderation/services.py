@@ -15,6 +15,7 @@ from ..consultations.services import get_consultation
 from ..errors import NotFound, ParticipationRefused
 from ..extensions import db, execute_counting_rows
 from ..labels import REFUSAL_CATEGORY_LABELS
+from ..languages.services import in_language_of
 from ..models import (
     Action,
     ActionState,
@@ -82,6 +83,13 @@ def queue_sizes(consultations: list[Consultation]) -> QueueSizes:
     )
 
 
+def check_moderation_open(consultation: Consultation) -> None:
+    """An archived consultation is read-only, its moderation too: what was published, refused, hidden, blocked or
+    counted on paper stays as the archive shows it."""
+    if consultation.is_archived:
+        raise ParticipationRefused(_("Cette consultation est archivée : sa modération ne se modifie plus."))
+
+
 def record(
     moderator: Participant,
     action: ModerationAction,
@@ -132,8 +140,9 @@ def approve_proposal(
     moderator: Participant, action: Action, *, title: str, body: str, orientation: Orientation
 ) -> None:
     """Publishes a proposal, possibly with its wording edited or under another orientation."""
-    _check_pending(action)
     consultation = action.orientation.consultation
+    check_moderation_open(consultation)
+    _check_pending(action)
     if orientation.consultation_id != consultation.id:
         raise ParticipationRefused(_("Cette orientation n’appartient pas à la même consultation."))
     changes = {
@@ -151,16 +160,17 @@ def approve_proposal(
     record(moderator, ModerationAction.APPROVE, action, consultation, changes=changes)
     publish_event(WebhookEvent.PROPOSAL_PUBLISHED, {"action": action_resource(action)})
     if action.author is not None:
-        notify(
-            action.author,
-            _("Votre proposition « %(title)s » est publiée : tout le monde peut maintenant la soutenir.", title=action.title),
-            _action_link(action),
-        )
+        with in_language_of(action.author):
+            message = _(
+                "Votre proposition « %(title)s » est publiée : tout le monde peut maintenant la soutenir.", title=action.title
+            )
+        notify(action.author, message, _action_link(action))
 
 
 def reject_proposal(moderator: Participant, action: Action, category: RefusalCategory, reason: str) -> None:
     """Refuses a proposal for one of the kinds of reason a town gives (counted in the committee's summary) and in
     the moderator's words; the author is told both."""
+    check_moderation_open(action.orientation.consultation)
     _check_pending(action)
     reason = reason.strip()
     if not reason:
@@ -170,16 +180,14 @@ def reject_proposal(moderator: Participant, action: Action, category: RefusalCat
     action.rejection_reason = reason
     record(moderator, ModerationAction.REJECT, action, action.orientation.consultation, reason=reason, category=category.value)
     if action.author is not None:
-        notify(
-            action.author,
-            _(
+        with in_language_of(action.author):
+            message = _(
                 "Votre proposition « %(title)s » n’a pas été publiée. Motif : %(category)s. Raison : %(reason)s",
                 title=action.title,
                 category=REFUSAL_CATEGORY_LABELS[category],
                 reason=reason,
-            ),
-            _action_link(action),
-        )
+            )
+        notify(action.author, message, _action_link(action))
 
 
 def merge_actions(moderator: Participant, source: Action, target: Action) -> None:
@@ -188,6 +196,7 @@ def merge_actions(moderator: Participant, source: Action, target: Action) -> Non
     already gives every support allowed in the target's orientation; a vote that does not move stays on the
     merged action, so nothing is lost. Its comments follow; its author is told."""
     consultation = source.orientation.consultation
+    check_moderation_open(consultation)
     if source.id == target.id:
         raise ParticipationRefused(_("Choisissez une autre action que la proposition elle-même."))
     if source.state not in (ActionState.PENDING, ActionState.PUBLISHED):
@@ -229,16 +238,14 @@ def merge_actions(moderator: Participant, source: Action, target: Action) -> Non
         moved_comments=moved_comments,
     )
     if source.author is not None:
-        notify(
-            source.author,
-            _(
+        with in_language_of(source.author):
+            message = _(
                 "Votre proposition « %(title)s » rejoint l’action « %(target)s », qui porte la même idée. "
                 "Vos votes et commentaires y ont été reportés.",
                 title=source.title,
                 target=target.title,
-            ),
-            _action_link(target),
-        )
+            )
+        notify(source.author, message, _action_link(target))
     db.session.expire_all()
 
 
@@ -351,6 +358,7 @@ def _target_object(target: Target) -> Comment | Action | Participant | None:
 
 
 def hide(moderator: Participant, consultation: Consultation, target: Target, reason: str = "") -> None:
+    check_moderation_open(consultation)
     if target.comment is not None:
         target.comment.hidden_at = target.comment.hidden_at or utcnow()
     elif target.action is not None:
@@ -371,12 +379,14 @@ def _restore(target: Target) -> None:
 
 
 def unhide(moderator: Participant, consultation: Consultation, target: Target, reason: str = "") -> None:
+    check_moderation_open(consultation)
     _restore(target)
     record(moderator, ModerationAction.UNHIDE, _target_object(target), consultation, reason=reason)
 
 
 def dismiss_reports(moderator: Participant, consultation: Consultation, target: Target, reason: str = "") -> None:
     """The reports were unfounded: they are closed and content hidden by the threshold comes back."""
+    check_moderation_open(consultation)
     count = open_reports_count(target)
     _resolve_reports(target)
     _restore(target)
@@ -387,6 +397,7 @@ def block(moderator: Participant, consultation: Consultation, participant: Parti
     """The person can no longer sign in or vote and what they wrote is hidden; reversible. A moderator blocks only
     people who took part in their consultation, and never the town's team (see `authorization.can_block`)."""
     require_block(moderator, participant, consultation)
+    check_moderation_open(consultation)
     reason = reason.strip()
     if not reason:
         raise ParticipationRefused(_("Indiquez pourquoi ce compte est bloqué : la raison est gardée dans le journal."))
@@ -398,6 +409,7 @@ def block(moderator: Participant, consultation: Consultation, participant: Parti
 
 def unblock(moderator: Participant, consultation: Consultation, participant: Participant, reason: str = "") -> None:
     require_block(moderator, participant, consultation)
+    check_moderation_open(consultation)
     participant.blocked_at = None
     participant.blocked_reason = ""
     record(moderator, ModerationAction.UNBLOCK, participant, consultation, reason=reason)
@@ -407,6 +419,7 @@ def hold_votes(moderator: Participant, consultation: Consultation, participant: 
     """The person's votes stay but stop counting (`Participant.votes_count`) until a moderator releases them: a
     duplicate signal is looked into without deleting anything and without the person being blocked."""
     require_block(moderator, participant, consultation)
+    check_moderation_open(consultation)
     if participant.votes_held_at is not None:
         return
     participant.votes_held_at = utcnow()
@@ -415,6 +428,7 @@ def hold_votes(moderator: Participant, consultation: Consultation, participant: 
 
 def release_votes(moderator: Participant, consultation: Consultation, participant: Participant, reason: str = "") -> None:
     require_block(moderator, participant, consultation)
+    check_moderation_open(consultation)
     if participant.votes_held_at is None:
         return
     participant.votes_held_at = None

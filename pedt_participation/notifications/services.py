@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from ..authorization import moderating
 from ..deferred_tasks import send_after_commit
 from ..extensions import db
+from ..languages.services import in_language_of
 from ..mail import mail_enabled, send_email
 from ..models import Consultation, Notification, Participant, Role, utcnow
 from ..navigation import site_path
@@ -33,7 +35,7 @@ def email_notification(notification_id: int) -> bool:
         return False
     link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}{notification.link}" if notification.link else ""
     # The greeting and the reason in the language the person chose, like the decisions told to them.
-    with force_locale(notification.recipient.locale or "fr"):
+    with in_language_of(notification.recipient):
         send_email(
             notification.recipient.email,
             _("Consultation éducative : %(message)s", message=notification.message[:80]),
@@ -69,9 +71,12 @@ def moderators_of(consultation: Consultation) -> list[Participant]:
     return list(db.session.scalars(select(Participant).where(moderating(consultation)).order_by(Participant.id)))
 
 
-def notify_moderators(consultation: Consultation, message: str, link: str = "") -> None:
+def notify_moderators(consultation: Consultation, message: Callable[[], str], link: str = "") -> None:
+    """`message` writes the words, once for each moderator in their language."""
     for moderator in moderators_of(consultation):
-        notify(moderator, message, link, email=True)
+        with in_language_of(moderator):
+            words = message()
+        notify(moderator, words, link, email=True)
 
 
 def unread_count(participant: Participant) -> int:

@@ -35,6 +35,7 @@ from ..models import (
     Participant,
     utcnow,
 )
+from ..moderation.services import check_moderation_open
 from ..public_names import keyed_digest, shown_under_pseudonym
 from ..voting.services import live_counts
 from . import decidim
@@ -224,6 +225,7 @@ def import_proposals(
     """Creates one published action per new proposal, under the orientation of its first mapped
     taxonomy (none mapped: left out), with the platform's official answer when it has one. Proposals
     imported before are recognised by their reference and left alone."""
+    check_moderation_open(consultation)
     preview = preview_import(consultation, content)
     missing = [use.name for use in preview.taxonomies if use.name not in mapping]
     if missing:

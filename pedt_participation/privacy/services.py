@@ -96,7 +96,8 @@ def export_data(participant: Participant) -> dict[str, Any]:
         "comment_ratings": [{"comment_id": rating.comment_id, "value": rating.value} for rating in ratings],
         "proposals": [
             {"id": action.id, "title": action.title, "body": action.body, "state": action.state.value,
-             "created_at": _moment(action.created_at)}
+             "refusal_category": action.refusal_category.value if action.refusal_category else None,
+             "refusal_reason": action.rejection_reason or None, "created_at": _moment(action.created_at)}
             for action in proposals
         ],
         "reports_made": [

@@ -134,7 +134,7 @@ def _hide_automatically(consultation: Consultation, target: Target) -> None:
     db.session.flush()
     notify_moderators(
         consultation,
-        _(
+        lambda: _(
             "%(count)s signalements pour %(what)s : à examiner.",
             count=consultation.hide_after_reports,
             what=target.describe(),

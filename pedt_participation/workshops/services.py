@@ -12,7 +12,7 @@ from ..consultations.services import published_actions
 from ..errors import NotFound, ParticipationRefused
 from ..extensions import db
 from ..models import Audience, Consultation, ModerationAction, PaperVoteCount, Participant, Workshop
-from ..moderation.services import record
+from ..moderation.services import check_moderation_open, record
 
 MAX_COUNT = 100_000
 
@@ -54,6 +54,7 @@ def save_workshop(
     workshop: Workshop | None = None,
 ) -> Workshop:
     """Creates the workshop, or corrects one entered before; its counts are replaced as a whole."""
+    check_moderation_open(consultation)
     place = place.strip()
     if not place:
         raise ParticipationRefused(_("Indiquez où l’atelier a eu lieu."))
