@@ -129,3 +129,26 @@ def test_the_api_and_the_open_data_file_keep_their_counts_as_the_pages_do(client
     db.session.commit()
     assert client.get(f"/api/v1/actions/{action.id}").get_json()["data"]["counts"]["supports"] == 1
     assert _exported_supports(consultation.id)[action.id] == 1
+
+
+@pytest.fixture
+def redis_cache(app, clock):
+    """The cache shared by the web processes in production, Redis (on the tests' Redis database), in place of
+    the tests' memory cache."""
+    url = app.config["CELERY"]["broker_url"]
+    if not url.startswith("redis://"):
+        pytest.skip("the tests' broker is not Redis (CELERY_BROKER_URL)")
+    in_memory = app.extensions["cache"][cache]
+    cache.init_app(app, config={"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url, "CACHE_KEY_PREFIX": "test-counts:"})
+    cache.clear()
+    yield
+    cache.clear()
+    app.extensions["cache"][cache] = in_memory
+
+
+def test_with_the_redis_cache_a_voter_sees_their_vote_counted_at_once(client, redis_cache):
+    action = make_consultation(vote_limit_per_orientation=None).orientations[0].actions[0]
+    assert live_counts([action.id])[action.id].supports == 0
+    cast_vote(make_participant(), action, VoteKind.SUPPORT, 1)
+    db.session.commit()
+    assert live_counts([action.id])[action.id].supports == 1
