@@ -179,3 +179,26 @@ def test_the_consultation_page_does_not_count_comments_at_each_view(client, cloc
     with count_queries(db.engine) as statements:
         assert "1 commentaire" in page_text(client.get(f"/consultations/{consultation.slug}"))
     assert not [statement for statement in statements if "FROM comments" in str(statement)]
+
+
+@pytest.fixture
+def redis_cache(app, clock):
+    """The cache shared by the web processes in production, Redis (on the tests' Redis database), in place of
+    the tests' memory cache."""
+    url = app.config["CELERY"]["broker_url"]
+    if not url.startswith("redis://"):
+        pytest.skip("the tests' broker is not Redis (CELERY_BROKER_URL)")
+    in_memory = app.extensions["cache"][cache]
+    cache.init_app(app, config={"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url, "CACHE_KEY_PREFIX": "test-counts:"})
+    cache.clear()
+    yield
+    cache.clear()
+    app.extensions["cache"][cache] = in_memory
+
+
+def test_with_the_redis_cache_a_voter_sees_their_vote_counted_at_once(client, redis_cache):
+    action = make_consultation(vote_limit_per_orientation=None).orientations[0].actions[0]
+    assert live_counts([action.id])[action.id].supports == 0
+    cast_vote(make_participant(), action, VoteKind.SUPPORT, 1)
+    db.session.commit()
+    assert live_counts([action.id])[action.id].supports == 1

@@ -8,6 +8,7 @@ civility ("Mme Durand"), or capitalised right after a first name ("Kevin Durand"
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 # No type hints in the package; one class used here.
@@ -30,18 +31,27 @@ def first_names() -> frozenset[str]:
     )
 
 
-def names_in(tokens: list[str], written: list[str]) -> set[str]:
+def names_in(tokens: list[str], as_written: Callable[[], list[str]]) -> set[str]:
     """The words of a comment that name a person: first names; the word after a civility; the word after a first
     name when written with a capital ("Kevin Durand", not "Léa adore"). `tokens` are the comment's words
-    lowercased, `written` the same words as written."""
-    known = first_names()
-    names = set()
+    lowercased; `as_written` gives the same words as written, asked only for a word after a first name."""
+    given = first_names().intersection(tokens)
+    # Where a name may follow: first names and civilities, which most comments hold none of.
+    before_names = given.union(CIVILITIES.intersection(tokens))
+    names = set(given)
+    if not before_names:
+        return names
+    written: list[str] = []
     for i, token in enumerate(tokens):
-        if token in known:
-            names.add(token)
+        if token not in before_names:
+            continue
         # "M. Durand": the civility's full stop stands between them.
         following = i + 2 if token in CIVILITIES and tokens[i + 1 : i + 2] == [""] else i + 1
         if following < len(tokens) and tokens[following].isalpha():
-            if token in CIVILITIES or (token in known and written[following][:1].isupper()):
+            if token in CIVILITIES:
                 names.add(tokens[following])
+            elif token in given:
+                written = written or as_written()
+                if written[following][:1].isupper():
+                    names.add(tokens[following])
     return names
