@@ -223,19 +223,26 @@ def _one_equation(
 ) -> dict[CellKey, tuple[int, int]]:
     """Σ ±x = constant: each cell ranges over what the others leave, every integer in between being reachable
     (unit coefficients move one cell by one while another moves by one the other way)."""
-    if any(abs(coefficient) != 1 for coefficient in coefficients.values()):
-        raise ValueError("a cell counted twice in one relation")
-    low = sum(c * (lower[key] if c > 0 else upper[key]) for key, c in coefficients.items())
-    high = sum(c * (upper[key] if c > 0 else lower[key]) for key, c in coefficients.items())
+    # Each cell's contribution c × x ranges over [least, greatest]: x's bounds, negated and swapped when c is −1.
+    contributions = []
+    for key, c in coefficients.items():
+        if c == 1:
+            contributions.append((key, c, lower[key], upper[key]))
+        elif c == -1:
+            contributions.append((key, c, -upper[key], -lower[key]))
+        else:
+            raise ValueError("a cell counted twice in one relation")
+    low = sum(least for _key, _c, least, _greatest in contributions)
+    high = sum(greatest for _key, _c, _least, greatest in contributions)
     if not low <= constant <= high:
         raise ValueError("the published figures contradict each other")
     intervals = {}
-    for key, c in coefficients.items():
-        # The others' sum ranges over [low − own, high − own]; this cell is (constant − others) / c.
-        own_low, own_high = c * (lower[key] if c > 0 else upper[key]), c * (upper[key] if c > 0 else lower[key])
-        others = (low - own_low, high - own_high)
-        bound_a, bound_b = (constant - others[1]) * c, (constant - others[0]) * c
-        least, greatest = min(bound_a, bound_b), max(bound_a, bound_b)
+    for key, c, own_low, own_high in contributions:
+        # The others' sum ranges over [low − own_low, high − own_high]; this cell is c × (constant − others).
+        if c == 1:
+            least, greatest = constant - (high - own_high), constant - (low - own_low)
+        else:
+            least, greatest = (low - own_low) - constant, (high - own_high) - constant
         intervals[key] = (max(least, lower[key]), min(greatest, upper[key]))
     return intervals
 
