@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pedt_participation.committee import services
-from pedt_participation.committee.disclosure_audit import MASKED, SMALL, audit
+from pedt_participation.committee.disclosure_audit import MASKED, SMALL, UNPRINTED, AuditMemory, audit
 from pedt_participation.extensions import db
 from pedt_participation.models import CommitteeSummary, Role, SummaryStatus
 from tests.helpers import login, make_consultation, make_participant, page_text, wait_until
@@ -59,6 +59,16 @@ def test_the_auditor_finds_what_brute_force_finds(cells, data):
     # of such a system ("masqué" cells get no finding of their own).
     if not any(labels[key] == MASKED and max(p[i] for p in solutions) >= SEARCH_LIMIT - 1 for i, key in enumerate(keys)):
         assert found == expected
+
+
+def test_a_solution_remembered_from_before_a_cell_was_published_proves_nothing_it_contradicts():
+    """x = a + b + 1 and a = b: while x is withheld, a may be 0, 1 or 2 (x being 1, 3 or 5); once x is published as
+    3, a and b are both 1, whatever the solutions an earlier audit found and remembered."""
+    relations = [(("x",), (("a",), ("b",), ("q",))), (("a",), (("b",),))]
+    memory = AuditMemory({("a",): 1, ("b",): 1, ("x",): 3, ("q",): 1})
+    assert audit({("q",): 1}, {("a",): SMALL, ("b",): SMALL, ("x",): UNPRINTED}, relations, K, memory) == []
+    found = audit({("q",): 1, ("x",): 3}, {("a",): SMALL, ("b",): SMALL}, relations, K, memory)
+    assert {finding.key for finding in found} == {("a",), ("b",)}
 
 
 def test_a_summary_failing_the_audit_is_not_stored_and_the_committee_reads_why(client, start_worker):

@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from .disclosure_audit import MASKED, POSITIVE, SMALL, UNPRINTED, CellKey, Finding, Relation, audit
+from .disclosure_audit import MASKED, POSITIVE, SMALL, UNPRINTED, AuditMemory, CellKey, Finding, Relation, audit
 
 SECONDARY_HIDDEN = "masqué"
 # Decisions kept by a process, newest last, keyed by everything they depend on (k, every count, every relation).
@@ -61,8 +61,8 @@ class Disclosure:
         self._positive: set[CellKey] = set()  # unprinted cells the reader knows to be 1 or more
         self._known: set[CellKey] = set()  # unprinted cells the reader knows the value of
         self.withheld: dict[CellKey, str] = {}
-        # Each audited component's findings, kept between protections of these figures (rankings protect again).
-        self._audit_cache: dict[tuple, list[Finding]] = {}
+        # What the audits found, kept between protections of these figures (rankings protect again).
+        self._audit_memory = AuditMemory(self.values)
 
     def register(self, key: CellKey, value: int) -> None:
         """A real quantity under its key; one that no output prints is known to the reader only through the
@@ -143,25 +143,50 @@ class Disclosure:
     def _decide(self, max_rounds: int) -> dict[CellKey, str] | DisclosureRefused:
         primary = self._unprinted() | self._primary()
         self.withheld = dict(primary)
-        cache = self._audit_cache
         relations_of = self._relations_of()
+        # Each kind of audit's latest findings, and the cells withheld since: a round changes only the components
+        # its complements join, which alone are audited again (the others would give the same findings).
+        found: dict[bool, list[Finding]] = {True: [], False: []}
+        added_since: dict[bool, set[CellKey]] = {True: set(self.withheld), False: set(self.withheld)}
+
+        def findings(quick: bool) -> list[Finding]:
+            if added_since[quick]:
+                changed = self._linked(added_since[quick], relations_of)
+                kept = [finding for finding in found[quick] if finding.key not in changed]
+                found[quick] = kept + self._audit(changed, quick=quick)
+                added_since[quick] = set()
+            return found[quick]
+
         rounds = 0
         # Bound propagation finds most pinned cells at no cost; the integer programs run once it finds none.
-        while findings := self.audit(cache, quick=True) or self.audit(cache):
+        while pinned := findings(True) or findings(False):
             if rounds == max_rounds:
-                return DisclosureRefused(findings)
+                return DisclosureRefused(pinned)
             rounds += 1
             added = False
-            for finding in _one_per_component(findings, relations_of):
+            for finding in _one_per_component(pinned, relations_of):
                 complement = self._complement(finding.key, relations_of)
                 if complement is not None and complement not in self.withheld:
                     self.withheld[complement] = MASKED if self.values[complement] else SMALL
+                    added_since[True].add(complement)
+                    added_since[False].add(complement)
                     added = True
             if not added:
-                return DisclosureRefused(findings)
-        self._release_needless(primary, cache, relations_of)
+                return DisclosureRefused(pinned)
+        self._release_needless(primary, relations_of)
         self._publish_determined()
         return self.withheld
+
+    def _linked(self, cells: set[CellKey], relations_of: dict[CellKey, list[Relation]]) -> set[CellKey]:
+        """The withheld cells linked to these by relations, through withheld cells: their components."""
+        component, frontier = set(cells), list(cells)
+        while frontier:
+            frontier = [
+                cell for relation in {r for c in frontier for r in relations_of[c]} for cell in _cells(relation)
+                if cell in self.withheld and cell not in component
+            ]
+            component.update(frontier)
+        return component
 
     def _relations_of(self) -> dict[CellKey, list[Relation]]:
         """Each cell's relations, so that a search around a cell does not read every relation of the summary."""
@@ -184,22 +209,15 @@ class Disclosure:
                     del self.withheld[hidden[0]]
                     changed = True
 
-    def _release_needless(
-        self, primary: dict[CellKey, str], cache: dict, relations_of: dict[CellKey, list[Relation]]
-    ) -> None:
+    def _release_needless(self, primary: dict[CellKey, str], relations_of: dict[CellKey, list[Relation]]) -> None:
         """Publishes again each complement that the others made needless, largest first: complements are chosen
         for one finding at a time, and later ones often protect what earlier ones were chosen for. Each trial
         audits only the component the cell belongs to (cells linked by relations), the others being unchanged,
         and is made only in components of at most RELEASE_COMPONENT_LIMIT cells."""
         complements = [key for key in self.withheld if key not in primary]
+        memory = self._audit_memory
         for key in sorted(complements, key=lambda key: (-self.values[key], str(key))):
-            component, frontier = {key}, [key]
-            while frontier:
-                frontier = [
-                    cell for relation in {r for c in frontier for r in relations_of[c]} for cell in _cells(relation)
-                    if cell in self.withheld and cell not in component
-                ]
-                component.update(frontier)
+            component = self._linked({key}, relations_of)
             if len(component) > RELEASE_COMPONENT_LIMIT:
                 continue
             label = self.withheld.pop(key)
@@ -208,14 +226,16 @@ class Disclosure:
             published = {
                 cell: self.values[cell] for relation in relations for cell in _cells(relation) if cell not in withheld
             }
-            if audit(published, withheld, relations, self.k, cache, quick=True) or audit(
-                published, withheld, relations, self.k, cache
+            if audit(published, withheld, relations, self.k, memory, quick=True) or audit(
+                published, withheld, relations, self.k, memory
             ):
                 self.withheld[key] = label
 
-    def audit(self, cache: dict | None = None, *, quick: bool = False) -> list[Finding]:
-        published = {key: value for key, value in self.values.items() if key not in self.withheld}
-        return audit(published, self.withheld, self.relations, self.k, cache, quick=quick)
+    def _audit(self, cells: set[CellKey], *, quick: bool) -> list[Finding]:
+        """The audit of these withheld cells (whole components), given the relations they take part in."""
+        withheld = {cell: label for cell, label in self.withheld.items() if cell in cells}
+        relations = [relation for relation in self.relations if any(cell in cells for cell in _cells(relation))]
+        return audit(self.values, withheld, relations, self.k, self._audit_memory, quick=quick)
 
     def _check_relations(self) -> None:
         for total, parts in self.relations:

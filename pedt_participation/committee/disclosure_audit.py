@@ -15,7 +15,9 @@ audience, by age), so the linear relaxation could report a value an integer read
 goes to the relaxation first and is trusted only when it answers with an integral vertex or no solution at all,
 else to the integer program. Each component's programs are built once and re-solved with another objective or
 bound. Every solution found is kept as a witness of the values it gives to every cell, which spares most of the
-solves.
+solves; the protection audits the same figures many times over, and an `AuditMemory` carries the solutions (and
+each component's findings) from one audit to the next. Values outside the bounds that propagation through the
+relations leaves are impossible without a solve.
 
 Guarantee checked: a "< k" cell keeps every value from 1 to k − 1 possible (each value is proven possible by a
 witness, or else by a solve with the cell fixed to it). A "masqué" cell counts k people or more: it is withheld
@@ -51,7 +53,9 @@ class Finding:
     label: str
     least: int
     greatest: int
-    impossible: tuple[int, ...]  # for a "< k" cell, the values from 1 to k − 1 the reader can rule out
+    # Values from 1 to k − 1 the reader can rule out: all of them when bounds alone judge the cell; the first found
+    # when the integer programs do (one is enough to judge it, and each costs a solve).
+    impossible: tuple[int, ...]
 
 
 def audit(
@@ -59,16 +63,17 @@ def audit(
     withheld: Mapping[CellKey, str],
     relations: Sequence[Relation],
     k: int,
-    cache: dict[tuple, list[Finding]] | None = None,
+    memory: AuditMemory | None = None,
     *,
     quick: bool = False,
 ) -> list[Finding]:
     """Every withheld cell narrower than its guarantee (an empty list: the summary may be published).
 
-    `cache` (kept by the caller between audits of the same summary) maps a component to its findings: a component
+    `memory` (kept by the caller between audits of the same figures) spares what an earlier audit did: a component
     is fully determined by its withheld cells and its equations (every other cell of its relations is published, a
-    constant there), whatever relations the summary gained since. `quick`
-    only propagates bounds through the relations: what it finds is certain, but it may miss findings."""
+    constant there), whatever relations the summary gained since, so its findings are kept; and the solutions
+    found are tried again as witnesses in the next audits. `quick` only propagates bounds through the relations:
+    what it finds is certain, but it may miss findings."""
     equations: list[tuple[dict[CellKey, int], int]] = []
     for total, parts in relations:
         coefficients: dict[CellKey, int] = defaultdict(int)
@@ -88,17 +93,44 @@ def audit(
             frozenset((key, withheld[key]) for key in component),
             frozenset((frozenset(coefficients.items()), constant) for coefficients, constant in component_equations),
         )
-        if cache is not None and signature in cache:
-            findings += cache[signature]
+        if memory is not None and signature in memory.findings:
+            findings += memory.findings[signature]
             continue
         if quick:
             found = _propagated_findings(component, component_equations, withheld, k)
         else:
-            found = _audit_component(component, component_equations, withheld, k)
-        if cache is not None:
-            cache[signature] = found
+            found = _audit_component(component, component_equations, withheld, k, memory)
+        if memory is not None:
+            memory.findings[signature] = found
         findings += found
     return findings
+
+
+class AuditMemory:
+    """What the audits of one summary's figures keep between them while its protection withholds cells one round
+    after another and then releases some: each component's findings, and for each value a "< k" cell was seen
+    taking, a solution that gave it. A solution of one audit is often one of the next (withholding one more cell
+    leaves every earlier solution possible), which spares the solve that would find it; it is checked against the
+    new component's equations and labels before it witnesses anything."""
+
+    def __init__(self, truth: Mapping[CellKey, int]) -> None:
+        # Every cell's real value: a solution of every system of the summary, so the value of the cells a kept
+        # solution did not have.
+        self.truth = truth
+        self.findings: dict[tuple, list[Finding]] = {}
+        self.witness: dict[tuple[CellKey, int], dict[CellKey, int]] = {}
+
+    def remembered(self, keys: list[CellKey], values: range) -> list[dict[CellKey, int]]:
+        """The solutions kept for these cells' values, each once."""
+        found = {id(solution): solution for key in keys for value in values
+                 if (solution := self.witness.get((key, value))) is not None}
+        return list(found.values())
+
+    def keep(self, keys: list[CellKey], solution: list[int], small: list[bool], k: int) -> None:
+        kept = dict(zip(keys, solution, strict=True))
+        for key, value, is_small in zip(keys, solution, small, strict=True):
+            if is_small and 0 < value < k:
+                self.witness[(key, value)] = kept
 
 
 def _components(
@@ -132,7 +164,11 @@ def bounds(label: str, k: int) -> tuple[int, int]:
 
 
 def _audit_component(
-    keys: list[CellKey], equations: list[tuple[dict[CellKey, int], int]], withheld: Mapping[CellKey, str], k: int
+    keys: list[CellKey],
+    equations: list[tuple[dict[CellKey, int], int]],
+    withheld: Mapping[CellKey, str],
+    k: int,
+    memory: AuditMemory | None,
 ) -> list[Finding]:
     lower = {key: bounds(withheld[key], k)[0] for key in keys}
     upper = {key: bounds(withheld[key], k)[1] for key in keys}
@@ -141,25 +177,45 @@ def _audit_component(
     if len(equations) == 1:
         intervals = _one_equation(*equations[0], lower, upper)
         return [finding for key in keys if (finding := _judged(key, withheld[key], *intervals[key], set(), k))]
-    return _integer_programs(keys, equations, withheld, lower, upper, k)
+    if all(abs(c) == 1 for coefficients, _constant in equations for c in coefficients.values()):
+        lower, upper = _propagated_bounds(keys, equations, withheld, k)
+    return _integer_programs(keys, equations, withheld, lower, upper, k, memory)
 
 
 def _propagated_findings(
     keys: list[CellKey], equations: list[tuple[dict[CellKey, int], int]], withheld: Mapping[CellKey, str], k: int
 ) -> list[Finding]:
+    """The cells that bound propagation pins: a finding is certain (values inside may be impossible too)."""
+    lower, upper = _propagated_bounds(keys, equations, withheld, k)
+    return [finding for key in keys if (finding := _judged(key, withheld[key], lower[key], upper[key], set(), k))]
+
+
+def _propagated_bounds(
+    keys: list[CellKey], equations: list[tuple[dict[CellKey, int], int]], withheld: Mapping[CellKey, str], k: int
+) -> tuple[dict[CellKey, int], dict[CellKey, int]]:
     """Bounds each relation forces on its cells given the others' bounds, repeated until they settle: every value
-    outside them is impossible, so a cell they pin is a finding (values inside may be impossible too)."""
+    outside them is impossible."""
     lower = {key: bounds(withheld[key], k)[0] for key in keys}
     upper = {key: bounds(withheld[key], k)[1] for key in keys}
+    equations_of: dict[CellKey, list[int]] = defaultdict(list)
+    for index, (coefficients, _constant) in enumerate(equations):
+        for key in coefficients:
+            equations_of[key].append(index)
+    # An equation none of whose cells moved since it last changed nothing would change nothing again: skipped.
+    moved = set(range(len(equations)))
     for _sweep in range(20):
         changed = False
-        for coefficients, constant in equations:
+        for index, (coefficients, constant) in enumerate(equations):
+            if index not in moved:
+                continue
+            moved.discard(index)
             for key, (least, greatest) in _one_equation(coefficients, constant, lower, upper).items():
                 if (least, greatest) != (lower[key], upper[key]):
                     lower[key], upper[key], changed = least, greatest, True
+                    moved.update(equations_of[key])
         if not changed:
             break
-    return [finding for key in keys if (finding := _judged(key, withheld[key], lower[key], upper[key], set(), k))]
+    return lower, upper
 
 
 def _one_equation(
@@ -167,19 +223,26 @@ def _one_equation(
 ) -> dict[CellKey, tuple[int, int]]:
     """Σ ±x = constant: each cell ranges over what the others leave, every integer in between being reachable
     (unit coefficients move one cell by one while another moves by one the other way)."""
-    if any(abs(coefficient) != 1 for coefficient in coefficients.values()):
-        raise ValueError("a cell counted twice in one relation")
-    low = sum(c * (lower[key] if c > 0 else upper[key]) for key, c in coefficients.items())
-    high = sum(c * (upper[key] if c > 0 else lower[key]) for key, c in coefficients.items())
+    # Each cell's contribution c × x ranges over [least, greatest]: x's bounds, negated and swapped when c is −1.
+    contributions = []
+    for key, c in coefficients.items():
+        if c == 1:
+            contributions.append((key, c, lower[key], upper[key]))
+        elif c == -1:
+            contributions.append((key, c, -upper[key], -lower[key]))
+        else:
+            raise ValueError("a cell counted twice in one relation")
+    low = sum(least for _key, _c, least, _greatest in contributions)
+    high = sum(greatest for _key, _c, _least, greatest in contributions)
     if not low <= constant <= high:
         raise ValueError("the published figures contradict each other")
     intervals = {}
-    for key, c in coefficients.items():
-        # The others' sum ranges over [low − own, high − own]; this cell is (constant − others) / c.
-        own_low, own_high = c * (lower[key] if c > 0 else upper[key]), c * (upper[key] if c > 0 else lower[key])
-        others = (low - own_low, high - own_high)
-        bound_a, bound_b = (constant - others[1]) * c, (constant - others[0]) * c
-        least, greatest = min(bound_a, bound_b), max(bound_a, bound_b)
+    for key, c, own_low, own_high in contributions:
+        # The others' sum ranges over [low − own_low, high − own_high]; this cell is c × (constant − others).
+        if c == 1:
+            least, greatest = constant - (high - own_high), constant - (low - own_low)
+        else:
+            least, greatest = (low - own_low) - constant, (high - own_high) - constant
         intervals[key] = (max(least, lower[key]), min(greatest, upper[key]))
     return intervals
 
@@ -203,7 +266,8 @@ def _solver() -> highspy.Highs:
 
 
 class _Component:
-    """One component's program, built once in HiGHS; each question changes its objective or one bound.
+    """One component's program, built in HiGHS at its first question; each question changes its objective or one
+    bound.
 
     Each question is first put to the linear relaxation, a fraction of the cost of an integer program: when the
     relaxation has no solution neither has the integer program, and when its optimal vertex is integral it is the
@@ -212,19 +276,28 @@ class _Component:
 
     def __init__(self, keys: list[CellKey], equations: list[tuple[dict[CellKey, int], int]],
                  lower: dict[CellKey, int], upper: dict[CellKey, int]) -> None:
+        self.keys = keys
         self.size = len(keys)
         self.index = {key: i for i, key in enumerate(keys)}
+        self.equations = equations
         self.lower = [float(lower[key]) for key in keys]
         self.upper = [float(upper[key]) for key in keys]
-        self.relaxation = _solver()
-        self.relaxation.addVars(self.size, np.array(self.lower), np.array(self.upper))
-        for coefficients, constant in equations:
-            columns = np.array([self.index[key] for key in coefficients], dtype=np.int32)
-            self.relaxation.addRow(
-                constant, constant, len(columns), columns, np.array(list(coefficients.values()), float)
-            )
+        self._relaxation: highspy.Highs | None = None
         self._integer: highspy.Highs | None = None
         self.seen: list[set[int]] = [set() for _ in keys]
+        self.solutions: list[list[int]] = []  # every solution found, in order
+
+    @property
+    def relaxation(self) -> highspy.Highs:
+        if self._relaxation is None:
+            self._relaxation = _solver()
+            self._relaxation.addVars(self.size, np.array(self.lower), np.array(self.upper))
+            for coefficients, constant in self.equations:
+                columns = np.array([self.index[key] for key in coefficients], dtype=np.int32)
+                self._relaxation.addRow(
+                    constant, constant, len(columns), columns, np.array(list(coefficients.values()), float)
+                )
+        return self._relaxation
 
     def _integer_program(self) -> highspy.Highs:
         if self._integer is None:
@@ -234,6 +307,28 @@ class _Component:
             self._integer.passModel(model)
         return self._integer
 
+    def recall(self, memory: AuditMemory, small: list[CellKey], k: int) -> None:
+        """The values of each remembered solution of these cells that is a solution here too (every equation and
+        bound of this component holds, its other cells at their real values)."""
+        remembered = memory.remembered(small, range(1, k))
+        if not remembered:
+            return
+        candidates = np.array(
+            [[solution.get(key, memory.truth[key]) for key in self.keys] for solution in remembered], dtype=np.int64
+        )
+        matrix = np.zeros((len(self.equations), self.size), dtype=np.int64)
+        constants = np.array([constant for _coefficients, constant in self.equations], dtype=np.int64)
+        for row, (coefficients, _constant) in enumerate(self.equations):
+            for key, coefficient in coefficients.items():
+                matrix[row, self.index[key]] = coefficient
+        holds = (
+            np.all(candidates @ matrix.T == constants, axis=1)
+            & np.all(candidates >= np.array(self.lower), axis=1)
+            & np.all(candidates <= np.array(self.upper), axis=1)
+        )
+        for i, column in enumerate(candidates[holds].T):
+            self.seen[i].update(column.tolist())
+
     def solve(self, costs: list[float] | None = None, fixed: tuple[int, int] | None = None) -> list[int] | None:
         """A solution minimising Σ cost × cell (none: any solution), with one cell fixed to a value if asked;
         None when there is none. Every solution is kept as a witness of the values it gives."""
@@ -242,38 +337,45 @@ class _Component:
         if values is not None and solution is None:
             values = _run(self._integer_program(), self.size, costs, fixed, self.lower, self.upper)
             solution = None if values is None else np.round(values).astype(int).tolist()
-        if solution is None:
-            return None
-        for i, value in enumerate(solution):
-            self.seen[i].add(value)
+        if solution is not None:
+            self._witnessed(solution)
         return solution
 
+    def _witnessed(self, solution: list[int]) -> None:
+        self.solutions.append(solution)
+        for i, value in enumerate(solution):
+            self.seen[i].add(value)
+
     def seek_each_value(self, cells: list[int], k: int) -> None:
-        """For each value v from 1 to k − 1, a solution of the relaxation as close as may be to every cell of
-        `cells` being v (least Σ |x − v|, with one deviation column and two rows per cell), kept as witnesses when
-        it is integral."""
+        """For each value v from 1 to k − 1 that some cell of `cells` was not seen taking, a solution of the
+        relaxation as close as may be to each of those cells being v (least Σ |x − v|, with one deviation column and
+        two rows per cell), kept as witnesses when it is integral."""
         if not cells:
             return
         seeker = _solver()
         seeker.passModel(self.relaxation.getLp())
         seeker.changeColsCost(self.size, np.arange(self.size, dtype=np.int32), np.zeros(self.size))
-        deviations = list(range(self.size, self.size + len(cells)))
+        deviations = np.arange(self.size, self.size + len(cells), dtype=np.int32)
         seeker.addVars(len(cells), np.zeros(len(cells)), np.full(len(cells), float(k)))
-        seeker.changeColsCost(len(cells), np.array(deviations, dtype=np.int32), np.ones(len(cells)))
         first_row = seeker.getNumRow()
         for cell, deviation in zip(cells, deviations, strict=True):
             columns = np.array([deviation, cell], dtype=np.int32)
             seeker.addRow(0.0, highspy.kHighsInf, 2, columns, np.array([1.0, -1.0]))  # d ≥ x − v
             seeker.addRow(0.0, highspy.kHighsInf, 2, columns, np.array([1.0, 1.0]))  # d ≥ v − x
         for value in range(1, k):
+            lacking = np.array([float(value not in self.seen[cell]) for cell in cells])
+            if not lacking.any():
+                continue
+            seeker.changeColsCost(len(cells), deviations, lacking)
             for n in range(len(cells)):
                 seeker.changeRowBounds(first_row + 2 * n, -float(value), highspy.kHighsInf)
                 seeker.changeRowBounds(first_row + 2 * n + 1, float(value), highspy.kHighsInf)
             seeker.run()
             if seeker.getModelStatus() == highspy.HighsModelStatus.kOptimal:
                 found = _integral(np.array(seeker.getSolution().col_value[: self.size]))
-                for i, witnessed in enumerate(found or ()):  # a fractional vertex witnesses nothing
-                    self.seen[i].add(witnessed)
+                if found is not None:  # a fractional vertex witnesses nothing
+                    self._witnessed(found)
+
 
 def _integral(values: np.ndarray) -> list[int] | None:
     """The values as integers when every one of them is (up to rounding errors); None when one is fractional."""
@@ -304,25 +406,40 @@ def _integer_programs(
     lower: dict[CellKey, int],
     upper: dict[CellKey, int],
     k: int,
+    memory: AuditMemory | None,
 ) -> list[Finding]:
-    """For each "< k" cell, each value from 1 to k − 1 that no solution met so far, by a solve with the cell
-    fixed to it."""
+    """For each "< k" cell, each value from 1 to k − 1 that no solution met so far, outside its bounds or else by a
+    solve with the cell fixed to it, until one is impossible."""
     component = _Component(keys, equations, lower, upper)
-    if component.solve() is None:
-        raise ValueError("the published figures contradict each other")
-    # Solutions that push every cell down, then up, then every "< k" cell towards each value from 1 to k − 1,
-    # witness most of the values asked about below, a few solves for the whole component.
-    component.solve([1.0] * len(keys))
-    component.solve([-1.0 if withheld[key] == SMALL else 0.0 for key in keys])
-    component.seek_each_value([component.index[key] for key in keys if withheld[key] == SMALL], k)
+    small = [withheld[key] == SMALL for key in keys]
+    if memory is not None:
+        component.recall(memory, [key for key, is_small in zip(keys, small, strict=True) if is_small], k)
+    if not component.seen[0]:
+        # Nothing remembered holds here. Solutions that push every cell down, then up, witness many of the values
+        # asked about below.
+        if component.solve() is None:
+            raise ValueError("the published figures contradict each other")
+        component.solve([1.0] * len(keys))
+        component.solve([-1.0 if is_small else 0.0 for is_small in small])
+    # Then solutions that push the "< k" cells still to judge (their bounds rule out no value) towards each value
+    # from 1 to k − 1 they were not seen taking witness most of the others, a few solves for the whole component.
+    asked = set(range(1, k))
+    component.seek_each_value([
+        i for i, key in enumerate(keys)
+        if small[i] and lower[key] <= 1 and upper[key] >= k - 1 and not asked <= component.seen[i]
+    ], k)
     findings = []
     for key, i in component.index.items():
-        if withheld[key] != SMALL:
+        if not small[i]:
             continue
-        seen = component.seen[i]
-        impossible = {
-            value for value in range(1, k) if value not in seen and component.solve(fixed=(i, value)) is None
-        }
-        if finding := _judged(key, SMALL, min(seen), max(seen), impossible, k):
-            findings.append(finding)
+        unseen = [value for value in range(1, k) if value not in component.seen[i]]
+        outside = [value for value in unseen if not lower[key] <= value <= upper[key]]
+        impossible = outside[0] if outside else next(
+            (value for value in unseen if component.solve(fixed=(i, value)) is None), None
+        )
+        if impossible is not None:
+            findings.append(Finding(key, SMALL, lower[key], upper[key], (impossible,)))
+    if memory is not None:
+        for solution in component.solutions:
+            memory.keep(keys, solution, small, k)
     return findings
