@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from pedt_participation.committee import services
-from pedt_participation.committee.aggregation import OTHER_NEIGHBOURHOODS
 from pedt_participation.committee.disclosure_audit import audit
+from pedt_participation.committee.neighbourhood_results import OTHER_NEIGHBOURHOODS
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     AgeBracket,

@@ -23,7 +23,6 @@ from ..extensions import db
 from ..languages.services import format_count
 from ..models import (
     ERASED_ACCOUNT_NAME,
-    OTHER_ANSWER,
     UNDER_15_AGE_BRACKETS,
     YOUTH_AGE_BRACKETS,
     Action,
@@ -47,13 +46,14 @@ from ..models import (
     Workshop,
     participant_counts_in,
     utcnow,
-    vote_counts,
 )
+from .counting import counted_votes, sums
 from .disclosure import SECONDARY_HIDDEN, Disclosure, DisclosureRefused
 from .disclosure_audit import MASKED, CellKey
 from .majority_judgment import majority_grade, rank_by_majority_value
-from .profile_groups import NOT_GIVEN, answer_groups, group_of, regrouped
-from .representativeness import Representativeness, answer_key, section_of
+from .neighbourhood_results import NeighbourhoodColumns, in_columns, neighbourhood_tallies
+from .profile_groups import NOT_GIVEN, answer_groups, regrouped
+from .representativeness import summary_section
 from .themes import ThemeCounter
 
 SCHEMA_VERSION = 1
@@ -61,9 +61,6 @@ TOP_COMMENTS_PER_SIDE = 2
 THEMES_PER_ACTION = 5
 THEMES_PER_ORIENTATION = 8
 OPINION_KEYS = {Opinion.POUR: "pour", Opinion.MITIGE: "mitige", Opinion.CONTRE: "contre"}
-# The column of the results by neighbourhood that holds the answers outside the staff's list and the
-# neighbourhoods where fewer than k people took part: no small neighbourhood is shown under its own name.
-OTHER_NEIGHBOURHOODS = "Autres"
 
 
 # --- privacy threshold ---------------------------------------------------------------------------
@@ -130,23 +127,13 @@ def _decisions(action_ids: list[int]) -> dict[int, dict[str, Any]]:
     }
 
 
-def _counted_votes(action_ids: list[int], *columns: ColumnElement[Any] | InstrumentedAttribute[Any]) -> Select[Any]:
-    """Votes that count: on the given actions, by participants who are not blocked."""
-    return (
-        select(*columns)
-        .select_from(Vote)
-        .join(Participant, Participant.id == Vote.participant_id)
-        .where(Vote.action_id.in_(action_ids), vote_counts())
-    )
-
-
 def _vote_tallies(action_ids: list[int]) -> tuple[dict, dict[int, dict[AgeBracket, int]]]:
     """action → kind → value → audience → number of votes, and action → age bracket → online supports:
     both folded from one GROUP BY, so that the votes are read once."""
     tallies: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int))))
     supports_by_age_bracket: dict = defaultdict(lambda: dict.fromkeys(AgeBracket, 0))
     rows = db.session.execute(
-        _counted_votes(
+        counted_votes(
             action_ids, Vote.action_id, Vote.kind, Vote.value, Participant.audience, Participant.age_bracket,
             func.count(),
         ).group_by(Vote.action_id, Vote.kind, Vote.value, Participant.audience, Participant.age_bracket)
@@ -170,43 +157,10 @@ def _paper_supports(action_ids: list[int]) -> dict[int, dict[Audience, int]]:
     return counts
 
 
-def _neighbourhood_tallies(action_ids: list[int]) -> dict[int, dict[tuple[VoteKind, int], dict[str, int]]]:
-    """action → (kind, value) → neighbourhood as answered → number of supports and opinions, from one GROUP BY."""
-    tallies: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    neighbourhood = func.coalesce(Participant.neighbourhood, literal(NOT_GIVEN))
-    rows = db.session.execute(
-        _counted_votes(action_ids, Vote.action_id, Vote.kind, Vote.value, neighbourhood, func.count())
-        .where(Vote.kind.in_((VoteKind.SUPPORT, VoteKind.OPINION)))
-        .group_by(Vote.action_id, Vote.kind, Vote.value, neighbourhood)
-    )
-    for action_id, kind, value, answer, number in rows:
-        tallies[action_id][(kind, value)][answer] += number
-    return tallies
-
-
-class NeighbourhoodColumns:
-    """The columns of the results by neighbourhood: each entry of the staff's list (or "non renseigné") where k
-    people or more took part, then OTHER_NEIGHBOURHOODS for every other answer, so that no small neighbourhood is
-    shown under its own name."""
-
-    def __init__(self, consultation: Consultation, by_profile: Mapping[tuple, int]) -> None:
-        self.groups = answer_groups(consultation, ProfileListKind.NEIGHBOURHOOD)
-        people = regrouped({answer: number for (answer,), number in _sums(by_profile, 2).items()}, self.groups)
-        shown = {group for group, number in people.items() if group != OTHER_ANSWER and number >= consultation.k_anonymity}
-        # The list's neighbourhoods alphabetically, then "non renseigné"; none at all without a list.
-        self.names = (
-            [*sorted(shown - {NOT_GIVEN}), *sorted(shown & {NOT_GIVEN}), OTHER_NEIGHBOURHOODS] if self.groups else []
-        )
-
-    def of(self, answer: str) -> str:
-        group = group_of(answer, self.groups)
-        return group if group in self.names else OTHER_NEIGHBOURHOODS
-
-
 def _judges_by_orientation(action_ids: list[int]) -> dict[int, int]:
     """Majority judgment: the judges of an orientation are the people who graded at least one of its actions."""
     rows = db.session.execute(
-        _counted_votes(action_ids, Action.orientation_id, func.count(func.distinct(Vote.participant_id)))
+        counted_votes(action_ids, Action.orientation_id, func.count(func.distinct(Vote.participant_id)))
         .join(Action, Action.id == Vote.action_id)
         .where(Vote.kind == VoteKind.GRADE)
         .group_by(Action.orientation_id)
@@ -392,14 +346,6 @@ def _participant_counts(consultation: Consultation, orientation_ids: list[int]) 
     return by_profile, by_orientation
 
 
-def _sums(counts: Mapping[tuple, int], *positions: int) -> dict[tuple, int]:
-    """`counts` summed over every key item but those at `positions`: {(a, b, c): n} → {(a,): Σ n} for (0,)."""
-    sums: dict = defaultdict(int)
-    for key, number in counts.items():
-        sums[tuple(key[position] for position in positions)] += number
-    return sums
-
-
 def _new_participants_by_week(first_weeks: Mapping[tuple, int]) -> dict[str, int]:
     """New participants per week, weeks without any included, from the first to the last."""
     counts = {str(monday): number for (monday,), number in first_weeks.items()}
@@ -462,7 +408,7 @@ def _aggregate(
     action_ids = [row.id for row in actions]
     tallies, age_brackets = _vote_tallies(action_ids)
     paper = _paper_supports(action_ids)
-    by_neighbourhood = _neighbourhood_tallies(action_ids)
+    by_neighbourhood = neighbourhood_tallies(action_ids)
     judges = _judges_by_orientation(action_ids)
     commented = action_ids if with_comments else []
     comment_counts, action_themes = _read_comments(commented)
@@ -474,9 +420,9 @@ def _aggregate(
     neighbourhoods_withheld = bool(neighbourhoods.names) and not with_neighbourhoods
     if neighbourhoods_withheld:
         neighbourhoods.names = []
-    participants_by_orientation = _sums(by_orientation, 0)
-    audience_by_orientation = _sums(by_orientation, 0, 1)
-    age_by_orientation = _sums(by_orientation, 0, 2)
+    participants_by_orientation = sums(by_orientation, 0)
+    audience_by_orientation = sums(by_orientation, 0, 1)
+    age_by_orientation = sums(by_orientation, 0, 2)
 
     # Supports per action and channel, summed once here for the action, its orientation and the whole.
     channels = {
@@ -552,7 +498,7 @@ def _aggregate(
         "neighbourhoods_withheld": neighbourhoods_withheld,
         "orientations": orientations,
     }
-    representativeness = _representativeness(figures, consultation, by_profile, action_ids) if with_representativeness else None
+    representativeness = summary_section(figures, consultation, by_profile, action_ids) if with_representativeness else None
     for key, value in (earlier or {}).items():
         if value and figures.values.get(key, -1) >= value:
             figures.known(("earlier", key), value)
@@ -606,26 +552,6 @@ def printed_cells(data: dict[str, Any]) -> list[tuple[CellKey, dict[str, Any]]]:
             judges = (*owner, "judges") if shared_judges else (*own, "judges")
             table(judges, (*own, "grade"), action["majority_judgment"], int)
     return cells
-
-
-def _representativeness(
-    figures: Disclosure, consultation: Consultation, by_profile: Mapping[tuple, int], action_ids: list[int]
-) -> Callable[[], Representativeness] | None:
-    """The representativeness section's figures registered with the summary's. It counts people by the
-    neighbourhood answer they gave, and each answer is a part of the group the participation table counts it
-    under."""
-    participants = {(bracket.value, answer): number for (bracket, answer), number in _sums(by_profile, 1, 2).items()}
-    section = section_of(figures, consultation, participants, action_ids)
-    if section is None:
-        return None
-    groups = answer_groups(consultation, ProfileListKind.NEIGHBOURHOOD)
-    answers_of: dict[str, list[tuple]] = defaultdict(list)
-    for (answer,), number in _sums(by_profile, 2).items():
-        figures.register(answer_key(answer), number)
-        answers_of[group_of(answer, groups)].append(answer_key(answer))
-    for group, answers in answers_of.items():
-        figures.relate(("participants", "neighbourhood", group), answers)
-    return section
 
 
 def _supports_ranking(figures: Disclosure, actions: list[dict[str, Any]]) -> list[CellKey]:
@@ -746,7 +672,7 @@ def _action_figures(
     for side in sides:
         figures.relate((*action, "opinions", side), [(*action, "opinions", "audience", a.value, side) for a in Audience])
     opinions_by_column = {
-        side: _in_columns(neighbourhood_tally.get((VoteKind.OPINION, o.value), {}), neighbourhoods) for side, o in sides.items()
+        side: in_columns(neighbourhood_tally.get((VoteKind.OPINION, o.value), {}), neighbourhoods) for side, o in sides.items()
     }
     by_neighbourhood = {
         name: figures.table(
@@ -760,7 +686,7 @@ def _action_figures(
             figures.relate(
                 (*action, "opinions", side), [(*action, "opinions", "neighbourhood", name, side) for name in neighbourhoods.names]
             )
-    online_by_column = _in_columns(neighbourhood_tally.get((VoteKind.SUPPORT, 1), {}), neighbourhoods)
+    online_by_column = in_columns(neighbourhood_tally.get((VoteKind.SUPPORT, 1), {}), neighbourhoods)
     supports_total = (*action, "supports", "total")
     return {
         "id": row.id,
@@ -803,15 +729,6 @@ def _action_figures(
     }
 
 
-def _in_columns(by_answer: Mapping[str, int], neighbourhoods: NeighbourhoodColumns) -> dict[str, int]:
-    """Counts per neighbourhood as answered, added up per column of the results by neighbourhood."""
-    columns = dict.fromkeys(neighbourhoods.names, 0)
-    if columns:
-        for answer, number in by_answer.items():
-            columns[neighbourhoods.of(answer)] += number
-    return columns
-
-
 def _merged(counters: Iterable[ThemeCounter]) -> ThemeCounter:
     merged = ThemeCounter()
     for counter in counters:
@@ -833,11 +750,11 @@ def _participation(
     total = sum(by_profile.values())
     # Grouped by the consultation's lists: a free-text answer nobody merged counts as "Autre".
     by_neighbourhood = regrouped(
-        {key[0]: number for key, number in _sums(by_profile, 2).items()},
+        {key[0]: number for key, number in sums(by_profile, 2).items()},
         answer_groups(consultation, ProfileListKind.NEIGHBOURHOOD),
     )
     by_school = regrouped(
-        {key[0]: number for key, number in _sums(by_profile, 3).items()}, answer_groups(consultation, ProfileListKind.SCHOOL)
+        {key[0]: number for key, number in sums(by_profile, 3).items()}, answer_groups(consultation, ProfileListKind.SCHOOL)
     )
     workshops = db.session.scalar(
         select(func.count()).select_from(Workshop).where(Workshop.consultation_id == consultation.id)
@@ -848,11 +765,11 @@ def _participation(
 
     return {
         "participants": figures.cell(("participants",), total),
-        "by_audience": by("audience", {a.value: _sums(by_profile, 0).get((a,), 0) for a in Audience}),
-        "by_age_bracket": by("age_bracket", {b.value: _sums(by_profile, 1).get((b,), 0) for b in AgeBracket}),
+        "by_audience": by("audience", {a.value: sums(by_profile, 0).get((a,), 0) for a in Audience}),
+        "by_age_bracket": by("age_bracket", {b.value: sums(by_profile, 1).get((b,), 0) for b in AgeBracket}),
         "by_neighbourhood": by("neighbourhood", dict(sorted(by_neighbourhood.items()))),
         "by_school": by("school", dict(sorted(by_school.items()))),
-        "new_participants_by_week": by("week", _new_participants_by_week(_sums(by_profile, 4))),
+        "new_participants_by_week": by("week", _new_participants_by_week(sums(by_profile, 4))),
         "supports": _channel_table(figures, (), supports),
         "workshops": workshops,
         # Empty where the consultation printed no participation codes.

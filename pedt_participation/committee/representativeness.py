@@ -66,11 +66,14 @@ from ..models import (
     Orientation,
     Participant,
     PopulationArea,
+    ProfileListKind,
     Vote,
 )
 from .counted_opinions import counted_opinions
+from .counting import sums
 from .disclosure import Disclosure
 from .disclosure_audit import CellKey
+from .profile_groups import answer_groups, group_of
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 OVER_REPRESENTED = 1.25
@@ -565,6 +568,26 @@ def section_of(
     return registered(
         figures, participants, population, opinions, census_year=max(area.census_year for area in areas)
     )
+
+
+def summary_section(
+    figures: Disclosure, consultation: Consultation, by_profile: Mapping[tuple, int], action_ids: list[int]
+) -> Callable[[], Representativeness] | None:
+    """The representativeness section's figures registered with the summary's. It counts people by the
+    neighbourhood answer they gave, and each answer is a part of the group the participation table counts it
+    under."""
+    participants = {(bracket.value, answer): number for (bracket, answer), number in sums(by_profile, 1, 2).items()}
+    section = section_of(figures, consultation, participants, action_ids)
+    if section is None:
+        return None
+    groups = answer_groups(consultation, ProfileListKind.NEIGHBOURHOOD)
+    answers_of: dict[str, list[tuple]] = defaultdict(list)
+    for (answer,), number in sums(by_profile, 2).items():
+        figures.register(answer_key(answer), number)
+        answers_of[group_of(answer, groups)].append(answer_key(answer))
+    for group, answers in answers_of.items():
+        figures.relate(("participants", "neighbourhood", group), answers)
+    return section
 
 
 def _opinions(consultation: Consultation) -> dict[int, dict[Cell, tuple[int, int]]]:
