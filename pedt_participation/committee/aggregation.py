@@ -51,7 +51,12 @@ from .counting import counted_votes, sums
 from .disclosure import SECONDARY_HIDDEN, Disclosure, DisclosureRefused
 from .disclosure_audit import MASKED, CellKey
 from .majority_judgment import majority_grade, rank_by_majority_value
-from .neighbourhood_results import NeighbourhoodColumns, in_columns, neighbourhood_tallies
+from .neighbourhood_results import (
+    NeighbourhoodColumns,
+    neighbourhood_tallies,
+    online_supports_by_neighbourhood,
+    opinions_by_neighbourhood,
+)
 from .profile_groups import NOT_GIVEN, answer_groups, regrouped
 from .representativeness import summary_section
 from .themes import ThemeCounter
@@ -671,22 +676,7 @@ def _action_figures(
     # Each opinion is the sum of the audiences' (the tables above give the other margin).
     for side in sides:
         figures.relate((*action, "opinions", side), [(*action, "opinions", "audience", a.value, side) for a in Audience])
-    opinions_by_column = {
-        side: in_columns(neighbourhood_tally.get((VoteKind.OPINION, o.value), {}), neighbourhoods) for side, o in sides.items()
-    }
-    by_neighbourhood = {
-        name: figures.table(
-            (*action, "opinions", "neighbourhood", name, "total"),
-            {side: ((*action, "opinions", "neighbourhood", name, side), opinions_by_column[side][name]) for side in sides},
-        )
-        for name in neighbourhoods.names
-    }
-    if neighbourhoods.names:
-        for side in sides:
-            figures.relate(
-                (*action, "opinions", side), [(*action, "opinions", "neighbourhood", name, side) for name in neighbourhoods.names]
-            )
-    online_by_column = in_columns(neighbourhood_tally.get((VoteKind.SUPPORT, 1), {}), neighbourhoods)
+    by_neighbourhood = opinions_by_neighbourhood(figures, action, sides, neighbourhood_tally, neighbourhoods)
     supports_total = (*action, "supports", "total")
     return {
         "id": row.id,
@@ -705,11 +695,7 @@ def _action_figures(
             "online_by_age_bracket": figures.table((*action, "supports", "online"), {
                 b.value: ((*action, "supports", "online", "age_bracket", b.value), age_brackets[b]) for b in AgeBracket
             }),
-            # Paper supports are counted per workshop, without neighbourhood: online ones only.
-            "online_by_neighbourhood": figures.table((*action, "supports", "online"), {
-                name: ((*action, "supports", "online", "neighbourhood", name), online_by_column[name])
-                for name in neighbourhoods.names
-            }) if neighbourhoods.names else None,
+            "online_by_neighbourhood": online_supports_by_neighbourhood(figures, action, neighbourhood_tally, neighbourhoods),
         },
         "opinions": {**opinion_figures, "balance": None, "by_audience": by_audience, "by_neighbourhood": by_neighbourhood},
         "majority_judgment": {

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import func, literal
 
 from ..extensions import db
-from ..models import OTHER_ANSWER, Consultation, Participant, ProfileListKind, Vote, VoteKind
+from ..models import OTHER_ANSWER, Consultation, Opinion, Participant, ProfileListKind, Vote, VoteKind
 from .counting import counted_votes, sums
+from .disclosure import Disclosure
+from .disclosure_audit import CellKey
 from .profile_groups import NOT_GIVEN, answer_groups, group_of, regrouped
 
 # The column of the results by neighbourhood that holds the answers outside the staff's list and the
@@ -58,3 +61,47 @@ def in_columns(by_answer: Mapping[str, int], neighbourhoods: NeighbourhoodColumn
         for answer, number in by_answer.items():
             columns[neighbourhoods.of(answer)] += number
     return columns
+
+
+def opinions_by_neighbourhood(
+    figures: Disclosure,
+    action: CellKey,
+    sides: Mapping[str, Opinion],
+    tally: Mapping[tuple[VoteKind, int], Mapping[str, int]],
+    neighbourhoods: NeighbourhoodColumns,
+) -> dict[str, dict[str, Any]]:
+    """An action's opinions per column, a table of the summary's `figures` each; each opinion is the sum of its
+    columns'."""
+    opinions_by_column = {
+        side: in_columns(tally.get((VoteKind.OPINION, o.value), {}), neighbourhoods) for side, o in sides.items()
+    }
+    by_neighbourhood = {
+        name: figures.table(
+            (*action, "opinions", "neighbourhood", name, "total"),
+            {side: ((*action, "opinions", "neighbourhood", name, side), opinions_by_column[side][name]) for side in sides},
+        )
+        for name in neighbourhoods.names
+    }
+    if neighbourhoods.names:
+        for side in sides:
+            figures.relate(
+                (*action, "opinions", side), [(*action, "opinions", "neighbourhood", name, side) for name in neighbourhoods.names]
+            )
+    return by_neighbourhood
+
+
+def online_supports_by_neighbourhood(
+    figures: Disclosure,
+    action: CellKey,
+    tally: Mapping[tuple[VoteKind, int], Mapping[str, int]],
+    neighbourhoods: NeighbourhoodColumns,
+) -> dict[str, Any] | None:
+    """An action's online supports per column (paper supports are counted per workshop, without neighbourhood);
+    None without columns."""
+    if not neighbourhoods.names:
+        return None
+    online_by_column = in_columns(tally.get((VoteKind.SUPPORT, 1), {}), neighbourhoods)
+    return figures.table((*action, "supports", "online"), {
+        name: ((*action, "supports", "online", "neighbourhood", name), online_by_column[name])
+        for name in neighbourhoods.names
+    })
