@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -58,7 +59,7 @@ from .neighbourhood_results import (
     opinions_by_neighbourhood,
 )
 from .profile_groups import NOT_GIVEN, answer_groups, regrouped
-from .representativeness import summary_section
+from .representativeness import PopulationCounts, population_counts, summary_section
 from .themes import ThemeCounter
 
 SCHEMA_VERSION = 1
@@ -387,7 +388,8 @@ def aggregate(
 
     The results by neighbourhood cut every count again by place: when they leave some figure impossible to
     protect, the summary is made without them (`neighbourhoods_withheld`) rather than refused as a whole."""
-    arguments = (consultation, now, with_comments, with_representativeness, earlier, max_rounds)
+    counts = _read_counts(consultation, with_comments=with_comments, with_representativeness=with_representativeness)
+    arguments = (consultation, counts, now, with_representativeness, earlier, max_rounds)
     try:
         return _aggregate(*arguments, with_neighbourhoods=True)
     except DisclosureRefused:
@@ -397,10 +399,63 @@ def aggregate(
         return data
 
 
+@dataclass(frozen=True)
+class _Counts:
+    """Everything a summary counts, read from the database once: a summary refused with its results by
+    neighbourhood is built again from the same counts, without them."""
+
+    actions: list[Any]
+    tallies: dict
+    supports_by_age_bracket: dict[int, dict[AgeBracket, int]]
+    paper: dict[int, dict[Audience, int]]
+    by_neighbourhood: dict[int, dict[tuple[VoteKind, int], dict[str, int]]]
+    judges: dict[int, int]
+    comment_counts: dict[int, dict[int, int]]
+    themes: dict[int, ThemeCounter]
+    top_comments: dict[int, dict[str, list[dict[str, Any]]]]
+    proposals: dict[int, dict[str, int]]
+    decisions: dict[int, dict[str, Any]]
+    by_profile: dict[tuple, int]
+    by_orientation: dict[tuple, int]
+    workshops: int
+    by_code_batch: Mapping[str, int]
+    # None without `with_representativeness`, or when no IRIS is mapped.
+    population: PopulationCounts | None
+
+
+def _read_counts(consultation: Consultation, *, with_comments: bool, with_representativeness: bool) -> _Counts:
+    actions = _published_actions(consultation)
+    action_ids = [row.id for row in actions]
+    tallies, supports_by_age_bracket = _vote_tallies(action_ids)
+    commented = action_ids if with_comments else []
+    comment_counts, themes = _read_comments(commented)
+    by_profile, by_orientation = _participant_counts(consultation, [orientation.id for orientation in consultation.orientations])
+    return _Counts(
+        actions=actions,
+        tallies=tallies,
+        supports_by_age_bracket=supports_by_age_bracket,
+        paper=_paper_supports(action_ids),
+        by_neighbourhood=neighbourhood_tallies(action_ids),
+        judges=_judges_by_orientation(action_ids),
+        comment_counts=comment_counts,
+        themes=themes,
+        top_comments=_top_comments(commented),
+        proposals=_proposals(consultation),
+        decisions=_decisions(action_ids),
+        by_profile=by_profile,
+        by_orientation=by_orientation,
+        workshops=db.session.scalar(
+            select(func.count()).select_from(Workshop).where(Workshop.consultation_id == consultation.id)
+        ) or 0,
+        by_code_batch=participation_by_batch(consultation),
+        population=population_counts(consultation, action_ids) if with_representativeness else None,
+    )
+
+
 def _aggregate(
     consultation: Consultation,
+    counts: _Counts,
     now: datetime | None,
-    with_comments: bool,
     with_representativeness: bool,
     earlier: Mapping[CellKey, int] | None,
     max_rounds: int,
@@ -409,29 +464,18 @@ def _aggregate(
 ) -> dict[str, Any]:
     k = consultation.k_anonymity
     figures = Disclosure(k)
-    actions = _published_actions(consultation)
-    action_ids = [row.id for row in actions]
-    tallies, age_brackets = _vote_tallies(action_ids)
-    paper = _paper_supports(action_ids)
-    by_neighbourhood = neighbourhood_tallies(action_ids)
-    judges = _judges_by_orientation(action_ids)
-    commented = action_ids if with_comments else []
-    comment_counts, action_themes = _read_comments(commented)
-    top_comments = _top_comments(commented)
-    proposals = _proposals(consultation)
-    decisions = _decisions(action_ids)
-    by_profile, by_orientation = _participant_counts(consultation, [orientation.id for orientation in consultation.orientations])
+    actions, tallies, by_profile = counts.actions, counts.tallies, counts.by_profile
     neighbourhoods = NeighbourhoodColumns(consultation, by_profile)
     neighbourhoods_withheld = bool(neighbourhoods.names) and not with_neighbourhoods
     if neighbourhoods_withheld:
         neighbourhoods.names = []
-    participants_by_orientation = sums(by_orientation, 0)
-    audience_by_orientation = sums(by_orientation, 0, 1)
-    age_by_orientation = sums(by_orientation, 0, 2)
+    participants_by_orientation = sums(counts.by_orientation, 0)
+    audience_by_orientation = sums(counts.by_orientation, 0, 1)
+    age_by_orientation = sums(counts.by_orientation, 0, 2)
 
     # Supports per action and channel, summed once here for the action, its orientation and the whole.
     channels = {
-        row.id: {"online": sum(tallies[row.id][VoteKind.SUPPORT][1].values()), "paper": sum(paper[row.id].values())}
+        row.id: {"online": sum(tallies[row.id][VoteKind.SUPPORT][1].values()), "paper": sum(counts.paper[row.id].values())}
         for row in actions
     }
     grade_profiles = {}
@@ -441,7 +485,7 @@ def _aggregate(
         graded = [sum(tallies[row.id][VoteKind.GRADE][grade].values()) for grade in Grade]
         judges_key[row.id] = ("action", row.id, "judges")
         if consultation.majority_judgment_enabled and consultation.missing_grades_as_reject:
-            graded[Grade.A_REJETER] += judges.get(row.orientation_id, 0) - sum(graded)
+            graded[Grade.A_REJETER] += counts.judges.get(row.orientation_id, 0) - sum(graded)
             judges_key[row.id] = ("orientation", row.orientation_id, "judges")
         grade_profiles[row.id] = graded
 
@@ -451,9 +495,9 @@ def _aggregate(
         orientation_key = ("orientation", orientation.id)
         orientation_actions = [
             _action_figures(
-                figures, row, tallies[row.id], channels[row.id], paper[row.id], age_brackets[row.id],
-                grade_profiles[row.id], judges_key[row.id], comment_counts[row.id], top_comments[row.id],
-                action_themes[row.id], by_neighbourhood[row.id], neighbourhoods, decision=decisions.get(row.id),
+                figures, row, tallies[row.id], channels[row.id], counts.paper[row.id], counts.supports_by_age_bracket[row.id],
+                grade_profiles[row.id], judges_key[row.id], counts.comment_counts[row.id], counts.top_comments[row.id],
+                counts.themes[row.id], counts.by_neighbourhood[row.id], neighbourhoods, decision=counts.decisions.get(row.id),
             )
             for row in rows
         ]
@@ -476,8 +520,8 @@ def _aggregate(
                     for b in AgeBracket
                 }),
                 "supports": _channel_table(figures, orientation_key, _summed(channels[row.id] for row in rows)),
-                "proposals": {"received": sum(proposals[orientation.id].values()), "by_state": proposals[orientation.id]},
-                "themes": _themes(_merged(action_themes[row.id] for row in rows), THEMES_PER_ORIENTATION, k),
+                "proposals": {"received": sum(counts.proposals[orientation.id].values()), "by_state": counts.proposals[orientation.id]},
+                "themes": _themes(_merged(counts.themes[row.id] for row in rows), THEMES_PER_ORIENTATION, k),
                 "actions": orientation_actions,
             }
         )
@@ -496,14 +540,14 @@ def _aggregate(
             "missing_grades_as_reject": consultation.missing_grades_as_reject,
             "vote_limit_per_orientation": consultation.vote_limit_per_orientation,
         },
-        "participation": _participation(figures, consultation, by_profile, _summed(channels.values())),
+        "participation": _participation(figures, consultation, counts, _summed(channels.values())),
         # The columns of each action's results by neighbourhood (`online_by_neighbourhood`, `by_neighbourhood`).
         "neighbourhoods": neighbourhoods.names,
         # True when the results by neighbourhood were left out because they could not be protected.
         "neighbourhoods_withheld": neighbourhoods_withheld,
         "orientations": orientations,
     }
-    representativeness = summary_section(figures, consultation, by_profile, action_ids) if with_representativeness else None
+    representativeness = summary_section(figures, consultation, by_profile, counts.population)
     for key, value in (earlier or {}).items():
         if value and figures.values.get(key, -1) >= value:
             figures.known(("earlier", key), value)
@@ -730,9 +774,10 @@ def _themes(counter: ThemeCounter, limit: int, k: int) -> list[dict[str, Any]]:
 
 
 def _participation(
-    figures: Disclosure, consultation: Consultation, by_profile: Mapping[tuple, int], supports: dict[str, int]
+    figures: Disclosure, consultation: Consultation, counts: _Counts, supports: dict[str, int]
 ) -> dict[str, Any]:
-    """`by_profile`: participants per (audience, age bracket, neighbourhood, school, week of first activity)."""
+    """`counts.by_profile`: participants per (audience, age bracket, neighbourhood, school, week of first activity)."""
+    by_profile = counts.by_profile
     total = sum(by_profile.values())
     # Grouped by the consultation's lists: a free-text answer nobody merged counts as "Autre".
     by_neighbourhood = regrouped(
@@ -742,12 +787,9 @@ def _participation(
     by_school = regrouped(
         {key[0]: number for key, number in sums(by_profile, 3).items()}, answer_groups(consultation, ProfileListKind.SCHOOL)
     )
-    workshops = db.session.scalar(
-        select(func.count()).select_from(Workshop).where(Workshop.consultation_id == consultation.id)
-    )
 
-    def by(name: str, counts: Mapping[str, int]) -> dict[str, Any]:
-        return figures.table(("participants",), {part: (("participants", name, part), n) for part, n in counts.items()})
+    def by(name: str, counted: Mapping[str, int]) -> dict[str, Any]:
+        return figures.table(("participants",), {part: (("participants", name, part), n) for part, n in counted.items()})
 
     return {
         "participants": figures.cell(("participants",), total),
@@ -757,9 +799,9 @@ def _participation(
         "by_school": by("school", dict(sorted(by_school.items()))),
         "new_participants_by_week": by("week", _new_participants_by_week(sums(by_profile, 4))),
         "supports": _channel_table(figures, (), supports),
-        "workshops": workshops,
+        "workshops": counts.workshops,
         # Empty where the consultation printed no participation codes.
-        "by_code_batch": _code_batch_table(figures, participation_by_batch(consultation)),
+        "by_code_batch": _code_batch_table(figures, counts.by_code_batch),
     }
 
 
