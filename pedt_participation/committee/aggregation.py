@@ -67,6 +67,8 @@ TOP_COMMENTS_PER_SIDE = 2
 THEMES_PER_ACTION = 5
 THEMES_PER_ORIENTATION = 8
 OPINION_KEYS = {Opinion.POUR: "pour", Opinion.MITIGE: "mitige", Opinion.CONTRE: "contre"}
+# The brackets where everyone is a young person: before 18, one registers as one (auth/forms.py).
+MINOR_AGE_BRACKETS = (AgeBracket.FROM_11_TO_14, AgeBracket.FROM_15_TO_17)
 
 
 # --- privacy threshold ---------------------------------------------------------------------------
@@ -133,11 +135,12 @@ def _decisions(action_ids: list[int]) -> dict[int, dict[str, Any]]:
     }
 
 
-def _vote_tallies(action_ids: list[int]) -> tuple[dict, dict[int, dict[AgeBracket, int]]]:
-    """action → kind → value → audience → number of votes, and action → age bracket → online supports:
-    both folded from one GROUP BY, so that the votes are read once."""
+def _vote_tallies(action_ids: list[int]) -> tuple[dict, dict[int, dict[AgeBracket, int]], dict[int, dict[AgeBracket, dict[str, int]]]]:
+    """action → kind → value → audience → number of votes, action → age bracket → online supports, and action →
+    age bracket → opinions « pour » and others: all folded from one GROUP BY, so that the votes are read once."""
     tallies: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int))))
     supports_by_age_bracket: dict = defaultdict(lambda: dict.fromkeys(AgeBracket, 0))
+    opinions_by_age_bracket: dict = defaultdict(lambda: {bracket: {"pour": 0, "other": 0} for bracket in AgeBracket})
     rows = db.session.execute(
         counted_votes(
             action_ids, Vote.action_id, Vote.kind, Vote.value, Participant.audience, Participant.age_bracket,
@@ -148,7 +151,9 @@ def _vote_tallies(action_ids: list[int]) -> tuple[dict, dict[int, dict[AgeBracke
         tallies[action_id][kind][value][audience] += number
         if kind == VoteKind.SUPPORT:
             supports_by_age_bracket[action_id][bracket] += number
-    return tallies, supports_by_age_bracket
+        elif kind == VoteKind.OPINION:
+            opinions_by_age_bracket[action_id][bracket]["pour" if value == Opinion.POUR else "other"] += number
+    return tallies, supports_by_age_bracket, opinions_by_age_bracket
 
 
 def _paper_supports(action_ids: list[int]) -> dict[int, dict[Audience, int]]:
@@ -407,6 +412,7 @@ class _Counts:
     actions: list[Any]
     tallies: dict
     supports_by_age_bracket: dict[int, dict[AgeBracket, int]]
+    opinions_by_age_bracket: dict[int, dict[AgeBracket, dict[str, int]]]
     paper: dict[int, dict[Audience, int]]
     by_neighbourhood: dict[int, dict[tuple[VoteKind, int], dict[str, int]]]
     judges: dict[int, int]
@@ -426,7 +432,7 @@ class _Counts:
 def _read_counts(consultation: Consultation, *, with_comments: bool, with_representativeness: bool) -> _Counts:
     actions = _published_actions(consultation)
     action_ids = [row.id for row in actions]
-    tallies, supports_by_age_bracket = _vote_tallies(action_ids)
+    tallies, supports_by_age_bracket, opinions_by_age_bracket = _vote_tallies(action_ids)
     commented = action_ids if with_comments else []
     comment_counts, themes = _read_comments(commented)
     by_profile, by_orientation = _participant_counts(consultation, [orientation.id for orientation in consultation.orientations])
@@ -434,6 +440,7 @@ def _read_counts(consultation: Consultation, *, with_comments: bool, with_repres
         actions=actions,
         tallies=tallies,
         supports_by_age_bracket=supports_by_age_bracket,
+        opinions_by_age_bracket=opinions_by_age_bracket,
         paper=_paper_supports(action_ids),
         by_neighbourhood=neighbourhood_tallies(action_ids),
         judges=_judges_by_orientation(action_ids),
@@ -496,6 +503,7 @@ def _aggregate(
         orientation_actions = [
             _action_figures(
                 figures, row, tallies[row.id], channels[row.id], counts.paper[row.id], counts.supports_by_age_bracket[row.id],
+                counts.opinions_by_age_bracket[row.id],
                 grade_profiles[row.id], judges_key[row.id], counts.comment_counts[row.id], counts.top_comments[row.id],
                 counts.themes[row.id], counts.by_neighbourhood[row.id], neighbourhoods, decision=counts.decisions.get(row.id),
             )
@@ -598,6 +606,9 @@ def printed_cells(data: dict[str, Any]) -> list[tuple[CellKey, dict[str, Any]]]:
             table((*own, "opinions", "total"), (*own, "opinions"), opinions)
             for audience, by_audience in opinions["by_audience"].items():
                 table((*own, "opinions", "audience", audience, "total"), (*own, "opinions", "audience", audience), by_audience)
+            # Summaries made before the opinions by age bracket have none.
+            for bracket, by_age in opinions.get("by_age_bracket", {}).items():
+                table((*own, "opinions", "age_bracket", bracket, "total"), (*own, "opinions", "age_bracket", bracket), by_age)
             judges = (*owner, "judges") if shared_judges else (*own, "judges")
             table(judges, (*own, "grade"), action["majority_judgment"], int)
     return cells
@@ -691,6 +702,7 @@ def _action_figures(
     channel_counts: dict[str, int],
     paper_counts: Mapping[Audience, int],
     age_brackets: Mapping[AgeBracket, int],
+    opinions_by_age: Mapping[AgeBracket, Mapping[str, int]],
     grade_profile: list[int],
     judges_key: tuple,
     comment_counts: Mapping[int, int],
@@ -720,6 +732,7 @@ def _action_figures(
     # Each opinion is the sum of the audiences' (the tables above give the other margin).
     for side in sides:
         figures.relate((*action, "opinions", side), [(*action, "opinions", "audience", a.value, side) for a in Audience])
+    by_age_bracket = _opinions_by_age_bracket(figures, action, opinions_by_age)
     by_neighbourhood = opinions_by_neighbourhood(figures, action, sides, neighbourhood_tally, neighbourhoods)
     supports_total = (*action, "supports", "total")
     return {
@@ -741,7 +754,10 @@ def _action_figures(
             }),
             "online_by_neighbourhood": online_supports_by_neighbourhood(figures, action, neighbourhood_tally, neighbourhoods),
         },
-        "opinions": {**opinion_figures, "balance": None, "by_audience": by_audience, "by_neighbourhood": by_neighbourhood},
+        "opinions": {
+            **opinion_figures, "balance": None, "by_audience": by_audience, "by_age_bracket": by_age_bracket,
+            "by_neighbourhood": by_neighbourhood,
+        },
         "majority_judgment": {
             **figures.table(judges_key, {
                 grade.value: ((*action, "grade", grade.value), grade_profile[grade]) for grade in Grade
@@ -757,6 +773,47 @@ def _action_figures(
         "top_comments": top_comments,
         "themes": _themes(themes, THEMES_PER_ACTION, figures.k),
     }
+
+
+def _opinions_by_age_bracket(
+    figures: Disclosure, action: CellKey, opinions_by_age: Mapping[AgeBracket, Mapping[str, int]]
+) -> dict[str, dict[str, Any]]:
+    """Each age bracket's opinions on the action, « pour » and the others (mitigé or contre) together: what the
+    division between age brackets compares, without the small counts that mitigé and contre apart would add to
+    protect. The brackets add up to the action's « pour » and total; and since the 11–17 are all young people and
+    young people are 11 to 25, the young people's opinions of each kind lie between those of the 11–17 and those of
+    the 11–25, which the audit knows as the reader does (when the data keep to it: people registered before the
+    rule may not)."""
+    tables = {
+        bracket.value: figures.table((*action, "opinions", "age_bracket", bracket.value, "total"), {
+            part: ((*action, "opinions", "age_bracket", bracket.value, part), opinions_by_age[bracket][part])
+            for part in ("pour", "other")
+        })
+        for bracket in AgeBracket
+    }
+    for part in ("pour", "total"):
+        figures.relate((*action, "opinions", part), [(*action, "opinions", "age_bracket", b.value, part) for b in AgeBracket])
+    youth = (*action, "opinions", "audience", Audience.YOUTH.value)
+    _unprinted_sum(figures, (*youth, "other"), [(*youth, "mitige"), (*youth, "contre")])
+    for part in ("pour", "other"):
+        young = (*youth, part)
+        minors = _unprinted_sum(figures, (*action, "opinions", "minors", part), [
+            (*action, "opinions", "age_bracket", bracket.value, part) for bracket in MINOR_AGE_BRACKETS
+        ])
+        youth_brackets = _unprinted_sum(figures, (*action, "opinions", "youth_brackets", part), [
+            (*action, "opinions", "age_bracket", bracket.value, part) for bracket in sorted(YOUTH_AGE_BRACKETS)
+        ])
+        if figures.values[minors] <= figures.values[young] <= figures.values[youth_brackets]:
+            figures.order(young, minors, strict=False)
+            figures.order(youth_brackets, young, strict=False)
+    return tables
+
+
+def _unprinted_sum(figures: Disclosure, key: CellKey, parts: list[CellKey]) -> CellKey:
+    """A sum of registered cells that no output prints, registered with its parts for the audit."""
+    figures.register(key, sum(figures.values[part] for part in parts))
+    figures.relate(key, parts)
+    return key
 
 
 def _merged(counters: Iterable[ThemeCounter]) -> ThemeCounter:
