@@ -3,9 +3,9 @@ when the summary is built and stored with its figures, so that the committee pag
 spreadsheet all show the same thing.
 
 The division between audiences compares the summary's own published counts, and the representativeness's counts
-are the summary's own cells, protected with its figures; the opinion groups pass their own threshold k (groups of
-fewer than k people merged). This module only adds the action titles, so that the stored section reads on its
-own.
+are the summary's own cells, protected with its figures; the opinion groups publish their sizes (k people or
+more each) and no count of what they answered. This module only adds the action titles, so that the stored
+section reads on its own.
 """
 
 from __future__ import annotations
