@@ -67,8 +67,6 @@ TOP_COMMENTS_PER_SIDE = 2
 THEMES_PER_ACTION = 5
 THEMES_PER_ORIENTATION = 8
 OPINION_KEYS = {Opinion.POUR: "pour", Opinion.MITIGE: "mitige", Opinion.CONTRE: "contre"}
-# The brackets where everyone is a young person: before 18, one registers as one (auth/forms.py).
-MINOR_AGE_BRACKETS = (AgeBracket.FROM_11_TO_14, AgeBracket.FROM_15_TO_17)
 
 
 # --- privacy threshold ---------------------------------------------------------------------------
@@ -780,10 +778,7 @@ def _opinions_by_age_bracket(
 ) -> dict[str, dict[str, Any]]:
     """Each age bracket's opinions on the action, « pour » and the others (mitigé or contre) together: what the
     division between age brackets compares, without the small counts that mitigé and contre apart would add to
-    protect. The brackets add up to the action's « pour » and total; and since the 11–17 are all young people and
-    young people are 11 to 25, the young people's opinions of each kind lie between those of the 11–17 and those of
-    the 11–25, which the audit knows as the reader does (when the data keep to it: people registered before the
-    rule may not)."""
+    protect. The brackets add up to the action's « pour » and total."""
     tables = {
         bracket.value: figures.table((*action, "opinions", "age_bracket", bracket.value, "total"), {
             part: ((*action, "opinions", "age_bracket", bracket.value, part), opinions_by_age[bracket][part])
@@ -793,27 +788,7 @@ def _opinions_by_age_bracket(
     }
     for part in ("pour", "total"):
         figures.relate((*action, "opinions", part), [(*action, "opinions", "age_bracket", b.value, part) for b in AgeBracket])
-    youth = (*action, "opinions", "audience", Audience.YOUTH.value)
-    _unprinted_sum(figures, (*youth, "other"), [(*youth, "mitige"), (*youth, "contre")])
-    for part in ("pour", "other"):
-        young = (*youth, part)
-        minors = _unprinted_sum(figures, (*action, "opinions", "minors", part), [
-            (*action, "opinions", "age_bracket", bracket.value, part) for bracket in MINOR_AGE_BRACKETS
-        ])
-        youth_brackets = _unprinted_sum(figures, (*action, "opinions", "youth_brackets", part), [
-            (*action, "opinions", "age_bracket", bracket.value, part) for bracket in sorted(YOUTH_AGE_BRACKETS)
-        ])
-        if figures.values[minors] <= figures.values[young] <= figures.values[youth_brackets]:
-            figures.order(young, minors, strict=False)
-            figures.order(youth_brackets, young, strict=False)
     return tables
-
-
-def _unprinted_sum(figures: Disclosure, key: CellKey, parts: list[CellKey]) -> CellKey:
-    """A sum of registered cells that no output prints, registered with its parts for the audit."""
-    figures.register(key, sum(figures.values[part] for part in parts))
-    figures.relate(key, parts)
-    return key
 
 
 def _merged(counters: Iterable[ThemeCounter]) -> ThemeCounter:
