@@ -16,24 +16,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import ColumnElement, Row, Select, Subquery, case, func, literal, or_, select, union_all
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy import Row, func, select
 
 from ..codes.services import participation_by_batch
 from ..extensions import db
 from ..languages.services import format_count
 from ..models import (
-    ERASED_ACCOUNT_NAME,
-    UNDER_15_AGE_BRACKETS,
-    YOUTH_AGE_BRACKETS,
     Action,
     ActionOrigin,
     ActionState,
     AgeBracket,
     Alignment,
     Audience,
-    Comment,
-    CommentRating,
     Consultation,
     Decision,
     Grade,
@@ -45,9 +39,9 @@ from ..models import (
     Vote,
     VoteKind,
     Workshop,
-    participant_counts_in,
     utcnow,
 )
+from .comment_figures import merged_themes, read_comments, themes_of, top_comments
 from .counting import counted_votes, sums
 from .disclosure import SECONDARY_HIDDEN, Disclosure, DisclosureRefused
 from .disclosure_audit import MASKED, CellKey
@@ -58,12 +52,12 @@ from .neighbourhood_results import (
     online_supports_by_neighbourhood,
     opinions_by_neighbourhood,
 )
-from .profile_groups import NOT_GIVEN, answer_groups, regrouped
+from .participant_counts import participant_counts
+from .profile_groups import answer_groups, regrouped
 from .representativeness import PopulationCounts, population_counts, summary_section
 from .themes import ThemeCounter
 
 SCHEMA_VERSION = 1
-TOP_COMMENTS_PER_SIDE = 2
 THEMES_PER_ACTION = 5
 THEMES_PER_ORIENTATION = 8
 OPINION_KEYS = {Opinion.POUR: "pour", Opinion.MITIGE: "mitige", Opinion.CONTRE: "contre"}
@@ -177,98 +171,6 @@ def _judges_by_orientation(action_ids: list[int]) -> dict[int, int]:
     return {orientation_id: judges for orientation_id, judges in rows}
 
 
-_CommentAuthor = aliased(Participant, name="comment_author")
-_QuotedAuthor = aliased(Participant, name="quoted_author")
-
-
-def _visible_comments(action_ids: list[int], *columns: ColumnElement[Any] | InstrumentedAttribute[Any]) -> Select[Any]:
-    """Comments shown on the site on these actions: not deleted, not hidden, author not blocked."""
-    return (
-        select(*columns)
-        .select_from(Comment)
-        .outerjoin(_CommentAuthor, _CommentAuthor.id == Comment.author_id)
-        .where(
-            Comment.action_id.in_(action_ids),
-            Comment.deleted_at.is_(None),
-            Comment.hidden_at.is_(None),
-            _CommentAuthor.writings_shown,
-        )
-    )
-
-
-def _read_comments(action_ids: list[int]) -> tuple[dict[int, dict[int, int]], dict[int, ThemeCounter]]:
-    """Visible comments counted by action and alignment, and the words of their texts counted by action for
-    the recurring themes, in one streamed read: no text stays in memory (the only place text is read)."""
-    counts: dict = defaultdict(lambda: {alignment.value: 0 for alignment in Alignment})
-    themes: dict = defaultdict(ThemeCounter)
-    rows = db.session.execute(
-        _visible_comments(action_ids, Comment.action_id, Comment.alignment, Comment.body, Comment.author_id),
-        execution_options={"yield_per": 2_000},
-    )
-    for action_id, alignment, body, author_id in rows:
-        counts[action_id][alignment] += 1
-        themes[action_id].add(body, author_id)
-    return counts, themes
-
-
-def _top_comments(action_ids: list[int]) -> dict[int, dict[str, list[dict[str, Any]]]]:
-    """The best-rated comments for and against each action (none by an under-15), ranked in SQL by a window function over the
-    comments joined to their summed ratings. Texts and authors are read for the chosen few only: the ranking
-    sorts narrow rows (in memory, where whole texts spilled to disk at 100 k comments)."""
-    ratings = (
-        select(CommentRating.comment_id, func.sum(CommentRating.value).label("score"))
-        .group_by(CommentRating.comment_id)
-        .subquery()
-    )
-    score = func.coalesce(ratings.c.score, 0)
-    ranked = (
-        _visible_comments(
-            action_ids,
-            Comment.id,
-            Comment.action_id,
-            Comment.alignment,
-            score.label("score"),
-            func.row_number()
-            .over(partition_by=(Comment.action_id, Comment.alignment), order_by=(score.desc(), Comment.id))
-            .label("place"),
-        )
-        .outerjoin(ratings, ratings.c.comment_id == Comment.id)
-        .where(
-            Comment.alignment != Alignment.NEUTRE,
-            # A child under 15 is never quoted: their words would reach the committee as theirs.
-            or_(_CommentAuthor.age_bracket.is_(None), _CommentAuthor.age_bracket.not_in(UNDER_15_AGE_BRACKETS)),
-        )
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(
-            ranked.c.action_id, ranked.c.alignment, ranked.c.score, Comment.body,
-            _QuotedAuthor.display_name, _QuotedAuthor.audience, _QuotedAuthor.age_bracket,
-        )
-        .join(Comment, Comment.id == ranked.c.id)
-        .outerjoin(_QuotedAuthor, _QuotedAuthor.id == Comment.author_id)
-        .where(ranked.c.place <= TOP_COMMENTS_PER_SIDE)
-        .order_by(ranked.c.action_id, ranked.c.place)
-    )
-    top: dict = defaultdict(lambda: {"pour": [], "contre": []})
-    for row in rows:
-        side = "pour" if row.alignment == Alignment.POUR else "contre"
-        top[row.action_id][side].append(
-            {"text": row.body, "author": _quoted_author(row.display_name, row.audience, row.age_bracket),
-             "score": int(row.score)}
-        )
-    return top
-
-
-def _quoted_author(name: str | None, audience: Audience | None, bracket: AgeBracket | None) -> str:
-    """Adults are quoted by the name they show on the site; youths by no name at all."""
-    if name is None:
-        return ERASED_ACCOUNT_NAME
-    if audience == Audience.YOUTH or bracket in YOUTH_AGE_BRACKETS:
-        return "Un ou une jeune"
-    return name
-
-
 def _proposals(consultation: Consultation) -> dict[int, dict[str, int]]:
     counts: dict = defaultdict(lambda: {state.value: 0 for state in ActionState})
     rows = db.session.execute(
@@ -286,73 +188,6 @@ def _proposals(consultation: Consultation) -> dict[int, dict[str, int]]:
     for orientation_id, state, number in rows:
         counts[orientation_id][state.value] = number
     return counts
-
-
-def _people(orientation_ids: list[int]) -> Subquery:
-    """One row per participant who did something online on these orientations (voted, commented, proposed):
-    the first moment they did, and for each orientation whether they took part in it (`took_part_<i>`, 1 or 0).
-    Grouping by participant alone keeps the groups few (one per person, not per person and orientation).
-    Comments hidden by moderation do not count; blocked participants are left out by the caller."""
-    activity = union_all(
-        select(Vote.participant_id.label("participant_id"), Action.orientation_id, Vote.created_at.label("at"))
-        .join(Action, Action.id == Vote.action_id)
-        .where(Action.orientation_id.in_(orientation_ids)),
-        select(Comment.author_id, Action.orientation_id, Comment.created_at)
-        .join(Action, Action.id == Comment.action_id)
-        .where(Action.orientation_id.in_(orientation_ids), Comment.author_id.is_not(None), Comment.hidden_at.is_(None)),
-        select(Action.author_id, Action.orientation_id, Action.created_at).where(
-            Action.orientation_id.in_(orientation_ids),
-            Action.origin == ActionOrigin.PARTICIPANT,
-            Action.author_id.is_not(None),
-        ),
-    ).subquery()
-    return (
-        select(
-            activity.c.participant_id,
-            func.min(activity.c.at).label("first_at"),
-            *(
-                func.max(case((activity.c.orientation_id == orientation_id, 1), else_=0)).label(f"took_part_{i}")
-                for i, orientation_id in enumerate(orientation_ids)
-            ),
-        )
-        .group_by(activity.c.participant_id)
-        .subquery()
-    )
-
-
-def _week_start(column: ColumnElement[Any]) -> ColumnElement[Any]:
-    """Monday of the (UTC) week, as "YYYY-MM-DD" on both databases."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.date_trunc("week", column), "YYYY-MM-DD")
-    return func.date(column, "-6 days", "weekday 1")
-
-
-def _participant_counts(consultation: Consultation, orientation_ids: list[int]) -> tuple[dict[tuple, int], dict[tuple, int]]:
-    """Distinct participants (not blocked) counted in one statement, two ways: per (audience, age bracket,
-    neighbourhood, school, week of their first activity in the consultation), and per (orientation, audience,
-    age bracket). Every breakdown of the summary is a sum of one of them; the result has a few hundred rows
-    whatever the number of votes."""
-    people = _people(orientation_ids)
-    profile = (
-        Participant.audience,
-        Participant.age_bracket,
-        func.coalesce(Participant.neighbourhood, literal(NOT_GIVEN)),
-        func.coalesce(Participant.school, literal(NOT_GIVEN)),
-        _week_start(people.c.first_at),
-    )
-    rows = db.session.execute(
-        select(*profile, func.count(), *(func.sum(people.c[f"took_part_{i}"]) for i in range(len(orientation_ids))))
-        .join(Participant, Participant.id == people.c.participant_id)
-        .where(participant_counts_in(consultation.id))
-        .group_by(*profile)
-    )
-    by_profile: dict = {}
-    by_orientation: dict = defaultdict(int)
-    for audience, bracket, neighbourhood, school, week, number, *in_orientations in rows:
-        by_profile[(audience, bracket, neighbourhood, school, week)] = number
-        for orientation_id, took_part in zip(orientation_ids, in_orientations, strict=True):
-            by_orientation[(orientation_id, audience, bracket)] += took_part
-    return by_profile, by_orientation
 
 
 def _new_participants_by_week(first_weeks: Mapping[tuple, int]) -> dict[str, int]:
@@ -432,8 +267,8 @@ def _read_counts(consultation: Consultation, *, with_comments: bool, with_repres
     action_ids = [row.id for row in actions]
     tallies, supports_by_age_bracket, opinions_by_age_bracket = _vote_tallies(action_ids)
     commented = action_ids if with_comments else []
-    comment_counts, themes = _read_comments(commented)
-    by_profile, by_orientation = _participant_counts(consultation, [orientation.id for orientation in consultation.orientations])
+    comment_counts, themes = read_comments(commented)
+    by_profile, by_orientation = participant_counts(consultation, [orientation.id for orientation in consultation.orientations])
     return _Counts(
         actions=actions,
         tallies=tallies,
@@ -444,7 +279,7 @@ def _read_counts(consultation: Consultation, *, with_comments: bool, with_repres
         judges=_judges_by_orientation(action_ids),
         comment_counts=comment_counts,
         themes=themes,
-        top_comments=_top_comments(commented),
+        top_comments=top_comments(commented),
         proposals=_proposals(consultation),
         decisions=_decisions(action_ids),
         by_profile=by_profile,
@@ -527,7 +362,7 @@ def _aggregate(
                 }),
                 "supports": _channel_table(figures, orientation_key, _summed(channels[row.id] for row in rows)),
                 "proposals": {"received": sum(counts.proposals[orientation.id].values()), "by_state": counts.proposals[orientation.id]},
-                "themes": _themes(_merged(counts.themes[row.id] for row in rows), THEMES_PER_ORIENTATION, k),
+                "themes": themes_of(merged_themes(counts.themes[row.id] for row in rows), THEMES_PER_ORIENTATION, k),
                 "actions": orientation_actions,
             }
         )
@@ -769,7 +604,7 @@ def _action_figures(
             "contre": comment_counts[Alignment.CONTRE],
         },
         "top_comments": top_comments,
-        "themes": _themes(themes, THEMES_PER_ACTION, figures.k),
+        "themes": themes_of(themes, THEMES_PER_ACTION, figures.k),
     }
 
 
@@ -789,20 +624,6 @@ def _opinions_by_age_bracket(
     for part in ("pour", "total"):
         figures.relate((*action, "opinions", part), [(*action, "opinions", "age_bracket", b.value, part) for b in AgeBracket])
     return tables
-
-
-def _merged(counters: Iterable[ThemeCounter]) -> ThemeCounter:
-    merged = ThemeCounter()
-    for counter in counters:
-        merged.merge(counter)
-    return merged
-
-
-def _themes(counter: ThemeCounter, limit: int, k: int) -> list[dict[str, Any]]:
-    """Themes used by at least k different people: fewer would point at who wrote them."""
-    return [
-        {"phrase": theme.phrase, "comments": theme.comments} for theme in counter.themes(limit=limit, min_authors=k)
-    ]
 
 
 def _participation(
