@@ -191,6 +191,9 @@ def test_what_to_remember_comes_first_and_says_what_moved(client, crafted):
     changes = later.data["key_points"]["changes"]
     assert changes["new_leaders"] == [first[2].title]
     assert {"title": first[2].title, "before": None, "after": 1} in changes["rank_changes"]
+    # The e-mail to the committee names the same leading actions.
+    email = services.summary_email_text(later)
+    assert f"- {crafted.orientations[0].title} : {first[2].title}\n" in email
 
     login(client, make_participant(role=Role.COMMITTEE))
     page = page_text(client.get(f"/comite/syntheses/{later.id}"))

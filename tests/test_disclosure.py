@@ -107,6 +107,10 @@ def published_system(data: dict) -> PublishedSystem:
                 reader.table(f"{a}/opinions/{audience}", f"{a}/opinions/{audience}", table)
             for side in ("pour", "mitige", "contre"):
                 reader.sums(f"{a}/opinions/{side}", [f"{a}/opinions/{audience}/{side}" for audience in opinions["by_audience"]])
+            for bracket, table in opinions["by_age_bracket"].items():
+                reader.table(f"{a}/opinions/age/{bracket}", f"{a}/opinions/age/{bracket}", table)
+            reader.sums(f"{a}/opinions/pour", [f"{a}/opinions/age/{bracket}/pour" for bracket in opinions["by_age_bracket"]])
+            reader.sums(f"{a}/opinions", [f"{a}/opinions/age/{bracket}" for bracket in opinions["by_age_bracket"]])
             judges = f"{o}/judges" if shared_judges else f"{a}/judges"
             reader.table(judges, f"{a}/grades", action["majority_judgment"])
         _read_ranking(reader, [(f"a{action['id']}/S", action["supports"]["rank"]) for action in orientation["actions"]])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pedt_participation.committee.division import division, division_of
+from pedt_participation.committee.aggregation import aggregate
+from pedt_participation.committee.analyses_section import analyses_of
+from pedt_participation.committee.division import division, division_of, published_tallies
 from pedt_participation.extensions import db
 from pedt_participation.models import AgeBracket, Audience, Vote, VoteKind
 from tests.helpers import make_consultation, make_participant
@@ -56,19 +58,72 @@ def test_professionals_under_k_are_left_out_of_the_comparison():
     assert set(row["approval"]) == {"parent", "youth"} and "professional" not in row["opinions"]
 
 
-def test_division_of_a_consultation_reads_its_opinions(app):
+def _opinion(person, action, value):
+    db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.OPINION, value=value))
+
+
+def test_division_of_a_summary_compares_its_published_opinions(app):
     consultation = make_consultation(orientations=1, actions_per_orientation=2)
     divisive, shared = consultation.orientations[0].actions
     parents = [make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_40_TO_59) for _ in range(25)]
     youths = [make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_18_TO_25) for _ in range(25)]
     for index, person in enumerate(parents + youths):
         is_parent = index < 25
-        db.session.add(Vote(participant_id=person.id, action_id=divisive.id, kind=VoteKind.OPINION,
-                            value=1 if is_parent else -1))
-        db.session.add(Vote(participant_id=person.id, action_id=shared.id, kind=VoteKind.OPINION,
-                            value=1 if index % 10 else 0))
+        _opinion(person, divisive, 1 if is_parent else -1)
+        # Five « contre » in each audience: no count under k, so that every one is published.
+        _opinion(person, shared, -1 if index % 5 == 0 else 1)
     db.session.commit()
-    result = division_of(consultation)
+    result = division_of(aggregate(consultation))
     assert result["by_audience"]["most_divisive"] == [divisive.id]
     assert result["by_audience"]["most_consensual"] == [shared.id]
     assert result["by_age_bracket"]["most_divisive"] == [divisive.id]
+
+
+def assert_derived_from_published_cells(data, analyses):
+    """Each share and number of opinions the division section prints is that of a group whose « pour » and total
+    the summary's tables publish, and the whole section is what those published counts give."""
+    for dimension, groups in (("by_audience", [a.value for a in Audience]), ("by_age_bracket", [b.value for b in AgeBracket])):
+        tables = {action["id"]: action["opinions"][dimension] for o in data["orientations"] for action in o["actions"]}
+        section = analyses["division"][dimension]
+        for row in section["actions"]:
+            assert set(row["approval"]) == set(row["opinions"])
+            for group, share in row["approval"].items():
+                pour, total = tables[row["action_id"]][group]["parts"]["pour"], tables[row["action_id"]][group]["total"]
+                assert pour["value"] is not None and total["value"] is not None, (dimension, group)
+                assert (share, row["opinions"][group]) == (round(pour["value"] / total["value"], 3), total["value"])
+        recomputed = division(published_tallies(data, dimension), groups, data["parameters"]["k_anonymity"])
+        titled = [{key: value for key, value in row.items() if key != "title"} for row in section["actions"]]
+        assert titled == recomputed["actions"]
+
+
+def test_a_share_of_a_withheld_pour_is_never_published(app):
+    """Eight young people (15–17) gave an opinion, two of them « pour »: the summary withholds that 2, and the
+    division printed 0.25 of 8 beside it, which gave it back. Young people and the 15–17 are left out of the
+    comparison; everything the division prints comes from published counts."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=2, k_anonymity=5)
+    action, other = consultation.orientations[0].actions
+    parents = [make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_40_TO_59) for _ in range(30)]
+    youths = [make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_15_TO_17) for _ in range(8)]
+    for index, parent in enumerate(parents):
+        _opinion(parent, action, 1 if index < 20 else 0 if index < 25 else -1)
+        _opinion(parent, other, 1)
+    for index, youth in enumerate(youths):
+        _opinion(youth, action, 1 if index < 2 else -1)
+        _opinion(youth, other, 1)
+    db.session.commit()
+
+    data = aggregate(consultation)
+    analyses = analyses_of(consultation, data, None)
+
+    youth_table = next(a for a in data["orientations"][0]["actions"] if a["id"] == action.id)["opinions"]["by_audience"]["youth"]
+    assert youth_table["parts"]["pour"]["value"] is None
+    compared = {
+        dimension: {row["action_id"]: set(row["opinions"]) for row in analyses["division"][dimension]["actions"]}
+        for dimension in ("by_audience", "by_age_bracket")
+    }
+    assert "youth" not in compared["by_audience"].get(action.id, set())
+    assert "15-17" not in compared["by_age_bracket"].get(action.id, set())
+    # Where every count is published, young people and parents are compared as before.
+    assert compared["by_audience"][other.id] == {"parent", "youth"}
+    assert compared["by_age_bracket"][other.id] == {"15-17", "40-59"}
+    assert_derived_from_published_cells(data, analyses)

@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from pedt_participation.committee import services
-from pedt_participation.committee.aggregation import OTHER_NEIGHBOURHOODS
 from pedt_participation.committee.disclosure_audit import audit
+from pedt_participation.committee.neighbourhood_results import OTHER_NEIGHBOURHOODS
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     AgeBracket,
@@ -31,7 +31,7 @@ from pedt_participation.models import (
     VoteKind,
     utcnow,
 )
-from tests.helpers import build_summary_now, login, make_consultation, make_participant, page_text
+from tests.helpers import build_summary_now, count_queries, login, make_consultation, make_participant, page_text
 from tests.test_disclosure import published_system
 
 K = 5
@@ -186,9 +186,13 @@ def test_results_by_neighbourhood_that_cannot_be_protected_are_left_out_and_the_
                         kind=VoteKind.SUPPORT, value=1))
     db.session.commit()
 
-    data = aggregate(consultation)
+    with count_queries(db.engine) as statements:
+        data = aggregate(consultation)
 
     assert data["neighbourhoods_withheld"] is True and data["neighbourhoods"] == []
+    # Built twice, read once: the second build takes the counts the first one read.
+    reads = Counter(statement for statement in statements if "votes" in statement)
+    assert reads and set(reads.values()) == {1}
     summary = build_summary_now(consultation)
     login(client, make_participant(role=Role.COMMITTEE))
     assert "Les résultats par quartier ne sont pas publiés" in page_text(client.get(f"/comite/syntheses/{summary.id}"))

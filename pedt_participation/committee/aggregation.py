@@ -11,29 +11,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import ColumnElement, Row, Select, Subquery, case, func, literal, or_, select, union_all
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy import Row, func, select
 
 from ..codes.services import participation_by_batch
 from ..extensions import db
 from ..languages.services import format_count
 from ..models import (
-    ERASED_ACCOUNT_NAME,
-    OTHER_ANSWER,
-    UNDER_15_AGE_BRACKETS,
-    YOUTH_AGE_BRACKETS,
     Action,
     ActionOrigin,
     ActionState,
     AgeBracket,
     Alignment,
     Audience,
-    Comment,
-    CommentRating,
     Consultation,
     Decision,
     Grade,
@@ -45,25 +39,28 @@ from ..models import (
     Vote,
     VoteKind,
     Workshop,
-    participant_counts_in,
     utcnow,
-    vote_counts,
 )
+from .comment_figures import merged_themes, read_comments, themes_of, top_comments
+from .counting import counted_votes, sums
 from .disclosure import SECONDARY_HIDDEN, Disclosure, DisclosureRefused
 from .disclosure_audit import MASKED, CellKey
 from .majority_judgment import majority_grade, rank_by_majority_value
-from .profile_groups import NOT_GIVEN, answer_groups, group_of, regrouped
-from .representativeness import Representativeness, answer_key, section_of
+from .neighbourhood_results import (
+    NeighbourhoodColumns,
+    neighbourhood_tallies,
+    online_supports_by_neighbourhood,
+    opinions_by_neighbourhood,
+)
+from .participant_counts import participant_counts
+from .profile_groups import answer_groups, regrouped
+from .representativeness import PopulationCounts, population_counts, summary_section
 from .themes import ThemeCounter
 
 SCHEMA_VERSION = 1
-TOP_COMMENTS_PER_SIDE = 2
 THEMES_PER_ACTION = 5
 THEMES_PER_ORIENTATION = 8
 OPINION_KEYS = {Opinion.POUR: "pour", Opinion.MITIGE: "mitige", Opinion.CONTRE: "contre"}
-# The column of the results by neighbourhood that holds the answers outside the staff's list and the
-# neighbourhoods where fewer than k people took part: no small neighbourhood is shown under its own name.
-OTHER_NEIGHBOURHOODS = "Autres"
 
 
 # --- privacy threshold ---------------------------------------------------------------------------
@@ -130,23 +127,14 @@ def _decisions(action_ids: list[int]) -> dict[int, dict[str, Any]]:
     }
 
 
-def _counted_votes(action_ids: list[int], *columns: ColumnElement[Any] | InstrumentedAttribute[Any]) -> Select[Any]:
-    """Votes that count: on the given actions, by participants who are not blocked."""
-    return (
-        select(*columns)
-        .select_from(Vote)
-        .join(Participant, Participant.id == Vote.participant_id)
-        .where(Vote.action_id.in_(action_ids), vote_counts())
-    )
-
-
-def _vote_tallies(action_ids: list[int]) -> tuple[dict, dict[int, dict[AgeBracket, int]]]:
-    """action → kind → value → audience → number of votes, and action → age bracket → online supports:
-    both folded from one GROUP BY, so that the votes are read once."""
+def _vote_tallies(action_ids: list[int]) -> tuple[dict, dict[int, dict[AgeBracket, int]], dict[int, dict[AgeBracket, dict[str, int]]]]:
+    """action → kind → value → audience → number of votes, action → age bracket → online supports, and action →
+    age bracket → opinions « pour » and others: all folded from one GROUP BY, so that the votes are read once."""
     tallies: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int))))
     supports_by_age_bracket: dict = defaultdict(lambda: dict.fromkeys(AgeBracket, 0))
+    opinions_by_age_bracket: dict = defaultdict(lambda: {bracket: {"pour": 0, "other": 0} for bracket in AgeBracket})
     rows = db.session.execute(
-        _counted_votes(
+        counted_votes(
             action_ids, Vote.action_id, Vote.kind, Vote.value, Participant.audience, Participant.age_bracket,
             func.count(),
         ).group_by(Vote.action_id, Vote.kind, Vote.value, Participant.audience, Participant.age_bracket)
@@ -155,7 +143,9 @@ def _vote_tallies(action_ids: list[int]) -> tuple[dict, dict[int, dict[AgeBracke
         tallies[action_id][kind][value][audience] += number
         if kind == VoteKind.SUPPORT:
             supports_by_age_bracket[action_id][bracket] += number
-    return tallies, supports_by_age_bracket
+        elif kind == VoteKind.OPINION:
+            opinions_by_age_bracket[action_id][bracket]["pour" if value == Opinion.POUR else "other"] += number
+    return tallies, supports_by_age_bracket, opinions_by_age_bracket
 
 
 def _paper_supports(action_ids: list[int]) -> dict[int, dict[Audience, int]]:
@@ -170,140 +160,15 @@ def _paper_supports(action_ids: list[int]) -> dict[int, dict[Audience, int]]:
     return counts
 
 
-def _neighbourhood_tallies(action_ids: list[int]) -> dict[int, dict[tuple[VoteKind, int], dict[str, int]]]:
-    """action → (kind, value) → neighbourhood as answered → number of supports and opinions, from one GROUP BY."""
-    tallies: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    neighbourhood = func.coalesce(Participant.neighbourhood, literal(NOT_GIVEN))
-    rows = db.session.execute(
-        _counted_votes(action_ids, Vote.action_id, Vote.kind, Vote.value, neighbourhood, func.count())
-        .where(Vote.kind.in_((VoteKind.SUPPORT, VoteKind.OPINION)))
-        .group_by(Vote.action_id, Vote.kind, Vote.value, neighbourhood)
-    )
-    for action_id, kind, value, answer, number in rows:
-        tallies[action_id][(kind, value)][answer] += number
-    return tallies
-
-
-class NeighbourhoodColumns:
-    """The columns of the results by neighbourhood: each entry of the staff's list (or "non renseigné") where k
-    people or more took part, then OTHER_NEIGHBOURHOODS for every other answer, so that no small neighbourhood is
-    shown under its own name."""
-
-    def __init__(self, consultation: Consultation, by_profile: Mapping[tuple, int]) -> None:
-        self.groups = answer_groups(consultation, ProfileListKind.NEIGHBOURHOOD)
-        people = regrouped({answer: number for (answer,), number in _sums(by_profile, 2).items()}, self.groups)
-        shown = {group for group, number in people.items() if group != OTHER_ANSWER and number >= consultation.k_anonymity}
-        # The list's neighbourhoods alphabetically, then "non renseigné"; none at all without a list.
-        self.names = (
-            [*sorted(shown - {NOT_GIVEN}), *sorted(shown & {NOT_GIVEN}), OTHER_NEIGHBOURHOODS] if self.groups else []
-        )
-
-    def of(self, answer: str) -> str:
-        group = group_of(answer, self.groups)
-        return group if group in self.names else OTHER_NEIGHBOURHOODS
-
-
 def _judges_by_orientation(action_ids: list[int]) -> dict[int, int]:
     """Majority judgment: the judges of an orientation are the people who graded at least one of its actions."""
     rows = db.session.execute(
-        _counted_votes(action_ids, Action.orientation_id, func.count(func.distinct(Vote.participant_id)))
+        counted_votes(action_ids, Action.orientation_id, func.count(func.distinct(Vote.participant_id)))
         .join(Action, Action.id == Vote.action_id)
         .where(Vote.kind == VoteKind.GRADE)
         .group_by(Action.orientation_id)
     )
     return {orientation_id: judges for orientation_id, judges in rows}
-
-
-_CommentAuthor = aliased(Participant, name="comment_author")
-_QuotedAuthor = aliased(Participant, name="quoted_author")
-
-
-def _visible_comments(action_ids: list[int], *columns: ColumnElement[Any] | InstrumentedAttribute[Any]) -> Select[Any]:
-    """Comments shown on the site on these actions: not deleted, not hidden, author not blocked."""
-    return (
-        select(*columns)
-        .select_from(Comment)
-        .outerjoin(_CommentAuthor, _CommentAuthor.id == Comment.author_id)
-        .where(
-            Comment.action_id.in_(action_ids),
-            Comment.deleted_at.is_(None),
-            Comment.hidden_at.is_(None),
-            _CommentAuthor.writings_shown,
-        )
-    )
-
-
-def _read_comments(action_ids: list[int]) -> tuple[dict[int, dict[int, int]], dict[int, ThemeCounter]]:
-    """Visible comments counted by action and alignment, and the words of their texts counted by action for
-    the recurring themes, in one streamed read: no text stays in memory (the only place text is read)."""
-    counts: dict = defaultdict(lambda: {alignment.value: 0 for alignment in Alignment})
-    themes: dict = defaultdict(ThemeCounter)
-    rows = db.session.execute(
-        _visible_comments(action_ids, Comment.action_id, Comment.alignment, Comment.body, Comment.author_id),
-        execution_options={"yield_per": 2_000},
-    )
-    for action_id, alignment, body, author_id in rows:
-        counts[action_id][alignment] += 1
-        themes[action_id].add(body, author_id)
-    return counts, themes
-
-
-def _top_comments(action_ids: list[int]) -> dict[int, dict[str, list[dict[str, Any]]]]:
-    """The best-rated comments for and against each action (none by an under-15), ranked in SQL by a window function over the
-    comments joined to their summed ratings. Texts and authors are read for the chosen few only: the ranking
-    sorts narrow rows (in memory, where whole texts spilled to disk at 100 k comments)."""
-    ratings = (
-        select(CommentRating.comment_id, func.sum(CommentRating.value).label("score"))
-        .group_by(CommentRating.comment_id)
-        .subquery()
-    )
-    score = func.coalesce(ratings.c.score, 0)
-    ranked = (
-        _visible_comments(
-            action_ids,
-            Comment.id,
-            Comment.action_id,
-            Comment.alignment,
-            score.label("score"),
-            func.row_number()
-            .over(partition_by=(Comment.action_id, Comment.alignment), order_by=(score.desc(), Comment.id))
-            .label("place"),
-        )
-        .outerjoin(ratings, ratings.c.comment_id == Comment.id)
-        .where(
-            Comment.alignment != Alignment.NEUTRE,
-            # A child under 15 is never quoted: their words would reach the committee as theirs.
-            or_(_CommentAuthor.age_bracket.is_(None), _CommentAuthor.age_bracket.not_in(UNDER_15_AGE_BRACKETS)),
-        )
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(
-            ranked.c.action_id, ranked.c.alignment, ranked.c.score, Comment.body,
-            _QuotedAuthor.display_name, _QuotedAuthor.audience, _QuotedAuthor.age_bracket,
-        )
-        .join(Comment, Comment.id == ranked.c.id)
-        .outerjoin(_QuotedAuthor, _QuotedAuthor.id == Comment.author_id)
-        .where(ranked.c.place <= TOP_COMMENTS_PER_SIDE)
-        .order_by(ranked.c.action_id, ranked.c.place)
-    )
-    top: dict = defaultdict(lambda: {"pour": [], "contre": []})
-    for row in rows:
-        side = "pour" if row.alignment == Alignment.POUR else "contre"
-        top[row.action_id][side].append(
-            {"text": row.body, "author": _quoted_author(row.display_name, row.audience, row.age_bracket),
-             "score": int(row.score)}
-        )
-    return top
-
-
-def _quoted_author(name: str | None, audience: Audience | None, bracket: AgeBracket | None) -> str:
-    """Adults are quoted by the name they show on the site; youths by no name at all."""
-    if name is None:
-        return ERASED_ACCOUNT_NAME
-    if audience == Audience.YOUTH or bracket in YOUTH_AGE_BRACKETS:
-        return "Un ou une jeune"
-    return name
 
 
 def _proposals(consultation: Consultation) -> dict[int, dict[str, int]]:
@@ -323,81 +188,6 @@ def _proposals(consultation: Consultation) -> dict[int, dict[str, int]]:
     for orientation_id, state, number in rows:
         counts[orientation_id][state.value] = number
     return counts
-
-
-def _people(orientation_ids: list[int]) -> Subquery:
-    """One row per participant who did something online on these orientations (voted, commented, proposed):
-    the first moment they did, and for each orientation whether they took part in it (`took_part_<i>`, 1 or 0).
-    Grouping by participant alone keeps the groups few (one per person, not per person and orientation).
-    Comments hidden by moderation do not count; blocked participants are left out by the caller."""
-    activity = union_all(
-        select(Vote.participant_id.label("participant_id"), Action.orientation_id, Vote.created_at.label("at"))
-        .join(Action, Action.id == Vote.action_id)
-        .where(Action.orientation_id.in_(orientation_ids)),
-        select(Comment.author_id, Action.orientation_id, Comment.created_at)
-        .join(Action, Action.id == Comment.action_id)
-        .where(Action.orientation_id.in_(orientation_ids), Comment.author_id.is_not(None), Comment.hidden_at.is_(None)),
-        select(Action.author_id, Action.orientation_id, Action.created_at).where(
-            Action.orientation_id.in_(orientation_ids),
-            Action.origin == ActionOrigin.PARTICIPANT,
-            Action.author_id.is_not(None),
-        ),
-    ).subquery()
-    return (
-        select(
-            activity.c.participant_id,
-            func.min(activity.c.at).label("first_at"),
-            *(
-                func.max(case((activity.c.orientation_id == orientation_id, 1), else_=0)).label(f"took_part_{i}")
-                for i, orientation_id in enumerate(orientation_ids)
-            ),
-        )
-        .group_by(activity.c.participant_id)
-        .subquery()
-    )
-
-
-def _week_start(column: ColumnElement[Any]) -> ColumnElement[Any]:
-    """Monday of the (UTC) week, as "YYYY-MM-DD" on both databases."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.date_trunc("week", column), "YYYY-MM-DD")
-    return func.date(column, "-6 days", "weekday 1")
-
-
-def _participant_counts(consultation: Consultation, orientation_ids: list[int]) -> tuple[dict[tuple, int], dict[tuple, int]]:
-    """Distinct participants (not blocked) counted in one statement, two ways: per (audience, age bracket,
-    neighbourhood, school, week of their first activity in the consultation), and per (orientation, audience,
-    age bracket). Every breakdown of the summary is a sum of one of them; the result has a few hundred rows
-    whatever the number of votes."""
-    people = _people(orientation_ids)
-    profile = (
-        Participant.audience,
-        Participant.age_bracket,
-        func.coalesce(Participant.neighbourhood, literal(NOT_GIVEN)),
-        func.coalesce(Participant.school, literal(NOT_GIVEN)),
-        _week_start(people.c.first_at),
-    )
-    rows = db.session.execute(
-        select(*profile, func.count(), *(func.sum(people.c[f"took_part_{i}"]) for i in range(len(orientation_ids))))
-        .join(Participant, Participant.id == people.c.participant_id)
-        .where(participant_counts_in(consultation.id))
-        .group_by(*profile)
-    )
-    by_profile: dict = {}
-    by_orientation: dict = defaultdict(int)
-    for audience, bracket, neighbourhood, school, week, number, *in_orientations in rows:
-        by_profile[(audience, bracket, neighbourhood, school, week)] = number
-        for orientation_id, took_part in zip(orientation_ids, in_orientations, strict=True):
-            by_orientation[(orientation_id, audience, bracket)] += took_part
-    return by_profile, by_orientation
-
-
-def _sums(counts: Mapping[tuple, int], *positions: int) -> dict[tuple, int]:
-    """`counts` summed over every key item but those at `positions`: {(a, b, c): n} → {(a,): Σ n} for (0,)."""
-    sums: dict = defaultdict(int)
-    for key, number in counts.items():
-        sums[tuple(key[position] for position in positions)] += number
-    return sums
 
 
 def _new_participants_by_week(first_weeks: Mapping[tuple, int]) -> dict[str, int]:
@@ -436,7 +226,8 @@ def aggregate(
 
     The results by neighbourhood cut every count again by place: when they leave some figure impossible to
     protect, the summary is made without them (`neighbourhoods_withheld`) rather than refused as a whole."""
-    arguments = (consultation, now, with_comments, with_representativeness, earlier, max_rounds)
+    counts = _read_counts(consultation, with_comments=with_comments, with_representativeness=with_representativeness)
+    arguments = (consultation, counts, now, with_representativeness, earlier, max_rounds)
     try:
         return _aggregate(*arguments, with_neighbourhoods=True)
     except DisclosureRefused:
@@ -446,10 +237,65 @@ def aggregate(
         return data
 
 
+@dataclass(frozen=True)
+class _Counts:
+    """Everything a summary counts, read from the database once: a summary refused with its results by
+    neighbourhood is built again from the same counts, without them."""
+
+    actions: list[Any]
+    tallies: dict
+    supports_by_age_bracket: dict[int, dict[AgeBracket, int]]
+    opinions_by_age_bracket: dict[int, dict[AgeBracket, dict[str, int]]]
+    paper: dict[int, dict[Audience, int]]
+    by_neighbourhood: dict[int, dict[tuple[VoteKind, int], dict[str, int]]]
+    judges: dict[int, int]
+    comment_counts: dict[int, dict[int, int]]
+    themes: dict[int, ThemeCounter]
+    top_comments: dict[int, dict[str, list[dict[str, Any]]]]
+    proposals: dict[int, dict[str, int]]
+    decisions: dict[int, dict[str, Any]]
+    by_profile: dict[tuple, int]
+    by_orientation: dict[tuple, int]
+    workshops: int
+    by_code_batch: Mapping[str, int]
+    # None without `with_representativeness`, or when no IRIS is mapped.
+    population: PopulationCounts | None
+
+
+def _read_counts(consultation: Consultation, *, with_comments: bool, with_representativeness: bool) -> _Counts:
+    actions = _published_actions(consultation)
+    action_ids = [row.id for row in actions]
+    tallies, supports_by_age_bracket, opinions_by_age_bracket = _vote_tallies(action_ids)
+    commented = action_ids if with_comments else []
+    comment_counts, themes = read_comments(commented)
+    by_profile, by_orientation = participant_counts(consultation, [orientation.id for orientation in consultation.orientations])
+    return _Counts(
+        actions=actions,
+        tallies=tallies,
+        supports_by_age_bracket=supports_by_age_bracket,
+        opinions_by_age_bracket=opinions_by_age_bracket,
+        paper=_paper_supports(action_ids),
+        by_neighbourhood=neighbourhood_tallies(action_ids),
+        judges=_judges_by_orientation(action_ids),
+        comment_counts=comment_counts,
+        themes=themes,
+        top_comments=top_comments(commented),
+        proposals=_proposals(consultation),
+        decisions=_decisions(action_ids),
+        by_profile=by_profile,
+        by_orientation=by_orientation,
+        workshops=db.session.scalar(
+            select(func.count()).select_from(Workshop).where(Workshop.consultation_id == consultation.id)
+        ) or 0,
+        by_code_batch=participation_by_batch(consultation),
+        population=population_counts(consultation, action_ids) if with_representativeness else None,
+    )
+
+
 def _aggregate(
     consultation: Consultation,
+    counts: _Counts,
     now: datetime | None,
-    with_comments: bool,
     with_representativeness: bool,
     earlier: Mapping[CellKey, int] | None,
     max_rounds: int,
@@ -458,29 +304,18 @@ def _aggregate(
 ) -> dict[str, Any]:
     k = consultation.k_anonymity
     figures = Disclosure(k)
-    actions = _published_actions(consultation)
-    action_ids = [row.id for row in actions]
-    tallies, age_brackets = _vote_tallies(action_ids)
-    paper = _paper_supports(action_ids)
-    by_neighbourhood = _neighbourhood_tallies(action_ids)
-    judges = _judges_by_orientation(action_ids)
-    commented = action_ids if with_comments else []
-    comment_counts, action_themes = _read_comments(commented)
-    top_comments = _top_comments(commented)
-    proposals = _proposals(consultation)
-    decisions = _decisions(action_ids)
-    by_profile, by_orientation = _participant_counts(consultation, [orientation.id for orientation in consultation.orientations])
+    actions, tallies, by_profile = counts.actions, counts.tallies, counts.by_profile
     neighbourhoods = NeighbourhoodColumns(consultation, by_profile)
     neighbourhoods_withheld = bool(neighbourhoods.names) and not with_neighbourhoods
     if neighbourhoods_withheld:
         neighbourhoods.names = []
-    participants_by_orientation = _sums(by_orientation, 0)
-    audience_by_orientation = _sums(by_orientation, 0, 1)
-    age_by_orientation = _sums(by_orientation, 0, 2)
+    participants_by_orientation = sums(counts.by_orientation, 0)
+    audience_by_orientation = sums(counts.by_orientation, 0, 1)
+    age_by_orientation = sums(counts.by_orientation, 0, 2)
 
     # Supports per action and channel, summed once here for the action, its orientation and the whole.
     channels = {
-        row.id: {"online": sum(tallies[row.id][VoteKind.SUPPORT][1].values()), "paper": sum(paper[row.id].values())}
+        row.id: {"online": sum(tallies[row.id][VoteKind.SUPPORT][1].values()), "paper": sum(counts.paper[row.id].values())}
         for row in actions
     }
     grade_profiles = {}
@@ -490,7 +325,7 @@ def _aggregate(
         graded = [sum(tallies[row.id][VoteKind.GRADE][grade].values()) for grade in Grade]
         judges_key[row.id] = ("action", row.id, "judges")
         if consultation.majority_judgment_enabled and consultation.missing_grades_as_reject:
-            graded[Grade.A_REJETER] += judges.get(row.orientation_id, 0) - sum(graded)
+            graded[Grade.A_REJETER] += counts.judges.get(row.orientation_id, 0) - sum(graded)
             judges_key[row.id] = ("orientation", row.orientation_id, "judges")
         grade_profiles[row.id] = graded
 
@@ -500,9 +335,10 @@ def _aggregate(
         orientation_key = ("orientation", orientation.id)
         orientation_actions = [
             _action_figures(
-                figures, row, tallies[row.id], channels[row.id], paper[row.id], age_brackets[row.id],
-                grade_profiles[row.id], judges_key[row.id], comment_counts[row.id], top_comments[row.id],
-                action_themes[row.id], by_neighbourhood[row.id], neighbourhoods, decision=decisions.get(row.id),
+                figures, row, tallies[row.id], channels[row.id], counts.paper[row.id], counts.supports_by_age_bracket[row.id],
+                counts.opinions_by_age_bracket[row.id],
+                grade_profiles[row.id], judges_key[row.id], counts.comment_counts[row.id], counts.top_comments[row.id],
+                counts.themes[row.id], counts.by_neighbourhood[row.id], neighbourhoods, decision=counts.decisions.get(row.id),
             )
             for row in rows
         ]
@@ -525,8 +361,8 @@ def _aggregate(
                     for b in AgeBracket
                 }),
                 "supports": _channel_table(figures, orientation_key, _summed(channels[row.id] for row in rows)),
-                "proposals": {"received": sum(proposals[orientation.id].values()), "by_state": proposals[orientation.id]},
-                "themes": _themes(_merged(action_themes[row.id] for row in rows), THEMES_PER_ORIENTATION, k),
+                "proposals": {"received": sum(counts.proposals[orientation.id].values()), "by_state": counts.proposals[orientation.id]},
+                "themes": themes_of(merged_themes(counts.themes[row.id] for row in rows), THEMES_PER_ORIENTATION, k),
                 "actions": orientation_actions,
             }
         )
@@ -545,14 +381,14 @@ def _aggregate(
             "missing_grades_as_reject": consultation.missing_grades_as_reject,
             "vote_limit_per_orientation": consultation.vote_limit_per_orientation,
         },
-        "participation": _participation(figures, consultation, by_profile, _summed(channels.values())),
+        "participation": _participation(figures, consultation, counts, _summed(channels.values())),
         # The columns of each action's results by neighbourhood (`online_by_neighbourhood`, `by_neighbourhood`).
         "neighbourhoods": neighbourhoods.names,
         # True when the results by neighbourhood were left out because they could not be protected.
         "neighbourhoods_withheld": neighbourhoods_withheld,
         "orientations": orientations,
     }
-    representativeness = _representativeness(figures, consultation, by_profile, action_ids) if with_representativeness else None
+    representativeness = summary_section(figures, consultation, by_profile, counts.population)
     for key, value in (earlier or {}).items():
         if value and figures.values.get(key, -1) >= value:
             figures.known(("earlier", key), value)
@@ -603,29 +439,12 @@ def printed_cells(data: dict[str, Any]) -> list[tuple[CellKey, dict[str, Any]]]:
             table((*own, "opinions", "total"), (*own, "opinions"), opinions)
             for audience, by_audience in opinions["by_audience"].items():
                 table((*own, "opinions", "audience", audience, "total"), (*own, "opinions", "audience", audience), by_audience)
+            # Summaries made before the opinions by age bracket have none.
+            for bracket, by_age in opinions.get("by_age_bracket", {}).items():
+                table((*own, "opinions", "age_bracket", bracket, "total"), (*own, "opinions", "age_bracket", bracket), by_age)
             judges = (*owner, "judges") if shared_judges else (*own, "judges")
             table(judges, (*own, "grade"), action["majority_judgment"], int)
     return cells
-
-
-def _representativeness(
-    figures: Disclosure, consultation: Consultation, by_profile: Mapping[tuple, int], action_ids: list[int]
-) -> Callable[[], Representativeness] | None:
-    """The representativeness section's figures registered with the summary's. It counts people by the
-    neighbourhood answer they gave, and each answer is a part of the group the participation table counts it
-    under."""
-    participants = {(bracket.value, answer): number for (bracket, answer), number in _sums(by_profile, 1, 2).items()}
-    section = section_of(figures, consultation, participants, action_ids)
-    if section is None:
-        return None
-    groups = answer_groups(consultation, ProfileListKind.NEIGHBOURHOOD)
-    answers_of: dict[str, list[tuple]] = defaultdict(list)
-    for (answer,), number in _sums(by_profile, 2).items():
-        figures.register(answer_key(answer), number)
-        answers_of[group_of(answer, groups)].append(answer_key(answer))
-    for group, answers in answers_of.items():
-        figures.relate(("participants", "neighbourhood", group), answers)
-    return section
 
 
 def _supports_ranking(figures: Disclosure, actions: list[dict[str, Any]]) -> list[CellKey]:
@@ -716,6 +535,7 @@ def _action_figures(
     channel_counts: dict[str, int],
     paper_counts: Mapping[Audience, int],
     age_brackets: Mapping[AgeBracket, int],
+    opinions_by_age: Mapping[AgeBracket, Mapping[str, int]],
     grade_profile: list[int],
     judges_key: tuple,
     comment_counts: Mapping[int, int],
@@ -745,22 +565,8 @@ def _action_figures(
     # Each opinion is the sum of the audiences' (the tables above give the other margin).
     for side in sides:
         figures.relate((*action, "opinions", side), [(*action, "opinions", "audience", a.value, side) for a in Audience])
-    opinions_by_column = {
-        side: _in_columns(neighbourhood_tally.get((VoteKind.OPINION, o.value), {}), neighbourhoods) for side, o in sides.items()
-    }
-    by_neighbourhood = {
-        name: figures.table(
-            (*action, "opinions", "neighbourhood", name, "total"),
-            {side: ((*action, "opinions", "neighbourhood", name, side), opinions_by_column[side][name]) for side in sides},
-        )
-        for name in neighbourhoods.names
-    }
-    if neighbourhoods.names:
-        for side in sides:
-            figures.relate(
-                (*action, "opinions", side), [(*action, "opinions", "neighbourhood", name, side) for name in neighbourhoods.names]
-            )
-    online_by_column = _in_columns(neighbourhood_tally.get((VoteKind.SUPPORT, 1), {}), neighbourhoods)
+    by_age_bracket = _opinions_by_age_bracket(figures, action, opinions_by_age)
+    by_neighbourhood = opinions_by_neighbourhood(figures, action, sides, neighbourhood_tally, neighbourhoods)
     supports_total = (*action, "supports", "total")
     return {
         "id": row.id,
@@ -779,13 +585,12 @@ def _action_figures(
             "online_by_age_bracket": figures.table((*action, "supports", "online"), {
                 b.value: ((*action, "supports", "online", "age_bracket", b.value), age_brackets[b]) for b in AgeBracket
             }),
-            # Paper supports are counted per workshop, without neighbourhood: online ones only.
-            "online_by_neighbourhood": figures.table((*action, "supports", "online"), {
-                name: ((*action, "supports", "online", "neighbourhood", name), online_by_column[name])
-                for name in neighbourhoods.names
-            }) if neighbourhoods.names else None,
+            "online_by_neighbourhood": online_supports_by_neighbourhood(figures, action, neighbourhood_tally, neighbourhoods),
         },
-        "opinions": {**opinion_figures, "balance": None, "by_audience": by_audience, "by_neighbourhood": by_neighbourhood},
+        "opinions": {
+            **opinion_figures, "balance": None, "by_audience": by_audience, "by_age_bracket": by_age_bracket,
+            "by_neighbourhood": by_neighbourhood,
+        },
         "majority_judgment": {
             **figures.table(judges_key, {
                 grade.value: ((*action, "grade", grade.value), grade_profile[grade]) for grade in Grade
@@ -799,64 +604,57 @@ def _action_figures(
             "contre": comment_counts[Alignment.CONTRE],
         },
         "top_comments": top_comments,
-        "themes": _themes(themes, THEMES_PER_ACTION, figures.k),
+        "themes": themes_of(themes, THEMES_PER_ACTION, figures.k),
     }
 
 
-def _in_columns(by_answer: Mapping[str, int], neighbourhoods: NeighbourhoodColumns) -> dict[str, int]:
-    """Counts per neighbourhood as answered, added up per column of the results by neighbourhood."""
-    columns = dict.fromkeys(neighbourhoods.names, 0)
-    if columns:
-        for answer, number in by_answer.items():
-            columns[neighbourhoods.of(answer)] += number
-    return columns
-
-
-def _merged(counters: Iterable[ThemeCounter]) -> ThemeCounter:
-    merged = ThemeCounter()
-    for counter in counters:
-        merged.merge(counter)
-    return merged
-
-
-def _themes(counter: ThemeCounter, limit: int, k: int) -> list[dict[str, Any]]:
-    """Themes used by at least k different people: fewer would point at who wrote them."""
-    return [
-        {"phrase": theme.phrase, "comments": theme.comments} for theme in counter.themes(limit=limit, min_authors=k)
-    ]
+def _opinions_by_age_bracket(
+    figures: Disclosure, action: CellKey, opinions_by_age: Mapping[AgeBracket, Mapping[str, int]]
+) -> dict[str, dict[str, Any]]:
+    """Each age bracket's opinions on the action, « pour » and the others (mitigé or contre) together: what the
+    division between age brackets compares, without the small counts that mitigé and contre apart would add to
+    protect. The brackets add up to the action's « pour » and total."""
+    tables = {
+        bracket.value: figures.table((*action, "opinions", "age_bracket", bracket.value, "total"), {
+            part: ((*action, "opinions", "age_bracket", bracket.value, part), opinions_by_age[bracket][part])
+            for part in ("pour", "other")
+        })
+        for bracket in AgeBracket
+    }
+    for part in ("pour", "total"):
+        figures.relate((*action, "opinions", part), [(*action, "opinions", "age_bracket", b.value, part) for b in AgeBracket])
+    return tables
 
 
 def _participation(
-    figures: Disclosure, consultation: Consultation, by_profile: Mapping[tuple, int], supports: dict[str, int]
+    figures: Disclosure, consultation: Consultation, counts: _Counts, supports: dict[str, int]
 ) -> dict[str, Any]:
-    """`by_profile`: participants per (audience, age bracket, neighbourhood, school, week of first activity)."""
+    """`counts.by_profile`: participants per (audience, age bracket, neighbourhood, school, week of first activity)."""
+    by_profile = counts.by_profile
     total = sum(by_profile.values())
     # Grouped by the consultation's lists: a free-text answer nobody merged counts as "Autre".
     by_neighbourhood = regrouped(
-        {key[0]: number for key, number in _sums(by_profile, 2).items()},
+        {key[0]: number for key, number in sums(by_profile, 2).items()},
         answer_groups(consultation, ProfileListKind.NEIGHBOURHOOD),
     )
     by_school = regrouped(
-        {key[0]: number for key, number in _sums(by_profile, 3).items()}, answer_groups(consultation, ProfileListKind.SCHOOL)
-    )
-    workshops = db.session.scalar(
-        select(func.count()).select_from(Workshop).where(Workshop.consultation_id == consultation.id)
+        {key[0]: number for key, number in sums(by_profile, 3).items()}, answer_groups(consultation, ProfileListKind.SCHOOL)
     )
 
-    def by(name: str, counts: Mapping[str, int]) -> dict[str, Any]:
-        return figures.table(("participants",), {part: (("participants", name, part), n) for part, n in counts.items()})
+    def by(name: str, counted: Mapping[str, int]) -> dict[str, Any]:
+        return figures.table(("participants",), {part: (("participants", name, part), n) for part, n in counted.items()})
 
     return {
         "participants": figures.cell(("participants",), total),
-        "by_audience": by("audience", {a.value: _sums(by_profile, 0).get((a,), 0) for a in Audience}),
-        "by_age_bracket": by("age_bracket", {b.value: _sums(by_profile, 1).get((b,), 0) for b in AgeBracket}),
+        "by_audience": by("audience", {a.value: sums(by_profile, 0).get((a,), 0) for a in Audience}),
+        "by_age_bracket": by("age_bracket", {b.value: sums(by_profile, 1).get((b,), 0) for b in AgeBracket}),
         "by_neighbourhood": by("neighbourhood", dict(sorted(by_neighbourhood.items()))),
         "by_school": by("school", dict(sorted(by_school.items()))),
-        "new_participants_by_week": by("week", _new_participants_by_week(_sums(by_profile, 4))),
+        "new_participants_by_week": by("week", _new_participants_by_week(sums(by_profile, 4))),
         "supports": _channel_table(figures, (), supports),
-        "workshops": workshops,
+        "workshops": counts.workshops,
         # Empty where the consultation printed no participation codes.
-        "by_code_batch": _code_batch_table(figures, participation_by_batch(consultation)),
+        "by_code_batch": _code_batch_table(figures, counts.by_code_batch),
     }
 
 

@@ -2,9 +2,10 @@
 when the summary is built and stored with its figures, so that the committee page, the PDF, the JSON and the
 spreadsheet all show the same thing.
 
-Each analysis passes its own threshold k (groups of fewer than k people merged, groups of fewer than k opinions
-not compared); the representativeness's counts are the summary's own cells, protected with its figures. This module
-only adds the action titles, so that the stored section reads on its own.
+The division between audiences compares the summary's own published counts, and the representativeness's counts
+are the summary's own cells, protected with its figures; the opinion groups publish their sizes (k people or
+more each) and no count of what they answered. This module only adds the action titles, so that the stored
+section reads on its own.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def analyses_of(
     for action in groups["consensus_actions"]:
         action["title"] = titles.get(action["action_id"], "")
     division: dict[str, Any] = {}
-    for dimension, result in division_of(consultation).items():
+    for dimension, result in division_of(data).items():
         by_id = {action["action_id"]: dict(action, title=titles.get(action["action_id"], ""))
                  for action in result["actions"]}
         division[dimension] = {

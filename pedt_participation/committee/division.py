@@ -12,19 +12,23 @@ the most divisive come first by the end of the interval nearest zero (the gap on
 *consensual* when every group compared approves it (the lower end of each Wilson interval above one half) and no
 gap is significant; the most consensual come first by the lowest of those lower ends.
 
-`division` takes plain counts; `division_of` reads them for a consultation, for audiences and for age brackets.
-The result is a `Division` dict, ready for JSON.
+The counts compared are the summary's own, as published: each action's opinions per audience (pour, mitigé,
+contre) and per age bracket (pour, others), tables protected with all its figures (aggregation.py, disclosure.py).
+A group is compared only when its « pour » and its total are both published, so that every share, interval and
+test of this section is worked out from published counts and tells nothing the tables hide (a share of 0.25 of
+8 opinions would give a withheld « pour » of 2).
+
+`division` takes plain counts; `division_of` takes them from a summary's protected figures, for audiences and for
+age brackets. The result is a `Division` dict, ready for JSON.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from itertools import combinations
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import numpy as np
-from sqlalchemy import func
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import (
     confint_proportions_2indep,
@@ -32,16 +36,7 @@ from statsmodels.stats.proportion import (
     test_proportions_2indep,
 )
 
-from ..extensions import db
-from ..models import (
-    AgeBracket,
-    Audience,
-    Consultation,
-    Opinion,
-    Participant,
-    Vote,
-)
-from .counted_opinions import counted_opinions
+from ..models import AgeBracket, Audience
 
 ALPHA = 0.05
 NAMED_ACTIONS = 5
@@ -140,24 +135,21 @@ def _sure_gap(gap: Gap | None) -> float:
     return max(gap["low"], 0.0) if gap["difference"] > 0 else max(-gap["high"], 0.0)
 
 
-def opinion_tallies(consultation: Consultation) -> tuple[dict[int, dict[str, tuple[int, int]]], dict[int, dict[str, tuple[int, int]]]]:
-    """Opinions counted per action, by audience and by age bracket, in one GROUP BY: (pour, all) per group."""
-    rows = db.session.execute(
-        counted_opinions(consultation, Vote.action_id, Participant.audience, Participant.age_bracket, Vote.value, func.count())
-        .group_by(Vote.action_id, Participant.audience, Participant.age_bracket, Vote.value)
-    )
-    by_audience: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    by_age: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for action_id, audience, bracket, value, number in rows:
-        for counts in (by_audience[action_id][audience.value], by_age[action_id][bracket.value]):
-            counts[1] += number
-            if value == Opinion.POUR:
-                counts[0] += number
-    return _frozen(by_audience), _frozen(by_age)
-
-
-def _frozen(counts: Mapping[int, Mapping[str, list[int]]]) -> dict[int, dict[str, tuple[int, int]]]:
-    return {action: {group: (pour, total) for group, (pour, total) in groups.items()} for action, groups in counts.items()}
+def published_tallies(data: dict[str, Any], dimension: str) -> dict[int, dict[str, tuple[int, int]]]:
+    """Per action of the summary `data`, (« pour », all opinions) of each group of its tables `opinions.<dimension>`
+    whose two counts are published: a group whose « pour » or total is withheld is left out, so that no share
+    or gap tells what the tables hide."""
+    tallies = {}
+    for orientation in data["orientations"]:
+        for action in orientation["actions"]:
+            groups = {
+                group: (table["parts"]["pour"]["value"], table["total"]["value"])
+                for group, table in action["opinions"][dimension].items()
+                if table["parts"]["pour"]["value"] is not None and table["total"]["value"] is not None
+            }
+            if groups:
+                tallies[action["id"]] = groups
+    return tallies
 
 
 class ConsultationDivision(TypedDict):
@@ -165,11 +157,11 @@ class ConsultationDivision(TypedDict):
     by_age_bracket: Division
 
 
-def division_of(consultation: Consultation) -> ConsultationDivision:
-    """Consensus and division between the consultation's audiences and between its age brackets."""
-    by_audience, by_age = opinion_tallies(consultation)
-    k = consultation.k_anonymity
+def division_of(data: dict[str, Any]) -> ConsultationDivision:
+    """Consensus and division between the audiences and between the age brackets of the summary `data` (the
+    protected figures of `aggregate`), from its published counts only."""
+    k = data["parameters"]["k_anonymity"]
     return {
-        "by_audience": division(by_audience, [audience.value for audience in Audience], k),
-        "by_age_bracket": division(by_age, [bracket.value for bracket in AgeBracket], k),
+        "by_audience": division(published_tallies(data, "by_audience"), [audience.value for audience in Audience], k),
+        "by_age_bracket": division(published_tallies(data, "by_age_bracket"), [bracket.value for bracket in AgeBracket], k),
     }

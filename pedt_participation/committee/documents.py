@@ -253,14 +253,11 @@ def _sheets(data: dict[str, Any]) -> Iterator[tuple[str, Iterator[list[Any]] | l
     if not analyses:
         return
     groups = analyses["opinion_groups"]
-    yield "Groupes d’opinion", [["Groupe", "Personnes", "Action", "Sens", "Part dans le groupe", "Part chez les autres"]] + [
-        [group["name"], group["size"], action["title"], action["direction"], action["group_share"], action["others_share"]]
+    yield "Groupes d’opinion", [["Groupe", "Personnes", "Action", "Sens"]] + [
+        [group["name"], group["size"], action["title"], action["direction"]]
         for group in groups["groups"]
         for action in group["representative_actions"]
-    ] + [
-        ["tous", "", action["title"], "approuvée par tous", min(action["approval_by_group"].values()), ""]
-        for action in groups["consensus_actions"]
-    ]
+    ] + [["tous", "", action["title"], "approuvée par tous"] for action in groups["consensus_actions"]]
     yield "Entre publics", [["Comparaison", "Action", "Divise", "Rassemble", "Groupes", "Écart", "Écart bas", "Écart haut"]] + [
         [dimension, action["title"], "oui" if action["divisive"] else "", "oui" if action["consensual"] else "",
          " / ".join(gap["groups"]) if (gap := action["widest_gap"]) else "", gap["difference"] if gap else "",

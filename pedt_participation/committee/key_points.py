@@ -75,6 +75,19 @@ def ranked_actions(data: dict[str, Any], orientation: dict[str, Any]) -> list[di
     return ranked[:LEADING_ACTIONS]
 
 
+def leading_actions(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Per orientation, its title and the title of its first action by `ranked_actions` (of those that share the
+    first place, joined), as the e-mail names them; nothing where no action is ranked."""
+    leaders = []
+    for orientation in data["orientations"]:
+        ranked = ranked_actions(data, orientation)
+        if ranked:
+            first = _rank_key(data, ranked[0])
+            titles = [action["title"] for action in ranked if _rank_key(data, action) == first]
+            leaders.append((orientation["title"], " ; ".join(titles)))
+    return leaders
+
+
 def _leading(action: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": action["id"],

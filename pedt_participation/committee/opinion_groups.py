@@ -15,8 +15,20 @@ group before the number of groups is chosen. Each group is described by the acti
 everyone else, by Polis' test: a one-proportion z-test (the group leans one way) and a two-proportion z-test
 (it leans that way more than the others), both at 90 % one-sided (z > 1.2816), with Polis' add-one smoothing.
 Consensus actions are those that every group approves, significantly (same test), ranked by the product of the
-groups' approval (Polis' group-aware consensus). A share is shown only when at least k people of the group
-judged the action, and only rounded to a whole percentage.
+groups' approval (Polis' group-aware consensus). Only actions that k people of the group, and k of the others,
+judged are tested.
+
+**What is published, and why no more.** The sizes of the groups (k people or more each, merged otherwise), the
+numbers of people placed and left out (lone counts, "< k" from 1 to k − 1), for each group the actions that set it
+apart with their direction, and the consensus actions: no share, count of opinions or test statistic per group
+and action. Those counts are a table that the summary's own tables bind: over the groups, with the people left
+out, they add up to each action's opinions. With everyone placed (0 left out), group A's 10 « pour » of 12 and the
+others' share of 0 give the action's « pour » = 10 exactly, whatever the summary withheld, then its « mitigé » by
+subtraction; and a group's share gives the count of its members who answered otherwise, often under k.
+Registering the group × action counts in the summary's disclosure control would multiply its audited cells by the
+number of groups, and withhold many of them; what a committee reads from the groups (who they are, what sets them
+apart, what unites them) needs none. The sizes add up to the people placed, which no table of the summary
+publishes.
 
 `opinion_groups` takes plain votes (triples, or an n × 3 array); `opinion_groups_of` reads them for a consultation. The result is a
 `OpinionGroups` dict, ready for JSON.
@@ -26,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 from sklearn.cluster import KMeans
@@ -37,6 +49,7 @@ from threadpoolctl import threadpool_limits
 
 from ..extensions import db
 from ..models import Consultation, Vote
+from .aggregation import cell
 from .counted_opinions import counted_opinions
 
 # Polis places a participant once they judged 7 statements (or all of them, when there are fewer).
@@ -64,11 +77,6 @@ class RepresentativeAction(TypedDict):
     action_id: int
     # "pour": the group approves it more than the others; "contre": it rejects it more.
     direction: Literal["pour", "contre"]
-    group_share: float  # of the group's opinions on the action that go that way, 0–1, two decimals
-    others_share: float  # the same among everyone else placed
-    group_opinions: int
-    z_group: float
-    z_versus_others: float
 
 
 class OpinionGroup(TypedDict):
@@ -79,7 +87,6 @@ class OpinionGroup(TypedDict):
 
 class ConsensusAction(TypedDict):
     action_id: int
-    approval_by_group: dict[str, float]  # group name → share of "pour" among its opinions, two decimals
 
 
 class OpinionGroups(TypedDict):
@@ -88,8 +95,8 @@ class OpinionGroups(TypedDict):
     status: Literal["found", "too_few_people", "one_group"]
     k: int
     min_opinions: int
-    people_placed: int
-    people_left_out: int  # judged fewer than `min_opinions` actions
+    people_placed: dict[str, Any]  # a lone cell (aggregation.cell)
+    people_left_out: dict[str, Any]  # judged fewer than `min_opinions` actions; a lone cell
     silhouette: float | None
     groups: list[OpinionGroup]
     consensus_actions: list[ConsensusAction]
@@ -227,8 +234,8 @@ def describe_groups(grouping: Grouping, k: int) -> OpinionGroups:
         "status": "found",
         "k": k,
         "min_opinions": MIN_OPINIONS,
-        "people_placed": len(grouping.participant_ids),
-        "people_left_out": grouping.people_left_out,
+        "people_placed": cell(len(grouping.participant_ids), k),
+        "people_left_out": cell(grouping.people_left_out, k),
         "silhouette": grouping.silhouette,
         "groups": [],
         "consensus_actions": [],
@@ -264,11 +271,6 @@ def describe_groups(grouping: Grouping, k: int) -> OpinionGroups:
                 candidates.append((float(metric), {
                     "action_id": int(grouping.action_ids[column]),
                     "direction": "pour" if direction == "pour" else "contre",
-                    "group_share": round(float(inside[column] / seen[column]), 2),
-                    "others_share": round(float(outside[column] / out_seen[column]), 2),
-                    "group_opinions": int(seen[column]),
-                    "z_group": round(float(z_group[column]), 2),
-                    "z_versus_others": round(float(z_versus[column]), 2),
                 }))
         candidates.sort(key=lambda candidate: -candidate[0])
         chosen: list[RepresentativeAction] = []
@@ -283,29 +285,18 @@ def describe_groups(grouping: Grouping, k: int) -> OpinionGroups:
         approval.append((agree + 1) / (seen + 2))
         approval_z.append(_one_proportion_z(agree, seen))
         seen_by_group.append(seen)
-    result["consensus_actions"] = _consensus(grouping, k, approval, approval_z, seen_by_group, pour)
+    result["consensus_actions"] = _consensus(grouping, k, approval, approval_z, seen_by_group)
     return result
 
 
 def _consensus(grouping: Grouping, k: int, approval: Sequence[np.ndarray], approval_z: Sequence[np.ndarray],
-               seen_by_group: Sequence[np.ndarray], pour: np.ndarray) -> list[ConsensusAction]:
+               seen_by_group: Sequence[np.ndarray]) -> list[ConsensusAction]:
     everyone_approves = np.ones(len(grouping.action_ids), dtype=bool)
     for share, z, seen in zip(approval, approval_z, seen_by_group, strict=True):
         everyone_approves &= (seen >= k) & (share > 0.5) & (z > Z_90)
     strength = np.prod(np.vstack(approval), axis=0)
     columns = sorted(np.flatnonzero(everyone_approves), key=lambda column: -strength[column])
-    return [
-        {
-            "action_id": int(grouping.action_ids[column]),
-            "approval_by_group": {
-                GROUP_NAMES[group]: round(
-                    float(pour[grouping.labels == group, column].sum() / seen_by_group[group][column]), 2
-                )
-                for group in range(len(approval))
-            },
-        }
-        for column in columns[:CONSENSUS_ACTIONS]
-    ]
+    return [{"action_id": int(grouping.action_ids[column])} for column in columns[:CONSENSUS_ACTIONS]]
 
 
 def opinion_groups(votes: Votes, k: int, *, seed: int = 0) -> OpinionGroups:

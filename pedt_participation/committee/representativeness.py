@@ -66,11 +66,14 @@ from ..models import (
     Orientation,
     Participant,
     PopulationArea,
+    ProfileListKind,
     Vote,
 )
 from .counted_opinions import counted_opinions
+from .counting import sums
 from .disclosure import Disclosure
 from .disclosure_audit import CellKey
+from .profile_groups import answer_groups, group_of
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 OVER_REPRESENTED = 1.25
@@ -549,11 +552,18 @@ def _weighting(participants: Mapping[Cell, int], population: Mapping[Cell, float
 # --- reading a consultation ---------------------------------------------------------------------------
 
 
-def section_of(
-    figures: Disclosure, consultation: Consultation, participants: Mapping[Cell, int], action_ids: list[int]
-) -> Callable[[], Representativeness] | None:
-    """The section of the summary whose `figures` are being registered (see `registered`), for its `participants`
-    per (age bracket, neighbourhood answer) and its actions; None when no IRIS is mapped to a neighbourhood."""
+@dataclass(frozen=True)
+class PopulationCounts:
+    """What the section reads of a consultation, once for a summary however many times it is built."""
+
+    population: dict[Cell, float]  # people per (age bracket, neighbourhood of the population)
+    opinions: dict[int, dict[Cell, tuple[int, int]]]  # per action, ("pour", all) per (age bracket, answer)
+    census_year: int
+
+
+def population_counts(consultation: Consultation, action_ids: list[int]) -> PopulationCounts | None:
+    """The population mapped to the consultation's neighbourhoods and the opinions on its actions `action_ids`;
+    None when no IRIS is mapped to a neighbourhood."""
     areas = [area for area in population_areas(consultation) if area.neighbourhood]
     if not areas:
         return None
@@ -562,9 +572,27 @@ def section_of(
         for bracket, people in area.people_by_age_bracket.items():
             population[(bracket, area.neighbourhood or "")] += people
     opinions = {action_id: cells for action_id, cells in _opinions(consultation).items() if action_id in action_ids}
-    return registered(
-        figures, participants, population, opinions, census_year=max(area.census_year for area in areas)
-    )
+    return PopulationCounts(dict(population), opinions, max(area.census_year for area in areas))
+
+
+def summary_section(
+    figures: Disclosure, consultation: Consultation, by_profile: Mapping[tuple, int], counts: PopulationCounts | None
+) -> Callable[[], Representativeness] | None:
+    """The section of the summary whose `figures` are being registered (see `registered`), from its participants
+    `by_profile` and the `counts` of `population_counts`; None without them. It counts people by the neighbourhood
+    answer they gave, and each answer is a part of the group the participation table counts it under."""
+    if counts is None:
+        return None
+    participants = {(bracket.value, answer): number for (bracket, answer), number in sums(by_profile, 1, 2).items()}
+    section = registered(figures, participants, counts.population, counts.opinions, census_year=counts.census_year)
+    groups = answer_groups(consultation, ProfileListKind.NEIGHBOURHOOD)
+    answers_of: dict[str, list[tuple]] = defaultdict(list)
+    for (answer,), number in sums(by_profile, 2).items():
+        figures.register(answer_key(answer), number)
+        answers_of[group_of(answer, groups)].append(answer_key(answer))
+    for group, answers in answers_of.items():
+        figures.relate(("participants", "neighbourhood", group), answers)
+    return section
 
 
 def _opinions(consultation: Consultation) -> dict[int, dict[Cell, tuple[int, int]]]:

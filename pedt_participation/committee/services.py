@@ -40,7 +40,7 @@ from .aggregation import aggregate, figure_text, published_cells
 from .analyses_section import analyses_of
 from .disclosure import DisclosureRefused
 from .documents import MEDIA_TYPES, chart_images, json_chunks, summary_csv, summary_pdf, summary_xlsx
-from .key_points import key_points_of
+from .key_points import key_points_of, leading_actions
 
 BUILD_TASK = "pedt.committee.build_summary"
 EMAIL_TASK = "pedt.committee.email_summary"
@@ -363,24 +363,6 @@ def key_figures(data: dict[str, Any]) -> dict[str, str]:
         _("Commentaires"): format_count(comments),
         _("Propositions reçues"): format_count(proposals),
     }
-
-
-def leading_actions(data: dict[str, Any]) -> list[tuple[str, str]]:
-    """Per orientation, the action ranked first (by majority judgment when used, else by supports);
-    nothing where nobody has voted yet."""
-    by_judgment = data["parameters"]["majority_judgment_enabled"]
-
-    def first(action: dict[str, Any]) -> bool:
-        if by_judgment:
-            return action["majority_judgment"]["rank"] == 1
-        return action["supports"]["rank"] == 1 and action["supports"]["by_channel"]["total"]["value"] != 0
-
-    leaders = []
-    for orientation in data["orientations"]:
-        firsts = [action["title"] for action in orientation["actions"] if first(action)]
-        if firsts:
-            leaders.append((orientation["title"], " ; ".join(firsts)))
-    return leaders
 
 
 # --- reading --------------------------------------------------------------------------------------
