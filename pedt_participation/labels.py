@@ -46,7 +46,7 @@ AGE_BRACKET_LABELS = {
 
 # The groups a committee summary makes of its own beside the entries of the lists, which the summary's data holds in
 # French whatever the language it was built in (summaries already built too): translated only when shown. "Autres"
-# is the column of the results by neighbourhood (`committee.aggregation.OTHER_NEIGHBOURHOODS`). No entry of a list
+# is the column of the results by neighbourhood (`committee.neighbourhood_results.OTHER_NEIGHBOURHOODS`). No entry of a list
 # may take one of these names (`management.profile_lists`), or it would be counted in with them.
 SUMMARY_GROUP_LABELS = {NOT_GIVEN: _l("non renseigné"), OTHER_ANSWER: _l("Autre"), "Autres": _l("Autres")}
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from pedt_participation.committee.aggregation import OTHER_NEIGHBOURHOODS, aggregate
+from pedt_participation.committee.aggregation import aggregate
+from pedt_participation.committee.neighbourhood_results import OTHER_NEIGHBOURHOODS
 from pedt_participation.committee.profile_groups import NOT_GIVEN
 from pedt_participation.extensions import db
 from pedt_participation.labels import SUMMARY_GROUP_LABELS
