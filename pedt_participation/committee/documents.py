@@ -26,7 +26,6 @@ from ..labels import (
     REFUSAL_CATEGORY_LABELS,
 )
 from ..models import AnswerState, Audience, DecisionProgress, DecisionVerdict, Grade, RefusalCategory, SummaryFileKind
-from . import charts
 from .analyses_section import analyses_context
 
 # fontTools logs every font it subsets at INFO: pages of noise in the worker's log for each PDF.
@@ -315,6 +314,8 @@ def summary_json(data: dict[str, Any]) -> bytes:
 
 def chart_images(data: dict[str, Any]) -> dict[str, Any]:
     """Every chart of the summary as a data: URL, for <img> in the page and in the PDF."""
+    from . import charts  # matplotlib: imported by the processes that draw charts, not by every one
+
     def url(svg: str | None) -> str | None:
         return None if svg is None else "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
