@@ -1,7 +1,8 @@
 """What a process imports to start. Every web process, Celery worker and `flask` command imports the app; the
-committee's numerical and drawing libraries (scikit-learn, statsmodels, SciPy, matplotlib, WeasyPrint) doubled what
-each one costs to start (CPU, and 297 MB of memory against 155 MB), so they are imported by the functions that build
-a summary's analyses, draw its charts or print its PDF, in the few processes that do."""
+committee's numerical and drawing libraries (scikit-learn, statsmodels, SciPy, matplotlib, WeasyPrint) and the
+office-file libraries (openpyxl, python-docx, odfdo) more than doubled what each one costs to start (CPU, and 297 MB
+of memory against 133 MB), so they are imported by the functions that build a summary's analyses, draw its charts,
+make its files or read an uploaded file, in the few processes that do."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import sys
 
 from tests.processes import PROJECT
 
-LIBRARIES_IMPORTED_WHEN_USED = ("sklearn", "statsmodels", "scipy", "matplotlib", "weasyprint")
+LIBRARIES_IMPORTED_WHEN_USED = (
+    "sklearn", "statsmodels", "scipy", "matplotlib", "weasyprint", "openpyxl", "docx", "odfdo"
+)
 
 # Run in a new interpreter: the test process has imported everything already. The worker's entry point creates the
 # app as the web's does; the task modules are those a worker imports when it starts.

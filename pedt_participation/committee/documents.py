@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import render_template
 from flask_babel import force_locale
-from openpyxl import Workbook
 
 from ..downloads import safe_text
 from ..labels import (
@@ -207,6 +206,8 @@ def summary_csv(data: dict[str, Any]) -> bytes:
 def summary_xlsx(data: dict[str, Any]) -> bytes:
     """The spreadsheet committees work in: one sheet per table (the actions as in the CSV, participation, opinion
     groups, division between audiences, weighted results), numbers as numbers, withheld counts empty."""
+    from openpyxl import Workbook  # imported by the processes that build a summary, not by every one
+
     workbook = Workbook(write_only=True)
     for title, rows in _sheets(data):
         sheet = workbook.create_sheet(title)
