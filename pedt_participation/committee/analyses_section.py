@@ -17,8 +17,6 @@ from flask_babel import gettext as _
 from ..languages.services import format_count
 from ..models import Consultation
 from .aggregation import figure_text
-from .division import division_of
-from .opinion_groups import opinion_groups_of
 from .representativeness import Weighting
 
 
@@ -27,6 +25,11 @@ def analyses_of(
 ) -> dict[str, Any]:
     """The section for the summary `data` (the figures of `aggregate`) of `consultation`, with its
     `representativeness` (computed and protected with the figures)."""
+    # Imported here, where a summary is built: scikit-learn and statsmodels (with SciPy and pandas) cost a process
+    # more CPU to import than the rest of the app, and 118 MB; most processes (web, CLI, most tasks) never build one.
+    from .division import division_of
+    from .opinion_groups import opinion_groups_of
+
     titles = action_titles(data)
     groups: dict[str, Any] = dict(opinion_groups_of(consultation))
     for group in groups["groups"]:

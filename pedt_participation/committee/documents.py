@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import render_template
 from flask_babel import force_locale
-from openpyxl import Workbook
 
 from ..downloads import safe_text
 from ..labels import (
@@ -26,7 +25,6 @@ from ..labels import (
     REFUSAL_CATEGORY_LABELS,
 )
 from ..models import AnswerState, Audience, DecisionProgress, DecisionVerdict, Grade, RefusalCategory, SummaryFileKind
-from . import charts
 from .analyses_section import analyses_context
 
 # fontTools logs every font it subsets at INFO: pages of noise in the worker's log for each PDF.
@@ -208,6 +206,8 @@ def summary_csv(data: dict[str, Any]) -> bytes:
 def summary_xlsx(data: dict[str, Any]) -> bytes:
     """The spreadsheet committees work in: one sheet per table (the actions as in the CSV, participation, opinion
     groups, division between audiences, weighted results), numbers as numbers, withheld counts empty."""
+    from openpyxl import Workbook  # imported by the processes that build a summary, not by every one
+
     workbook = Workbook(write_only=True)
     for title, rows in _sheets(data):
         sheet = workbook.create_sheet(title)
@@ -312,6 +312,8 @@ def summary_json(data: dict[str, Any]) -> bytes:
 
 def chart_images(data: dict[str, Any]) -> dict[str, Any]:
     """Every chart of the summary as a data: URL, for <img> in the page and in the PDF."""
+    from . import charts  # matplotlib: imported by the processes that draw charts, not by every one
+
     def url(svg: str | None) -> str | None:
         return None if svg is None else "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 

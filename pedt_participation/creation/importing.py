@@ -17,16 +17,17 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import docx
-import odfdo
-import openpyxl
-from docx.table import Table as DocxTable
 from flask_babel import gettext as _
-from odfdo.element import Element as OdfElement
 
 from ..errors import ParticipationRefused
+
+# The file libraries (python-docx, odfdo, openpyxl: half a second of CPU together) are imported by the functions that
+# read or write a file: every process imports this module, and few ever open a file.
+if TYPE_CHECKING:
+    import odfdo
+    from odfdo.element import Element as OdfElement
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
@@ -275,6 +276,8 @@ def _csv_cells(content: bytes) -> Iterator[list[str]]:
 
 def _xlsx_cells(content: bytes) -> Iterator[list[Any]]:
     """The first sheet, streamed (read-only mode) and cut at the row and column limits whatever it declares."""
+    import openpyxl
+
     workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True, keep_links=False)
     try:
         sheet = workbook.worksheets[0]
@@ -285,6 +288,8 @@ def _xlsx_cells(content: bytes) -> Iterator[list[Any]]:
 
 
 def _ods_cells(content: bytes) -> list[list[Any]]:
+    import odfdo
+
     table = odfdo.Document(io.BytesIO(content)).body.get_table(0)
     if table is None:
         return []
@@ -360,6 +365,9 @@ DocumentTable = tuple[str, list[list[list[str]]]]
 
 
 def _docx_tables(content: bytes) -> list[DocumentTable]:
+    import docx
+    from docx.table import Table as DocxTable
+
     document = docx.Document(io.BytesIO(content))
     tables: list[DocumentTable] = []
     heading = ""
@@ -374,6 +382,8 @@ def _docx_tables(content: bytes) -> list[DocumentTable]:
 
 
 def _odt_tables(content: bytes) -> list[DocumentTable]:
+    import odfdo
+
     document = odfdo.Document(io.BytesIO(content))
     tables: list[DocumentTable] = []
     heading = ""
@@ -464,6 +474,8 @@ def spreadsheet(rows: Iterable[ImportRow], extension: str) -> bytes:
         # With its byte-order mark, Excel opens the file as UTF-8 (accents intact).
         buffer.write(text.getvalue().encode("utf-8-sig"))
     elif extension == "xlsx":
+        import openpyxl
+
         workbook = openpyxl.Workbook()
         sheet = workbook.worksheets[0]
         sheet.title = "Actions"
@@ -474,6 +486,8 @@ def spreadsheet(rows: Iterable[ImportRow], extension: str) -> bytes:
         sheet.freeze_panes = "A2"
         workbook.save(buffer)
     elif extension == "ods":
+        import odfdo
+
         document = odfdo.Document("spreadsheet")
         document.body.clear()
         ods_table = odfdo.Table("Actions")

@@ -1,0 +1,40 @@
+"""What a process imports to start. Every web process and `flask` command imports the app; the
+committee's numerical and drawing libraries (scikit-learn, statsmodels, SciPy, matplotlib, WeasyPrint) and the
+office-file libraries (openpyxl, python-docx, odfdo) more than doubled what each one costs to start (CPU, and 297 MB
+of memory against 133 MB), so they are imported by the functions that build a summary's analyses, draw its charts,
+make its files or read an uploaded file, in the few processes that do (a Celery worker, which builds the
+summaries, imports the analyses' and charts' libraries when it starts: tasks/summaries.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.processes import PROJECT
+
+LIBRARIES_IMPORTED_WHEN_USED = (
+    "sklearn", "statsmodels", "scipy", "matplotlib", "weasyprint", "openpyxl", "docx", "odfdo"
+)
+
+# Run in a new interpreter: the test process has imported everything already.
+START_AND_SERVE = f"""
+import json, sys
+from pedt_participation import create_app
+client = create_app().test_client()
+answers = [client.get(path).status_code for path in sys.argv[1:]]
+imported = sorted({{name.split(".")[0] for name in sys.modules}} & set({LIBRARIES_IMPORTED_WHEN_USED!r}))
+print(json.dumps({{"answers": answers, "imported": imported}}))
+"""
+
+
+def test_starting_the_app_and_serving_pages_imports_none_of_them(app, database_url):
+    environment = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key"}
+    pages = ["/", "/auth/login", "/comment-ca-marche"]
+    started = subprocess.run([sys.executable, "-c", START_AND_SERVE, *pages], env=environment, cwd=PROJECT,
+                             capture_output=True, text=True, timeout=300)
+    assert started.returncode == 0, started.stderr
+    result = json.loads(started.stdout.splitlines()[-1])
+    assert result["answers"] == [200] * len(pages)
+    assert result["imported"] == [], f"imported when the app starts: {result['imported']}"
