@@ -39,6 +39,17 @@ def test_the_random_order_is_the_same_at_every_visit_and_differs_between_people(
     assert _titles(app.test_client(), consultation.slug) != visitor_order
 
 
+def test_signing_in_keeps_the_order_the_visitor_was_looking_at(client):
+    """A visitor who presses « Soutenir » signs in over the page (the dialog) and finds the cards where they were:
+    the random order does not change under their finger. Signed out, a new visit draws a new order."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=8)
+    parent = make_participant()
+    seen_as_visitor = _titles(client, consultation.slug)
+
+    login(client, parent)
+    assert _titles(client, consultation.slug) == seen_as_visitor
+
+
 def test_the_page_says_the_order_is_random_and_offers_the_others_as_links(client):
     consultation = make_consultation(orientations=1, actions_per_orientation=3)
     text = page_text(client.get(f"/consultations/{consultation.slug}"))

@@ -13,6 +13,8 @@ from . import services
 # Where Flask-Login keeps what `Participant.get_id` gave (the participant and the key of their sign-in session),
 # also restored there from the "stay signed in" cookie.
 FLASK_LOGIN_USER_ID = "_user_id"
+# The session's key holding the seed of the random order a visitor sees the actions in (consultations.views).
+RANDOM_ORDER_SEED = "random_order_seed"
 
 
 @login_manager.user_loader
@@ -35,9 +37,13 @@ def load_participant(user_id: str) -> Participant | None:
 
 def sign_in(participant: Participant, remember: bool = False) -> None:
     """Opens a sign-in session for this browser in a new Flask session: nothing set before signing in is kept, so
-    a CSRF token (or anything else) planted or read before it is worth nothing after. The caller commits."""
+    a CSRF token (or anything else) planted or read before it is worth nothing after, except the seed of the
+    order the visitor saw the actions in, which grants nothing. The caller commits."""
     participant.sign_in_key = services.open_sign_in_session(participant, remember)
+    seed = session.get(RANDOM_ORDER_SEED)
     session.clear()
+    if seed is not None:
+        session[RANDOM_ORDER_SEED] = seed
     login_user(participant, remember=remember)
 
 

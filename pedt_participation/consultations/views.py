@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from ..auth.sessions import RANDOM_ORDER_SEED
 from ..codes.forms import CodeForm
 from ..codes.services import code_of
 from ..comments.forms import CommentForm
@@ -37,18 +38,16 @@ def home():
     return render_template("consultations/home.html", listing=listing, days_left=days_left)
 
 
-# The session's key holding a visitor's seed for the random order of actions.
-RANDOM_ORDER_SEED = "random_order_seed"
-
-
 def _random_order_seed() -> str:
-    """A signed-in person's account gives the seed, so their order is the same on every device; a visitor's
-    is drawn once and kept in their session."""
+    """A visitor's seed is drawn once and kept in their session, and kept when they sign in (`auth.sessions`), so
+    that the cards do not reshuffle under the finger that just voted; a person who signs in without having looked
+    first takes their account's seed, the same on every device."""
+    if RANDOM_ORDER_SEED in session:
+        return session[RANDOM_ORDER_SEED]
     viewer = _viewer()
     if viewer is not None:
         return f"participant-{viewer.id}"
-    if RANDOM_ORDER_SEED not in session:
-        session[RANDOM_ORDER_SEED] = secrets.token_hex(8)
+    session[RANDOM_ORDER_SEED] = secrets.token_hex(8)
     return session[RANDOM_ORDER_SEED]
 
 
