@@ -9,6 +9,7 @@ import io
 import pytest
 
 from pedt_participation.committee.aggregation import aggregate
+from pedt_participation.committee.opinion_groups import opinion_votes
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     Action,
@@ -20,6 +21,8 @@ from pedt_participation.models import (
     Comment,
     CommentRating,
     Role,
+    Vote,
+    VoteKind,
     utcnow,
 )
 from pedt_participation.opendata.services import comments_rows, proposals_rows
@@ -94,9 +97,15 @@ def test_a_blocked_authors_published_proposal_leaves_the_summary(app):
     author.blocked_at = utcnow()
     db.session.commit()
 
+    voter = make_participant()
+    db.session.add(Vote(participant_id=voter.id, action_id=proposal.id, kind=VoteKind.OPINION, value=1))
+    db.session.commit()
+
     orientation_figures = aggregate(consultation)["orientations"][0]
     assert [action["title"] for action in orientation_figures["actions"]] == ["Action 1.1"]
     assert orientation_figures["proposals"]["received"] == 0
+    # Nor do the analyses (opinion groups, weighting) count the opinions given on it.
+    assert proposal.id not in opinion_votes(consultation)[:, 1]
 
 
 @pytest.fixture
