@@ -224,17 +224,18 @@ def aggregate(
     count to be at least that, and so does the audit (votes and people are rarely taken away), so that comparing
     two summaries works out no hidden figure. `max_rounds`: of complementary suppression, before giving up.
 
-    The results by neighbourhood cut every count again by place: when they leave some figure impossible to
-    protect, the summary is made without them (`neighbourhoods_withheld`) rather than refused as a whole."""
+    The results by neighbourhood cut every count again by place, and the opinions by age bracket (which the
+    division between age brackets compares) by age: when they leave some figure impossible to protect, the summary
+    is made without the first (`neighbourhoods_withheld`), then without both (`opinions_by_age_withheld`), rather
+    than refused as a whole."""
     counts = _read_counts(consultation, with_comments=with_comments, with_representativeness=with_representativeness)
     arguments = (consultation, counts, now, with_representativeness, earlier, max_rounds)
-    try:
-        return _aggregate(*arguments, with_neighbourhoods=True)
-    except DisclosureRefused:
-        data = _aggregate(*arguments, with_neighbourhoods=False)
-        if not data["neighbourhoods_withheld"]:
-            raise
-        return data
+    for with_neighbourhoods in (True, False):
+        try:
+            return _aggregate(*arguments, with_neighbourhoods=with_neighbourhoods, with_opinions_by_age=True)
+        except DisclosureRefused:
+            continue
+    return _aggregate(*arguments, with_neighbourhoods=False, with_opinions_by_age=False)
 
 
 @dataclass(frozen=True)
@@ -301,6 +302,7 @@ def _aggregate(
     max_rounds: int,
     *,
     with_neighbourhoods: bool,
+    with_opinions_by_age: bool,
 ) -> dict[str, Any]:
     k = consultation.k_anonymity
     figures = Disclosure(k)
@@ -336,7 +338,7 @@ def _aggregate(
         orientation_actions = [
             _action_figures(
                 figures, row, tallies[row.id], channels[row.id], counts.paper[row.id], counts.supports_by_age_bracket[row.id],
-                counts.opinions_by_age_bracket[row.id],
+                counts.opinions_by_age_bracket[row.id] if with_opinions_by_age else None,
                 grade_profiles[row.id], judges_key[row.id], counts.comment_counts[row.id], counts.top_comments[row.id],
                 counts.themes[row.id], counts.by_neighbourhood[row.id], neighbourhoods, decision=counts.decisions.get(row.id),
             )
@@ -386,6 +388,9 @@ def _aggregate(
         "neighbourhoods": neighbourhoods.names,
         # True when the results by neighbourhood were left out because they could not be protected.
         "neighbourhoods_withheld": neighbourhoods_withheld,
+        # True when the opinions by age bracket were left out because they could not be protected: the division
+        # between age brackets then compares nobody.
+        "opinions_by_age_withheld": not with_opinions_by_age,
         "orientations": orientations,
     }
     representativeness = summary_section(figures, consultation, by_profile, counts.population)
@@ -535,7 +540,7 @@ def _action_figures(
     channel_counts: dict[str, int],
     paper_counts: Mapping[Audience, int],
     age_brackets: Mapping[AgeBracket, int],
-    opinions_by_age: Mapping[AgeBracket, Mapping[str, int]],
+    opinions_by_age: Mapping[AgeBracket, Mapping[str, int]] | None,
     grade_profile: list[int],
     judges_key: tuple,
     comment_counts: Mapping[int, int],
@@ -565,7 +570,7 @@ def _action_figures(
     # Each opinion is the sum of the audiences' (the tables above give the other margin).
     for side in sides:
         figures.relate((*action, "opinions", side), [(*action, "opinions", "audience", a.value, side) for a in Audience])
-    by_age_bracket = _opinions_by_age_bracket(figures, action, opinions_by_age)
+    by_age_bracket = _opinions_by_age_bracket(figures, action, opinions_by_age) if opinions_by_age is not None else {}
     by_neighbourhood = opinions_by_neighbourhood(figures, action, sides, neighbourhood_tally, neighbourhoods)
     supports_total = (*action, "supports", "total")
     return {
