@@ -130,7 +130,11 @@ MEASUREMENTS = {
 
 def measure_in_this_process(name: str) -> None:
     """`run.py measure NAME`, in a fresh process: prints the measurement's seconds, this process's peak RSS and its
-    RSS at rest just before the measurement (the imported app)."""
+    RSS at rest just before the measurement (the imported app). The process first imports what a Celery worker
+    imports when it starts (`tasks.summaries`: the analyses' and charts' libraries), so that the figures are a
+    worker's build, not the libraries' import, which the web processes never pay."""
+    import tasks.summaries  # noqa: F401
+
     app = create_app()
     with app.app_context():
         measured_consultation()  # connection and mappers ready: only the work itself is timed
