@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from .committee.profile_groups import NOT_GIVEN
+from .committee.profile_groups import NOT_GIVEN, OTHER_NEIGHBOURHOODS
 from .models import (
     OTHER_ANSWER,
     ActionState,
@@ -45,10 +45,9 @@ AGE_BRACKET_LABELS = {
 }
 
 # The groups a committee summary makes of its own beside the entries of the lists, which the summary's data holds in
-# French whatever the language it was built in (summaries already built too): translated only when shown. "Autres"
-# is the column of the results by neighbourhood (`committee.neighbourhood_results.OTHER_NEIGHBOURHOODS`). No entry of a list
-# may take one of these names (`management.profile_lists`), or it would be counted in with them.
-SUMMARY_GROUP_LABELS = {NOT_GIVEN: _l("non renseigné"), OTHER_ANSWER: _l("Autre"), "Autres": _l("Autres")}
+# French whatever the language it was built in (summaries already built too): translated only when shown. No entry
+# of a list may take one of these names (`management.profile_lists`), or it would be counted in with them.
+SUMMARY_GROUP_LABELS = {NOT_GIVEN: _l("non renseigné"), OTHER_ANSWER: _l("Autre"), OTHER_NEIGHBOURHOODS: _l("Autres")}
 
 CONSULTATION_STATUS_LABELS = {
     ConsultationStatus.DRAFT: _l("Brouillon"),

@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 
 from pedt_participation.committee.aggregation import aggregate
-from pedt_participation.committee.neighbourhood_results import OTHER_NEIGHBOURHOODS
-from pedt_participation.committee.profile_groups import NOT_GIVEN
+from pedt_participation.committee.profile_groups import NOT_GIVEN, OTHER_NEIGHBOURHOODS
 from pedt_participation.extensions import db
 from pedt_participation.labels import SUMMARY_GROUP_LABELS
 from pedt_participation.management.profile_lists import map_answer, replace_entries

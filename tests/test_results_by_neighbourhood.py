@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from pedt_participation.committee import services
 from pedt_participation.committee.disclosure_audit import audit
-from pedt_participation.committee.neighbourhood_results import OTHER_NEIGHBOURHOODS
+from pedt_participation.committee.profile_groups import OTHER_NEIGHBOURHOODS
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     AgeBracket,

@@ -14,11 +14,7 @@ from ..models import OTHER_ANSWER, Consultation, Opinion, Participant, ProfileLi
 from .counting import counted_votes, sums
 from .disclosure import Disclosure
 from .disclosure_audit import CellKey
-from .profile_groups import NOT_GIVEN, answer_groups, group_of, regrouped
-
-# The column of the results by neighbourhood that holds the answers outside the staff's list and the
-# neighbourhoods where fewer than k people took part: no small neighbourhood is shown under its own name.
-OTHER_NEIGHBOURHOODS = "Autres"
+from .profile_groups import NOT_GIVEN, OTHER_NEIGHBOURHOODS, answer_groups, group_of, regrouped
 
 
 def neighbourhood_tallies(action_ids: list[int]) -> dict[int, dict[tuple[VoteKind, int], dict[str, int]]]:

@@ -13,6 +13,9 @@ from ..extensions import db
 from ..models import OTHER_ANSWER, UNSAID_ANSWER, Consultation, ProfileAnswerMapping, ProfileListEntry, ProfileListKind
 
 NOT_GIVEN = "non renseigné"
+# The column of the results by neighbourhood that holds the answers outside the staff's list and the
+# neighbourhoods where fewer than k people took part: no small neighbourhood is shown under its own name.
+OTHER_NEIGHBOURHOODS = "Autres"
 
 
 def answer_groups(consultation: Consultation, kind: ProfileListKind) -> dict[str, str]:
