@@ -255,7 +255,10 @@ def test_too_many_sign_ins_are_said_inside_the_dialog_and_the_platform_stays_off
     for _try in range(2):
         dialog.get_by_label("Adresse e-mail").fill(parent.email)
         dialog.get_by_label("Mot de passe").fill("pas-le-bon-mot-de-passe")
-        dialog.get_by_role("button", name="Se connecter").click()
+        # Each try waits for its answer: the alert already holds the first refusal's words, and the dialog ignores
+        # a tap while a sign-in is on its way.
+        with page.expect_response(lambda answer: "/auth/login" in answer.url and answer.request.method == "POST"):
+            dialog.get_by_role("button", name="Se connecter").click()
         expect(dialog.get_by_role("alert")).to_contain_text("E-mail ou mot de passe incorrect.")
     dialog.get_by_label("Mot de passe").fill(TEST_PASSWORD)
     dialog.get_by_role("button", name="Se connecter").click()
