@@ -17,7 +17,8 @@ are withheld, for all the tables at once, and writes the decision into the figur
 Quantities that no output prints but that the reader can bound are registered too (`register`, `order`): the
 opinions of the people outside the reference population (all opinions minus those weighted), the gap between two
 actions that a ranking puts in order. They are never withheld or published, only unknowns of the audit. Counts
-the reader knows from elsewhere (`known`: what an earlier summary published) are constants of the audit.
+the reader knows from elsewhere (`known`: what an earlier summary published, what the site shows of each action)
+are constants of the audit, printed exact.
 
 When no further cell can be withheld and the audit still fails, DisclosureRefused says why: the summary is then
 not published.
@@ -95,8 +96,8 @@ class Disclosure:
         self.relations.append((total, tuple(parts)))
 
     def known(self, key: CellKey, value: int) -> None:
-        """A count the reader knows from elsewhere (an earlier summary published it): it is neither withheld nor
-        chosen to protect another."""
+        """A count the reader knows from elsewhere (an earlier summary published it, the site shows it to anyone):
+        it is neither withheld nor chosen to protect another, and printed exact where the summary prints it."""
         self.register(key, value)
         self._known.add(key)
 
@@ -120,6 +121,7 @@ class Disclosure:
         `max_rounds` rounds of complementary suppression, refuses. The same figures get the same decision, which
         a process keeps for the next pages that show them (the public results page is computed at each view)."""
         self._check_relations()
+        self._know_zero_parts()
         signature = (self.k, max_rounds, tuple(self.values.items()), tuple(self.relations), tuple(self.tables),
                      tuple(self._unprinted().items()), tuple(sorted(map(str, self._known))))
         decision = _decisions.get(signature)
@@ -132,6 +134,13 @@ class Disclosure:
             raise decision
         self.withheld = dict(decision)
         self._write()
+
+    def _know_zero_parts(self) -> None:
+        """The parts of a known 0 are known to be 0 (no « mitigé » on the action's page: none from any audience)."""
+        zeros = {key for key in self._known if self.values[key] == 0}
+        while zeros:
+            zeros = {part for total, parts in self.relations if total in zeros for part in parts if part not in self._known}
+            self._known.update(zeros)
 
     def _unprinted(self) -> dict[CellKey, str]:
         return {
@@ -243,11 +252,14 @@ class Disclosure:
                 raise ValueError(f"{total} is not the sum of its parts")
 
     def _primary(self) -> dict[CellKey, str]:
-        """The printed counts from 1 to k − 1, and every part of a printed table whose total is."""
-        withheld = {key: SMALL for key, value in self.values.items() if 0 < value < self.k and self._printed[key]}
+        """The printed counts from 1 to k − 1, and every part of a printed table whose total is, but those the
+        reader knows already (`known`): printed exact."""
+        withheld = {
+            key: SMALL for key, value in self.values.items() if 0 < value < self.k and self._printed[key] and key not in self._known
+        }
         for total, parts in self.tables:
             if 0 < self.values[total] < self.k:
-                withheld.update(dict.fromkeys(parts, SMALL))
+                withheld.update(dict.fromkeys((part for part in parts if part not in self._known), SMALL))
         return withheld
 
     def _complement(self, key: CellKey, relations_of: dict[CellKey, list[Relation]]) -> CellKey | None:
