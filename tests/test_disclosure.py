@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from pedt_participation.committee.aggregation import aggregate, printed_cells
+from pedt_participation.committee.aggregation import aggregate, detailable, printed_cells
 from pedt_participation.committee.disclosure import Disclosure, DisclosureRefused
 from pedt_participation.committee.disclosure_audit import MASKED, POSITIVE, SMALL, UNPRINTED, audit, bounds
-from pedt_participation.committee.documents import CSV_HEADER, summary_csv, summary_pdf
+from pedt_participation.committee.documents import CSV_HEADER, SUPPORTS_NOT_DETAILED, summary_csv, summary_pdf
 from pedt_participation.committee.services import summary_figures
 from pedt_participation.extensions import db
 from pedt_participation.models import (
@@ -100,17 +100,20 @@ def published_system(data: dict) -> PublishedSystem:
         for a, action in zip(actions, orientation["actions"], strict=True):
             supports, opinions = action["supports"], action["opinions"]
             reader.table(f"{a}/S", f"{a}/S", supports["by_channel"])
-            reader.table(f"{a}/S", f"{a}/S/audience", supports["by_audience"])
-            reader.table(f"{a}/S/online", f"{a}/S/online/age", supports["online_by_age_bracket"])
+            if supports["detailed"]:
+                reader.table(f"{a}/S", f"{a}/S/audience", supports["by_audience"])
+                reader.table(f"{a}/S/online", f"{a}/S/online/age", supports["online_by_age_bracket"])
             reader.table(f"{a}/opinions", f"{a}/opinions", opinions)
             for audience, table in opinions["by_audience"].items():
                 reader.table(f"{a}/opinions/{audience}", f"{a}/opinions/{audience}", table)
-            for side in ("pour", "mitige", "contre"):
-                reader.sums(f"{a}/opinions/{side}", [f"{a}/opinions/{audience}/{side}" for audience in opinions["by_audience"]])
+            if opinions["by_audience"]:
+                for side in ("pour", "mitige", "contre"):
+                    reader.sums(f"{a}/opinions/{side}", [f"{a}/opinions/{audience}/{side}" for audience in opinions["by_audience"]])
             for bracket, table in opinions["by_age_bracket"].items():
                 reader.table(f"{a}/opinions/age/{bracket}", f"{a}/opinions/age/{bracket}", table)
-            reader.sums(f"{a}/opinions/pour", [f"{a}/opinions/age/{bracket}/pour" for bracket in opinions["by_age_bracket"]])
-            reader.sums(f"{a}/opinions", [f"{a}/opinions/age/{bracket}" for bracket in opinions["by_age_bracket"]])
+            if opinions["by_age_bracket"]:
+                reader.sums(f"{a}/opinions/pour", [f"{a}/opinions/age/{bracket}/pour" for bracket in opinions["by_age_bracket"]])
+                reader.sums(f"{a}/opinions", [f"{a}/opinions/age/{bracket}" for bracket in opinions["by_age_bracket"]])
             judges = f"{o}/judges" if shared_judges else f"{a}/judges"
             reader.table(judges, f"{a}/grades", action["majority_judgment"])
         _read_ranking(reader, [(f"a{action['id']}/S", action["supports"]["rank"]) for action in orientation["actions"]])
@@ -229,37 +232,42 @@ def _cell(data, path: str) -> str:
 
 
 def test_a_masked_figure_is_never_a_zero():
-    """pour < 5 | mitigé masqué | contre 19 | total 22 gave pour = 3, "masqué" being the smallest other part."""
+    """pour < 5 | mitigé masqué | contre 19 | total 22 gave pour = 3, "masqué" being the smallest other part: here
+    the parents' opinions on an action whose own figures (public on its page) are large enough to detail."""
     consultation = make_consultation(orientations=1, actions_per_orientation=1)
     action = consultation.orientations[0].actions[0]
     youths = _people(4, Audience.YOUTH, AgeBracket.FROM_11_TO_14)
     parents = _people(18)
-    _votes(parents[:3], action, VoteKind.OPINION, 1)
-    _votes(parents[3:] + youths, action, VoteKind.OPINION, -1)
+    pros = _people(30, Audience.PROFESSIONAL, AgeBracket.FROM_40_TO_59)
+    _votes(parents[:3] + pros[:10], action, VoteKind.OPINION, 1)
+    _votes(pros[10:20], action, VoteKind.OPINION, 0)
+    _votes(parents[3:] + youths + pros[20:], action, VoteKind.OPINION, -1)
     data = _summary(consultation)
     system = assert_nothing_narrower_than_promised(data)
-    opinions = data["orientations"][0]["actions"][0]["opinions"]["parts"]
+    opinions = data["orientations"][0]["actions"][0]["opinions"]["by_audience"]["parent"]["parts"]
     assert opinions["pour"]["display"] == "< 5"
     assert opinions["mitige"]["display"] in ("0", "< 5")  # "masqué" means 5 or more: never a zero
-    assert possible_values(system, f"a{action.id}/opinions/pour", range(1, 5)) == {1, 2, 3, 4}
+    assert possible_values(system, f"a{action.id}/opinions/parent/pour", range(1, 5)) == {1, 2, 3, 4}
     # By age: 4 under-15s, nobody over 60, 18 in between: the 4 cannot be worked out either.
     assert possible_values(system, "P/by_age_bracket/11-14", range(1, 5)) == {1, 2, 3, 4}
 
 
 def test_a_second_hidden_part_of_exactly_k_gives_nothing_away():
-    """Soutiens 7; Parent 5; Jeune masqué; Pro < 5 gave youths 0 and professionals 2."""
+    """Soutiens 7; Parent 5; Jeune masqué; Pro < 5 gave youths 0 and professionals 2: here with 10 youths, as an
+    action's supports (public on its page) are detailed only from 2k − 1."""
     consultation = make_consultation(orientations=1, actions_per_orientation=2)
     first, second = consultation.orientations[0].actions
     parents, pros = _people(5), _people(2, Audience.PROFESSIONAL)
-    _votes(parents + pros, first)
+    _votes(parents + pros + _people(10, Audience.YOUTH, AgeBracket.FROM_15_TO_17), first)
     _votes(_people(12), second)
     data = _summary(consultation)
     system = assert_nothing_narrower_than_promised(data)
     assert possible_values(system, f"a{first.id}/S/audience/professional", range(1, 5)) == {1, 2, 3, 4}
 
 
-def test_an_action_hidden_under_its_orientation_total_stays_hidden():
-    """The orientation's supports minus the other actions' gave the hidden 3; the same on paper."""
+def test_an_action_under_its_orientation_total_is_printed_as_its_page_shows_it():
+    """The orientation's supports minus the other actions' gave a hidden 3, and so did the action's page: the
+    summary prints it as the page does, and does not detail it."""
     consultation = make_consultation(orientations=1, actions_per_orientation=3)
     small, middle, large = consultation.orientations[0].actions
     _votes(_people(10), middle)
@@ -268,16 +276,16 @@ def test_an_action_hidden_under_its_orientation_total_stays_hidden():
     _paper(consultation, middle, 6)
     data = _summary(consultation)
     system = assert_nothing_narrower_than_promised(data)
-    assert possible_values(system, f"a{small.id}/S/paper", range(1, 5)) == {1, 2, 3, 4}
-    assert possible_values(system, f"a{small.id}/S", range(1, 5)) == {1, 2, 3, 4}
+    assert system.published[f"a{small.id}/S/paper"] == system.published[f"a{small.id}/S"] == 3
+    assert not data["orientations"][0]["actions"][0]["supports"]["detailed"]
 
 
 def test_a_breakdown_inside_a_breakdown_hides_what_the_other_one_shows():
     """pour 11, parents 9, professionals 0 gave youths 2 through the opinions by audience."""
     consultation = make_consultation(orientations=1, actions_per_orientation=1)
     action = consultation.orientations[0].actions[0]
-    parents = _people(14)
-    youths = _people(8, Audience.YOUTH, AgeBracket.FROM_15_TO_17)
+    parents = _people(20)
+    youths = _people(14, Audience.YOUTH, AgeBracket.FROM_15_TO_17)
     _votes(parents[:9] + youths[:2], action, VoteKind.OPINION, 1)
     _votes(parents[9:] + youths[2:], action, VoteKind.OPINION, -1)
     data = _summary(consultation)
@@ -323,18 +331,18 @@ def test_the_participants_against_the_population_hide_what_the_participation_hid
 
 def test_a_ranking_pins_no_hidden_figure():
     """Supports 11, 10 and 3 in one orientation of 24: with the 3 « < 5 » and the 10 « masqué » to protect it, the
-    ranking put the 10 below the 11, so at most 10, and the small one at least 24 − 11 − 10 = 3."""
+    ranking put the 10 below the 11, so at most 10, and the small one at least 24 − 11 − 10 = 3. The supports
+    being public on each action's page, the summary ranks them all, exact, and hides what they do not show."""
     consultation = make_consultation(orientations=1, actions_per_orientation=3)
     first, second, third = consultation.orientations[0].actions
-    _votes(_people(11), first)
+    _votes(_people(11) + _people(2, Audience.YOUTH, AgeBracket.FROM_15_TO_17), first)
     _votes(_people(10), second)
     _votes(_people(3), third)
     data = _summary(consultation)
     system = assert_nothing_narrower_than_promised(data)
-    assert possible_values(system, f"a{third.id}/S", range(1, 5)) == {1, 2, 3, 4}
-    # A « masqué » total is ranked all the same: it counts 5 or more.
-    ranked = [action for action in data["orientations"][0]["actions"] if action["supports"]["rank"] is not None]
-    assert len(ranked) == 2 and any(action["supports"]["by_channel"]["total"]["value"] is None for action in ranked)
+    assert possible_values(system, f"a{first.id}/S/audience/youth", range(1, 5)) == {1, 2, 3, 4}
+    actions = data["orientations"][0]["actions"]
+    assert [(a["supports"]["by_channel"]["total"]["value"], a["supports"]["rank"]) for a in actions] == [(13, 1), (10, 2), (3, 3)]
 
 
 def _reading_both(later: dict, earlier: dict) -> PublishedSystem:
@@ -364,10 +372,11 @@ def test_two_summaries_subtracted_give_no_hidden_figure_away():
     _votes(_people(3, Audience.YOUTH, AgeBracket.FROM_15_TO_17), first)
     db.session.commit()
     later = summary_figures(consultation)
-    assert _cell(later, f"a{first.id}/S/audience/youth") == SMALL
+    # The action's page shows its supports grew by 3, which bounds any group's growth: its supports by audience
+    # are left out of the later summary.
+    assert not later["orientations"][0]["actions"][0]["supports"]["detailed"]
     system = _reading_both(later, earlier)
     assert audit(system.published, system.withheld, system.relations, system.k) == []
-    assert possible_values(system, f"a{first.id}/S/audience/youth", range(1, 5)) == {1, 2, 3, 4}
     assert possible_values(system, "P/by_audience/youth", range(1, 5)) == {1, 2, 3, 4}
     # What moved since the earlier summary is told of the published figures only.
     assert later["key_points"]["changes"]["previous_generated_at"] == earlier["generated_at"]
@@ -439,32 +448,35 @@ def _figures_of(plan: dict) -> Disclosure:
         figures.table((*action, "supports", "total"), {
             "online": ((*action, "supports", "online"), len(supporters)), "paper": ((*action, "supports", "paper"), paper)
         })
-        figures.table((*action, "supports", "total"), {
-            au.value: ((*action, "supports", "audience", au.value),
-                       sum(p[0] == au for p in supporters) + (paper if au == Audience.PARENT else 0))
-            for au in Audience
-        })
-        figures.table((*action, "supports", "online"), {
-            b.value: ((*action, "supports", "online", "age_bracket", b.value), sum(p[1] == b for p in supporters))
-            for b in AgeBracket
-        })
-        sides = ("pour", "mitige", "contre")
-        figures.table((*action, "opinions", "total"), {
-            side: ((*action, "opinions", side), sum(p[2][i] == side for p in chosen)) for side in sides
-        })
-        for au in Audience:
-            figures.table((*action, "opinions", "audience", au.value, "total"), {
-                side: ((*action, "opinions", "audience", au.value, side),
-                       sum(p[2][i] == side and p[0] == au for p in chosen)) for side in sides
+        if detailable(plan["k"], len(supporters) + paper, len(supporters)):
+            figures.table((*action, "supports", "total"), {
+                au.value: ((*action, "supports", "audience", au.value),
+                           sum(p[0] == au for p in supporters) + (paper if au == Audience.PARENT else 0))
+                for au in Audience
             })
-        for side in sides:
-            figures.relate((*action, "opinions", side), [(*action, "opinions", "audience", au.value, side) for au in Audience])
+            figures.table((*action, "supports", "online"), {
+                b.value: ((*action, "supports", "online", "age_bracket", b.value), sum(p[1] == b for p in supporters))
+                for b in AgeBracket
+            })
+        sides = ("pour", "mitige", "contre")
+        opinions = {side: sum(p[2][i] == side for p in chosen) for side in sides}
+        figures.table((*action, "opinions", "total"), {side: ((*action, "opinions", side), opinions[side]) for side in sides})
+        if detailable(plan["k"], sum(opinions.values()), *opinions.values()):
+            for au in Audience:
+                figures.table((*action, "opinions", "audience", au.value, "total"), {
+                    side: ((*action, "opinions", "audience", au.value, side),
+                           sum(p[2][i] == side and p[0] == au for p in chosen)) for side in sides
+                })
+            for side in sides:
+                figures.relate((*action, "opinions", side), [(*action, "opinions", "audience", au.value, side) for au in Audience])
         graded = [sum(i < 4 and p[3][i] == grade for p in people) for grade in Grade]
+        given = list(graded)
         judges_key: tuple = (*action, "judges")
         if plan["missing_as_reject"]:
             graded[Grade.A_REJETER] += judges[o] - sum(graded)
             judges_key = ("orientation", o, "judges")
         figures.table(judges_key, {str(g.value): ((*action, "grade", g.value), graded[g]) for g in Grade})
+        _known_from_the_site(figures, action, len(supporters), paper, opinions, given, graded, judges_key)
     for o in range(plan["orientations"]):
         own = [(i, a) for i, (owner, a) in enumerate(actions) if owner == o]
         orientation = ("orientation", o)
@@ -492,6 +504,23 @@ def _figures_of(plan: dict) -> Disclosure:
     return figures
 
 
+def _known_from_the_site(figures, action, online, paper, opinions, given, graded, judges_key) -> None:
+    """What the action's page shows anyone, known to the reader as the aggregation registers it."""
+    for key, value in (("online", online), ("paper", paper), ("total", online + paper)):
+        figures.known((*action, "supports", key), value)
+    for side, value in opinions.items():
+        figures.known((*action, "opinions", side), value)
+    figures.known((*action, "opinions", "total"), sum(opinions.values()))
+    for g in Grade:
+        if given[g] == graded[g]:
+            figures.known((*action, "grade", g.value), given[g])
+        else:
+            figures.known(("site", (*action, "grade", g.value)), given[g])
+            figures.order((*action, "grade", g.value), ("site", (*action, "grade", g.value)), strict=False)
+    if judges_key == (*action, "judges"):
+        figures.known(judges_key, sum(given))
+
+
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM_SEED, database=None)
 @given(plan=CONSULTATIONS)
 def test_random_consultations_hide_every_withheld_figure(plan):
@@ -505,7 +534,11 @@ def test_random_consultations_hide_every_withheld_figure(plan):
     except DisclosureRefused:
         return
     k = plan["k"]
-    assert all(key in figures.withheld for key, value in figures.values.items() if 0 < value < k)
+    # Each action's own figures are on its page: printed exact (`_known_from_the_site`).
+    shown_on_the_site = {key for key in figures.values if key[0] == "site" or key[0] == "action" and key[2:] == ("judges",)
+                         or key[0] == "action" and len(key) == 4 and key[2] in ("supports", "opinions", "grade")}
+    small = [key for key, value in figures.values.items() if 0 < value < k and key not in shown_on_the_site]
+    assert [key for key in small if key not in figures.withheld] == []
     published = {key: value for key, value in figures.values.items() if key not in figures.withheld}
     assert audit(published, figures.withheld, figures.relations, k) == []
     system = PublishedSystem(k)
@@ -546,6 +579,11 @@ def _written(plan: dict, figures: Disclosure) -> dict:
             printed.update(value=None if label else figures.values[key], display=display, share=None)
     for orientation in data["orientations"]:
         for action in orientation["actions"]:
+            own = ids[("action", action["id"])]
+            if (*own, "supports", "audience", Audience.PARENT.value) not in figures.values:
+                action["supports"].update(by_audience=None, online_by_age_bracket=None, online_by_neighbourhood=None, detailed=False)
+            if (*own, "opinions", "audience", Audience.PARENT.value, "pour") not in figures.values:
+                action["opinions"].update(by_audience={}, by_age_bracket={}, by_neighbourhood={}, detailed=False)
             action["supports"]["rank"] = action["majority_judgment"]["rank"] = None
             action["majority_judgment"]["majority_grade"] = action["opinions"]["balance"] = None
     return data
@@ -585,7 +623,7 @@ def _csv_figures(data: dict) -> list[list[str]]:
             supports, opinions = action["supports"], action["opinions"]
             rows.append([
                 text(supports["by_channel"]["total"]), *(text(p) for p in supports["by_channel"]["parts"].values()),
-                *(text(supports["by_audience"]["parts"][a.value]) for a in Audience),
+                *(text(supports["by_audience"]["parts"][a.value]) if supports["detailed"] else "" for a in Audience),
                 *(text(opinions["parts"][side]) for side in ("pour", "mitige", "contre")), text(opinions["total"]),
                 *(text(action["majority_judgment"]["parts"][str(g.value)]) for g in reversed(Grade)),
             ])
@@ -629,9 +667,12 @@ def assert_the_files_carry_the_figures(data: dict, *, pdf: bool) -> None:
                "Contre", "Avis exprimés", "Mentions")) and "pondér" not in str(name)]
     assert [[row[i] for i in columns] for row in rows[1:]] == _csv_figures(data)
     status = header.index("Nombres masqués")
-    for row in rows[1:]:
+    actions = [action for orientation in data["orientations"] for action in orientation["actions"]]
+    for row, action in zip(rows[1:], actions, strict=True):
         for i in columns:
-            if row[i] == "":
+            if row[i] == "" and header[i].startswith("Soutiens : ") and not action["supports"]["detailed"]:
+                assert SUPPORTS_NOT_DETAILED in row[status], row[status]
+            elif row[i] == "":
                 assert f"{header[i]} : " in row[status], (header[i], row[status])
     if not pdf:
         return

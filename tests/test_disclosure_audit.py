@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pedt_participation.committee import services
 from pedt_participation.committee.disclosure_audit import MASKED, SMALL, UNPRINTED, AuditMemory, audit
 from pedt_participation.extensions import db
-from pedt_participation.models import CommitteeSummary, Role, SummaryStatus
+from pedt_participation.models import AgeBracket, Audience, CommitteeSummary, Role, SummaryStatus
 from tests.helpers import login, make_consultation, make_participant, page_text, wait_until
 from tests.test_disclosure import _people, _votes
 
@@ -74,7 +74,8 @@ def test_a_solution_remembered_from_before_a_cell_was_published_proves_nothing_i
 def test_a_summary_failing_the_audit_is_not_stored_and_the_committee_reads_why(client, start_worker):
     consultation = make_consultation(orientations=1, actions_per_orientation=2)
     first, second = consultation.orientations[0].actions
-    _votes(_people(3), first)  # 3 of 15 supports: hidden, and found again by subtraction without a complement
+    # 3 youths of 15 participants: hidden, and found again by subtraction without a complement.
+    _votes(_people(3, Audience.YOUTH, AgeBracket.FROM_15_TO_17), first)
     _votes(_people(12), second)
     member = make_participant(role=Role.COMMITTEE)
     summary = services.queue_summary(consultation, requested_by=member)

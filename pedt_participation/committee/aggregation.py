@@ -224,18 +224,41 @@ def aggregate(
     count to be at least that, and so does the audit (votes and people are rarely taken away), so that comparing
     two summaries works out no hidden figure. `max_rounds`: of complementary suppression, before giving up.
 
-    The results by neighbourhood cut every count again by place, and the opinions by age bracket (which the
-    division between age brackets compares) by age: when they leave some figure impossible to protect, the summary
-    is made without the first (`neighbourhoods_withheld`), then without both (`opinions_by_age_withheld`), rather
-    than refused as a whole."""
+    The figures the site shows anyone for each action are printed exact, and an action's breakdowns of them are
+    left out when they are too small to hide a small group in (`_action_figures`). When the summary's figures
+    still leave some figure impossible to protect, the breakdowns of the actions the audit names are left out too,
+    until it passes or names no other action; then the summary is made again without the results by neighbourhood,
+    which cut every count by place (`neighbourhoods_withheld`), then also without the opinions by age bracket,
+    which the division between age brackets compares (`opinions_by_age_withheld`), rather than refused as a
+    whole."""
     counts = _read_counts(consultation, with_comments=with_comments, with_representativeness=with_representativeness)
     arguments = (consultation, counts, now, with_representativeness, earlier, max_rounds)
     for with_neighbourhoods in (True, False):
         try:
-            return _aggregate(*arguments, with_neighbourhoods=with_neighbourhoods, with_opinions_by_age=True)
+            return _aggregate_leaving_out(arguments, with_neighbourhoods=with_neighbourhoods, with_opinions_by_age=True)
         except DisclosureRefused:
             continue
-    return _aggregate(*arguments, with_neighbourhoods=False, with_opinions_by_age=False)
+    return _aggregate_leaving_out(arguments, with_neighbourhoods=False, with_opinions_by_age=False)
+
+
+def _aggregate_leaving_out(arguments: tuple, *, with_neighbourhoods: bool, with_opinions_by_age: bool) -> dict[str, Any]:
+    """`_aggregate`, made again without the breakdowns of the actions each refusal names, until it passes; refused
+    when a refusal names no other action."""
+    undetailed: frozenset[int] = frozenset()
+    while True:
+        try:
+            return _aggregate(
+                *arguments, with_neighbourhoods=with_neighbourhoods, with_opinions_by_age=with_opinions_by_age,
+                undetailed=undetailed,
+            )
+        except DisclosureRefused as refused:
+            named = {
+                action_id for finding in refused.findings if finding.key[0] == "action"
+                for action_id in finding.key[1:2] if isinstance(action_id, int)
+            } - undetailed
+            if not named:
+                raise
+            undetailed |= named
 
 
 @dataclass(frozen=True)
@@ -303,7 +326,10 @@ def _aggregate(
     *,
     with_neighbourhoods: bool,
     with_opinions_by_age: bool,
+    undetailed: frozenset[int],
 ) -> dict[str, Any]:
+    """The summary's figures, protected; `undetailed`: the actions whose breakdowns are left out whatever their
+    counts."""
     k = consultation.k_anonymity
     figures = Disclosure(k)
     actions, tallies, by_profile = counts.actions, counts.tallies, counts.by_profile
@@ -341,6 +367,7 @@ def _aggregate(
                 counts.opinions_by_age_bracket[row.id] if with_opinions_by_age else None,
                 grade_profiles[row.id], judges_key[row.id], counts.comment_counts[row.id], counts.top_comments[row.id],
                 counts.themes[row.id], counts.by_neighbourhood[row.id], neighbourhoods, decision=counts.decisions.get(row.id),
+                breakdowns=row.id not in undetailed,
             )
             for row in rows
         ]
@@ -439,8 +466,10 @@ def printed_cells(data: dict[str, Any]) -> list[tuple[CellKey, dict[str, Any]]]:
             own = ("action", action["id"])
             supports, opinions = action["supports"], action["opinions"]
             table((*own, "supports", "total"), (*own, "supports"), supports["by_channel"])
-            table((*own, "supports", "total"), (*own, "supports", "audience"), supports["by_audience"])
-            table((*own, "supports", "online"), (*own, "supports", "online", "age_bracket"), supports["online_by_age_bracket"])
+            # None where the action's supports are too few to detail.
+            if supports["by_audience"] is not None:
+                table((*own, "supports", "total"), (*own, "supports", "audience"), supports["by_audience"])
+                table((*own, "supports", "online"), (*own, "supports", "online", "age_bracket"), supports["online_by_age_bracket"])
             table((*own, "opinions", "total"), (*own, "opinions"), opinions)
             for audience, by_audience in opinions["by_audience"].items():
                 table((*own, "opinions", "audience", audience, "total"), (*own, "opinions", "audience", audience), by_audience)
@@ -550,30 +579,39 @@ def _action_figures(
     neighbourhoods: NeighbourhoodColumns,
     *,
     decision: dict[str, Any] | None,
+    breakdowns: bool,
 ) -> dict[str, Any]:
-    """One action's figures, exact until the summary's protection; ranks, grade and balance come after it."""
+    """One action's figures, exact until the summary's protection; ranks, grade and balance come after it. The
+    figures the site shows are printed exact (`_site_figures`); their breakdowns are given, unless `breakdowns` is
+    False, when `detailable`."""
     online = tally[VoteKind.SUPPORT][1]
     opinions = tally[VoteKind.OPINION]
     action = ("action", row.id)
     sides = {OPINION_KEYS[o]: o for o in (Opinion.POUR, Opinion.MITIGE, Opinion.CONTRE)}
+    opinion_counts = {side: sum(opinions[o.value].values()) for side, o in sides.items()}
     opinion_figures = figures.table(
-        (*action, "opinions", "total"),
-        {side: ((*action, "opinions", side), sum(opinions[o.value].values())) for side, o in sides.items()},
+        (*action, "opinions", "total"), {side: ((*action, "opinions", side), opinion_counts[side]) for side in sides}
     )
-    by_audience = {
-        a.value: figures.table(
-            (*action, "opinions", "audience", a.value, "total"),
-            {side: ((*action, "opinions", "audience", a.value, side), opinions[o.value].get(a, 0)) for side, o in sides.items()},
-        )
-        for a in Audience
-    }
-    # Each opinion is the sum of the audiences' (the tables above give the other margin).
-    for side in sides:
-        figures.relate((*action, "opinions", side), [(*action, "opinions", "audience", a.value, side) for a in Audience])
-    by_age_bracket = _opinions_by_age_bracket(figures, action, opinions_by_age) if opinions_by_age is not None else {}
-    by_neighbourhood = opinions_by_neighbourhood(figures, action, sides, neighbourhood_tally, neighbourhoods)
+    opinions_detailed = breakdowns and detailable(figures.k, sum(opinion_counts.values()), *opinion_counts.values())
+    supports_detailed = breakdowns and detailable(figures.k, sum(channel_counts.values()), channel_counts["online"])
+    by_audience: dict[str, Any] = {}
+    by_age_bracket: dict[str, Any] = {}
+    by_neighbourhood: dict[str, Any] = {}
+    if opinions_detailed:
+        by_audience = {
+            a.value: figures.table(
+                (*action, "opinions", "audience", a.value, "total"),
+                {side: ((*action, "opinions", "audience", a.value, side), opinions[o.value].get(a, 0)) for side, o in sides.items()},
+            )
+            for a in Audience
+        }
+        # Each opinion is the sum of the audiences' (the tables above give the other margin).
+        for side in sides:
+            figures.relate((*action, "opinions", side), [(*action, "opinions", "audience", a.value, side) for a in Audience])
+        by_age_bracket = _opinions_by_age_bracket(figures, action, opinions_by_age) if opinions_by_age is not None else {}
+        by_neighbourhood = opinions_by_neighbourhood(figures, action, sides, neighbourhood_tally, neighbourhoods)
     supports_total = (*action, "supports", "total")
-    return {
+    data = {
         "id": row.id,
         "position": row.position,
         "title": row.title,
@@ -584,17 +622,23 @@ def _action_figures(
         "supports": {
             "rank": None,
             "by_channel": _channel_table(figures, action, channel_counts),
+            # Left out (None) with the breakdowns of opinions when the action is not `detailed`.
             "by_audience": figures.table(supports_total, {
                 a.value: ((*action, "supports", "audience", a.value), online.get(a, 0) + paper_counts[a]) for a in Audience
-            }),
+            }) if supports_detailed else None,
             "online_by_age_bracket": figures.table((*action, "supports", "online"), {
                 b.value: ((*action, "supports", "online", "age_bracket", b.value), age_brackets[b]) for b in AgeBracket
-            }),
-            "online_by_neighbourhood": online_supports_by_neighbourhood(figures, action, neighbourhood_tally, neighbourhoods),
+            }) if supports_detailed else None,
+            "online_by_neighbourhood": (
+                online_supports_by_neighbourhood(figures, action, neighbourhood_tally, neighbourhoods) if supports_detailed else None
+            ),
+            # False when the breakdowns above are left out: too few supports to detail without showing a small
+            # group (summaries made before have no such key, and every breakdown).
+            "detailed": supports_detailed,
         },
         "opinions": {
             **opinion_figures, "balance": None, "by_audience": by_audience, "by_age_bracket": by_age_bracket,
-            "by_neighbourhood": by_neighbourhood,
+            "by_neighbourhood": by_neighbourhood, "detailed": opinions_detailed,
         },
         "majority_judgment": {
             **figures.table(judges_key, {
@@ -611,6 +655,49 @@ def _action_figures(
         "top_comments": top_comments,
         "themes": themes_of(themes, THEMES_PER_ACTION, figures.k),
     }
+    _site_figures(figures, action, channel_counts, opinion_counts, tally[VoteKind.GRADE], grade_profile, judges_key)
+    return data
+
+
+def detailable(k: int, *shown: int) -> bool:
+    """Whether an action's breakdowns of figures the site shows exact (`shown`) can be given: each is 0 or 2k − 1
+    or more, the least total in which a group of k or more can hide a small group (k − 1 and k of 2k − 1: either
+    may be the small one). Below, a breakdown cannot keep its small group's promise: with k = 5, a total of 7 and a
+    group of 5 published leave 2 at most to the rest, which « < 5 » says may be 4."""
+    return all(count == 0 or count >= 2 * k - 1 for count in shown)
+
+
+def _site_figures(
+    figures: Disclosure,
+    action: CellKey,
+    channel_counts: Mapping[str, int],
+    opinion_counts: Mapping[str, int],
+    grade_tally: Mapping[int, Mapping[Audience, int]],
+    grade_profile: list[int],
+    judges_key: tuple,
+) -> None:
+    """Registers as known to the reader what the action's page, the consultation's page, the API and the open-data
+    export show anyone, exact, once figures are shown (voting.services.ActionCounts, counted by the same votes):
+    supports online and on paper, opinions, grades given. The summary prints them exact and protects the rest
+    knowing them. With missing grades counted as « À rejeter », the site's « À rejeter » (the grades given) is at
+    most the summary's, which is all the reader learns from it."""
+    for channel, number in channel_counts.items():
+        figures.known((*action, "supports", channel), number)
+    figures.known((*action, "supports", "total"), sum(channel_counts.values()))
+    for side, number in opinion_counts.items():
+        figures.known((*action, "opinions", side), number)
+    figures.known((*action, "opinions", "total"), sum(opinion_counts.values()))
+    figures.known((*action, "opinions", "other"), opinion_counts["mitige"] + opinion_counts["contre"])
+    given = [sum(grade_tally[grade].values()) for grade in Grade]
+    for grade in Grade:
+        key = (*action, "grade", grade.value)
+        if given[grade] == grade_profile[grade]:
+            figures.known(key, given[grade])
+        else:
+            figures.known(("site", key), given[grade])
+            figures.order(key, ("site", key), strict=False)
+    if judges_key == (*action, "judges"):
+        figures.known(judges_key, sum(given))
 
 
 def _opinions_by_age_bracket(
@@ -618,7 +705,7 @@ def _opinions_by_age_bracket(
 ) -> dict[str, dict[str, Any]]:
     """Each age bracket's opinions on the action, « pour » and the others (mitigé or contre) together: what the
     division between age brackets compares, without the small counts that mitigé and contre apart would add to
-    protect. The brackets add up to the action's « pour » and total."""
+    protect. The brackets add up to the action's « pour », others and total."""
     tables = {
         bracket.value: figures.table((*action, "opinions", "age_bracket", bracket.value, "total"), {
             part: ((*action, "opinions", "age_bracket", bracket.value, part), opinions_by_age[bracket][part])
@@ -626,7 +713,7 @@ def _opinions_by_age_bracket(
         })
         for bracket in AgeBracket
     }
-    for part in ("pour", "total"):
+    for part in ("pour", "other", "total"):
         figures.relate((*action, "opinions", part), [(*action, "opinions", "age_bracket", b.value, part) for b in AgeBracket])
     return tables
 

@@ -43,10 +43,10 @@ def _or_empty(value: float | None) -> float | str:
     return value if value is not None else ""
 
 
-def _figure(part: dict[str, Any]) -> int | str:
+def _figure(part: dict[str, Any] | None) -> int | str:
     """A number where it shows, else an empty cell: spreadsheets read the column as numbers. What stands for a
-    withheld one ("< 5", "masqué") is in the row's status column (`_withheld_status`)."""
-    return part["value"] if part["value"] is not None else ""
+    withheld one ("< 5", "masqué") or a breakdown left out (None) is in the row's status column (`_status`)."""
+    return part["value"] if part and part["value"] is not None else ""
 
 
 CSV_HEADER = [
@@ -62,6 +62,8 @@ CSV_HEADER = [
     "Approuvée par tous les groupes d’opinion", "Pour, part brute (pondération)", "Pour, part pondérée",
 ]
 WITHHELD_COLUMN = "Nombres masqués"
+SUPPORTS_NOT_DETAILED = "soutiens non détaillés (par public, âge, quartier) : trop peu pour ne révéler aucun petit groupe"
+OPINIONS_NOT_DETAILED = "avis non détaillés (par public, âge, quartier) : trop peu pour ne révéler aucun petit groupe"
 # Per column of the results by neighbourhood (the summary's `neighbourhoods`), after the columns above.
 NEIGHBOURHOOD_COLUMNS = ("Soutiens en ligne", "Pour", "Mitigé", "Contre")
 DIVISION_LABELS = {"divisive": "divise", "consensual": "rassemble"}
@@ -127,11 +129,28 @@ def _decision_cells(decision: dict[str, Any] | None) -> list[str]:
     ]
 
 
-def _neighbourhood_parts(action: dict[str, Any], name: str) -> list[dict[str, Any]]:
-    """An action's cells in one column of the results by neighbourhood, in the order of NEIGHBOURHOOD_COLUMNS."""
-    opinions = action["opinions"]["by_neighbourhood"][name]["parts"]
-    return [action["supports"]["online_by_neighbourhood"]["parts"][name],
-            opinions["pour"], opinions["mitige"], opinions["contre"]]
+def _neighbourhood_parts(action: dict[str, Any], name: str) -> list[dict[str, Any] | None]:
+    """An action's cells in one column of the results by neighbourhood, in the order of NEIGHBOURHOOD_COLUMNS, then
+    its opinions there; None where the action's supports or opinions are not detailed."""
+    supports = action["supports"]["online_by_neighbourhood"]
+    opinions = action["opinions"]["by_neighbourhood"].get(name)
+    return [
+        supports["parts"][name] if supports else None,
+        *((opinions["parts"][side] if opinions else None) for side in ("pour", "mitige", "contre")),
+        opinions["total"] if opinions else None,
+    ]
+
+
+def _left_out(action: dict[str, Any]) -> list[str]:
+    """What the status column says of an action's breakdowns left out (summaries made before have them all)."""
+    return [
+        text for kind, text in (("supports", SUPPORTS_NOT_DETAILED), ("opinions", OPINIONS_NOT_DETAILED))
+        if not action[kind].get("detailed", True)
+    ]
+
+
+def _status(counts: dict[str, dict[str, Any] | None], left_out: list[str]) -> str:
+    return " ; ".join([*left_out, *filter(None, [_withheld_status(counts)])])
 
 
 def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
@@ -151,7 +170,7 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
                 "Soutiens": supports["by_channel"]["total"],
                 "Soutiens en ligne": supports["by_channel"]["parts"]["online"],
                 "Soutiens sur papier": supports["by_channel"]["parts"]["paper"],
-                **{f"Soutiens : {AUDIENCE_LABELS[a]}": supports["by_audience"]["parts"][a.value] for a in Audience},
+                **{f"Soutiens : {AUDIENCE_LABELS[a]}": part for a, part in _supports_by_audience(supports).items()},
                 "Pour": opinions["parts"]["pour"], "Mitigé": opinions["parts"]["mitige"],
                 "Contre": opinions["parts"]["contre"], "Avis exprimés": opinions["total"],
                 **{f"Mentions : {GRADE_LABELS[g]}": judgment["parts"][str(g.value)] for g in reversed(Grade)},
@@ -159,7 +178,7 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
             by_neighbourhood = {
                 f"{column} : {name}": part
                 for name in neighbourhoods
-                for column, part in zip(NEIGHBOURHOOD_COLUMNS, _neighbourhood_parts(action, name), strict=True)
+                for column, part in zip(NEIGHBOURHOOD_COLUMNS, _neighbourhood_parts(action, name), strict=False)
             }
             yield [
                 orientation["position"],
@@ -171,7 +190,7 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
                 _figure(supports["by_channel"]["total"]),
                 _figure(supports["by_channel"]["parts"]["online"]),
                 _figure(supports["by_channel"]["parts"]["paper"]),
-                *(_figure(supports["by_audience"]["parts"][a.value]) for a in Audience),
+                *(_figure(part) for part in _supports_by_audience(supports).values()),
                 supports["rank"] or "",
                 *(_figure(opinions["parts"][key]) for key in ("pour", "mitige", "contre")),
                 _figure(opinions["total"]),
@@ -186,13 +205,20 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
                 *_decision_cells(action.get("decision")),
                 *analyses.get(action["id"], [""] * 7),
                 *(_figure(part) for part in by_neighbourhood.values()),
-                _withheld_status({**counts, **by_neighbourhood}),
+                _status({**counts, **by_neighbourhood}, _left_out(action)),
             ]
 
 
-def _withheld_status(counts: dict[str, dict[str, Any]]) -> str:
-    """The row's withheld counts and what stands for each: "Soutiens : < 5 ; Pour : masqué"."""
-    return " ; ".join(f"{column} : {part['display']}" for column, part in counts.items() if part["value"] is None)
+def _supports_by_audience(supports: dict[str, Any]) -> dict[Audience, dict[str, Any] | None]:
+    """The action's supports per audience; None each where they are not detailed."""
+    table = supports["by_audience"]
+    return {a: table["parts"][a.value] if table else None for a in Audience}
+
+
+def _withheld_status(counts: Mapping[str, dict[str, Any] | None]) -> str:
+    """The row's withheld counts and what stands for each: "Soutiens : < 5 ; Pour : masqué"; a breakdown left out
+    (None) is said once, by `_left_out`."""
+    return " ; ".join(f"{column} : {part['display']}" for column, part in counts.items() if part and part["value"] is None)
 
 
 def summary_csv(data: dict[str, Any]) -> bytes:
@@ -242,12 +268,12 @@ def _sheets(data: dict[str, Any]) -> Iterator[tuple[str, Iterator[list[Any]] | l
         yield "Par quartier", [
             ["Orientation", "Action", "Quartier", *NEIGHBOURHOOD_COLUMNS, "Avis exprimés", WITHHELD_COLUMN]
         ] + [
-            [orientation["title"], action["title"], name, *(_figure(part) for part in parts), _figure(total),
-             _withheld_status(dict(zip([*NEIGHBOURHOOD_COLUMNS, "Avis exprimés"], [*parts, total], strict=True)))]
+            [orientation["title"], action["title"], name, *(_figure(part) for part in parts),
+             _status(dict(zip([*NEIGHBOURHOOD_COLUMNS, "Avis exprimés"], parts, strict=True)), _left_out(action))]
             for orientation in data["orientations"]
             for action in orientation["actions"]
             for name in neighbourhoods
-            for parts, total in [(_neighbourhood_parts(action, name), action["opinions"]["by_neighbourhood"][name]["total"])]
+            for parts in [_neighbourhood_parts(action, name)]
         ]
     analyses = data.get("analyses")
     if not analyses:
