@@ -121,7 +121,7 @@ class Disclosure:
         `max_rounds` rounds of complementary suppression, refuses. The same figures get the same decision, which
         a process keeps for the next pages that show them (the public results page is computed at each view)."""
         self._check_relations()
-        self._know_zero_parts()
+        self._derive_known()
         signature = (self.k, max_rounds, tuple(self.values.items()), tuple(self.relations), tuple(self.tables),
                      tuple(self._unprinted().items()), tuple(sorted(map(str, self._known))))
         decision = _decisions.get(signature)
@@ -135,12 +135,18 @@ class Disclosure:
         self.withheld = dict(decision)
         self._write()
 
-    def _know_zero_parts(self) -> None:
-        """The parts of a known 0 are known to be 0 (no « mitigé » on the action's page: none from any audience)."""
-        zeros = {key for key in self._known if self.values[key] == 0}
-        while zeros:
-            zeros = {part for total, parts in self.relations if total in zeros for part in parts if part not in self._known}
-            self._known.update(zeros)
+    def _derive_known(self) -> None:
+        """What the known counts tell through the relations is known too: the one unknown cell of a relation (an
+        orientation's supports, the sum of its actions' that their pages show), and the parts of a known 0 (no
+        « mitigé » on the action's page: none from any audience)."""
+        changed = True
+        while changed:
+            changed = False
+            for total, parts in self.relations:
+                unknown = {cell for cell in (total, *parts) if cell not in self._known}
+                if len(unknown) == 1 or unknown and total in self._known and self.values[total] == 0:
+                    self._known.update(unknown)
+                    changed = True
 
     def _unprinted(self) -> dict[CellKey, str]:
         return {
