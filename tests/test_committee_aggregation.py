@@ -139,23 +139,23 @@ def test_supports_with_paper_votes_and_ranks(crafted):
     data = aggregate(crafted["consultation"])
     a1, a2, a3, b1, b2, b3 = crafted["actions"]
     first = _action(data, a1)["supports"]
-    # Paper 4 < 5, so online (11) would give it away: masked. The total 15 shows: the orientation's is masked
-    # instead, else its supports minus the other actions' would give A3's 2 away.
+    # The action's page shows its supports online and on paper to anyone: the summary prints them as it does, and
+    # the orientation's total, their sum with the other actions'.
     channel = first["by_channel"]["parts"]
-    assert (channel["online"]["display"], channel["paper"]["display"]) == ("masqué", "< 5")
+    assert (channel["online"]["display"], channel["paper"]["display"]) == ("11", "4")
     assert first["by_channel"]["total"]["display"] == "15"
-    assert data["orientations"][0]["supports"]["total"]["display"] == "masqué"
+    assert data["orientations"][0]["supports"]["total"]["display"] == "31"
     # 3 youths is under 5; the 12 parents are masked with them (15 − 12 would give them away), the 0 professionals show.
     audience = first["by_audience"]["parts"]
     assert audience["youth"]["display"] == "< 5" and audience["youth"]["share"] is None
     assert audience["professional"]["display"] == "0" and audience["parent"]["display"] == "masqué"
-    # A « < 5 » total is not ranked, so that no rank orders a small group against the others.
-    assert [_action(data, action)["supports"]["rank"] for action in (a1, a2, a3)] == [1, 2, None]
+    # The ranks order the totals the pages show.
+    assert [_action(data, action)["supports"]["rank"] for action in (a1, a2, a3)] == [1, 2, 3]
     assert [_action(data, action)["supports"]["rank"] for action in (b1, b2, b3)] == [1, 1, 1]
-    # A3 has 2 supports: a group under 5 shows nothing else, not even its zeros.
-    third = _action(data, a3)["supports"]["by_audience"]
-    assert third["total"]["display"] == "< 5"
-    assert {p["display"] for p in third["parts"].values()} == {"< 5"}
+    # A3 has 2 supports, too few to detail without showing a small group: no breakdown, not a row of « < 5 ».
+    third = _action(data, a3)["supports"]
+    assert third["by_channel"]["total"]["display"] == "2"
+    assert (third["detailed"], third["by_audience"], third["online_by_age_bracket"]) == (False, None, None)
     assert _action(data, b1)["supports"]["by_channel"]["total"]["display"] == "0"
 
 
@@ -163,25 +163,25 @@ def test_opinions_and_balance(crafted):
     data = aggregate(crafted["consultation"])
     a1, a2, *_ = crafted["actions"]
     first = _action(data, a1)["opinions"]
+    # The action's page shows its opinions to anyone: the summary prints them as it does, with their balance.
     assert first["total"]["display"] == "12"
     assert first["parts"]["pour"] == {"value": 7, "display": "7", "share": 0.5833}
-    assert first["parts"]["mitige"]["display"] == first["parts"]["contre"]["display"] == "< 5"
-    assert first["balance"] is None  # pour − contre would reveal the hidden contre
+    assert (first["parts"]["mitige"]["display"], first["parts"]["contre"]["display"], first["balance"]) == ("2", "3", 4)
     second = _action(data, a2)["opinions"]
     assert second["total"]["value"] == 20  # the blocked person's vote is left out
-    # Only the youths' contre is hidden: the action's pour and contre show, and so does their balance.
     assert second["balance"] == second["parts"]["pour"]["value"] - second["parts"]["contre"]["value"]
-    assert second["by_audience"]["youth"]["parts"]["contre"]["display"] == "< 5"
+    # 5 « mitigé » (under 2k − 1 = 9) cannot hide the one audience they might all come from: no breakdown.
+    assert (first["detailed"], second["detailed"], second["by_audience"], second["by_age_bracket"]) == (False, False, {}, {})
 
 
 def test_majority_judgment_tie_break_and_missing_grades(crafted):
     data = aggregate(crafted["consultation"])
     a1, a2, a3, b1, b2, b3 = (_action(data, action)["majority_judgment"] for action in crafted["actions"])
-    # Orientation A's profiles have grades given by fewer than 5 judges: no grade, no rank (they would tell
-    # where the hidden judges are).
-    assert a1["parts"][str(G.BIEN.value)]["display"] == "< 5"  # 3 judges: under the threshold
-    assert (a1["majority_grade"], a1["rank"], a2["majority_grade"], a2["rank"]) == (None, None, None, None)
-    assert a3["majority_grade"] is None and a3["rank"] is None
+    # Orientation A's grades are on the actions' pages, exact even under 5: the profiles are whole, graded and
+    # ranked; the third median puts A1 first, and A3's 5 missing grades count as À rejeter.
+    assert a1["parts"][str(G.BIEN.value)]["display"] == "3"
+    assert (a1["majority_grade"], a1["rank"], a2["majority_grade"], a2["rank"]) == (G.ASSEZ_BIEN, 1, G.ASSEZ_BIEN, 2)
+    assert (a3["majority_grade"], a3["rank"]) == (G.A_REJETER, 3)
     # A true tie shares the rank, and the next rank is skipped; B3's 5 missing grades count as À rejeter.
     assert (b1["rank"], b2["rank"], b3["rank"]) == (1, 1, 3)
     assert b1["majority_grade"] == G.BIEN and b3["majority_grade"] == G.A_REJETER
@@ -194,7 +194,7 @@ def test_without_missing_grades_as_reject_few_grades_give_no_rank(crafted):
     db.session.commit()
     data = aggregate(crafted["consultation"])
     a3 = _action(data, crafted["actions"][2])["majority_judgment"]
-    assert a3["total"]["display"] == "< 5" and a3["majority_grade"] is None and a3["rank"] is None
+    assert a3["total"]["display"] == "2" and a3["majority_grade"] is None and a3["rank"] is None
 
 
 def test_what_people_said(crafted):
@@ -228,7 +228,7 @@ def test_participation(crafted):
     assert by_audience["parent"]["display"] == "masqué" and by_audience["youth"]["display"] == "6"
     weeks = list(participation["new_participants_by_week"]["parts"].values())
     assert [week["display"] for week in weeks] == ["6", "0", "14"]
-    assert participation["supports"]["parts"]["paper"]["display"] == "< 5"
+    assert participation["supports"]["parts"]["paper"]["display"] == "4"  # the sum of the action pages' paper supports
     assert participation["workshops"] == 1
     orientation_b = data["orientations"][1]
     assert orientation_b["participants"]["value"] == 5

@@ -267,11 +267,11 @@ def test_the_cli_writes_the_three_files_for_the_seeded_consultation(runner, tmp_
     text = " ".join(_pdf_text((tmp_path / "summary.pdf").read_bytes()).split())
     for title in orientations:
         assert " ".join(title.split())[:40] in text
-    # Forty people leave some figures by neighbourhood and by age bracket impossible to protect: the summary is
-    # made without those tables, and says so, rather than refused.
-    assert data["neighbourhoods_withheld"] and data["opinions_by_age_withheld"]
-    assert "Les résultats par quartier ne sont pas publiés" in text
-    assert "Les avis par tranche d’âge ne sont pas publiés" in text
+    # Forty people leave many actions too few votes to detail without showing a small group: the summary gives
+    # their figures as their pages do, leaves their breakdowns out, and says so, rather than refused.
+    actions = [action for orientation in data["orientations"] for action in orientation["actions"]]
+    assert any(not action["opinions"]["detailed"] for action in actions)
+    assert "Pas de détail : trop peu" in text
     raw = (tmp_path / "summary.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the accents right
     # Read back, every row gives the figures of its action as the JSON has them.

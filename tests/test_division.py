@@ -102,10 +102,11 @@ def test_a_share_of_a_withheld_pour_is_never_published(app):
     comparison; everything the division prints comes from published counts."""
     consultation = make_consultation(orientations=1, actions_per_orientation=2, k_anonymity=5)
     action, other = consultation.orientations[0].actions
-    parents = [make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_40_TO_59) for _ in range(30)]
+    # 40 parents: the action's pour, mitigé and contre (on its page) are all 2k − 1 or more, so it is detailed.
+    parents = [make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_40_TO_59) for _ in range(40)]
     youths = [make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_15_TO_17) for _ in range(8)]
     for index, parent in enumerate(parents):
-        _opinion(parent, action, 1 if index < 20 else 0 if index < 25 else -1)
+        _opinion(parent, action, 1 if index < 20 else 0 if index < 30 else -1)
         _opinion(parent, other, 1)
     for index, youth in enumerate(youths):
         _opinion(youth, action, 1 if index < 2 else -1)

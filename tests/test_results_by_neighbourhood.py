@@ -54,7 +54,8 @@ def _people(number: int, neighbourhood: str | None) -> list[Participant]:
 @pytest.fixture
 def neighbourhoods():
     """Bellevue (12 people) and Centre (8, three of them answering « Centre-ville », merged into it by staff) are
-    large enough; Les Tilleuls (2) is not, nor are the 3 who typed a place outside the list; 6 did not say."""
+    large enough; Les Tilleuls (2) is not, nor are the 3 who typed a place outside the list; 9 did not say (so that the first action's « contre » on its page,
+    9, is 2k − 1: its results are detailed)."""
     consultation = make_consultation(slug="quartiers", orientations=2, actions_per_orientation=2, k_anonymity=K)
     for position, label in enumerate(("Bellevue", "Centre", "Les Tilleuls")):
         db.session.add(ProfileListEntry(consultation_id=consultation.id, kind=ProfileListKind.NEIGHBOURHOOD,
@@ -65,7 +66,7 @@ def neighbourhoods():
                                         answer="Centre-ville", entry_id=centre.id))
     groups = {
         "Bellevue": _people(12, "Bellevue"), "Centre": _people(5, "Centre") + _people(3, "Centre-ville"),
-        "Les Tilleuls": _people(2, "Les Tilleuls"), "outside": _people(3, "Près du stade"), "unsaid": _people(6, None),
+        "Les Tilleuls": _people(2, "Les Tilleuls"), "outside": _people(3, "Près du stade"), "unsaid": _people(9, None),
     }
     first, second = consultation.orientations[0].actions
     # « Autres » gathers Les Tilleuls and the answers outside the list: 5 people, as many as k.
@@ -101,10 +102,11 @@ def _with_neighbourhood_relations(data: dict):
     for orientation in data["orientations"]:
         for action in orientation["actions"]:
             a = f"a{action['id']}"
-            reader.table(f"{a}/S/online", f"{a}/S/online/neighbourhood", action["supports"]["online_by_neighbourhood"])
+            if action["supports"]["online_by_neighbourhood"]:
+                reader.table(f"{a}/S/online", f"{a}/S/online/neighbourhood", action["supports"]["online_by_neighbourhood"])
             for name, table in action["opinions"]["by_neighbourhood"].items():
                 reader.table(f"{a}/opinions/neighbourhood/{name}", f"{a}/opinions/neighbourhood/{name}", table)
-            for side in SIDES:
+            for side in SIDES if action["opinions"]["by_neighbourhood"] else ():
                 reader.sums(f"{a}/opinions/{side}",
                             [f"{a}/opinions/neighbourhood/{name}/{side}" for name in action["opinions"]["by_neighbourhood"]])
     return reader
@@ -127,11 +129,11 @@ def test_results_by_neighbourhood_equal_a_fresh_count_and_hide_small_neighbourho
     # With no small group behind them, the figures are published exact; Les Tilleuls' 2 are in « Autres ».
     supports = first["supports"]["online_by_neighbourhood"]["parts"]
     assert {name: part["value"] for name, part in supports.items()} == {
-        "Bellevue": 12, "Centre": 6, "non renseigné": 6, OTHER_NEIGHBOURHOODS: 5}
+        "Bellevue": 12, "Centre": 6, "non renseigné": 9, OTHER_NEIGHBOURHOODS: 5}
     opinions = first["opinions"]["by_neighbourhood"]
     assert {name: table["parts"]["pour"]["value"] for name, table in opinions.items()} == {
         "Bellevue": 12, "Centre": 8, "non renseigné": 0, OTHER_NEIGHBOURHOODS: 5}
-    assert opinions["non renseigné"]["parts"]["contre"]["value"] == 6
+    assert opinions["non renseigné"]["parts"]["contre"]["value"] == 9
 
     # Every published cell is one the outsider's audit cannot narrow: the relations by neighbourhood included.
     system = _with_neighbourhood_relations(data)
@@ -171,8 +173,8 @@ def test_without_a_list_of_neighbourhoods_there_are_no_results_by_neighbourhood(
 
 def test_results_by_neighbourhood_that_cannot_be_protected_are_left_out_and_the_summary_says_so(client):
     """Five parents « pour » an action, four without a neighbourhood and one outside the list: every part of its
-    split by neighbourhood is a small group that the action's published figures pin down. The summary is made
-    without the results by neighbourhood, and says why, instead of being refused as a whole."""
+    split by neighbourhood is a small group that the action's figures, on its page, pin down. The summary is made
+    without that action's results by neighbourhood, and says why, instead of being refused as a whole."""
     from pedt_participation.committee.aggregation import aggregate
     from pedt_participation.management.profile_lists import replace_entries
 
@@ -189,10 +191,12 @@ def test_results_by_neighbourhood_that_cannot_be_protected_are_left_out_and_the_
     with count_queries(db.engine) as statements:
         data = aggregate(consultation)
 
-    assert data["neighbourhoods_withheld"] is True and data["neighbourhoods"] == []
-    # Built twice, read once: the second build takes the counts the first one read.
+    opinions = data["orientations"][0]["actions"][0]["opinions"]
+    assert (opinions["detailed"], opinions["by_neighbourhood"], opinions["total"]["value"]) == (False, {}, 5)
+    # The votes are read once, however many times the summary is built.
     reads = Counter(statement for statement in statements if "votes" in statement)
     assert reads and set(reads.values()) == {1}
     summary = build_summary_now(consultation)
     login(client, make_participant(role=Role.COMMITTEE))
-    assert "Les résultats par quartier ne sont pas publiés" in page_text(client.get(f"/comite/syntheses/{summary.id}"))
+    assert "Pas de détail : trop peu d’avis pour le donner sans révéler un petit groupe." in page_text(
+        client.get(f"/comite/syntheses/{summary.id}"))
