@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from pedt_participation.committee import services
+from pedt_participation.committee.documents import SUPPORTS_NOT_DETAILED
 from pedt_participation.committee.key_points import _refusals_told
 from pedt_participation.committee.representativeness import import_population
 from pedt_participation.extensions import db
@@ -123,17 +124,19 @@ def test_without_a_population_the_summary_says_so_and_the_spreadsheets_hold_numb
     first = crafted.orientations[0].actions
     people = list(db.session.scalars(select(Participant).where(Participant.role == Role.PARTICIPANT)))
     _support(people, first[0], 30)
-    _support(people, first[1], 3)  # under k = 5
+    _support(people, first[1], 3)  # under 2k − 1 = 9: too few to detail
     db.session.commit()
     summary = build_summary_now(crafted)
     assert summary.data["analyses"]["representativeness"] is None
     login(client, make_participant(role=Role.COMMITTEE))
     assert "Aucune population de référence n’est chargée" in page_text(client.get(f"/comite/syntheses/{summary.id}"))
 
-    # The CSV: numbers only, a withheld count empty with its "< 5" in the status column.
+    # The CSV: numbers only; the 3 supports as the action's page shows them, and the breakdown left out, its
+    # cells empty and said in the status column.
     rows = {row["Action"]: row for row in _csv_rows(services.summary_file(summary, SummaryFileKind.CSV))}
     assert rows[first[0].title]["Soutiens"] == "30"
-    assert rows[first[1].title]["Soutiens"] == "" and "Soutiens : < 5" in rows[first[1].title]["Nombres masqués"]
+    assert (rows[first[1].title]["Soutiens"], rows[first[1].title]["Soutiens : Parent"]) == ("3", "")
+    assert SUPPORTS_NOT_DETAILED in rows[first[1].title]["Nombres masqués"]
     # The spreadsheet, downloadable beside it: one sheet per table, numbers as numbers.
     response = client.get(f"/comite/syntheses/{summary.id}/synthese.xlsx")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
@@ -143,7 +146,7 @@ def test_without_a_population_the_summary_says_so_and_the_spreadsheets_hold_numb
     header = list(actions[0])
     by_title = {row[header.index("Action")]: row for row in actions[1:]}
     assert by_title[first[0].title][header.index("Soutiens")] == 30
-    assert by_title[first[1].title][header.index("Soutiens")] is None
+    assert by_title[first[1].title][header.index("Soutiens")] == 3
     groups = list(workbook["Groupes d’opinion"].iter_rows(values_only=True))
     assert {row[1] for row in groups[1:] if row[0] in ("A", "B")} == {24}
 
@@ -153,7 +156,7 @@ def test_what_to_remember_comes_first_and_says_what_moved(client, crafted):
     people = list(db.session.scalars(select(Participant).where(Participant.role == Role.PARTICIPANT)))
     _support(people, first[0], 30)
     _support(people, first[1], 12)
-    _support(people, second[1], 3)  # under k = 5: never named, its count never shown
+    _support(people, second[1], 3)  # under k = 5, as its page shows it
     author = people[0]
     published = Action(orientation_id=crafted.orientations[0].id, position=9, title="Un banc devant l’école",
                        origin=ActionOrigin.PARTICIPANT, state=ActionState.PUBLISHED, author_id=author.id)
@@ -174,7 +177,7 @@ def test_what_to_remember_comes_first_and_says_what_moved(client, crafted):
     [one, two] = points["orientations"]
     assert [action["title"] for action in one["leading"]][:2] == ["Ouvrir la ludothèque le samedi", "Des ateliers parents le soir"]
     assert one["leading"][0]["supports"]["value"] == 30
-    assert second[1].title not in [action["title"] for action in two["leading"]]
+    assert (two["leading"][0]["title"], two["leading"][0]["supports"]["value"]) == (second[1].title, 3)
     assert "Ouvrir la ludothèque le samedi" in [action["title"] for action in one["consensual"]]
     assert "Des ateliers parents le soir" in [action["title"] for action in one["divisive"]]
     assert one["proposals"]["published"] == ["Un banc devant l’école"]

@@ -205,15 +205,17 @@ def test_publishing_again_publishes_only_new_drafts(closed, committee):
     assert "Action 1.2" in latest and "Action 1.1" not in latest
 
 
-def test_results_page_never_prints_a_small_count(client, closed, committee):
+def test_results_page_shows_a_small_count_as_the_action_page_does(client, closed, committee):
+    """The action's page shows its 2 supports to anyone: hiding them on the results page would protect nothing."""
     action = closed.orientations[0].actions[0]
     for _ in range(2):
         _vote(make_participant(), action)
     record_decision(committee, action, RETAINED, utcnow())
     publish_decisions(committee, closed, utcnow())
     db.session.commit()
+    assert "2 soutiens" in page_text(client.get(f"/actions/{action.id}"))
     text = page_text(client.get("/consultations/fermee/resultats"))
-    assert "Soutiens : < 5" in text and "Soutiens : 2" not in text
+    assert "Soutiens : 2" in text and "< 5" not in text
 
 
 def test_who_may_decide(client, closed):
