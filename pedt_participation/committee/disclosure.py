@@ -113,6 +113,10 @@ class Disclosure:
             self._positive.add(key)
         self.relate(greater, [lesser, key])
 
+    def is_known(self, key: CellKey) -> bool:
+        """Whether the reader knows the count from elsewhere, or works it out from such counts (after `protect`)."""
+        return key in self._known
+
     def published(self, key: CellKey) -> bool:
         return key not in self.withheld
 
