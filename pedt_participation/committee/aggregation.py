@@ -217,7 +217,7 @@ def aggregate(
 ) -> dict[str, Any]:
     """Every figure of the summary, protected as a whole with the threshold `consultation.k_anonymity`
     (disclosure.py; DisclosureRefused when they cannot be). Without `with_comments`, no comment is read (counts at
-    zero, no theme, no quote): what the public results page needs, at the cost of the vote tallies only. With
+    zero, no theme, no quote): what the population page needs, at the cost of the vote tallies only. With
     `with_representativeness`, "representativeness" is the participants against the reference population
     (representativeness.py; None when none is mapped), its figures protected with the others. `earlier`: the
     largest count each cell had in the summaries published before (`published_cells`); a reader may take each

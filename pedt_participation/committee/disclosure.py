@@ -118,7 +118,7 @@ class Disclosure:
     def protect(self, max_rounds: int) -> None:
         """Decides the withheld cells (see the module) and writes the decision into every printed figure; after
         `max_rounds` rounds of complementary suppression, refuses. The same figures get the same decision, which
-        a process keeps for the next pages that show them (the public results page is computed at each view)."""
+        a process keeps for the next pages that show them (the population page is computed at each view)."""
         self._check_relations()
         signature = (self.k, max_rounds, tuple(self.values.items()), tuple(self.relations), tuple(self.tables),
                      tuple(self._unprinted().items()), tuple(sorted(map(str, self._known))))
