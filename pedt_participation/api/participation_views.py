@@ -45,15 +45,14 @@ IDEMPOTENCY_HEADER = {
 
 def _my_votes(participant: Participant, action) -> dict:
     """Read before the commit (which expires every loaded object), not after it: no reloading."""
-    mine = voting.votes_of(participant, [action.id])
-    remaining = voting.supports_remaining(participant, [action.orientation])[action.orientation_id]
+    mine = voting.my_votes_on(participant, action)
     return {
         "data": {
             "action_id": action.id,
-            "support": (action.id, VoteKind.SUPPORT) in mine,
-            "opinion": mine.get((action.id, VoteKind.OPINION)),
-            "grade": mine.get((action.id, VoteKind.GRADE)),
-            "supports_remaining_in_orientation": remaining,
+            "support": mine.support,
+            "opinion": mine.opinion,
+            "grade": mine.grade,
+            "supports_remaining_in_orientation": mine.supports_remaining,
         }
     }
 

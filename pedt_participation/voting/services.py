@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, delete, func, select, text
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy import ColumnElement, ScalarSelect, Select, bindparam, delete, func, select, text
+from sqlalchemy.orm import aliased
 
 from ..codes.services import check_code
 from ..committee.majority_judgment import majority_grade
@@ -152,6 +152,76 @@ def supports_used_by_orientation(participant: Participant, orientation_ids: list
     return used
 
 
+def _vote_value(kind: VoteKind) -> ScalarSelect[int]:
+    return (
+        select(Vote.value)
+        .where(
+            Vote.participant_id == bindparam("participant_id"),
+            Vote.action_id == bindparam("action_id"),
+            Vote.kind == kind,
+        )
+        .scalar_subquery()
+    )
+
+
+def supports_elsewhere_in_orientation(
+    participant_id: int | ColumnElement[int], orientation_id: int | ColumnElement[int], action_id: int | ColumnElement[int]
+) -> Select[tuple[int]]:
+    """What the support limit counts: the person's supports on the orientation's published actions other than
+    `action_id`. Each argument is a value (a vote), a bound parameter (a statement built once) or a column to
+    correlate with (a merge moving votes)."""
+    counted = aliased(Vote)
+    return (
+        select(func.count())
+        .select_from(counted)
+        .join(Action, Action.id == counted.action_id)
+        .where(
+            counted.participant_id == participant_id,
+            counted.kind == VoteKind.SUPPORT,
+            counted.action_id != action_id,
+            Action.orientation_id == orientation_id,
+            Action.state == ActionState.PUBLISHED,
+        )
+    )
+
+
+# A vote's answer in one row, built once: the person's three votes on the action, and their supports on the
+# orientation's other published actions (a support on this one counts too when the action is published).
+_MY_VOTES_ON_ACTION = select(
+    _vote_value(VoteKind.SUPPORT),
+    _vote_value(VoteKind.OPINION),
+    _vote_value(VoteKind.GRADE),
+    supports_elsewhere_in_orientation(
+        bindparam("participant_id"), bindparam("orientation_id"), bindparam("action_id")
+    ).scalar_subquery(),
+)
+
+
+@dataclass(frozen=True)
+class MyVotes:
+    """One person's votes on one action, and the supports they may still give in its orientation (None: no limit)."""
+
+    support: bool
+    opinion: int | None
+    grade: int | None
+    supports_remaining: int | None
+
+
+def my_votes_on(participant: Participant, action: Action) -> MyVotes:
+    """What the API answers after each vote, in one query (a page shows many actions: `votes_of` and
+    `supports_remaining`)."""
+    support, opinion, grade, supports_elsewhere = db.session.execute(
+        _MY_VOTES_ON_ACTION,
+        {"participant_id": participant.id, "action_id": action.id, "orientation_id": action.orientation_id},
+    ).one()
+    limit = action.orientation.consultation.vote_limit_per_orientation
+    remaining = None
+    if limit is not None:
+        used = supports_elsewhere + (support is not None and action.state == ActionState.PUBLISHED)
+        remaining = max(limit - used, 0)
+    return MyVotes(support is not None, opinion, grade, remaining)
+
+
 def supports_remaining(participant: Participant | None, orientations: list[Orientation]) -> dict[int, int | None]:
     """Per orientation, how many supports the participant may still give (None: no limit or not signed in)."""
     if participant is None or not orientations:
@@ -203,26 +273,6 @@ def cast_vote(
         _RECORD_VOTE, {"participant_id": participant.id, "action_id": action.id, "kind": kind, "value": value, "now": utcnow()}
     )
     forget_after_commit(VOTES, action.id)
-
-
-def supports_elsewhere_in_orientation(
-    participant_id: int | InstrumentedAttribute[int], orientation_id: int, action_id: int
-) -> Select:
-    """What the support limit counts: the person's supports on the orientation's published actions other than
-    `action_id`. `participant_id` is a value (a vote) or a column to correlate with (a merge moving votes)."""
-    counted = aliased(Vote)
-    return (
-        select(func.count())
-        .select_from(counted)
-        .join(Action, Action.id == counted.action_id)
-        .where(
-            counted.participant_id == participant_id,
-            counted.kind == VoteKind.SUPPORT,
-            counted.action_id != action_id,
-            Action.orientation_id == orientation_id,
-            Action.state == ActionState.PUBLISHED,
-        )
-    )
 
 
 def _check_support_limit(participant: Participant, action: Action) -> None:
