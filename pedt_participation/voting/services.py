@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, ScalarSelect, Select, bindparam, delete, func, select, text
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from ..codes.services import check_code
 from ..committee.majority_judgment import majority_grade
-from ..consultations.services import check_can_participate, check_open_for
+from ..consultations.services import VoteOrientation, VoteTarget, check_can_participate, check_open_for
 from ..errors import ParticipationRefused
 from ..extensions import db, execute_counting_rows
 from ..kept_counts import forget_after_commit, kept_per_action
@@ -31,6 +32,10 @@ from ..models import (
     utcnow,
     vote_counts,
 )
+
+# The action a vote is about: the columns a vote loads (`get_vote_target`), or the ORM object of a vote held
+# while its visitor signed in.
+Votable = Action | VoteTarget
 
 VALID_VALUES = {
     VoteKind.SUPPORT: frozenset({1}),
@@ -165,8 +170,10 @@ def _vote_value(kind: VoteKind) -> ScalarSelect[int]:
 
 
 def supports_elsewhere_in_orientation(
-    participant_id: int | ColumnElement[int], orientation_id: int | ColumnElement[int], action_id: int | ColumnElement[int]
-) -> Select[tuple[int]]:
+    participant_id: int | ColumnElement[int] | InstrumentedAttribute[int],
+    orientation_id: int | ColumnElement[int],
+    action_id: int | ColumnElement[int],
+) -> Select:
     """What the support limit counts: the person's supports on the orientation's published actions other than
     `action_id`. Each argument is a value (a vote), a bound parameter (a statement built once) or a column to
     correlate with (a merge moving votes)."""
@@ -207,7 +214,7 @@ class MyVotes:
     supports_remaining: int | None
 
 
-def my_votes_on(participant: Participant, action: Action) -> MyVotes:
+def my_votes_on(participant: Participant, action: Votable) -> MyVotes:
     """What the API answers after each vote, in one query (a page shows many actions: `votes_of` and
     `supports_remaining`)."""
     support, opinion, grade, supports_elsewhere = db.session.execute(
@@ -222,7 +229,9 @@ def my_votes_on(participant: Participant, action: Action) -> MyVotes:
     return MyVotes(support is not None, opinion, grade, remaining)
 
 
-def supports_remaining(participant: Participant | None, orientations: list[Orientation]) -> dict[int, int | None]:
+def supports_remaining(
+    participant: Participant | None, orientations: Sequence[Orientation | VoteOrientation]
+) -> dict[int, int | None]:
     """Per orientation, how many supports the participant may still give (None: no limit or not signed in)."""
     if participant is None or not orientations:
         return {o.id: None for o in orientations}
@@ -233,7 +242,7 @@ def supports_remaining(participant: Participant | None, orientations: list[Orien
     return {o.id: max(limit - used[o.id], 0) for o in orientations}
 
 
-def _kind_enabled(action: Action, kind: VoteKind) -> bool:
+def _kind_enabled(action: Votable, kind: VoteKind) -> bool:
     consultation = action.orientation.consultation
     return {
         VoteKind.SUPPORT: consultation.supports_enabled,
@@ -242,7 +251,7 @@ def _kind_enabled(action: Action, kind: VoteKind) -> bool:
     }[kind]
 
 
-def _check_vote_allowed(participant: Participant, action: Action, kind: VoteKind, now: datetime) -> None:
+def _check_vote_allowed(participant: Participant, action: Votable, kind: VoteKind, now: datetime) -> None:
     consultation = action.orientation.consultation
     if action.state != ActionState.PUBLISHED:
         raise ParticipationRefused(_("Cette action n’est pas ouverte au vote."))
@@ -260,7 +269,7 @@ def _lock_participant(participant: Participant) -> None:
 
 
 def cast_vote(
-    participant: Participant, action: Action, kind: VoteKind, value: int, now: datetime | None = None
+    participant: Participant, action: Votable, kind: VoteKind, value: int, now: datetime | None = None
 ) -> None:
     """Records a vote, or changes the participant's earlier vote of the same kind on this action."""
     _check_vote_allowed(participant, action, kind, now or utcnow())
@@ -275,7 +284,7 @@ def cast_vote(
     forget_after_commit(VOTES, action.id)
 
 
-def _check_support_limit(participant: Participant, action: Action) -> None:
+def _check_support_limit(participant: Participant, action: Votable) -> None:
     """Supports given to the orientation's other actions: a support already given to this one is kept
     (sending it again changes nothing), whatever the limit."""
     orientation = action.orientation
@@ -296,7 +305,7 @@ def _check_support_limit(participant: Participant, action: Action) -> None:
     )
 
 
-def withdraw_vote(participant: Participant, action: Action, kind: VoteKind, now: datetime | None = None) -> bool:
+def withdraw_vote(participant: Participant, action: Votable, kind: VoteKind, now: datetime | None = None) -> bool:
     """Removes the participant's vote of this kind; returns False when there was none."""
     _check_vote_allowed(participant, action, kind, now or utcnow())
     deleted = execute_counting_rows(
