@@ -32,7 +32,6 @@ from pedt_participation.models import (
     Grade,
     PaperVoteCount,
     Participant,
-    PopulationArea,
     Role,
     SummaryStatus,
     SummaryTrigger,
@@ -41,7 +40,7 @@ from pedt_participation.models import (
     Workshop,
     utcnow,
 )
-from tests.helpers import make_consultation
+from tests.helpers import add_even_population, make_consultation
 
 K = 5
 _people_made = count(1)
@@ -357,11 +356,7 @@ def test_the_participants_against_the_population_hide_what_the_participation_hid
     for number, person in enumerate(people):
         person.neighbourhood = "Centre" if number % 2 else "Les Hauts"
     _votes(people, action)
-    db.session.add_all(
-        PopulationArea(consultation_id=consultation.id, iris=f"iris-{place}", label=place, census_year=2021,
-                       neighbourhood=place, people_by_age_bracket={b.value: 300.0 for b in AgeBracket})
-        for place in ("Centre", "Les Hauts")
-    )
+    add_even_population(consultation, ("Centre", "Les Hauts"))
     db.session.commit()
     data = summary_figures(consultation)
     assert data["analyses"]["representativeness"]["by_age_bracket"]

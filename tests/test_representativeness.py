@@ -19,8 +19,8 @@ from pedt_participation.committee.representativeness import (
 from pedt_participation.committee.services import population_analysis, summary_figures
 from pedt_participation.errors import ParticipationRefused
 from pedt_participation.extensions import db
-from pedt_participation.models import AgeBracket, Audience, PopulationArea, Vote, VoteKind
-from tests.helpers import make_consultation, make_participant
+from pedt_participation.models import AgeBracket, Audience, Vote, VoteKind
+from tests.helpers import add_even_population, make_consultation, make_participant
 
 SAMPLE = Path(__file__).parents[1] / "pedt_participation" / "demo" / "population-iris-exemple-fictif.csv"
 
@@ -237,11 +237,7 @@ def test_no_weighted_result_is_given_for_opinions_the_summary_withholds(app):
                             value=1 if index < 7 else -1))
     for person in people[:2]:
         db.session.add(Vote(participant_id=person.id, action_id=few_opinions.id, kind=VoteKind.OPINION, value=1))
-    db.session.add_all(
-        PopulationArea(consultation_id=consultation.id, iris=f"iris-{place}", label=place, census_year=2021,
-                       neighbourhood=place, people_by_age_bracket={b.value: 300.0 for b in AgeBracket})
-        for place in ("Centre", "Les Hauts")
-    )
+    add_even_population(consultation, ("Centre", "Les Hauts"))
     db.session.commit()
     data = summary_figures(consultation)
     weighted = {action["action_id"]: action for action in data["analyses"]["representativeness"]["weighting"]["actions"]}
