@@ -22,6 +22,7 @@ from ..codes.services import participation_by_batch
 from ..extensions import db
 from ..languages.services import format_count
 from ..models import (
+    AGE_BRACKETS_OF_AUDIENCE,
     Action,
     ActionOrigin,
     ActionState,
@@ -58,6 +59,9 @@ from .representativeness import PopulationCounts, population_counts, summary_sec
 from .themes import ThemeCounter
 
 SCHEMA_VERSION = 1
+# The (audience, age bracket) pairs a participant can have: the crossed cells behind every pair of tables that cut
+# the same people by audience and by age bracket.
+AUDIENCE_AGE_PAIRS = [(a, b) for a in Audience for b in AgeBracket if b in AGE_BRACKETS_OF_AUDIENCE[a]]
 THEMES_PER_ACTION = 5
 THEMES_PER_ORIENTATION = 8
 OPINION_KEYS = {Opinion.POUR: "pour", Opinion.MITIGE: "mitige", Opinion.CONTRE: "contre"}
@@ -127,10 +131,15 @@ def _decisions(action_ids: list[int]) -> dict[int, dict[str, Any]]:
     }
 
 
-def _vote_tallies(action_ids: list[int]) -> tuple[dict, dict[int, dict[AgeBracket, int]], dict[int, dict[AgeBracket, dict[str, int]]]]:
-    """action → kind → value → audience → number of votes, action → age bracket → online supports, and action →
-    age bracket → opinions « pour » and others: all folded from one GROUP BY, so that the votes are read once."""
+def _vote_tallies(
+    action_ids: list[int],
+) -> tuple[dict, dict[int, dict[AgeBracket, int]], dict[int, dict[AgeBracket, dict[str, int]]], dict[int, dict[tuple, int]]]:
+    """action → kind → value → audience → number of votes, action → age bracket → online supports, action →
+    age bracket → opinions « pour » and others, and action → (kind, value, audience, age bracket) → number of votes
+    (how the audiences' figures and the age brackets' relate): all folded from one GROUP BY, so that the votes are
+    read once."""
     tallies: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int))))
+    by_profile: dict = defaultdict(lambda: defaultdict(int))
     supports_by_age_bracket: dict = defaultdict(lambda: dict.fromkeys(AgeBracket, 0))
     opinions_by_age_bracket: dict = defaultdict(lambda: {bracket: {"pour": 0, "other": 0} for bracket in AgeBracket})
     rows = db.session.execute(
@@ -141,11 +150,12 @@ def _vote_tallies(action_ids: list[int]) -> tuple[dict, dict[int, dict[AgeBracke
     )
     for action_id, kind, value, audience, bracket, number in rows:
         tallies[action_id][kind][value][audience] += number
+        by_profile[action_id][(kind, value, audience, bracket)] += number
         if kind == VoteKind.SUPPORT:
             supports_by_age_bracket[action_id][bracket] += number
         elif kind == VoteKind.OPINION:
             opinions_by_age_bracket[action_id][bracket]["pour" if value == Opinion.POUR else "other"] += number
-    return tallies, supports_by_age_bracket, opinions_by_age_bracket
+    return tallies, supports_by_age_bracket, opinions_by_age_bracket, by_profile
 
 
 def _paper_supports(action_ids: list[int]) -> dict[int, dict[Audience, int]]:
@@ -247,6 +257,7 @@ class _Counts:
     tallies: dict
     supports_by_age_bracket: dict[int, dict[AgeBracket, int]]
     opinions_by_age_bracket: dict[int, dict[AgeBracket, dict[str, int]]]
+    votes_by_profile: dict[int, dict[tuple, int]]
     paper: dict[int, dict[Audience, int]]
     by_neighbourhood: dict[int, dict[tuple[VoteKind, int], dict[str, int]]]
     judges: dict[int, int]
@@ -266,7 +277,7 @@ class _Counts:
 def _read_counts(consultation: Consultation, *, with_comments: bool, with_representativeness: bool) -> _Counts:
     actions = _published_actions(consultation)
     action_ids = [row.id for row in actions]
-    tallies, supports_by_age_bracket, opinions_by_age_bracket = _vote_tallies(action_ids)
+    tallies, supports_by_age_bracket, opinions_by_age_bracket, votes_by_profile = _vote_tallies(action_ids)
     commented = action_ids if with_comments else []
     comment_counts, themes = read_comments(commented)
     by_profile, by_orientation = participant_counts(consultation, [orientation.id for orientation in consultation.orientations])
@@ -275,6 +286,7 @@ def _read_counts(consultation: Consultation, *, with_comments: bool, with_repres
         tallies=tallies,
         supports_by_age_bracket=supports_by_age_bracket,
         opinions_by_age_bracket=opinions_by_age_bracket,
+        votes_by_profile=votes_by_profile,
         paper=_paper_supports(action_ids),
         by_neighbourhood=neighbourhood_tallies(action_ids),
         judges=_judges_by_orientation(action_ids),
@@ -338,7 +350,7 @@ def _aggregate(
         orientation_actions = [
             _action_figures(
                 figures, row, tallies[row.id], channels[row.id], counts.paper[row.id], counts.supports_by_age_bracket[row.id],
-                counts.opinions_by_age_bracket[row.id] if with_opinions_by_age else None,
+                counts.opinions_by_age_bracket[row.id] if with_opinions_by_age else None, counts.votes_by_profile[row.id],
                 grade_profiles[row.id], judges_key[row.id], counts.comment_counts[row.id], counts.top_comments[row.id],
                 counts.themes[row.id], counts.by_neighbourhood[row.id], neighbourhoods, decision=counts.decisions.get(row.id),
             )
@@ -347,6 +359,9 @@ def _aggregate(
         for channel in ("online", "paper", "total"):
             figures.relate((*orientation_key, "supports", channel), [("action", row.id, "supports", channel) for row in rows])
         participants_key = (*orientation_key, "participants")
+        _audiences_by_age(figures, participants_key, {
+            (a, b): number for (o, a, b), number in counts.by_orientation.items() if o == orientation.id
+        })
         orientations.append(
             {
                 "id": orientation.id,
@@ -541,6 +556,7 @@ def _action_figures(
     paper_counts: Mapping[Audience, int],
     age_brackets: Mapping[AgeBracket, int],
     opinions_by_age: Mapping[AgeBracket, Mapping[str, int]] | None,
+    votes_by_profile: Mapping[tuple, int],
     grade_profile: list[int],
     judges_key: tuple,
     comment_counts: Mapping[int, int],
@@ -570,9 +586,40 @@ def _action_figures(
     # Each opinion is the sum of the audiences' (the tables above give the other margin).
     for side in sides:
         figures.relate((*action, "opinions", side), [(*action, "opinions", "audience", a.value, side) for a in Audience])
-    by_age_bracket = _opinions_by_age_bracket(figures, action, opinions_by_age) if opinions_by_age is not None else {}
+    by_age_bracket = {}
+    if opinions_by_age is not None:
+        by_age_bracket = _opinions_by_age_bracket(figures, action, opinions_by_age)
+        # The same opinions by audience and by age bracket, bound by the ages each audience admits.
+        figures.cross(
+            (*action, "opinions", "audience_by_age"),
+            {(a.value, side): (*action, "opinions", "audience", a.value, side) for a in Audience for side in sides},
+            {(b.value, part): (*action, "opinions", "age_bracket", b.value, part) for b in AgeBracket for part in ("pour", "other")},
+            {
+                ((a.value, side), (b.value, "pour" if side == "pour" else "other")):
+                    votes_by_profile.get((VoteKind.OPINION, opinion.value, a, b), 0)
+                for a, b in AUDIENCE_AGE_PAIRS for side, opinion in sides.items()
+            },
+        )
     by_neighbourhood = opinions_by_neighbourhood(figures, action, sides, neighbourhood_tally, neighbourhoods)
     supports_total = (*action, "supports", "total")
+    by_channel = _channel_table(figures, action, channel_counts)
+    supports_by_audience = figures.table(supports_total, {
+        a.value: ((*action, "supports", "audience", a.value), online.get(a, 0) + paper_counts[a]) for a in Audience
+    })
+    online_by_age_bracket = figures.table((*action, "supports", "online"), {
+        b.value: ((*action, "supports", "online", "age_bracket", b.value), age_brackets[b]) for b in AgeBracket
+    })
+    # Each audience's supports are its online ones, by age bracket as its ages allow, and its paper ones.
+    figures.cross(
+        (*action, "supports", "audience_by_age"),
+        {a.value: (*action, "supports", "audience", a.value) for a in Audience},
+        {**{b.value: (*action, "supports", "online", "age_bracket", b.value) for b in AgeBracket},
+         "paper": (*action, "supports", "paper")},
+        {
+            **{(a.value, b.value): votes_by_profile.get((VoteKind.SUPPORT, 1, a, b), 0) for a, b in AUDIENCE_AGE_PAIRS},
+            **{(a.value, "paper"): paper_counts[a] for a in Audience},
+        },
+    )
     return {
         "id": row.id,
         "position": row.position,
@@ -583,13 +630,9 @@ def _action_figures(
         "decision": decision,
         "supports": {
             "rank": None,
-            "by_channel": _channel_table(figures, action, channel_counts),
-            "by_audience": figures.table(supports_total, {
-                a.value: ((*action, "supports", "audience", a.value), online.get(a, 0) + paper_counts[a]) for a in Audience
-            }),
-            "online_by_age_bracket": figures.table((*action, "supports", "online"), {
-                b.value: ((*action, "supports", "online", "age_bracket", b.value), age_brackets[b]) for b in AgeBracket
-            }),
+            "by_channel": by_channel,
+            "by_audience": supports_by_audience,
+            "online_by_age_bracket": online_by_age_bracket,
             "online_by_neighbourhood": online_supports_by_neighbourhood(figures, action, neighbourhood_tally, neighbourhoods),
         },
         "opinions": {
@@ -649,6 +692,8 @@ def _participation(
     def by(name: str, counted: Mapping[str, int]) -> dict[str, Any]:
         return figures.table(("participants",), {part: (("participants", name, part), n) for part, n in counted.items()})
 
+    _audiences_by_age(figures, ("participants",), sums(by_profile, 0, 1))
+
     return {
         "participants": figures.cell(("participants",), total),
         "by_audience": by("audience", {a.value: sums(by_profile, 0).get((a,), 0) for a in Audience}),
@@ -661,6 +706,17 @@ def _participation(
         # Empty where the consultation printed no participation codes.
         "by_code_batch": _code_batch_table(figures, counts.by_code_batch),
     }
+
+
+def _audiences_by_age(figures: Disclosure, people: CellKey, counts: Mapping[tuple, int]) -> None:
+    """The participants' table by audience and the one by age bracket, bound by the ages each audience admits
+    (`counts`: participants per audience and age bracket)."""
+    figures.cross(
+        (*people, "audience_by_age"),
+        {a.value: (*people, "audience", a.value) for a in Audience},
+        {b.value: (*people, "age_bracket", b.value) for b in AgeBracket},
+        {(a.value, b.value): counts.get((a, b), 0) for a, b in AUDIENCE_AGE_PAIRS},
+    )
 
 
 def _code_batch_table(figures: Disclosure, by_batch: Mapping[str, int]) -> dict[str, Any]:
