@@ -102,7 +102,7 @@ TEST_DISTRIBUTION := -n $(TEST_PROCESSES) --dist worksteal
 test: install test-system-packages test-node-packages
 	$(PYTHON) -m pytest $(TEST_DISTRIBUTION) $(PYTEST_ARGS)
 
-# The summaries' disclosure control on random consultations drawn afresh (CI draws the same 300 every run).
+# The summaries' disclosure control on random consultations drawn afresh (CI draws the same 200 every run).
 PRIVACY_EXAMPLES ?= 1000
 test-privacy: install
 	PEDT_PRIVACY_RANDOM=1 PEDT_PRIVACY_EXAMPLES=$(PRIVACY_EXAMPLES) $(PYTHON) -m pytest \
