@@ -33,13 +33,11 @@ $(PYTHON):
 # pyproject.toml): every machine installs the same files, and `make audit` audits what is installed. uv installs
 # them (the same tool `make lock` resolves with): it downloads in parallel and keeps a cache, where pip took a
 # minute of each CI run. `uv pip check` fails when pyproject.toml names a dependency the lock lacks (then run
-# `make lock`). The packages are compiled to bytecode once, here: where PYTHONDONTWRITEBYTECODE is set, nothing
-# else writes it, and every process the tests start (test processes, workers, servers) would compile its imports
-# again, about 5 s of CPU each.
+# `make lock`).
 UV := uv==0.13.8
 $(INSTALLED): pyproject.toml requirements.lock | $(PYTHON)
 	$(PYTHON) -m pip install --quiet "$(UV)"
-	$(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PYTHON) --require-hashes -r requirements.lock
+	$(VENV)/bin/uv pip install --quiet --python $(PYTHON) --require-hashes -r requirements.lock
 	$(VENV)/bin/uv pip install --quiet --python $(PYTHON) --no-deps -e .
 	$(VENV)/bin/uv pip check --quiet --python $(PYTHON)
 	touch $@
