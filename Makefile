@@ -5,6 +5,10 @@ PYTHON := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app pedt_participation
 INSTALLED := $(VENV)/.installed
 PORT ?= 5000
+# Python keeps the bytecode it compiles (__pycache__, ignored by git), whatever the environment says: with
+# PYTHONDONTWRITEBYTECODE set, as some containers and CI machines set it, every process compiled every module it
+# imported from source again (a Celery worker's start: 12 s of CPU instead of 4), and the tests start dozens.
+unexport PYTHONDONTWRITEBYTECODE
 
 # WeasyPrint draws the committee's PDF with Pango and needs a font (Debian package names).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
@@ -102,7 +106,7 @@ TEST_DISTRIBUTION := -n $(TEST_PROCESSES) --dist worksteal
 test: install test-system-packages test-node-packages
 	$(PYTHON) -m pytest $(TEST_DISTRIBUTION) $(PYTEST_ARGS)
 
-# The summaries' disclosure control on random consultations drawn afresh (CI draws the same 300 every run).
+# The summaries' disclosure control on random consultations drawn afresh (CI draws the same 200 every run).
 PRIVACY_EXAMPLES ?= 1000
 test-privacy: install
 	PEDT_PRIVACY_RANDOM=1 PEDT_PRIVACY_EXAMPLES=$(PRIVACY_EXAMPLES) $(PYTHON) -m pytest \

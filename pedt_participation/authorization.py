@@ -18,6 +18,7 @@ from .models import (
     Action,
     Comment,
     Consultation,
+    ConsultationRules,
     ManagerAssignment,
     ModeratorAssignment,
     Orientation,
@@ -83,7 +84,9 @@ def roles_with(permission: Permission) -> frozenset[Role]:
     return _ROLES[permission]
 
 
-def can(person: Participant | None, permission: Permission, consultation: Consultation | None = None) -> bool:
+def can(
+    person: Participant | None, permission: Permission, consultation: Consultation | ConsultationRules | None = None
+) -> bool:
     """`consultation` is needed for MODERATE: a moderator moderates only the consultations assigned to them,
     an admin every one. MANAGE asks the same of manager assignments, for the consultation given or, without one,
     for any; DECIDE is the committee's and admins' everywhere, and MANAGE's otherwise. Anonymous visitors (None, or Flask-Login's anonymous user) may do none of these."""

@@ -253,6 +253,7 @@ def build_config(instance_path: str) -> dict:
         # may act for through X-Platform-User. None by default: the platform speaks for participants only.
         "PLATFORM_TOKEN_STAFF_ROLES": _words(env.get("PLATFORM_TOKEN_STAFF_ROLES", "")),
         "EMBED_ALLOWED_ORIGINS": _embed_allowed_origins(env),
+        "EMBED_ACROSS_SITES": embed_across_sites,
         # Webhooks: a delivery not answered 2xx is tried again after base, 2×base, 4×base… seconds, up to
         # WEBHOOK_MAX_ATTEMPTS tries in all (defaults: 8 tries over about two hours), then marked failed.
         "WEBHOOK_TIMEOUT_SECONDS": float(env.get("WEBHOOK_TIMEOUT_SECONDS", "10")),

@@ -109,13 +109,20 @@ def _forbidden_character(value: Any) -> str | None:
     return None
 
 
+# The only bodies Werkzeug reads as form fields and files: for any other, `request.form` and `request.files` are
+# empty, and asking for them (as every API call would) only costs the parser's setting up.
+FORM_BODIES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
+
 def refuse_forbidden_characters() -> None:
     """The one place that refuses a NUL character in the address, a query argument, a form field, a file
     name or a JSON string, and a lone surrogate in JSON, for pages and API alike: the database would raise on
     them (a 500), and no person means to send one (they come from a pasted binary, a broken program or a fuzzer).
     Reading the JSON here also refuses one nested too deep (`SiteJSONProvider`) before anything else reads it."""
-    sent: list[Any] = [request.path, [file.filename or "" for file in request.files.values()]]
-    sent += [[key, *values] for fields in (request.args, request.form) for key, values in fields.lists()]
+    sent: list[Any] = [request.path, *([key, *values] for key, values in request.args.lists())]
+    if request.mimetype in FORM_BODIES:
+        sent.append([file.filename or "" for file in request.files.values()])
+        sent += [[key, *values] for key, values in request.form.lists()]
     if request.is_json:
         sent.append(request.get_json(silent=True))
     code = _forbidden_character(sent)

@@ -205,6 +205,12 @@ def init_rate_limits(app: Flask) -> None:
         # Flask-Limiter builds its strategy from RATELIMIT_STRATEGY ("moving-window") and has no setting for one of
         # ours: the same strategy, in one round trip, in its place.
         limiter._limiter = MovingWindowInOneTrip(limiter.storage)
+        manager = limiter.limit_manager
+        if not (manager.application_limits or manager.default_limits or limiter._meta_limits):
+            # Every limit here is a decorator's, counted when its view is called. The limiter's pass before each
+            # request looks for application-wide, default and meta limits only: with none of them it would find
+            # nothing, at every request.
+            app.before_request_funcs[None].remove(limiter._check_request_limit)
     app.extensions["rate_limiter"] = limiter
     limited = set(FORM_LIMITS) | {endpoint for _limits, endpoints in PERSON_BUDGETS.values() for endpoint in endpoints}
     limited |= {endpoint for endpoint in app.view_functions if endpoint.partition(".")[0] in API_BLUEPRINTS}

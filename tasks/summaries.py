@@ -6,9 +6,12 @@ from celery.exceptions import SoftTimeLimitExceeded
 # A worker builds the summaries: it imports their analyses' and charts' libraries (scikit-learn, statsmodels, SciPy,
 # matplotlib) when it starts, so that its first build takes no longer than the next ones. Only workers import this
 # module; the web processes, which never build a summary, never import those libraries.
-from pedt_participation.committee import charts, division, opinion_groups, services  # noqa: F401
+from pedt_participation.committee import charts, division, opinion_groups, services, themes  # noqa: F401
 from pedt_participation.extensions import db
 from tasks.notifications import SMTP_RETRIES
+
+# And the word lists the comments' themes read, for the same reason.
+themes.read_word_lists()
 
 
 @shared_task(

@@ -26,6 +26,7 @@ from pedt_participation.models import (
     Consultation,
     ConsultationStatus,
     Orientation,
+    PopulationArea,
     Role,
     utcnow,
 )
@@ -112,6 +113,16 @@ def make_consultation(
     db.session.add(consultation)
     db.session.commit()
     return consultation
+
+
+def add_even_population(consultation: Consultation, places: tuple[str, ...]) -> None:
+    """A reference population of 300 people per age bracket in each of `places`, one IRIS each, mapped to the
+    neighbourhood of the same name."""
+    db.session.add_all(
+        PopulationArea(consultation_id=consultation.id, iris=f"iris-{place}", label=place, census_year=2021,
+                       neighbourhood=place, people_by_age_bracket={b.value: 300.0 for b in AgeBracket})
+        for place in places
+    )
 
 
 def make_moderator(consultation: Consultation, **profile):

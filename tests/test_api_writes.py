@@ -15,8 +15,12 @@ from pedt_participation.api.services import issue_token
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     Action,
+    ActionState,
+    AgeBracket,
+    Audience,
     Comment,
     CommitteeSummaryFile,
+    ConsultationStatus,
     ModerationAction,
     ModerationLogEntry,
     RefusalCategory,
@@ -25,6 +29,7 @@ from pedt_participation.models import (
     SummaryStatus,
     Vote,
     VoteKind,
+    utcnow,
 )
 from tests.helpers import build_summary_now, make_consultation, make_moderator, make_participant, wait_until
 
@@ -188,6 +193,44 @@ def test_a_closed_vote_is_refused_in_plain_french(client, parent, as_parent):
     refused = client.put(f"/api/v1/actions/{action.id}/votes/support", json={}, headers=as_parent)
     assert refused.status_code == 409
     assert refused.get_json()["error"]["code"] == "refused"
+    assert _votes(parent) == []
+
+
+def test_an_api_vote_reaches_only_what_the_pages_show_and_follows_the_consultations_rules(client, parent, as_parent):
+    def vote(action, kind="opinion", value=1):
+        return client.put(f"/api/v1/actions/{action.id}/votes/{kind}", json={"value": value}, headers=as_parent)
+
+    draft = make_consultation(slug="brouillon", status=ConsultationStatus.DRAFT).orientations[0].actions[0]
+    open_ = make_consultation(slug="ouverte", allowed_audiences=["parent"], minimum_age=18)
+    by_blocked_author, own_proposal, others_proposal = open_.orientations[0].actions
+    by_blocked_author.author = make_participant()
+    by_blocked_author.author.blocked_at = utcnow()
+    own_proposal.author, own_proposal.state = parent, ActionState.PENDING
+    others_proposal.author, others_proposal.state = make_participant(), ActionState.PENDING
+    db.session.commit()
+
+    for unseen in (draft, by_blocked_author, others_proposal):
+        assert vote(unseen).status_code == 404
+    # Its author sees a proposal awaiting review, which is not put to the vote yet.
+    refused = vote(own_proposal)
+    assert refused.status_code == 409 and "n’est pas ouverte au vote" in refused.get_json()["error"]["message"]
+    published = open_.orientations[1].actions[0]
+    not_used = vote(published, "grade", 4)
+    assert not_used.status_code == 409 and "pas utilisé" in not_used.get_json()["error"]["message"]
+    youth = make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_15_TO_17)
+    as_youth = _personal_token(youth)
+    refused = client.put(f"/api/v1/actions/{published.id}/votes/opinion", json={"value": 1}, headers=as_youth)
+    assert refused.status_code == 409 and "publics suivants : parent" in refused.get_json()["error"]["message"]
+    assert _votes(parent) == [] and _votes(youth) == []
+    assert vote(published).status_code == 200
+
+
+def test_a_blocked_persons_token_is_refused(client, consultation, parent, as_parent):
+    action = consultation.orientations[0].actions[0]
+    parent.blocked_at = utcnow()
+    db.session.commit()
+    refused = client.put(f"/api/v1/actions/{action.id}/votes/opinion", json={"value": 1}, headers=as_parent)
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "account_blocked"
     assert _votes(parent) == []
 
 

@@ -3,6 +3,7 @@ pages say so and offer no button."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
@@ -22,6 +23,7 @@ from pedt_participation.models import (
     utcnow,
 )
 from tests.helpers import login, make_consultation, make_moderator, make_participant, page_text
+from tests.test_opendata import decidim_csv
 
 REFUSED = "Cette consultation est archivée : sa modération ne se modifie plus."
 NOTICE = "Cette consultation est archivée : sa modération se consulte, mais ne se modifie plus."
@@ -72,6 +74,8 @@ def test_every_moderation_step_on_an_archived_consultation_is_refused_with_a_mes
                         {"held_on": "2026-01-12", "place": "Médiathèque", f"c-{action.id}-parent": "4"}),
         "answer": (f"/moderation/archivee/answers/{action.id}", {f"r{action.id}-state": "not_retained", f"r{action.id}-text": "Non."}),
         "publish answers": ("/moderation/archivee/answers/publish", {"action_ids": str(action.id)}),
+        "translate": (f"/moderation/archivee/traductions/action/{action.id}", {"en_title": "A shared garden"}),
+        "preview an import": ("/moderation/archivee/opendata/apercu", {"file": (io.BytesIO(decidim_csv()), "propositions.csv")}),
     }
     login(client, archive["moderator"])
     not_refused = [
@@ -87,6 +91,7 @@ def test_every_moderation_step_on_an_archived_consultation_is_refused_with_a_mes
     assert db.session.get(type(blocked), blocked.id).blocked_at is not None
     assert db.session.scalar(select(func.count()).select_from(PaperVoteCount)) == 0
     assert db.session.get(type(action), action.id).answer_published_at is None
+    assert not db.session.get(type(action), action.id).translations
 
 
 def test_the_api_refuses_to_moderate_an_archived_consultation(client, archive):
@@ -106,7 +111,7 @@ def test_the_api_refuses_to_moderate_an_archived_consultation(client, archive):
     assert _log_size() == 0
 
 
-@pytest.mark.parametrize("page", ["proposals", "reports", "doublons", "workshops", "answers", "opendata"])
+@pytest.mark.parametrize("page", ["proposals", "reports", "doublons", "workshops", "answers", "opendata", "traductions"])
 def test_an_archived_consultations_moderation_pages_say_so_and_offer_no_button(client, archive, page):
     login(client, archive["moderator"])
     response = client.get(f"/moderation/archivee/{page}")
@@ -114,3 +119,27 @@ def test_an_archived_consultations_moderation_pages_say_so_and_offer_no_button(c
     assert response.status_code == 200 and NOTICE in page_text(response)
     main = html[html.index("<main"):html.index("</main>")]
     assert 'method="post"' not in main
+
+
+def test_an_archived_consultations_lists_offer_no_link_to_change_them(client, archive):
+    login(client, archive["moderator"])
+    action = archive["action"]
+
+    translations = client.get("/moderation/archivee/traductions")
+    assert "Traduire" not in page_text(translations)
+    edit = client.get(f"/moderation/archivee/traductions/action/{action.id}")
+    html = edit.get_data(as_text=True)
+    assert NOTICE in page_text(edit) and 'method="post"' not in html[html.index("<main"):html.index("</main>")]
+    workshops = client.get("/moderation/archivee/workshops")
+    assert "Corriger" not in page_text(workshops), "no column of corrections, not even an empty one"
+
+
+def test_a_refused_workshop_on_an_archived_consultation_promises_no_numbers_kept_below(client, archive):
+    login(client, archive["moderator"])
+    response = client.post(
+        "/moderation/archivee/workshops",
+        data={"held_on": "2026-01-12", "place": "Médiathèque", f"c-{archive['action'].id}-parent": "4"},
+    )
+    text = page_text(response)
+    assert REFUSED in text
+    assert "ci-dessous" not in text

@@ -7,6 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
+from pedt_participation.auth.services import register_participant
+from pedt_participation.errors import ParticipationRefused
 from pedt_participation.extensions import db
 from pedt_participation.models import AgeBracket, Audience, Participant
 from tests.helpers import TEST_PASSWORD, login, make_consultation, make_participant, page_text
@@ -93,6 +95,18 @@ def test_youth_age_and_audience_must_match(client):
     assert "Les jeunes qui participent ont entre 11 et 25 ans" in text
     text = page_text(client.post("/auth/register", data={**PARENT, "age_bracket": "15-17"}))
     assert "Avant 18 ans, inscrivez-vous en tant que jeune." in text
+
+
+@pytest.mark.parametrize(("audience", "bracket"), [(Audience.PARENT, AgeBracket.FROM_15_TO_17),
+                                                    (Audience.PROFESSIONAL, AgeBracket.FROM_11_TO_14),
+                                                    (Audience.YOUTH, AgeBracket.FROM_26_TO_39)])
+def test_no_account_has_an_age_its_audience_does_not_admit(app, audience, bracket):
+    """Whatever creates the account (a form, the host platform, the demo): the committee summaries' disclosure
+    control takes every person under 18 to be a young person, and every young person to be 25 at most."""
+    with pytest.raises(ParticipationRefused):
+        register_participant(email="x@exemple.fr", password=TEST_PASSWORD, display_name="Camille",
+                             audience=audience, age_bracket=bracket, parent_email="parent@exemple.fr")
+    assert db.session.scalar(select(Participant)) is None
 
 
 @pytest.mark.parametrize(

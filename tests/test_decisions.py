@@ -27,6 +27,7 @@ from pedt_participation.models import (
     ModerationAction,
     ModerationLogEntry,
     Notification,
+    Opinion,
     Participant,
     Role,
     Vote,
@@ -205,17 +206,24 @@ def test_publishing_again_publishes_only_new_drafts(closed, committee):
     assert "Action 1.2" in latest and "Action 1.1" not in latest
 
 
-def test_results_page_shows_a_small_count_as_the_action_page_does(client, closed, committee):
-    """The action's page shows its 2 supports to anyone: hiding them on the results page would protect nothing."""
+def test_the_results_page_gives_each_action_the_counts_its_own_page_gives(client, closed, committee):
+    """Every action's counts are public and exact on its page, in the API and in the open-data file: the results
+    page says the same, rather than « < 5 » beside a page that says 2 (the committee summary publishes these counts
+    as they are and protects its breakdowns knowing them)."""
     action = closed.orientations[0].actions[0]
-    for _ in range(2):
-        _vote(make_participant(), action)
+    for opinion in (Opinion.POUR, Opinion.POUR, Opinion.POUR, Opinion.CONTRE):
+        voter = make_participant()
+        _vote(voter, action, VoteKind.OPINION, opinion.value)
+        if opinion == Opinion.POUR:
+            _vote(voter, action)
     record_decision(committee, action, RETAINED, utcnow())
     publish_decisions(committee, closed, utcnow())
     db.session.commit()
-    assert "2 soutiens" in page_text(client.get(f"/actions/{action.id}"))
-    text = page_text(client.get("/consultations/fermee/resultats"))
-    assert "Soutiens : 2" in text and "< 5" not in text
+    results = page_text(client.get("/consultations/fermee/resultats"))
+    action_page = page_text(client.get(f"/actions/{action.id}"))
+    for counts in ("3 soutiens", "Avis : 3 pour, 0 mitigé, 1 contre"):
+        assert counts in results and counts in action_page, counts
+    assert "< 5" not in results
 
 
 def test_who_may_decide(client, closed):

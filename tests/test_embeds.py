@@ -123,6 +123,43 @@ def test_opinion_and_grade_inside_the_action_embed(client):
     assert "Votre mention est retirée." in page_text(client.get(embed))
 
 
+def _visitor_form(html: str, path_start: str) -> str:
+    """The opening tag of the first form posting to a path starting with `path_start`."""
+    return re.search(rf'<form[^>]*action="{re.escape(path_start)}[^>]*>', html).group(0)
+
+
+@pytest.mark.parametrize("embed", ["consultation", "action"])
+def test_a_visitor_s_vote_in_the_embed_is_cast_once_they_sign_in_in_the_new_tab(client, embed):
+    consultation = make_consultation(slug="pedt")
+    action = consultation.orientations[0].actions[0]
+    participant = make_participant()
+    page = "/embed/consultations/pedt" if embed == "consultation" else f"/embed/actions/{action.id}"
+    html = client.get(page).get_data(as_text=True)
+
+    form = _visitor_form(html, f"/actions/{action.id}/votes/support")
+    assert 'target="_blank"' in form and 'rel="opener"' in form  # sign-in pages are never framed
+    assert "Soutenir « Action 1.1 » (nouvel onglet)" in page_text(client.get(page))
+    held = client.post(_form_action(html, f"/actions/{action.id}/votes/support"))
+    signed_in = client.post(held.headers["Location"], data={"email": participant.email, "password": "mot-de-passe-de-test"})
+
+    assert signed_in.headers["Location"].endswith("/embed/connecte")  # reloads the embed and closes the tab
+    client.get("/embed/connecte")
+    assert db.session.scalars(select(Vote.action_id).where(Vote.participant_id == participant.id)).all() == [action.id]
+    assert "Votre soutien est enregistré." in page_text(client.get(page)), "the answer waits for the embed"
+
+
+def test_across_sites_a_visitor_gets_the_sign_in_link_only(client, app, monkeypatch):
+    """The frame's cookies may be kept apart from the tab's (Safari, Firefox): the tab would refuse the frame's
+    form as expired."""
+    monkeypatch.setitem(app.config, "EMBED_ACROSS_SITES", True)
+    action = make_consultation(slug="pedt").orientations[0].actions[0]
+
+    for page in ("/embed/consultations/pedt", f"/embed/actions/{action.id}"):
+        html = client.get(page).get_data(as_text=True)
+        assert f"/actions/{action.id}/votes/support" not in html
+        assert "Se connecter pour voter (nouvel onglet)" in page_text(client.get(page))
+
+
 def test_action_embed_without_sign_in_shows_counts_and_the_sign_in_link(client):
     action = make_consultation(slug="pedt").orientations[0].actions[0]
 

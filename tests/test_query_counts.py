@@ -95,8 +95,8 @@ def test_the_action_page_renders_one_page_of_threads(client, small_and_large):
 
 
 # An opinion: the token with its owner, the action, the upsert, then the answer (the person's votes on the action
-# and supports left). A support also locks the person's row and counts their other supports.
-VOTE_QUERIES = {"opinion": 5, "support": 7}
+# and supports left, in one query). A support also locks the person's row and counts their other supports.
+VOTE_QUERIES = {"opinion": 4, "support": 6}
 
 
 @pytest.mark.parametrize("kind", VOTE_QUERIES)

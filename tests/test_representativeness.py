@@ -16,11 +16,11 @@ from pedt_participation.committee.representativeness import (
     read_population_file,
     representativeness,
 )
-from pedt_participation.committee.services import population_analysis
+from pedt_participation.committee.services import population_analysis, summary_figures
 from pedt_participation.errors import ParticipationRefused
 from pedt_participation.extensions import db
 from pedt_participation.models import AgeBracket, Audience, Vote, VoteKind
-from tests.helpers import make_consultation, make_participant
+from tests.helpers import add_even_population, make_consultation, make_participant
 
 SAMPLE = Path(__file__).parents[1] / "pedt_participation" / "demo" / "population-iris-exemple-fictif.csv"
 
@@ -221,3 +221,26 @@ def test_a_summary_stored_before_its_weighting_counts_were_protected_still_reads
     page = client.get(f"/comite/syntheses/{summary_id}")
     assert page.status_code == 200
     assert "12 personnes pondérées" in page_text(page)
+
+
+def test_no_weighted_result_is_given_for_opinions_the_summary_withholds(app):
+    """The weighted approval is a ratio of counts per age bracket and neighbourhood at once, which the audit cannot
+    follow: it is given only beside a published « pour » and total."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=3, k_anonymity=5)
+    hidden_pour, few_opinions, shown = consultation.orientations[0].actions
+    people = [make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_40_TO_59,
+                               neighbourhood=("Centre", "Les Hauts")[index % 2]) for index in range(14)]
+    for index, person in enumerate(people):
+        db.session.add(Vote(participant_id=person.id, action_id=hidden_pour.id, kind=VoteKind.OPINION,
+                            value=1 if index < 3 else -1))
+        db.session.add(Vote(participant_id=person.id, action_id=shown.id, kind=VoteKind.OPINION,
+                            value=1 if index < 7 else -1))
+    for person in people[:2]:
+        db.session.add(Vote(participant_id=person.id, action_id=few_opinions.id, kind=VoteKind.OPINION, value=1))
+    add_even_population(consultation, ("Centre", "Les Hauts"))
+    db.session.commit()
+    data = summary_figures(consultation)
+    weighted = {action["action_id"]: action for action in data["analyses"]["representativeness"]["weighting"]["actions"]}
+    assert few_opinions.id not in weighted
+    assert weighted[hidden_pour.id]["raw_approval"] is None and weighted[hidden_pour.id]["weighted_approval"] is None
+    assert weighted[shown.id]["raw_approval"] == 0.5 and weighted[shown.id]["weighted_approval"] == 0.5

@@ -43,17 +43,16 @@ IDEMPOTENCY_HEADER = {
 }
 
 
-def _my_votes(participant: Participant, action) -> dict:
+def _my_votes(participant: Participant, action: consultations.VoteTarget) -> dict:
     """Read before the commit (which expires every loaded object), not after it: no reloading."""
-    mine = voting.votes_of(participant, [action.id])
-    remaining = voting.supports_remaining(participant, [action.orientation])[action.orientation_id]
+    mine = voting.my_votes_on(participant, action)
     return {
         "data": {
             "action_id": action.id,
-            "support": (action.id, VoteKind.SUPPORT) in mine,
-            "opinion": mine.get((action.id, VoteKind.OPINION)),
-            "grade": mine.get((action.id, VoteKind.GRADE)),
-            "supports_remaining_in_orientation": remaining,
+            "support": mine.support,
+            "opinion": mine.opinion,
+            "grade": mine.grade,
+            "supports_remaining_in_orientation": mine.supports_remaining,
         }
     }
 
@@ -71,7 +70,7 @@ def me():
 @bp.doc(security=PARTICIPANT_SECURITY)
 def my_votes(action_id: int):
     participant = require_actor()
-    return _my_votes(participant, consultations.get_visible_action(action_id, participant, texts=False))
+    return _my_votes(participant, consultations.get_vote_target(action_id, participant))
 
 
 VOTE_REFUSED = "Refused by a rule of the consultation (phase closed, limit reached…)"
@@ -110,7 +109,7 @@ def give_grade(vote, action_id: int):
 def _cast_vote(action_id: int, kind: VoteKind, value: int):
     """One operation a kind, so that the document says which value each requires."""
     participant = require_actor()
-    action = consultations.get_visible_action(action_id, participant, texts=False)
+    action = consultations.get_vote_target(action_id, participant)
     voting.cast_vote(participant, action, kind, value)
     answer = _my_votes(participant, action)
     db.session.commit()
@@ -124,7 +123,7 @@ def _cast_vote(action_id: int, kind: VoteKind, value: int):
 def withdraw_vote(action_id: int, kind: str):
     """Withdraws one's vote of this kind (nothing happens when there was none)."""
     participant = require_actor()
-    action = consultations.get_visible_action(action_id, participant, texts=False)
+    action = consultations.get_vote_target(action_id, participant)
     voting.withdraw_vote(participant, action, VoteKind(kind))
     answer = _my_votes(participant, action)
     db.session.commit()

@@ -18,8 +18,8 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, 
 
 from ..labels import AGE_BRACKET_LABELS, AUDIENCE_LABELS
 from ..management.profile_lists import offered_labels
-from ..models import OTHER_ANSWER, UNSAID_ANSWER, YOUTH_AGE_BRACKETS, AgeBracket, Audience, ProfileListKind
-from .services import MINIMUM_PASSWORD_LENGTH, password_problem
+from ..models import OTHER_ANSWER, UNSAID_ANSWER, AgeBracket, Audience, ProfileListKind
+from .services import MINIMUM_PASSWORD_LENGTH, age_bracket_problem, password_problem
 
 
 def without_surrounding_spaces(value: str | None) -> str | None:
@@ -101,13 +101,10 @@ class ProfileForm(FlaskForm):
         _check_picked(field)
 
     def validate_age_bracket(self, field) -> None:
-        if self.audience.data == Audience.YOUTH and field.data not in YOUTH_AGE_BRACKETS:
-            raise ValidationError(_l("Les jeunes qui participent ont entre 11 et 25 ans : choisissez votre tranche d’âge."))
-        if self.audience.data in (Audience.PARENT, Audience.PROFESSIONAL) and field.data in (
-            AgeBracket.FROM_11_TO_14,
-            AgeBracket.FROM_15_TO_17,
-        ):
-            raise ValidationError(_l("Avant 18 ans, inscrivez-vous en tant que jeune."))
+        if self.audience.data in set(Audience) and field.data in set(AgeBracket):
+            problem = age_bracket_problem(Audience(self.audience.data), AgeBracket(field.data))
+            if problem is not None:
+                raise ValidationError(problem)
 
     def validate_parent_email(self, field) -> None:
         if field.data.strip().lower() == self.own_email().strip().lower():

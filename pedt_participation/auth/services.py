@@ -25,6 +25,7 @@ from ..errors import ParticipationRefused
 from ..extensions import db, execute_counting_rows
 from ..mail import send_email
 from ..models import (
+    AGE_BRACKETS_OF_AUDIENCE,
     ERASED_ACCOUNT_NAME,
     AgeBracket,
     Audience,
@@ -66,6 +67,16 @@ def _password_letters(password: str) -> str:
 def _common_passwords() -> frozenset[str]:
     text = files(__package__).joinpath("common_passwords.txt").read_text(encoding="utf-8")
     return frozenset(_password_letters(line) for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def age_bracket_problem(audience: Audience, age_bracket: AgeBracket) -> str | None:
+    """Why this age bracket does not go with this audience, in words the person can act on; None when it does.
+    The summaries' disclosure control counts on every participant keeping to AGE_BRACKETS_OF_AUDIENCE."""
+    if age_bracket in AGE_BRACKETS_OF_AUDIENCE[audience]:
+        return None
+    if audience == Audience.YOUTH:
+        return _("Les jeunes qui participent ont entre 11 et 25 ans : choisissez votre tranche d’âge.")
+    return _("Avant 18 ans, inscrivez-vous en tant que jeune.")
 
 
 def password_problem(password: str, email: str = "") -> str | None:
@@ -149,6 +160,9 @@ def register_participant(
     problem = display_name_problem(display_name, role)
     if problem is not None:
         raise ParticipationRefused(problem, field="display_name")
+    problem = age_bracket_problem(audience, age_bracket)
+    if problem is not None:
+        raise ParticipationRefused(problem, field="age_bracket")
     if age_bracket.needs_parental_consent and not parent_email:
         raise ParticipationRefused(
             _("Avant 15 ans, il faut l’e-mail d’un parent, qui recevra un lien pour donner son accord.")

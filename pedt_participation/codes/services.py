@@ -15,6 +15,7 @@ from ..models import (
     Action,
     CodeBatch,
     Consultation,
+    ConsultationRules,
     ModerationAction,
     Orientation,
     Participant,
@@ -104,7 +105,9 @@ def batches(consultation: Consultation) -> list[tuple[CodeBatch, int, int]]:
     return [(batch, codes, bound) for batch, codes, bound in rows]
 
 
-def code_of(participant: Participant | None, consultation: Consultation) -> ParticipationCode | None:
+def code_of(
+    participant: Participant | None, consultation: Consultation | ConsultationRules
+) -> ParticipationCode | None:
     """The code the person entered in this consultation, if any (revoked or not)."""
     if participant is None:
         return None
@@ -146,7 +149,7 @@ def bind_code(participant: Participant, consultation: Consultation, text: str) -
     return found
 
 
-def check_code(consultation: Consultation, participant: Participant) -> None:
+def check_code(consultation: Consultation | ConsultationRules, participant: Participant) -> None:
     """Where the consultation requires a code, refuses a vote without a valid one, saying where to get one."""
     if not consultation.codes_required:
         return

@@ -92,10 +92,11 @@ def _roots_in_order(
 
 
 def comment_page(action: Action, order: CommentOrder, viewer: Participant | None, page: int) -> CommentPage:
-    """The threads of one page in four queries (the counts, their comments, rating sums, the viewer's ratings),
-    sorted at every level; a page past the end shows the last one. Its cost does not grow with the number of
-    comments."""
-    comment_count, thread_count = _counts(action)
+    """The threads of one page in three queries (their comments, rating sums, the viewer's ratings) and the
+    action's counts, kept a few seconds (`kept_comment_counts`), sorted at every level; a page past the end shows
+    the last one. Its cost does not grow with the number of comments."""
+    counts = kept_comment_counts([action.id])[action.id]
+    comment_count, thread_count = counts.shown, counts.threads
     page = max(1, min(page, -(-thread_count // COMMENT_PAGE_SIZE)))
     roots, ordering = _roots_in_order(action.id, order)
     page_roots = roots.order_by(*ordering).limit(COMMENT_PAGE_SIZE).offset((page - 1) * COMMENT_PAGE_SIZE)
@@ -122,18 +123,6 @@ def comment_page(action: Action, order: CommentOrder, viewer: Participant | None
         (nodes[parent_id].replies if parent_id in nodes else roots_of_page).append(node)
     _sort(roots_of_page, order)
     return CommentPage(threads=roots_of_page, page=page, thread_count=thread_count, comment_count=comment_count)
-
-
-def _counts(action: Action) -> tuple[int, int]:
-    """In one query: the comments shown, as `count_comments` counts them, and the threads, that is the root
-    comments, deleted or hidden ones included (they keep their place so that their replies do)."""
-    shown, threads = db.session.execute(
-        select(func.count().filter(_SHOWN), func.count().filter(Comment.parent_id.is_(None)))
-        .select_from(Comment)
-        .outerjoin(Participant, Participant.id == Comment.author_id)
-        .where(Comment.action_id == action.id)
-    ).one()
-    return shown, threads
 
 
 def page_of_comment(comment: Comment, order: CommentOrder) -> int:
@@ -172,31 +161,41 @@ def _sort(nodes: list[CommentNode], order: CommentOrder) -> None:
         _sort(node.replies, order)
 
 
-def count_comments(action_ids: list[int]) -> dict[int, int]:
-    """Comments shown only: not deleted, not hidden, author not blocked."""
+@dataclass(frozen=True)
+class CommentCounts:
+    """An action's comments as its pages count them."""
+
+    shown: int  # not deleted, not hidden, author not blocked
+    threads: int  # root comments, deleted or hidden ones included (they keep their place so that their replies do)
+
+
+def count_comments(action_ids: list[int]) -> dict[int, CommentCounts]:
+    """Each action's comments counted afresh, in one query."""
     if not action_ids:
         return {}
     rows = db.session.execute(
-        select(Comment.action_id, func.count())
+        select(Comment.action_id, func.count().filter(_SHOWN), func.count().filter(Comment.parent_id.is_(None)))
+        .select_from(Comment)
         .outerjoin(Participant, Participant.id == Comment.author_id)
-        .where(Comment.action_id.in_(action_ids), _SHOWN)
+        .where(Comment.action_id.in_(action_ids))
         .group_by(Comment.action_id)
     )
-    return dict(rows.tuples().all())
+    counted = {action_id: CommentCounts(shown, threads) for action_id, shown, threads in rows}
+    return {action_id: counted.get(action_id, CommentCounts(0, 0)) for action_id in action_ids}
 
 
-COMMENTS = "comments"  # the kind of counts `live_comment_counts` keeps
+COMMENTS = "comment-counts"  # the kind of counts `kept_comment_counts` keeps
+
+
+def kept_comment_counts(action_ids: list[int]) -> dict[int, CommentCounts]:
+    """The comment counts the pages, the API and the open-data export show: those of `count_comments`, kept a few
+    seconds (see kept_counts); an author sees their own comment, or its removal, counted at once."""
+    return kept_per_action(COMMENTS, action_ids, count_comments)
 
 
 def live_comment_counts(action_ids: list[int]) -> dict[int, int]:
-    """The comment counts the pages, the API and the open-data export show: those of `count_comments`, kept a few
-    seconds (see kept_counts); an author sees their own comment, or its removal, counted at once."""
-
-    def counted(ids: list[int]) -> dict[int, int]:
-        shown = count_comments(ids)
-        return {action_id: shown.get(action_id, 0) for action_id in ids}
-
-    return kept_per_action(COMMENTS, action_ids, counted)
+    """The comments shown on each action, as `kept_comment_counts` keeps them."""
+    return {action_id: counts.shown for action_id, counts in kept_comment_counts(action_ids).items()}
 
 
 def _check_can_comment(participant: Participant, action: Action, now: datetime) -> None:

@@ -22,6 +22,7 @@ from ..codes.services import participation_by_batch
 from ..extensions import db
 from ..languages.services import format_count
 from ..models import (
+    AGE_BRACKETS_OF_AUDIENCE,
     Action,
     ActionOrigin,
     ActionState,
@@ -58,6 +59,16 @@ from .representativeness import PopulationCounts, population_counts, summary_sec
 from .themes import ThemeCounter
 
 SCHEMA_VERSION = 1
+# The (audience, age bracket) pairs a participant can have: the crossed cells behind every pair of tables that cut
+# the same people by audience and by age bracket.
+AUDIENCE_AGE_PAIRS = [(a, b) for a in Audience for b in AgeBracket if b in AGE_BRACKETS_OF_AUDIENCE[a]]
+
+
+def _audience_age_pairs(present: Iterable[tuple[Audience, AgeBracket]]) -> list[tuple[Audience, AgeBracket]]:
+    """The pairs the rules allow, and any other that people counted here hold: an account made before every way
+    of creating one applied the rules (through the host platform, say) may be a « parent » of 15 to 17. Its people
+    are counted where they are, as a crossed cell the audit treats as unknown, so that the tables still add up."""
+    return AUDIENCE_AGE_PAIRS + sorted(set(present) - set(AUDIENCE_AGE_PAIRS))
 THEMES_PER_ACTION = 5
 THEMES_PER_ORIENTATION = 8
 OPINION_KEYS = {Opinion.POUR: "pour", Opinion.MITIGE: "mitige", Opinion.CONTRE: "contre"}
@@ -127,10 +138,15 @@ def _decisions(action_ids: list[int]) -> dict[int, dict[str, Any]]:
     }
 
 
-def _vote_tallies(action_ids: list[int]) -> tuple[dict, dict[int, dict[AgeBracket, int]], dict[int, dict[AgeBracket, dict[str, int]]]]:
-    """action → kind → value → audience → number of votes, action → age bracket → online supports, and action →
-    age bracket → opinions « pour » and others: all folded from one GROUP BY, so that the votes are read once."""
+def _vote_tallies(
+    action_ids: list[int],
+) -> tuple[dict, dict[int, dict[AgeBracket, int]], dict[int, dict[AgeBracket, dict[str, int]]], dict[int, dict[tuple, int]]]:
+    """action → kind → value → audience → number of votes, action → age bracket → online supports, action →
+    age bracket → opinions « pour » and others, and action → (kind, value, audience, age bracket) → number of votes
+    (how the audiences' figures and the age brackets' relate): all folded from one GROUP BY, so that the votes are
+    read once."""
     tallies: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int))))
+    by_profile: dict = defaultdict(lambda: defaultdict(int))
     supports_by_age_bracket: dict = defaultdict(lambda: dict.fromkeys(AgeBracket, 0))
     opinions_by_age_bracket: dict = defaultdict(lambda: {bracket: {"pour": 0, "other": 0} for bracket in AgeBracket})
     rows = db.session.execute(
@@ -141,11 +157,12 @@ def _vote_tallies(action_ids: list[int]) -> tuple[dict, dict[int, dict[AgeBracke
     )
     for action_id, kind, value, audience, bracket, number in rows:
         tallies[action_id][kind][value][audience] += number
+        by_profile[action_id][(kind, value, audience, bracket)] += number
         if kind == VoteKind.SUPPORT:
             supports_by_age_bracket[action_id][bracket] += number
         elif kind == VoteKind.OPINION:
             opinions_by_age_bracket[action_id][bracket]["pour" if value == Opinion.POUR else "other"] += number
-    return tallies, supports_by_age_bracket, opinions_by_age_bracket
+    return tallies, supports_by_age_bracket, opinions_by_age_bracket, by_profile
 
 
 def _paper_supports(action_ids: list[int]) -> dict[int, dict[Audience, int]]:
@@ -217,7 +234,7 @@ def aggregate(
 ) -> dict[str, Any]:
     """Every figure of the summary, protected as a whole with the threshold `consultation.k_anonymity`
     (disclosure.py; DisclosureRefused when they cannot be). Without `with_comments`, no comment is read (counts at
-    zero, no theme, no quote): what the public results page needs, at the cost of the vote tallies only. With
+    zero, no theme, no quote): what the population page needs, at the cost of the vote tallies only. With
     `with_representativeness`, "representativeness" is the participants against the reference population
     (representativeness.py; None when none is mapped), its figures protected with the others. `earlier`: the
     largest count each cell had in the summaries published before (`published_cells`); a reader may take each
@@ -270,6 +287,7 @@ class _Counts:
     tallies: dict
     supports_by_age_bracket: dict[int, dict[AgeBracket, int]]
     opinions_by_age_bracket: dict[int, dict[AgeBracket, dict[str, int]]]
+    votes_by_profile: dict[int, dict[tuple, int]]
     paper: dict[int, dict[Audience, int]]
     by_neighbourhood: dict[int, dict[tuple[VoteKind, int], dict[str, int]]]
     judges: dict[int, int]
@@ -289,7 +307,7 @@ class _Counts:
 def _read_counts(consultation: Consultation, *, with_comments: bool, with_representativeness: bool) -> _Counts:
     actions = _published_actions(consultation)
     action_ids = [row.id for row in actions]
-    tallies, supports_by_age_bracket, opinions_by_age_bracket = _vote_tallies(action_ids)
+    tallies, supports_by_age_bracket, opinions_by_age_bracket, votes_by_profile = _vote_tallies(action_ids)
     commented = action_ids if with_comments else []
     comment_counts, themes = read_comments(commented)
     by_profile, by_orientation = participant_counts(consultation, [orientation.id for orientation in consultation.orientations])
@@ -298,6 +316,7 @@ def _read_counts(consultation: Consultation, *, with_comments: bool, with_repres
         tallies=tallies,
         supports_by_age_bracket=supports_by_age_bracket,
         opinions_by_age_bracket=opinions_by_age_bracket,
+        votes_by_profile=votes_by_profile,
         paper=_paper_supports(action_ids),
         by_neighbourhood=neighbourhood_tallies(action_ids),
         judges=_judges_by_orientation(action_ids),
@@ -364,7 +383,7 @@ def _aggregate(
         orientation_actions = [
             _action_figures(
                 figures, row, tallies[row.id], channels[row.id], counts.paper[row.id], counts.supports_by_age_bracket[row.id],
-                counts.opinions_by_age_bracket[row.id] if with_opinions_by_age else None,
+                counts.opinions_by_age_bracket[row.id] if with_opinions_by_age else None, counts.votes_by_profile[row.id],
                 grade_profiles[row.id], judges_key[row.id], counts.comment_counts[row.id], counts.top_comments[row.id],
                 counts.themes[row.id], counts.by_neighbourhood[row.id], neighbourhoods, decision=counts.decisions.get(row.id),
                 breakdowns=row.id not in undetailed,
@@ -374,6 +393,9 @@ def _aggregate(
         for channel in ("online", "paper", "total"):
             figures.relate((*orientation_key, "supports", channel), [("action", row.id, "supports", channel) for row in rows])
         participants_key = (*orientation_key, "participants")
+        _audiences_by_age(figures, participants_key, {
+            (a, b): number for (o, a, b), number in counts.by_orientation.items() if o == orientation.id
+        })
         orientations.append(
             {
                 "id": orientation.id,
@@ -570,6 +592,7 @@ def _action_figures(
     paper_counts: Mapping[Audience, int],
     age_brackets: Mapping[AgeBracket, int],
     opinions_by_age: Mapping[AgeBracket, Mapping[str, int]] | None,
+    votes_by_profile: Mapping[tuple, int],
     grade_profile: list[int],
     judges_key: tuple,
     comment_counts: Mapping[int, int],
@@ -608,9 +631,47 @@ def _action_figures(
         # Each opinion is the sum of the audiences' (the tables above give the other margin).
         for side in sides:
             figures.relate((*action, "opinions", side), [(*action, "opinions", "audience", a.value, side) for a in Audience])
-        by_age_bracket = _opinions_by_age_bracket(figures, action, opinions_by_age) if opinions_by_age is not None else {}
+        if opinions_by_age is not None:
+            by_age_bracket = _opinions_by_age_bracket(figures, action, opinions_by_age)
+            # The same opinions by audience and by age bracket, bound by the ages each audience admits.
+            figures.cross(
+                (*action, "opinions", "audience_by_age"),
+                {(a.value, side): (*action, "opinions", "audience", a.value, side) for a in Audience for side in sides},
+                {(b.value, part): (*action, "opinions", "age_bracket", b.value, part) for b in AgeBracket for part in ("pour", "other")},
+                {
+                    ((a.value, side), (b.value, "pour" if side == "pour" else "other")):
+                        votes_by_profile.get((VoteKind.OPINION, opinion.value, a, b), 0)
+                    for a, b in _audience_age_pairs(
+                        (a, b) for kind, _value, a, b in votes_by_profile if kind == VoteKind.OPINION
+                    )
+                    for side, opinion in sides.items()
+                },
+            )
         by_neighbourhood = opinions_by_neighbourhood(figures, action, sides, neighbourhood_tally, neighbourhoods)
     supports_total = (*action, "supports", "total")
+    by_channel = _channel_table(figures, action, channel_counts)
+    supports_by_audience = online_by_age_bracket = None
+    if supports_detailed:
+        supports_by_audience = figures.table(supports_total, {
+            a.value: ((*action, "supports", "audience", a.value), online.get(a, 0) + paper_counts[a]) for a in Audience
+        })
+        online_by_age_bracket = figures.table((*action, "supports", "online"), {
+            b.value: ((*action, "supports", "online", "age_bracket", b.value), age_brackets[b]) for b in AgeBracket
+        })
+        # Each audience's supports are its online ones, by age bracket as its ages allow, and its paper ones.
+        figures.cross(
+            (*action, "supports", "audience_by_age"),
+            {a.value: (*action, "supports", "audience", a.value) for a in Audience},
+            {**{b.value: (*action, "supports", "online", "age_bracket", b.value) for b in AgeBracket},
+             "paper": (*action, "supports", "paper")},
+            {
+                **{
+                    (a.value, b.value): votes_by_profile.get((VoteKind.SUPPORT, 1, a, b), 0)
+                    for a, b in _audience_age_pairs((a, b) for kind, _value, a, b in votes_by_profile if kind == VoteKind.SUPPORT)
+                },
+                **{(a.value, "paper"): paper_counts[a] for a in Audience},
+            },
+        )
     data = {
         "id": row.id,
         "position": row.position,
@@ -621,14 +682,10 @@ def _action_figures(
         "decision": decision,
         "supports": {
             "rank": None,
-            "by_channel": _channel_table(figures, action, channel_counts),
+            "by_channel": by_channel,
             # Left out (None) with the breakdowns of opinions when the action is not `detailed`.
-            "by_audience": figures.table(supports_total, {
-                a.value: ((*action, "supports", "audience", a.value), online.get(a, 0) + paper_counts[a]) for a in Audience
-            }) if supports_detailed else None,
-            "online_by_age_bracket": figures.table((*action, "supports", "online"), {
-                b.value: ((*action, "supports", "online", "age_bracket", b.value), age_brackets[b]) for b in AgeBracket
-            }) if supports_detailed else None,
+            "by_audience": supports_by_audience,
+            "online_by_age_bracket": online_by_age_bracket,
             "online_by_neighbourhood": (
                 online_supports_by_neighbourhood(figures, action, neighbourhood_tally, neighbourhoods) if supports_detailed else None
             ),
@@ -736,6 +793,8 @@ def _participation(
     def by(name: str, counted: Mapping[str, int]) -> dict[str, Any]:
         return figures.table(("participants",), {part: (("participants", name, part), n) for part, n in counted.items()})
 
+    _audiences_by_age(figures, ("participants",), sums(by_profile, 0, 1))
+
     return {
         "participants": figures.cell(("participants",), total),
         "by_audience": by("audience", {a.value: sums(by_profile, 0).get((a,), 0) for a in Audience}),
@@ -748,6 +807,17 @@ def _participation(
         # Empty where the consultation printed no participation codes.
         "by_code_batch": _code_batch_table(figures, counts.by_code_batch),
     }
+
+
+def _audiences_by_age(figures: Disclosure, people: CellKey, counts: Mapping[tuple, int]) -> None:
+    """The participants' table by audience and the one by age bracket, bound by the ages each audience admits
+    (`counts`: participants per audience and age bracket)."""
+    figures.cross(
+        (*people, "audience_by_age"),
+        {a.value: (*people, "audience", a.value) for a in Audience},
+        {b.value: (*people, "age_bracket", b.value) for b in AgeBracket},
+        {(a.value, b.value): counts.get((a, b), 0) for a, b in _audience_age_pairs(counts)},
+    )
 
 
 def _code_batch_table(figures: Disclosure, by_batch: Mapping[str, int]) -> dict[str, Any]:

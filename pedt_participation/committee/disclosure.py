@@ -12,13 +12,16 @@ are withheld, for all the tables at once, and writes the decision into the figur
   ruled out, the smallest published part of k or more of a relation it belongs to is withheld too ("masqué"; a
   zero, "< k", only when nothing else is left), parts before totals, until the audit passes; then each of these
   complements that the others made needless is published again. A "masqué" cell needs no guarantee of its own:
-  it counts k people or more. Figures with no small group behind them stay exact.
+  it counts k people or more. Figures with no small group behind them stay exact;
+- a withheld zero that the published figures pin to 0 (no online support from 11–14-year-olds when every
+  support is a parent's) is published: "< k" would promise values it cannot take, and hiding it hides nothing.
 
 Quantities that no output prints but that the reader can bound are registered too (`register`, `order`): the
 opinions of the people outside the reference population (all opinions minus those weighted), the gap between two
-actions that a ranking puts in order. They are never withheld or published, only unknowns of the audit. Counts
-the reader knows from elsewhere (`known`: what an earlier summary published, what the site shows of each action)
-are constants of the audit, printed exact.
+actions that a ranking puts in order, the cells of the table that crosses two cuts of the same people (`cross`:
+by audience and by age bracket, only the pairs the registration rules allow). They are never withheld or
+published, only unknowns of the audit. Counts the reader knows from elsewhere (`known`: what an earlier summary
+published, what the site shows of each action) are constants of the audit, printed exact.
 
 When no further cell can be withheld and the audit still fails, DisclosureRefused says why: the summary is then
 not published.
@@ -27,7 +30,7 @@ not published.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from .disclosure_audit import MASKED, POSITIVE, SMALL, UNPRINTED, AuditMemory, CellKey, Finding, Relation, audit
@@ -95,6 +98,24 @@ class Disclosure:
         """A relation the reader knows without a table showing it (an orientation's supports are its actions')."""
         self.relations.append((total, tuple(parts)))
 
+    def cross(
+        self,
+        key: CellKey,
+        rows: Mapping[Hashable, CellKey],
+        columns: Mapping[Hashable, CellKey],
+        counts: Mapping[tuple[Hashable, Hashable], int],
+    ) -> None:
+        """Two printed cuts of the same people, as rows and columns of the table that crosses them (supports by
+        audience and by age bracket): each row and each column is the sum of its crossed cells, which no output
+        prints. `counts` holds the crossed cells the rules allow, zeros included; a pair it leaves out is one the
+        rules forbid (nobody of 15 to 17 is a parent), whose zero the reader knows."""
+        for (row, column), value in counts.items():
+            self.register((*key, row, column), value)
+        for row, row_key in rows.items():
+            self.relate(row_key, [(*key, row, column) for row_name, column in counts if row_name == row])
+        for column, column_key in columns.items():
+            self.relate(column_key, [(*key, row, column) for row, column_name in counts if column_name == column])
+
     def known(self, key: CellKey, value: int) -> None:
         """A count the reader knows from elsewhere (an earlier summary published it, the site shows it to anyone):
         it is neither withheld nor chosen to protect another, and printed exact where the summary prints it."""
@@ -123,7 +144,7 @@ class Disclosure:
     def protect(self, max_rounds: int) -> None:
         """Decides the withheld cells (see the module) and writes the decision into every printed figure; after
         `max_rounds` rounds of complementary suppression, refuses. The same figures get the same decision, which
-        a process keeps for the next pages that show them (the public results page is computed at each view)."""
+        a process keeps for the next pages that show them (the population page is computed at each view)."""
         self._check_relations()
         self._derive_known()
         signature = (self.k, max_rounds, tuple(self.values.items()), tuple(self.relations), tuple(self.tables),
@@ -176,15 +197,21 @@ class Disclosure:
                 added_since[quick] = set()
             return found[quick]
 
+        # Withheld zeros that the published figures show to be zero, published as 0 (see `_publish_zeros`).
+        zeros: set[CellKey] = set()
         rounds = 0
         # Bound propagation finds most pinned cells at no cost; the integer programs run once it finds none.
         while pinned := findings(True) or findings(False):
             if rounds == max_rounds:
                 return DisclosureRefused(pinned)
             rounds += 1
-            added = False
-            for finding in _one_per_component(pinned, relations_of):
-                complement = self._complement(finding.key, relations_of)
+            published_zeros = self._publish_zeros(pinned)
+            zeros |= published_zeros
+            for changed in added_since.values():
+                changed |= published_zeros
+            added = bool(published_zeros)
+            for finding in _one_per_component([f for f in pinned if f.key not in published_zeros], relations_of):
+                complement = self._complement(finding.key, relations_of, zeros)
                 if complement is not None and complement not in self.withheld:
                     self.withheld[complement] = MASKED if self.values[complement] else SMALL
                     added_since[True].add(complement)
@@ -195,6 +222,16 @@ class Disclosure:
         self._release_needless(primary, relations_of)
         self._publish_determined()
         return self.withheld
+
+    def _publish_zeros(self, findings: list[Finding]) -> set[CellKey]:
+        """The « < k » cells these findings show to be 0, published as such: the figures published so far give
+        them away (a zero under an age bracket where nobody of a published audience can be), whereas « < k »
+        would promise values they cannot have. A zero is withheld only to hide what the few people of its table
+        chose, which the figures that pin it publish already; the audits that follow take the 0 as published."""
+        zeros = {finding.key for finding in findings if finding.greatest == 0}
+        for key in zeros:
+            del self.withheld[key]
+        return zeros
 
     def _linked(self, cells: set[CellKey], relations_of: dict[CellKey, list[Relation]]) -> set[CellKey]:
         """The withheld cells linked to these by relations, through withheld cells: their components."""
@@ -272,11 +309,14 @@ class Disclosure:
                 withheld.update(dict.fromkeys((part for part in parts if part not in self._known), SMALL))
         return withheld
 
-    def _complement(self, key: CellKey, relations_of: dict[CellKey, list[Relation]]) -> CellKey | None:
+    def _complement(
+        self, key: CellKey, relations_of: dict[CellKey, list[Relation]], zeros: set[CellKey]
+    ) -> CellKey | None:
         """The published cell to withhold so that `key` is pinned down less: in the relations around it, the
         smallest cell of k or more, parts before totals, in the relations with the fewest withheld cells first; a
         zero only when there is none (withheld, "< k", it becomes one more cell to protect). When its own
-        relations offer nothing, those of the withheld cells linked to it."""
+        relations offer nothing, those of the withheld cells linked to it. A zero published because the figures
+        pin it (`zeros`) is not withheld again."""
         reached, frontier = {key}, {key}
         while frontier:
             around = {relation for cell in frontier for relation in relations_of[cell]}
@@ -285,7 +325,7 @@ class Disclosure:
                  self.values[cell], str(cell), cell)
                 for relation in around
                 for cell in _cells(relation)
-                if cell not in self.withheld and cell not in self._known
+                if cell not in self.withheld and cell not in self._known and cell not in zeros
             ]
             if candidates:
                 return min(candidates)[-1]

@@ -75,7 +75,8 @@ class Division(TypedDict):
 def division(tallies: Tallies, groups: list[str], k: int, *, alpha: float = ALPHA) -> Division:
     """Compares the approval of `groups` on each action of `tallies` (see the module's docstring)."""
     rows: list[ActionDivision] = []
-    gaps: list[tuple[int, tuple[str, str], float, float, float, float]] = []  # row, pair, diff, low, high, p
+    compared: list[tuple[int, list[tuple[int, int]]]] = []  # row, the (pour, total) of each group it compares
+    pairs: list[tuple[int, tuple[str, str], int, int, int, int]] = []  # row, pair, pour1, total1, pour2, total2
     for action_id in sorted(tallies):
         counts = {group: tallies[action_id][group] for group in groups if tallies[action_id].get(group, (0, 0))[1] >= k}
         rows.append({
@@ -89,18 +90,18 @@ def division(tallies: Tallies, groups: list[str], k: int, *, alpha: float = ALPH
         })
         if len(counts) < 2:
             continue
-        rows[-1]["lowest_approval_bound"] = round(
-            min(float(proportion_confint(pour, total, alpha=alpha, method="wilson")[0]) for pour, total in counts.values()),
-            3,
-        )
-        for first, second in combinations(counts, 2):
-            (pour1, total1), (pour2, total2) = counts[first], counts[second]
-            low, high = confint_proportions_2indep(pour1, total1, pour2, total2, method="newcomb", alpha=alpha)
-            with np.errstate(divide="ignore", invalid="ignore"):  # the ratios it also reports, for shares of 0
-                test = test_proportions_2indep(pour1, total1, pour2, total2, method="score")
-            p_value = float(test.pvalue) if test.pvalue == test.pvalue else 1.0  # NaN when both shares are 0 or 1
-            gaps.append((len(rows) - 1, (first, second), pour1 / total1 - pour2 / total2, float(low), float(high),
-                         p_value))
+        compared.append((len(rows) - 1, list(counts.values())))
+        pairs.extend((len(rows) - 1, (first, second), *counts[first], *counts[second])
+                     for first, second in combinations(counts, 2))
+    gaps = _gaps(pairs, alpha)
+    if compared:
+        # Every group's Wilson interval in one call: statsmodels takes a millisecond a call, whatever its size.
+        pour, total = np.array([counts for _row, groups_counts in compared for counts in groups_counts]).T
+        lows = proportion_confint(pour, total, alpha=alpha, method="wilson")[0]
+        start = 0
+        for row, groups_counts in compared:
+            rows[row]["lowest_approval_bound"] = round(float(min(lows[start : start + len(groups_counts)])), 3)
+            start += len(groups_counts)
     if gaps:
         _reject, corrected, _sidak, _bonferroni = multipletests([gap[5] for gap in gaps], alpha=alpha, method="fdr_bh")
         for (row, pair, difference, low, high, _p), p_value in zip(gaps, corrected, strict=True):
@@ -126,6 +127,24 @@ def division(tallies: Tallies, groups: list[str], k: int, *, alpha: float = ALPH
         "most_divisive": [action["action_id"] for action in divisive[:NAMED_ACTIONS]],
         "most_consensual": [action["action_id"] for action in consensual[:NAMED_ACTIONS]],
     }
+
+
+def _gaps(
+    pairs: list[tuple[int, tuple[str, str], int, int, int, int]], alpha: float
+) -> list[tuple[int, tuple[str, str], float, float, float, float]]:
+    """(row, pair, difference, low, high, p-value) of each pair of groups compared, their Newcombe intervals and
+    score tests computed in one call each."""
+    if not pairs:
+        return []
+    pour1, total1, pour2, total2 = np.array([pair[2:] for pair in pairs]).T
+    lows, highs = confint_proportions_2indep(pour1, total1, pour2, total2, method="newcomb", alpha=alpha)
+    with np.errstate(divide="ignore", invalid="ignore"):  # the ratios it also reports, for shares of 0
+        p_values = test_proportions_2indep(pour1, total1, pour2, total2, method="score").pvalue
+    return [
+        # The p-value is NaN when both shares are 0 or 1.
+        (row, pair, first / of_first - second / of_second, float(low), float(high), 1.0 if p != p else float(p))
+        for (row, pair, first, of_first, second, of_second), low, high, p in zip(pairs, lows, highs, p_values, strict=True)
+    ]
 
 
 def _sure_gap(gap: Gap | None) -> float:

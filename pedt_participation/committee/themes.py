@@ -22,7 +22,7 @@ import numpy as np
 import simplemma
 from stop_words import get_stop_words
 
-from .person_names import names_in
+from .person_names import first_names, names_in
 
 # Frequent in comments yet naming no theme, and missing from the stop-word list.
 # Compared as lemmas: "penser" stands for "pense" and "pensons"; conjugated forms are left out anyway (`_conjugated`).
@@ -77,6 +77,13 @@ def _words(lowered: str) -> list[str]:
 def _piece_words(piece: str) -> tuple[str, ...]:
     """The words of a piece of text without spaces (`_words`)."""
     return tuple(_PIECE.findall(piece))
+
+
+def read_word_lists() -> None:
+    """Reads the lemma dictionary and the first names into this process (half a second of CPU, 27 MB), which
+    the first summary of a process would otherwise do: a worker does it when it starts (tasks/summaries.py)."""
+    simplemma.lemmatize("ateliers", lang="fr")
+    first_names()
 
 
 def _as_written(text: str, lowered: str, words: list[str]) -> list[str]:

@@ -7,12 +7,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, union
 
-from ..committee.aggregation import aggregate
 from ..consultations.services import published_actions
 from ..errors import ParticipationRefused
 from ..extensions import db
@@ -36,6 +34,7 @@ from ..models import (
 from ..moderation.services import record
 from ..navigation import site_path
 from ..notifications.services import notify
+from ..voting.services import ActionCounts, live_counts
 from ..webhooks.services import action_resource, publish_event
 from .resources import published_decisions
 
@@ -240,22 +239,21 @@ def set_decision_emails(person: Participant, wanted: bool) -> None:
 
 @dataclass(frozen=True)
 class ResultRow:
-    """One action on the public page: its protected figures (from the committee's aggregate) and its decision."""
+    """One action on the public page: its counts and its decision."""
 
     action: Action
-    figures: dict[str, Any]
+    tally: ActionCounts
     decision: Decision | None
 
 
-def results(consultation: Consultation) -> tuple[dict[str, Any], dict[int, list[ResultRow]]]:
-    """The figures' parameters and, by orientation id, each published action's protected figures beside its
-    published decision. The figures are the committee summary's, through the same threshold k: a count from 1
-    to k − 1 is never shown."""
-    data = aggregate(consultation, with_comments=False)
-    figures = {action["id"]: action for orientation in data["orientations"] for action in orientation["actions"]}
-    actions = [action for action in published_actions(consultation) if action.id in figures]
+def results(consultation: Consultation) -> dict[int, list[ResultRow]]:
+    """By orientation id, each published action's counts beside its published decision. The counts are the ones
+    every action's page, the API and the open-data file show (`live_counts`), so that the page says what they say;
+    the committee summary publishes them as they are and protects its breakdowns knowing them."""
+    actions = published_actions(consultation)
+    tallies = live_counts([action.id for action in actions])
     decisions = published_decisions([action.id for action in actions])
     rows: dict[int, list[ResultRow]] = {orientation.id: [] for orientation in consultation.orientations}
     for action in actions:
-        rows[action.orientation_id].append(ResultRow(action, figures[action.id], decisions.get(action.id)))
-    return data["parameters"], rows
+        rows[action.orientation_id].append(ResultRow(action, tallies[action.id], decisions.get(action.id)))
+    return rows

@@ -108,8 +108,7 @@ def results(slug: str):
     consultation = get_public_consultation(slug)
     if not consultation.vote_has_ended(utcnow()):
         raise NotFound()
-    parameters, rows = services.results(consultation)
-    return render_template("decisions/results.html", consultation=consultation, parameters=parameters, rows=rows)
+    return render_template("decisions/results.html", consultation=consultation, rows=services.results(consultation))
 
 
 @bp.post("/notifications/e-mails-decisions")

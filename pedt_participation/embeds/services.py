@@ -12,9 +12,20 @@ from werkzeug.exceptions import HTTPException
 
 from ..consultations.services import get_public_consultation, get_visible_action
 from ..errors import NotFound
+from ..models import Participant
 
 # The pages made to sit in the platform's iframe; every other page refuses to be framed elsewhere.
 FRAMED_ENDPOINTS = frozenset({"embeds.consultation", "embeds.action"})
+
+
+def visitor_votes_in_a_tab(viewer: Participant | None) -> bool:
+    """A visitor's vote pressed in an embed opens a new tab (sign-in pages are never framed), where the vote is held,
+    the person signs in and it is cast, and which ends on the page that reloads the embed. Only for a platform on
+    the same site, whose frame and tab share the session: across sites a browser may keep the frame's cookies apart
+    (Safari, Firefox), the tab would refuse the frame's form as expired, and visitors get the sign-in link alone."""
+    return viewer is None and not current_app.config["EMBED_ACROSS_SITES"]
+
+
 DEFAULT_WIDTH = 640
 DEFAULT_HEIGHTS = {"embeds.consultation": 800, "embeds.action": 600}
 

@@ -24,6 +24,12 @@ def _viewer() -> Participant | None:
     return current_user if current_user.is_authenticated else None
 
 
+def _visitor_vote_tab() -> str | None:
+    """Where a visitor's vote pressed in the embed ends, the tab it opens having signed them in (see
+    `services.visitor_votes_in_a_tab`); None where they vote inside the frame, or cannot vote there."""
+    return url_for("embeds.signed_in") if services.visitor_votes_in_a_tab(_viewer()) else None
+
+
 @bp.after_app_request
 def apply_security_headers(response: Response) -> Response:
     """One policy for every response. Embeds may be framed by the configured platform origins, every other page
@@ -45,7 +51,9 @@ def apply_security_headers(response: Response) -> Response:
 
 @bp.get("/embed/consultations/<slug>")
 def consultation(slug: str):
-    return render_template("embeds/consultation.html", **consultation_page(slug), embedded=True)
+    return render_template(
+        "embeds/consultation.html", **consultation_page(slug), embedded=True, vote_tab=_visitor_vote_tab()
+    )
 
 
 @bp.get("/embed/actions/<int:action_id>")
@@ -68,6 +76,7 @@ def action(action_id: int):
         now=now,
         vote_form=VoteForm(),
         embedded=True,
+        vote_tab=_visitor_vote_tab(),
     )
 
 

@@ -169,7 +169,11 @@ def translation_fields(item: Action | Orientation) -> dict[str, str]:
 
 def save_translations(item: Action | Orientation, fields: dict[str, str]) -> None:
     """A language left empty is removed: readers then see the French original. The easy-to-read version's
-    translation, entered in the management pages, is kept."""
+    translation, entered in the management pages, is kept. An archived consultation's words stay as they are."""
+    # Imported here: moderation's services import this module for the language of a notification.
+    from ..moderation.services import check_moderation_open
+
+    check_moderation_open(item.orientation.consultation if isinstance(item, Action) else item.consultation)
     text_field = _text_field(item)
     translations = {}
     for language in TRANSLATED_LANGUAGES:

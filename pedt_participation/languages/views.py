@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..authorization import Permission, restrict_pages
 from ..consultations.services import published_actions
+from ..errors import refusal_shown
 from ..extensions import db
 from ..moderation.services import moderated_consultation
 from ..navigation import safe_next_url
@@ -57,9 +58,10 @@ def edit(slug: str, kind: str, item_id: int):
     item = services.translatable(consultation, kind, item_id)
     form = ContentTranslationForm(data=services.translation_fields(item))
     if form.validate_on_submit():
-        services.save_translations(item, form.data)
-        db.session.commit()
-        flash(_("Traductions enregistrées pour « %(title)s ».", title=item.title), "success")
+        with refusal_shown():
+            services.save_translations(item, form.data)
+            db.session.commit()
+            flash(_("Traductions enregistrées pour « %(title)s ».", title=item.title), "success")
         return redirect(url_for(".index", slug=slug), 303)
     status = 422 if form.errors else 200
     return render_template("languages/edit.html", consultation=consultation, item=item, kind=kind, form=form), status

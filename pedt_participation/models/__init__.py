@@ -11,6 +11,7 @@ from .consultations import (
     Activity,
     AnswerState,
     Consultation,
+    ConsultationRules,
     ConsultationStatus,
     Orientation,
     Pictogram,
@@ -27,6 +28,7 @@ from .moderation import (
     ReportReason,
 )
 from .participants import (
+    AGE_BRACKETS_OF_AUDIENCE,
     CONSENT_AGE_BRACKETS,
     ERASED_ACCOUNT_NAME,
     UNDER_15_AGE_BRACKETS,
@@ -56,6 +58,7 @@ __all__ = [
     "UNSAID_ANSWER",
     "YOUTH_AGE_BRACKETS",
     "UNDER_15_AGE_BRACKETS",
+    "AGE_BRACKETS_OF_AUDIENCE",
     "VotesHeld",
     "AccountErasure",
     "Action",
@@ -76,6 +79,7 @@ __all__ = [
     "Decision",
     "DecisionProgress",
     "DecisionVerdict",
+    "ConsultationRules",
     "ConsultationStatus",
     "DeliveryStatus",
     "ErasureReason",

@@ -30,6 +30,12 @@ class Comment(Model):
         sa.CheckConstraint("(parent_id IS NULL) = (depth = 0)", name="root_has_depth_0"),
         # A form sent twice (double click, retried request) stores one comment: the database decides.
         sa.UniqueConstraint("author_id", "idempotency_key"),
+        # An action's page of threads: its first root comments in order, read from the index rather than sorted
+        # from all of them (18,000 roots took 14 ms to sort).
+        sa.Index(
+            "ix_comments_action_roots", "action_id", "created_at", "id",
+            postgresql_where=sa.text("parent_id IS NULL"), sqlite_where=sa.text("parent_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

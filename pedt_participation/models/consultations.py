@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -149,21 +150,7 @@ class Consultation(Model):
     )
 
     def is_open_for(self, activity: Activity | str, now: datetime) -> bool:
-        """The one answer to "may people propose / vote / comment now?": only while published, within the phase's
-        dates; comments while proposals or the vote are open, unless the consultation turned them off."""
-        activity = Activity(activity)
-        if self.status != ConsultationStatus.PUBLISHED:
-            return False
-        if activity == Activity.COMMENT:
-            return self.comments_enabled and (
-                self.is_open_for(Activity.PROPOSE, now) or self.is_open_for(Activity.VOTE, now)
-            )
-        opens, closes = (
-            (self.voting_open_at, self.voting_close_at)
-            if activity == Activity.VOTE
-            else (self.proposals_open_at, self.proposals_close_at)
-        )
-        return opens is not None and opens <= now and (closes is None or now < closes)
+        return is_open_for(self, activity, now)
 
     def vote_has_ended(self, now: datetime) -> bool:
         """After the vote: closed (by hand or by beat) and every later step, or still published past the vote's
@@ -180,6 +167,48 @@ class Consultation(Model):
     def figures_visible(self) -> bool:
         """Whether counts of votes are shown: always, or only once the vote has closed."""
         return self.figures_during_vote or self.status in AFTER_THE_VOTE
+
+
+@dataclass(frozen=True)
+class ConsultationRules:
+    """What a consultation's participation rules read of it, as plain values: a vote, the busiest request, loads
+    these columns without building the ORM object (`consultations.services.get_vote_target`)."""
+
+    id: int
+    status: ConsultationStatus
+    proposals_open_at: datetime | None
+    proposals_close_at: datetime | None
+    voting_open_at: datetime | None
+    voting_close_at: datetime | None
+    comments_enabled: bool
+    supports_enabled: bool
+    opinion_enabled: bool
+    majority_judgment_enabled: bool
+    vote_limit_per_orientation: int | None
+    allowed_audiences: list[str]
+    minimum_age: int
+    codes_required: bool
+
+    def is_open_for(self, activity: Activity | str, now: datetime) -> bool:
+        return is_open_for(self, activity, now)
+
+
+def is_open_for(consultation: Consultation | ConsultationRules, activity: Activity | str, now: datetime) -> bool:
+    """The one answer to "may people propose / vote / comment now?": only while published, within the phase's
+    dates; comments while proposals or the vote are open, unless the consultation turned them off."""
+    activity = Activity(activity)
+    if consultation.status != ConsultationStatus.PUBLISHED:
+        return False
+    if activity == Activity.COMMENT:
+        return consultation.comments_enabled and (
+            is_open_for(consultation, Activity.PROPOSE, now) or is_open_for(consultation, Activity.VOTE, now)
+        )
+    opens, closes = (
+        (consultation.voting_open_at, consultation.voting_close_at)
+        if activity == Activity.VOTE
+        else (consultation.proposals_open_at, consultation.proposals_close_at)
+    )
+    return opens is not None and opens <= now and (closes is None or now < closes)
 
 
 class Orientation(Model):

@@ -57,6 +57,14 @@ class VotesHeld(enum.StrEnum):
 
 
 YOUTH_AGE_BRACKETS = frozenset({AgeBracket.FROM_11_TO_14, AgeBracket.FROM_15_TO_17, AgeBracket.FROM_18_TO_25})
+MINOR_AGE_BRACKETS = frozenset({AgeBracket.FROM_11_TO_14, AgeBracket.FROM_15_TO_17})
+# The age brackets each audience admits: a young person is 11 to 25, a parent or a professional 18 or more. The
+# summaries say so on their method page, and their disclosure control counts on it (a reader may too).
+AGE_BRACKETS_OF_AUDIENCE = {
+    Audience.YOUTH: YOUTH_AGE_BRACKETS,
+    Audience.PARENT: frozenset(AgeBracket) - MINOR_AGE_BRACKETS,
+    Audience.PROFESSIONAL: frozenset(AgeBracket) - MINOR_AGE_BRACKETS,
+}
 UNDER_15_AGE_BRACKETS = frozenset(bracket for bracket in AgeBracket if bracket.needs_parental_consent)
 
 CONSENT_AGE_BRACKETS = tuple(bracket for bracket in AgeBracket if bracket.needs_parental_consent)

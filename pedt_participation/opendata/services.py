@@ -160,7 +160,9 @@ class ImportPreview:
 
 def preview_import(consultation: Consultation, content: bytes) -> ImportPreview:
     """What an import would do: the new proposals, those already here, those refused and why, and for
-    each taxonomy the orientation whose title is closest."""
+    each taxonomy the orientation whose title is closest. Refused once the consultation is archived, since an
+    import, which every preview leads to, is."""
+    check_moderation_open(consultation)
     preview = ImportPreview()
     known = _known_references(consultation)
     for proposal in read_proposals(content):
@@ -225,7 +227,6 @@ def import_proposals(
     """Creates one published action per new proposal, under the orientation of its first mapped
     taxonomy (none mapped: left out), with the platform's official answer when it has one. Proposals
     imported before are recognised by their reference and left alone."""
-    check_moderation_open(consultation)
     preview = preview_import(consultation, content)
     missing = [use.name for use in preview.taxonomies if use.name not in mapping]
     if missing:

@@ -7,30 +7,11 @@
 // platform, a forgotten password) leads to its page as usual, the held vote kept. Without JavaScript, or if
 // anything goes wrong, the forms are sent as usual: the sign-in page, then back to the page.
 (function () {
-  if (!window.fetch || !window.DOMParser || !window.HTMLDialogElement) return;
+  var shared = window.formsInBackground;
+  if (!shared || !window.HTMLDialogElement) return;
   var dialog = null;
   var pressedId = null;
   var busy = false;
-  var announcer = document.createElement("div");
-  announcer.className = "visually-hidden";
-  announcer.setAttribute("aria-live", "polite");
-  document.body.appendChild(announcer);
-
-  function send(form, submitter) {
-    var data = new FormData(form);
-    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
-    return fetch(form.action, {method: "POST", body: data, credentials: "same-origin"}).then(function (response) {
-      return response.text().then(function (html) {
-        return {response: response, page: new DOMParser().parseFromString(html, "text/html")};
-      });
-    });
-  }
-
-  function sendAsUsual(form, submitter) {
-    form.setAttribute("data-sent-as-usual", "");
-    if (form.requestSubmit) form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
-    else HTMLFormElement.prototype.submit.call(form);
-  }
 
   function dialogElement() {
     if (dialog) return dialog;
@@ -116,7 +97,7 @@
     });
     var held = document.querySelector("main .votes-held");
     if (!dialog.open || !held) {
-      announcer.textContent = said.join(" ");
+      shared.announce(said.join(" "));
       dialog.replaceChildren();
       if (dialog.open) dialog.close();
       else if (after) after.focus();
@@ -154,7 +135,7 @@
     busy = true;
     var pressed = event.submitter;
     pressedId = pressed && pressed.id ? pressed.id : null;
-    send(form, pressed)
+    shared.send(form, pressed)
       .then(function (answer) {
         var section = answer.page.querySelector("[data-sign-in]");
         if (!answer.response.ok) throw new Error(answer.response.status);
@@ -165,7 +146,7 @@
         whereToStart().focus();
       })
       .catch(function () {
-        sendAsUsual(form, pressed);
+        shared.sendAsUsual(form, pressed);
       })
       .finally(function () {
         busy = false;
@@ -178,7 +159,7 @@
     busy = true;
     dialog.setAttribute("aria-busy", "true");
     var answered = false;
-    send(form, event.submitter)
+    shared.send(form, event.submitter)
       .then(function (answer) {
         answered = true;
         var section = answer.page.querySelector("[data-sign-in]");
@@ -194,7 +175,7 @@
       .catch(function () {
         // Once the server has answered, the person may be signed in (and the form's token spent): the page shows it.
         if (answered) location.reload();
-        else sendAsUsual(form);
+        else shared.sendAsUsual(form);
       })
       .finally(function () {
         busy = false;
@@ -204,7 +185,7 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form.hasAttribute("data-sent-as-usual")) return;
+    if (shared.isSentAsUsual(form)) return;
     // Without the pressed button (an old browser), its value would be lost: the form is sent as usual.
     if (form.matches("form[data-sign-in-first]") && event.submitter) {
       dialogElement();

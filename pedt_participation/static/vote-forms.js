@@ -3,15 +3,8 @@
 // the server answers with, message included. The reader keeps their place and their focus; the message is also
 // read out by screen readers. Without JavaScript, or if anything goes wrong, the form is sent as usual.
 (function () {
-  if (!window.fetch || !window.DOMParser || !Element.prototype.closest) return;
-  var announcer = document.createElement("div");
-  announcer.className = "visually-hidden";
-  announcer.setAttribute("aria-live", "polite");
-  document.body.appendChild(announcer);
-
-  function sendAsUsual(form) {
-    HTMLFormElement.prototype.submit.call(form);
-  }
+  var shared = window.formsInBackground;
+  if (!shared || !Element.prototype.closest) return;
 
   function swapSameId(fresh, id) {
     var old = document.getElementById(id);
@@ -20,24 +13,19 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.matches("form[data-vote]")) return;
+    if (!form.matches("form[data-vote]") || shared.isSentAsUsual(form)) return;
     var place = form.closest("[data-vote-place]");
     if (!place || !place.id) return;
     event.preventDefault();
     var pressed = event.submitter;
-    var data = new FormData(form);
-    if (pressed && pressed.name) data.append(pressed.name, pressed.value);
     var buttons = Array.prototype.slice.call(place.querySelectorAll("button"));
     var pressedIndex = buttons.indexOf(pressed);
     var pressedTop = pressed ? pressed.getBoundingClientRect().top : null;
     place.setAttribute("aria-busy", "true");
-    fetch(form.action, {method: "POST", body: data, credentials: "same-origin"})
-      .then(function (response) {
-        if (!response.ok) throw new Error(response.status);
-        return response.text();
-      })
-      .then(function (html) {
-        var page = new DOMParser().parseFromString(html, "text/html");
+    shared.send(form, pressed)
+      .then(function (answer) {
+        if (!answer.response.ok) throw new Error(answer.response.status);
+        var page = answer.page;
         var freshPlace = page.getElementById(place.id);
         if (!freshPlace) throw new Error("no " + place.id);
         swapSameId(freshPlace, place.id);
@@ -57,11 +45,11 @@
         }
         var message = placeNow.querySelector(".flash-beside");
         if (message) message.scrollIntoView({block: "nearest"});
-        announcer.textContent = message ? message.textContent : "";
+        shared.announce(message ? message.textContent : "");
       })
       .catch(function () {
         place.removeAttribute("aria-busy");
-        sendAsUsual(form);
+        shared.sendAsUsual(form, pressed);
       });
   });
 })();

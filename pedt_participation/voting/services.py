@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, delete, func, select, text
+from sqlalchemy import ColumnElement, ScalarSelect, Select, bindparam, delete, func, select, text
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from ..codes.services import check_code
 from ..committee.majority_judgment import majority_grade
-from ..consultations.services import check_can_participate, check_open_for
+from ..consultations.services import VoteOrientation, VoteTarget, check_can_participate, check_open_for
 from ..errors import ParticipationRefused
 from ..extensions import db, execute_counting_rows
 from ..kept_counts import forget_after_commit, kept_per_action
@@ -31,6 +32,10 @@ from ..models import (
     utcnow,
     vote_counts,
 )
+
+# The action a vote is about: the columns a vote loads (`get_vote_target`), or the ORM object of a vote held
+# while its visitor signed in.
+Votable = Action | VoteTarget
 
 VALID_VALUES = {
     VoteKind.SUPPORT: frozenset({1}),
@@ -152,7 +157,81 @@ def supports_used_by_orientation(participant: Participant, orientation_ids: list
     return used
 
 
-def supports_remaining(participant: Participant | None, orientations: list[Orientation]) -> dict[int, int | None]:
+def _vote_value(kind: VoteKind) -> ScalarSelect[int]:
+    return (
+        select(Vote.value)
+        .where(
+            Vote.participant_id == bindparam("participant_id"),
+            Vote.action_id == bindparam("action_id"),
+            Vote.kind == kind,
+        )
+        .scalar_subquery()
+    )
+
+
+def supports_elsewhere_in_orientation(
+    participant_id: int | ColumnElement[int] | InstrumentedAttribute[int],
+    orientation_id: int | ColumnElement[int],
+    action_id: int | ColumnElement[int],
+) -> Select:
+    """What the support limit counts: the person's supports on the orientation's published actions other than
+    `action_id`. Each argument is a value (a vote), a bound parameter (a statement built once) or a column to
+    correlate with (a merge moving votes)."""
+    counted = aliased(Vote)
+    return (
+        select(func.count())
+        .select_from(counted)
+        .join(Action, Action.id == counted.action_id)
+        .where(
+            counted.participant_id == participant_id,
+            counted.kind == VoteKind.SUPPORT,
+            counted.action_id != action_id,
+            Action.orientation_id == orientation_id,
+            Action.state == ActionState.PUBLISHED,
+        )
+    )
+
+
+# A vote's answer in one row, built once: the person's three votes on the action, and their supports on the
+# orientation's other published actions (a support on this one counts too when the action is published).
+_MY_VOTES_ON_ACTION = select(
+    _vote_value(VoteKind.SUPPORT),
+    _vote_value(VoteKind.OPINION),
+    _vote_value(VoteKind.GRADE),
+    supports_elsewhere_in_orientation(
+        bindparam("participant_id"), bindparam("orientation_id"), bindparam("action_id")
+    ).scalar_subquery(),
+)
+
+
+@dataclass(frozen=True)
+class MyVotes:
+    """One person's votes on one action, and the supports they may still give in its orientation (None: no limit)."""
+
+    support: bool
+    opinion: int | None
+    grade: int | None
+    supports_remaining: int | None
+
+
+def my_votes_on(participant: Participant, action: Votable) -> MyVotes:
+    """What the API answers after each vote, in one query (a page shows many actions: `votes_of` and
+    `supports_remaining`)."""
+    support, opinion, grade, supports_elsewhere = db.session.execute(
+        _MY_VOTES_ON_ACTION,
+        {"participant_id": participant.id, "action_id": action.id, "orientation_id": action.orientation_id},
+    ).one()
+    limit = action.orientation.consultation.vote_limit_per_orientation
+    remaining = None
+    if limit is not None:
+        used = supports_elsewhere + (support is not None and action.state == ActionState.PUBLISHED)
+        remaining = max(limit - used, 0)
+    return MyVotes(support is not None, opinion, grade, remaining)
+
+
+def supports_remaining(
+    participant: Participant | None, orientations: Sequence[Orientation | VoteOrientation]
+) -> dict[int, int | None]:
     """Per orientation, how many supports the participant may still give (None: no limit or not signed in)."""
     if participant is None or not orientations:
         return {o.id: None for o in orientations}
@@ -163,7 +242,7 @@ def supports_remaining(participant: Participant | None, orientations: list[Orien
     return {o.id: max(limit - used[o.id], 0) for o in orientations}
 
 
-def _kind_enabled(action: Action, kind: VoteKind) -> bool:
+def _kind_enabled(action: Votable, kind: VoteKind) -> bool:
     consultation = action.orientation.consultation
     return {
         VoteKind.SUPPORT: consultation.supports_enabled,
@@ -172,7 +251,7 @@ def _kind_enabled(action: Action, kind: VoteKind) -> bool:
     }[kind]
 
 
-def _check_vote_allowed(participant: Participant, action: Action, kind: VoteKind, now: datetime) -> None:
+def _check_vote_allowed(participant: Participant, action: Votable, kind: VoteKind, now: datetime) -> None:
     consultation = action.orientation.consultation
     if action.state != ActionState.PUBLISHED:
         raise ParticipationRefused(_("Cette action n’est pas ouverte au vote."))
@@ -190,7 +269,7 @@ def _lock_participant(participant: Participant) -> None:
 
 
 def cast_vote(
-    participant: Participant, action: Action, kind: VoteKind, value: int, now: datetime | None = None
+    participant: Participant, action: Votable, kind: VoteKind, value: int, now: datetime | None = None
 ) -> None:
     """Records a vote, or changes the participant's earlier vote of the same kind on this action."""
     _check_vote_allowed(participant, action, kind, now or utcnow())
@@ -205,27 +284,7 @@ def cast_vote(
     forget_after_commit(VOTES, action.id)
 
 
-def supports_elsewhere_in_orientation(
-    participant_id: int | InstrumentedAttribute[int], orientation_id: int, action_id: int
-) -> Select:
-    """What the support limit counts: the person's supports on the orientation's published actions other than
-    `action_id`. `participant_id` is a value (a vote) or a column to correlate with (a merge moving votes)."""
-    counted = aliased(Vote)
-    return (
-        select(func.count())
-        .select_from(counted)
-        .join(Action, Action.id == counted.action_id)
-        .where(
-            counted.participant_id == participant_id,
-            counted.kind == VoteKind.SUPPORT,
-            counted.action_id != action_id,
-            Action.orientation_id == orientation_id,
-            Action.state == ActionState.PUBLISHED,
-        )
-    )
-
-
-def _check_support_limit(participant: Participant, action: Action) -> None:
+def _check_support_limit(participant: Participant, action: Votable) -> None:
     """Supports given to the orientation's other actions: a support already given to this one is kept
     (sending it again changes nothing), whatever the limit."""
     orientation = action.orientation
@@ -246,7 +305,7 @@ def _check_support_limit(participant: Participant, action: Action) -> None:
     )
 
 
-def withdraw_vote(participant: Participant, action: Action, kind: VoteKind, now: datetime | None = None) -> bool:
+def withdraw_vote(participant: Participant, action: Votable, kind: VoteKind, now: datetime | None = None) -> bool:
     """Removes the participant's vote of this kind; returns False when there was none."""
     _check_vote_allowed(participant, action, kind, now or utcnow())
     deleted = execute_counting_rows(

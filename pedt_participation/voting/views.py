@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..consultations.services import get_visible_action
+from ..consultations.services import get_visible_action, get_vote_target
 from ..errors import NotFound, refusal_shown
 from ..extensions import db
 from ..languages.services import ngettext
@@ -51,12 +51,12 @@ def _back(action_id: int):
     return redirect(_back_address(action_id), 303)
 
 
-def _place(action, kind: VoteKind) -> str:
+def _place(action: services.Votable, kind: VoteKind) -> str:
     """The element beside the controls of this kind of vote on this action, where its answer is shown."""
     return f"vote-{action.id}-{kind.value}"
 
 
-def _remaining_message(action) -> str:
+def _remaining_message(action: services.Votable) -> str:
     """Asked before the commit, which would expire the action and the person and make them load again."""
     remaining = services.supports_remaining(current_user, [action.orientation])[action.orientation_id]
     if remaining is None:
@@ -70,7 +70,7 @@ def _remaining_message(action) -> str:
     )
 
 
-def _record(participant: Participant, action: Action, vote_kind: VoteKind, value: int) -> None:
+def _record(participant: Participant, action: services.Votable, vote_kind: VoteKind, value: int) -> None:
     """Casts the vote and commits; its confirmation, or the refusal saying why, goes beside the action's controls."""
     with refusal_shown(beside=_place(action, vote_kind)):
         services.cast_vote(participant, action, vote_kind, value)
@@ -85,7 +85,7 @@ def _record(participant: Participant, action: Action, vote_kind: VoteKind, value
 def cast(action_id: int, kind: str):
     """A visitor's vote is held until they sign in (see `cast_held_vote`): the sign-in page is one step, not a
     detour that makes them find the action and press again."""
-    action = get_visible_action(action_id, current_user if current_user.is_authenticated else None, texts=False)
+    action = get_vote_target(action_id, current_user if current_user.is_authenticated else None)
     vote_kind = VoteKind(kind)
     form = VoteForm()
     value = 1 if vote_kind == VoteKind.SUPPORT else form.value.data
@@ -147,7 +147,7 @@ def forget_held_vote():
 @bp.post("/actions/<int:action_id>/votes/<any(support, opinion, grade):kind>/withdraw")
 @login_required
 def withdraw(action_id: int, kind: str):
-    action = get_visible_action(action_id, current_user, texts=False)
+    action = get_vote_target(action_id, current_user)
     vote_kind = VoteKind(kind)
     with refusal_shown(beside=_place(action, vote_kind)):
         withdrawn = services.withdraw_vote(current_user, action, vote_kind)

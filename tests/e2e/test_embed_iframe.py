@@ -60,6 +60,27 @@ def test_signing_in_from_the_frame_opens_a_tab_then_the_frame_shows_the_vote_but
     expect(frame.get_by_role("button", name="Soutenir « Action 1.1 »")).to_be_visible()
 
 
+def test_a_visitor_s_support_pressed_in_the_frame_is_cast_once_they_sign_in_in_the_new_tab(
+    page, live_server, platform_site, consultation
+):
+    action = consultation.orientations[0].actions[1]
+    participant = make_participant(display_name="Samia")
+    frame = _embed(page, live_server, platform_site)
+
+    with page.expect_popup() as opened:
+        frame.get_by_role("button", name="Soutenir « Action 1.2 » (nouvel onglet)").click()
+    sign_in_tab = opened.value
+    expect(sign_in_tab.get_by_text("Action 1.2")).to_be_visible()  # the held vote, named beside the form
+    with sign_in_tab.expect_event("close"):
+        fill_sign_in_form(sign_in_tab, participant)
+
+    expect(frame.get_by_text("Connecté : Samia")).to_be_visible()
+    expect(frame.get_by_role("button", name="Soutenir « Action 1.2 »")).to_have_attribute("aria-pressed", "true")
+    expect(frame.locator(f"#action-{action.id}").get_by_role("status")).to_contain_text("Votre soutien est enregistré.")
+    votes = wait_until(lambda: db.session.execute(select(Vote.action_id, Vote.kind).where(Vote.participant_id == participant.id)).all())
+    assert votes == [(action.id, VoteKind.SUPPORT)]
+
+
 def test_a_site_not_allowed_cannot_frame_the_consultation(page, live_server, foreign_site, consultation):
     refusals = []
     page.on("console", lambda message: refusals.append(message.text) if "frame-ancestors" in message.text else None)

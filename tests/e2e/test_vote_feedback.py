@@ -109,3 +109,21 @@ def test_a_support_pressed_before_signing_in_is_recorded_after_it_beside_the_act
     supports = db.session.scalars(select(Vote.action_id).where(Vote.participant_id == parent.id)).all()
     assert supports == [far_down.id]
     context.close()
+
+
+def test_a_grade_whose_background_sending_fails_is_sent_as_usual_with_the_grade(page, live_server):
+    action = make_consultation(majority_judgment_enabled=True).orientations[0].actions[0]
+    parent = make_participant()
+    sign_in(page, live_server, parent)
+    page.goto(f"{live_server.url}/actions/{action.id}")
+    # The background sending is cut (a network that drops it); the browser's own sending goes through.
+    page.route(
+        "**/actions/**",
+        lambda route: route.abort() if route.request.resource_type == "fetch" else route.continue_(),
+    )
+
+    page.get_by_role("group", name="Votre mention").get_by_role("button", name="Très bien").click()
+
+    expect(page.get_by_text("Votre mention est enregistrée.")).to_be_visible()
+    grades = db.session.scalars(select(Vote.value).where(Vote.participant_id == parent.id, Vote.kind == VoteKind.GRADE)).all()
+    assert grades == [int(Grade.TRES_BIEN)]
