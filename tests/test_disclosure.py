@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from pedt_participation.committee.aggregation import aggregate, detailable, printed_cells
+from pedt_participation.committee.aggregation import aggregate, printed_cells
+from pedt_participation.committee.counting import detailable
 from pedt_participation.committee.disclosure import Disclosure, DisclosureRefused
 from pedt_participation.committee.disclosure_audit import MASKED, POSITIVE, SMALL, UNPRINTED, audit, bounds
 from pedt_participation.committee.documents import CSV_HEADER, SUPPORTS_NOT_DETAILED, summary_csv, summary_pdf

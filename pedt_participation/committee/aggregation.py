@@ -43,7 +43,7 @@ from ..models import (
     utcnow,
 )
 from .comment_figures import merged_themes, read_comments, themes_of, top_comments
-from .counting import counted_votes, sums
+from .counting import counted_votes, detailable, sums
 from .disclosure import SECONDARY_HIDDEN, Disclosure, DisclosureRefused
 from .disclosure_audit import MASKED, CellKey
 from .majority_judgment import majority_grade, rank_by_majority_value
@@ -714,14 +714,6 @@ def _action_figures(
     }
     _site_figures(figures, action, channel_counts, opinion_counts, tally[VoteKind.GRADE], grade_profile, judges_key)
     return data
-
-
-def detailable(k: int, *shown: int) -> bool:
-    """Whether an action's breakdowns of figures the site shows exact (`shown`) can be given: each is 0 or 2k − 1
-    or more, the least total in which a group of k or more can hide a small group (k − 1 and k of 2k − 1: either
-    may be the small one). Below, a breakdown cannot keep its small group's promise: with k = 5, a total of 7 and a
-    group of 5 published leave 2 at most to the rest, which « < 5 » says may be 4."""
-    return all(count == 0 or count >= 2 * k - 1 for count in shown)
 
 
 def _site_figures(

@@ -70,7 +70,7 @@ from ..models import (
     Vote,
 )
 from .counted_opinions import counted_opinions
-from .counting import sums
+from .counting import detailable, sums
 from .disclosure import Disclosure
 from .disclosure_audit import CellKey
 from .profile_groups import answer_groups, group_of
@@ -446,6 +446,9 @@ def registered(
     })
     actions = {}
     for action_id, cells in sorted(opinions.items()):
+        shown = (figures.values[opinions_key(action_id, "pour")], figures.values[opinions_key(action_id, "total")])
+        if not detailable(k, *shown, shown[1] - shown[0]):
+            continue  # the weighted people's opinions are a breakdown of the action's, too few to detail
         placed = [counts for (_age, place), counts in cells.items() if place in places]
         pour, total = sum(p for p, _n in placed), sum(n for _p, n in placed)
         own = ("representativeness", "action", action_id)
