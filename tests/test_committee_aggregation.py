@@ -286,3 +286,24 @@ def test_an_account_made_before_the_age_rule_does_not_stop_the_summary():
     data = aggregate(consultation, with_comments=False)
 
     assert data["participation"]["participants"]["display"] == "14"
+
+
+def test_with_missing_grades_as_rejections_each_actions_rejections_are_given_exact():
+    """Every grade but « À rejeter » is the one the action's page shows, so each action's « À rejeter » is the
+    orientation's judges less figures the site shows: two actions' differ by a known number, and hiding them
+    protected nothing (the summary was refused). With 8 judges, they are printed as they are."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=2, majority_judgment_enabled=True,
+                                     missing_grades_as_reject=True)
+    first, second = consultation.orientations[0].actions
+    judges = [make_participant() for _ in range(8)]
+    for person in judges[:7]:
+        _vote(person, first, VoteKind.GRADE, Grade.BIEN.value)
+    for person in judges[2:]:
+        _vote(person, second, VoteKind.GRADE, Grade.BIEN.value)
+    db.session.commit()
+
+    data = aggregate(consultation, with_comments=False)
+
+    rejections = [action["majority_judgment"]["parts"][str(Grade.A_REJETER.value)]["display"]
+                  for action in data["orientations"][0]["actions"]]
+    assert rejections == ["1", "2"]

@@ -729,7 +729,10 @@ def _site_figures(
     export show anyone, exact, once figures are shown (voting.services.ActionCounts, counted by the same votes):
     supports online and on paper, opinions, grades given. The summary prints them exact and protects the rest
     knowing them. With missing grades counted as « À rejeter », the site's « À rejeter » (the grades given) is at
-    most the summary's, which is all the reader learns from it."""
+    most the summary's; and since every other grade is the site's, each action's « À rejeter » is the orientation's
+    judges less grades the site shows: two of them differ by a known number, so withholding them protects nothing
+    once one is known. The judges are then printed exact when they are k or more (no small group), which makes
+    every « À rejeter » exact too; fewer, they are withheld with the rest of the orientation's grades."""
     for channel, number in channel_counts.items():
         figures.known((*action, "supports", channel), number)
     figures.known((*action, "supports", "total"), sum(channel_counts.values()))
@@ -747,6 +750,8 @@ def _site_figures(
             figures.order(key, ("site", key), strict=False)
     if judges_key == (*action, "judges"):
         figures.known(judges_key, sum(given))
+    elif sum(grade_profile) >= figures.k:
+        figures.known(judges_key, sum(grade_profile))
 
 
 def _opinions_by_age_bracket(
