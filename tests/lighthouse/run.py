@@ -4,8 +4,9 @@ moderation-queue pages of a demo server, each at least 95 in Performance, Access
 One gunicorn on loopback serves a new SQLite database seeded with the demo (`flask seed-demo`, as `make run`);
 Lighthouse (audit.mjs, npm packages pinned beside it) audits the pages one after the other in one Debian Chromium.
 Prints each page's scores and, for a score under 95, the audits that lost it points; exits 1 if any is under.
-The performance score follows the machine's load (Lighthouse times the page's scripts on this CPU): a page under
-95 there is audited once more and keeps its better run, as Lighthouse's guide on variability advises several."""
+The performance score follows the machine's load (Lighthouse times the page's scripts on this CPU): CI runs it
+before the test suites, and a page under 95 is audited again and keeps its best run, as Lighthouse's guide on
+variability advises several."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from tests.processes import PROJECT, start_gunicorn, stop
 
 LIGHTHOUSE = Path(__file__).resolve().parent
 MINIMUM_SCORE = 95
-# Performance is timed on a CPU that CI's test suites share: a page under the minimum is audited again, up to
+# Performance is timed on this CPU, whatever else runs on it: a page under the minimum is audited again, up to
 # twice, and keeps its best score. Accessibility and best practices do not depend on timing and are not retried.
 PERFORMANCE_RETRIES = 2
 MODERATOR = ("moderation@demo.pedt.local", "demo-pedt-2026")
