@@ -40,6 +40,24 @@ def pytest_configure(config):
     os.environ["PASSWORD_HASH_METHOD"] = TEST_PASSWORD_HASH_METHOD
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The figures tests measured (`record_property("figure", line)`), after the results, passed or not: pytest
+    keeps a passing test's output to itself, and a figure such as issue 18's taps is read in CI's log. The
+    properties travel with each test's report, from every xdist process."""
+    figures = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", ())
+        if name == "figure"
+    ]
+    if figures:
+        terminalreporter.section("figures measured")
+        for figure in figures:
+            terminalreporter.write_line(figure)
+
+
 E2E_TESTS = Path(__file__).parent / "e2e"
 
 
