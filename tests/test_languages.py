@@ -17,6 +17,7 @@ from flask_babel import force_locale
 
 from pedt_participation.comments.services import add_comment
 from pedt_participation.committee.aggregation import figure_text
+from pedt_participation.consultations.services import propose_action
 from pedt_participation.extensions import db
 from pedt_participation.languages.services import LOCALE_COOKIE, ngettext
 from pedt_participation.models import Action, Audience, PaperVoteCount, Participant, Role, Workshop
@@ -328,3 +329,34 @@ def test_an_admins_menu_names_each_place_differently(client, language):
     names = [re.sub(r"<[^>]+>|\s+", " ", name).strip() for name in re.findall(r"<a [^>]*>(.*?)</a>", menu, re.S)]
     assert len(names) >= 5
     assert len(set(names)) == len(names), names
+
+
+def test_english_quotes_the_english_way_on_buttons_and_in_every_message(client):
+    """« » are French quotation marks: English buttons named « Action 1.1 » (as screen readers say the support,
+    withdrawal and moderation buttons) and English messages that kept them read as half translated."""
+    with (CATALOGUES / "en" / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        catalogue = read_po(source, locale="en")
+    french_marks = [entry.id for entry in catalogue if entry.id and any(
+        "«" in form or "»" in form for form in (entry.string if isinstance(entry.string, tuple) else (entry.string,))
+    )]
+    assert french_marks == []
+
+    consultation = make_consultation(slug="pedt")
+    action = consultation.orientations[0].actions[0]
+    author = make_participant()
+    propose_action(author, consultation.orientations[0], "Un atelier cuisine", "Chaque mercredi au centre social.")
+    db.session.commit()
+    visitor = page_text(client.get("/consultations/pedt", headers={"Accept-Language": "en"}))
+    assert "Support “Action 1.1”" in visitor and "«" not in visitor
+
+    login(client, make_participant())
+    client.post("/langue", data={"locale": "en"})
+    client.post(f"/actions/{action.id}/votes/support")
+    supporter = page_text(client.get(f"/actions/{action.id}"))
+    assert "Support “Action 1.1”" in supporter and "«" not in supporter
+    client.post("/auth/logout")
+
+    login(client, make_moderator(consultation))
+    client.post("/langue", data={"locale": "en"})
+    queue = page_text(client.get("/moderation/pedt/proposals"))
+    assert "Publish “Un atelier cuisine”" in queue and "«" not in queue
