@@ -60,3 +60,20 @@ def test_the_easy_read_version_comes_first_and_the_full_text_is_one_tap_away(pag
     expect(full_text).to_be_hidden()
     page.get_by_text("Lire le texte complet").click()
     expect(full_text).to_be_visible()
+
+
+def test_listen_reads_an_action_translated_into_arabic_in_arabic(page, live_server):
+    """The page's language: an Arabic reader hears the Arabic translation with an Arabic voice."""
+    action = make_consultation().orientations[0].actions[0]
+    action.translations = {"ar": {"title": "فتح المكتبة يوم السبت", "body": "للقراءة وأداء الواجبات في عطلة نهاية الأسبوع."}}
+    db.session.commit()
+    page.add_init_script(RECORD_SPEECH)
+    page.context.add_cookies([{"name": "langue", "value": "ar", "url": live_server.url}])
+    page.goto(f"{live_server.url}/actions/{action.id}")
+
+    page.locator("button[data-listen]").click()
+
+    assert page.evaluate("window.spoken") == [
+        {"text": "فتح المكتبة يوم السبت", "lang": "ar"},
+        {"text": "للقراءة وأداء الواجبات في عطلة نهاية الأسبوع.", "lang": "ar"},
+    ]
