@@ -171,3 +171,18 @@ def test_every_page_answers_for_anonymous_and_signed_in_visitors(client):
         assert response.status_code == 200, path
         assert "Connecté : Inès" in page_text(response), path
     assert "Proposer une action" in page_text(client.get("/consultations/demo/propose"))
+
+
+def test_a_card_carries_the_start_of_a_long_description_and_the_action_page_all_of_it(client):
+    """A card shows one line of the description: the consultation page sends that line's worth, not the whole text
+    (the demo's PEDT page sent 12 KB of descriptions, most of them never shown)."""
+    consultation = make_consultation(slug="demo")
+    action = consultation.orientations[0].actions[0]
+    action.body = "Effets attendus : " + "des activités nouvelles pour tous les enfants du quartier, " * 8 + "et leurs familles."
+    db.session.commit()
+
+    html = client.get("/consultations/demo").get_data(as_text=True)
+    summary = re.search(rf'<li class="action" id="action-{action.id}".*?<p class="action-summary"[^>]*>(.*?)</p>', html, re.S).group(1)
+    assert summary.startswith("Effets attendus : des activités nouvelles") and summary.endswith("…")
+    assert len(summary) <= 121
+    assert "et leurs familles." in page_text(client.get(f"/actions/{action.id}"))
