@@ -360,3 +360,15 @@ def test_english_quotes_the_english_way_on_buttons_and_in_every_message(client):
     client.post("/langue", data={"locale": "en"})
     queue = page_text(client.get("/moderation/pedt/proposals"))
     assert "Publish “Un atelier cuisine”" in queue and "«" not in queue
+
+
+def test_no_template_puts_french_quotation_marks_around_what_it_prints():
+    """A title or a quote printed between « » written in the template stays in French quotation marks in every
+    language; the catalogue's « %(title)s » is quoted the reader's way (“ ” in English)."""
+    around_a_value = re.compile(r"«\s*(?:<[a-z/][^<>]*>\s*)*\{\{|\}\}\s*(?:<[a-z/][^<>]*>\s*)*»")
+    found = [
+        f"{template.relative_to(ROOT)}: {match.group(0)}"
+        for template in sorted((ROOT / "templates").rglob("*.html"))
+        for match in around_a_value.finditer(re.sub(r"\{#.*?#\}", "", template.read_text(), flags=re.S))
+    ]
+    assert found == []
