@@ -199,6 +199,23 @@ def test_the_pdf_reads_well_for_a_person_and_is_tagged_for_a_screen_reader(quiet
     assert _first_page_png(content).stat().st_size > 1_000
 
 
+def test_what_to_remember_holds_on_the_first_page_of_a_large_consultation():
+    """Eight orientations whose three leading actions have long titles, as the demo's PEDT has them: « Ce qu'il faut
+    retenir » is still one page, the cover on the next."""
+    consultation = make_consultation(slug="longue", orientations=8, actions_per_orientation=3, k_anonymity=K)
+    people = [make_participant() for _ in range(12)]
+    for orientation in consultation.orientations:
+        for supporters, action in zip((12, 9, 6), orientation.actions, strict=True):
+            action.title = f"{action.title} : développer avec les partenaires du territoire un accueil " + "et " * 20 + "fin"
+            for person in people[:supporters]:
+                db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.SUPPORT, value=1))
+    db.session.commit()
+    reader = PdfReader(io.BytesIO(services.summary_file(build_summary_now(consultation), SummaryFileKind.PDF)))
+    first, second = (" ".join(page.extract_text().split()) for page in reader.pages[:2])
+    assert first.count("En tête : ") == 8 and first.count("encore attendues : 3.") == 8
+    assert second.startswith("Synthèse pour le comité de pilotage")
+
+
 def test_two_summaries_of_the_same_minute_are_told_apart(client, quiet_consultation):
     first, second = services.queue_summary(quiet_consultation), services.queue_summary(quiet_consultation)
     first.created_at = datetime(2026, 12, 6, 10, 15, 3, tzinfo=UTC)
