@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pypdfium2
@@ -21,6 +21,7 @@ from pedt_participation.committee.aggregation import cell
 from pedt_participation.committee.disclosure import Disclosure
 from pedt_participation.extensions import db
 from pedt_participation.models import (
+    AgeBracket,
     Alignment,
     Audience,
     Comment,
@@ -31,6 +32,7 @@ from pedt_participation.models import (
     SummaryStatus,
     Vote,
     VoteKind,
+    utcnow,
 )
 from tests.helpers import build_summary_now, login, make_consultation, make_participant, page_text
 
@@ -135,7 +137,7 @@ def _judged(title: str, judges: int) -> dict:
 @pytest.fixture
 def quiet_consultation():
     """Two actions per orientation; four supports only (under k = 5), one commented action whose best comment "pour"
-    is rated down."""
+    is rated down, and another on which five people wrote of a nursery in conjugated verbs."""
     consultation = make_consultation(slug="calme", orientations=2, actions_per_orientation=2, k_anonymity=K)
     action = consultation.orientations[0].actions[0]
     people = [make_participant() for _ in range(4)]
@@ -146,6 +148,17 @@ def quiet_consultation():
     db.session.add(comment)
     db.session.flush()
     db.session.add(CommentRating(comment_id=comment.id, participant_id=people[1].id, value=-1))
+    # The five authors: four of a kind and a fifth apart, of another audience, age and week, so that no group of
+    # participants reaches k and the participation charts stay withheld.
+    authors = [*people, make_participant(audience=Audience.PROFESSIONAL, age_bracket=AgeBracket.FROM_40_TO_59)]
+    for author, body in zip(authors, (
+        "Il faudrait une garderie : nos parents travaillent tôt.", "Les parents travaillent, il faudrait une garderie.",
+        "Mes parents travaillent loin ; il faudrait une garderie.", "Il faudrait une garderie, ils travaillent.",
+        "Une garderie, il faudrait : mes parents travaillent.",
+    ), strict=True):
+        db.session.add(Comment(action_id=consultation.orientations[0].actions[1].id, author_id=author.id, body=body,
+                               alignment=Alignment.POUR,
+                               created_at=utcnow() - timedelta(days=7 if author is authors[-1] else 0)))
     db.session.commit()
     return consultation
 
@@ -180,6 +193,10 @@ def test_the_pdf_reads_well_for_a_person_and_is_tagged_for_a_screen_reader(quiet
     assert "Aucun commentaire n’a été publié sur les actions de cette orientation." in text
     # A comment rated −1 is not among "the most supported".
     assert "Un avis que les autres ont désapprouvé" not in text
+    # Themes are words compared by their lemma: « faudrait » and « travaillent », in every comment, are not themes.
+    themes = re.findall(r"Thèmes(?: qui reviennent dans les commentaires)? : ([^.]*)\.", text)
+    assert len(themes) == 2 and all(listed.startswith("garderie (5") for listed in themes)
+    assert not any("faudrait" in listed or "travaill" in listed for listed in themes)
 
     # The "Action" header of the opinions table starts on the left, where its caption and the titles start.
     lines: list[tuple[str, float]] = []
