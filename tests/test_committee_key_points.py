@@ -260,7 +260,7 @@ def test_what_to_remember_the_groups_and_the_weighted_results_read_the_same_ever
     assert f"puis « {second[1].title} » (mention majoritaire « Passable », " in said[two][0]
     assert any(sentence.startswith("Rassemble tous les publics : « Ouvrir la ludothèque le samedi »") for sentence in said[one])
     assert any(sentence.startswith("Divise : « Des ateliers parents le soir » — Parent : 100 %") for sentence in said[one])
-    assert said[one][-1] == "Réponse officielle donnée : 1 (« Ouvrir la ludothèque le samedi » : retenue) ; encore attendues : 3."
+    assert said[one][-1] == "1 réponse officielle donnée (« Ouvrir la ludothèque le samedi » : retenue) ; 3 encore attendues."
     [moved] = [heading for heading in said if heading.startswith("Depuis la synthèse du ")]
     assert said[moved][0] == f"Nouvelles en tête : « {first[2].title} »."
     leaders = [action["title"] for o in data["key_points"]["orientations"] for action in o["leading"]]

@@ -229,7 +229,7 @@ def test_what_to_remember_holds_on_the_first_page_of_a_large_consultation():
     db.session.commit()
     reader = PdfReader(io.BytesIO(services.summary_file(build_summary_now(consultation), SummaryFileKind.PDF)))
     first, second = (" ".join(page.extract_text().split()) for page in reader.pages[:2])
-    assert first.count("En tête : ") == 8 and first.count("encore attendues : 3.") == 8
+    assert first.count("En tête : ") == 8 and first.count("Aucune réponse officielle donnée ; 3 encore attendues.") == 8
     assert second.startswith("Synthèse pour le comité de pilotage")
 
 
