@@ -1,6 +1,6 @@
 """Measures 4 and 5: the summary's figures (the aggregation, the committee's analyses and « Ce qu'il faut retenir »)
 and the aggregation alone, beside a hand-written GROUP BY (its limit), what the summary cannot avoid reading, and a
-careless ORM loop; the full summary alone and through the Celery worker.
+careless ORM loop; the full summary in a process of its own, and built by the Celery worker at the largest size.
 
 Each measurement that needs its own peak memory runs in a fresh child process (`run.py measure NAME`), whose
 `VmHWM` is then the peak of that measurement alone."""
@@ -22,7 +22,7 @@ from benchmarks.data import measured_consultation
 from benchmarks.report import mark
 from benchmarks.servers import Servers
 from benchmarks.settings import (
-    EARLIER_SUMMARY_SECONDS,
+    EARLIER_WORKER_SUMMARY_SECONDS,
     ROOT,
     SLUG,
     TARGET_AGGREGATE_OVER_DATA,
@@ -31,7 +31,7 @@ from benchmarks.settings import (
 )
 from pedt_participation import create_app
 from pedt_participation.committee.aggregation import aggregate
-from pedt_participation.committee.documents import summary_csv, summary_json, summary_pdf
+from pedt_participation.committee.documents import summary_csv, summary_json, summary_pdf, summary_xlsx
 from pedt_participation.committee.services import queue_summary, summary_figures
 from pedt_participation.extensions import db
 from pedt_participation.models import Action, Orientation, Participant, SummaryStatus, Vote
@@ -115,6 +115,7 @@ def measure_full_summary() -> None:
     data = summary_figures(measured_consultation())
     summary_json(data)
     summary_csv(data)
+    summary_xlsx(data)
     summary_pdf(data)
 
 
@@ -184,7 +185,7 @@ def measure_in_turn(names: list[str], rounds: int) -> dict[str, dict]:
 
 
 def summary_through_worker(servers: Servers) -> dict:
-    """The real path: queue a summary, the Celery worker builds PDF + CSV + JSON; its peak RSS from /proc."""
+    """The real path: queue a summary, the Celery worker builds PDF + CSV + XLSX + JSON; its peak RSS from /proc."""
     worker = servers.worker()
     start = time.perf_counter()
     summary = queue_summary(measured_consultation())
@@ -203,8 +204,8 @@ def aggregation_rows(sizes: list[dict]) -> list[tuple[str, ...]]:
     """One row a data size, smallest first: each `sizes` item holds the votes, the comments and the figures of
     `measure_in_turn`, "naive" left out where the data is too large for it. The summary's figures (aggregation,
     analyses, « Ce qu'il faut retenir ») are judged at the largest size against issue 21's target (≤ 2.5× the floor
-    that also counts people and reads comment texts, ≤ 300 MB) and issue 20's (within twice the summary's time
-    before the committee's analyses)."""
+    that also counts people and reads comment texts, ≤ 300 MB); issue 20's is judged on the worker's build
+    (`worker_summary_row`)."""
     rows = []
     previous = None
     for figures in sizes:
@@ -214,10 +215,8 @@ def aggregation_rows(sizes: list[dict]) -> list[tuple[str, ...]]:
         growth = f", ×{summary_s / previous[1]:.1f} time for ×{figures['votes'] / previous[0]:.1f} votes" if previous else ""
         previous = (figures["votes"], summary_s)
         peak, at_rest = figures["figures"]["peak_mb"], figures["figures"]["at_rest_mb"]
-        over_earlier = summary_s / EARLIER_SUMMARY_SECONDS
         target = (f"≤ {TARGET_AGGREGATE_OVER_DATA}× floor {mark(over_data <= TARGET_AGGREGATE_OVER_DATA)}, "
-                  f"≤ {TARGET_PEAK_MB} MB {mark(peak <= TARGET_PEAK_MB)}, ≤ {TARGET_SUMMARY_OVER_EARLIER}× "
-                  f"{EARLIER_SUMMARY_SECONDS} s {mark(over_earlier <= TARGET_SUMMARY_OVER_EARLIER)}"
+                  f"≤ {TARGET_PEAK_MB} MB {mark(peak <= TARGET_PEAK_MB)}"
                   if figures is sizes[-1] else "at the largest size")
         rows.append((f"4. summary figures, {figures['votes']:,} votes + {figures['comments']:,} comments",
                      f"{summary_s:.2f} s (aggregation alone {app_s:.2f} s), peak {peak:.0f} MB of which "
@@ -225,14 +224,25 @@ def aggregation_rows(sizes: list[dict]) -> list[tuple[str, ...]]:
                      f"floor: GROUP BY with people and comment texts {data_s:.2f} s; SQL GROUP BY alone {sql_s:.2f} s"
                      f" ({summary_s / sql_s:.1f}×)" + (f"; naive ORM {naive['seconds']:.1f} s, {naive['peak_mb']:.0f} MB"
                                                        if naive else "; naive ORM skipped (too slow)"),
-                     f"{over_data:.1f}× floor, {over_earlier:.1f}× earlier summary"
-                     + (f", naive {naive['seconds'] / summary_s:.0f}× slower" if naive else ""),
+                     f"{over_data:.1f}× floor" + (f", naive {naive['seconds'] / summary_s:.0f}× slower" if naive else ""),
                      target))
     return rows
 
 
-def summary_row(votes: int, alone: dict, through_worker: dict) -> tuple[str, ...]:
-    return (f"5. full summary (PDF+CSV+JSON), {votes:,} votes",
-            f"{alone['seconds']:.1f} s, peak {alone['peak_mb']:.0f} MB in a process of its own",
-            f"through the Celery worker: {through_worker['seconds']:.1f} s, worker peak "
-            f"{through_worker['peak_mb']:.0f} MB ({through_worker['status']})", "", "no target")
+def summary_row(votes: int, alone: dict) -> tuple[str, ...]:
+    return (f"5. full summary (PDF+CSV+XLSX+JSON), {votes:,} votes",
+            f"{alone['seconds']:.1f} s, peak {alone['peak_mb']:.0f} MB in a process of its own", "", "", "no target")
+
+
+def worker_summary_row(votes: int, through_worker: dict) -> tuple[str, ...]:
+    """Issue 20's target: the summary built by the worker at the largest size, within twice its time before the
+    committee's analyses (EARLIER_WORKER_SUMMARY_SECONDS)."""
+    seconds = through_worker["seconds"]
+    over_earlier = seconds / EARLIER_WORKER_SUMMARY_SECONDS
+    done = through_worker["status"] == SummaryStatus.DONE.value
+    return (f"5. summary built by the Celery worker, {votes:,} votes",
+            f"{seconds:.1f} s, worker peak {through_worker['peak_mb']:.0f} MB ({through_worker['status']})",
+            f"before the committee's analyses: {EARLIER_WORKER_SUMMARY_SECONDS} s (2026-11-26: aggregation at 1 M "
+            "votes + the worker's files at 100 k)",
+            f"{over_earlier:.1f}× earlier summary",
+            f"≤ {TARGET_SUMMARY_OVER_EARLIER}× {mark(done and over_earlier <= TARGET_SUMMARY_OVER_EARLIER)}")

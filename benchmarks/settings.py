@@ -24,9 +24,12 @@ OPEN_LOOP_SHARE = 0.40  # the steady arrival rate, as a share of the vote path's
 TARGET_OPEN_LOOP_P99_MS = 50
 TARGET_AGGREGATE_OVER_DATA = 2.5  # issue 21: beside the GROUP BY with people and comment texts, at 1 M votes
 TARGET_PEAK_MB = 300
-# Issue 20: the summary, with the committee's analyses, builds at 1 M votes within twice the time it took before
-# them: the aggregation at 1 M votes in the quiet run of 2026-11-26 08:09 (RESULTS.md).
-EARLIER_SUMMARY_SECONDS = 3.49
+# Issue 20: the summary, with the committee's analyses, builds in the Celery worker at 1 M votes within twice the
+# time it took before them. That time was never measured through the worker at 1 M votes; the quiet run of
+# 2026-11-26 08:09 (RESULTS.md) gives its two parts: the aggregation at 1 M votes, 3.49 s, and what the worker
+# added to the aggregation for its files at 100 k votes (5.3 s through the worker, of which 0.21 s the
+# aggregation), which is drawn per action and does not grow with the votes.
+EARLIER_WORKER_SUMMARY_SECONDS = round(3.49 + (5.3 - 0.21), 1)
 TARGET_SUMMARY_OVER_EARLIER = 2
 TARGET_PAGE_P95_MS = 60  # issue 21: at 1 M votes
 TARGET_PAGE_GROWTH = 1.2  # issue 21: p95 at 1 M votes over p95 at 100 k

@@ -11,6 +11,7 @@ import json
 from collections import Counter
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from pedt_participation.models import (
     AgeBracket,
     AnswerState,
     Audience,
+    Grade,
     Participant,
     RefusalCategory,
     Role,
@@ -34,6 +36,7 @@ from pedt_participation.models import (
     Vote,
     VoteKind,
 )
+from pedt_participation.templating import format_share
 from tests.helpers import build_summary_now, login, make_consultation, make_participant, page_text
 
 PEOPLE_PER_AUDIENCE = 24
@@ -74,6 +77,11 @@ def crafted():
 def _support(people, action, count):
     for person in people[:count]:
         db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.SUPPORT, value=1))
+
+
+def _grade(people, action, grade):
+    for person in people:
+        db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.GRADE, value=int(grade)))
 
 
 def _pdf_text(content: bytes) -> str:
@@ -141,7 +149,7 @@ def test_without_a_population_the_summary_says_so_and_the_spreadsheets_hold_numb
     response = client.get(f"/comite/syntheses/{summary.id}/synthese.xlsx")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     workbook = load_workbook(io.BytesIO(response.data), read_only=True)
-    assert workbook.sheetnames == ["Actions", "Participation", "Propositions", "Groupes d’opinion", "Entre publics"]
+    assert workbook.sheetnames == ["Ce qu’il faut retenir", "Actions", "Participation", "Propositions", "Groupes d’opinion", "Entre publics"]
     actions = list(workbook["Actions"].iter_rows(values_only=True))
     header = list(actions[0])
     by_title = {row[header.index("Action")]: row for row in actions[1:]}
@@ -211,6 +219,81 @@ def test_what_to_remember_comes_first_and_says_what_moved(client, crafted):
         assert "1 refusée (motifs donnés moins de 5 fois chacun, non détaillés)" in text and "Texte refusé" not in text
         assert "Nouvelles en tête : « " + first[2].title in text
     assert page.index("Ce qu’il faut retenir") < page.index("Participants en ligne")
+
+
+def test_what_to_remember_the_groups_and_the_weighted_results_read_the_same_everywhere(client, crafted):
+    """The committee page, the PDF, the JSON and the spreadsheet say the same thing: every sentence of « Ce qu'il faut
+    retenir » (leading actions by majority grade then supports, what unites, what divides, proposals, answers, what
+    moved), every opinion group and every weighted result."""
+    crafted.majority_judgment_enabled = True
+    first, second = (orientation.actions for orientation in crafted.orientations)
+    people = list(db.session.scalars(select(Participant).where(Participant.role == Role.PARTICIPANT)))
+    _support(people, first[0], 30)
+    _grade(people, second[3], Grade.TRES_BIEN)
+    _grade(people, second[1], Grade.PASSABLE)
+    first[0].answer_state = AnswerState.ACCEPTED
+    import_population(crafted, POPULATION_CSV.encode())
+    db.session.commit()
+    build_summary_now(crafted)
+    _support(people, first[2], 44)
+    db.session.commit()
+    summary = build_summary_now(crafted)
+
+    data = json.loads(b"".join(services.data_chunks(summary.id)))
+    assert data == summary.data
+    workbook = load_workbook(io.BytesIO(services.summary_file(summary, SummaryFileKind.XLSX)), read_only=True)
+    assert workbook.sheetnames[0] == "Ce qu’il faut retenir"
+    sheet = list(workbook["Ce qu’il faut retenir"].iter_rows(values_only=True))[1:]
+    login(client, make_participant(role=Role.COMMITTEE))
+    page = " ".join(page_text(client.get(f"/comite/syntheses/{summary.id}")).split())
+    pdf = " ".join(_pdf_text(services.summary_file(summary, SummaryFileKind.PDF)).split())
+
+    # « Ce qu'il faut retenir »: the spreadsheet's sentences are the page's and the PDF's, and they say what the
+    # JSON holds.
+    said = {}
+    for heading, sentence in sheet:
+        said.setdefault(heading, []).append(sentence)
+        assert sentence in page and sentence in pdf
+    one, two = (f"Orientation {o['position']} — {o['title']}" for o in data["key_points"]["orientations"])
+    assert said[one][0] == f"En tête : « {first[2].title} » (44 soutiens), puis « Ouvrir la ludothèque le samedi » (30 soutiens)."
+    assert said[two][0].startswith(f"En tête : « {second[3].title} » (mention majoritaire « Très bien », ")
+    assert f"puis « {second[1].title} » (mention majoritaire « Passable », " in said[two][0]
+    assert any(sentence.startswith("Rassemble tous les publics : « Ouvrir la ludothèque le samedi »") for sentence in said[one])
+    assert any(sentence.startswith("Divise : « Des ateliers parents le soir » — Parent : 100 %") for sentence in said[one])
+    assert said[one][-1] == "1 réponse officielle donnée (« Ouvrir la ludothèque le samedi » : retenue) ; 3 encore attendues."
+    [moved] = [heading for heading in said if heading.startswith("Depuis la synthèse du ")]
+    assert said[moved][0] == f"Nouvelles en tête : « {first[2].title} »."
+    leaders = [action["title"] for o in data["key_points"]["orientations"] for action in o["leading"]]
+    assert all(f"« {title} »" in " ".join(sheet_sentence for _h, sheet_sentence in sheet) for title in leaders)
+
+    # The opinion groups.
+    groups = data["analyses"]["opinion_groups"]
+    assert [group["size"] for group in groups["groups"]] == [24, 24]
+    rows = set(list(workbook["Groupes d’opinion"].iter_rows(values_only=True))[1:])
+    assert rows == {
+        (group["name"], group["size"], action["title"], action["direction"])
+        for group in groups["groups"] for action in group["representative_actions"]
+    } | {("tous", None, action["title"], "approuvée par tous") for action in groups["consensus_actions"]}
+    for group in groups["groups"]:
+        assert f"Groupe {group['name']} ({group['size']} personnes)" in page
+        assert f"Groupe {group['name']} ({group['size']} personnes)" in pdf
+        for action in group["representative_actions"]:
+            leaning = "plus favorable" if action["direction"] == "pour" else "plus opposé"
+            assert f"{leaning} que les autres à « {action['title']} »" in page
+            assert f"{leaning} que les autres à « {action['title']} »" in pdf
+
+    # The weighted results: the same numbers in the spreadsheet, the same percentages on the page and in the PDF.
+    weighted = data["analyses"]["representativeness"]["weighting"]["actions"]
+    assert len(weighted) == 8
+    assert list(workbook["Pondération"].iter_rows(values_only=True))[1:] == [
+        (action["title"], action["opinions"]["value"], action["raw_approval"], action["weighted_approval"])
+        for action in weighted
+    ]
+    with client.application.test_request_context(), force_locale("fr"):
+        lines = [" ".join(f"{action['title']} {action['opinions']['value']} {format_share(action['raw_approval'])} "
+                          f"{format_share(action['weighted_approval'])}".split()) for action in weighted]
+    assert "Des ateliers parents le soir 48 50 % 75 %" in lines
+    assert [line for line in lines if line not in page or line not in pdf] == []
 
 
 def _proposal(orientation, title, state, author, **fields) -> Action:

@@ -8,11 +8,10 @@ from __future__ import annotations
 import html
 import io
 import re
-import shutil
-import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pypdfium2
 import pytest
 from flask_babel import force_locale
 from pypdf import PdfReader
@@ -22,6 +21,7 @@ from pedt_participation.committee.aggregation import cell
 from pedt_participation.committee.disclosure import Disclosure
 from pedt_participation.extensions import db
 from pedt_participation.models import (
+    AgeBracket,
     Alignment,
     Audience,
     Comment,
@@ -29,8 +29,10 @@ from pedt_participation.models import (
     Grade,
     Role,
     SummaryFileKind,
+    SummaryStatus,
     Vote,
     VoteKind,
+    utcnow,
 )
 from tests.helpers import build_summary_now, login, make_consultation, make_participant, page_text
 
@@ -135,7 +137,7 @@ def _judged(title: str, judges: int) -> dict:
 @pytest.fixture
 def quiet_consultation():
     """Two actions per orientation; four supports only (under k = 5), one commented action whose best comment "pour"
-    is rated down."""
+    is rated down, and another on which five people wrote of a nursery in conjugated verbs."""
     consultation = make_consultation(slug="calme", orientations=2, actions_per_orientation=2, k_anonymity=K)
     action = consultation.orientations[0].actions[0]
     people = [make_participant() for _ in range(4)]
@@ -146,17 +148,31 @@ def quiet_consultation():
     db.session.add(comment)
     db.session.flush()
     db.session.add(CommentRating(comment_id=comment.id, participant_id=people[1].id, value=-1))
+    # The five authors: four of a kind and a fifth apart, of another audience, age and week, so that no group of
+    # participants reaches k and the participation charts stay withheld.
+    authors = [*people, make_participant(audience=Audience.PROFESSIONAL, age_bracket=AgeBracket.FROM_40_TO_59)]
+    for author, body in zip(authors, (
+        "Il faudrait une garderie : nos parents travaillent tôt.", "Les parents travaillent, il faudrait une garderie.",
+        "Mes parents travaillent loin ; il faudrait une garderie.", "Il faudrait une garderie, ils travaillent.",
+        "Une garderie, il faudrait : mes parents travaillent.",
+    ), strict=True):
+        db.session.add(Comment(action_id=consultation.orientations[0].actions[1].id, author_id=author.id, body=body,
+                               alignment=Alignment.POUR,
+                               created_at=utcnow() - timedelta(days=7 if author is authors[-1] else 0)))
     db.session.commit()
     return consultation
 
 
 def _first_page_png(pdf: bytes) -> Path:
-    """The first page as a PNG for a person to look at, under build/ (not in git)."""
+    """The first page as a PNG for a person to look at, under build/ (not in git), drawn by PDFium."""
     folder = Path(__file__).parents[1] / "build" / "test-pdf"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "summary.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", folder / "summary.pdf",
-                    folder / "first-page"], check=True)
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        document[0].render(scale=100 / 72).to_pil().save(folder / "first-page.png")
+    finally:
+        document.close()
     return folder / "first-page.png"
 
 
@@ -177,6 +193,10 @@ def test_the_pdf_reads_well_for_a_person_and_is_tagged_for_a_screen_reader(quiet
     assert "Aucun commentaire n’a été publié sur les actions de cette orientation." in text
     # A comment rated −1 is not among "the most supported".
     assert "Un avis que les autres ont désapprouvé" not in text
+    # Themes are words compared by their lemma: « faudrait » and « travaillent », in every comment, are not themes.
+    themes = re.findall(r"Thèmes(?: qui reviennent dans les commentaires)? : ([^.]*)\.", text)
+    assert len(themes) == 2 and all(listed.startswith("garderie (5") for listed in themes)
+    assert not any("faudrait" in listed or "travaill" in listed for listed in themes)
 
     # The "Action" header of the opinions table starts on the left, where its caption and the titles start.
     lines: list[tuple[str, float]] = []
@@ -193,16 +213,40 @@ def test_the_pdf_reads_well_for_a_person_and_is_tagged_for_a_screen_reader(quiet
     assert header_x and caption_x
     assert all(abs(header - caption_x[0]) < 8 for header in header_x)
 
-    if shutil.which("pdftoppm"):
-        assert _first_page_png(content).stat().st_size > 1_000
+    assert _first_page_png(content).stat().st_size > 1_000
+
+
+def test_what_to_remember_holds_on_the_first_page_of_a_large_consultation():
+    """Eight orientations whose three leading actions have long titles, as the demo's PEDT has them: « Ce qu'il faut
+    retenir » is still one page, the cover on the next."""
+    consultation = make_consultation(slug="longue", orientations=8, actions_per_orientation=3, k_anonymity=K)
+    people = [make_participant() for _ in range(12)]
+    for orientation in consultation.orientations:
+        for supporters, action in zip((12, 9, 6), orientation.actions, strict=True):
+            action.title = f"{action.title} : développer avec les partenaires du territoire un accueil " + "et " * 20 + "fin"
+            for person in people[:supporters]:
+                db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.SUPPORT, value=1))
+    db.session.commit()
+    reader = PdfReader(io.BytesIO(services.summary_file(build_summary_now(consultation), SummaryFileKind.PDF)))
+    first, second = (" ".join(page.extract_text().split()) for page in reader.pages[:2])
+    assert first.count("En tête : ") == 8 and first.count("Aucune réponse officielle donnée ; 3 encore attendues.") == 8
+    assert second.startswith("Synthèse pour le comité de pilotage")
 
 
 def test_two_summaries_of_the_same_minute_are_told_apart(client, quiet_consultation):
     first, second = services.queue_summary(quiet_consultation), services.queue_summary(quiet_consultation)
     first.created_at = datetime(2026, 12, 6, 10, 15, 3, tzinfo=UTC)
     second.created_at = datetime(2026, 12, 6, 10, 15, 41, tzinfo=UTC)
+    for summary, second_finished in ((first, 20), (second, 55)):
+        summary.status, summary.finished_at = SummaryStatus.DONE, datetime(2026, 12, 6, 10, 16, second_finished, tzinfo=UTC)
     db.session.commit()
     login(client, make_participant(role=Role.COMMITTEE))
+    page = client.get("/comite/calme").get_data(as_text=True)
     history = page_text(client.get("/comite/calme"))
     # In the town's time (Paris, an hour ahead in December), to the second.
     assert "11:15:03" in history and "11:15:41" in history
+    # The lists to compare two of them name them by the moment each was finished, to the second too.
+    for name in ("older", "newer"):
+        select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+        options = [html.unescape(text) for text in re.findall(r"<option[^>]*>([^<]*)</option>", select)]
+        assert len(options) == 2 and "11:16:55" in options[0] and "11:16:20" in options[1]

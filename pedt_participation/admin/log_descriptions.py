@@ -81,7 +81,7 @@ def log_details(entry: ModerationLogEntry) -> list[str]:
             sentences.append(_("%(before)s → %(after)s", before=CONSULTATION_STATUS_LABELS[ConsultationStatus(status["before"])],
                                after=CONSULTATION_STATUS_LABELS[ConsultationStatus(status["after"])]))
     if "title" in details:
-        sentences.append(_("« %(title)s »", title=details.pop("title")))
+        sentences.append(_("« %(title)s »", title=details.pop("title")))
     if "position" in details:
         position = details.pop("position")
         sentences.append(_("Position : %(before)s → %(after)s", before=position["before"], after=position["after"]))

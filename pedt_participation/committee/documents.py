@@ -9,6 +9,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator, Mapping
+from html.parser import HTMLParser
 from typing import Any
 
 from flask import render_template
@@ -231,7 +232,8 @@ def summary_csv(data: dict[str, Any]) -> bytes:
 
 def summary_xlsx(data: dict[str, Any]) -> bytes:
     """The spreadsheet committees work in: one sheet per table (the actions as in the CSV, participation, opinion
-    groups, division between audiences, weighted results), numbers as numbers, withheld counts empty."""
+    groups, division between audiences, weighted results), « Ce qu'il faut retenir » first, numbers as numbers,
+    withheld counts empty."""
     from openpyxl import Workbook  # imported by the processes that build a summary, not by every one
 
     workbook = Workbook(write_only=True)
@@ -245,6 +247,8 @@ def summary_xlsx(data: dict[str, Any]) -> bytes:
 
 
 def _sheets(data: dict[str, Any]) -> Iterator[tuple[str, Iterator[list[Any]] | list[list[Any]]]]:
+    if "key_points" in data:
+        yield "Ce qu’il faut retenir", key_point_rows(data)
     yield "Actions", csv_rows(data)
     participation = data["participation"]
     breakdowns: list[tuple[str, dict[str, Any], Mapping[Any, Any] | None]] = [
@@ -298,6 +302,46 @@ def _sheets(data: dict[str, Any]) -> Iterator[tuple[str, Iterator[list[Any]] | l
              _or_empty(action["weighted_approval"])]
             for action in representativeness["weighting"]["actions"]
         ]
+
+
+class _KeyPointSentences(HTMLParser):
+    """The headings (h3) and sentences (li) of the rendered « Ce qu'il faut retenir », as plain text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._heading = ""
+        self._open: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("h3", "li"):
+            self._open, self._text = tag, []
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag != self._open:
+            return
+        text = " ".join("".join(self._text).split())
+        if tag == "h3":
+            self._heading = text
+        else:
+            self.rows.append([self._heading, text])
+        self._open = None
+
+
+def key_point_rows(data: dict[str, Any]) -> list[list[str]]:
+    """« Ce qu'il faut retenir » as the page and the PDF write it, from the same template and in French like the PDF:
+    a row per sentence, beside the heading it comes under (its orientation, or what moved since the last summary)."""
+    with force_locale("fr"):
+        html = render_template("committee/_key_points.html", data=data, key_points=data["key_points"])
+    sentences = _KeyPointSentences()
+    sentences.feed(html)
+    sentences.close()
+    return [["Partie", "Ce qu’il faut retenir"], *sentences.rows]
 
 
 def _proposal_rows(key_points: dict[str, Any], k: int) -> list[list[Any]]:
