@@ -23,7 +23,7 @@ from pedt_participation.committee.counting import detailable
 from pedt_participation.committee.disclosure import Disclosure, DisclosureRefused
 from pedt_participation.committee.disclosure_audit import MASKED, POSITIVE, SMALL, UNPRINTED, audit, bounds
 from pedt_participation.committee.documents import CSV_HEADER, SUPPORTS_NOT_DETAILED, summary_csv, summary_pdf
-from pedt_participation.committee.services import summary_figures
+from pedt_participation.committee.services import population_analysis, summary_figures
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     AGE_BRACKETS_OF_AUDIENCE,
@@ -423,6 +423,56 @@ def test_two_summaries_subtracted_give_no_hidden_figure_away():
     assert possible_values(system, "P/by_audience/youth", range(1, 5)) == {1, 2, 3, 4}
     # What moved since the earlier summary is told of the published figures only.
     assert later["key_points"]["changes"]["previous_generated_at"] == earlier["generated_at"]
+
+
+def _reading_the_population_page(section: dict, k: int) -> PublishedSystem:
+    """A reader of the population page alone: the participants per age bracket (every bracket of the population)
+    and per neighbourhood of it, the people weighted and those left out, all adding up to the participants."""
+    reader = PublishedSystem(k)
+    reader.withheld["P"] = UNPRINTED
+    for rate in section["by_age_bracket"]:
+        reader.see(f"P/by_age_bracket/{rate['group']}", rate["participants"])
+    for rate in section["by_neighbourhood"]:
+        reader.see(f"R/place/{rate['group']}", rate["participants"])
+    reader.sums("P", [f"P/by_age_bracket/{rate['group']}" for rate in section["by_age_bracket"]])
+    weighting = section["weighting"]
+    reader.see("R/weighted", weighting["people_weighted"])
+    reader.see("R/not_weighted", weighting["people_left_out"])
+    reader.sums("R/weighted", [f"R/place/{rate['group']}" for rate in section["by_neighbourhood"]])
+    reader.sums("P", ["R/weighted", "R/not_weighted"])
+    return reader
+
+
+def test_the_population_page_and_an_earlier_summary_give_no_hidden_figure_away():
+    """The population page was protected without the finished summaries: 18 people of 26 to 39 in one summary,
+    three 15–17-year-olds since, and the page's 26–39 « masqué » beside its 15–17 « < 5 » and 21 people in all
+    left the 15–17 at most 3. The page is audited knowing the finished summaries, as a new summary is."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=1)
+    action = consultation.orientations[0].actions[0]
+    add_even_population(consultation, ("Centre",))
+    parents = _people(18)
+    for person in parents[:12]:
+        person.neighbourhood = "Centre"
+    _votes(parents, action)
+    db.session.commit()
+    earlier = summary_figures(consultation)
+    assert published_system(earlier).published["P/by_age_bracket/26-39"] == 18
+    db.session.add(CommitteeSummary(consultation_id=consultation.id, trigger=SummaryTrigger.ON_DEMAND,
+                                    status=SummaryStatus.DONE, data=earlier, finished_at=utcnow()))
+    youths = _people(3, Audience.YOUTH, AgeBracket.FROM_15_TO_17)
+    for person in youths:
+        person.neighbourhood = "Centre"
+    _votes(youths, action)
+    db.session.commit()
+    section = population_analysis(consultation)
+    system = _reading_the_population_page(section, K)
+    for name, value in published_system(earlier).published.items():
+        if value and name.startswith("P/by_age_bracket/"):
+            system.published[f"earlier/{name}"] = value
+            system.withheld[f"grew/{name}"] = UNPRINTED
+            system.relations.append((name, (f"earlier/{name}", f"grew/{name}")))
+    assert system.withheld["P/by_age_bracket/15-17"] == SMALL
+    assert possible_values(system, "P/by_age_bracket/15-17", range(1, 5)) == {1, 2, 3, 4}
 
 
 def test_figures_with_no_small_group_behind_them_stay_exact():
