@@ -475,6 +475,34 @@ def test_the_population_page_and_an_earlier_summary_give_no_hidden_figure_away()
     assert possible_values(system, "P/by_age_bracket/15-17", range(1, 5)) == {1, 2, 3, 4}
 
 
+def test_a_zero_the_participation_pins_is_printed_rather_than_the_summary_refused():
+    """A refusal that names only participation cells goes to the fallbacks, which leave out results by action and
+    change nothing there: 12 people of 26 to 39 in one summary, three 15–17-year-olds since, all in one
+    neighbourhood. The people not weighted were 0, withheld « < 5 » to protect the others, while the participants,
+    those of the neighbourhood and those weighted, all « masqué », are one same number: the 0 is pinned, and the
+    summary was refused as a whole. The zero is printed, as every zero the published figures pin is."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=1)
+    action = consultation.orientations[0].actions[0]
+    add_even_population(consultation, ("Centre",))
+    parents = _people(12)
+    youths = _people(3, Audience.YOUTH, AgeBracket.FROM_15_TO_17)
+    for person in parents + youths:
+        person.neighbourhood = "Centre"
+    _votes(parents, action)
+    db.session.commit()
+    earlier = summary_figures(consultation)
+    db.session.add(CommitteeSummary(consultation_id=consultation.id, trigger=SummaryTrigger.ON_DEMAND,
+                                    status=SummaryStatus.DONE, data=earlier, finished_at=utcnow()))
+    _votes(youths, action)
+    db.session.commit()
+    later = summary_figures(consultation)
+    assert later["analyses"]["representativeness"]["weighting"]["people_left_out"]["display"] == "0"
+    system = _reading_both(later, earlier)
+    assert audit(system.published, system.withheld, system.relations, system.k) == []
+    assert possible_values(system, "P/by_age_bracket/15-17", range(1, 5)) == {1, 2, 3, 4}
+    assert population_analysis(consultation) is not None
+
+
 def test_figures_with_no_small_group_behind_them_stay_exact():
     consultation = make_consultation(orientations=1, actions_per_orientation=2)
     first, second = consultation.orientations[0].actions
