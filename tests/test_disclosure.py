@@ -833,3 +833,25 @@ def assert_the_files_carry_the_figures(data: dict, *, pdf: bool) -> None:
         assert f"< {k}" in text
     if "masqué" in printed:
         assert "masqué" in text
+
+
+# Random consultations through the database and `aggregate` itself, read as an outsider reads the JSON: the test
+# above protects a model of the aggregation's tables, which may drift from what `aggregate` registers and prints.
+AGGREGATED_EXAMPLES = int(os.environ.get("PEDT_PRIVACY_AGGREGATED_EXAMPLES", "30"))
+
+
+@settings(max_examples=AGGREGATED_EXAMPLES, deadline=None, derandomize=not RANDOM_SEED, database=None)
+@given(plan=CONSULTATIONS)
+def test_random_summaries_read_from_their_json_hide_every_withheld_figure(plan):
+    """Each withheld figure of the summary `aggregate` makes of a random consultation keeps the range its label
+    promises against everything its JSON publishes, read apart from the aggregation's own model (`published_system`),
+    and for two « < k » cells by scipy's integer programs; a refused summary publishes nothing."""
+    consultation = _random_consultation(plan)
+    db.session.flush()
+    try:
+        data = aggregate(consultation)
+    except DisclosureRefused:
+        return
+    system = assert_nothing_narrower_than_promised(data)
+    for name in sorted(name for name, label in system.withheld.items() if label == SMALL)[:2]:
+        assert possible_values(system, name, range(1, plan["k"])) == set(range(1, plan["k"])), name
