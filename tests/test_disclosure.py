@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 from scipy.optimize import Bounds, LinearConstraint, milp
+from sqlalchemy import select
 
 from pedt_participation.committee.aggregation import aggregate, printed_cells
 from pedt_participation.committee.counting import detailable
@@ -41,7 +42,7 @@ from pedt_participation.models import (
     Workshop,
     utcnow,
 )
-from tests.helpers import add_even_population, make_consultation
+from tests.helpers import add_even_population, login, make_consultation, make_participant, page_text
 
 K = 5
 _people_made = count(1)
@@ -501,6 +502,35 @@ def test_a_zero_the_participation_pins_is_printed_rather_than_the_summary_refuse
     assert audit(system.published, system.withheld, system.relations, system.k) == []
     assert possible_values(system, "P/by_age_bracket/15-17", range(1, 5)) == {1, 2, 3, 4}
     assert population_analysis(consultation) is not None
+
+
+def test_a_summary_that_its_participation_rates_would_give_away_is_made_without_them(client):
+    """Six participants (k = 5): three weighted and three not, both « < 5 », bound the participants to 8 at most,
+    so the five or more « Autre » left those who gave no neighbourhood at most 3, whatever else was withheld. The
+    refusal named a participation cell only; the fallbacks, which leave out results by action, changed nothing and
+    the whole summary was refused. It is made without the participation rates, and says so."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=1)
+    action = consultation.orientations[0].actions[0]
+    add_even_population(consultation, ("Centre", "Nord"))
+    people = (_people(2, Audience.PARENT, AgeBracket.FROM_18_TO_25) + _people(1, Audience.PARENT, AgeBracket.FROM_40_TO_59)
+              + _people(1, Audience.PROFESSIONAL, AgeBracket.FROM_26_TO_39)
+              + _people(1, Audience.PROFESSIONAL, AgeBracket.FROM_60)
+              + _people(1, Audience.YOUTH, AgeBracket.FROM_15_TO_17))
+    for person, place in zip(people, ("Ailleurs", "Ailleurs", "Centre", "Nord", "Nord", None), strict=True):
+        person.neighbourhood = place
+    _votes(people, action)
+    db.session.commit()
+    data = summary_figures(consultation)
+    assert data["analyses"]["representativeness"] is None and data["representativeness_withheld"]
+    assert_nothing_narrower_than_promised(data)
+    committee = make_participant(role=Role.COMMITTEE)
+    db.session.add(CommitteeSummary(consultation_id=consultation.id, trigger=SummaryTrigger.ON_DEMAND,
+                                    status=SummaryStatus.DONE, data=data, finished_at=utcnow()))
+    db.session.commit()
+    summary_id = db.session.scalar(select(CommitteeSummary.id))
+    login(client, committee)
+    text = page_text(client.get(f"/comite/syntheses/{summary_id}"))
+    assert "Les taux de participation ne sont pas publiés dans cette synthèse" in text
 
 
 def test_figures_with_no_small_group_behind_them_stay_exact():
