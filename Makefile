@@ -106,11 +106,15 @@ TEST_DISTRIBUTION := -n $(TEST_PROCESSES) --dist worksteal
 test: install test-system-packages test-node-packages
 	$(PYTHON) -m pytest $(TEST_DISTRIBUTION) $(PYTEST_ARGS)
 
-# The summaries' disclosure control on random consultations drawn afresh (CI draws the same 200 every run).
+# The summaries' disclosure control on random consultations drawn afresh (CI draws the same 200 every run), and
+# summaries made of them through the database (CI: the same 30).
 PRIVACY_EXAMPLES ?= 1000
+PRIVACY_AGGREGATED_EXAMPLES ?= 300
 test-privacy: install
-	PEDT_PRIVACY_RANDOM=1 PEDT_PRIVACY_EXAMPLES=$(PRIVACY_EXAMPLES) $(PYTHON) -m pytest \
-		tests/test_disclosure.py::test_random_consultations_hide_every_withheld_figure $(PYTEST_ARGS)
+	PEDT_PRIVACY_RANDOM=1 PEDT_PRIVACY_EXAMPLES=$(PRIVACY_EXAMPLES) \
+		PEDT_PRIVACY_AGGREGATED_EXAMPLES=$(PRIVACY_AGGREGATED_EXAMPLES) $(PYTHON) -m pytest \
+		tests/test_disclosure.py::test_random_consultations_hide_every_withheld_figure \
+		tests/test_disclosure.py::test_random_summaries_read_from_their_json_hide_every_withheld_figure $(PYTEST_ARGS)
 
 # The tests' npm packages (tests/<folder>/package.json), from the npm registry at the versions of the folder's
 # package-lock.json; Node.js 20 or later.

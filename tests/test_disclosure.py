@@ -17,13 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 from scipy.optimize import Bounds, LinearConstraint, milp
+from sqlalchemy import select
 
 from pedt_participation.committee.aggregation import aggregate, printed_cells
 from pedt_participation.committee.counting import detailable
 from pedt_participation.committee.disclosure import Disclosure, DisclosureRefused
 from pedt_participation.committee.disclosure_audit import MASKED, POSITIVE, SMALL, UNPRINTED, audit, bounds
 from pedt_participation.committee.documents import CSV_HEADER, SUPPORTS_NOT_DETAILED, summary_csv, summary_pdf
-from pedt_participation.committee.services import summary_figures
+from pedt_participation.committee.services import population_analysis, summary_figures
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     AGE_BRACKETS_OF_AUDIENCE,
@@ -41,7 +42,7 @@ from pedt_participation.models import (
     Workshop,
     utcnow,
 )
-from tests.helpers import add_even_population, make_consultation
+from tests.helpers import add_even_population, login, make_consultation, make_participant, page_text
 
 K = 5
 _people_made = count(1)
@@ -425,6 +426,113 @@ def test_two_summaries_subtracted_give_no_hidden_figure_away():
     assert later["key_points"]["changes"]["previous_generated_at"] == earlier["generated_at"]
 
 
+def _reading_the_population_page(section: dict, k: int) -> PublishedSystem:
+    """A reader of the population page alone: the participants per age bracket (every bracket of the population)
+    and per neighbourhood of it, the people weighted and those left out, all adding up to the participants."""
+    reader = PublishedSystem(k)
+    reader.withheld["P"] = UNPRINTED
+    for rate in section["by_age_bracket"]:
+        reader.see(f"P/by_age_bracket/{rate['group']}", rate["participants"])
+    for rate in section["by_neighbourhood"]:
+        reader.see(f"R/place/{rate['group']}", rate["participants"])
+    reader.sums("P", [f"P/by_age_bracket/{rate['group']}" for rate in section["by_age_bracket"]])
+    weighting = section["weighting"]
+    reader.see("R/weighted", weighting["people_weighted"])
+    reader.see("R/not_weighted", weighting["people_left_out"])
+    reader.sums("R/weighted", [f"R/place/{rate['group']}" for rate in section["by_neighbourhood"]])
+    reader.sums("P", ["R/weighted", "R/not_weighted"])
+    return reader
+
+
+def test_the_population_page_and_an_earlier_summary_give_no_hidden_figure_away():
+    """The population page was protected without the finished summaries: 18 people of 26 to 39 in one summary,
+    three 15–17-year-olds since, and the page's 26–39 « masqué » beside its 15–17 « < 5 » and 21 people in all
+    left the 15–17 at most 3. The page is audited knowing the finished summaries, as a new summary is."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=1)
+    action = consultation.orientations[0].actions[0]
+    add_even_population(consultation, ("Centre",))
+    parents = _people(18)
+    for person in parents[:12]:
+        person.neighbourhood = "Centre"
+    _votes(parents, action)
+    db.session.commit()
+    earlier = summary_figures(consultation)
+    assert published_system(earlier).published["P/by_age_bracket/26-39"] == 18
+    db.session.add(CommitteeSummary(consultation_id=consultation.id, trigger=SummaryTrigger.ON_DEMAND,
+                                    status=SummaryStatus.DONE, data=earlier, finished_at=utcnow()))
+    youths = _people(3, Audience.YOUTH, AgeBracket.FROM_15_TO_17)
+    for person in youths:
+        person.neighbourhood = "Centre"
+    _votes(youths, action)
+    db.session.commit()
+    section = population_analysis(consultation)
+    system = _reading_the_population_page(section, K)
+    for name, value in published_system(earlier).published.items():
+        if value and name.startswith("P/by_age_bracket/"):
+            system.published[f"earlier/{name}"] = value
+            system.withheld[f"grew/{name}"] = UNPRINTED
+            system.relations.append((name, (f"earlier/{name}", f"grew/{name}")))
+    assert system.withheld["P/by_age_bracket/15-17"] == SMALL
+    assert possible_values(system, "P/by_age_bracket/15-17", range(1, 5)) == {1, 2, 3, 4}
+
+
+def test_a_zero_the_participation_pins_is_printed_rather_than_the_summary_refused():
+    """A refusal that names only participation cells goes to the fallbacks, which leave out results by action and
+    change nothing there: 12 people of 26 to 39 in one summary, three 15–17-year-olds since, all in one
+    neighbourhood. The people not weighted were 0, withheld « < 5 » to protect the others, while the participants,
+    those of the neighbourhood and those weighted, all « masqué », are one same number: the 0 is pinned, and the
+    summary was refused as a whole. The zero is printed, as every zero the published figures pin is."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=1)
+    action = consultation.orientations[0].actions[0]
+    add_even_population(consultation, ("Centre",))
+    parents = _people(12)
+    youths = _people(3, Audience.YOUTH, AgeBracket.FROM_15_TO_17)
+    for person in parents + youths:
+        person.neighbourhood = "Centre"
+    _votes(parents, action)
+    db.session.commit()
+    earlier = summary_figures(consultation)
+    db.session.add(CommitteeSummary(consultation_id=consultation.id, trigger=SummaryTrigger.ON_DEMAND,
+                                    status=SummaryStatus.DONE, data=earlier, finished_at=utcnow()))
+    _votes(youths, action)
+    db.session.commit()
+    later = summary_figures(consultation)
+    assert later["analyses"]["representativeness"]["weighting"]["people_left_out"]["display"] == "0"
+    system = _reading_both(later, earlier)
+    assert audit(system.published, system.withheld, system.relations, system.k) == []
+    assert possible_values(system, "P/by_age_bracket/15-17", range(1, 5)) == {1, 2, 3, 4}
+    assert population_analysis(consultation) is not None
+
+
+def test_a_summary_that_its_participation_rates_would_give_away_is_made_without_them(client):
+    """Six participants (k = 5): three weighted and three not, both « < 5 », bound the participants to 8 at most,
+    so the five or more « Autre » left those who gave no neighbourhood at most 3, whatever else was withheld. The
+    refusal named a participation cell only; the fallbacks, which leave out results by action, changed nothing and
+    the whole summary was refused. It is made without the participation rates, and says so."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=1)
+    action = consultation.orientations[0].actions[0]
+    add_even_population(consultation, ("Centre", "Nord"))
+    people = (_people(2, Audience.PARENT, AgeBracket.FROM_18_TO_25) + _people(1, Audience.PARENT, AgeBracket.FROM_40_TO_59)
+              + _people(1, Audience.PROFESSIONAL, AgeBracket.FROM_26_TO_39)
+              + _people(1, Audience.PROFESSIONAL, AgeBracket.FROM_60)
+              + _people(1, Audience.YOUTH, AgeBracket.FROM_15_TO_17))
+    for person, place in zip(people, ("Ailleurs", "Ailleurs", "Centre", "Nord", "Nord", None), strict=True):
+        person.neighbourhood = place
+    _votes(people, action)
+    db.session.commit()
+    data = summary_figures(consultation)
+    assert data["analyses"]["representativeness"] is None and data["representativeness_withheld"]
+    assert_nothing_narrower_than_promised(data)
+    committee = make_participant(role=Role.COMMITTEE)
+    db.session.add(CommitteeSummary(consultation_id=consultation.id, trigger=SummaryTrigger.ON_DEMAND,
+                                    status=SummaryStatus.DONE, data=data, finished_at=utcnow()))
+    db.session.commit()
+    summary_id = db.session.scalar(select(CommitteeSummary.id))
+    login(client, committee)
+    text = page_text(client.get(f"/comite/syntheses/{summary_id}"))
+    assert "Les taux de participation ne sont pas publiés dans cette synthèse" in text
+
+
 def test_figures_with_no_small_group_behind_them_stay_exact():
     consultation = make_consultation(orientations=1, actions_per_orientation=2)
     first, second = consultation.orientations[0].actions
@@ -755,3 +863,25 @@ def assert_the_files_carry_the_figures(data: dict, *, pdf: bool) -> None:
         assert f"< {k}" in text
     if "masqué" in printed:
         assert "masqué" in text
+
+
+# Random consultations through the database and `aggregate` itself, read as an outsider reads the JSON: the test
+# above protects a model of the aggregation's tables, which may drift from what `aggregate` registers and prints.
+AGGREGATED_EXAMPLES = int(os.environ.get("PEDT_PRIVACY_AGGREGATED_EXAMPLES", "30"))
+
+
+@settings(max_examples=AGGREGATED_EXAMPLES, deadline=None, derandomize=not RANDOM_SEED, database=None)
+@given(plan=CONSULTATIONS)
+def test_random_summaries_read_from_their_json_hide_every_withheld_figure(plan):
+    """Each withheld figure of the summary `aggregate` makes of a random consultation keeps the range its label
+    promises against everything its JSON publishes, read apart from the aggregation's own model (`published_system`),
+    and for two « < k » cells by scipy's integer programs; a refused summary publishes nothing."""
+    consultation = _random_consultation(plan)
+    db.session.flush()
+    try:
+        data = aggregate(consultation)
+    except DisclosureRefused:
+        return
+    system = assert_nothing_narrower_than_promised(data)
+    for name in sorted(name for name, label in system.withheld.items() if label == SMALL)[:2]:
+        assert possible_values(system, name, range(1, plan["k"])) == set(range(1, plan["k"])), name

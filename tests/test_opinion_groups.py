@@ -120,13 +120,47 @@ def test_the_groups_print_no_count_or_share_of_what_they_answered():
     assert all(set(action) == {"action_id"} for action in result["consensus_actions"])
 
 
-def test_a_few_people_left_out_are_counted_as_under_k():
+def test_a_few_people_who_would_be_left_out_are_placed():
     votes, _planted_groups = _planted({"a": 30, "b": 30}, answered=1.0, noise=0.0, seed=6)
-    # Two people judged one action each: fewer than seven, they are left out, a number under k.
+    # Two people judged one action each: fewer than seven, but fewer than k too, they are placed with the others.
     votes += [(1001, ACTIONS[0], 1), (1002, ACTIONS[1], -1)]
     result = opinion_groups(votes, k=5)
-    assert result["people_left_out"] == {"value": None, "display": "< 5", "share": None}
-    assert result["people_placed"]["value"] == 60
+    assert result["people_left_out"] == {"value": 0, "display": "0", "share": None}
+    assert result["people_placed"]["value"] == 62
+    assert sum(group["size"] for group in result["groups"]) == 62
+
+
+def _opinions_per_action(votes) -> dict[int, int]:
+    """What each action's page shows anyone: its number of opinions."""
+    counted: dict[int, int] = {}
+    for _person, action, _value in votes:
+        counted[action] = counted.get(action, 0) + 1
+    return counted
+
+
+def test_the_people_left_out_are_not_worked_out_from_the_actions_opinions():
+    """Two actions, so that everyone placed judged both: 12 did, two people judged only the first. « 12 placed,
+    < 5 left out » beside the 14 and 12 opinions the actions' pages show gave the people left out exactly:
+    14 + 12 − 2 × 12 = 2."""
+    votes = [(person, action, 1 if person <= 6 else -1) for person in range(1, 13) for action in (1, 2)]
+    votes += [(13, 1, 1), (14, 1, -1)]
+    result = opinion_groups(votes, k=5)
+    assert result["status"] == "found"
+    placed, left_out = result["people_placed"], result["people_left_out"]
+    opinions = _opinions_per_action(votes)
+    # Nothing withheld that the arithmetic above would give back: every person is counted, in plain figures.
+    assert left_out["value"] is not None and placed["value"] is not None
+    assert placed["value"] + left_out["value"] == 14 == max(opinions.values())
+
+
+def test_a_few_people_placed_are_not_worked_out_from_the_actions_opinions():
+    """Three people judged both actions, seventeen only the first: « < 5 placed, 17 left out » beside the 20 and 3
+    opinions the pages show gave the three: (20 + 3 − 17) / 2. Under 2·k people placed no group is formed and
+    neither number is printed."""
+    votes = [(person, 1, 1) for person in range(1, 21)] + [(person, 2, -1) for person in range(1, 4)]
+    result = opinion_groups(votes, k=5)
+    assert result["status"] == "too_few_people"
+    assert result["people_placed"] is None and result["people_left_out"] is None
 
 
 def test_groups_of_a_consultation_from_its_votes(app):

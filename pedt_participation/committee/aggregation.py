@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -247,9 +247,23 @@ def aggregate(
     until it passes or names no other action; then the summary is made again without the results by neighbourhood,
     which cut every count by place (`neighbourhoods_withheld`), then also without the opinions by age bracket,
     which the division between age brackets compares (`opinions_by_age_withheld`), rather than refused as a
-    whole."""
+    whole. When even that is refused, the same again without the participants against the population, whose
+    people weighted and not weighted split the participants once more (`representativeness_withheld`)."""
     counts = _read_counts(consultation, with_comments=with_comments, with_representativeness=with_representativeness)
-    arguments = (consultation, counts, now, with_representativeness, earlier, max_rounds)
+    try:
+        return _aggregate_with_fallbacks((consultation, counts, now, with_representativeness, earlier, max_rounds))
+    except DisclosureRefused:
+        if counts.population is None:
+            raise
+    without_population = replace(counts, population=None)
+    data = _aggregate_with_fallbacks((consultation, without_population, now, with_representativeness, earlier, max_rounds))
+    data["representativeness_withheld"] = True
+    return data
+
+
+def _aggregate_with_fallbacks(arguments: tuple) -> dict[str, Any]:
+    """`_aggregate_leaving_out`, then without the results by neighbourhood, then also without the opinions by age
+    bracket, until one passes."""
     for with_neighbourhoods in (True, False):
         try:
             return _aggregate_leaving_out(arguments, with_neighbourhoods=with_neighbourhoods, with_opinions_by_age=True)
@@ -440,6 +454,9 @@ def _aggregate(
         # True when the opinions by age bracket were left out because they could not be protected: the division
         # between age brackets then compares nobody.
         "opinions_by_age_withheld": not with_opinions_by_age,
+        # True (set by `aggregate`) when the participants against the population were left out because they could
+        # not be protected.
+        "representativeness_withheld": False,
         "orientations": orientations,
     }
     representativeness = summary_section(figures, consultation, by_profile, counts.population)

@@ -51,6 +51,8 @@ class Finding:
 
     key: CellKey
     label: str
+    # The values left possible lie between these: the bounds propagation leaves, or, when the integer programs judge
+    # the cell, exactly its least and greatest value.
     least: int
     greatest: int
     # Values from 1 to k − 1 the reader can rule out: all of them when bounds alone judge the cell; the first found
@@ -341,6 +343,15 @@ class _Component:
             self._witnessed(solution)
         return solution
 
+    def extent(self, cell: int) -> tuple[int, int]:
+        """The least and the greatest value the cell can take: a « < k » zero whose greatest is 0 is one the
+        published figures pin, which the protection then publishes (bounds alone miss it when the relations that
+        pin it run through unbounded cells: participants = those weighted, with the ones not weighted beside)."""
+        least, greatest = (self.solve([sign if i == cell else 0.0 for i in range(self.size)]) for sign in (1.0, -1.0))
+        if least is None or greatest is None:
+            raise ValueError("the published figures contradict each other")
+        return least[cell], greatest[cell]
+
     def _witnessed(self, solution: list[int]) -> None:
         self.solutions.append(solution)
         for i, value in enumerate(solution):
@@ -438,7 +449,7 @@ def _integer_programs(
             (value for value in unseen if component.solve(fixed=(i, value)) is None), None
         )
         if impossible is not None:
-            findings.append(Finding(key, SMALL, lower[key], upper[key], (impossible,)))
+            findings.append(Finding(key, SMALL, *component.extent(i), (impossible,)))
     if memory is not None:
         for solution in component.solutions:
             memory.keep(keys, solution, small, k)

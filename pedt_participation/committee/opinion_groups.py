@@ -3,7 +3,8 @@ differs from the others.
 
 The opinions (pour +1, mitigé 0, contre −1) form a participants × actions matrix where an action a person did not
 judge stays missing. As in Polis (compdemocracy/polis, math/): only people who judged at least
-`MIN_OPINIONS` actions (or all of them, when there are fewer) are placed; the principal components are fitted
+`MIN_OPINIONS` actions (or all of them, when there are fewer) are placed, unless fewer than k people (the
+consultation's `k_anonymity`) would be left out, who are then placed with the others; the principal components are fitted
 with each missing answer replaced by the action's mean, and each person is projected on them from their own
 answers only, the projection stretched by √(actions / answers) so that someone who judged few actions is not
 pulled towards the centre. K-means (fixed seed) then groups the projected people as Polis does, in two steps: up
@@ -19,7 +20,8 @@ groups' approval (Polis' group-aware consensus). Only actions that k people of t
 judged are tested.
 
 **What is published, and why no more.** The sizes of the groups (k people or more each, merged otherwise), the
-numbers of people placed and left out (lone counts, "< k" from 1 to k − 1), for each group the actions that set it
+numbers of people placed and left out (exact: 2·k or more placed, none or k or more left out; neither number when
+fewer than 2·k are placed), for each group the actions that set it
 apart with their direction, and the consensus actions: no share, count of opinions or test statistic per group
 and action. Those counts are a table that the summary's own tables bind: over the groups, with the people left
 out, they add up to each action's opinions. With everyone placed (0 left out), group A's 10 « pour » of 12 and the
@@ -29,6 +31,12 @@ Registering the group × action counts in the summary's disclosure control would
 number of groups, and withhold many of them; what a committee reads from the groups (who they are, what sets them
 apart, what unites them) needs none. The sizes add up to the people placed, which no table of the summary
 publishes.
+
+The people placed and those left out are bound to each action's opinions, which the site shows anyone: everyone
+placed judged every action when there are `MIN_OPINIONS` or fewer, everyone left out fewer. With two actions,
+« 12 placed » beside 14 and 12 opinions gives 14 + 12 − 2 × 12 = 2 left out, so a number left out from 1 to k − 1
+could not be hidden: such people are placed. Under 2·k people placed, the few placed are bound the same way (at
+most the fewest opinions an action has), and neither number is printed: no group is formed.
 
 `opinion_groups` takes plain votes (triples, or an n × 3 array); `opinion_groups_of` reads them for a consultation. The result is a
 `OpinionGroups` dict, ready for JSON.
@@ -95,8 +103,9 @@ class OpinionGroups(TypedDict):
     status: Literal["found", "too_few_people", "one_group"]
     k: int
     min_opinions: int
-    people_placed: dict[str, Any]  # a lone cell (aggregation.cell)
-    people_left_out: dict[str, Any]  # judged fewer than `min_opinions` actions; a lone cell
+    # Lone cells (aggregation.cell), None with "too_few_people".
+    people_placed: dict[str, Any] | None
+    people_left_out: dict[str, Any] | None  # judged fewer than `min_opinions` actions
     silhouette: float | None
     groups: list[OpinionGroup]
     consensus_actions: list[ConsensusAction]
@@ -132,6 +141,8 @@ def _group_participants(votes: Votes, k: int, seed: int) -> Grouping:
     matrix[people, actions] = rows[:, 2]
     answered = (~np.isnan(matrix)).sum(axis=1)
     placed = answered >= min(MIN_OPINIONS, len(action_ids))
+    if (~placed).sum() < k:
+        placed[:] = True  # fewer than k left out: their number could be worked out (see the module)
     matrix, participant_ids = matrix[placed], participant_ids[placed]
     no_groups = np.empty(0, dtype=np.int64)
     if len(participant_ids) < 2 * k or len(action_ids) < 2:
@@ -234,14 +245,20 @@ def describe_groups(grouping: Grouping, k: int) -> OpinionGroups:
         "status": "found",
         "k": k,
         "min_opinions": MIN_OPINIONS,
-        "people_placed": cell(len(grouping.participant_ids), k),
-        "people_left_out": cell(grouping.people_left_out, k),
+        "people_placed": None,
+        "people_left_out": None,
         "silhouette": grouping.silhouette,
         "groups": [],
         "consensus_actions": [],
     }
+    if len(grouping.participant_ids) < 2 * k:
+        result["status"] = "too_few_people"
+        return result
+    # 2·k or more placed, none or k or more left out (`group_participants`): both printed exact.
+    result["people_placed"] = cell(len(grouping.participant_ids), k)
+    result["people_left_out"] = cell(grouping.people_left_out, k)
     if len(grouping.labels) == 0:
-        result["status"] = "too_few_people" if len(grouping.participant_ids) < 2 * k else "one_group"
+        result["status"] = "one_group"
         return result
     answered = ~np.isnan(grouping.matrix)
     pour = np.nan_to_num(grouping.matrix) == 1

@@ -217,12 +217,7 @@ def summary_figures(consultation: Consultation, *, before: CommitteeSummary | No
     on the page and in the PDF). The summaries finished before it (before `before`, the one being built, when
     given) are what moved since, for the newest, and for all, figures the reader already knows: a count is at least
     what an earlier summary published of it, and the audit knows it too (aggregate's `earlier`)."""
-    previous: dict[str, Any] | None = None
-    earlier: dict[tuple, int] = {}
-    for figures in earlier_figures(consultation, before=before):
-        previous = previous or figures
-        for key, value in published_cells(figures).items():
-            earlier[key] = max(value, earlier.get(key, 0))
+    previous, earlier = _earlier_summaries(consultation, before=before)
     data = aggregate(
         consultation, with_representativeness=True, earlier=earlier,
         max_rounds=current_app.config["DISCLOSURE_MAX_ROUNDS"],
@@ -233,14 +228,30 @@ def summary_figures(consultation: Consultation, *, before: CommitteeSummary | No
 
 def population_analysis(consultation: Consultation) -> dict[str, Any] | None:
     """The participants against the reference population as a summary made now would print them, protected with
-    all its figures; None when no IRIS is mapped, or when the figures cannot be protected yet."""
+    all its figures and knowing, as a summary does, what the finished summaries published; None when no IRIS is
+    mapped, or when the figures cannot be protected yet."""
+    _previous, earlier = _earlier_summaries(consultation)
     try:
         return aggregate(
-            consultation, with_comments=False, with_representativeness=True,
+            consultation, with_comments=False, with_representativeness=True, earlier=earlier,
             max_rounds=current_app.config["DISCLOSURE_MAX_ROUNDS"],
         )["representativeness"]
     except DisclosureRefused:
         return None
+
+
+def _earlier_summaries(
+    consultation: Consultation, *, before: CommitteeSummary | None = None
+) -> tuple[dict[str, Any] | None, dict[tuple, int]]:
+    """The newest finished summary's figures (made before `before`, when given; None without one), and the largest
+    count each cell had in all of them: what a reader of the finished summaries knows (aggregate's `earlier`)."""
+    previous: dict[str, Any] | None = None
+    earlier: dict[tuple, int] = {}
+    for figures in earlier_figures(consultation, before=before):
+        previous = previous or figures
+        for key, value in published_cells(figures).items():
+            earlier[key] = max(value, earlier.get(key, 0))
+    return previous, earlier
 
 
 def earlier_figures(consultation: Consultation, *, before: CommitteeSummary | None = None) -> Iterator[dict[str, Any]]:
