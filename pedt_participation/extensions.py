@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import select
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, cast
@@ -19,7 +19,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import CursorResult, MetaData, Select, event
+from sqlalchemy import CursorResult, Executable, MetaData, Select, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DisconnectionError
@@ -84,6 +84,13 @@ login_manager.localize_callback = str
 csrf = CSRFProtect()
 babel = Babel()
 cache = Cache()
+
+
+def execute_without_orm(statement: Executable, parameters: Mapping[str, Any] | None = None) -> CursorResult[Any]:
+    """Runs a statement that loads no ORM object on the session's connection, in its transaction, without the
+    ORM's execution layer (events, bind lookup, loading context): a vote's statements, where that layer cost more
+    CPU than the rest of each statement. Always on the primary database."""
+    return db.session.connection().execute(statement, parameters)
 
 
 def execute_counting_rows(statement: UpdateBase) -> int:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..authorization import Permission, can
 from ..errors import NotFound, ParticipationRefused
-from ..extensions import db
+from ..extensions import db, execute_without_orm
 from ..labels import AUDIENCE_LABELS
 from ..models import (
     AFTER_THE_VOTE,
@@ -261,7 +261,7 @@ _VOTE_TARGET = (
 
 def get_vote_target(action_id: int, viewer: Participant | None) -> VoteTarget:
     """The action as a vote sees it, in one query, under the same visibility as `get_visible_action`."""
-    row = db.session.execute(_VOTE_TARGET, {"action_id": action_id}).one_or_none()
+    row = execute_without_orm(_VOTE_TARGET, {"action_id": action_id}).one_or_none()
     if row is None:
         raise NotFound()
     action_id, state, author_id, author_shown, orientation_id, title, *rules = row

@@ -15,7 +15,7 @@ from ..codes.services import check_code
 from ..committee.majority_judgment import majority_grade
 from ..consultations.services import VoteOrientation, VoteTarget, check_can_participate, check_open_for
 from ..errors import ParticipationRefused
-from ..extensions import db, execute_counting_rows
+from ..extensions import db, execute_counting_rows, execute_without_orm
 from ..kept_counts import forget_after_commit, kept_per_action
 from ..languages.services import ngettext
 from ..models import (
@@ -217,7 +217,7 @@ class MyVotes:
 def my_votes_on(participant: Participant, action: Votable) -> MyVotes:
     """What the API answers after each vote, in one query (a page shows many actions: `votes_of` and
     `supports_remaining`)."""
-    support, opinion, grade, supports_elsewhere = db.session.execute(
+    support, opinion, grade, supports_elsewhere = execute_without_orm(
         _MY_VOTES_ON_ACTION,
         {"participant_id": participant.id, "action_id": action.id, "orientation_id": action.orientation_id},
     ).one()
@@ -265,7 +265,7 @@ def _check_vote_allowed(participant: Participant, action: Votable, kind: VoteKin
 def _lock_participant(participant: Participant) -> None:
     """Serialises one person's supports (Postgres row lock; SQLite already serialises writers), so two
     simultaneous clicks cannot both pass the support-limit check."""
-    db.session.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
+    execute_without_orm(select(Participant.id).where(Participant.id == participant.id).with_for_update())
 
 
 def cast_vote(
@@ -278,7 +278,7 @@ def cast_vote(
     if kind == VoteKind.SUPPORT:
         _lock_participant(participant)
         _check_support_limit(participant, action)
-    db.session.execute(
+    execute_without_orm(
         _RECORD_VOTE, {"participant_id": participant.id, "action_id": action.id, "kind": kind, "value": value, "now": utcnow()}
     )
     forget_after_commit(VOTES, action.id)
