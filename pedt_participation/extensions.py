@@ -89,7 +89,9 @@ cache = Cache()
 def execute_without_orm(statement: Executable, parameters: Mapping[str, Any] | None = None) -> CursorResult[Any]:
     """Runs a statement that loads no ORM object on the session's connection, in its transaction, without the
     ORM's execution layer (events, bind lookup, loading context): a vote's statements, where that layer cost more
-    CPU than the rest of each statement. Always on the primary database."""
+    CPU than the rest of each statement. Always on the primary database. Pending changes are flushed first, as the
+    ORM's autoflush would (a no-op when there are none), so the statement sees what the session holds."""
+    db.session.flush()
     return db.session.connection().execute(statement, parameters)
 
 
