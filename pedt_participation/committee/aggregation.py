@@ -69,6 +69,13 @@ def _audience_age_pairs(present: Iterable[tuple[Audience, AgeBracket]]) -> list[
     of creating one applied the rules (through the host platform, say) may be a « parent » of 15 to 17. Its people
     are counted where they are, as a crossed cell the audit treats as unknown, so that the tables still add up."""
     return AUDIENCE_AGE_PAIRS + sorted(set(present) - set(AUDIENCE_AGE_PAIRS))
+
+
+def _audience_age_pairs_voting(votes_by_profile: Mapping[tuple, int], kind: VoteKind) -> list[tuple[Audience, AgeBracket]]:
+    """The pairs of an action's crossed table of one kind of vote: those the rules allow and those its voters hold."""
+    return _audience_age_pairs((a, b) for vote_kind, _value, a, b in votes_by_profile if vote_kind == kind)
+
+
 THEMES_PER_ACTION = 5
 THEMES_PER_ORIENTATION = 8
 OPINION_KEYS = {Opinion.POUR: "pour", Opinion.MITIGE: "mitige", Opinion.CONTRE: "contre"}
@@ -658,9 +665,7 @@ def _action_figures(
                 {
                     ((a.value, side), (b.value, "pour" if side == "pour" else "other")):
                         votes_by_profile.get((VoteKind.OPINION, opinion.value, a, b), 0)
-                    for a, b in _audience_age_pairs(
-                        (a, b) for kind, _value, a, b in votes_by_profile if kind == VoteKind.OPINION
-                    )
+                    for a, b in _audience_age_pairs_voting(votes_by_profile, VoteKind.OPINION)
                     for side, opinion in sides.items()
                 },
             )
@@ -684,7 +689,7 @@ def _action_figures(
             {
                 **{
                     (a.value, b.value): votes_by_profile.get((VoteKind.SUPPORT, 1, a, b), 0)
-                    for a, b in _audience_age_pairs((a, b) for kind, _value, a, b in votes_by_profile if kind == VoteKind.SUPPORT)
+                    for a, b in _audience_age_pairs_voting(votes_by_profile, VoteKind.SUPPORT)
                 },
                 **{(a.value, "paper"): paper_counts[a] for a in Audience},
             },
