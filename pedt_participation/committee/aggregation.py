@@ -151,7 +151,7 @@ class _VoteTallies:
     by_neighbourhood: dict[int, dict[tuple[VoteKind, int], dict[str, int]]]
 
 
-def _vote_tallies(consultation: Consultation, action_ids: list[int]) -> _VoteTallies:
+def _vote_tallies(action_ids: list[int]) -> _VoteTallies:
     """Every count of votes the summary's tables cut by voter, from one GROUP BY by action, kind, value and the
     voter's audience, age bracket and neighbourhood: a few thousand groups, where one more GROUP BY over the votes
     would read them all again."""
@@ -163,7 +163,7 @@ def _vote_tallies(consultation: Consultation, action_ids: list[int]) -> _VoteTal
     neighbourhood = func.coalesce(Participant.neighbourhood, literal(NOT_GIVEN))
     rows = db.session.execute(
         counted_votes(
-            consultation, action_ids, Vote.action_id, Vote.kind, Vote.value, Participant.audience, Participant.age_bracket,
+            action_ids, Vote.action_id, Vote.kind, Vote.value, Participant.audience, Participant.age_bracket,
             neighbourhood, func.count(),
         ).group_by(Vote.action_id, Vote.kind, Vote.value, Participant.audience, Participant.age_bracket, neighbourhood)
     )
@@ -191,10 +191,10 @@ def _paper_supports(action_ids: list[int]) -> dict[int, dict[Audience, int]]:
     return counts
 
 
-def _judges_by_orientation(consultation: Consultation, action_ids: list[int]) -> dict[int, int]:
+def _judges_by_orientation(action_ids: list[int]) -> dict[int, int]:
     """Majority judgment: the judges of an orientation are the people who graded at least one of its actions."""
     rows = db.session.execute(
-        counted_votes(consultation, action_ids, Action.orientation_id, func.count(func.distinct(Vote.participant_id)))
+        counted_votes(action_ids, Action.orientation_id, func.count(func.distinct(Vote.participant_id)))
         .join(Action, Action.id == Vote.action_id)
         .where(Vote.kind == VoteKind.GRADE)
         .group_by(Action.orientation_id)
@@ -321,7 +321,7 @@ class _Counts:
 def _read_counts(consultation: Consultation, *, with_comments: bool, with_representativeness: bool) -> _Counts:
     actions = _published_actions(consultation)
     action_ids = [row.id for row in actions]
-    votes = _vote_tallies(consultation, action_ids)
+    votes = _vote_tallies(action_ids)
     commented = action_ids if with_comments else []
     comment_counts, themes = read_comments(commented)
     by_profile, by_orientation = participant_counts(consultation, [orientation.id for orientation in consultation.orientations])
@@ -333,7 +333,7 @@ def _read_counts(consultation: Consultation, *, with_comments: bool, with_repres
         votes_by_profile=votes.by_profile,
         paper=_paper_supports(action_ids),
         by_neighbourhood=votes.by_neighbourhood,
-        judges=_judges_by_orientation(consultation, action_ids),
+        judges=_judges_by_orientation(action_ids),
         comment_counts=comment_counts,
         themes=themes,
         top_comments=top_comments(commented),

@@ -10,21 +10,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from ..models import Consultation, Participant, Vote, participant_counts_in
+from ..models import Participant, Vote, vote_counts
 
 
-def counted_votes(
-    consultation: Consultation, action_ids: list[int], *columns: ColumnElement[Any] | InstrumentedAttribute[Any]
-) -> Select[Any]:
-    """Votes that count: on the given actions of `consultation`, by participants whose votes count in it. The
-    consultation is named, not looked up for each vote (`vote_counts`): the check of its revoked codes is then one
-    anti-join on the participants, which lets Postgres hash-join the votes (0.50 s of its CPU instead of 0.69 s for
-    the summary's vote tallies at 1 M votes)."""
+def counted_votes(action_ids: list[int], *columns: ColumnElement[Any] | InstrumentedAttribute[Any]) -> Select[Any]:
+    """Votes that count: on the given actions, by participants who are not blocked."""
     return (
         select(*columns)
         .select_from(Vote)
         .join(Participant, Participant.id == Vote.participant_id)
-        .where(Vote.action_id.in_(action_ids), participant_counts_in(consultation.id))
+        .where(Vote.action_id.in_(action_ids), vote_counts())
     )
 
 
