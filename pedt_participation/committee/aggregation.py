@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, literal, select
 
 from ..codes.services import participation_by_batch
 from ..extensions import db
@@ -49,12 +49,11 @@ from .disclosure_audit import MASKED, CellKey
 from .majority_judgment import majority_grade, rank_by_majority_value
 from .neighbourhood_results import (
     NeighbourhoodColumns,
-    neighbourhood_tallies,
     online_supports_by_neighbourhood,
     opinions_by_neighbourhood,
 )
 from .participant_counts import participant_counts
-from .profile_groups import answer_groups, regrouped
+from .profile_groups import NOT_GIVEN, answer_groups, regrouped
 from .representativeness import PopulationCounts, population_counts, summary_section
 from .themes import ThemeCounter
 
@@ -145,31 +144,46 @@ def _decisions(action_ids: list[int]) -> dict[int, dict[str, Any]]:
     }
 
 
-def _vote_tallies(
-    action_ids: list[int],
-) -> tuple[dict, dict[int, dict[AgeBracket, int]], dict[int, dict[AgeBracket, dict[str, int]]], dict[int, dict[tuple, int]]]:
-    """action → kind → value → audience → number of votes, action → age bracket → online supports, action →
-    age bracket → opinions « pour » and others, and action → (kind, value, audience, age bracket) → number of votes
-    (how the audiences' figures and the age brackets' relate): all folded from one GROUP BY, so that the votes are
-    read once."""
+@dataclass(frozen=True)
+class _VoteTallies:
+    """The votes that count, folded from one GROUP BY so that they are read once (see `_vote_tallies`)."""
+
+    by_audience: dict  # action → kind → value → audience → number of votes
+    supports_by_age_bracket: dict[int, dict[AgeBracket, int]]  # action → age bracket → online supports
+    opinions_by_age_bracket: dict[int, dict[AgeBracket, dict[str, int]]]  # action → age bracket → « pour », others
+    # action → (kind, value, audience, age bracket) → number of votes: how the audiences' figures and the age
+    # brackets' relate
+    by_profile: dict[int, dict[tuple, int]]
+    # action → (kind, value) → neighbourhood as answered → number of supports and opinions
+    by_neighbourhood: dict[int, dict[tuple[VoteKind, int], dict[str, int]]]
+
+
+def _vote_tallies(action_ids: list[int]) -> _VoteTallies:
+    """Every count of votes the summary's tables cut by voter, from one GROUP BY by action, kind, value and the
+    voter's audience, age bracket and neighbourhood: a few thousand groups, where one more GROUP BY over the votes
+    would read them all again."""
     tallies: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int))))
     by_profile: dict = defaultdict(lambda: defaultdict(int))
     supports_by_age_bracket: dict = defaultdict(lambda: dict.fromkeys(AgeBracket, 0))
     opinions_by_age_bracket: dict = defaultdict(lambda: {bracket: {"pour": 0, "other": 0} for bracket in AgeBracket})
+    by_neighbourhood: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    neighbourhood = func.coalesce(Participant.neighbourhood, literal(NOT_GIVEN))
     rows = db.session.execute(
         counted_votes(
             action_ids, Vote.action_id, Vote.kind, Vote.value, Participant.audience, Participant.age_bracket,
-            func.count(),
-        ).group_by(Vote.action_id, Vote.kind, Vote.value, Participant.audience, Participant.age_bracket)
+            neighbourhood, func.count(),
+        ).group_by(Vote.action_id, Vote.kind, Vote.value, Participant.audience, Participant.age_bracket, neighbourhood)
     )
-    for action_id, kind, value, audience, bracket, number in rows:
+    for action_id, kind, value, audience, bracket, answer, number in rows:
         tallies[action_id][kind][value][audience] += number
         by_profile[action_id][(kind, value, audience, bracket)] += number
         if kind == VoteKind.SUPPORT:
             supports_by_age_bracket[action_id][bracket] += number
+            by_neighbourhood[action_id][(kind, value)][answer] += number
         elif kind == VoteKind.OPINION:
             opinions_by_age_bracket[action_id][bracket]["pour" if value == Opinion.POUR else "other"] += number
-    return tallies, supports_by_age_bracket, opinions_by_age_bracket, by_profile
+            by_neighbourhood[action_id][(kind, value)][answer] += number
+    return _VoteTallies(tallies, supports_by_age_bracket, opinions_by_age_bracket, by_profile, by_neighbourhood)
 
 
 def _paper_supports(action_ids: list[int]) -> dict[int, dict[Audience, int]]:
@@ -328,18 +342,18 @@ class _Counts:
 def _read_counts(consultation: Consultation, *, with_comments: bool, with_representativeness: bool) -> _Counts:
     actions = _published_actions(consultation)
     action_ids = [row.id for row in actions]
-    tallies, supports_by_age_bracket, opinions_by_age_bracket, votes_by_profile = _vote_tallies(action_ids)
+    votes = _vote_tallies(action_ids)
     commented = action_ids if with_comments else []
     comment_counts, themes = read_comments(commented)
     by_profile, by_orientation = participant_counts(consultation, [orientation.id for orientation in consultation.orientations])
     return _Counts(
         actions=actions,
-        tallies=tallies,
-        supports_by_age_bracket=supports_by_age_bracket,
-        opinions_by_age_bracket=opinions_by_age_bracket,
-        votes_by_profile=votes_by_profile,
+        tallies=votes.by_audience,
+        supports_by_age_bracket=votes.supports_by_age_bracket,
+        opinions_by_age_bracket=votes.opinions_by_age_bracket,
+        votes_by_profile=votes.by_profile,
         paper=_paper_supports(action_ids),
-        by_neighbourhood=neighbourhood_tallies(action_ids),
+        by_neighbourhood=votes.by_neighbourhood,
         judges=_judges_by_orientation(action_ids),
         comment_counts=comment_counts,
         themes=themes,

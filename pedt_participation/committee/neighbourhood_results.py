@@ -3,32 +3,14 @@ staff's list of neighbourhoods where k people or more took part, every other ans
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, literal
-
-from ..extensions import db
-from ..models import OTHER_ANSWER, Consultation, Opinion, Participant, ProfileListKind, Vote, VoteKind
-from .counting import counted_votes, sums
+from ..models import OTHER_ANSWER, Consultation, Opinion, ProfileListKind, VoteKind
+from .counting import sums
 from .disclosure import Disclosure
 from .disclosure_audit import CellKey
 from .profile_groups import NOT_GIVEN, OTHER_NEIGHBOURHOODS, answer_groups, group_of, regrouped
-
-
-def neighbourhood_tallies(action_ids: list[int]) -> dict[int, dict[tuple[VoteKind, int], dict[str, int]]]:
-    """action → (kind, value) → neighbourhood as answered → number of supports and opinions, from one GROUP BY."""
-    tallies: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    neighbourhood = func.coalesce(Participant.neighbourhood, literal(NOT_GIVEN))
-    rows = db.session.execute(
-        counted_votes(action_ids, Vote.action_id, Vote.kind, Vote.value, neighbourhood, func.count())
-        .where(Vote.kind.in_((VoteKind.SUPPORT, VoteKind.OPINION)))
-        .group_by(Vote.action_id, Vote.kind, Vote.value, neighbourhood)
-    )
-    for action_id, kind, value, answer, number in rows:
-        tallies[action_id][(kind, value)][answer] += number
-    return tallies
 
 
 class NeighbourhoodColumns:
