@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pypdf import PdfReader
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from pedt_participation.committee.aggregation import aggregate, printed_cells
@@ -41,7 +40,7 @@ from pedt_participation.models import (
     Workshop,
     utcnow,
 )
-from tests.helpers import add_even_population, make_consultation
+from tests.helpers import add_even_population, make_consultation, pdf_pages
 
 K = 5
 _people_made = count(1)
@@ -742,7 +741,7 @@ def assert_the_files_carry_the_figures(data: dict, *, pdf: bool) -> None:
                 assert f"{header[i]} : " in row[status], (header[i], row[status])
     if not pdf:
         return
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(summary_pdf(data))).pages)
+    text = " ".join(pdf_pages(summary_pdf(data)))
     text = text.replace("\u202f", " ").replace("\xa0", " ")
     for orientation in data["orientations"]:
         for action in orientation["actions"]:
