@@ -588,6 +588,7 @@ def _cross_audiences_by_age(figures: Disclosure, people_key: tuple, people: list
     )
 
 
+@pytest.mark.same_on_any_database
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM_SEED, database=None)
 @given(plan=CONSULTATIONS)
 def test_random_consultations_hide_every_withheld_figure(plan):
