@@ -13,7 +13,6 @@ from collections import Counter
 import pytest
 from flask_babel import force_locale
 from openpyxl import load_workbook
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from pedt_participation.committee import services
@@ -37,7 +36,7 @@ from pedt_participation.models import (
     VoteKind,
 )
 from pedt_participation.templating import format_share
-from tests.helpers import build_summary_now, login, make_consultation, make_participant, page_text
+from tests.helpers import build_summary_now, login, make_consultation, make_participant, page_text, pdf_pages
 
 PEOPLE_PER_AUDIENCE = 24
 # One IRIS, "Centre": 300 people aged 18–24 and 900 aged 40–54, so that parents (40–59) weigh three times what
@@ -84,10 +83,6 @@ def _grade(people, action, grade):
         db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.GRADE, value=int(grade)))
 
 
-def _pdf_text(content: bytes) -> str:
-    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
 def _csv_rows(content: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
@@ -114,7 +109,7 @@ def test_the_analyses_are_in_the_page_the_pdf_the_json_and_the_spreadsheet(clien
     page = page_text(client.get(f"/comite/syntheses/{summary.id}"))
     downloaded = json.loads(b"".join(services.data_chunks(summary.id)))
     assert downloaded["analyses"] == analyses
-    pdf = _pdf_text(services.summary_file(summary, SummaryFileKind.PDF))
+    pdf = " ".join(pdf_pages(services.summary_file(summary, SummaryFileKind.PDF)))
     for text in (page, " ".join(pdf.split())):
         assert "Groupe A (24 personnes)" in text
         assert "Approuvées par tous les groupes" in text
@@ -208,8 +203,7 @@ def test_what_to_remember_comes_first_and_says_what_moved(client, crafted):
 
     login(client, make_participant(role=Role.COMMITTEE))
     page = page_text(client.get(f"/comite/syntheses/{later.id}"))
-    pdf = PdfReader(io.BytesIO(services.summary_file(later, SummaryFileKind.PDF)))
-    first_page = " ".join(pdf.pages[0].extract_text().split())
+    first_page = " ".join(pdf_pages(services.summary_file(later, SummaryFileKind.PDF))[0].split())
     for text in (" ".join(page.split()), first_page):
         assert "Ce qu’il faut retenir" in text
         assert f"En tête : « {first[2].title} » (44 soutiens), puis « Ouvrir la ludothèque le samedi » (30 soutiens)" in text
@@ -246,7 +240,7 @@ def test_what_to_remember_the_groups_and_the_weighted_results_read_the_same_ever
     sheet = list(workbook["Ce qu’il faut retenir"].iter_rows(values_only=True))[1:]
     login(client, make_participant(role=Role.COMMITTEE))
     page = " ".join(page_text(client.get(f"/comite/syntheses/{summary.id}")).split())
-    pdf = " ".join(_pdf_text(services.summary_file(summary, SummaryFileKind.PDF)).split())
+    pdf = " ".join(" ".join(pdf_pages(services.summary_file(summary, SummaryFileKind.PDF))).split())
 
     # « Ce qu'il faut retenir »: the spreadsheet's sentences are the page's and the PDF's, and they say what the
     # JSON holds.
@@ -336,7 +330,7 @@ def test_the_key_points_say_what_became_of_each_proposal(client):
 
     login(client, make_participant(role=Role.COMMITTEE))
     page = " ".join(page_text(client.get(f"/comite/syntheses/{summary.id}")).split())
-    pdf = " ".join(PdfReader(io.BytesIO(services.summary_file(summary, SummaryFileKind.PDF))).pages[0].extract_text().split())
+    pdf = " ".join(pdf_pages(services.summary_file(summary, SummaryFileKind.PDF))[0].split())
     for text in (page, pdf):
         assert ("10 propositions reçues ; publiées : « Un banc devant l’école » ; « Des bancs près de l’école » fusionnée "
                 "dans « Un banc devant l’école » ; « Des jeux au parc » fusionnée dans une autre action ; 7 refusées : "

@@ -12,7 +12,6 @@ from email.header import decode_header, make_header
 
 import pytest
 from flask import current_app
-from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from pedt_participation.committee import charts, services
@@ -36,6 +35,7 @@ from tests.helpers import (
     make_consultation,
     make_participant,
     page_text,
+    pdf_pages,
     task_result,
     wait_for_messages,
     wait_until,
@@ -74,10 +74,6 @@ def _build_here(summary: CommitteeSummary) -> CommitteeSummary:
     return claimed
 
 
-def _pdf_text(content: bytes) -> str:
-    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
 def test_a_summary_asked_for_on_the_page_is_built_by_the_worker(client, consultation, committee_member, start_worker):
     login(client, committee_member)
     response = client.post("/comite/comite/syntheses")
@@ -99,7 +95,7 @@ def test_a_summary_asked_for_on_the_page_is_built_by_the_worker(client, consulta
     pdf = client.get(f"/comite/syntheses/{summary.id}/synthese.pdf")
     assert pdf.mimetype == "application/pdf" and "Content-Length" not in pdf.headers  # streamed
     assert "attachment" in pdf.headers["Content-Disposition"]
-    text = _pdf_text(pdf.get_data())
+    text = " ".join(pdf_pages(pdf.get_data()))
     for orientation in consultation.orientations:
         assert orientation.title in text
     assert "Sommaire" in text and "Méthode" in text
@@ -245,7 +241,7 @@ def test_a_scheduled_summary_reaches_the_committee_by_email(
     assert f"{WORKER_PUBLIC_URL}/comite/syntheses/{summary.id}" in body
     assert pdf_part.get_content_type() == "application/pdf"
     assert pdf_part.get_filename().startswith("synthese-comite-")
-    assert "Soutenir les parents dans leur rôle" in _pdf_text(pdf_part.get_payload(decode=True))
+    assert "Soutenir les parents dans leur rôle" in " ".join(pdf_pages(pdf_part.get_payload(decode=True)))
 
     # Beat runs again the same week: no second snapshot, no second e-mail.
     task_result(current_app.extensions["celery"].send_task("pedt.committee.queue_scheduled_summaries"))
@@ -265,7 +261,7 @@ def test_the_cli_writes_the_three_files_for_the_seeded_consultation(runner, tmp_
         select(Orientation.title).where(Orientation.consultation_id == data["consultation"]["id"])
     ).all()
     assert len(orientations) == len(data["orientations"]) > 0
-    text = " ".join(_pdf_text((tmp_path / "summary.pdf").read_bytes()).split())
+    text = " ".join(" ".join(pdf_pages((tmp_path / "summary.pdf").read_bytes())).split())
     for title in orientations:
         assert " ".join(title.split())[:40] in text
     # Forty people leave many actions too few votes to detail without showing a small group: the summary gives
@@ -335,7 +331,7 @@ def test_titles_with_dollar_signs_are_drawn_as_written(client, consultation, com
     for chart in (charts.supports_chart(orientation), charts.merit_profiles_chart(orientation)):
         assert r"Atelier $\nope$ du mercredi" in chart and "Sortie à 5 $ ou 10 $ par enfant" in chart
     login(client, committee_member)
-    text = _pdf_text(client.get(f"/comite/syntheses/{summary.id}/synthese.pdf").get_data())
+    text = " ".join(pdf_pages(client.get(f"/comite/syntheses/{summary.id}/synthese.pdf").get_data()))
     assert text.count(r"Atelier $\nope$ du mercredi") == 3  # in the table and in its two charts
 
 

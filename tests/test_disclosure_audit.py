@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import product
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +22,7 @@ SEARCH_LIMIT = K + 12
 CELLS = st.lists(st.tuples(st.sampled_from([SMALL, SMALL, MASKED]), st.integers(0, 6)), min_size=1, max_size=4)
 
 
+@pytest.mark.same_on_any_database
 @settings(max_examples=150, deadline=None, derandomize=True, database=None)
 @given(cells=CELLS, data=st.data())
 def test_the_auditor_finds_what_brute_force_finds(cells, data):

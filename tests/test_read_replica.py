@@ -11,9 +11,10 @@ from sqlalchemy import select
 from pedt_participation.committee.aggregation import aggregate
 from pedt_participation.committee.services import queue_summary
 from pedt_participation.extensions import db
-from pedt_participation.models import CommitteeSummary, Consultation, SummaryStatus
+from pedt_participation.models import Action, AgeBracket, Audience, CommitteeSummary, Consultation, SummaryStatus
 from tests.conftest import make_test_app
-from tests.helpers import database_copy, wait_until
+from tests.helpers import database_copy, make_consultation, wait_until
+from tests.test_disclosure import _people, _votes
 
 AGGREGATED_AT = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -23,30 +24,33 @@ def _figures(data: dict) -> dict:
     return {"participation": data["participation"], "orientations": data["orientations"]}
 
 
-def _cite_educative() -> Consultation:
-    """The demo's smaller consultation: where a summary reads does not depend on its size, and protecting its
-    figures costs a fifth of the PEDT's."""
-    return db.session.scalar(select(Consultation).where(Consultation.slug == "cite-educative"))
+def _consultation() -> Consultation:
+    return db.session.scalar(select(Consultation).where(Consultation.slug == "replique"))
 
 
 def test_a_summary_reads_its_figures_from_the_replica_and_writes_its_row_on_the_primary(
-    app, runner, database_url, celery_settings, start_worker, tmp_path
+    app, database_url, celery_settings, start_worker, tmp_path
 ):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    assert runner.invoke(args=["simulate", "--participants", "40", "--seed", "3"]).exit_code == 0
+    # Where a summary reads does not depend on its size: six people each side of the copy, enough (k or more) for
+    # the participation to be published, and a summary the worker builds in a second.
+    first, second = make_consultation(slug="replique", orientations=1, actions_per_orientation=2).orientations[0].actions
+    second_id = second.id
+    _votes(_people(6), first)
+    db.session.commit()
     db.session.remove()
     with database_copy(database_url, tmp_path) as replica_url:
         # The primary moves on; the replica has not caught up yet.
-        assert runner.invoke(args=["simulate", "--participants", "40", "--seed", "4"]).exit_code == 0
-        on_primary = _figures(aggregate(_cite_educative(), now=AGGREGATED_AT))
+        _votes(_people(6, Audience.YOUTH, AgeBracket.FROM_18_TO_25), db.session.get(Action, second_id))
+        db.session.commit()
+        on_primary = _figures(aggregate(_consultation(), now=AGGREGATED_AT))
         with make_test_app(replica_url, celery_settings).app_context():
-            on_replica = _figures(aggregate(_cite_educative(), now=AGGREGATED_AT))
+            on_replica = _figures(aggregate(_consultation(), now=AGGREGATED_AT))
             db.session.remove()
             db.engine.dispose()
         assert on_replica["participation"] != on_primary["participation"]
 
         start_worker(DATABASE_REPLICA_URL=replica_url)
-        summary = queue_summary(_cite_educative())
+        summary = queue_summary(_consultation())
         db.session.commit()
         wait_until(
             lambda: db.session.get(CommitteeSummary, summary.id).status == SummaryStatus.DONE,
@@ -55,4 +59,3 @@ def test_a_summary_reads_its_figures_from_the_replica_and_writes_its_row_on_the_
         )
         # Found and finished on the primary (the copy never saw the row), counted on the replica.
         assert _figures(db.session.get(CommitteeSummary, summary.id).data) == on_replica
-

@@ -11,7 +11,6 @@ from itertools import count
 
 import pytest
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from pedt_participation.committee import services
 from pedt_participation.committee.disclosure_audit import audit
@@ -31,7 +30,15 @@ from pedt_participation.models import (
     VoteKind,
     utcnow,
 )
-from tests.helpers import build_summary_now, count_queries, login, make_consultation, make_participant, page_text
+from tests.helpers import (
+    build_summary_now,
+    count_queries,
+    login,
+    make_consultation,
+    make_participant,
+    page_text,
+    pdf_pages,
+)
 from tests.test_disclosure import published_system
 
 K = 5
@@ -155,8 +162,7 @@ def test_results_by_neighbourhood_equal_a_fresh_count_and_hide_small_neighbourho
 
     login(client, make_participant(role=Role.COMMITTEE))
     page = page_text(client.get(f"/comite/syntheses/{summary.id}"))
-    pdf = " ".join(" ".join(page.extract_text() for page in PdfReader(
-        io.BytesIO(services.summary_file(summary, SummaryFileKind.PDF))).pages).split())
+    pdf = " ".join(" ".join(pdf_pages(services.summary_file(summary, SummaryFileKind.PDF))).split())
     for text in (page, pdf):
         assert "Soutiens en ligne par quartier" in text and "Avis « pour » par quartier" in text
         assert "Autres" in text

@@ -12,6 +12,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.processes import PROJECT
 
 LIBRARIES_IMPORTED_WHEN_USED = (
@@ -40,6 +42,7 @@ def test_starting_the_app_and_serving_pages_imports_none_of_them(app, database_u
     assert result["imported"] == [], f"imported when the app starts: {result['imported']}"
 
 
+@pytest.mark.same_on_any_database
 def test_a_worker_reads_the_word_lists_of_the_comments_themes_when_it_starts():
     """As it imports the libraries: its first summary then takes no longer than the next ones (half a second less
     at 100,000 comments)."""

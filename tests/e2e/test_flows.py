@@ -5,11 +5,8 @@ committee member has a summary built by the worker and downloads its PDF."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from playwright.sync_api import Page, expect
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from pedt_participation.auth.services import confirmation_link
@@ -31,7 +28,7 @@ from pedt_participation.models import (
     VoteKind,
 )
 from tests.e2e.conftest import sign_in
-from tests.helpers import TEST_PASSWORD, make_consultation, make_moderator, make_participant, wait_until
+from tests.helpers import TEST_PASSWORD, make_consultation, make_moderator, make_participant, pdf_pages, wait_until
 
 LIMIT_MESSAGE = (
     "Vous avez déjà donné vos 2 soutiens pour l’orientation « Orientation numéro 1 ». Pour soutenir cette action, "
@@ -225,7 +222,7 @@ def test_a_committee_member_has_a_summary_built_and_downloads_its_pdf(page, live
         pdf_link.click()
     content = open(download.value.path(), "rb").read()
     assert download.value.suggested_filename.endswith(".pdf")
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    text = " ".join(pdf_pages(content))
     assert "Consultation pedt" in text
     summary = db.session.scalars(select(CommitteeSummary)).one()
     assert summary.status == SummaryStatus.DONE
