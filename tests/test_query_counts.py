@@ -120,7 +120,10 @@ def test_a_vote_through_the_api_builds_no_orm_object(client):
     _token, secret = issue_token("Application mobile", owner=make_participant())
     db.session.commit()
     built = []
-    listener = lambda target, _context: built.append(target)  # noqa: E731
+
+    def listener(target, _context):
+        built.append(target)
+
     event.listen(Model, "load", listener, propagate=True)
     try:
         response = client.put(

@@ -222,13 +222,16 @@ def test_an_api_vote_spends_its_budgets_together_and_says_what_is_left(limited_a
     assert re.search(r"attendez \d+\s(secondes|minute)", answers[60].get_json()["error"]["message"])
 
 
-def test_a_view_s_limits_are_parsed_at_its_first_request_only(limited_app, consultation, monkeypatch):
+def test_the_limits_are_parsed_at_the_first_request_only(limited_app, consultation, monkeypatch):
     """Each vote's CPU: the limit strings are fixed when the app starts, not read again at every request."""
     action = consultation.orientations[0].actions[0]
     client = limited_app.test_client()
     headers = {"Authorization": f"Bearer {issue_token('Vote', owner=make_participant())[1]}"}
     db.session.commit()
-    vote = lambda: client.put(f"/api/v1/actions/{action.id}/votes/opinion", json={"value": 1}, headers=headers)  # noqa: E731
+
+    def vote():
+        return client.put(f"/api/v1/actions/{action.id}/votes/opinion", json={"value": 1}, headers=headers)
+
     assert vote().status_code == 200
     parsed = []
     monkeypatch.setattr(flask_limiter_limits, "parse_many", lambda text: parsed.append(text) or parse_many(text))
