@@ -23,6 +23,7 @@ from .models import (
     ModeratorAssignment,
     Orientation,
     Participant,
+    Person,
     Report,
     Role,
     Vote,
@@ -85,7 +86,7 @@ def roles_with(permission: Permission) -> frozenset[Role]:
 
 
 def can(
-    person: Participant | None, permission: Permission, consultation: Consultation | ConsultationRules | None = None
+    person: Person | None, permission: Permission, consultation: Consultation | ConsultationRules | None = None
 ) -> bool:
     """`consultation` is needed for MODERATE: a moderator moderates only the consultations assigned to them,
     an admin every one. MANAGE asks the same of manager assignments, for the consultation given or, without one,
@@ -112,7 +113,7 @@ _ASSIGNMENTS: dict[Permission, type[ModeratorAssignment] | type[ManagerAssignmen
 }
 
 
-def _assigned_to(person: Participant, permission: Permission) -> ColumnElement[bool]:
+def _assigned_to(person: Person, permission: Permission) -> ColumnElement[bool]:
     if person.role == Role.ADMIN:
         return true()
     if person.role not in _ROLES[permission]:

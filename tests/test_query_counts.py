@@ -6,7 +6,7 @@ write, keeps to the few queries it needs. The moderation dashboard counts its qu
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from pedt_participation.api.services import issue_token
 from pedt_participation.comments.services import COMMENT_PAGE_SIZE, add_comment, rate_comment
@@ -14,6 +14,7 @@ from pedt_participation.consultations.services import propose_action
 from pedt_participation.demo.services import simulate
 from pedt_participation.extensions import db
 from pedt_participation.models import ModeratorAssignment, Participant, ReportReason, VoteKind
+from pedt_participation.models.base import Model
 from pedt_participation.reports.services import Target, report
 from pedt_participation.voting.services import cast_vote
 from tests.conftest import rows_built_once
@@ -111,6 +112,29 @@ def test_a_vote_through_the_api_sends_only_the_queries_it_needs(client, kind):
             response = client.put(url, json={"value": value}, headers=headers)
         assert response.status_code == 200, response.json
         assert len(statements) == VOTE_QUERIES[kind], statements
+
+
+def test_a_vote_through_the_api_builds_no_orm_object(client):
+    """Its CPU: the token's owner, the action and its consultation are read as plain values, not ORM objects."""
+    action = _first_action(make_consultation(vote_limit_per_orientation=3))
+    _token, secret = issue_token("Application mobile", owner=make_participant())
+    db.session.commit()
+    built = []
+
+    def listener(target, _context):
+        built.append(target)
+
+    event.listen(Model, "load", listener, propagate=True)
+    try:
+        response = client.put(
+            f"/api/v1/actions/{action.id}/votes/opinion", json={"value": 1}, headers={"Authorization": f"Bearer {secret}"}
+        )
+    finally:
+        event.remove(Model, "load", listener)
+
+    assert response.status_code == 200, response.json
+    assert response.json["data"]["opinion"] == 1
+    assert built == []
 
 
 def _add_moderation_work(consultation, proposals: int, reported_comments: int) -> None:

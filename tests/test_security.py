@@ -7,7 +7,9 @@ import re
 from datetime import timedelta
 from uuid import uuid4
 
+import flask_limiter._limits as flask_limiter_limits
 import pytest
+from limits import parse_many
 from sqlalchemy import func, select
 
 from pedt_participation import ratelimits
@@ -218,6 +220,27 @@ def test_an_api_vote_spends_its_budgets_together_and_says_what_is_left(limited_a
     assert answers[59].headers["X-RateLimit-Remaining"] == "0"
     assert int(answers[60].headers["Retry-After"]) > 0
     assert re.search(r"attendez \d+\s(secondes|minute)", answers[60].get_json()["error"]["message"])
+
+
+def test_the_limits_are_parsed_at_the_first_request_only(limited_app, consultation, monkeypatch):
+    """Each vote's CPU: the limit strings are fixed when the app starts, not read again at every request."""
+    action = consultation.orientations[0].actions[0]
+    client = limited_app.test_client()
+    headers = {"Authorization": f"Bearer {issue_token('Vote', owner=make_participant())[1]}"}
+    db.session.commit()
+
+    def vote():
+        return client.put(f"/api/v1/actions/{action.id}/votes/opinion", json={"value": 1}, headers=headers)
+
+    assert vote().status_code == 200
+    parsed = []
+    monkeypatch.setattr(flask_limiter_limits, "parse_many", lambda text: parsed.append(text) or parse_many(text))
+
+    answers = [vote() for _n in range(3)]
+
+    assert [answer.status_code for answer in answers] == [200] * 3
+    assert [answer.headers["X-RateLimit-Remaining"] for answer in answers] == ["58", "57", "56"]
+    assert parsed == []
 
 
 def test_too_many_sign_ins_from_one_address_are_slowed_down_in_plain_french(limited_app):

@@ -1,5 +1,6 @@
 """Who an API request acts for: a token's owner, the platform user a platform token names, or the person
-signed in on this site. Resolved once per request."""
+signed in on this site. Resolved once per request: a token's owner as the facts the rules read (`ActorFacts`),
+the account itself only for the views that show or change it (`require_participant`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from flask_smorest import abort
 
 from ..auth.services import participant_for_platform
 from ..authorization import require_platform_may_act_for
-from ..extensions import csrf
-from ..models import Participant
+from ..extensions import csrf, db
+from ..models import Participant, Person
 from . import services
 
 PLATFORM_USER_HEADER = "X-Platform-User"
@@ -29,13 +30,14 @@ def check_actor() -> None:
         require_actor()
 
 
-def current_actor() -> Participant | None:
+def current_actor() -> Person | None:
     if "api_actor" not in g:
         g.api_actor = _resolve_actor()
     return g.api_actor
 
 
-def require_actor() -> Participant:
+def require_actor() -> Person:
+    """Who acts, as the rules read them: enough to vote, or to be checked by `authorization.can`."""
     actor = current_actor()
     if actor is None:
         abort(
@@ -49,7 +51,15 @@ def require_actor() -> Participant:
     return actor
 
 
-def _resolve_actor() -> Participant | None:
+def require_participant() -> Participant:
+    """The account that acts, for the views that show it or write it down (as an author, a moderator…)."""
+    actor = require_actor()
+    if isinstance(actor, Participant):
+        return actor
+    return db.session.get_one(Participant, actor.id)
+
+
+def _resolve_actor() -> Person | None:
     authorization = request.headers.get("Authorization", "")
     if authorization:
         return _token_actor(authorization)
@@ -61,7 +71,7 @@ def _resolve_actor() -> Participant | None:
     return None
 
 
-def _token_actor(authorization: str) -> Participant | None:
+def _token_actor(authorization: str) -> Person | None:
     scheme, _separator, secret = authorization.partition(" ")
     token = services.authenticate_token(secret.strip()) if scheme.lower() == "bearer" and secret.strip() else None
     if token is None:
@@ -90,7 +100,7 @@ def _token_actor(authorization: str) -> Participant | None:
     return _active(require_platform_may_act_for(participant))
 
 
-def _active(participant: Participant) -> Participant:
+def _active(participant: Person) -> Person:
     if not participant.is_active:
         abort(403, code="account_blocked", message=_("Ce compte est bloqué par la modération."))
     return participant

@@ -15,7 +15,7 @@ from ..consultations.services import get_consultation
 from ..extensions import db
 from ..models import CommitteeSummary, Participant, SummaryFileKind, SummaryStatus
 from . import representations
-from .actor import PARTICIPANT_SECURITY, check_actor, require_actor
+from .actor import PARTICIPANT_SECURITY, check_actor, require_participant
 from .schemas import ErrorEnvelopeSchema, PageArgsSchema, SummarySchema, envelope
 from .services import page_of
 
@@ -24,7 +24,7 @@ bp.before_request(check_actor)
 
 
 def _committee_member() -> Participant:
-    return require(require_actor(), Permission.READ_SUMMARIES)
+    return require(require_participant(), Permission.READ_SUMMARIES)
 
 
 def _summary(summary_id: int) -> CommitteeSummary:

@@ -13,7 +13,7 @@ from ..models import Action, Comment, Consultation, Orientation, Participant, Re
 from ..moderation import services as moderation
 from ..reports.services import Target
 from . import representations
-from .actor import PARTICIPANT_SECURITY, check_actor, require_actor
+from .actor import PARTICIPANT_SECURITY, check_actor, require_participant
 from .schemas import (
     ActionSchema,
     ApprovalInputSchema,
@@ -32,7 +32,7 @@ bp.before_request(check_actor)
 
 
 def _moderator_of(consultation: Consultation) -> Participant:
-    return require(require_actor(), Permission.MODERATE, consultation)
+    return require(require_participant(), Permission.MODERATE, consultation)
 
 
 def _moderated(model, row_id: int):

@@ -10,10 +10,10 @@ from flask_smorest import Blueprint, abort
 from ..comments import services as comments
 from ..consultations import services as consultations
 from ..extensions import db
-from ..models import Alignment, Comment, Orientation, Participant, VoteKind
+from ..models import Alignment, Comment, Orientation, Person, VoteKind
 from ..voting import services as voting
 from . import representations
-from .actor import PARTICIPANT_SECURITY, check_actor, require_actor
+from .actor import PARTICIPANT_SECURITY, check_actor, require_actor, require_participant
 from .schemas import (
     ALIGNMENTS,
     ActionSchema,
@@ -43,7 +43,7 @@ IDEMPOTENCY_HEADER = {
 }
 
 
-def _my_votes(participant: Participant, action: consultations.VoteTarget) -> dict:
+def _my_votes(participant: Person, action: consultations.VoteTarget) -> dict:
     """Read before the commit (which expires every loaded object), not after it: no reloading."""
     mine = voting.my_votes_on(participant, action)
     return {
@@ -62,7 +62,7 @@ def _my_votes(participant: Participant, action: consultations.VoteTarget) -> dic
 @bp.doc(security=PARTICIPANT_SECURITY)
 def me():
     """The account this request acts for."""
-    return {"data": representations.me(require_actor())}
+    return {"data": representations.me(require_participant())}
 
 
 @bp.get("/actions/<int:action_id>/votes/mine")
@@ -136,7 +136,7 @@ def withdraw_vote(action_id: int, kind: str):
 @bp.alt_response(409, schema=ErrorEnvelopeSchema, description="Refused (comments closed, thread too deep, key reused…)")
 @bp.doc(security=PARTICIPANT_SECURITY, parameters=[IDEMPOTENCY_HEADER])
 def add_comment(comment, action_id: int):
-    participant = require_actor()
+    participant = require_participant()
     action = consultations.get_visible_action(action_id, participant)
     idempotency_key = request.headers.get("Idempotency-Key", "").strip() or None
     if idempotency_key and len(idempotency_key) > comments.MAX_IDEMPOTENCY_KEY_LENGTH:
@@ -164,7 +164,7 @@ def add_comment(comment, action_id: int):
 @bp.doc(security=PARTICIPANT_SECURITY)
 def delete_comment(comment_id: int):
     """The author removes their words; the comment keeps its place in the thread."""
-    participant = require_actor()
+    participant = require_participant()
     comment = db.get_or_404(Comment, comment_id)
     comments.delete_comment(participant, comment)
     db.session.commit()
@@ -177,7 +177,7 @@ def delete_comment(comment_id: int):
 @bp.doc(security=PARTICIPANT_SECURITY)
 def propose_action(proposal, slug: str):
     """Proposes a new action; it waits for a moderator (state `pending`)."""
-    participant = require_actor()
+    participant = require_participant()
     consultation = consultations.get_public_consultation(slug)
     orientation = db.session.get(Orientation, proposal["orientation_id"])
     if orientation is None or orientation.consultation_id != consultation.id:

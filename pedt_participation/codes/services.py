@@ -20,6 +20,7 @@ from ..models import (
     Orientation,
     Participant,
     ParticipationCode,
+    Person,
     Vote,
     participant_counts_in,
     utcnow,
@@ -106,7 +107,7 @@ def batches(consultation: Consultation) -> list[tuple[CodeBatch, int, int]]:
 
 
 def code_of(
-    participant: Participant | None, consultation: Consultation | ConsultationRules
+    participant: Person | None, consultation: Consultation | ConsultationRules
 ) -> ParticipationCode | None:
     """The code the person entered in this consultation, if any (revoked or not)."""
     if participant is None:
@@ -149,7 +150,7 @@ def bind_code(participant: Participant, consultation: Consultation, text: str) -
     return found
 
 
-def check_code(consultation: Consultation | ConsultationRules, participant: Participant) -> None:
+def check_code(consultation: Consultation | ConsultationRules, participant: Person) -> None:
     """Where the consultation requires a code, refuses a vote without a valid one, saying where to get one."""
     if not consultation.codes_required:
         return

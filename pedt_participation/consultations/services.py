@@ -30,6 +30,7 @@ from ..models import (
     ConsultationStatus,
     Orientation,
     Participant,
+    Person,
     Vote,
     utcnow,
 )
@@ -127,7 +128,7 @@ def get_public_consultation(slug: str, viewer: Participant | None = None) -> Con
     return consultation
 
 
-def _readable(consultation: Consultation | ConsultationRules, viewer: Participant | None) -> bool:
+def _readable(consultation: Consultation | ConsultationRules, viewer: Person | None) -> bool:
     return consultation.status in PUBLIC_STATUSES or can(viewer, Permission.MANAGE, consultation)
 
 
@@ -203,7 +204,7 @@ _ACTION_WITH_CONSULTATION = (
 )
 
 
-def get_visible_action(action_id: int, viewer: Participant | None) -> Action:
+def get_visible_action(action_id: int, viewer: Person | None) -> Action:
     """Published actions are public; a proposal awaiting review (or refused) is shown to its author only."""
     action = db.session.scalar(_ACTION_WITH_CONSULTATION, {"action_id": action_id})
     if action is None:
@@ -259,7 +260,7 @@ _VOTE_TARGET = (
 )
 
 
-def get_vote_target(action_id: int, viewer: Participant | None) -> VoteTarget:
+def get_vote_target(action_id: int, viewer: Person | None) -> VoteTarget:
     """The action as a vote sees it, in one query, under the same visibility as `get_visible_action`."""
     row = execute_without_orm(_VOTE_TARGET, {"action_id": action_id}).one_or_none()
     if row is None:
@@ -275,7 +276,7 @@ def _check_visible(
     action: Action | VoteTarget,
     author_shown: bool,
     consultation: Consultation | ConsultationRules,
-    viewer: Participant | None,
+    viewer: Person | None,
 ) -> None:
     if not _readable(consultation, viewer) or not author_shown:
         raise NotFound()
@@ -294,7 +295,7 @@ def merged_into(action_id: int) -> int | None:
     )
 
 
-def check_can_participate(consultation: Consultation | ConsultationRules, participant: Participant) -> None:
+def check_can_participate(consultation: Consultation | ConsultationRules, participant: Person) -> None:
     """The consultation's audience and age rules, with a message that says who may take part."""
     if participant.audience.value not in consultation.allowed_audiences:
         allowed = ", ".join(str(AUDIENCE_LABELS[Audience(a)]).lower() for a in consultation.allowed_audiences)

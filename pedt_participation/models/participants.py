@@ -5,7 +5,9 @@ from __future__ import annotations
 import enum
 import hashlib
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -212,3 +214,23 @@ class Participant(UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<Participant {self.id} {self.role}>"
+
+
+@dataclass(frozen=True)
+class ActorFacts:
+    """What the rules read of the person an API token acts for, as plain values: a vote, the busiest request,
+    loads these columns of the token's owner without building the ORM object (`api.services.authenticate_token`).
+    Views that show or change the account itself load the `Participant` (`api.actor.require_participant`)."""
+
+    id: int
+    role: Role
+    audience: Audience
+    age_bracket: AgeBracket
+    blocked_at: datetime | None
+    erased_at: datetime | None
+    is_authenticated: ClassVar[bool] = True
+    is_active = Participant.is_active
+
+
+# The person acting, as the rules read them: the account, or its facts.
+Person = Participant | ActorFacts

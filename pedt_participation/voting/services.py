@@ -27,6 +27,7 @@ from ..models import (
     Orientation,
     PaperVoteCount,
     Participant,
+    Person,
     Vote,
     VoteKind,
     utcnow,
@@ -214,7 +215,7 @@ class MyVotes:
     supports_remaining: int | None
 
 
-def my_votes_on(participant: Participant, action: Votable) -> MyVotes:
+def my_votes_on(participant: Person, action: Votable) -> MyVotes:
     """What the API answers after each vote, in one query (a page shows many actions: `votes_of` and
     `supports_remaining`)."""
     support, opinion, grade, supports_elsewhere = execute_without_orm(
@@ -251,7 +252,7 @@ def _kind_enabled(action: Votable, kind: VoteKind) -> bool:
     }[kind]
 
 
-def _check_vote_allowed(participant: Participant, action: Votable, kind: VoteKind, now: datetime) -> None:
+def _check_vote_allowed(participant: Person, action: Votable, kind: VoteKind, now: datetime) -> None:
     consultation = action.orientation.consultation
     if action.state != ActionState.PUBLISHED:
         raise ParticipationRefused(_("Cette action n’est pas ouverte au vote."))
@@ -262,14 +263,14 @@ def _check_vote_allowed(participant: Participant, action: Votable, kind: VoteKin
     check_code(consultation, participant)
 
 
-def _lock_participant(participant: Participant) -> None:
+def _lock_participant(participant: Person) -> None:
     """Serialises one person's supports (Postgres row lock; SQLite already serialises writers), so two
     simultaneous clicks cannot both pass the support-limit check."""
     execute_without_orm(select(Participant.id).where(Participant.id == participant.id).with_for_update())
 
 
 def cast_vote(
-    participant: Participant, action: Votable, kind: VoteKind, value: int, now: datetime | None = None
+    participant: Person, action: Votable, kind: VoteKind, value: int, now: datetime | None = None
 ) -> None:
     """Records a vote, or changes the participant's earlier vote of the same kind on this action."""
     _check_vote_allowed(participant, action, kind, now or utcnow())
@@ -284,7 +285,7 @@ def cast_vote(
     forget_after_commit(VOTES, action.id)
 
 
-def _check_support_limit(participant: Participant, action: Votable) -> None:
+def _check_support_limit(participant: Person, action: Votable) -> None:
     """Supports given to the orientation's other actions: a support already given to this one is kept
     (sending it again changes nothing), whatever the limit."""
     orientation = action.orientation
@@ -305,7 +306,7 @@ def _check_support_limit(participant: Participant, action: Votable) -> None:
     )
 
 
-def withdraw_vote(participant: Participant, action: Votable, kind: VoteKind, now: datetime | None = None) -> bool:
+def withdraw_vote(participant: Person, action: Votable, kind: VoteKind, now: datetime | None = None) -> bool:
     """Removes the participant's vote of this kind; returns False when there was none."""
     _check_vote_allowed(participant, action, kind, now or utcnow())
     deleted = execute_counting_rows(
