@@ -179,10 +179,11 @@ def _vote_tallies(action_ids: list[int]) -> _VoteTallies:
         by_profile[action_id][(kind, value, audience, bracket)] += number
         if kind == VoteKind.SUPPORT:
             supports_by_age_bracket[action_id][bracket] += number
-            by_neighbourhood[action_id][(kind, value)][answer] += number
         elif kind == VoteKind.OPINION:
             opinions_by_age_bracket[action_id][bracket]["pour" if value == Opinion.POUR else "other"] += number
-            by_neighbourhood[action_id][(kind, value)][answer] += number
+        else:
+            continue  # grades: no table cuts them by age bracket or by neighbourhood
+        by_neighbourhood[action_id][(kind, value)][answer] += number
     return _VoteTallies(tallies, supports_by_age_bracket, opinions_by_age_bracket, by_profile, by_neighbourhood)
 
 

@@ -4,8 +4,8 @@ differs from the others.
 The opinions (pour +1, mitigé 0, contre −1) form a participants × actions matrix where an action a person did not
 judge stays missing. As in Polis (compdemocracy/polis, math/): only people who judged at least
 `MIN_OPINIONS` actions (or all of them, when there are fewer) are placed, unless fewer than k people (the
-consultation's `k_anonymity`) would be left out, who are then placed with the others; the principal components are fitted
-with each missing answer replaced by the action's mean, and each person is projected on them from their own
+consultation's `k_anonymity`) would be left out, who are then placed with the others; the principal components
+are fitted with each missing answer replaced by the action's mean, and each person is projected on them from their own
 answers only, the projection stretched by √(actions / answers) so that someone who judged few actions is not
 pulled towards the centre. K-means (fixed seed) then groups the projected people as Polis does, in two steps: up
 to 100 base clusters, then 2 to 5 groups of base clusters; the number of groups with the best silhouette (over the
@@ -341,9 +341,9 @@ def _driver_rows(statement: Select[Any]) -> Iterator[tuple[Any, ...]]:
     three integers, at many times the CPU, and a streamed SQLAlchemy result is a server-side cursor, which
     Postgres plans to return its first rows fast rather than all of them. On Postgres, psycopg's `stream` runs the
     query as any other and receives it in chunks, where a plain cursor holds the whole result in libpq's memory
-    before the first row (a peak of 76 MB instead of 38 for the 1 M-vote bench's 700 000 opinions); its values are written into the query
-    (ids and the models' enum values, no text from anyone), as psycopg alone would not write the enums as
-    SQLAlchemy stores them. SQLite's cursor already reads its rows as they are fetched."""
+    before the first row (a peak of 76 MB instead of 38 for the 1 M-vote bench's 700 000 opinions); its values
+    are written into the query (ids and the models' enum values, no text from anyone), as psycopg alone would not
+    write the enums as SQLAlchemy stores them. SQLite's cursor already reads its rows as they are fetched."""
     connection = db.session.connection()
     if connection.dialect.name != "postgresql":
         cursor = connection.execute(statement).cursor
