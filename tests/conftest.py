@@ -7,6 +7,7 @@ import contextvars
 import os
 import re
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email import message_from_bytes
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from celery.contrib.migrate import move
+from celery.exceptions import TimeoutError as CeleryTimeoutError
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -353,6 +355,11 @@ class WorkerProcess:
         stop(self.process)
 
 
+# How long a test's own worker may take to run what the test sent it before being stopped: past it, the test is
+# failing anyway, and the worker is stopped as it stands.
+OWN_WORKER_DRAIN_SECONDS = 30
+
+
 class SessionWorker:
     """One worker for the whole session (per test process), started by the first test that needs it: starting
     one costs seconds. Its queue is read only while a test runs with it, so tests never see each other's tasks."""
@@ -429,9 +436,10 @@ class WorkerStarter:
             log.seek(self.log_start)
             return log.read()
 
-    def wait_for_sent_tasks(self) -> None:
-        """Returns once the session's worker has run every task sent so far: it runs them in order."""
-        task_result(self.celery.send_task("celery.accumulate", args=["drained"]), seconds=120)
+    def wait_for_sent_tasks(self, queue: str | None = None, seconds: float = 120) -> None:
+        """Returns once the worker reading `queue` (the session's by default) has run every task sent to it so
+        far: it runs them in order."""
+        task_result(self.celery.send_task("celery.accumulate", args=["drained"], queue=queue), seconds=seconds)
 
     def finish(self) -> None:
         """No task of this test may write to the tables being emptied for the next one."""
@@ -439,8 +447,19 @@ class WorkerStarter:
         print(self.log_text())
 
 
+@pytest.fixture(scope="session")
+def stopping_workers() -> Iterator[list[subprocess.Popen]]:
+    """Tests' own workers, told to stop once idle and waited for at the end of the session, not by their test:
+    on the embedded broker a worker notices the signal only between its two-second waits for a task, then its
+    interpreter takes a second of CPU to exit, seconds the next tests can use."""
+    stopping: list[subprocess.Popen] = []
+    yield stopping
+    for process in stopping:
+        stop(process)
+
+
 @pytest.fixture
-def start_worker(app, database_url, celery_settings, session_worker, tmp_path):
+def start_worker(app, database_url, celery_settings, session_worker, stopping_workers, tmp_path):
     """Tasks wait in the broker until the test calls `start_worker()`, then a real `celery worker` runs them.
     `start_worker(**settings)` starts a worker of the test's own with those settings instead, stopped at the
     end (its queue is the test's own)."""
@@ -467,8 +486,21 @@ def start_worker(app, database_url, celery_settings, session_worker, tmp_path):
     finally:
         route.queue = route.idle_queue
         for worker in own_workers:
-            worker.stop()
+            _stop_once_idle(starter, worker, stopping_workers)
             print(worker.log.read_text())
+
+
+def _stop_once_idle(starter: WorkerStarter, worker: WorkerProcess, stopping: list[subprocess.Popen]) -> None:
+    """Once the worker has run every task the test sent it (none may write to the tables emptied for the next
+    test), its warm shutdown, which then has nothing left to do, goes on while the next tests run. A worker still
+    busy past OWN_WORKER_DRAIN_SECONDS is stopped before the next test starts."""
+    if worker.process.poll() is None:
+        try:
+            starter.wait_for_sent_tasks(worker.queue, seconds=OWN_WORKER_DRAIN_SECONDS)
+        except CeleryTimeoutError:
+            worker.stop()
+        worker.process.terminate()
+    stopping.append(worker.process)
 
 
 class Inbox:
