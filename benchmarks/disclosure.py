@@ -6,8 +6,10 @@ prints the CPU its protections take, the HiGHS runs they make and a fingerprint 
 - the random consultations of tests/test_disclosure.py's property test, the same ones in the same order (its own
   test is run, without its files' checks, which need a database).
 
-Two runs that print the same fingerprints made the same decisions. Figures printed, nothing judged; CPU time of this
-process (the machine is shared: wall time would measure the others)."""
+Two runs that print the same fingerprints made the same decisions; for the demo, also how many actions have a
+breakdown left out (too small to detail, or named by a refusal) and whether the participants' total is printed.
+Figures printed, nothing judged; CPU time of this process (the machine is shared: wall time would measure the
+others)."""
 
 from __future__ import annotations
 
@@ -104,7 +106,12 @@ def demo_summary() -> str:
                 data = aggregate(consultation, DEMO_DATE)
             withheld = [(str(key), figure["display"]) for key, figure in printed_cells(data) if figure["value"] is None]
             db.session.remove()
-    return f"{meter.line('demo pedt summary')}, {len(withheld)} printed figures withheld {fingerprint(withheld)}"
+    actions = [action for orientation in data["orientations"] for action in orientation["actions"]]
+    # Per action, how many of its two sets of breakdowns (supports, opinions) are left out.
+    undetailed = [sum(not action[figures]["detailed"] for figures in ("supports", "opinions")) for action in actions]
+    return (f"{meter.line('demo pedt summary')}, {len(withheld)} printed figures withheld {fingerprint(withheld)}, "
+            f"actions with a breakdown left out {sum(map(bool, undetailed))} of {len(actions)} (both: "
+            f"{undetailed.count(2)}), participants {data['participation']['participants']['display']}")
 
 
 def random_consultations() -> str:

@@ -145,10 +145,11 @@ def test_supports_with_paper_votes_and_ranks(crafted):
     assert (channel["online"]["display"], channel["paper"]["display"]) == ("11", "4")
     assert first["by_channel"]["total"]["display"] == "15"
     assert data["orientations"][0]["supports"]["total"]["display"] == "31"
-    # 3 youths is under 5; the 12 parents are masked with them (15 − 12 would give them away), the 0 professionals show.
+    # 3 youths is under 5; the 12 parents are masked with them (15 − 12 would give them away), and the 0
+    # professionals « < 5 » (shown, they would pin the parents to 11 to 15, narrower than 5).
     audience = first["by_audience"]["parts"]
     assert audience["youth"]["display"] == "< 5" and audience["youth"]["share"] is None
-    assert audience["professional"]["display"] == "0" and audience["parent"]["display"] == "masqué"
+    assert audience["professional"]["display"] == "< 5" and audience["parent"]["display"] == "masqué"
     # The ranks order the totals the pages show.
     assert [_action(data, action)["supports"]["rank"] for action in (a1, a2, a3)] == [1, 2, 3]
     assert [_action(data, action)["supports"]["rank"] for action in (b1, b2, b3)] == [1, 1, 1]
@@ -224,8 +225,9 @@ def test_participation(crafted):
     assert participation["participants"]["value"] == 20  # the blocked person is not counted
     by_audience = participation["by_audience"]["parts"]
     assert by_audience["professional"]["display"] == "< 5"
-    # 12 parents masked (5 or more) beside the 2 professionals: their sum, 14, leaves the 2 anything from 0 to 4.
-    assert by_audience["parent"]["display"] == "masqué" and by_audience["youth"]["display"] == "6"
+    # 12 parents masked (5 or more) beside the 2 professionals, and the 6 youths too: with 6 shown, the parents
+    # would be 10 to 14, narrower than 5; masked, they leave the 2 anything from 0 to 4.
+    assert by_audience["parent"]["display"] == "masqué" and by_audience["youth"]["display"] == "masqué"
     weeks = list(participation["new_participants_by_week"]["parts"].values())
     assert [week["display"] for week in weeks] == ["6", "0", "14"]
     assert participation["supports"]["parts"]["paper"]["display"] == "4"  # the sum of the action pages' paper supports
@@ -246,10 +248,12 @@ def test_no_output_says_who_voted_what(crafted):
     ("counts", "expected"),
     [
         ({"a": 10, "b": 7}, ["10", "7"]),
-        ({"a": 10, "b": 3, "c": 8}, ["10", "< 5", "masqué"]),
+        # A « masqué » beside a single « < 5 » would be pinned to 5 values (8 to 12 with 10 shown): 10 is too.
+        ({"a": 10, "b": 3, "c": 8}, ["masqué", "< 5", "masqué"]),
         ({"a": 10, "b": 3, "c": 2}, ["10", "< 5", "< 5"]),
-        # A zero is never "masqué" (which means 5 or more): the other part is.
-        ({"a": 10, "b": 0, "c": 2}, ["masqué", "0", "< 5"]),
+        # A zero is never "masqué" (which means 5 or more): the other part is, and the zero « < 5 » (shown, it
+        # would pin the « masqué » to 8 to 12).
+        ({"a": 10, "b": 0, "c": 2}, ["masqué", "< 5", "< 5"]),
         ({"a": 3, "b": 0}, ["< 5", "< 5"]),
         ({"a": 0, "b": 0}, ["0", "0"]),
     ],

@@ -148,8 +148,9 @@ def quiet_consultation():
     db.session.add(comment)
     db.session.flush()
     db.session.add(CommentRating(comment_id=comment.id, participant_id=people[1].id, value=-1))
-    # The five authors: four of a kind and a fifth apart, of another audience, age and week, so that no group of
-    # participants reaches k and the participation charts stay withheld.
+    # The five authors: four of a kind and a fifth apart, of another audience, age and week (two weeks before:
+    # the newest week, under k, is counted with the one before it), so that no group of participants reaches k and
+    # the participation charts stay withheld.
     authors = [*people, make_participant(audience=Audience.PROFESSIONAL, age_bracket=AgeBracket.FROM_40_TO_59)]
     for author, body in zip(authors, (
         "Il faudrait une garderie : nos parents travaillent tôt.", "Les parents travaillent, il faudrait une garderie.",
@@ -158,7 +159,7 @@ def quiet_consultation():
     ), strict=True):
         db.session.add(Comment(action_id=consultation.orientations[0].actions[1].id, author_id=author.id, body=body,
                                alignment=Alignment.POUR,
-                               created_at=utcnow() - timedelta(days=7 if author is authors[-1] else 0)))
+                               created_at=utcnow() - timedelta(days=14 if author is authors[-1] else 0)))
     db.session.commit()
     return consultation
 

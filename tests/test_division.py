@@ -99,18 +99,23 @@ def assert_derived_from_published_cells(data, analyses):
 def test_a_share_of_a_withheld_pour_is_never_published(app):
     """Eight young people (15–17) gave an opinion, two of them « pour »: the summary withholds that 2, and the
     division printed 0.25 of 8 beside it, which gave it back. Young people and the 15–17 are left out of the
-    comparison; everything the division prints comes from published counts."""
+    comparison; everything the division prints comes from published counts. (Sixteen professionals, six « pour »,
+    five « mitigé », five « contre »: with the parents alone beside the youths' « < 5 », the figures of the
+    action's page would pin the parents' « masqué » narrower than 5, and the action's opinions go undetailed.)"""
     consultation = make_consultation(orientations=1, actions_per_orientation=2, k_anonymity=5)
     action, other = consultation.orientations[0].actions
     # 40 parents: the action's pour, mitigé and contre (on its page) are all 2k − 1 or more, so it is detailed.
     parents = [make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_40_TO_59) for _ in range(40)]
     youths = [make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_15_TO_17) for _ in range(8)]
+    professionals = [make_participant(audience=Audience.PROFESSIONAL, age_bracket=AgeBracket.FROM_26_TO_39) for _ in range(16)]
     for index, parent in enumerate(parents):
         _opinion(parent, action, 1 if index < 20 else 0 if index < 30 else -1)
         _opinion(parent, other, 1)
     for index, youth in enumerate(youths):
         _opinion(youth, action, 1 if index < 2 else -1)
         _opinion(youth, other, 1)
+    for index, professional in enumerate(professionals):
+        _opinion(professional, action, 1 if index < 6 else 0 if index < 11 else -1)
     db.session.commit()
 
     data = aggregate(consultation)

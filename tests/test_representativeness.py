@@ -60,9 +60,13 @@ def test_over_and_under_represented_groups_are_named():
 
 
 def test_no_rate_under_k_people_and_extreme_weights_are_said():
-    sizes = {("18-25", "Centre"): 200, ("18-25", "Les Hauts"): 60, ("60+", "Centre"): 3, ("60+", "Les Hauts"): 3}
+    """With a third age bracket of 10 or more beside the two: the 18–25 alone beside the elders' « < 10 » would
+    be pinned to 10 values (257 to 266) and the participants' total withheld for them, which every rate needs."""
+    sizes = {("18-25", "Centre"): 200, ("18-25", "Les Hauts"): 60, ("60+", "Centre"): 3, ("60+", "Les Hauts"): 3,
+             ("26-39", "Centre"): 40}
+    population = {**POPULATION, ("26-39", "Centre"): 1000}
     opinions = {7: {("18-25", "Centre"): (150, 200), ("60+", "Centre"): (1, 3)}, 8: {("60+", "Centre"): (3, 3)}}
-    result = representativeness(sizes, POPULATION, opinions, k=10)
+    result = representativeness(sizes, population, opinions, k=10)
     elders = next(rate for rate in result["by_age_bracket"] if rate["group"] == "60+")
     assert elders["participants"] == {"value": None, "display": "< 10", "share": None}
     assert elders["rate_per_thousand"] is None and elders["representation"] is None

@@ -229,8 +229,11 @@ def _proposals(consultation: Consultation) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _new_participants_by_week(first_weeks: Mapping[tuple, int]) -> dict[str, int]:
-    """New participants per week, weeks without any included, from the first to the last."""
+def _new_participants_by_week(first_weeks: Mapping[tuple, int], k: int) -> dict[str, int]:
+    """New participants per week, weeks without any included, from the first to the last; a newest week of fewer
+    than k people, often the week under way, is counted with the one before. Withheld « < k » beside a single
+    other week, it would pin that week, « masqué », to an interval narrower than k, and hiding it would take
+    the participants' total."""
     counts = {str(monday): number for (monday,), number in first_weeks.items()}
     if not counts:
         return {}
@@ -239,6 +242,9 @@ def _new_participants_by_week(first_weeks: Mapping[tuple, int]) -> dict[str, int
     while monday <= last:
         weeks[monday.isoformat()] = counts.get(monday.isoformat(), 0)
         monday += timedelta(days=7)
+    if len(weeks) > 1 and weeks[last.isoformat()] < k:
+        newest = weeks.pop(last.isoformat())
+        weeks[(last - timedelta(days=7)).isoformat()] += newest
     return weeks
 
 
@@ -835,7 +841,7 @@ def _participation(
         "by_age_bracket": by("age_bracket", {b.value: sums(by_profile, 1).get((b,), 0) for b in AgeBracket}),
         "by_neighbourhood": by("neighbourhood", dict(sorted(by_neighbourhood.items()))),
         "by_school": by("school", dict(sorted(by_school.items()))),
-        "new_participants_by_week": by("week", _new_participants_by_week(sums(by_profile, 4))),
+        "new_participants_by_week": by("week", _new_participants_by_week(sums(by_profile, 4), figures.k)),
         "supports": _channel_table(figures, (), supports),
         "workshops": counts.workshops,
         # Empty where the consultation printed no participation codes.

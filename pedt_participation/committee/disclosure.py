@@ -8,13 +8,20 @@ are withheld, for all the tables at once, and writes the decision into the figur
 - primary: a count from 1 to k − 1 is withheld as "< k"; in a table whose total is from 1 to k − 1, every part
   is, zeros included (a zero there would tell what the few others chose);
 - secondary, as τ-Argus's HITAS heuristic does it: the auditor (disclosure_audit) computes what a reader can
-  work out about each "< k" cell from all the published figures; while one of its values from 1 to k − 1 is
-  ruled out, the smallest published part of k or more of a relation it belongs to is withheld too ("masqué"; a
-  zero, "< k", only when nothing else is left), parts before totals, until the audit passes; then each of these
-  complements that the others made needless is published again. A "masqué" cell needs no guarantee of its own:
-  it counts k people or more. Figures with no small group behind them stay exact;
+  work out about each withheld cell from all the published figures; while a "< k" cell has one of its values
+  from 1 to k − 1 ruled out, or a "masqué" cell is pinned to an interval narrower than k (to 5 or 6 with k = 5,
+  which tells nearly what the small groups beside it add up to), a published cell of a relation it belongs to
+  is withheld too ("masqué"; a zero, "< k", only when nothing else is left), until the audit passes; then each
+  of these complements that the others made needless is published again. Complements are chosen cheapest
+  first, as τ-Argus and sdcTable weigh cells: parts before totals, the participants' total (the figure every
+  reader looks for) last of all, then the fewest withheld cells in the relation, then the smallest count.
+  Figures with no small group behind them stay exact;
 - a withheld zero that the published figures pin to 0 (no online support from 11–14-year-olds when every
-  support is a parent's) is published: "< k" would promise values it cannot take, and hiding it hides nothing.
+  support is a parent's) is published: "< k" would promise values it cannot take, and hiding it hides nothing;
+- a "masqué" cell that one relation pins narrower than k whatever else is withheld (a table whose total the
+  reader knows, two "masqué" parts beside a "< k" one, 14 in all with k = 5: each is 5 to 9) refuses the figures
+  at once, naming it: withholding more around it would cascade through the linked tables and help nothing
+  (the summary then leaves that action's breakdowns out).
 
 Quantities that no output prints but that the reader can bound are registered too (`register`, `order`): the
 opinions of the people outside the reference population (all opinions minus those weighted), the gap between two
@@ -33,7 +40,18 @@ from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-from .disclosure_audit import MASKED, POSITIVE, SMALL, UNPRINTED, AuditMemory, CellKey, Finding, Relation, audit
+from .disclosure_audit import (
+    MASKED,
+    POSITIVE,
+    SMALL,
+    UNPRINTED,
+    AuditMemory,
+    CellKey,
+    Finding,
+    Relation,
+    audit,
+    interval_in,
+)
 
 SECONDARY_HIDDEN = "masqué"
 # Decisions kept by a process, newest last, keyed by everything they depend on (k, every count, every relation).
@@ -184,6 +202,7 @@ class Disclosure:
         primary = self._unprinted() | self._primary()
         self.withheld = dict(primary)
         relations_of = self._relations_of()
+        grand_totals = {total for total, _parts in self.relations} - {part for _total, parts in self.relations for part in parts}
         # Each kind of audit's latest findings, and the cells withheld since: a round changes only the components
         # its complements join, which alone are audited again (the others would give the same findings).
         found: dict[bool, list[Finding]] = {True: [], False: []}
@@ -207,20 +226,29 @@ class Disclosure:
             rounds += 1
             published_zeros = self._publish_zeros(pinned)
             zeros |= published_zeros
+            # Withholding more around these would cascade through the linked tables and help none of them.
+            if hopeless := [finding for finding in pinned if self._pinned_whatever_withheld(finding, relations_of, zeros)]:
+                return DisclosureRefused(hopeless)
             for changed in added_since.values():
                 changed |= published_zeros
             added = bool(published_zeros)
-            for finding in _one_per_component([f for f in pinned if f.key not in published_zeros], relations_of):
-                complement = self._complement(finding.key, relations_of, zeros)
-                if complement is not None and complement not in self.withheld:
-                    self.withheld[complement] = MASKED if self.values[complement] else SMALL
-                    added_since[True].add(complement)
-                    added_since[False].add(complement)
-                    added = True
+            # One complement for each group of findings that share a relation (one can free several), chosen for
+            # the first of them that has one.
+            freed: set[CellKey] = set()
+            for finding in sorted(pinned, key=lambda finding: str(finding.key)):
+                if finding.key in published_zeros or finding.key in freed:
+                    continue
+                complement = self._complement(finding.key, relations_of, zeros, grand_totals)
+                if complement is None:
+                    continue
+                self.withheld[complement] = MASKED if self.values[complement] else SMALL
+                added_since[True].add(complement)
+                added_since[False].add(complement)
+                added = True
+                freed.update(cell for relation in relations_of[finding.key] for cell in _cells(relation))
             if not added:
                 return DisclosureRefused(pinned)
         self._release_needless(primary, relations_of)
-        self._publish_determined()
         return self.withheld
 
     def _publish_zeros(self, findings: list[Finding]) -> set[CellKey]:
@@ -232,6 +260,25 @@ class Disclosure:
         for key in zeros:
             del self.withheld[key]
         return zeros
+
+    def _pinned_whatever_withheld(
+        self, finding: Finding, relations_of: dict[CellKey, list[Relation]], zeros: set[CellKey]
+    ) -> bool:
+        """Whether one relation pins this « masqué » cell narrower than k even with each of its cells that could
+        still be withheld free (0 or more): a table whose total the reader knows, two « masqué » parts beside a
+        « < k » one, 14 in all with k = 5, leaves each « masqué » 5 to 9 whatever else is withheld. No complement
+        can help it; the refusal names it (an action's breakdowns are then left out)."""
+        if finding.label != MASKED:
+            return False
+        for relation in relations_of[finding.key]:
+            labels = {
+                cell: self.withheld.get(cell, UNPRINTED) for cell in _cells(relation)
+                if cell not in self._known and cell not in zeros
+            }
+            least, greatest = interval_in(finding.key, relation, labels, self.values, self.k)
+            if greatest - least < self.k:
+                return True
+        return False
 
     def _linked(self, cells: set[CellKey], relations_of: dict[CellKey, list[Relation]]) -> set[CellKey]:
         """The withheld cells linked to these by relations, through withheld cells: their components."""
@@ -251,19 +298,6 @@ class Disclosure:
             for cell in set(_cells(relation)):
                 relations_of[cell].append(relation)
         return relations_of
-
-    def _publish_determined(self) -> None:
-        """Publishes each « masqué » cell that its published neighbours determine exactly (the only withheld cell
-        of a relation), until none is left: hiding it protects nothing, and a reader would find « masqué » beside
-        the figures that add up to it. A « < k » cell is never in that case: the audit would have refused it."""
-        changed = True
-        while changed:
-            changed = False
-            for relation in self.relations:
-                hidden = [cell for cell in _cells(relation) if cell in self.withheld]
-                if len(hidden) == 1 and self.withheld[hidden[0]] == MASKED:
-                    del self.withheld[hidden[0]]
-                    changed = True
 
     def _release_needless(self, primary: dict[CellKey, str], relations_of: dict[CellKey, list[Relation]]) -> None:
         """Publishes again each complement that the others made needless, largest first: complements are chosen
@@ -310,30 +344,39 @@ class Disclosure:
         return withheld
 
     def _complement(
-        self, key: CellKey, relations_of: dict[CellKey, list[Relation]], zeros: set[CellKey]
+        self, key: CellKey, relations_of: dict[CellKey, list[Relation]], zeros: set[CellKey],
+        grand_totals: set[CellKey],
     ) -> CellKey | None:
-        """The published cell to withhold so that `key` is pinned down less: in the relations around it, the
-        smallest cell of k or more, parts before totals, in the relations with the fewest withheld cells first; a
-        zero only when there is none (withheld, "< k", it becomes one more cell to protect). When its own
-        relations offer nothing, those of the withheld cells linked to it. A zero published because the figures
-        pin it (`zeros`) is not withheld again."""
+        """The published cell to withhold so that `key` is pinned down less, the cheapest in the relations around
+        it: a cell of k or more before a zero (withheld, "< k", it becomes one more cell to protect), parts before
+        totals, then in the relations with the fewest withheld cells, then the smallest. When its own relations
+        offer nothing, those of the withheld cells linked to it; a grand total (a total that is nobody's part: the
+        participants, an orientation's participants) only when no relation reached offers anything else, the
+        figure a reader looks for first. A zero published because the figures pin it (`zeros`) is not withheld
+        again."""
         reached, frontier = {key}, {key}
+        last_resort = None
+        masked = self.withheld[key] == MASKED
         while frontier:
             around = {relation for cell in frontier for relation in relations_of[cell]}
             candidates = [
-                (self.values[cell] == 0, cell == relation[0], sum(c in self.withheld for c in _cells(relation)),
-                 self.values[cell], str(cell), cell)
+                (cell in grand_totals, self.values[cell] == 0, cell == relation[0],
+                 masked and self.values[cell] < 2 * self.k,
+                 sum(c in self.withheld for c in _cells(relation)), self.values[cell], str(cell), cell)
                 for relation in around
                 for cell in _cells(relation)
                 if cell not in self.withheld and cell not in self._known and cell not in zeros
             ]
             if candidates:
-                return min(candidates)[-1]
+                cheapest = min(candidates)
+                if not cheapest[0]:
+                    return cheapest[-1]
+                last_resort = last_resort or cheapest[-1]
             frontier = {
                 cell for relation in around for cell in _cells(relation) if cell in self.withheld and cell not in reached
             }
             reached.update(frontier)
-        return None
+        return last_resort
 
     def _write(self) -> None:
         """Each printed figure as decided: exact, « < k » or « masqué » (a later decision may publish it again)."""
@@ -349,17 +392,3 @@ class Disclosure:
 
 def _cells(relation: Relation) -> tuple[CellKey, ...]:
     return (relation[0], *relation[1])
-
-
-def _one_per_component(findings: list[Finding], relations_of: dict[CellKey, list[Relation]]) -> list[Finding]:
-    """The first finding of each group of findings that share a relation: one complement can free several."""
-    chosen: list[Finding] = []
-    touched: set[CellKey] = set()
-    for finding in sorted(findings, key=lambda finding: str(finding.key)):
-        if finding.key in touched:
-            continue
-        chosen.append(finding)
-        touched.add(finding.key)
-        for relation in relations_of.get(finding.key, ()):
-            touched.update(_cells(relation))
-    return chosen

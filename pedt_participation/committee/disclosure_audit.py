@@ -6,7 +6,8 @@ rules: "< k" stands for 0 to k − 1, "masqué" for k or more. Quantities no out
 0 or more (the summary's opinions from people outside the reference population: all opinions minus those
 weighted), or of 1 or more (how many supports one action has beyond the next in a ranking): an inequality the
 reader knows is an equation with such an unknown gap. For each "< k" cell the auditor finds which values
-from 1 to k − 1 are consistent with all of that, by integer programming (HiGHS, through highspy).
+from 1 to k − 1 are consistent with all of that, and for each "masqué" cell the least and the greatest value that
+is, by integer programming (HiGHS, through highspy).
 
 Published figures are constants, so only withheld cells are variables and most relations vanish; the variables
 fall apart into connected components (cells linked by a relation), each solved on its own and small. The matrix
@@ -19,10 +20,12 @@ solves; the protection audits the same figures many times over, and an `AuditMem
 each component's findings) from one audit to the next. Values outside the bounds that propagation through the
 relations leaves are impossible without a solve.
 
-Guarantee checked: a "< k" cell keeps every value from 1 to k − 1 possible (each value is proven possible by a
-witness, or else by a solve with the cell fixed to it). A "masqué" cell counts k people or more: it is withheld
-only to hide the small ones, which are checked against every value it can take, so working it out tells nothing
-about a small group and it needs no guarantee of its own (as τ-Argus protects only the unsafe cells).
+Guarantees checked: a "< k" cell keeps every value from 1 to k − 1 possible (each value is proven possible by a
+witness, or else by a solve with the cell fixed to it); a "masqué" cell keeps an interval of possible values at
+least k wide, greatest − least ≥ k (unbounded above is wide enough; witnesses that far apart prove it, or else
+the solves for its least and greatest value). A "masqué" cell is withheld to hide the small groups beside it: one
+pinned narrowly (to 5 or 6, with k = 5) would tell nearly what they add up to, though each of them keeps every
+value.
 """
 
 from __future__ import annotations
@@ -47,7 +50,8 @@ UNBOUNDED = 10**9
 
 @dataclass(frozen=True)
 class Finding:
-    """A "< k" cell of which the published figures rule out a value from 1 to k − 1."""
+    """A "< k" cell of which the published figures rule out a value from 1 to k − 1, or a "masqué" cell they pin
+to an interval narrower than k (greatest − least < k)."""
 
     key: CellKey
     label: str
@@ -55,8 +59,9 @@ class Finding:
     # the cell, exactly its least and greatest value.
     least: int
     greatest: int
-    # Values from 1 to k − 1 the reader can rule out: all of them when bounds alone judge the cell; the first found
-    # when the integer programs do (one is enough to judge it, and each costs a solve).
+    # Values from 1 to k − 1 the reader can rule out from a "< k" cell: all of them when bounds alone judge the
+    # cell; the first found when the integer programs do (one is enough to judge it, and each costs a solve). None
+    # for a "masqué" cell, judged by its least and greatest value alone.
     impossible: tuple[int, ...]
 
 
@@ -174,8 +179,8 @@ def _audit_component(
 ) -> list[Finding]:
     lower = {key: bounds(withheld[key], k)[0] for key in keys}
     upper = {key: bounds(withheld[key], k)[1] for key in keys}
-    if not equations or all(withheld[key] != SMALL for key in keys):
-        return []  # bounds only, a "< k" cell may be anything from 0 to k − 1; or no "< k" cell to judge
+    if not equations or all(withheld[key] not in (SMALL, MASKED) for key in keys):
+        return []  # bounds only, a "< k" cell may be anything from 0 to k − 1; or no labelled cell to judge
     if len(equations) == 1:
         intervals = _one_equation(*equations[0], lower, upper)
         return [finding for key in keys if (finding := _judged(key, withheld[key], *intervals[key], set(), k))]
@@ -220,6 +225,25 @@ def _propagated_bounds(
     return lower, upper
 
 
+def interval_in(key: CellKey, relation: Relation, labels: Mapping[CellKey, str], values: Mapping[CellKey, int],
+                k: int) -> tuple[int, int]:
+    """The values `key` (labelled) can take in this relation alone: the cells in `labels` within their label's
+    bounds, the others at their value."""
+    coefficients: dict[CellKey, int] = defaultdict(int)
+    constant = 0
+    for cell, sign in ((relation[0], 1), *((part, -1) for part in relation[1])):
+        if cell in labels:
+            coefficients[cell] += sign
+        else:
+            constant -= sign * values[cell]
+    coefficients = {cell: c for cell, c in coefficients.items() if c}
+    lower = {cell: bounds(labels[cell], k)[0] for cell in labels}
+    upper = {cell: bounds(labels[cell], k)[1] for cell in labels}
+    if key not in coefficients:
+        return lower[key], upper[key]
+    return _one_equation(coefficients, constant, lower, upper)[key]
+
+
 def _one_equation(
     coefficients: dict[CellKey, int], constant: int, lower: dict[CellKey, int], upper: dict[CellKey, int]
 ) -> dict[CellKey, tuple[int, int]]:
@@ -250,7 +274,10 @@ def _one_equation(
 
 
 def _judged(key: CellKey, label: str, least: int, greatest: int, impossible: set[int], k: int) -> Finding | None:
-    """A "< k" cell with a value from 1 to k − 1 ruled out; a "masqué" cell promises nothing beyond k or more."""
+    """A "< k" cell with a value from 1 to k − 1 ruled out; a "masqué" cell whose values lie within an interval
+    narrower than k. Cells no output prints promise nothing."""
+    if label == MASKED:
+        return Finding(key, MASKED, least, greatest, ()) if greatest - least < k else None
     if label != SMALL:
         return None
     ruled_out = tuple(v for v in range(1, k) if v < least or v > greatest or v in impossible)
@@ -347,10 +374,14 @@ class _Component:
         """The least and the greatest value the cell can take: a « < k » zero whose greatest is 0 is one the
         published figures pin, which the protection then publishes (bounds alone miss it when the relations that
         pin it run through unbounded cells: participants = those weighted, with the ones not weighted beside)."""
-        least, greatest = (self.solve([sign if i == cell else 0.0 for i in range(self.size)]) for sign in (1.0, -1.0))
-        if least is None or greatest is None:
+        return self.extreme(cell, 1.0), self.extreme(cell, -1.0)
+
+    def extreme(self, cell: int, sign: float) -> int:
+        """The least (sign 1) or the greatest (sign −1) value the cell can take."""
+        solution = self.solve([sign if i == cell else 0.0 for i in range(self.size)])
+        if solution is None:
             raise ValueError("the published figures contradict each other")
-        return least[cell], greatest[cell]
+        return solution[cell]
 
     def _witnessed(self, solution: list[int]) -> None:
         self.solutions.append(solution)
@@ -388,6 +419,11 @@ class _Component:
                     self._witnessed(found)
 
 
+def _wide(values: set[int], k: int) -> bool:
+    """Whether values a cell was seen taking lie k or more apart: its interval is at least that wide."""
+    return bool(values) and max(values) - min(values) >= k
+
+
 def _integral(values: np.ndarray) -> list[int] | None:
     """The values as integers when every one of them is (up to rounding errors); None when one is fractional."""
     nearest = np.round(values)
@@ -420,7 +456,8 @@ def _integer_programs(
     memory: AuditMemory | None,
 ) -> list[Finding]:
     """For each "< k" cell, each value from 1 to k − 1 that no solution met so far, outside its bounds or else by a
-    solve with the cell fixed to it, until one is impossible."""
+    solve with the cell fixed to it, until one is impossible; for each "masqué" cell whose values met so far lie
+    less than k apart, its least and greatest value."""
     component = _Component(keys, equations, lower, upper)
     small = [withheld[key] == SMALL for key in keys]
     if memory is not None:
@@ -432,6 +469,8 @@ def _integer_programs(
             raise ValueError("the published figures contradict each other")
         component.solve([1.0] * len(keys))
         component.solve([-1.0 if is_small else 0.0 for is_small in small])
+        if any(withheld[key] == MASKED for key in keys):
+            component.solve([-1.0 if withheld[key] == MASKED else 0.0 for key in keys])
     # Then solutions that push the "< k" cells still to judge (their bounds rule out no value) towards each value
     # from 1 to k − 1 they were not seen taking witness most of the others, a few solves for the whole component.
     asked = set(range(1, k))
@@ -450,6 +489,15 @@ def _integer_programs(
         )
         if impossible is not None:
             findings.append(Finding(key, SMALL, *component.extent(i), (impossible,)))
+    for key, i in component.index.items():
+        if withheld[key] != MASKED or _wide(component.seen[i], k):
+            continue
+        least = component.extreme(i, 1.0)
+        if _wide(component.seen[i], k):
+            continue
+        greatest = component.extreme(i, -1.0)
+        if greatest - least < k:
+            findings.append(Finding(key, MASKED, least, greatest, ()))
     if memory is not None:
         for solution in component.solutions:
             memory.keep(keys, solution, small, k)
