@@ -5,7 +5,7 @@ and groups under the privacy threshold (k = 5)."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -311,3 +311,21 @@ def test_with_missing_grades_as_rejections_each_actions_rejections_are_given_exa
     rejections = [action["majority_judgment"]["parts"][str(Grade.A_REJETER.value)]["display"]
                   for action in data["orientations"][0]["actions"]]
     assert rejections == ["1", "2"]
+
+
+def test_a_newest_week_under_k_is_counted_with_the_week_before_and_the_participants_stay_printed():
+    """Two people in the week under way beside twelve the week before: printed « < 5 » beside a single other week,
+    they would pin that week, « masqué », to an interval narrower than k, and hiding more would take the
+    participants' total that every reader looks for first."""
+    consultation = make_consultation(slug="semaines", orientations=1, actions_per_orientation=1)
+    (action,) = consultation.orientations[0].actions
+    last_monday = date(2026, 11, 30)
+    for i, people in enumerate((12, 2)):
+        for _ in range(people):
+            person = make_participant()
+            _vote(person, action, VoteKind.SUPPORT, at=datetime(2026, 11, 24, 10, tzinfo=UTC) + timedelta(days=7 * i))
+    db.session.flush()
+    participation = aggregate(consultation)["participation"]
+    assert participation["participants"]["display"] == "14"
+    weeks = participation["new_participants_by_week"]["parts"]
+    assert {week: cell["display"] for week, cell in weeks.items()} == {(last_monday - timedelta(days=7)).isoformat(): "14"}
