@@ -43,6 +43,7 @@ from ..models import (
     utcnow,
 )
 from .comment_figures import merged_themes, read_comments, themes_of, top_comments
+from .counted_opinions import counted_opinions, least_opinions_placed
 from .counting import counted_votes, detailable, sums
 from .disclosure import SECONDARY_HIDDEN, Disclosure, DisclosureRefused
 from .disclosure_audit import MASKED, CellKey
@@ -338,6 +339,8 @@ class _Counts:
     by_code_batch: Mapping[str, int]
     # None without `with_representativeness`, or when no IRIS is mapped.
     population: PopulationCounts | None
+    # The people the opinion groups print as placed and left out, both exact; None when they print neither.
+    people_grouped: int | None
 
 
 def _read_counts(consultation: Consultation, *, with_comments: bool, with_representativeness: bool) -> _Counts:
@@ -368,7 +371,31 @@ def _read_counts(consultation: Consultation, *, with_comments: bool, with_repres
         ) or 0,
         by_code_batch=participation_by_batch(consultation),
         population=population_counts(consultation, action_ids) if with_representativeness else None,
+        people_grouped=_people_grouped(consultation),
     )
+
+
+def _people_grouped(consultation: Consultation) -> int | None:
+    """Everyone who gave an opinion, when the opinion groups print how many of them they place and leave out
+    (2·k placed or more, opinion_groups.describe_groups); None when they print neither. Counted by how many
+    opinions each person gave, as the groups place them."""
+    given = (
+        counted_opinions(consultation, Vote.participant_id, func.count().label("given")).group_by(Vote.participant_id).subquery()
+    )
+    people_by_opinions = dict(db.session.execute(select(given.c.given, func.count()).group_by(given.c.given)).tuples().all())
+    actions = db.session.scalar(counted_opinions(consultation, func.count(func.distinct(Vote.action_id)))) or 0
+    least = least_opinions_placed(people_by_opinions, actions, consultation.k_anonymity)
+    placed = sum(people for opinions, people in people_by_opinions.items() if opinions >= least)
+    return sum(people_by_opinions.values()) if placed >= 2 * consultation.k_anonymity else None
+
+
+def register_people_grouped(figures: Disclosure, people: int | None) -> None:
+    """The people the opinion groups place and leave out, both printed exact, add up to everyone who gave an
+    opinion: a number the reader knows, at most the participants (the others voted otherwise, commented or
+    proposed), which bounds a withheld total of participants from below."""
+    if people is not None:
+        figures.known(("opinion_groups", "people"), people)
+        figures.order(("participants",), ("opinion_groups", "people"), strict=False)
 
 
 def _aggregate(
@@ -482,6 +509,7 @@ def _aggregate(
         "orientations": orientations,
     }
     representativeness = summary_section(figures, consultation, by_profile, counts.population)
+    register_people_grouped(figures, counts.people_grouped)
     for key, value in (earlier or {}).items():
         if value and figures.values.get(key, -1) >= value:
             figures.known(("earlier", key), value)
