@@ -59,21 +59,9 @@ from .representativeness import PopulationCounts, population_counts, summary_sec
 from .themes import ThemeCounter
 
 SCHEMA_VERSION = 1
-# The (audience, age bracket) pairs a participant can have: the crossed cells behind every pair of tables that cut
-# the same people by audience and by age bracket.
+# The (audience, age bracket) pairs a participant can have (the database checks it): the crossed cells behind every
+# pair of tables that cut the same people by audience and by age bracket.
 AUDIENCE_AGE_PAIRS = [(a, b) for a in Audience for b in AgeBracket if b in AGE_BRACKETS_OF_AUDIENCE[a]]
-
-
-def _audience_age_pairs(present: Iterable[tuple[Audience, AgeBracket]]) -> list[tuple[Audience, AgeBracket]]:
-    """The pairs the rules allow, and any other that people counted here hold: an account made before every way
-    of creating one applied the rules (through the host platform, say) may be a « parent » of 15 to 17. Its people
-    are counted where they are, as a crossed cell the audit treats as unknown, so that the tables still add up."""
-    return AUDIENCE_AGE_PAIRS + sorted(set(present) - set(AUDIENCE_AGE_PAIRS))
-
-
-def _audience_age_pairs_voting(votes_by_profile: Mapping[tuple, int], kind: VoteKind) -> list[tuple[Audience, AgeBracket]]:
-    """The pairs of an action's crossed table of one kind of vote: those the rules allow and those its voters hold."""
-    return _audience_age_pairs((a, b) for vote_kind, _value, a, b in votes_by_profile if vote_kind == kind)
 
 
 THEMES_PER_ACTION = 5
@@ -708,7 +696,7 @@ def _action_figures(
                 {
                     ((a.value, side), (b.value, "pour" if side == "pour" else "other")):
                         votes_by_profile.get((VoteKind.OPINION, opinion.value, a, b), 0)
-                    for a, b in _audience_age_pairs_voting(votes_by_profile, VoteKind.OPINION)
+                    for a, b in AUDIENCE_AGE_PAIRS
                     for side, opinion in sides.items()
                 },
             )
@@ -732,7 +720,7 @@ def _action_figures(
             {
                 **{
                     (a.value, b.value): votes_by_profile.get((VoteKind.SUPPORT, 1, a, b), 0)
-                    for a, b in _audience_age_pairs_voting(votes_by_profile, VoteKind.SUPPORT)
+                    for a, b in AUDIENCE_AGE_PAIRS
                 },
                 **{(a.value, "paper"): paper_counts[a] for a in Audience},
             },
@@ -878,7 +866,7 @@ def _audiences_by_age(figures: Disclosure, people: CellKey, counts: Mapping[tupl
         (*people, "audience_by_age"),
         {a.value: (*people, "audience", a.value) for a in Audience},
         {b.value: (*people, "age_bracket", b.value) for b in AgeBracket},
-        {(a.value, b.value): counts.get((a, b), 0) for a, b in _audience_age_pairs(counts)},
+        {(a.value, b.value): counts.get((a, b), 0) for a, b in AUDIENCE_AGE_PAIRS},
     )
 
 
