@@ -274,24 +274,35 @@ def aggregate(
 
 def _aggregate_with_fallbacks(arguments: tuple) -> dict[str, Any]:
     """`_aggregate_leaving_out`, then without the results by neighbourhood, then also without the opinions by age
-    bracket, until one passes."""
-    for with_neighbourhoods in (True, False):
+    bracket, until one passes. A step is taken only when the first figures print what it leaves out: otherwise it
+    would build the same figures, refused again (a consultation without a list of neighbourhoods, actions with too
+    few opinions to detail)."""
+    printed: set[str] = set()
+    try:
+        return _aggregate_leaving_out(arguments, with_neighbourhoods=True, with_opinions_by_age=True, printed=printed)
+    except DisclosureRefused:
+        if not printed:
+            raise
+    if "by_neighbourhood" in printed:
         try:
-            return _aggregate_leaving_out(arguments, with_neighbourhoods=with_neighbourhoods, with_opinions_by_age=True)
+            return _aggregate_leaving_out(arguments, with_neighbourhoods=False, with_opinions_by_age=True, printed=printed)
         except DisclosureRefused:
-            continue
-    return _aggregate_leaving_out(arguments, with_neighbourhoods=False, with_opinions_by_age=False)
+            if "by_age_bracket" not in printed:
+                raise
+    return _aggregate_leaving_out(arguments, with_neighbourhoods=False, with_opinions_by_age=False, printed=printed)
 
 
-def _aggregate_leaving_out(arguments: tuple, *, with_neighbourhoods: bool, with_opinions_by_age: bool) -> dict[str, Any]:
+def _aggregate_leaving_out(
+    arguments: tuple, *, with_neighbourhoods: bool, with_opinions_by_age: bool, printed: set[str]
+) -> dict[str, Any]:
     """`_aggregate`, made again without the breakdowns of the actions each refusal names, until it passes; refused
-    when a refusal names no other action."""
+    when a refusal names no other action. `printed` gathers which breakdowns the figures print."""
     undetailed: frozenset[int] = frozenset()
     while True:
         try:
             return _aggregate(
                 *arguments, with_neighbourhoods=with_neighbourhoods, with_opinions_by_age=with_opinions_by_age,
-                undetailed=undetailed,
+                undetailed=undetailed, printed=printed,
             )
         except DisclosureRefused as refused:
             named = {
@@ -397,9 +408,11 @@ def _aggregate(
     with_neighbourhoods: bool,
     with_opinions_by_age: bool,
     undetailed: frozenset[int],
+    printed: set[str],
 ) -> dict[str, Any]:
     """The summary's figures, protected; `undetailed`: the actions whose breakdowns are left out whatever their
-    counts."""
+    counts. `printed` receives the breakdowns of actions printed ("by_neighbourhood", "by_age_bracket"), refused
+    or not."""
     k = consultation.k_anonymity
     figures = Disclosure(k)
     actions, tallies, by_profile = counts.actions, counts.tallies, counts.by_profile
@@ -496,6 +509,13 @@ def _aggregate(
         "representativeness_withheld": False,
         "orientations": orientations,
     }
+    # Tables of zeros do not count: the site shows their totals, so the reader knows every part of them already.
+    for action in (action for orientation_data in orientations for action in orientation_data["actions"]):
+        opinions, online = action["opinions"], action["supports"]["online_by_neighbourhood"]
+        if any(table["total"]["value"] for table in opinions["by_neighbourhood"].values()) or online and online["total"]["value"]:
+            printed.add("by_neighbourhood")
+        if any(table["total"]["value"] for table in opinions["by_age_bracket"].values()):
+            printed.add("by_age_bracket")
     representativeness = summary_section(figures, consultation, by_profile, counts.population)
     register_people_grouped(figures, counts.people_grouped)
     for key, value in (earlier or {}).items():
