@@ -270,28 +270,6 @@ def test_threshold_rules_on_one_table(counts, expected):
             assert part["share"] == round(counts[key] / shown_total, 4)
 
 
-def test_an_account_made_before_the_age_rule_does_not_stop_the_summary():
-    """Accounts made through the host platform or the demo before every way of creating one applied the ages of
-    each audience may hold a pair the rules now refuse (a « parent » of 15 to 17): the summary counts them where
-    they are, rather than failing on tables that no longer add up."""
-    consultation = make_consultation(supports_enabled=True, opinion_enabled=True)
-    action = consultation.orientations[0].actions[0]
-    voters = [make_participant() for _ in range(12)]
-    # Written as such accounts were stored: the services of today refuse to make them.
-    parent_of_16 = make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_15_TO_17)
-    parent_of_16.audience = Audience.PARENT
-    youth_of_45 = make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_40_TO_59)
-    youth_of_45.audience = Audience.YOUTH
-    voters += [parent_of_16, youth_of_45]
-    for voter in voters:
-        _vote(voter, action, VoteKind.SUPPORT)
-    db.session.commit()
-
-    data = aggregate(consultation, with_comments=False)
-
-    assert data["participation"]["participants"]["display"] == "14"
-
-
 def test_with_missing_grades_as_rejections_each_actions_rejections_are_given_exact():
     """Every grade but « À rejeter » is the one the action's page shows, so each action's « À rejeter » is the
     orientation's judges less figures the site shows: two actions' differ by a known number, and hiding them

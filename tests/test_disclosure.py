@@ -542,11 +542,7 @@ def test_a_zero_the_participation_pins_is_printed_rather_than_the_summary_refuse
     assert population_analysis(consultation) is not None
 
 
-def test_a_summary_that_its_participation_rates_would_give_away_is_made_without_them(client):
-    """Six participants (k = 5): three weighted and three not, both « < 5 », bound the participants to 8 at most,
-    so the five or more « Autre » left those who gave no neighbourhood at most 3, whatever else was withheld. The
-    refusal named a participation cell only; the fallbacks, which leave out results by action, changed nothing and
-    the whole summary was refused. It is made without the participation rates, and says so."""
+def _six_people_half_weighted():
     consultation = make_consultation(orientations=1, actions_per_orientation=1)
     action = consultation.orientations[0].actions[0]
     add_even_population(consultation, ("Centre", "Nord"))
@@ -558,6 +554,35 @@ def test_a_summary_that_its_participation_rates_would_give_away_is_made_without_
         person.neighbourhood = place
     _votes(people, action)
     db.session.commit()
+    return consultation
+
+
+def test_a_refused_summary_is_not_built_again_without_what_it_does_not_print(app, monkeypatch):
+    """The summary above is refused with its participation rates. Its action has too few supports to detail and
+    the consultation no list of neighbourhoods: without the results by neighbourhood, then without the opinions
+    by age bracket, it printed the same figures and was refused again, twice, before the fallback that helps. It
+    is now built twice in all: with the rates, then without them."""
+    from pedt_participation.committee import aggregation
+
+    consultation = _six_people_half_weighted()
+    built = []
+    build = aggregation._aggregate
+
+    def counted(*arguments, **options):
+        built.append(options)
+        return build(*arguments, **options)
+
+    monkeypatch.setattr(aggregation, "_aggregate", counted)
+    assert aggregation.aggregate(consultation, with_representativeness=True)["representativeness_withheld"]
+    assert len(built) == 2
+
+
+def test_a_summary_that_its_participation_rates_would_give_away_is_made_without_them(client):
+    """Six participants (k = 5): three weighted and three not, both « < 5 », bound the participants to 8 at most,
+    so the five or more « Autre » left those who gave no neighbourhood at most 3, whatever else was withheld. The
+    refusal named a participation cell only; the fallbacks, which leave out results by action, changed nothing and
+    the whole summary was refused. It is made without the participation rates, and says so."""
+    consultation = _six_people_half_weighted()
     data = summary_figures(consultation)
     assert data["analyses"]["representativeness"] is None and data["representativeness_withheld"]
     assert_nothing_narrower_than_promised(data)

@@ -110,3 +110,32 @@ def test_proposals_refused_before_the_categories_are_refused_for_another_reason(
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT state, rejection_reason FROM actions WHERE id = 2")).one() == ("rejected", "Hors sujet")
         db.engine.dispose()
+
+
+def test_accounts_outside_the_age_rule_are_brought_within_it_then_refused(tmp_path):
+    """Accounts written before every way of making one applied the ages of each audience: a « parent » of 16 and
+    a « professional » of 12 become youths (the age decides), a youth of 45 is put in the 18–25 bracket (the
+    audience is kept); a parent of 30 is untouched. Then the database refuses such an account."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
+    with app.app_context():
+        upgrade(revision="3b030b75b8c2")
+        with db.engine.begin() as connection:
+            for number, audience, bracket in ((1, "parent", "26-39"), (2, "parent", "15-17"),
+                                              (3, "professional", "11-14"), (4, "youth", "40-59")):
+                connection.execute(text(
+                    "INSERT INTO participants (id, email, display_name, role, audience, age_bracket, parent_email,"
+                    " created_at) VALUES (:id, :email, 'X', 'participant', :audience, :bracket, 'p@exemple.fr',"
+                    " '2026-01-01')"
+                ), {"id": number, "email": f"{number}@exemple.fr", "audience": audience, "bracket": bracket})
+
+        upgrade()
+        with db.engine.connect() as connection:
+            profiles = {row[0]: tuple(row[1:]) for row in connection.execute(
+                text("SELECT id, audience, age_bracket FROM participants"))}
+        assert profiles == {1: ("parent", "26-39"), 2: ("youth", "15-17"), 3: ("youth", "11-14"), 4: ("youth", "18-25")}
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(text("UPDATE participants SET audience = 'parent' WHERE id = 2"))
+        downgrade(revision="3b030b75b8c2")
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE participants SET audience = 'parent' WHERE id = 2"))
+        db.engine.dispose()

@@ -54,6 +54,23 @@ def test_under_15_without_a_parents_email_is_refused_by_the_database():
         )
 
 
+@pytest.mark.parametrize(("audience", "bracket"), [(Audience.PARENT, AgeBracket.FROM_15_TO_17),
+                                                    (Audience.PROFESSIONAL, AgeBracket.FROM_11_TO_14),
+                                                    (Audience.YOUTH, AgeBracket.FROM_26_TO_39)])
+def test_an_age_bracket_its_audience_does_not_admit_is_refused_by_the_database(audience, bracket):
+    """The summaries' audit counts on it (nobody under 18 is a parent): whatever writes the account, the host
+    platform's sign-in or a script, the database refuses it."""
+    with pytest.raises(IntegrityError):
+        _insert(Participant(email="x@exemple.fr", display_name="X", audience=audience, age_bracket=bracket,
+                            parent_email="parent@exemple.fr"))
+    # Changed afterwards, too.
+    person = make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_18_TO_25)
+    person.age_bracket, person.audience = bracket, audience
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
 def test_comment_depth_is_bounded(action):
     author = make_participant()
     root = Comment(action_id=action.id, author=author, body="Racine", depth=0)

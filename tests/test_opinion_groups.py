@@ -186,3 +186,51 @@ def test_groups_of_a_consultation_from_its_votes(app):
     db.session.commit()
     assert db.session.get(Participant, voter.id).neighbourhood == "Centre"
 
+
+
+def test_the_people_grouped_give_back_no_withheld_count_of_participants():
+    """The attack: 36 participants aged 40 to 59 the reader knows, 4 aged 11 to 14 withheld as « < 5 », the total
+    « masqué »: at most 40. The opinion groups print 34 people placed and 6 left out: 40 people gave an opinion,
+    so the participants are 40 or more, hence 40, and the under-15s exactly 4. With that sum registered, the audit
+    sees it and the figures are refused."""
+    from pedt_participation.committee.aggregation import register_people_grouped
+    from pedt_participation.committee.disclosure import Disclosure, DisclosureRefused
+
+    figures = Disclosure(5)
+    young, adults = ("participants", "age_bracket", "11-14"), ("participants", "age_bracket", "40-59")
+    printed = figures.table(("participants",), {"11-14": (young, 4), "40-59": (adults, 36)})
+    figures.known(adults, 36)
+    register_people_grouped(figures, 40)
+    try:
+        figures.protect(max_rounds=100)
+    except DisclosureRefused:
+        return
+    total = printed["total"]
+    assert printed["parts"]["11-14"]["value"] is None
+    possible = {
+        under_15 for under_15 in range(5)
+        if (total["value"] == under_15 + 36 if total["value"] is not None else under_15 + 36 >= 5) and under_15 + 36 >= 40
+    }
+    assert set(range(1, 5)) <= possible
+
+
+def test_the_summary_counts_the_people_grouped_as_the_groups_print_them(app):
+    """The sum the audit is given is the groups' people placed plus left out, and nothing when they print
+    neither (k = 4): six people who judged both actions are too few to place; with two who judged one, placed
+    with them, eight are enough; with two more judging both and four more one, six are left out."""
+    from pedt_participation.committee.aggregation import _people_grouped
+
+    consultation = make_consultation(orientations=1, actions_per_orientation=2, k_anonymity=4)
+    actions = consultation.orientations[0].actions
+    for judging_both, judging_one in ((6, 0), (0, 2), (2, 4)):
+        for index in range(judging_both + judging_one):
+            person = make_participant()
+            db.session.add_all(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.OPINION, value=1)
+                               for action in actions[: 2 if index < judging_both else 1])
+        db.session.commit()
+        result = opinion_groups_of(consultation)
+        if result["people_placed"] is None:
+            assert _people_grouped(consultation) is None
+        else:
+            assert _people_grouped(consultation) == result["people_placed"]["value"] + result["people_left_out"]["value"]
+    assert result["people_left_out"]["value"] == 6

@@ -72,7 +72,10 @@ def test_no_rate_under_k_people_and_extreme_weights_are_said():
     assert elders["rate_per_thousand"] is None and elders["representation"] is None
     # Named all the same: even nine of them would be far too few.
     assert elders["verdict"] == "under" and "60+" in result["under_represented"]
-    weighting = result["weighting"]
+    # The weights would give the withheld count back (see the next test): none is computed.
+    assert result["weighting"]["status"] == "withheld" and result["weighting"]["actions"] == []
+    assert weighting_warning(result["weighting"]) is None
+    weighting = representativeness(sizes, POPULATION, opinions, k=5)["weighting"]
     assert weighting["extreme"] and weighting["weight_ratio"] > 10
     assert "les résultats bruts restent la référence" in weighting_warning(weighting)
     # An action with fewer than k opinions among the people weighted gets no weighted result.
@@ -249,3 +252,90 @@ def test_no_weighted_result_is_given_for_opinions_the_summary_withholds(app):
     assert few_opinions.id not in weighted
     assert hidden_pour.id not in weighted
     assert weighted[shown.id]["raw_approval"] == 0.5 and weighted[shown.id]["weighted_approval"] == 0.5
+
+
+def _consistent(published: dict, candidate: dict) -> bool:
+    """Whether a candidate count matches what the summary printed of it: the number, or its « < k » / « masqué »."""
+    return all(figure["value"] == candidate[key] if figure["value"] is not None
+               else candidate[key] < 10 if figure["display"] == "< 10" else candidate[key] >= 10
+               for key, figure in published.items())
+
+
+def test_the_weights_give_back_no_withheld_count_of_participants():
+    """The attack: the reader knows the population (INSEE's), the published participants and how the weights are
+    computed (raking, named on the method page). For each table of participants the published counts allow, they
+    compute the weights again and keep the tables whose effective size and weight ratio are the ones printed:
+    the six people of 60 and over, withheld as « < 10 », came back exactly."""
+    sizes = {("18-25", "Centre"): 200, ("18-25", "Les Hauts"): 60, ("60+", "Centre"): 3, ("60+", "Les Hauts"): 3}
+    result = representativeness(sizes, POPULATION, {}, k=10)
+    elders = next(rate for rate in result["by_age_bracket"] if rate["group"] == "60+")
+    assert elders["participants"]["display"] == "< 10"
+    weighting = result["weighting"]
+    printed = {
+        **{("age", rate["group"]): rate["participants"] for rate in result["by_age_bracket"]},
+        **{("place", rate["group"]): rate["participants"] for rate in result["by_neighbourhood"]},
+    }
+    possible = set()
+    for centre in range(10):
+        for hauts in range(10 - centre):
+            table = {("18-25", "Centre"): 203 - centre, ("18-25", "Les Hauts"): 63 - hauts,
+                     ("60+", "Centre"): centre, ("60+", "Les Hauts"): hauts}
+            counts = {("age", "18-25"): 263 - centre - hauts, ("age", "60+"): centre + hauts,
+                      ("place", "Centre"): 203, ("place", "Les Hauts"): 63}
+            if not _consistent(printed, counts):
+                continue
+            raking = rake({cell: n for cell, n in table.items() if n}, POPULATION)
+            if weighting["effective_sample_size"] is not None and (
+                round(raking.effective_sample_size, 1) != weighting["effective_sample_size"]
+                or round(raking.weight_ratio, 2) != weighting["weight_ratio"]
+            ):
+                continue
+            possible.add(centre + hauts)
+    assert set(range(1, 10)) <= possible
+
+
+def test_a_weighted_approval_gives_back_no_withheld_opinion_by_age_bracket(app):
+    """The attack: everyone lives in one neighbourhood, so each age bracket's weight follows from its published
+    participants and the population. For each split of the action's opinions between the two age brackets that
+    the published figures allow, the reader computes the weighted approval again: the 3 « pour » of 11–14-year-olds,
+    withheld as « < 5 », were the only split giving the printed one."""
+    consultation = make_consultation(orientations=1, actions_per_orientation=1, k_anonymity=5)
+    action = consultation.orientations[0].actions[0]
+    youths = [make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_11_TO_14, neighbourhood="Centre")
+              for _ in range(10)]
+    parents = [make_participant(audience=Audience.PARENT, age_bracket=AgeBracket.FROM_40_TO_59, neighbourhood="Centre")
+               for _ in range(20)]
+    for group, pour in ((youths, 3), (parents, 12)):
+        for index, person in enumerate(group):
+            db.session.add(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.OPINION,
+                                value=1 if index < pour else -1))
+    add_even_population(consultation, ("Centre",))
+    db.session.commit()
+    data = summary_figures(consultation)
+    [printed] = data["orientations"][0]["actions"]
+    by_age = printed["opinions"]["by_age_bracket"]
+    assert by_age["11-14"]["parts"]["pour"]["display"] == "< 5"
+    weighting = data["analyses"]["representativeness"]["weighting"]
+    approval = {weighted["action_id"]: weighted["weighted_approval"] for weighted in weighting["actions"]}.get(action.id)
+    weights = rake({("11-14", "Centre"): 10, ("40-59", "Centre"): 20},
+                   {(bracket.value, "Centre"): 300.0 for bracket in AgeBracket}).weights
+    young, old = weights[("11-14", "Centre")], weights[("40-59", "Centre")]
+    possible = set()
+    for young_pour in range(16):
+        for young_other in range(16):
+            counts = {"11-14": {"pour": young_pour, "other": young_other},
+                      "40-59": {"pour": 15 - young_pour, "other": 15 - young_other}}
+            if not all(
+                figure["value"] == (counts[bracket][part] if part != "total" else sum(counts[bracket].values()))
+                if figure["value"] is not None else
+                (counts[bracket][part] if part != "total" else sum(counts[bracket].values())) < 5
+                if figure["display"] == "< 5" else True
+                for bracket in counts
+                for part, figure in (*by_age[bracket]["parts"].items(), ("total", by_age[bracket]["total"]))
+            ):
+                continue
+            weighted = (young * young_pour + old * (15 - young_pour)) / (young * (young_pour + young_other)
+                                                                        + old * (30 - young_pour - young_other))
+            if approval is None or round(weighted, 3) == approval:
+                possible.add(young_pour)
+    assert set(range(1, 5)) <= possible

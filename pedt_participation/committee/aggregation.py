@@ -43,6 +43,7 @@ from ..models import (
     utcnow,
 )
 from .comment_figures import merged_themes, read_comments, themes_of, top_comments
+from .counted_opinions import counted_opinions, least_opinions_placed
 from .counting import counted_votes, detailable, sums
 from .disclosure import SECONDARY_HIDDEN, Disclosure, DisclosureRefused
 from .disclosure_audit import MASKED, CellKey
@@ -58,21 +59,9 @@ from .representativeness import PopulationCounts, population_counts, summary_sec
 from .themes import ThemeCounter
 
 SCHEMA_VERSION = 1
-# The (audience, age bracket) pairs a participant can have: the crossed cells behind every pair of tables that cut
-# the same people by audience and by age bracket.
+# The (audience, age bracket) pairs a participant can have (the database checks it): the crossed cells behind every
+# pair of tables that cut the same people by audience and by age bracket.
 AUDIENCE_AGE_PAIRS = [(a, b) for a in Audience for b in AgeBracket if b in AGE_BRACKETS_OF_AUDIENCE[a]]
-
-
-def _audience_age_pairs(present: Iterable[tuple[Audience, AgeBracket]]) -> list[tuple[Audience, AgeBracket]]:
-    """The pairs the rules allow, and any other that people counted here hold: an account made before every way
-    of creating one applied the rules (through the host platform, say) may be a « parent » of 15 to 17. Its people
-    are counted where they are, as a crossed cell the audit treats as unknown, so that the tables still add up."""
-    return AUDIENCE_AGE_PAIRS + sorted(set(present) - set(AUDIENCE_AGE_PAIRS))
-
-
-def _audience_age_pairs_voting(votes_by_profile: Mapping[tuple, int], kind: VoteKind) -> list[tuple[Audience, AgeBracket]]:
-    """The pairs of an action's crossed table of one kind of vote: those the rules allow and those its voters hold."""
-    return _audience_age_pairs((a, b) for vote_kind, _value, a, b in votes_by_profile if vote_kind == kind)
 
 
 THEMES_PER_ACTION = 5
@@ -291,24 +280,35 @@ def aggregate(
 
 def _aggregate_with_fallbacks(arguments: tuple) -> dict[str, Any]:
     """`_aggregate_leaving_out`, then without the results by neighbourhood, then also without the opinions by age
-    bracket, until one passes."""
-    for with_neighbourhoods in (True, False):
+    bracket, until one passes. A step is taken only when the first figures print what it leaves out: otherwise it
+    would build the same figures, refused again (a consultation without a list of neighbourhoods, actions with too
+    few opinions to detail)."""
+    printed: set[str] = set()
+    try:
+        return _aggregate_leaving_out(arguments, with_neighbourhoods=True, with_opinions_by_age=True, printed=printed)
+    except DisclosureRefused:
+        if not printed:
+            raise
+    if "by_neighbourhood" in printed:
         try:
-            return _aggregate_leaving_out(arguments, with_neighbourhoods=with_neighbourhoods, with_opinions_by_age=True)
+            return _aggregate_leaving_out(arguments, with_neighbourhoods=False, with_opinions_by_age=True, printed=printed)
         except DisclosureRefused:
-            continue
-    return _aggregate_leaving_out(arguments, with_neighbourhoods=False, with_opinions_by_age=False)
+            if "by_age_bracket" not in printed:
+                raise
+    return _aggregate_leaving_out(arguments, with_neighbourhoods=False, with_opinions_by_age=False, printed=printed)
 
 
-def _aggregate_leaving_out(arguments: tuple, *, with_neighbourhoods: bool, with_opinions_by_age: bool) -> dict[str, Any]:
+def _aggregate_leaving_out(
+    arguments: tuple, *, with_neighbourhoods: bool, with_opinions_by_age: bool, printed: set[str]
+) -> dict[str, Any]:
     """`_aggregate`, made again without the breakdowns of the actions each refusal names, until it passes; refused
-    when a refusal names no other action."""
+    when a refusal names no other action. `printed` gathers which breakdowns the figures print."""
     undetailed: frozenset[int] = frozenset()
     while True:
         try:
             return _aggregate(
                 *arguments, with_neighbourhoods=with_neighbourhoods, with_opinions_by_age=with_opinions_by_age,
-                undetailed=undetailed,
+                undetailed=undetailed, printed=printed,
             )
         except DisclosureRefused as refused:
             named = {
@@ -344,6 +344,8 @@ class _Counts:
     by_code_batch: Mapping[str, int]
     # None without `with_representativeness`, or when no IRIS is mapped.
     population: PopulationCounts | None
+    # The people the opinion groups print as placed and left out, both exact; None when they print neither.
+    people_grouped: int | None
 
 
 def _read_counts(consultation: Consultation, *, with_comments: bool, with_representativeness: bool) -> _Counts:
@@ -374,7 +376,31 @@ def _read_counts(consultation: Consultation, *, with_comments: bool, with_repres
         ) or 0,
         by_code_batch=participation_by_batch(consultation),
         population=population_counts(consultation, action_ids) if with_representativeness else None,
+        people_grouped=_people_grouped(consultation),
     )
+
+
+def _people_grouped(consultation: Consultation) -> int | None:
+    """Everyone who gave an opinion, when the opinion groups print how many of them they place and leave out
+    (2·k placed or more, opinion_groups.describe_groups); None when they print neither. Counted by how many
+    opinions each person gave, as the groups place them."""
+    given = (
+        counted_opinions(consultation, Vote.participant_id, func.count().label("given")).group_by(Vote.participant_id).subquery()
+    )
+    people_by_opinions = dict(db.session.execute(select(given.c.given, func.count()).group_by(given.c.given)).tuples().all())
+    actions = db.session.scalar(counted_opinions(consultation, func.count(func.distinct(Vote.action_id)))) or 0
+    least = least_opinions_placed(people_by_opinions, actions, consultation.k_anonymity)
+    placed = sum(people for opinions, people in people_by_opinions.items() if opinions >= least)
+    return sum(people_by_opinions.values()) if placed >= 2 * consultation.k_anonymity else None
+
+
+def register_people_grouped(figures: Disclosure, people: int | None) -> None:
+    """The people the opinion groups place and leave out, both printed exact, add up to everyone who gave an
+    opinion: a number the reader knows, at most the participants (the others voted otherwise, commented or
+    proposed), which bounds a withheld total of participants from below."""
+    if people is not None:
+        figures.known(("opinion_groups", "people"), people)
+        figures.order(("participants",), ("opinion_groups", "people"), strict=False)
 
 
 def _aggregate(
@@ -388,9 +414,11 @@ def _aggregate(
     with_neighbourhoods: bool,
     with_opinions_by_age: bool,
     undetailed: frozenset[int],
+    printed: set[str],
 ) -> dict[str, Any]:
     """The summary's figures, protected; `undetailed`: the actions whose breakdowns are left out whatever their
-    counts."""
+    counts. `printed` receives the breakdowns of actions printed ("by_neighbourhood", "by_age_bracket"), refused
+    or not."""
     k = consultation.k_anonymity
     figures = Disclosure(k)
     actions, tallies, by_profile = counts.actions, counts.tallies, counts.by_profile
@@ -487,7 +515,15 @@ def _aggregate(
         "representativeness_withheld": False,
         "orientations": orientations,
     }
+    # Tables of zeros do not count: the site shows their totals, so the reader knows every part of them already.
+    for action in (action for orientation_data in orientations for action in orientation_data["actions"]):
+        opinions, online = action["opinions"], action["supports"]["online_by_neighbourhood"]
+        if any(table["total"]["value"] for table in opinions["by_neighbourhood"].values()) or online and online["total"]["value"]:
+            printed.add("by_neighbourhood")
+        if any(table["total"]["value"] for table in opinions["by_age_bracket"].values()):
+            printed.add("by_age_bracket")
     representativeness = summary_section(figures, consultation, by_profile, counts.population)
+    register_people_grouped(figures, counts.people_grouped)
     for key, value in (earlier or {}).items():
         if value and figures.values.get(key, -1) >= value:
             figures.known(("earlier", key), value)
@@ -686,7 +722,7 @@ def _action_figures(
                 {
                     ((a.value, side), (b.value, "pour" if side == "pour" else "other")):
                         votes_by_profile.get((VoteKind.OPINION, opinion.value, a, b), 0)
-                    for a, b in _audience_age_pairs_voting(votes_by_profile, VoteKind.OPINION)
+                    for a, b in AUDIENCE_AGE_PAIRS
                     for side, opinion in sides.items()
                 },
             )
@@ -710,7 +746,7 @@ def _action_figures(
             {
                 **{
                     (a.value, b.value): votes_by_profile.get((VoteKind.SUPPORT, 1, a, b), 0)
-                    for a, b in _audience_age_pairs_voting(votes_by_profile, VoteKind.SUPPORT)
+                    for a, b in AUDIENCE_AGE_PAIRS
                 },
                 **{(a.value, "paper"): paper_counts[a] for a in Audience},
             },
@@ -856,7 +892,7 @@ def _audiences_by_age(figures: Disclosure, people: CellKey, counts: Mapping[tupl
         (*people, "audience_by_age"),
         {a.value: (*people, "audience", a.value) for a in Audience},
         {b.value: (*people, "age_bracket", b.value) for b in AgeBracket},
-        {(a.value, b.value): counts.get((a, b), 0) for a, b in _audience_age_pairs(counts)},
+        {(a.value, b.value): counts.get((a, b), 0) for a, b in AUDIENCE_AGE_PAIRS},
     )
 
 

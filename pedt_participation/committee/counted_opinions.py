@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from ..models import Action, ActionState, Consultation, Orientation, Participant, Vote, VoteKind, participant_counts_in
+
+# Polis places a participant once they judged 7 statements (or all of them, when there are fewer).
+MIN_OPINIONS = 7
 
 
 def counted_opinions(consultation: Consultation, *columns: Any) -> Select:
@@ -29,3 +33,13 @@ def counted_opinions(consultation: Consultation, *columns: Any) -> Select:
             participant_counts_in(consultation.id),
         )
     )
+
+
+def least_opinions_placed(people_by_opinions: Mapping[int, int], actions: int, k: int) -> int:
+    """The fewest opinions that place a person in the opinion groups, given how many people gave each number of
+    opinions and on how many actions: `MIN_OPINIONS` (or every action, when there are fewer), unless fewer than k
+    people would be left out, who are then placed with the others (0: everyone is placed), as their number could
+    be worked out from each action's opinions (see opinion_groups)."""
+    least = min(MIN_OPINIONS, actions)
+    left_out = sum(people for given, people in people_by_opinions.items() if given < least)
+    return least if left_out >= k else 0

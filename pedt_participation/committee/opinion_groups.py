@@ -30,7 +30,8 @@ subtraction; and a group's share gives the count of its members who answered oth
 Registering the group × action counts in the summary's disclosure control would multiply its audited cells by the
 number of groups, and withhold many of them; what a committee reads from the groups (who they are, what sets them
 apart, what unites them) needs none. The sizes add up to the people placed, which no table of the summary
-publishes.
+publishes; the people placed and those left out add up to everyone who gave an opinion, at most the summary's
+participants, which its audit knows (aggregation.register_people_grouped).
 
 The people placed and those left out are bound to each action's opinions, which the site shows anyone: everyone
 placed judged every action when there are `MIN_OPINIONS` or fewer, everyone left out fewer. With two actions,
@@ -60,10 +61,8 @@ from threadpoolctl import threadpool_limits
 from ..extensions import db
 from ..models import Consultation, Vote
 from .aggregation import cell
-from .counted_opinions import counted_opinions
+from .counted_opinions import MIN_OPINIONS, counted_opinions, least_opinions_placed
 
-# Polis places a participant once they judged 7 statements (or all of them, when there are fewer).
-MIN_OPINIONS = 7
 GROUP_COUNTS = range(2, 6)
 # Polis groups people in two steps: 100 base clusters, then the groups, made of whole base clusters.
 BASE_CLUSTERS = 100
@@ -143,9 +142,9 @@ def _group_participants(votes: Votes, k: int, seed: int) -> Grouping:
     matrix[people, actions] = rows[:, 2]
     del people, actions  # a row number each per opinion (11 MB at the 1 M-vote bench's size), not needed past here
     answered = (~np.isnan(matrix)).sum(axis=1)
-    placed = answered >= min(MIN_OPINIONS, len(action_ids))
-    if (~placed).sum() < k:
-        placed[:] = True  # fewer than k left out: their number could be worked out (see the module)
+    given, people_by_opinions = np.unique(answered, return_counts=True)
+    placed = answered >= least_opinions_placed(dict(zip(given.tolist(), people_by_opinions.tolist(), strict=True)),
+                                               len(action_ids), k)
     matrix, participant_ids = matrix[placed], participant_ids[placed]
     no_groups = np.empty(0, dtype=np.int64)
     if len(participant_ids) < 2 * k or len(action_ids) < 2:

@@ -33,7 +33,9 @@ given), and so are groups of the population with no participant at all (named: n
 effective sample size (Kish: (Σw)² / Σw²) says how many unweighted people the weighted ones are worth; weights
 are *extreme* when the largest is more than 10 times the smallest or the effective size falls under 30 % of the
 people weighted. Weighted approval (the share of "pour" among opinions) is given beside the raw one, per action
-with at least k opinions: the raw results stay the reference.
+with at least k opinions: the raw results stay the reference. None of these is given when a count of participants
+or of opinions it is computed from is withheld: a reader who knows the population would compute it again for each
+value the withheld count may take (`_weighting`).
 
 `representativeness` and `rake` take plain counts; `representativeness_of` reads a consultation. The result is a
 `Representativeness` dict, ready for JSON.
@@ -72,7 +74,7 @@ from ..models import (
 from .counted_opinions import counted_opinions
 from .counting import detailable, sums
 from .disclosure import Disclosure
-from .disclosure_audit import CellKey
+from .disclosure_audit import MASKED, SMALL, CellKey
 from .profile_groups import answer_groups, group_of
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -297,8 +299,9 @@ class WeightedAction(TypedDict):
 
 
 class Weighting(TypedDict):
-    # "weighted"; "too_few_people": fewer than k people to weigh; "no_population": no IRIS mapped.
-    status: Literal["weighted", "too_few_people", "no_population"]
+    # "weighted"; "too_few_people": fewer than k people to weigh; "no_population": no IRIS mapped; "withheld": a
+    # count of participants the weights are computed from is withheld, which they would give back.
+    status: Literal["weighted", "too_few_people", "no_population", "withheld"]
     people_weighted: dict  # a cell
     people_left_out: dict  # a cell: no neighbourhood given, or one outside the reference population
     groups_without_participants: list[str]  # age brackets or neighbourhoods of the population nobody answered from
@@ -471,7 +474,14 @@ def registered(
             "by_neighbourhood": by_neighbourhood,
             "over_represented": [rate["group"] for rate in by_age_bracket + by_neighbourhood if rate["verdict"] == "over"],
             "under_represented": [rate["group"] for rate in by_age_bracket + by_neighbourhood if rate["verdict"] == "under"],
-            "weighting": _weighting(participants, population, opinions, k, split["parts"], actions),
+            "weighting": _weighting(
+                participants, population, opinions, k, split["parts"], actions,
+                weights_published=all(
+                    figure["value"] is not None
+                    for figure in (*ages.values(), *neighbourhoods["parts"].values(), *split["parts"].values())
+                ),
+                approvals_withheld=_opinions_withheld_by_group(figures),
+            ),
         }
 
     return written
@@ -502,14 +512,30 @@ def representativeness(
     return section()
 
 
+def _opinions_withheld_by_group(figures: Disclosure) -> set[int]:
+    """The actions with a withheld count among their opinions by age bracket or by neighbourhood."""
+    return {
+        action_id for key, label in figures.withheld.items()
+        if label in (SMALL, MASKED) and key[0] == "action" and isinstance(action_id := key[1], int)
+        and key[2:4] in (("opinions", "age_bracket"), ("opinions", "neighbourhood"))
+    }
+
+
 def _weighting(participants: Mapping[Cell, int], population: Mapping[Cell, float],
                opinions: Mapping[int, Mapping[Cell, tuple[int, int]]], k: int,
-               people: Mapping[str, dict], actions: Mapping[int, dict]) -> Weighting:
+               people: Mapping[str, dict], actions: Mapping[int, dict], *,
+               weights_published: bool, approvals_withheld: set[int]) -> Weighting:
     """The weighted results, from the exact counts; what they print of the counts is the cells `people` (weighted,
     not weighted) and, per action, `actions` (the opinions of the people weighted): an action whose opinions are
-    withheld or none is not listed, one whose « pour » is withheld has no approval. The weights, the effective
-    size and the weighted approvals are ratios of counts the summary does not print (per age bracket and
-    neighbourhood at once), which no linear relation ties to the printed ones: the method page says so."""
+    withheld or none is not listed, one whose « pour » is withheld has no approval.
+
+    The weights, the effective size and the weighted approvals are not linear in the counts, so the audit cannot
+    follow them; but a reader who knows the population can compute them again for each value a withheld count may
+    take, and keep the one that gives what is printed. So the weights are computed only when every count of
+    participants they come from is published (`weights_published`: per age bracket, per neighbourhood, weighted and
+    not), and an action's weighted approval only when its opinions by age bracket and by neighbourhood are too
+    (not one of `approvals_withheld`): what they tell is then about counts the summary never prints (per age
+    bracket and neighbourhood at once), bound by no relation to a withheld one."""
     places = {place for _age, place in population}
     placed = {key: count for key, count in participants.items() if key[1] in places and count > 0}
     weighting: Weighting = {
@@ -527,6 +553,9 @@ def _weighting(participants: Mapping[Cell, int], population: Mapping[Cell, float
         return weighting
     if sum(placed.values()) < k:
         weighting["status"] = "too_few_people"
+        return weighting
+    if not weights_published:
+        weighting["status"] = "withheld"
         return weighting
     raking = rake(placed, population)
     weighting.update({
@@ -547,7 +576,9 @@ def _weighting(participants: Mapping[Cell, int], population: Mapping[Cell, float
             "action_id": action_id,
             "opinions": printed["total"],
             "raw_approval": round(pour / total, 3) if pour is not None else None,
-            "weighted_approval": round(weighted_pour / weighted_total, 3) if pour is not None else None,
+            "weighted_approval": (
+                round(weighted_pour / weighted_total, 3) if pour is not None and action_id not in approvals_withheld else None
+            ),
         })
     return weighting
 

@@ -67,6 +67,13 @@ AGE_BRACKETS_OF_AUDIENCE = {
     Audience.PARENT: frozenset(AgeBracket) - MINOR_AGE_BRACKETS,
     Audience.PROFESSIONAL: frozenset(AgeBracket) - MINOR_AGE_BRACKETS,
 }
+# The same rule as a CHECK of the participants table, so that no way of writing an account can break it.
+AGE_FITS_AUDIENCE = " OR ".join(
+    f"(audience = '{audience.value}' AND age_bracket IN ("
+    + ", ".join(f"'{bracket.value}'" for bracket in AgeBracket if bracket in brackets)
+    + "))"
+    for audience, brackets in AGE_BRACKETS_OF_AUDIENCE.items()
+)
 UNDER_15_AGE_BRACKETS = frozenset(bracket for bracket in AgeBracket if bracket.needs_parental_consent)
 
 CONSENT_AGE_BRACKETS = tuple(bracket for bracket in AgeBracket if bracket.needs_parental_consent)
@@ -93,6 +100,7 @@ class Participant(UserMixin, Model):
             "age_bracket <> '11-14' OR parent_email IS NOT NULL OR erased_at IS NOT NULL",
             name="under_15_has_parental_consent",
         ),
+        sa.CheckConstraint(AGE_FITS_AUDIENCE, name="age_bracket_fits_audience"),
     )
 
     # `sign_in_key` below is a plain attribute, not a column.
