@@ -159,6 +159,10 @@ class Disclosure:
     def published(self, key: CellKey) -> bool:
         return key not in self.withheld
 
+    def printed_exact(self, key: CellKey) -> bool:
+        """Printed somewhere with its count: neither withheld nor only an unknown of the audit."""
+        return bool(self._printed.get(key)) and key not in self.withheld
+
     def protect(self, max_rounds: int) -> None:
         """Decides the withheld cells (see the module) and writes the decision into every printed figure; after
         `max_rounds` rounds of complementary suppression, refuses. The same figures get the same decision, which

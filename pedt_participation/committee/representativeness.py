@@ -74,7 +74,7 @@ from ..models import (
 from .counted_opinions import counted_opinions
 from .counting import detailable, sums
 from .disclosure import Disclosure
-from .disclosure_audit import MASKED, SMALL, CellKey
+from .disclosure_audit import CellKey
 from .profile_groups import answer_groups, group_of
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -480,7 +480,7 @@ def registered(
                     figure["value"] is not None
                     for figure in (*ages.values(), *neighbourhoods["parts"].values(), *split["parts"].values())
                 ),
-                approvals_withheld=_opinions_withheld_by_group(figures),
+                approvals_publishable=_approvals_publishable(figures),
             ),
         }
 
@@ -507,24 +507,44 @@ def representativeness(
         figures.table(opinions_key(action_id, "total"), {
             "pour": (opinions_key(action_id, "pour"), pour), "other": (("action", action_id, "opinions", "other"), total - pour)
         })
+        # Its opinions by age bracket and by neighbourhood, as a summary prints them.
+        for position, (_opinions, group) in enumerate(_GROUPED_OPINIONS):
+            by_group: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+            for cell, (cell_pour, cell_total) in cells.items():
+                by_group[cell[position]][0] += cell_pour
+                by_group[cell[position]][1] += cell_total
+            for value, (group_pour, group_total) in by_group.items():
+                own = ("action", action_id, "opinions", group, value)
+                figures.table(own, {"pour": ((*own, "pour"), group_pour), "other": ((*own, "other"), group_total - group_pour)})
+            figures.relate(opinions_key(action_id, "total"), [("action", action_id, "opinions", group, value) for value in by_group])
     section = registered(figures, participants, population, opinions, census_year=census_year)
     figures.protect(max_rounds=100)
     return section()
 
 
-def _opinions_withheld_by_group(figures: Disclosure) -> set[int]:
-    """The actions with a withheld count among their opinions by age bracket or by neighbourhood."""
-    return {
-        action_id for key, label in figures.withheld.items()
-        if label in (SMALL, MASKED) and key[0] == "action" and isinstance(action_id := key[1], int)
-        and key[2:4] in (("opinions", "age_bracket"), ("opinions", "neighbourhood"))
-    }
+# The breakdowns of an action's opinions that its weighted approval is computed from.
+_GROUPED_OPINIONS = (("opinions", "age_bracket"), ("opinions", "neighbourhood"))
+
+
+def _approvals_publishable(figures: Disclosure) -> set[int]:
+    """The actions whose opinions by age bracket are printed exact, and by neighbourhood too where the summary
+    gives them. An action whose breakdowns are withheld in part, or left out whole, keeps no weighted approval:
+    with the participants per age bracket published, it would give back how each bracket answered."""
+    by_age_printed: set[int] = set()
+    hidden: set[int] = set()
+    for key in figures.values:
+        if key[0] == "action" and isinstance(action_id := key[1], int) and key[2:4] in _GROUPED_OPINIONS:
+            if not figures.printed_exact(key):
+                hidden.add(action_id)
+            elif key[3] == "age_bracket":
+                by_age_printed.add(action_id)
+    return by_age_printed - hidden
 
 
 def _weighting(participants: Mapping[Cell, int], population: Mapping[Cell, float],
                opinions: Mapping[int, Mapping[Cell, tuple[int, int]]], k: int,
                people: Mapping[str, dict], actions: Mapping[int, dict], *,
-               weights_published: bool, approvals_withheld: set[int]) -> Weighting:
+               weights_published: bool, approvals_publishable: set[int]) -> Weighting:
     """The weighted results, from the exact counts; what they print of the counts is the cells `people` (weighted,
     not weighted) and, per action, `actions` (the opinions of the people weighted): an action whose opinions are
     withheld or none is not listed, one whose « pour » is withheld has no approval.
@@ -533,8 +553,8 @@ def _weighting(participants: Mapping[Cell, int], population: Mapping[Cell, float
     follow them; but a reader who knows the population can compute them again for each value a withheld count may
     take, and keep the one that gives what is printed. So the weights are computed only when every count of
     participants they come from is published (`weights_published`: per age bracket, per neighbourhood, weighted and
-    not), and an action's weighted approval only when its opinions by age bracket and by neighbourhood are too
-    (not one of `approvals_withheld`): what they tell is then about counts the summary never prints (per age
+    not), and an action's weighted approval only when its opinions by age bracket and by neighbourhood are printed
+    exact too (`approvals_publishable`): what they tell is then about counts the summary never prints (per age
     bracket and neighbourhood at once), bound by no relation to a withheld one."""
     places = {place for _age, place in population}
     placed = {key: count for key, count in participants.items() if key[1] in places and count > 0}
@@ -577,7 +597,7 @@ def _weighting(participants: Mapping[Cell, int], population: Mapping[Cell, float
             "opinions": printed["total"],
             "raw_approval": round(pour / total, 3) if pour is not None else None,
             "weighted_approval": (
-                round(weighted_pour / weighted_total, 3) if pour is not None and action_id not in approvals_withheld else None
+                round(weighted_pour / weighted_total, 3) if pour is not None and action_id in approvals_publishable else None
             ),
         })
     return weighting
