@@ -21,14 +21,20 @@ CIVILITIES = frozenset({"m", "mme", "mlle", "mr", "monsieur", "madame", "mademoi
 
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
-    """Lowercased first names given in those countries; read once per process (about half a second)."""
+    """Lowercased first names given in those countries; read once per process (about half a second). They pass
+    through one string, so that the dictionary's parse (20 MB of small objects) is freed whole before the set is
+    built: the process gives that memory back instead of keeping it among the names it holds (2 MB instead of 21)."""
+    return frozenset("\n".join(_names_given_in_those_countries()).split("\n"))
+
+
+def _names_given_in_those_countries() -> list[str]:
     columns = [Detector.COUNTRIES.index(country) for country in COUNTRIES]
     detector = Detector(case_sensitive=False)
-    return frozenset(
+    return [
         name.lower()
         for name, by_gender in detector.names.items()
         if any(column < len(values) and values[column] != " " for values in by_gender.values() for column in columns)
-    )
+    ]
 
 
 def names_in(tokens: list[str], as_written: Callable[[], list[str]]) -> set[str]:

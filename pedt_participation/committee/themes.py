@@ -80,9 +80,9 @@ def _piece_words(piece: str) -> tuple[str, ...]:
 
 
 def read_word_lists() -> None:
-    """Reads the lemma dictionary and the first names into this process (half a second of CPU, 27 MB), which
+    """Reads the lemma dictionary and the first names into this process (half a second of CPU, 5 MB), which
     the first summary of a process would otherwise do: a worker does it when it starts (tasks/summaries.py)."""
-    simplemma.lemmatize("ateliers", lang="fr")
+    _lemma("ateliers")
     first_names()
 
 
@@ -107,10 +107,16 @@ def _content_key(token: str) -> str | None:
         or all(part in STOP_WORDS for part in word.split("-"))
     ):
         return None
-    lemma = simplemma.lemmatize(word, lang="fr")
+    lemma = _lemma(word)
     if lemma in STOP_WORDS or _conjugated(word, lemma):
         return None
     return lemma
+
+
+def _lemma(word: str) -> str:
+    """simplemma's lemma, from its compact dictionary: the sorted words read a block at a time (3 MB in memory
+    instead of 23 for its dict of every word, for ~40 µs a lookup instead of ~8, once per distinct word)."""
+    return simplemma.lemmatize(word, lang="fr", low_memory=True)
 
 
 def _conjugated(word: str, lemma: str) -> bool:
