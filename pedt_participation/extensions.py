@@ -95,6 +95,28 @@ def execute_without_orm(statement: Executable, parameters: Mapping[str, Any] | N
     return db.session.connection().execute(statement, parameters)
 
 
+def driver_rows(statement: Select[Any], *, chunk: int) -> Iterator[tuple[Any, ...]]:
+    """The rows of `statement` as the database driver gives them, streamed `chunk` rows at a time, on the
+    connection the session reads it from (the replica inside `reads_from_replica`): for the summary's reads of
+    many rows, where SQLAlchemy's rows would only wrap plain values, at many times the CPU, and a streamed
+    SQLAlchemy result is a server-side cursor, which Postgres plans to return its first rows fast rather than all
+    of them (and fetches in as many round trips). On Postgres, psycopg's `stream` runs the query as any other and
+    receives it in chunks, where a plain cursor holds the whole result in libpq's memory before the first row (a
+    peak of 76 MB instead of 38 for the 1 M-vote bench's 700 000 opinions); its values are written into the query
+    (ids and the models' enum values, no text from anyone), as psycopg alone would not write the enums as
+    SQLAlchemy stores them. SQLite's cursor already reads its rows as they are fetched."""
+    connection = db.session.connection(bind_arguments={"clause": statement})
+    if connection.dialect.name != "postgresql":
+        cursor = connection.execute(statement).cursor
+        while rows := cursor.fetchmany(chunk):
+            yield from rows
+        return
+    query = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    psycopg_connection: Any = connection.connection.driver_connection
+    with psycopg_connection.cursor() as psycopg_cursor:
+        yield from psycopg_cursor.stream(str(query), size=chunk)
+
+
 def execute_counting_rows(statement: UpdateBase) -> int:
     """Runs an UPDATE or DELETE and returns the rows it matched: whether a claim was won, how many rows moved."""
     return cast("CursorResult[Any]", db.session.execute(statement)).rowcount

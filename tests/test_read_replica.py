@@ -9,9 +9,23 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from pedt_participation.committee.aggregation import aggregate
+from pedt_participation.committee.comment_figures import read_comments
+from pedt_participation.committee.opinion_groups import opinion_votes
 from pedt_participation.committee.services import queue_summary
-from pedt_participation.extensions import db
-from pedt_participation.models import Action, AgeBracket, Audience, CommitteeSummary, Consultation, SummaryStatus
+from pedt_participation.config import REPLICA_BIND
+from pedt_participation.extensions import db, reads_from_replica
+from pedt_participation.models import (
+    Action,
+    AgeBracket,
+    Alignment,
+    Audience,
+    Comment,
+    CommitteeSummary,
+    Consultation,
+    Opinion,
+    SummaryStatus,
+    VoteKind,
+)
 from tests.conftest import make_test_app
 from tests.helpers import database_copy, make_consultation, wait_until
 from tests.test_disclosure import _people, _votes
@@ -59,3 +73,32 @@ def test_a_summary_reads_its_figures_from_the_replica_and_writes_its_row_on_the_
         )
         # Found and finished on the primary (the copy never saw the row), counted on the replica.
         assert _figures(db.session.get(CommitteeSummary, summary.id).data) == on_replica
+
+
+def test_the_opinions_and_the_comments_read_as_plain_rows_come_from_the_replica(app, database_url, celery_settings, tmp_path):
+    """The summary's reads of many plain rows (the opinion groups' opinions, the comments and their texts) go where
+    its other figures are read: the groups of a lagging replica's summary hold no opinion the primary has since."""
+    first, second = make_consultation(slug="replique", orientations=1, actions_per_orientation=2).orientations[0].actions
+    action_ids = [first.id, second.id]
+    people = _people(3)
+    person_ids = [person.id for person in people]
+    _votes(people, first, VoteKind.OPINION, Opinion.POUR.value)
+    db.session.add(Comment(action_id=first.id, author_id=person_ids[0], alignment=Alignment.POUR, body="La cantine"))
+    db.session.commit()
+    db.session.remove()
+    with database_copy(database_url, tmp_path) as replica_url:
+        later = _people(4)
+        _votes(later, db.session.get(Action, action_ids[1]), VoteKind.OPINION, Opinion.CONTRE.value)
+        db.session.add(Comment(action_id=action_ids[1], author_id=later[0].id, alignment=Alignment.CONTRE, body="Non"))
+        db.session.commit()
+        with_replica = make_test_app(database_url, celery_settings, SQLALCHEMY_BINDS={REPLICA_BIND: {"url": replica_url}})
+        with with_replica.app_context():
+            with reads_from_replica():
+                opinions = opinion_votes(_consultation())
+                comments = read_comments(action_ids)
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
+    assert sorted(opinions.tolist()) == [[person_id, action_ids[0], 1] for person_id in sorted(person_ids)]
+    assert {action_id: dict(counts) for action_id, counts in comments.counts.items()} == {action_ids[0]: {-1: 0, 0: 0, 1: 1}}
+    assert comments.texts == {action_ids[0]: [("La cantine", person_ids[0])]}

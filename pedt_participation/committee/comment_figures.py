@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from ..extensions import db
+from ..extensions import db, driver_rows
 from ..models import (
     ERASED_ACCOUNT_NAME,
     UNDER_15_AGE_BRACKETS,
@@ -25,6 +26,7 @@ from ..models import (
 from .themes import ThemeCounter
 
 TOP_COMMENTS_PER_SIDE = 2
+COMMENTS_READ_AT_ONCE = 10_000
 
 _CommentAuthor = aliased(Participant, name="comment_author")
 _QuotedAuthor = aliased(Participant, name="quoted_author")
@@ -45,19 +47,40 @@ def _visible_comments(action_ids: list[int], *columns: ColumnElement[Any] | Inst
     )
 
 
-def read_comments(action_ids: list[int]) -> tuple[dict[int, dict[int, int]], dict[int, ThemeCounter]]:
-    """Visible comments counted by action and alignment, and the words of their texts counted by action for
-    the recurring themes, in one streamed read: no text stays in memory (the only place text is read)."""
+@dataclass(frozen=True)
+class CommentTexts:
+    """The visible comments of a summary's actions as read: counted by action and alignment, and their texts with
+    their authors by action, whose themes are counted apart (`count_themes`)."""
+
+    counts: dict[int, dict[int, int]]
+    texts: dict[int, list[tuple[str, int | None]]]
+
+
+def read_comments(action_ids: list[int]) -> CommentTexts:
+    """Visible comments counted by action and alignment, with their texts by action: the only place text is read,
+    streamed as plain rows (`driver_rows`), so that the texts are held once, not also in the driver's buffer."""
     counts: dict = defaultdict(lambda: {alignment.value: 0 for alignment in Alignment})
-    themes: dict = defaultdict(ThemeCounter)
-    rows = db.session.execute(
+    texts: dict = defaultdict(list)
+    rows = driver_rows(
         _visible_comments(action_ids, Comment.action_id, Comment.alignment, Comment.body, Comment.author_id),
-        execution_options={"yield_per": 2_000},
+        chunk=COMMENTS_READ_AT_ONCE,
     )
     for action_id, alignment, body, author_id in rows:
         counts[action_id][alignment] += 1
-        themes[action_id].add(body, author_id)
-    return counts, themes
+        texts[action_id].append((body, author_id))
+    return CommentTexts(counts, texts)
+
+
+def count_themes(texts: dict[int, list[tuple[str, int | None]]]) -> dict[int, ThemeCounter]:
+    """The words of each action's comments counted for its recurring themes: Python's work alone, no database.
+    Each action's texts are taken out of `texts` as they are counted, so that they are not all held while the
+    counters grow."""
+    themes: dict = defaultdict(ThemeCounter)
+    for action_id in list(texts):
+        counter = themes[action_id]
+        for body, author_id in texts.pop(action_id):
+            counter.add(body, author_id)
+    return themes
 
 
 def top_comments(action_ids: list[int]) -> dict[int, dict[str, list[dict[str, Any]]]]:

@@ -45,7 +45,7 @@ most the fewest opinions an action has), and neither number is printed: no group
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Literal, TypedDict
@@ -56,10 +56,9 @@ from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
 from sklearn.utils import check_random_state
-from sqlalchemy import Select
 from threadpoolctl import threadpool_limits
 
-from ..extensions import db
+from ..extensions import driver_rows
 from ..models import Consultation, Vote
 from .aggregation import cell
 from .counted_opinions import MIN_OPINIONS, counted_opinions, least_opinions_placed
@@ -332,33 +331,15 @@ def opinion_groups(votes: Votes, k: int, *, seed: int = 0) -> OpinionGroups:
 
 def opinion_votes(consultation: Consultation) -> np.ndarray:
     """The opinions that count in a consultation (on published actions, by people who are not blocked): one row
-    (participant id, action id, opinion) each, read in batches of plain tuples (`_driver_rows`)."""
-    rows = _driver_rows(counted_opinions(consultation, Vote.participant_id, Vote.action_id, Vote.value))
+    (participant id, action id, opinion) each, read in batches of plain tuples (`driver_rows`)."""
+    rows = driver_rows(
+        counted_opinions(consultation, Vote.participant_id, Vote.action_id, Vote.value), chunk=OPINIONS_READ_AT_ONCE
+    )
     # 32-bit: the ids are the database's INTEGER columns (8 MB for the 1 M-vote bench's 700 000 opinions, not 17).
     batches = [np.empty((0, 3), dtype=np.int32)]
     while batch := list(islice(rows, OPINIONS_READ_AT_ONCE)):
         batches.append(np.array(batch, dtype=np.int32))
     return np.concatenate(batches)
-
-
-def _driver_rows(statement: Select[Any]) -> Iterator[tuple[Any, ...]]:
-    """The rows of `statement` as the database driver gives them, streamed. SQLAlchemy's rows would only wrap the
-    three integers, at many times the CPU, and a streamed SQLAlchemy result is a server-side cursor, which
-    Postgres plans to return its first rows fast rather than all of them. On Postgres, psycopg's `stream` runs the
-    query as any other and receives it in chunks, where a plain cursor holds the whole result in libpq's memory
-    before the first row (a peak of 76 MB instead of 38 for the 1 M-vote bench's 700 000 opinions); its values
-    are written into the query (ids and the models' enum values, no text from anyone), as psycopg alone would not
-    write the enums as SQLAlchemy stores them. SQLite's cursor already reads its rows as they are fetched."""
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        cursor = connection.execute(statement).cursor
-        while rows := cursor.fetchmany(OPINIONS_READ_AT_ONCE):
-            yield from rows
-        return
-    query = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
-    psycopg_connection: Any = connection.connection.driver_connection
-    with psycopg_connection.cursor() as psycopg_cursor:
-        yield from psycopg_cursor.stream(str(query), size=OPINIONS_READ_AT_ONCE)
 
 
 def opinion_groups_of(consultation: Consultation, *, seed: int = 0) -> OpinionGroups:
