@@ -8,7 +8,9 @@ LIVE_COUNTS_SECONDS. With LIVE_COUNTS_SECONDS at 0, every view counts afresh.
 
 So that no reader waits for that count while people keep looking, a page that finds counts past half their time
 counts them again once its answer is sent (one web process at a time): the next pages read the new counts. Only
-counts past LIVE_COUNTS_SECONDS, or never counted, are counted while the reader waits.
+counts past LIVE_COUNTS_SECONDS, or never counted, are counted while the reader waits; while a refresh is under
+way (slower than LIVE_COUNTS_SECONDS on a busy machine), the counts it replaces are shown instead, as old as the
+refresh takes and at most REFRESH_TIMEOUT_SECONDS.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from sqlalchemy.orm import Session
 from .extensions import cache, db
 
 Count = TypeVar("Count")
-# How long a refresh that never ended (its process killed) keeps others from counting again.
-REFRESH_TIMEOUT_SECONDS = 60
+# How long a refresh that never ended (its process killed) keeps others from counting again, and the oldest counts
+# a page shows while a refresh is under way.
+REFRESH_TIMEOUT_SECONDS = 15
 # The session's key listing the (kind, action id) whose kept counts its commit forgets.
 _FORGOTTEN_ON_COMMIT = "pedt_kept_counts_forgotten"
 
@@ -58,18 +61,21 @@ def kept_per_action(
         every = count(action_ids)
         return {action_id: every[action_id] for action_id in action_ids}
     now = _now()
-    kept = cache.get_many(*(_key(kind, action_id) for action_id in action_ids))
+    refresh_key = _refresh_key(kind, action_ids)
+    *kept, refreshing = cache.get_many(*(_key(kind, action_id) for action_id in action_ids), refresh_key)
     counts, ageing = {}, []
     for action_id, entry in zip(action_ids, kept, strict=True):
-        if entry is not None and 0 <= now - entry[0] < max_age:
+        # Counts past their time are still shown while they are being counted again: when counting is slower
+        # than LIVE_COUNTS_SECONDS (a busy machine), pages do not all count at once.
+        if entry is not None and 0 <= now - entry[0] < (REFRESH_TIMEOUT_SECONDS if refreshing else max_age):
             counts[action_id] = entry[1]
             if now - entry[0] >= max_age / 2:
                 ageing.append(action_id)
     missing = [action_id for action_id in action_ids if action_id not in counts]
     if missing:
         counts.update(_count_and_keep(kind, missing, count, now))
-    if ageing and has_request_context():
-        _count_again_once_answered(kind, ageing, count)
+    if ageing and not refreshing and has_request_context():
+        _count_again_once_answered(refresh_key, kind, ageing, count)
     return counts
 
 
@@ -79,17 +85,18 @@ def _count_and_keep(
     """The counts of `action_ids` counted afresh and kept, dated `now` (before counting: a vote committed while
     they are counted may be missing from them)."""
     fresh = count(action_ids)
-    max_age = current_app.config["LIVE_COUNTS_SECONDS"]
-    cache.set_many({_key(kind, action_id): (now, fresh[action_id]) for action_id in action_ids}, timeout=max_age + 1)
+    cache.set_many({_key(kind, action_id): (now, fresh[action_id]) for action_id in action_ids},
+                   timeout=REFRESH_TIMEOUT_SECONDS)
     return {action_id: fresh[action_id] for action_id in action_ids}
 
 
-def _count_again_once_answered(kind: str, action_ids: list[int], count: Callable[[list[int]], Mapping[int, Count]]) -> None:
+def _count_again_once_answered(
+    key: str, kind: str, action_ids: list[int], count: Callable[[list[int]], Mapping[int, Count]]
+) -> None:
     """Counts `action_ids` again after this request's answer is sent (when the server closes it), unless another
-    request already does: the first to add the refresh's key to the cache does, and removes it once done (a failed
-    refresh leaves it REFRESH_TIMEOUT_SECONDS: pages then count as the counts expire). One refresh at a time, so that
-    counts slower than usual (a busy machine) are not counted twice at once."""
-    key = _refresh_key(kind, action_ids)
+    request already does: the first to add the refresh's key to the cache does, and removes it once done (a process
+    killed while counting leaves it REFRESH_TIMEOUT_SECONDS). One refresh at a time, so that counts slower than
+    usual (a busy machine) are not counted twice at once."""
     if not cache.add(key, True, timeout=REFRESH_TIMEOUT_SECONDS):
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -98,14 +105,22 @@ def _count_again_once_answered(kind: str, action_ids: list[int], count: Callable
         with app.app_context():
             try:
                 _count_and_keep(kind, action_ids, count, _now())
-                cache.delete(key)
             except Exception:  # noqa: BLE001 — the answer is sent: the next page counts them if they expire
                 log.exception("Could not count the kept counts %s of %s again", kind, action_ids)
+            finally:
+                _forget_refresh(key)
 
     @after_this_request
     def once_answered(response: Response) -> Response:
         response.call_on_close(count_again)
         return response
+
+
+def _forget_refresh(key: str) -> None:
+    try:
+        cache.delete(key)
+    except Exception:  # noqa: BLE001 — any failure of the cache's server: the key expires on its own
+        log.exception("Could not remove the refresh's key %s", key)
 
 
 def forget_after_commit(kind: str, action_id: int) -> None:
