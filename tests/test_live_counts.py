@@ -221,3 +221,31 @@ def test_with_the_redis_cache_a_voter_sees_their_vote_counted_at_once(client, re
     cast_vote(make_participant(), action, VoteKind.SUPPORT, 1)
     db.session.commit()
     assert live_counts([action.id])[action.id].supports == 1
+
+
+def test_counts_past_half_their_time_are_counted_again_once_a_page_is_answered(client, clock):
+    """At a million votes, counting takes from half a second to two: the reader of a page that finds its counts
+    ageing does not wait for that count, made once the page is sent, nor do the readers who come while it is made,
+    and the next reader sees its result."""
+    action = make_consultation(vote_limit_per_orientation=None).orientations[0].actions[0]
+    blocked_later = make_participant()
+    cast_vote(blocked_later, action, VoteKind.SUPPORT, 1)
+    db.session.commit()
+    assert "1 soutien" in page_text(client.get(f"/actions/{action.id}"))
+    block(make_moderator(action.orientation.consultation), action.orientation.consultation, blocked_later, "Spam")
+    db.session.commit()
+
+    clock[0] += KEPT_SECONDS / 2
+    with count_queries(db.engine) as statements:
+        page = client.get(f"/actions/{action.id}", buffered=False)
+        assert "1 soutien" in page_text(page)
+    assert not [statement for statement in statements if "FROM votes JOIN participants" in str(statement)]
+    # While that count is under way, even past their time, the counts are not counted again by other pages.
+    clock[0] += KEPT_SECONDS
+    with count_queries(db.engine) as statements:
+        assert "1 soutien" in page_text(client.get(f"/actions/{action.id}"))
+    assert not [statement for statement in statements if "FROM votes JOIN participants" in str(statement)]
+    with count_queries(db.engine) as statements:
+        page.close()  # as a WSGI server does once the answer is sent
+    assert [statement for statement in statements if "FROM votes JOIN participants" in str(statement)]
+    assert "0 soutien" in page_text(client.get(f"/actions/{action.id}"))
