@@ -1,8 +1,8 @@
 """Counts the pages show, kept a few seconds in the shared cache.
 
 Counting every vote or comment of a consultation at each view takes a time that grows with them (half a second
-to two seconds for a million votes): the counts of each action are kept LIVE_COUNTS_SECONDS instead, in the cache
-every web process shares. A person's own vote or comment forgets its action's counts once committed, so that they
+to two seconds for a million votes): the counts of each action, and the people taking part in each consultation
+that the home page lists, are kept LIVE_COUNTS_SECONDS instead, in the cache every web process shares. A person's own vote or comment forgets its action's counts once committed, so that they
 see it counted at once; any other change (a person blocked or erased, a comment hidden, a merge) shows within
 LIVE_COUNTS_SECONDS. With LIVE_COUNTS_SECONDS at 0, every view counts afresh.
 
@@ -37,12 +37,12 @@ _FORGOTTEN_ON_COMMIT = "pedt_kept_counts_forgotten"
 log = logging.getLogger(__name__)
 
 
-def _key(kind: str, action_id: int) -> str:
-    return f"live-counts:{kind}:{action_id}"
+def _key(kind: str, counted_id: int) -> str:
+    return f"live-counts:{kind}:{counted_id}"
 
 
-def _refresh_key(kind: str, action_ids: list[int]) -> str:
-    digest = hashlib.blake2b(",".join(map(str, sorted(action_ids))).encode(), digest_size=8).hexdigest()
+def _refresh_key(kind: str, counted_ids: list[int]) -> str:
+    digest = hashlib.blake2b(",".join(map(str, sorted(counted_ids))).encode(), digest_size=8).hexdigest()
     return f"live-counts-refresh:{kind}:{digest}"
 
 
@@ -51,11 +51,12 @@ def _now() -> float:
     return time.time()
 
 
-def kept_per_action(
+def kept_counts(
     kind: str, action_ids: list[int], count: Callable[[list[int]], Mapping[int, Count]]
 ) -> dict[int, Count]:
-    """Each action's counts of this `kind`, from the cache while they are younger than LIVE_COUNTS_SECONDS, else
-    from `count` (which answers for every action it is given), in one call for all the missing ones."""
+    """Each action's counts of this `kind` (or each consultation's: any rows counted by id), from the cache while
+    they are younger than LIVE_COUNTS_SECONDS, else from `count` (which answers for every id it is given), in one
+    call for all the missing ones."""
     max_age = current_app.config["LIVE_COUNTS_SECONDS"]
     if max_age <= 0 or not action_ids:
         every = count(action_ids)

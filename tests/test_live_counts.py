@@ -249,3 +249,26 @@ def test_counts_past_half_their_time_are_counted_again_once_a_page_is_answered(c
         page.close()  # as a WSGI server does once the answer is sent
     assert [statement for statement in statements if "FROM votes JOIN participants" in str(statement)]
     assert "0 soutien" in page_text(client.get(f"/actions/{action.id}"))
+
+
+def test_the_home_page_keeps_how_many_people_voted_and_shows_a_fresh_count_once_its_time_has_passed(client, clock):
+    """Counting the people who voted reads every vote of each consultation listed (seconds at a million votes): the
+    home page keeps that count KEPT_SECONDS, and shows a fresh one after, blocked people left out."""
+    consultation = make_consultation(vote_limit_per_orientation=None)
+    action = consultation.orientations[0].actions[0]
+    voters = [make_participant() for _ in range(3)]
+    for voter in voters[:2]:
+        cast_vote(voter, action, VoteKind.SUPPORT, 1)
+    db.session.commit()
+    assert "2 personnes ont déjà voté" in page_text(client.get("/"))
+    cast_vote(voters[2], action, VoteKind.SUPPORT, 1)
+    db.session.commit()
+    with count_queries(db.engine) as statements:
+        assert "2 personnes ont déjà voté" in page_text(client.get("/"))
+    assert not [statement for statement in statements if "count(DISTINCT" in statement]
+    clock[0] += KEPT_SECONDS
+    assert "3 personnes ont déjà voté" in page_text(client.get("/"))
+    block(make_moderator(consultation), consultation, voters[0], "Propos injurieux")
+    db.session.commit()
+    clock[0] += KEPT_SECONDS
+    assert "2 personnes ont déjà voté" in page_text(client.get("/"))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
 from ..consultations.services import check_can_participate, check_open_for
 from ..errors import ParticipationRefused
 from ..extensions import db
-from ..kept_counts import forget_after_commit, kept_per_action
+from ..kept_counts import forget_after_commit, kept_counts
 from ..models import Action, ActionState, Activity, Alignment, Comment, CommentRating, Participant, utcnow
 
 MAX_COMMENT_LENGTH = 5000
@@ -190,7 +190,7 @@ COMMENTS = "comment-counts"  # the kind of counts `kept_comment_counts` keeps
 def kept_comment_counts(action_ids: list[int]) -> dict[int, CommentCounts]:
     """The comment counts the pages, the API and the open-data export show: those of `count_comments`, kept a few
     seconds (see kept_counts); an author sees their own comment, or its removal, counted at once."""
-    return kept_per_action(COMMENTS, action_ids, count_comments)
+    return kept_counts(COMMENTS, action_ids, count_comments)
 
 
 def live_comment_counts(action_ids: list[int]) -> dict[int, int]:

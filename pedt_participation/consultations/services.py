@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..authorization import Permission, can
 from ..errors import NotFound, ParticipationRefused
 from ..extensions import db, execute_without_orm
+from ..kept_counts import kept_counts
 from ..labels import AUDIENCE_LABELS
 from ..models import (
     AFTER_THE_VOTE,
@@ -39,6 +40,7 @@ from ..notifications.services import notify_moderators
 from ..templating import format_long_date
 from .similarity import keywords, similarity
 
+PARTICIPANTS = "consultation-participants"  # the kind of counts the home page keeps (kept_counts)
 PUBLIC_STATUSES = (
     ConsultationStatus.PUBLISHED,
     ConsultationStatus.CLOSED,
@@ -76,15 +78,16 @@ def home_listing() -> HomeListing:
         open=open_,
         closed=closed,
         archived=[c for c in consultations if c.status == ConsultationStatus.ARCHIVED],
-        participants=participant_counts([c.id for c in open_ + closed]),
+        participants=kept_counts(PARTICIPANTS, [c.id for c in open_ + closed], participant_counts),
     )
 
 
 def participant_counts(consultation_ids: list[int]) -> dict[int, int]:
-    """How many people voted at least once in each consultation, in one GROUP BY (blocked people not counted,
-    as in the vote counts)."""
+    """How many people voted at least once in each consultation, in one GROUP BY over all their votes (blocked
+    people not counted, as in the vote counts): the home page keeps them a few seconds (kept_counts)."""
+    counts = dict.fromkeys(consultation_ids, 0)
     if not consultation_ids:
-        return {}
+        return counts
     rows = db.session.execute(
         select(Orientation.consultation_id, func.count(func.distinct(Vote.participant_id)))
         .select_from(Vote)
@@ -94,7 +97,8 @@ def participant_counts(consultation_ids: list[int]) -> dict[int, int]:
         .where(Orientation.consultation_id.in_(consultation_ids), Participant.blocked_at.is_(None))
         .group_by(Orientation.consultation_id)
     )
-    return {consultation_id: number for consultation_id, number in rows}
+    counts.update((consultation_id, number) for consultation_id, number in rows)
+    return counts
 
 
 def days_left_to_vote(consultation: Consultation, now: datetime) -> int | None:

@@ -16,7 +16,7 @@ from ..committee.majority_judgment import majority_grade
 from ..consultations.services import VoteOrientation, VoteTarget, check_can_participate, check_open_for
 from ..errors import ParticipationRefused
 from ..extensions import db, execute_counting_rows, execute_without_orm
-from ..kept_counts import forget_after_commit, kept_per_action
+from ..kept_counts import forget_after_commit, kept_counts
 from ..languages.services import ngettext
 from ..models import (
     Action,
@@ -118,7 +118,7 @@ def count_votes(action_ids: list[int]) -> dict[int, ActionCounts]:
 def live_counts(action_ids: list[int]) -> dict[int, ActionCounts]:
     """The counts the pages, the API and the open-data export show: those of `count_votes`, the one query that
     says which votes count, kept a few seconds (see kept_counts)."""
-    return kept_per_action(VOTES, action_ids, count_votes)
+    return kept_counts(VOTES, action_ids, count_votes)
 
 
 # Every vote answers with these two (the person's votes on the action, supports left): built once, so that
