@@ -487,6 +487,10 @@ def registered(
     return written
 
 
+# The breakdowns of an action's opinions that its weighted approval is computed from.
+_GROUPED_OPINIONS = (("opinions", "age_bracket"), ("opinions", "neighbourhood"))
+
+
 def representativeness(
     participants: Mapping[Cell, int],
     population: Mapping[Cell, float],
@@ -520,10 +524,6 @@ def representativeness(
     section = registered(figures, participants, population, opinions, census_year=census_year)
     figures.protect(max_rounds=100)
     return section()
-
-
-# The breakdowns of an action's opinions that its weighted approval is computed from.
-_GROUPED_OPINIONS = (("opinions", "age_bracket"), ("opinions", "neighbourhood"))
 
 
 def _approvals_publishable(figures: Disclosure) -> set[int]:
