@@ -13,7 +13,7 @@ from html import unescape
 from itertools import count
 
 import pypdfium2
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import URL, make_url
 
 from pedt_participation.auth.services import give_parental_consent, register_participant
@@ -27,12 +27,41 @@ from pedt_participation.models import (
     Consultation,
     ConsultationStatus,
     Orientation,
+    PaperVoteCount,
+    Participant,
     PopulationArea,
     Role,
+    Vote,
+    VoteKind,
     utcnow,
+    vote_counts,
 )
+from pedt_participation.voting.services import ActionCounts
 
 TEST_PASSWORD = "mot-de-passe-de-test"
+
+
+def fresh_vote_counts(action_ids: list[int]) -> dict[int, ActionCounts]:
+    """Every counted vote of the actions read and counted afresh (one GROUP BY over them), with the supports collected
+    on paper: what `voting.services.count_votes` must say, whatever the tallies went through."""
+    counts = {action_id: ActionCounts() for action_id in action_ids}
+    rows = db.session.execute(
+        select(Vote.action_id, Vote.kind, Vote.value, func.count())
+        .join(Participant, Participant.id == Vote.participant_id)
+        .where(Vote.action_id.in_(action_ids), vote_counts())
+        .group_by(Vote.action_id, Vote.kind, Vote.value)
+    )
+    for action_id, kind, value, number in rows:
+        if kind == VoteKind.SUPPORT:
+            counts[action_id].online_supports = number
+        else:
+            (counts[action_id].opinions if kind == VoteKind.OPINION else counts[action_id].grades)[value] = number
+    for action_id, supports in db.session.execute(
+        select(PaperVoteCount.action_id, func.sum(PaperVoteCount.supports))
+        .where(PaperVoteCount.action_id.in_(action_ids)).group_by(PaperVoteCount.action_id)
+    ):
+        counts[action_id].paper_supports = supports
+    return counts
 
 
 _emails = count(1)

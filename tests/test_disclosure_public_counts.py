@@ -8,7 +8,7 @@ from pedt_participation.committee.aggregation import aggregate
 from pedt_participation.committee.disclosure_audit import audit
 from pedt_participation.extensions import db
 from pedt_participation.models import AgeBracket, Audience, Opinion, VoteKind
-from pedt_participation.voting.services import ActionCounts, cast_vote, live_counts
+from pedt_participation.voting.services import ActionCounts, cast_vote, count_votes
 from tests.helpers import make_consultation, make_participant
 from tests.test_disclosure import PublishedSystem, published_system
 
@@ -54,7 +54,7 @@ def test_the_summary_and_an_action_page_together_leave_every_small_group_hidden(
     consultation, action = _seven_for_and_a_crowd_against()
     data = aggregate(consultation, with_comments=False)
     actions = [a.id for orientation in consultation.orientations for a in orientation.actions]
-    counts = live_counts(actions)
+    counts = count_votes(actions)
     public = {name: value for action_id in actions for name, value in _public_figures(action_id, counts[action_id]).items()}
     system = _knowing_the_site(published_system(data), public)
     assert audit(system.published, system.withheld, system.relations, system.k) == []

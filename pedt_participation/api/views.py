@@ -10,7 +10,7 @@ from ..comments.services import comment_ratings, live_comment_counts, thread_sta
 from ..consultations import services as consultations
 from ..decisions.resources import published_decisions
 from ..models import Action, ActionState, Comment, Orientation
-from ..voting.services import live_counts
+from ..voting.services import count_votes
 from . import representations
 from .actor import check_actor, current_actor
 from .schemas import (
@@ -34,7 +34,7 @@ def actions_with_counts(actions: list[Action]) -> list[dict]:
     """Representations of several actions, with their kept vote counts (as the pages show them), comment counts
     and decisions."""
     action_ids = [a.id for a in actions]
-    counts, comments, decisions = live_counts(action_ids), live_comment_counts(action_ids), published_decisions(action_ids)
+    counts, comments, decisions = count_votes(action_ids), live_comment_counts(action_ids), published_decisions(action_ids)
     return [representations.action(a, counts[a.id], comments.get(a.id, 0), decisions.get(a.id)) for a in actions]
 
 

@@ -19,7 +19,7 @@ from ..errors import refusal_shown
 from ..extensions import db
 from ..models import Action, Activity, Comment, Participant, utcnow
 from ..voting.forms import VoteForm
-from ..voting.services import live_counts, supports_remaining, votes_of
+from ..voting.services import count_votes, supports_remaining, votes_of
 from . import services
 from .forms import ProposalForm
 
@@ -57,7 +57,7 @@ def consultation_page(slug: str) -> dict:
     consultation = services.get_public_consultation(slug, _viewer())
     actions = services.published_actions(consultation)
     action_ids = [a.id for a in actions]
-    counts = live_counts(action_ids)
+    counts = count_votes(action_ids)
     orders = services.action_orders(consultation)
     order = request.args.get("order", services.ActionOrder.RANDOM, type=services.ActionOrder)
     if order not in orders:
@@ -118,7 +118,7 @@ def render_action_page(
             action=action,
             orientation=action.orientation,
             consultation=consultation,
-            counts=live_counts([action.id])[action.id],
+            counts=count_votes([action.id])[action.id],
             decision=shown_decision(action, now),
             my_votes=votes_of(viewer, [action.id]),
             supports_left=supports_remaining(viewer, [action.orientation])[action.orientation_id],

@@ -34,7 +34,7 @@ from ..models import (
 from ..moderation.services import record
 from ..navigation import site_path
 from ..notifications.services import notify
-from ..voting.services import ActionCounts, live_counts
+from ..voting.services import ActionCounts, count_votes
 from ..webhooks.services import action_resource, publish_event
 from .resources import published_decisions
 
@@ -248,10 +248,10 @@ class ResultRow:
 
 def results(consultation: Consultation) -> dict[int, list[ResultRow]]:
     """By orientation id, each published action's counts beside its published decision. The counts are the ones
-    every action's page, the API and the open-data file show (`live_counts`), so that the page says what they say;
+    every action's page, the API and the open-data file show (`count_votes`), so that the page says what they say;
     the committee summary publishes them as they are and protects its breakdowns knowing them."""
     actions = published_actions(consultation)
-    tallies = live_counts([action.id for action in actions])
+    tallies = count_votes([action.id for action in actions])
     decisions = published_decisions([action.id for action in actions])
     rows: dict[int, list[ResultRow]] = {orientation.id: [] for orientation in consultation.orientations}
     for action in actions:

@@ -14,7 +14,7 @@ from ..consultations.views import consultation_page
 from ..decisions.services import shown_decision
 from ..models import Participant, utcnow
 from ..voting.forms import VoteForm
-from ..voting.services import live_counts, supports_remaining, votes_of
+from ..voting.services import count_votes, supports_remaining, votes_of
 from . import services
 
 bp = Blueprint("embeds", __name__)
@@ -68,7 +68,7 @@ def action(action_id: int):
         action=action,
         orientation=action.orientation,
         consultation=action.orientation.consultation,
-        counts=live_counts([action.id])[action.id],
+        counts=count_votes([action.id])[action.id],
         comment_count=live_comment_counts([action.id])[action.id],
         my_votes=votes_of(_viewer(), [action.id]),
         supports_left=supports_remaining(_viewer(), [action.orientation])[action.orientation_id],

@@ -48,10 +48,11 @@ from .profile_lists import OTHER_ANSWER, UNSAID_ANSWER, ProfileAnswerMapping, Pr
 from .security import SignInLockout, SignInSession
 from .summaries import CommitteeSummary, CommitteeSummaryFile, SummaryFileKind, SummaryStatus, SummaryTrigger
 from .types import utcnow
-from .votes import Grade, Opinion, PaperVoteCount, Vote, VoteKind, Workshop
+from .votes import ActionTally, Grade, Opinion, PaperVoteCount, Vote, VoteKind, Workshop, tally_column
 from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
+    "ActionTally",
     "AFTER_THE_VOTE",
     "CONSENT_AGE_BRACKETS",
     "ERASED_ACCOUNT_NAME",
@@ -120,6 +121,7 @@ __all__ = [
     "Workshop",
     "comparable_name",
     "participant_counts_in",
+    "tally_column",
     "utcnow",
     "vote_counts",
 ]

@@ -175,7 +175,9 @@ class Participant(UserMixin, Model):
         Pages, the API, summaries, analyses and exports all ask this one question, so that a rule about whose
         votes count is written once. Everything that hides a person's writings holds their votes too; votes also
         wait for the e-mail's confirmation, and are held while a moderator reviews them. Erased accounts' votes still
-        count (the tombstone keeps them). What depends on the consultation (codes) is `participant_counts_in`."""
+        count (the tombstone keeps them). What depends on the consultation (codes) is `participant_counts_in`.
+        The database's triggers tally votes by this rule too (migration 5e1f0c7a9d24, `ActionTally`): a change here
+        needs a migration that writes them again."""
         return not self.votes_held_because
 
     @votes_count.inplace.expression

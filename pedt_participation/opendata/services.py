@@ -37,7 +37,7 @@ from ..models import (
 )
 from ..moderation.services import check_moderation_open
 from ..public_names import keyed_digest, shown_under_pseudonym
-from ..voting.services import live_counts
+from ..voting.services import count_votes
 from . import decidim
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -354,7 +354,7 @@ def proposals_rows(consultation_id: int) -> Iterator[list]:
         "title/fr", "body/fr", "state", "answer/fr", "answered_at", "votes", "comments", "published_at", "url",
     ]
     ids = [a.id for a in actions]
-    votes, comments = live_counts(ids), live_comment_counts(ids)
+    votes, comments = count_votes(ids), live_comment_counts(ids)
     # The host platform republishes the file: counts hidden during the vote stay out of it too.
     supports_shown = consultation.supports_enabled and consultation.figures_visible()
     for action in actions:

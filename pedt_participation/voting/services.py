@@ -16,20 +16,23 @@ from ..committee.majority_judgment import majority_grade
 from ..consultations.services import VoteOrientation, VoteTarget, check_can_participate, check_open_for
 from ..errors import ParticipationRefused
 from ..extensions import db, execute_counting_rows, execute_without_orm
-from ..kept_counts import forget_after_commit, kept_counts
 from ..languages.services import ngettext
 from ..models import (
     Action,
     ActionState,
+    ActionTally,
     Activity,
+    CodeBatch,
     Grade,
     Opinion,
     Orientation,
     PaperVoteCount,
     Participant,
+    ParticipationCode,
     Person,
     Vote,
     VoteKind,
+    tally_column,
     utcnow,
     vote_counts,
 )
@@ -82,43 +85,58 @@ class ActionCounts:
         return majority_grade([self.grades[grade.value] for grade in sorted(Grade)])
 
 
-VOTES = "votes"  # the kind of counts `live_counts` keeps
+# The people bound through a revoked batch of codes: their votes stop counting in that batch's consultation, and
+# they are few (a sheet of codes lost or misused).
+_REVOKED = (
+    select(ParticipationCode.participant_id)
+    .join(CodeBatch, CodeBatch.id == ParticipationCode.batch_id)
+    .where(CodeBatch.revoked_at.is_not(None), ParticipationCode.participant_id.is_not(None))
+)
+_COUNTED_KINDS_AND_VALUES = [(kind, value) for kind, values in VALID_VALUES.items() for value in sorted(values)]
 
 
 def count_votes(action_ids: list[int]) -> dict[int, ActionCounts]:
-    """One GROUP BY for any number of actions, never loading individual votes. Votes of blocked
-    participants do not count (they come back if the person is unblocked)."""
+    """Each action's counts, as the pages, the API, the open-data export and the decisions show them: its tally (the
+    votes of people whose votes count, tallied by the database as they are written: `ActionTally`), less the votes
+    of people bound through a revoked batch of the consultation's codes (`vote_counts`), plus the supports collected
+    on paper. Two short queries however many votes there are (a third, while any batch is revoked, reads its
+    people's votes), each change counted as soon as it is committed."""
     counts: dict[int, ActionCounts] = defaultdict(ActionCounts)
     if not action_ids:
         return counts
-    rows = db.session.execute(
-        select(Vote.action_id, Vote.kind, Vote.value, func.count())
-        .join(Participant, Participant.id == Vote.participant_id)
-        .where(Vote.action_id.in_(action_ids), vote_counts())
-        .group_by(Vote.action_id, Vote.kind, Vote.value)
+    paper_supports = (
+        select(func.sum(PaperVoteCount.supports)).where(PaperVoteCount.action_id == ActionTally.action_id).scalar_subquery()
     )
-    for action_id, kind, value, number in rows:
+    tallies = db.session.execute(
+        select(ActionTally.action_id, paper_supports,
+               *(getattr(ActionTally, tally_column(kind, value)) for kind, value in _COUNTED_KINDS_AND_VALUES))
+        .where(ActionTally.action_id.in_(action_ids))
+    )
+    for action_id, paper, *numbers in tallies:
         tally = counts[action_id]
-        if kind == VoteKind.SUPPORT:
-            tally.online_supports += number
-        elif kind == VoteKind.OPINION:
-            tally.opinions[value] = number
-        else:
-            tally.grades[value] = number
-    paper = db.session.execute(
-        select(PaperVoteCount.action_id, func.sum(PaperVoteCount.supports))
-        .where(PaperVoteCount.action_id.in_(action_ids))
-        .group_by(PaperVoteCount.action_id)
-    )
-    for action_id, supports in paper:
-        counts[action_id].paper_supports = int(supports)
+        tally.paper_supports = paper or 0
+        for (kind, value), number in zip(_COUNTED_KINDS_AND_VALUES, numbers, strict=True):
+            _add(tally, kind, value, number)
+    revoked = db.session.scalars(_REVOKED).all()
+    if revoked:
+        not_counted = db.session.execute(
+            select(Vote.action_id, Vote.kind, Vote.value, func.count())
+            .join(Participant, Participant.id == Vote.participant_id)
+            .where(Vote.participant_id.in_(revoked), Vote.action_id.in_(action_ids), Participant.votes_count, ~vote_counts())
+            .group_by(Vote.action_id, Vote.kind, Vote.value)
+        )
+        for action_id, kind, value, number in not_counted:
+            _add(counts[action_id], kind, value, -number)
     return counts
 
 
-def live_counts(action_ids: list[int]) -> dict[int, ActionCounts]:
-    """The counts the pages, the API and the open-data export show: those of `count_votes`, the one query that
-    says which votes count, kept a few seconds (see kept_counts)."""
-    return kept_counts(VOTES, action_ids, count_votes)
+def _add(tally: ActionCounts, kind: VoteKind, value: int, number: int) -> None:
+    if kind == VoteKind.SUPPORT:
+        tally.online_supports += number
+    elif kind == VoteKind.OPINION:
+        tally.opinions[value] += number
+    else:
+        tally.grades[value] += number
 
 
 # Every vote answers with these two (the person's votes on the action, supports left): built once, so that
@@ -282,7 +300,6 @@ def cast_vote(
     execute_without_orm(
         _RECORD_VOTE, {"participant_id": participant.id, "action_id": action.id, "kind": kind, "value": value, "now": utcnow()}
     )
-    forget_after_commit(VOTES, action.id)
 
 
 def _check_support_limit(participant: Person, action: Votable) -> None:
@@ -312,6 +329,4 @@ def withdraw_vote(participant: Person, action: Votable, kind: VoteKind, now: dat
     deleted = execute_counting_rows(
         delete(Vote).where(Vote.participant_id == participant.id, Vote.action_id == action.id, Vote.kind == kind)
     )
-    if deleted:
-        forget_after_commit(VOTES, action.id)
     return deleted > 0

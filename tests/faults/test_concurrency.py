@@ -1,5 +1,5 @@
-"""200 simultaneous requests from one person against gunicorn + Postgres: the database holds exactly what
-the rules allow, and every refusal is a 409 with a French message, never a 500."""
+"""200 simultaneous requests against gunicorn + Postgres: the database holds exactly what the rules allow, and every
+refusal is a 409 with a French message, never a 500."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 
 from pedt_participation.api.services import issue_token
 from pedt_participation.extensions import db
-from pedt_participation.models import Comment, Vote
+from pedt_participation.models import Comment, Vote, VoteKind
+from pedt_participation.moderation.services import block, unblock
+from pedt_participation.voting.services import cast_vote, count_votes
 from tests.faults.conftest import form_value, signed_in
-from tests.helpers import make_consultation, make_participant
+from tests.helpers import fresh_vote_counts, make_consultation, make_moderator, make_participant
 
 pytestmark = pytest.mark.faults
 ATTEMPTS = 200
@@ -99,3 +101,40 @@ def test_an_api_comment_retried_200_times_at_once_is_published_once(gunicorn):
     assert {answer.status_code for answer in answers} == {201}
     assert len({answer.json()["data"]["id"] for answer in answers}) == 1
     assert db.session.scalar(select(func.count()).select_from(Comment)) == 1
+
+
+def test_votes_changed_at_once_while_their_people_are_blocked_and_unblocked_leave_exact_counts(gunicorn):
+    """The database tallies each vote as it is written and each person whose votes start or stop counting: 200
+    opinions sent at once by 20 people, while a moderator blocks and unblocks half of them, leave counts equal to a
+    fresh count of every vote (a vote and its person's change, made at the same moment, are tallied in one order or
+    the other, never lost between them)."""
+    base_url = gunicorn()
+    consultation = make_consultation(orientations=1, actions_per_orientation=2, vote_limit_per_orientation=None,
+                                     opinion_enabled=True)
+    action_ids = [action.id for action in consultation.orientations[0].actions]
+    moderator = make_moderator(consultation)
+    people = [make_participant() for _ in range(20)]
+    headers = [api_headers(person) for person in people]
+    for person in people:  # a moderator blocks only people who took part in the consultation
+        cast_vote(person, consultation.orientations[0].actions[0], VoteKind.OPINION, 0)
+    db.session.commit()
+
+    def send(i: int) -> requests.Response:
+        return requests.put(f"{base_url}/api/v1/actions/{action_ids[i % 2]}/votes/opinion",
+                            json={"value": (i // 20) % 3 - 1}, headers=headers[i % 20])
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        answers = pool.map(send, range(ATTEMPTS))
+        for round_ in range(3):
+            for person in people[:10]:
+                if round_ % 2 == 0:
+                    block(moderator, consultation, person, "Test de concurrence")
+                else:
+                    unblock(moderator, consultation, person)
+                db.session.commit()
+        answers = list(answers)
+
+    assert {answer.status_code for answer in answers} <= {200, 401, 403, 409}, [a.text for a in answers if a.status_code >= 500]
+    db.session.expire_all()
+    assert count_votes(action_ids) == fresh_vote_counts(action_ids)
+    assert sum(count_votes(action_ids)[action_ids[0]].opinions.values()) == 10  # the blocked half left out
