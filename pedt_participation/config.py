@@ -184,8 +184,7 @@ def build_config(instance_path: str) -> dict:
         # Rate limits (see `ratelimits`): counted in memory by default, which is per process; in production set
         # RATELIMIT_STORAGE_URI=redis://… so that every web process shares the counts.
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED", "1")),
-        # The pages' comment counts and the home page's voters are kept this many seconds (kept_counts); 0 counts at
-        # each view.
+        # The home page's count of the people who voted is kept this many seconds (kept_counts); 0 counts at each view.
         "LIVE_COUNTS_SECONDS": int(env.get("LIVE_COUNTS_SECONDS", "3")),
         # Where they are kept: Redis when the rate limits are counted there (shared by every web process), else
         # in each process's memory.

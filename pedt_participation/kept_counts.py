@@ -1,12 +1,10 @@
 """Counts the pages show, kept a few seconds in the shared cache.
 
-Counting every comment of a consultation, or every person who voted in it, at each view takes a time that grows
-with them (a fifth of a second for 100,000 comments, seconds for the people behind a million votes): the comment
-counts of each action, and the people taking part in each consultation that the home page lists, are kept
-LIVE_COUNTS_SECONDS instead, in the cache every web process shares. (Vote counts need none of this: the database
-tallies them as votes are written, `models.ActionTally`.) A person's own comment forgets its action's counts once
-committed, so that they see it counted at once; any other change (a person blocked or erased, a comment hidden, a
-merge) shows within LIVE_COUNTS_SECONDS. With LIVE_COUNTS_SECONDS at 0, every view counts afresh.
+Counting the people who voted in each consultation the home page lists reads every vote (seconds at a million
+votes), and no tally can say how many distinct people they are: those counts are kept LIVE_COUNTS_SECONDS instead,
+in the cache every web process shares, and any change shows within LIVE_COUNTS_SECONDS. (The counts of votes and
+comments on each action need none of this: the database tallies them as they are written, `models.ActionTally`.)
+With LIVE_COUNTS_SECONDS at 0, every view counts afresh.
 
 So that no reader waits for that count while people keep looking, a page that finds counts past half their time
 counts them again once its answer is sent (one web process at a time): the next pages read the new counts. Only
@@ -24,17 +22,13 @@ from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from flask import Response, after_this_request, current_app, has_request_context
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
-from .extensions import cache, db
+from .extensions import cache
 
 Count = TypeVar("Count")
 # How long a refresh that never ended (its process killed) keeps others from counting again, and the oldest counts
 # a page shows while a refresh is under way.
 REFRESH_TIMEOUT_SECONDS = 15
-# The session's key listing the (kind, action id) whose kept counts its commit forgets.
-_FORGOTTEN_ON_COMMIT = "pedt_kept_counts_forgotten"
 
 log = logging.getLogger(__name__)
 
@@ -124,26 +118,3 @@ def _forget_refresh(key: str) -> None:
         cache.delete(key)
     except Exception:  # noqa: BLE001 — any failure of the cache's server: the key expires on its own
         log.exception("Could not remove the refresh's key %s", key)
-
-
-def forget_after_commit(kind: str, action_id: int) -> None:
-    """The action's kept counts of this `kind` are forgotten when the session commits (not if it rolls back)."""
-    db.session.info.setdefault(_FORGOTTEN_ON_COMMIT, set()).add((kind, action_id))
-
-
-@event.listens_for(Session, "after_commit")
-def _forget(session: Session) -> None:
-    """A cache that cannot be reached must not undo a comment: the counts then show it within
-    LIVE_COUNTS_SECONDS. In one Redis command (UNLINK), where `delete_many` sends a second to check that each key
-    is gone."""
-    forgotten = session.info.pop(_FORGOTTEN_ON_COMMIT, set())
-    if forgotten:
-        try:
-            cache.unlink(*(_key(kind, action_id) for kind, action_id in forgotten))
-        except Exception:  # noqa: BLE001 — any failure of the cache's server
-            log.exception("Could not forget the kept counts %s", sorted(forgotten))
-
-
-@event.listens_for(Session, "after_rollback")
-def _keep(session: Session) -> None:
-    session.info.pop(_FORGOTTEN_ON_COMMIT, None)

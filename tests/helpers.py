@@ -13,10 +13,11 @@ from html import unescape
 from itertools import count
 
 import pypdfium2
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import and_, create_engine, event, func, select, text
 from sqlalchemy.engine import URL, make_url
 
 from pedt_participation.auth.services import give_parental_consent, register_participant
+from pedt_participation.comments.services import CommentCounts
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     Action,
@@ -24,6 +25,7 @@ from pedt_participation.models import (
     ActionState,
     AgeBracket,
     Audience,
+    Comment,
     Consultation,
     ConsultationStatus,
     Orientation,
@@ -39,6 +41,21 @@ from pedt_participation.models import (
 from pedt_participation.voting.services import ActionCounts
 
 TEST_PASSWORD = "mot-de-passe-de-test"
+
+
+def fresh_comment_counts(action_ids: list[int]) -> dict[int, CommentCounts]:
+    """Every comment of the actions read and counted afresh (one GROUP BY over them): what
+    `comments.services.count_comments` must say, whatever the tallies went through."""
+    shown = and_(Comment.deleted_at.is_(None), Comment.hidden_at.is_(None), Participant.writings_shown)
+    rows = db.session.execute(
+        select(Comment.action_id, func.count().filter(shown), func.count().filter(Comment.parent_id.is_(None)))
+        .select_from(Comment)
+        .outerjoin(Participant, Participant.id == Comment.author_id)
+        .where(Comment.action_id.in_(action_ids))
+        .group_by(Comment.action_id)
+    )
+    counted = {action_id: CommentCounts(shown, threads) for action_id, shown, threads in rows}
+    return {action_id: counted.get(action_id, CommentCounts(0, 0)) for action_id in action_ids}
 
 
 def fresh_vote_counts(action_ids: list[int]) -> dict[int, ActionCounts]:

@@ -9,7 +9,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from pedt_participation import create_app
+from pedt_participation.comments.services import CommentCounts, count_comments
 from pedt_participation.extensions import db
+from pedt_participation.voting.services import count_votes
+from tests.helpers import fresh_comment_counts, fresh_vote_counts
 
 FIRST_REVISION = "523b41acb66a"
 
@@ -51,6 +54,10 @@ def test_upgrades_and_downgrades_keep_votes_and_comments(tmp_path):
         assert _counts() == (1, 1)
         with db.engine.connect() as connection:  # names given before keys existed are compared too
             assert connection.execute(text("SELECT display_name_key FROM participants")).scalar() == "a"
+        # The tallies are filled from the votes and comments already there.
+        assert count_votes([1]) == fresh_vote_counts([1])
+        assert count_comments([1]) == fresh_comment_counts([1]) == {1: CommentCounts(shown=1, threads=1)}
+        db.session.remove()
         downgrade(revision=FIRST_REVISION)
         assert _counts() == (1, 1)
         db.engine.dispose()

@@ -8,22 +8,20 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
 
 from ..consultations.services import check_can_participate, check_open_for
 from ..errors import ParticipationRefused
 from ..extensions import db
-from ..kept_counts import forget_after_commit, kept_counts
-from ..models import Action, ActionState, Activity, Alignment, Comment, CommentRating, Participant, utcnow
+from ..models import Action, ActionState, ActionTally, Activity, Alignment, Comment, CommentRating, Participant, utcnow
 
 MAX_COMMENT_LENGTH = 5000
 MAX_IDEMPOTENCY_KEY_LENGTH = 64
 # Root comments per page of an action, each shown with its replies: the page stays light with 1 000 of them.
 COMMENT_PAGE_SIZE = 20
 # A comment shown with its text (`Comment.is_visible`), in SQL; the outer join to its author is the caller's.
-_SHOWN = and_(Comment.deleted_at.is_(None), Comment.hidden_at.is_(None), Participant.writings_shown)
 
 
 class CommentOrder(enum.StrEnum):
@@ -93,9 +91,9 @@ def _roots_in_order(
 
 def comment_page(action: Action, order: CommentOrder, viewer: Participant | None, page: int) -> CommentPage:
     """The threads of one page in three queries (their comments, rating sums, the viewer's ratings) and the
-    action's counts, kept a few seconds (`kept_comment_counts`), sorted at every level; a page past the end shows
+    action's counts (`count_comments`), sorted at every level; a page past the end shows
     the last one. Its cost does not grow with the number of comments."""
-    counts = kept_comment_counts([action.id])[action.id]
+    counts = count_comments([action.id])[action.id]
     comment_count, thread_count = counts.shown, counts.threads
     page = max(1, min(page, -(-thread_count // COMMENT_PAGE_SIZE)))
     roots, ordering = _roots_in_order(action.id, order)
@@ -170,32 +168,21 @@ class CommentCounts:
 
 
 def count_comments(action_ids: list[int]) -> dict[int, CommentCounts]:
-    """Each action's comments counted afresh, in one query."""
+    """Each action's comments as its pages count them, from its tally (kept by the database as comments are written
+    and their authors blocked or unblocked: `ActionTally`), in one short query however many comments there are."""
     if not action_ids:
         return {}
     rows = db.session.execute(
-        select(Comment.action_id, func.count().filter(_SHOWN), func.count().filter(Comment.parent_id.is_(None)))
-        .select_from(Comment)
-        .outerjoin(Participant, Participant.id == Comment.author_id)
-        .where(Comment.action_id.in_(action_ids))
-        .group_by(Comment.action_id)
+        select(ActionTally.action_id, ActionTally.comments_shown, ActionTally.comment_threads)
+        .where(ActionTally.action_id.in_(action_ids))
     )
     counted = {action_id: CommentCounts(shown, threads) for action_id, shown, threads in rows}
     return {action_id: counted.get(action_id, CommentCounts(0, 0)) for action_id in action_ids}
 
 
-COMMENTS = "comment-counts"  # the kind of counts `kept_comment_counts` keeps
-
-
-def kept_comment_counts(action_ids: list[int]) -> dict[int, CommentCounts]:
-    """The comment counts the pages, the API and the open-data export show: those of `count_comments`, kept a few
-    seconds (see kept_counts); an author sees their own comment, or its removal, counted at once."""
-    return kept_counts(COMMENTS, action_ids, count_comments)
-
-
 def live_comment_counts(action_ids: list[int]) -> dict[int, int]:
-    """The comments shown on each action, as `kept_comment_counts` keeps them."""
-    return {action_id: counts.shown for action_id, counts in kept_comment_counts(action_ids).items()}
+    """The comments shown on each action."""
+    return {action_id: counts.shown for action_id, counts in count_comments(action_ids).items()}
 
 
 def _check_can_comment(participant: Participant, action: Action, now: datetime) -> None:
@@ -251,7 +238,6 @@ def add_comment(
     try:
         with db.session.begin_nested():
             db.session.add(comment)
-        forget_after_commit(COMMENTS, action.id)
     except IntegrityError:
         stored = _comment_with_key(participant, idempotency_key) if idempotency_key else None
         if stored is None:
@@ -292,7 +278,6 @@ def delete_comment(participant: Participant, comment: Comment, now: datetime | N
     if comment.deleted_at is None:
         comment.deleted_at = now or utcnow()
         db.session.flush()
-        forget_after_commit(COMMENTS, comment.action_id)
 
 
 def rate_comment(participant: Participant, comment: Comment, value: int, now: datetime | None = None) -> int:

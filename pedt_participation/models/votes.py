@@ -68,7 +68,7 @@ def tally_column(kind: VoteKind, value: int) -> str:
 
 
 class ActionTally(Model):
-    """Each action's counted votes, tallied by the database as votes are written, so that a page reads an action's
+    """Each action's counted votes and shown comments, tallied by the database as votes are written, so that a page reads an action's
     counts in one row however many votes it has. Triggers keep it (created by the migration `5e1f0c7a9d24`, which
     says how), in the transaction of each change: a row per action from its creation; each vote written, changed,
     moved or deleted (a withdrawal, a merge, an erasure, a cascade) moves its column while its person's votes count
@@ -92,6 +92,10 @@ class ActionTally(Model):
     grade_bien: Mapped[int] = mapped_column(server_default="0")
     grade_tres_bien: Mapped[int] = mapped_column(server_default="0")
     grade_excellent: Mapped[int] = mapped_column(server_default="0")
+    # Its comments shown (neither deleted nor hidden, their author's writings shown) and its threads (root comments, shown or not), tallied alike
+    # (migration `8b2d4f6a1c37`).
+    comments_shown: Mapped[int] = mapped_column(server_default="0")
+    comment_threads: Mapped[int] = mapped_column(server_default="0")
 
 
 class Workshop(Model):

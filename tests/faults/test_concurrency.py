@@ -10,12 +10,13 @@ import requests
 from sqlalchemy import func, select
 
 from pedt_participation.api.services import issue_token
+from pedt_participation.comments.services import add_comment, count_comments
 from pedt_participation.extensions import db
 from pedt_participation.models import Comment, Vote, VoteKind
 from pedt_participation.moderation.services import block, unblock
 from pedt_participation.voting.services import cast_vote, count_votes
 from tests.faults.conftest import form_value, signed_in
-from tests.helpers import fresh_vote_counts, make_consultation, make_moderator, make_participant
+from tests.helpers import fresh_comment_counts, fresh_vote_counts, make_consultation, make_moderator, make_participant
 
 pytestmark = pytest.mark.faults
 ATTEMPTS = 200
@@ -103,6 +104,17 @@ def test_an_api_comment_retried_200_times_at_once_is_published_once(gunicorn):
     assert db.session.scalar(select(func.count()).select_from(Comment)) == 1
 
 
+def _blocking_and_unblocking(moderator, consultation, people) -> None:
+    """Three rounds: block them all, unblock them all, block them all again, one commit each."""
+    for round_ in range(3):
+        for person in people:
+            if round_ % 2 == 0:
+                block(moderator, consultation, person, "Test de concurrence")
+            else:
+                unblock(moderator, consultation, person)
+            db.session.commit()
+
+
 def test_votes_changed_at_once_while_their_people_are_blocked_and_unblocked_leave_exact_counts(gunicorn):
     """The database tallies each vote as it is written and each person whose votes start or stop counting: 200
     opinions sent at once by 20 people, while a moderator blocks and unblocks half of them, leave counts equal to a
@@ -125,16 +137,37 @@ def test_votes_changed_at_once_while_their_people_are_blocked_and_unblocked_leav
 
     with ThreadPoolExecutor(max_workers=32) as pool:
         answers = pool.map(send, range(ATTEMPTS))
-        for round_ in range(3):
-            for person in people[:10]:
-                if round_ % 2 == 0:
-                    block(moderator, consultation, person, "Test de concurrence")
-                else:
-                    unblock(moderator, consultation, person)
-                db.session.commit()
+        _blocking_and_unblocking(moderator, consultation, people[:10])
         answers = list(answers)
 
     assert {answer.status_code for answer in answers} <= {200, 401, 403, 409}, [a.text for a in answers if a.status_code >= 500]
     db.session.expire_all()
     assert count_votes(action_ids) == fresh_vote_counts(action_ids)
     assert sum(count_votes(action_ids)[action_ids[0]].opinions.values()) == 10  # the blocked half left out
+
+
+def test_comments_written_at_once_while_their_authors_are_blocked_and_unblocked_leave_exact_counts(gunicorn):
+    """As for votes: 200 comments sent at once by 20 people, while a moderator blocks and unblocks half of them,
+    leave the comments counted as shown equal to a fresh count."""
+    base_url = gunicorn()
+    consultation = make_consultation(orientations=1, actions_per_orientation=2, vote_limit_per_orientation=None)
+    action_ids = [action.id for action in consultation.orientations[0].actions]
+    moderator = make_moderator(consultation)
+    people = [make_participant() for _ in range(20)]
+    headers = [api_headers(person) for person in people]
+    for person in people:  # a moderator blocks only people who took part in the consultation
+        add_comment(person, consultation.orientations[0].actions[0], "Premier avis.")
+    db.session.commit()
+
+    def send(i: int) -> requests.Response:
+        return requests.post(f"{base_url}/api/v1/actions/{action_ids[i % 2]}/comments",
+                             json={"body": f"Avis numéro {i}"}, headers=headers[i % 20])
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        answers = pool.map(send, range(ATTEMPTS))
+        _blocking_and_unblocking(moderator, consultation, people[:10])
+        answers = list(answers)
+
+    assert {answer.status_code for answer in answers} <= {201, 401, 403, 409}, [a.text for a in answers if a.status_code >= 500]
+    db.session.expire_all()
+    assert count_comments(action_ids) == fresh_comment_counts(action_ids)
