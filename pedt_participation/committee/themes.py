@@ -15,8 +15,7 @@ from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, repeat, takewhile
-from operator import itemgetter
+from itertools import chain, takewhile
 
 import numpy as np
 import simplemma
@@ -126,33 +125,78 @@ def _conjugated(word: str, lemma: str) -> bool:
     return lemma.endswith(("er", "ir", "re")) and word not in (lemma, lemma + "s")
 
 
-def _candidates(words: list[str], keys: list[str | None]) -> list[tuple[Key, str]]:
-    """(key, surface) of every candidate in a comment's words (`keys`: their `_content_key`): content words, two
-    adjacent content words, and content–link–content phrases. A key's first and last items are always content
-    words, and differ: a word next to itself ("cantine cantine", "de temps en temps") is emphasis or idiom, not a
-    phrase. A link word is never a content word: the phrases are found between consecutive content words."""
-    content = [(i, key) for i, key in enumerate(keys) if key is not None]
-    candidates: list[tuple[Key, str]] = [((key,), words[i]) for i, key in content]
-    for (i, first), (j, last) in zip(content, content[1:], strict=False):
-        if first == last:
-            continue
-        if j == i + 1:
-            candidates.append(((first, last), f"{words[i]} {words[j]}"))
-        elif j == i + 2 and (link := _LINKS.get(words[i + 1])) is not None:
-            candidates.append(((first, link[0], last), f"{words[i]} {words[i + 1]}{link[1]}{words[j]}"))
-    return candidates
+class _Numbering(dict[str, int]):
+    """Each word met, numbered from 0 in the order met: `numbering[word]` numbers a new word."""
 
-
-class _Numbering(dict[Key, int]):
-    """Each key met, numbered from 0 in the order met: `numbering[key]` numbers a new key."""
-
-    def __missing__(self, key: Key) -> int:
-        number = self[key] = len(self)
+    def __missing__(self, word: str) -> int:
+        number = self[word] = len(self)
         return number
 
 
 # The author of a comment whose account was deleted: counted in its keys' comments, as no one in their authors.
 _NO_AUTHOR = -1
+# Before each comment's words in a counter: a space, which no word holds, so that no phrase spans two comments.
+_COMMENT_START = " "
+# The link words as compared, numbered in the keys' codes (`_Occurrences`).
+_LINK_ORDER = tuple(sorted(LINK_WORDS))
+_LINK_NUMBERS = {written: _LINK_ORDER.index(compared) for written, (compared, _between) in _LINKS.items()}
+
+
+@dataclass(frozen=True)
+class _Occurrences:
+    """Every candidate in a counter's comments, found in one pass of numpy over all their words rather than one
+    comment at a time in Python (two thirds of the counting's time): content words, two adjacent content words,
+    and content–link–content phrases. A key's first and last items are always content words, and differ: a word
+    next to itself ("cantine cantine", "de temps en temps") is emphasis or idiom, not a phrase. A link word is
+    never a content word, so these are the phrases between consecutive content words.
+
+    A key is coded as one number from its lemmas' numbers (`lemmas`) and its link word's (`_LINK_ORDER`):
+    a word's lemma below `len(lemmas)`, then the pairs, then the linked phrases (`key`)."""
+
+    lemmas: list[str]  # by number
+    codes: np.ndarray  # the key of each occurrence
+    starts: np.ndarray  # where it starts in the counter's words
+
+    @classmethod
+    def of(cls, vocabulary: list[str], words: np.ndarray) -> _Occurrences:
+        numbering = _Numbering()
+        lemma_of_word = np.array(
+            [-1 if key is None else numbering[key] for key in map(_content_key, vocabulary)], dtype=np.int32
+        )
+        link_of_word = np.array([_LINK_NUMBERS.get(word, -1) for word in vocabulary], dtype=np.int64)
+        word_lemmas = lemma_of_word[words]
+        content = np.flatnonzero(word_lemmas >= 0)  # where the content words are
+        lemmas = word_lemmas[content].astype(np.int64)
+        # Consecutive content words, next to each other or with one word between them, that a link word may be.
+        gaps = np.diff(content)
+        differ = lemmas[:-1] != lemmas[1:]
+        pairs = np.flatnonzero(differ & (gaps == 1))
+        apart = np.flatnonzero(differ & (gaps == 2))
+        links = link_of_word[words[content[apart] + 1]]
+        linked, links = apart[links >= 0], links[links >= 0]
+        count = len(numbering)
+        codes = np.concatenate((
+            lemmas,
+            count + lemmas[pairs] * count + lemmas[pairs + 1],
+            count + count * count + (lemmas[linked] * len(_LINK_ORDER) + links) * count + lemmas[linked + 1],
+        ))
+        return cls(list(numbering), codes, np.concatenate((content, content[pairs], content[linked])))
+
+    def key(self, code: int) -> Key:
+        count = len(self.lemmas)
+        if code < count:
+            return (self.lemmas[code],)
+        if code < count + count * count:
+            first, last = divmod(code - count, count)
+            return (self.lemmas[first], self.lemmas[last])
+        first_and_link, last = divmod(code - count - count * count, count)
+        first, link = divmod(first_and_link, len(_LINK_ORDER))
+        return (self.lemmas[first], _LINK_ORDER[link], self.lemmas[last])
+
+    def length(self, code: int) -> int:
+        """How many words the key's occurrences take."""
+        count = len(self.lemmas)
+        return 1 if code < count else 2 if code < count + count * count else 3
 
 
 class ThemeCounter:
@@ -160,16 +204,14 @@ class ThemeCounter:
     stream and never all held in memory; counters of separate sets of comments merge (an orientation's
     themes from its actions').
 
-    Each key a comment holds is noted as two numbers, the key's and the author's, in arrays counted only when
-    themes are asked for (in how many comments, by how many distinct people): a set of authors per key, kept up
-    to date one key at a time, took a quarter of the time and held 84 MB for 100 000 comments (`benchmarks/
-    themes.py`); the arrays hold 24 MB."""
+    A comment is kept as the numbers of its words and its author's, in arrays whose candidates are found and
+    counted only when themes are asked for (`_Occurrences`): 14 MB for 100 000 comments (`benchmarks/themes.py`),
+    where the candidates found one comment at a time in Python held 24 MB and took three times the CPU."""
 
     def __init__(self) -> None:
-        self.numbering = _Numbering()
-        self.key_numbers = array("i")  # of each key of each comment
-        self.authors = array("q")  # the comment's author beside each of them
-        self.surfaces: Counter[tuple[Key, str]] = Counter()  # how often each key was written each way
+        self.word_numbers = _Numbering({_COMMENT_START: 0})  # each word met (lowercased)
+        self.words = array("i")  # of each comment, by number, each comment's after its `_COMMENT_START`
+        self.authors = array("q")  # of each comment
         self.names: set[str] = set()  # the keys of words that named a person in any comment
 
     def add(self, text: str, author_id: int | None) -> None:
@@ -177,49 +219,55 @@ class ThemeCounter:
         make a theme. A comment whose author is unknown (account deleted) adds no author."""
         lowered = text.lower()
         words = _words(lowered)
-        candidates = _candidates(words, list(map(_content_key, words)))
         names = names_in(words, lambda: _as_written(text, lowered, words))
         if names:
             self.names.update(word for name in names if (word := _content_key(name)) is not None)
-        self.surfaces.update(candidates)
-        numbers = set(map(self.numbering.__getitem__, map(itemgetter(0), candidates)))
-        self.key_numbers.extend(numbers)
-        self.authors.extend(repeat(_NO_AUTHOR if author_id is None else author_id, len(numbers)))
+        self.words.append(0)
+        self.words.extend(map(self.word_numbers.__getitem__, words))
+        self.authors.append(_NO_AUTHOR if author_id is None else author_id)
 
     def merge(self, other: ThemeCounter) -> None:
         """Adds the comments counted by `other` (other comments than this counter's)."""
-        renumbered = array("i", map(self.numbering.__getitem__, other.numbering))
-        self.key_numbers.extend(map(renumbered.__getitem__, other.key_numbers))
+        renumbered = np.fromiter(
+            map(self.word_numbers.__getitem__, other.word_numbers), dtype=np.int32, count=len(other.word_numbers)
+        )
+        self.words.frombytes(renumbered[np.frombuffer(other.words, dtype=np.int32)].tobytes())
         self.authors.extend(other.authors)
-        self.surfaces.update(other.surfaces)
         self.names |= other.names
 
-    def _counts(self) -> tuple[list[int], np.ndarray]:
-        """For each key by number: in how many comments it appears, and by how many distinct people."""
-        keys = np.frombuffer(self.key_numbers, dtype=np.int32).astype(np.int64)
-        authors = np.frombuffer(self.authors, dtype=np.int64)
-        comments = np.bincount(keys, minlength=len(self.numbering)).tolist()
+    def _counts(self, occurrences: _Occurrences) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The keys found (codes, sorted), each occurrence's key among them, and for each key in how many
+        comments it appears and by how many distinct people."""
+        words = np.frombuffer(self.words, dtype=np.int32)
+        keys, key_of_occurrence = np.unique(occurrences.codes, return_inverse=True)
+        count = len(keys)
+        # One number per (comment, key) pair, the comment's above the key's; sorted, each pair's first is kept
+        # (a sort takes a tenth of the time of numpy's hashed `unique` here).
+        comment_of_word = np.cumsum(words == 0, dtype=np.int32)
+        in_comments = _distinct((comment_of_word[occurrences.starts] - 1).astype(np.int64) * count + key_of_occurrence)
+        key_in_comment = in_comments % count
+        comments = np.bincount(key_in_comment, minlength=count)
+        authors = np.frombuffer(self.authors, dtype=np.int64)[in_comments // count]
         known = authors != _NO_AUTHOR
         if not known.any():
-            return comments, np.zeros(len(self.numbering), dtype=np.int64)
-        # One number per (key, author) pair, the key's above the author's; sorted, each pair's first is kept
-        # (a sort takes a tenth of the time of numpy's hashed `unique` here).
+            return keys, key_of_occurrence, comments, np.zeros(count, dtype=np.int64)
+        # The same for (key, author) pairs.
         span = int(authors[known].max()) + 1
-        pairs = np.sort(keys[known] * span + authors[known])
-        distinct = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
-        return comments, np.bincount(distinct // span, minlength=len(self.numbering))
+        by_authors = _distinct(key_in_comment[known] * span + authors[known])
+        return keys, key_of_occurrence, comments, np.bincount(by_authors // span, minlength=count)
 
     def themes(self, limit: int = 5, min_authors: int = 2) -> list[Theme]:
         """The words and phrases used by at least `min_authors` different people, most widespread first, none
         holding a word that named a person. A word found only inside a kept phrase, in as many comments, is left
         out: it would repeat the phrase."""
-        comments, authors = self._counts()
-        keys = list(self.numbering)
-        kept = {
-            keys[number]: comments[number]
-            for number in np.flatnonzero(authors >= min_authors).tolist()
-            if self.names.isdisjoint(keys[number])
-        }
+        occurrences = _Occurrences.of(list(self.word_numbers), np.frombuffer(self.words, dtype=np.int32))
+        codes, key_of_occurrence, comments, authors = self._counts(occurrences)
+        numbers: dict[Key, int] = {}  # of the keys kept, among `codes`
+        for number in np.flatnonzero(authors >= min_authors).tolist():
+            key = occurrences.key(int(codes[number]))
+            if self.names.isdisjoint(key):
+                numbers[key] = number
+        kept = {key: int(comments[number]) for key, number in numbers.items()}
         hidden = {
             (word,)
             for key, count in kept.items()
@@ -233,14 +281,41 @@ class ThemeCounter:
         if len(shown) > limit > 0:
             last = (-kept[shown[limit - 1]], -len(shown[limit - 1]))
             shown = list(takewhile(lambda key: (-kept[key], -len(key)) <= last, shown))
-        wanted = set(shown)
-        surfaces: defaultdict[Key, Counter[str]] = defaultdict(Counter)
-        for (key, surface), count in self.surfaces.items():
-            if key in wanted:
-                surfaces[key][surface] = count
-        phrases = {key: _most_frequent(surfaces[key]) for key in shown}
+        phrases = self._phrases(occurrences, codes, key_of_occurrence, {numbers[key]: key for key in shown})
         ordered = sorted(shown, key=lambda key: (-kept[key], -len(key), _alphabetical(phrases[key]), phrases[key]))
         return [Theme(phrases[key], kept[key]) for key in ordered[:limit]]
+
+    def _phrases(
+        self, occurrences: _Occurrences, codes: np.ndarray, key_of_occurrence: np.ndarray, wanted: dict[int, Key]
+    ) -> dict[Key, str]:
+        """Each wanted key (by its number among `codes`) as people wrote it most often."""
+        vocabulary = list(self.word_numbers)
+        words = np.frombuffer(self.words, dtype=np.int32)
+        chosen = np.isin(key_of_occurrence, list(wanted))
+        starts = occurrences.starts[chosen]
+        # The three words from each start (fewer at the end of all), cut to the length of its key.
+        following = [words[np.minimum(starts + offset, len(words) - 1)].tolist() for offset in range(3)]
+        lengths = {number: occurrences.length(int(codes[number])) for number in wanted}
+        written = Counter(zip(key_of_occurrence[chosen].tolist(), *following, strict=True))
+        surfaces: defaultdict[Key, Counter[str]] = defaultdict(Counter)
+        for (number, *ways), count in written.items():
+            surfaces[wanted[number]][_surface([vocabulary[word] for word in ways[: lengths[number]]])] += count
+        return {key: _most_frequent(surfaces[key]) for key in wanted.values()}
+
+
+def _distinct(numbers: np.ndarray) -> np.ndarray:
+    """The distinct numbers, sorted."""
+    numbers = np.sort(numbers)
+    first = np.ones(len(numbers), dtype=bool)
+    first[1:] = numbers[1:] != numbers[:-1]
+    return numbers[first]
+
+
+def _surface(words: list[str]) -> str:
+    """A key's occurrence as written: "aide aux devoirs", "temps d’accueil" (no space after an elided link)."""
+    if len(words) == 3:
+        return f"{words[0]} {words[1]}{_LINKS[words[1]][1]}{words[2]}"
+    return " ".join(words)
 
 
 def _most_frequent(surfaces: Counter[str]) -> str:
