@@ -190,10 +190,14 @@ def test_no_phrase_joins_the_end_of_a_comment_to_the_start_of_the_next():
 
 
 def test_comments_counted_in_several_batches_have_the_themes_of_one(monkeypatch):
-    # A large set of comments is counted a few thousand at a time; here a batch every comment or two.
-    monkeypatch.setattr(themes, "_WORDS_COUNTED_AT_ONCE", 16)
-    assert counted(COMMENTS).themes(limit=20) == EXPECTED
-    orientation = ThemeCounter()
-    orientation.merge(counted(COMMENTS[:4]))
-    orientation.merge(counted(COMMENTS[4:], authors=list(range(4, 8))))
-    assert orientation.themes(limit=20) == EXPECTED
+    # A large set of comments is counted a few thousand at a time; here one to four at a time, some people
+    # writing several comments, so that each comment's author must stay beside it from one batch to the next.
+    authors = [1, 1, 3, 1, 5, 3, 7, 1]
+    at_once = [counted(COMMENTS, authors).themes(limit=100, min_authors=k) for k in (1, 2, 3)]
+    for words in (16, 40, 50, 70):
+        monkeypatch.setattr(themes, "_WORDS_COUNTED_AT_ONCE", words)
+        assert [counted(COMMENTS, authors).themes(limit=100, min_authors=k) for k in (1, 2, 3)] == at_once
+        orientation = ThemeCounter()
+        orientation.merge(counted(COMMENTS[:4]))
+        orientation.merge(counted(COMMENTS[4:], authors=list(range(4, 8))))
+        assert orientation.themes(limit=20) == EXPECTED
