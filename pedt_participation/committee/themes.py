@@ -23,7 +23,7 @@ import numpy as np
 import simplemma
 from stop_words import get_stop_words
 
-from .person_names import first_names, names_in
+from .person_names import CIVILITIES, first_names, names_in
 
 # Frequent in comments yet naming no theme, and missing from the stop-word list.
 # Compared as lemmas: "penser" stands for "pense" and "pensons"; conjugated forms are left out anyway (`_conjugated`).
@@ -145,6 +145,37 @@ class _Numbering(dict[T, int]):
         return number
 
 
+class _Vocabulary(dict[str, int]):
+    """Each word met, numbered from 0 in the order met, `_COMMENT_START` first; `words` lists them by number, and
+    `could_be_names` holds the numbers of the first names and civilities, the words `names_in` starts from."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: list[str] = []
+        self.could_be_names: set[int] = set()
+        self[_COMMENT_START]
+
+    def __missing__(self, word: str) -> int:
+        number = self[word] = len(self.words)
+        self.words.append(word)
+        if word in CIVILITIES or word in first_names():
+            self.could_be_names.add(number)
+        return number
+
+
+class _PieceNumbers(dict[str, tuple[int, ...]]):
+    """The words of each piece of text met (`_words`) by their numbers in `vocabulary`: a comment's are found
+    piece by piece, as its words are, with no string for each."""
+
+    def __init__(self, vocabulary: _Vocabulary) -> None:
+        super().__init__()
+        self.vocabulary = vocabulary
+
+    def __missing__(self, piece: str) -> tuple[int, ...]:
+        numbers = self[piece] = tuple(map(self.vocabulary.__getitem__, _piece_words(piece)))
+        return numbers
+
+
 # The author of a comment whose account was deleted: counted in its keys' comments, as no one in their authors.
 _NO_AUTHOR = -1
 # Before each comment's words among those added: a space, which no word holds, so that no phrase spans two comments.
@@ -180,7 +211,8 @@ class ThemeCounter:
         self.names: set[str] = set()  # the keys of words that named a person in any comment
         # The comments added and not counted yet: their words by number, each comment's after `_COMMENT_START`,
         # and their authors.
-        self.word_numbers: _Numbering[str] = _Numbering({_COMMENT_START: 0})
+        self.vocabulary = _Vocabulary()
+        self.piece_numbers = _PieceNumbers(self.vocabulary)  # of the comments added, emptied when counted
         self.added_words = array("i", [0])
         self.added_authors = array("q")
         # Of each word by number: its lemma's number (`lemma_numbers`), -1 for a word carrying no theme
@@ -193,11 +225,12 @@ class ThemeCounter:
         """One comment. It counts once for a key however often it repeats it, so one insistent voice does not
         make a theme. A comment whose author is unknown (account deleted) adds no author."""
         lowered = text.lower()
-        words = _words(lowered)
-        names = names_in(words, lambda: _as_written(text, lowered, words))
-        if names:
+        numbers = list(chain.from_iterable(map(self.piece_numbers.__getitem__, lowered.split())))
+        if not self.vocabulary.could_be_names.isdisjoint(numbers):
+            words = list(map(self.vocabulary.words.__getitem__, numbers))
+            names = names_in(words, lambda: _as_written(text, lowered, words))
             self.names.update(word for name in names if (word := _content_key(name)) is not None)
-        self.added_words.extend(map(self.word_numbers.__getitem__, words))
+        self.added_words.extend(numbers)
         self.added_words.append(0)
         self.added_authors.append(_NO_AUTHOR if author_id is None else author_id)
         if len(self.added_words) >= _WORDS_COUNTED_AT_ONCE:
@@ -211,7 +244,7 @@ class ThemeCounter:
         `themes` and `merge` count what is left; a thread that adds comments calls it so that they need not."""
         if not self.added_authors:
             return
-        for word in list(self.word_numbers)[len(self.word_lemmas) :]:
+        for word in self.vocabulary.words[len(self.word_lemmas) :]:
             key = _content_key(word)
             self.word_lemmas.append(-1 if key is None else self.lemma_numbers[key])
             self.word_links.append(_LINK_SPELLINGS.index(word) if word in _LINKS else -1)
@@ -229,6 +262,7 @@ class ThemeCounter:
             for way, key, n in zip(written.tolist(), keys[key_of_candidate[first]].tolist(), times.tolist(), strict=True):
                 self.surfaces[(key_of(key), _surface(written_of(way)))] += n
         self.added_words, self.added_authors = array("i", [0]), array("q")
+        self.piece_numbers.clear()
 
     def _candidates(self, words: np.ndarray) -> list[_Candidates]:
         """The words, pairs and linked phrases among `words` (the comments added, by number)."""
@@ -244,7 +278,7 @@ class ThemeCounter:
         linked, links = apart[links >= 0], links[links >= 0]
         # Each candidate coded as one number from its lemmas' and its link's numbers (its key), and each way it was
         # written as one number from its words' (a link word by its place in `_LINK_SPELLINGS`).
-        lemma_list, word_list = list(self.lemma_numbers), list(self.word_numbers)
+        lemma_list, word_list = list(self.lemma_numbers), self.vocabulary.words
         lemma_count, word_count = len(lemma_list), len(word_list)
         links_compared, links_written = len(_LINK_ORDER), len(_LINK_SPELLINGS)
 
