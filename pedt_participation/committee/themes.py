@@ -57,7 +57,7 @@ _PIECE = re.compile(
 )
 
 Key = tuple[str, ...]
-T = TypeVar("T")
+_Item = TypeVar("_Item")
 
 
 @dataclass(frozen=True)
@@ -68,16 +68,12 @@ class Theme:
     comments: int  # in how many distinct comments it appears
 
 
-def _words(lowered: str) -> list[str]:
-    """The words of a lowercased comment, an elided article or pronoun ("l’", "qu'") as a word of its own, and ""
-    for punctuation, so that no phrase spans two sentences or the items of a list. No word or punctuation spans a
-    space: the text is cut at spaces, and each piece, most of them met before, is cut into words once."""
-    return list(chain.from_iterable(map(_piece_words, lowered.split())))
-
-
 @lru_cache(maxsize=65_536)
 def _piece_words(piece: str) -> tuple[str, ...]:
-    """The words of a piece of text without spaces (`_words`)."""
+    """The words of a piece of lowercased text between spaces, an elided article or pronoun ("l’", "qu'") as a
+    word of its own, and "" for punctuation, so that no phrase spans two sentences or the items of a list. No
+    word or punctuation spans a space: a comment is cut at spaces, and each piece, most of them met before, is
+    cut into words once."""
     return tuple(_PIECE.findall(piece))
 
 
@@ -137,10 +133,10 @@ def _conjugated(word: str, lemma: str) -> bool:
     return lemma.endswith(("er", "ir", "re")) and word not in (lemma, lemma + "s")
 
 
-class _Numbering(dict[T, int]):
+class _Numbering(dict[_Item, int]):
     """Each item met, numbered from 0 in the order met: `numbering[item]` numbers a new item."""
 
-    def __missing__(self, item: T) -> int:
+    def __missing__(self, item: _Item) -> int:
         number = self[item] = len(self)
         return number
 
@@ -164,8 +160,8 @@ class _Vocabulary(dict[str, int]):
 
 
 class _PieceNumbers(dict[str, tuple[int, ...]]):
-    """The words of each piece of text met (`_words`) by their numbers in `vocabulary`: a comment's are found
-    piece by piece, as its words are, with no string for each."""
+    """The words of each piece of text met (`_piece_words`) by their numbers in `vocabulary`: a comment's are
+    found piece by piece, as its words are, with no string for each."""
 
     def __init__(self, vocabulary: _Vocabulary) -> None:
         super().__init__()
@@ -197,11 +193,11 @@ class ThemeCounter:
     themes from its actions').
 
     A comment is added as the numbers of its words; their candidates are found and counted a batch of comments
-    at a time with numpy (`count_added`), which took two thirds of the time one comment at a time in Python.
-    Each key a comment holds is then noted as two numbers, the key's and the author's, in arrays counted only
-    when themes are asked for (in how many comments, by how many distinct people): a set of authors per key,
-    kept up to date one key at a time, took a quarter of the time and held 84 MB for 100 000 comments
-    (`benchmarks/themes.py`); the arrays hold 24 MB."""
+    at a time with numpy (`count_added`): found one comment at a time in Python, counting 100 000 comments took
+    twice the CPU (`benchmarks/themes.py`). Each key a comment holds is then noted as two numbers, the key's and
+    the author's, in arrays counted only when themes are asked for (in how many comments, by how many distinct
+    people): a set of authors per key, kept up to date one key at a time, took a quarter of the time and held
+    84 MB for 100 000 comments; the arrays hold 24 MB."""
 
     def __init__(self) -> None:
         self.numbering: _Numbering[Key] = _Numbering()
