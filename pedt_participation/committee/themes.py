@@ -255,8 +255,10 @@ class ThemeCounter:
             self.key_numbers.frombytes(numbers[in_comments % len(keys)].tobytes())
             self.authors.frombytes(authors[in_comments // len(keys)].tobytes())
             written, first, times = np.unique(ways, return_index=True, return_counts=True)
-            for way, key, n in zip(written.tolist(), keys[key_of_candidate[first]].tolist(), times.tolist(), strict=True):
-                self.surfaces[(key_of(key), _surface(written_of(way)))] += n
+            for way, key, times_written in zip(
+                written.tolist(), keys[key_of_candidate[first]].tolist(), times.tolist(), strict=True
+            ):
+                self.surfaces[(key_of(key), _surface(written_of(way)))] += times_written
         self.added_words, self.added_authors = array("i", [0]), array("q")
         self.piece_numbers.clear()
 
