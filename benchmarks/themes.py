@@ -20,8 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pedt_participation.committee import person_names  # noqa: E402
-from pedt_participation.committee.themes import ThemeCounter  # noqa: E402
+from pedt_participation.committee.themes import ThemeCounter, read_word_lists  # noqa: E402
 from pedt_participation.demo.services import _comment_text as simulated_comment  # noqa: E402
 
 ACTIONS_PER_ORIENTATION = 5
@@ -112,13 +111,15 @@ def main() -> None:
           f" {arguments.actions} actions")
 
     began = time.process_time()
-    person_names.first_names()
-    print(f"name list loaded: {time.process_time() - began:.2f} s CPU")
+    read_word_lists()
+    print(f"word lists loaded (as a worker does when it starts): {time.process_time() - began:.2f} s CPU")
 
     began = time.process_time()
     counters = [ThemeCounter() for _ in range(arguments.actions)]
     for action, text, author in comments:
         counters[action].add(text, author)
+    for counter in counters:
+        counter.count_added()  # as the summary's thread does (`comment_figures.count_themes`)
     counted = time.process_time() - began
 
     began = time.process_time()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pedt_participation.committee import themes
 from pedt_participation.committee.themes import Theme, ThemeCounter
 
 # Parents and teenagers, with both apostrophes (’ and ') and elisions.
@@ -178,3 +179,25 @@ def test_a_surname_after_a_civility_or_a_capitalised_one_after_a_first_name_is_a
     assert not any(name in phrase for phrase in themes for name in ("martineau", "bertrand", "léa"))
     # "Léa atelier": a word after a first name, written in lowercase, stays a word.
     assert phrases(counted(["Léa atelier théâtre !", "Tom atelier théâtre !"]).themes()) == ["atelier théâtre"]
+
+
+def test_no_phrase_joins_the_end_of_a_comment_to_the_start_of_the_next():
+    # Each comment ends on "navette" and the next starts with "scolaire": no one wrote "navette scolaire".
+    texts = ["Il manque une navette", "Scolaire ou pas, il manque une navette", "Scolaire, le bus ? Une navette"]
+    themes = phrases(counted(texts).themes(limit=100, min_authors=1))
+    assert "navette" in themes
+    assert not any(phrase.startswith("navette ") for phrase in themes)
+
+
+def test_comments_counted_in_several_batches_have_the_themes_of_one(monkeypatch):
+    # A large set of comments is counted a few thousand at a time; here one to four at a time, some people
+    # writing several comments, so that each comment's author must stay beside it from one batch to the next.
+    authors = [1, 1, 3, 1, 5, 3, 7, 1]
+    at_once = [counted(COMMENTS, authors).themes(limit=100, min_authors=k) for k in (1, 2, 3)]
+    for words in (16, 40, 50, 70):
+        monkeypatch.setattr(themes, "_WORDS_COUNTED_AT_ONCE", words)
+        assert [counted(COMMENTS, authors).themes(limit=100, min_authors=k) for k in (1, 2, 3)] == at_once
+        orientation = ThemeCounter()
+        orientation.merge(counted(COMMENTS[:4]))
+        orientation.merge(counted(COMMENTS[4:], authors=list(range(4, 8))))
+        assert orientation.themes(limit=20) == EXPECTED

@@ -80,6 +80,7 @@ def count_themes(texts: dict[int, list[tuple[str, int | None]]]) -> dict[int, Th
         counter = themes[action_id]
         for body, author_id in texts.pop(action_id):
             counter.add(body, author_id)
+        counter.count_added()
     return themes
 
 

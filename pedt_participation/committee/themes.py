@@ -13,16 +13,17 @@ import re
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, repeat, takewhile
-from operator import itemgetter
+from itertools import chain, takewhile
+from typing import TypeVar
 
 import numpy as np
 import simplemma
 from stop_words import get_stop_words
 
-from .person_names import first_names, names_in
+from .person_names import CIVILITIES, first_names, names_in
 
 # Frequent in comments yet naming no theme, and missing from the stop-word list.
 # Compared as lemmas: "penser" stands for "pense" and "pensons"; conjugated forms are left out anyway (`_conjugated`).
@@ -56,6 +57,7 @@ _PIECE = re.compile(
 )
 
 Key = tuple[str, ...]
+_Item = TypeVar("_Item")
 
 
 @dataclass(frozen=True)
@@ -66,16 +68,12 @@ class Theme:
     comments: int  # in how many distinct comments it appears
 
 
-def _words(lowered: str) -> list[str]:
-    """The words of a lowercased comment, an elided article or pronoun ("l’", "qu'") as a word of its own, and ""
-    for punctuation, so that no phrase spans two sentences or the items of a list. No word or punctuation spans a
-    space: the text is cut at spaces, and each piece, most of them met before, is cut into words once."""
-    return list(chain.from_iterable(map(_piece_words, lowered.split())))
-
-
 @lru_cache(maxsize=65_536)
 def _piece_words(piece: str) -> tuple[str, ...]:
-    """The words of a piece of text without spaces (`_words`)."""
+    """The words of a piece of lowercased text between spaces, an elided article or pronoun ("l’", "qu'") as a
+    word of its own, and "" for punctuation, so that no phrase spans two sentences or the items of a list. No
+    word or punctuation spans a space: a comment is cut at spaces, and each piece, most of them met before, is
+    cut into words once."""
     return tuple(_PIECE.findall(piece))
 
 
@@ -87,10 +85,19 @@ def read_word_lists() -> None:
 
 
 def _as_written(text: str, lowered: str, words: list[str]) -> list[str]:
-    """The same words as written (capitals kept), where lowercasing kept the text's length."""
+    """The same words as written (capitals kept), where lowercasing kept the text's length, and so where each
+    character is: cut at the same spaces, a piece written in lowercase has the words already cut (`_piece_words`)."""
     if len(lowered) != len(text):
         return words
-    return [text[piece.start(1) : piece.end(1)] if piece.group(1) else "" for piece in _PIECE.finditer(lowered)]
+    return list(chain.from_iterable(
+        _piece_words(piece) if written == piece else _written_words(written, piece)
+        for written, piece in zip(text.split(), lowered.split(), strict=True)
+    ))
+
+
+def _written_words(written: str, lowered: str) -> list[str]:
+    """The words of a piece as `written`, cut where its lowercase cuts (`_as_written`)."""
+    return [written[word.start(1) : word.end(1)] if word.group(1) else "" for word in _PIECE.finditer(lowered)]
 
 
 # Words repeat from one comment to the next: each distinct word is examined once (bounded: a few MB at most).
@@ -126,33 +133,58 @@ def _conjugated(word: str, lemma: str) -> bool:
     return lemma.endswith(("er", "ir", "re")) and word not in (lemma, lemma + "s")
 
 
-def _candidates(words: list[str], keys: list[str | None]) -> list[tuple[Key, str]]:
-    """(key, surface) of every candidate in a comment's words (`keys`: their `_content_key`): content words, two
-    adjacent content words, and content–link–content phrases. A key's first and last items are always content
-    words, and differ: a word next to itself ("cantine cantine", "de temps en temps") is emphasis or idiom, not a
-    phrase. A link word is never a content word: the phrases are found between consecutive content words."""
-    content = [(i, key) for i, key in enumerate(keys) if key is not None]
-    candidates: list[tuple[Key, str]] = [((key,), words[i]) for i, key in content]
-    for (i, first), (j, last) in zip(content, content[1:], strict=False):
-        if first == last:
-            continue
-        if j == i + 1:
-            candidates.append(((first, last), f"{words[i]} {words[j]}"))
-        elif j == i + 2 and (link := _LINKS.get(words[i + 1])) is not None:
-            candidates.append(((first, link[0], last), f"{words[i]} {words[i + 1]}{link[1]}{words[j]}"))
-    return candidates
+class _Numbering(dict[_Item, int]):
+    """Each item met, numbered from 0 in the order met: `numbering[item]` numbers a new item."""
 
-
-class _Numbering(dict[Key, int]):
-    """Each key met, numbered from 0 in the order met: `numbering[key]` numbers a new key."""
-
-    def __missing__(self, key: Key) -> int:
-        number = self[key] = len(self)
+    def __missing__(self, item: _Item) -> int:
+        number = self[item] = len(self)
         return number
+
+
+class _Vocabulary(dict[str, int]):
+    """Each word met, numbered from 0 in the order met, `_COMMENT_START` first; `words` lists them by number, and
+    `could_be_names` holds the numbers of the first names and civilities, the words `names_in` starts from."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: list[str] = []
+        self.could_be_names: set[int] = set()
+        self[_COMMENT_START]
+
+    def __missing__(self, word: str) -> int:
+        number = self[word] = len(self.words)
+        self.words.append(word)
+        if word in CIVILITIES or word in first_names():
+            self.could_be_names.add(number)
+        return number
+
+
+class _PieceNumbers(dict[str, tuple[int, ...]]):
+    """The words of each piece of text met (`_piece_words`) by their numbers in `vocabulary`: a comment's are
+    found piece by piece, as its words are, with no string for each."""
+
+    def __init__(self, vocabulary: _Vocabulary) -> None:
+        super().__init__()
+        self.vocabulary = vocabulary
+
+    def __missing__(self, piece: str) -> tuple[int, ...]:
+        numbers = self[piece] = tuple(map(self.vocabulary.__getitem__, _piece_words(piece)))
+        return numbers
 
 
 # The author of a comment whose account was deleted: counted in its keys' comments, as no one in their authors.
 _NO_AUTHOR = -1
+# Before each comment's words among those added: a space, which no word holds, so that no phrase spans two comments.
+_COMMENT_START = " "
+# The link words as written ("d’", "de") and as compared ("d", "de"), numbered in the candidates' codes.
+_LINK_SPELLINGS = tuple(_LINKS)
+_LINK_ORDER = tuple(sorted(LINK_WORDS))
+_COMPARED_LINK = np.array([_LINK_ORDER.index(_LINKS[written][0]) for written in _LINK_SPELLINGS], dtype=np.int64)
+# Candidates of one kind (words, pairs or linked phrases): where each starts among the words added, its key
+# and how it was written, each coded as a number, and what decodes them.
+_Candidates = tuple[np.ndarray, np.ndarray, np.ndarray, Callable[[int], Key], Callable[[int], tuple[str, ...]]]
+# Comments are counted by batches of about this many words (`ThemeCounter.add`): a few MB of numpy arrays.
+_WORDS_COUNTED_AT_ONCE = 1 << 18
 
 
 class ThemeCounter:
@@ -160,34 +192,140 @@ class ThemeCounter:
     stream and never all held in memory; counters of separate sets of comments merge (an orientation's
     themes from its actions').
 
-    Each key a comment holds is noted as two numbers, the key's and the author's, in arrays counted only when
-    themes are asked for (in how many comments, by how many distinct people): a set of authors per key, kept up
-    to date one key at a time, took a quarter of the time and held 84 MB for 100 000 comments (`benchmarks/
-    themes.py`); the arrays hold 24 MB."""
+    A comment is added as the numbers of its words; their candidates are found and counted a batch of comments
+    at a time with numpy (`count_added`): found one comment at a time in Python, counting 100 000 comments took
+    twice the CPU (`benchmarks/themes.py`). Each key a comment holds is then noted as two numbers, the key's and
+    the author's, in arrays counted only when themes are asked for (in how many comments, by how many distinct
+    people): a set of authors per key, kept up to date one key at a time, took a quarter of the time and held
+    84 MB for 100 000 comments; the arrays hold 24 MB."""
 
     def __init__(self) -> None:
-        self.numbering = _Numbering()
+        self.numbering: _Numbering[Key] = _Numbering()
         self.key_numbers = array("i")  # of each key of each comment
         self.authors = array("q")  # the comment's author beside each of them
         self.surfaces: Counter[tuple[Key, str]] = Counter()  # how often each key was written each way
         self.names: set[str] = set()  # the keys of words that named a person in any comment
+        # The comments added and not counted yet: their words by number, each comment's after `_COMMENT_START`,
+        # and their authors.
+        self.vocabulary = _Vocabulary()
+        self.piece_numbers = _PieceNumbers(self.vocabulary)  # of the comments added, emptied when counted
+        self.added_words = array("i", [0])
+        self.added_authors = array("q")
+        # Of each word by number: its lemma's number (`lemma_numbers`), -1 for a word carrying no theme
+        # (`_content_key`), and its place in `_LINK_SPELLINGS`, -1 for a word linking no phrase.
+        self.lemma_numbers: _Numbering[str] = _Numbering()
+        self.word_lemmas = array("i")
+        self.word_links = array("i")
 
     def add(self, text: str, author_id: int | None) -> None:
         """One comment. It counts once for a key however often it repeats it, so one insistent voice does not
         make a theme. A comment whose author is unknown (account deleted) adds no author."""
         lowered = text.lower()
-        words = _words(lowered)
-        candidates = _candidates(words, list(map(_content_key, words)))
-        names = names_in(words, lambda: _as_written(text, lowered, words))
-        if names:
+        numbers = list(chain.from_iterable(map(self.piece_numbers.__getitem__, lowered.split())))
+        if not self.vocabulary.could_be_names.isdisjoint(numbers):
+            words = list(map(self.vocabulary.words.__getitem__, numbers))
+            names = names_in(words, lambda: _as_written(text, lowered, words))
             self.names.update(word for name in names if (word := _content_key(name)) is not None)
-        self.surfaces.update(candidates)
-        numbers = set(map(self.numbering.__getitem__, map(itemgetter(0), candidates)))
-        self.key_numbers.extend(numbers)
-        self.authors.extend(repeat(_NO_AUTHOR if author_id is None else author_id, len(numbers)))
+        self.added_words.extend(numbers)
+        self.added_words.append(0)
+        self.added_authors.append(_NO_AUTHOR if author_id is None else author_id)
+        if len(self.added_words) >= _WORDS_COUNTED_AT_ONCE:
+            self.count_added()
+
+    def count_added(self) -> None:
+        """Counts the candidates of the comments added since the last count: content words, two adjacent content
+        words, and content–link–content phrases. A key's first and last items are always content words, and
+        differ: a word next to itself ("cantine cantine", "de temps en temps") is emphasis or idiom, not a
+        phrase. A link word is never a content word, so these are the phrases between consecutive content words.
+        `themes` and `merge` count what is left; a thread that adds comments calls it so that they need not."""
+        if not self.added_authors:
+            return
+        for word in self.vocabulary.words[len(self.word_lemmas) :]:
+            key = _content_key(word)
+            self.word_lemmas.append(-1 if key is None else self.lemma_numbers[key])
+            self.word_links.append(_LINK_SPELLINGS.index(word) if word in _LINKS else -1)
+        words = np.frombuffer(self.added_words, dtype=np.int32)
+        comment_of_word = np.cumsum(words == 0, dtype=np.int32) - 1
+        authors = np.frombuffer(self.added_authors, dtype=np.int64)
+        for at, codes, ways, key_of, written_of in self._candidates(words):
+            keys, key_of_candidate = np.unique(codes, return_inverse=True)
+            numbers = np.array([self.numbering[key_of(code)] for code in keys.tolist()], dtype=np.int32)
+            # Each key once per comment: one number per (comment, key), the comment's above the key's.
+            in_comments = _distinct(comment_of_word[at].astype(np.int64) * len(keys) + key_of_candidate)
+            self.key_numbers.frombytes(numbers[in_comments % len(keys)].tobytes())
+            self.authors.frombytes(authors[in_comments // len(keys)].tobytes())
+            written, first, times = np.unique(ways, return_index=True, return_counts=True)
+            for way, key, times_written in zip(
+                written.tolist(), keys[key_of_candidate[first]].tolist(), times.tolist(), strict=True
+            ):
+                self.surfaces[(key_of(key), _surface(written_of(way)))] += times_written
+        self.added_words, self.added_authors = array("i", [0]), array("q")
+        self.piece_numbers.clear()
+
+    def _candidates(self, words: np.ndarray) -> list[_Candidates]:
+        """The words, pairs and linked phrases among `words` (the comments added, by number)."""
+        word_lemmas = np.frombuffer(self.word_lemmas, dtype=np.int32)[words]
+        content = np.flatnonzero(word_lemmas >= 0)  # where the content words are
+        lemmas = word_lemmas[content].astype(np.int64)
+        # Consecutive content words, next to each other or with one word between them, which may be a link word.
+        gaps = np.diff(content)
+        differ = lemmas[:-1] != lemmas[1:]
+        pairs = np.flatnonzero(differ & (gaps == 1))
+        apart = np.flatnonzero(differ & (gaps == 2))
+        links = np.frombuffer(self.word_links, dtype=np.int32)[words[content[apart] + 1]].astype(np.int64)
+        linked, links = apart[links >= 0], links[links >= 0]
+        # Each candidate coded as one number from its lemmas' and its link's numbers (its key), and each way it was
+        # written as one number from its words' (a link word by its place in `_LINK_SPELLINGS`).
+        lemma_list, word_list = list(self.lemma_numbers), self.vocabulary.words
+        lemma_count, word_count = len(lemma_list), len(word_list)
+        links_compared, links_written = len(_LINK_ORDER), len(_LINK_SPELLINGS)
+
+        def word_key(code: int) -> Key:
+            return (lemma_list[code],)
+
+        def word_written(way: int) -> tuple[str, ...]:
+            return (word_list[way],)
+
+        def pair_key(code: int) -> Key:
+            return (lemma_list[code // lemma_count], lemma_list[code % lemma_count])
+
+        def pair_written(way: int) -> tuple[str, ...]:
+            return (word_list[way // word_count], word_list[way % word_count])
+
+        def phrase_key(code: int) -> Key:
+            first_and_link, last = divmod(code, lemma_count)
+            first, link = divmod(first_and_link, links_compared)
+            return (lemma_list[first], _LINK_ORDER[link], lemma_list[last])
+
+        def phrase_written(way: int) -> tuple[str, ...]:
+            first_and_link, last = divmod(way, word_count)
+            first, link = divmod(first_and_link, links_written)
+            return (word_list[first], _LINK_SPELLINGS[link], word_list[last])
+
+        at_pairs, at_phrases = content[pairs], content[linked]
+        return [
+            (content, lemmas, words[content].astype(np.int64), word_key, word_written),
+            (
+                at_pairs,
+                lemmas[pairs] * lemma_count + lemmas[pairs + 1],
+                words[at_pairs].astype(np.int64) * word_count + words[content[pairs + 1]],
+                pair_key,
+                pair_written,
+            ),
+            (
+                at_phrases,
+                (lemmas[linked] * links_compared + _COMPARED_LINK[links]) * lemma_count + lemmas[linked + 1],
+                (words[at_phrases].astype(np.int64) * links_written + links) * word_count
+                + words[content[linked + 1]],
+                phrase_key,
+                phrase_written,
+            ),
+        ]
 
     def merge(self, other: ThemeCounter) -> None:
         """Adds the comments counted by `other` (other comments than this counter's)."""
+        self.count_added()
+        other.count_added()
         renumbered = array("i", map(self.numbering.__getitem__, other.numbering))
         self.key_numbers.extend(map(renumbered.__getitem__, other.key_numbers))
         self.authors.extend(other.authors)
@@ -213,6 +351,7 @@ class ThemeCounter:
         """The words and phrases used by at least `min_authors` different people, most widespread first, none
         holding a word that named a person. A word found only inside a kept phrase, in as many comments, is left
         out: it would repeat the phrase."""
+        self.count_added()
         comments, authors = self._counts()
         keys = list(self.numbering)
         kept = {
@@ -241,6 +380,21 @@ class ThemeCounter:
         phrases = {key: _most_frequent(surfaces[key]) for key in shown}
         ordered = sorted(shown, key=lambda key: (-kept[key], -len(key), _alphabetical(phrases[key]), phrases[key]))
         return [Theme(phrases[key], kept[key]) for key in ordered[:limit]]
+
+
+def _distinct(numbers: np.ndarray) -> np.ndarray:
+    """The distinct numbers, sorted (a sort takes a tenth of the time of numpy's hashed `unique` here)."""
+    numbers = np.sort(numbers)
+    first = np.ones(len(numbers), dtype=bool)
+    first[1:] = numbers[1:] != numbers[:-1]
+    return numbers[first]
+
+
+def _surface(words: tuple[str, ...]) -> str:
+    """A candidate as written: "aide aux devoirs", "temps d’accueil" (no space after an elided link word)."""
+    if len(words) == 3:
+        return f"{words[0]} {words[1]}{_LINKS[words[1]][1]}{words[2]}"
+    return " ".join(words)
 
 
 def _most_frequent(surfaces: Counter[str]) -> str:
