@@ -9,7 +9,7 @@ import io
 import pytest
 
 from pedt_participation.committee.aggregation import aggregate
-from pedt_participation.committee.opinion_groups import opinion_votes
+from pedt_participation.committee.counted_opinions import opinion_votes
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     Action,

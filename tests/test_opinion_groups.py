@@ -8,12 +8,8 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import update
 
-from pedt_participation.committee.opinion_groups import (
-    group_participants,
-    opinion_groups,
-    opinion_groups_of,
-    opinion_votes,
-)
+from pedt_participation.committee.counted_opinions import opinion_votes
+from pedt_participation.committee.opinion_groups import group_participants, opinion_groups
 from pedt_participation.extensions import db
 from pedt_participation.models import AgeBracket, Audience, Participant, Vote, VoteKind
 from tests.helpers import make_consultation, make_participant
@@ -175,7 +171,7 @@ def test_groups_of_a_consultation_from_its_votes(app):
             db.session.add(Vote(participant_id=people[person].id, action_id=actions[column[action]].id,
                                 kind=VoteKind.OPINION, value=value))
     db.session.commit()
-    result = opinion_groups_of(consultation)
+    result = opinion_groups(opinion_votes(consultation), consultation.k_anonymity)
     assert result["status"] == "found"
     assert sorted(group["size"] for group in result["groups"]) == [12, 12]
     assert len(opinion_votes(consultation)) == len(people) * len(actions)
@@ -228,9 +224,11 @@ def test_the_summary_counts_the_people_grouped_as_the_groups_print_them(app):
             db.session.add_all(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.OPINION, value=1)
                                for action in actions[: 2 if index < judging_both else 1])
         db.session.commit()
-        result = opinion_groups_of(consultation)
+        opinions = opinion_votes(consultation)
+        result = opinion_groups(opinions, consultation.k_anonymity)
+        grouped = _people_grouped(opinions, consultation.k_anonymity)
         if result["people_placed"] is None:
-            assert _people_grouped(consultation) is None
+            assert grouped is None
         else:
-            assert _people_grouped(consultation) == result["people_placed"]["value"] + result["people_left_out"]["value"]
+            assert grouped == result["people_placed"]["value"] + result["people_left_out"]["value"]
     assert result["people_left_out"]["value"] == 6

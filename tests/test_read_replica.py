@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from pedt_participation.committee.aggregation import aggregate
 from pedt_participation.committee.comment_figures import read_comments
-from pedt_participation.committee.opinion_groups import opinion_votes
+from pedt_participation.committee.counted_opinions import opinion_votes
 from pedt_participation.committee.services import queue_summary
 from pedt_participation.config import REPLICA_BIND
 from pedt_participation.extensions import db, reads_from_replica

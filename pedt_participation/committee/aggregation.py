@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from flask_babel import gettext
 from sqlalchemy import Row, func, literal, select
 
@@ -44,7 +45,7 @@ from ..models import (
     utcnow,
 )
 from .comment_figures import count_themes, merged_themes, read_comments, themes_of, top_comments
-from .counted_opinions import counted_opinions, least_opinions_placed
+from .counted_opinions import least_opinions_placed, opinion_votes, people_by_opinions
 from .counting import counted_votes, detailable, sums
 from .disclosure import SECONDARY_HIDDEN, Disclosure, DisclosureRefused
 from .disclosure_audit import MASKED, CellKey
@@ -249,6 +250,7 @@ def aggregate(
     with_representativeness: bool = False,
     earlier: Mapping[CellKey, int] | None = None,
     max_rounds: int = 500,
+    opinions: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Every figure of the summary, protected as a whole with the threshold `consultation.k_anonymity`
     (disclosure.py; DisclosureRefused when they cannot be). Without `with_comments`, no comment is read (counts at
@@ -266,8 +268,10 @@ def aggregate(
     which cut every count by place (`neighbourhoods_withheld`), then also without the opinions by age bracket,
     which the division between age brackets compares (`opinions_by_age_withheld`), rather than refused as a
     whole. When even that is refused, the same again without the participants against the population, whose
-    people weighted and not weighted split the participants once more (`representativeness_withheld`)."""
-    counts = _read_counts(consultation, with_comments=with_comments, with_representativeness=with_representativeness)
+    people weighted and not weighted split the participants once more (`representativeness_withheld`).
+    `opinions`: the consultation's `opinion_votes`, when the caller has read them (else read here)."""
+    counts = _read_counts(consultation, with_comments=with_comments, with_representativeness=with_representativeness,
+                          opinions=opinion_votes(consultation) if opinions is None else opinions)
     try:
         return _aggregate_with_fallbacks((consultation, counts, now, with_representativeness, earlier, max_rounds))
     except DisclosureRefused:
@@ -349,7 +353,9 @@ class _Counts:
     people_grouped: int | None
 
 
-def _read_counts(consultation: Consultation, *, with_comments: bool, with_representativeness: bool) -> _Counts:
+def _read_counts(
+    consultation: Consultation, *, with_comments: bool, with_representativeness: bool, opinions: np.ndarray
+) -> _Counts:
     """The comments are read first; their themes are counted in a thread of this process while the database
     counts the votes and the people on the session's connection (the thread waiting for the database leaves
     Python to the counting): on two cores the two take the time of the longer rather than of both. One connection,
@@ -382,24 +388,20 @@ def _read_counts(consultation: Consultation, *, with_comments: bool, with_repres
             ) or 0,
             by_code_batch=participation_by_batch(consultation),
             population=population_counts(consultation, action_ids) if with_representativeness else None,
-            people_grouped=_people_grouped(consultation),
+            people_grouped=_people_grouped(opinions, consultation.k_anonymity),
             # Last (arguments are evaluated in order): waits for the counting once every read above is done.
             themes=themes.result(),
         )
 
 
-def _people_grouped(consultation: Consultation) -> int | None:
-    """Everyone who gave an opinion, when the opinion groups print how many of them they place and leave out
-    (2·k placed or more, opinion_groups.describe_groups); None when they print neither. Counted by how many
-    opinions each person gave, as the groups place them."""
-    given = (
-        counted_opinions(consultation, Vote.participant_id, func.count().label("given")).group_by(Vote.participant_id).subquery()
-    )
-    people_by_opinions = dict(db.session.execute(select(given.c.given, func.count()).group_by(given.c.given)).tuples().all())
-    actions = db.session.scalar(counted_opinions(consultation, func.count(func.distinct(Vote.action_id)))) or 0
-    least = least_opinions_placed(people_by_opinions, actions, consultation.k_anonymity)
-    placed = sum(people for opinions, people in people_by_opinions.items() if opinions >= least)
-    return sum(people_by_opinions.values()) if placed >= 2 * consultation.k_anonymity else None
+def _people_grouped(opinions: np.ndarray, k: int) -> int | None:
+    """Everyone who gave one of the `opinions` (`opinion_votes`), when the opinion groups print how many of them
+    they place and leave out (2·k placed or more, opinion_groups.describe_groups); None when they print neither.
+    Counted by how many opinions each person gave, as the groups place them."""
+    given, actions = people_by_opinions(opinions)
+    least = least_opinions_placed(given, actions, k)
+    placed = sum(people for opinions_given, people in given.items() if opinions_given >= least)
+    return sum(given.values()) if placed >= 2 * k else None
 
 
 def register_people_grouped(figures: Disclosure, people: int | None) -> None:

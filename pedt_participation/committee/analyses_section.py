@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from flask_babel import gettext as _
 
 from ..languages.services import format_count
@@ -21,17 +22,18 @@ from .representativeness import Weighting
 
 
 def analyses_of(
-    consultation: Consultation, data: dict[str, Any], representativeness: dict[str, Any] | None
+    consultation: Consultation, data: dict[str, Any], representativeness: dict[str, Any] | None, opinions: np.ndarray
 ) -> dict[str, Any]:
     """The section for the summary `data` (the figures of `aggregate`) of `consultation`, with its
-    `representativeness` (computed and protected with the figures)."""
+    `representativeness` (computed and protected with the figures) and the opinion groups of its `opinions`
+    (`opinion_votes`)."""
     # Imported here, where a summary is built: scikit-learn and statsmodels (with SciPy and pandas) cost a process
     # more CPU to import than the rest of the app, and 118 MB; most processes (web, CLI, most tasks) never build one.
     from .division import division_of
-    from .opinion_groups import opinion_groups_of
+    from .opinion_groups import opinion_groups
 
     titles = action_titles(data)
-    groups: dict[str, Any] = dict(opinion_groups_of(consultation))
+    groups: dict[str, Any] = dict(opinion_groups(opinions, consultation.k_anonymity))
     for group in groups["groups"]:
         for action in group["representative_actions"]:
             action["title"] = titles.get(action["action_id"], "")

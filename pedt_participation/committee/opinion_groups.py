@@ -39,15 +39,14 @@ placed judged every action when there are `MIN_OPINIONS` or fewer, everyone left
 could not be hidden: such people are placed. Under 2·k people placed, the few placed are bound the same way (at
 most the fewest opinions an action has), and neither number is printed: no group is formed.
 
-`opinion_groups` takes plain votes (triples, or an n × 3 array); `opinion_groups_of` reads them for a consultation. The result is a
-`OpinionGroups` dict, ready for JSON.
+`opinion_groups` takes plain votes (triples, or an n × 3 array, as `counted_opinions.opinion_votes` reads them for a
+consultation). The result is a `OpinionGroups` dict, ready for JSON.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any, Literal, TypedDict
 
 import numpy as np
@@ -58,10 +57,8 @@ from sklearn.metrics import silhouette_score
 from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
-from ..extensions import driver_rows
-from ..models import Consultation, Vote
 from .aggregation import cell
-from .counted_opinions import MIN_OPINIONS, counted_opinions, least_opinions_placed
+from .counted_opinions import MIN_OPINIONS, least_opinions_placed
 
 GROUP_COUNTS = range(2, 6)
 # Polis groups people in two steps: 100 base clusters, then the groups, made of whole base clusters.
@@ -78,7 +75,6 @@ SILHOUETTE_WORKING_MEMORY_MB = 2
 # to the nearest one: a hundred centres in a plane are placed as well from 5 000 people as from 100 000.
 BASE_CLUSTERS_FIT_SAMPLE = 5_000
 GROUP_NAMES = "ABCDE"
-OPINIONS_READ_AT_ONCE = 50_000
 
 # (participant id, action id, opinion −1/0/1) triples, or an array of them.
 Votes = Sequence[tuple[int, int, int]] | np.ndarray
@@ -327,22 +323,3 @@ def _consensus(grouping: Grouping, k: int, approval: Sequence[np.ndarray], appro
 def opinion_groups(votes: Votes, k: int, *, seed: int = 0) -> OpinionGroups:
     """Opinion groups from `(participant id, action id, opinion −1/0/1)` triples, through the threshold k."""
     return describe_groups(group_participants(votes, k, seed=seed), k)
-
-
-def opinion_votes(consultation: Consultation) -> np.ndarray:
-    """The opinions that count in a consultation (on published actions, by people who are not blocked): one row
-    (participant id, action id, opinion) each, read in batches of plain tuples (`driver_rows`)."""
-    rows = driver_rows(
-        counted_opinions(consultation, Vote.participant_id, Vote.action_id, Vote.value), chunk=OPINIONS_READ_AT_ONCE
-    )
-    # 32-bit: the ids are the database's INTEGER columns (8 MB for the 1 M-vote bench's 700 000 opinions, not 17).
-    batches = [np.empty((0, 3), dtype=np.int32)]
-    while batch := list(islice(rows, OPINIONS_READ_AT_ONCE)):
-        batches.append(np.array(batch, dtype=np.int32))
-    return np.concatenate(batches)
-
-
-def opinion_groups_of(consultation: Consultation, *, seed: int = 0) -> OpinionGroups:
-    """The consultation's opinion groups, through its threshold `k_anonymity`."""
-    return opinion_groups(opinion_votes(consultation), consultation.k_anonymity, seed=seed)
-
