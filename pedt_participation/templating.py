@@ -70,6 +70,17 @@ def isolated(text: str) -> Markup:
     return Markup("<bdi>%s</bdi>") % text
 
 
+# An id no action has (beyond Postgres's integer), written nowhere else in a URL: a page builds the URL of an
+# endpoint for it once, and each action's URL from that by substitution (`for_action`), a fraction of a url_for.
+ANY_ACTION_ID = 2**62
+_ANY_ACTION_ID_TEXT = str(ANY_ACTION_ID)
+
+
+def for_action(url: str, action_id: int) -> str:
+    """The URL built for ANY_ACTION_ID (in its path, its anchor or an address it carries) for this action."""
+    return url.replace(_ANY_ACTION_ID_TEXT, str(action_id))
+
+
 def _unread_notifications() -> dict:
     """The header shows how many notifications wait for the signed-in person."""
     from .notifications.services import unread_count
@@ -93,6 +104,7 @@ def register_template_helpers(app: Flask) -> None:
         content_for_reader=content_for_reader,
         messages_beside=messages_beside,
         messages_on_top=messages_on_top,
+        any_action_id=ANY_ACTION_ID,
     )
     app.context_processor(_unread_notifications)
     app.jinja_env.filters["long_date"] = format_long_date
@@ -103,6 +115,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["number"] = format_count
     app.jinja_env.filters["figure"] = figure_text
     app.jinja_env.filters["isolated"] = isolated
+    app.jinja_env.filters["for_action"] = for_action
     localise_template_counts(app.jinja_env)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
