@@ -22,7 +22,7 @@ from .languages.services import (
     current_language,
     format_count,
     language_attributes,
-    localise_template_counts,
+    install_template_translations,
     text_direction,
 )
 from .messages import messages_beside, messages_on_top
@@ -116,6 +116,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["figure"] = figure_text
     app.jinja_env.filters["isolated"] = isolated
     app.jinja_env.filters["for_action"] = for_action
-    localise_template_counts(app.jinja_env)
+    install_template_translations(app.jinja_env)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
