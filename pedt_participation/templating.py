@@ -27,6 +27,7 @@ from .languages.services import (
 )
 from .messages import messages_beside, messages_on_top
 from .public_names import public_name
+from .voting.card_figures import CardFigures
 
 
 def format_long_date(value: datetime | None) -> str:
@@ -105,6 +106,7 @@ def register_template_helpers(app: Flask) -> None:
         messages_beside=messages_beside,
         messages_on_top=messages_on_top,
         any_action_id=ANY_ACTION_ID,
+        CardFigures=CardFigures,
     )
     app.context_processor(_unread_notifications)
     app.jinja_env.filters["long_date"] = format_long_date
