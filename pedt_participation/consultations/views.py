@@ -18,7 +18,6 @@ from ..decisions.services import has_published_decisions, shown_decision
 from ..errors import refusal_shown
 from ..extensions import db
 from ..models import Action, Activity, Comment, Participant, utcnow
-from ..voting.forms import VoteForm
 from ..voting.services import count_votes, supports_remaining, votes_of
 from . import services
 from .forms import ProposalForm
@@ -66,6 +65,8 @@ def consultation_page(slug: str) -> dict:
     now = utcnow()
     my_code = code_of(_viewer(), consultation)
     typed = request.args.get("code", "")
+    # The code received on paper: asked where the consultation requires one, or when a slip's QR code brings it.
+    show_code_entry = consultation.is_open_for(Activity.VOTE, now) and bool(consultation.codes_required or my_code or typed)
     return {
         "consultation": consultation,
         "actions": services.order_actions(
@@ -78,11 +79,10 @@ def consultation_page(slug: str) -> dict:
         "my_votes": votes_of(_viewer(), action_ids),
         "supports_left": supports_remaining(_viewer(), consultation.orientations),
         "now": now,
-        "vote_form": VoteForm(),
-        # The code received on paper: asked where the consultation requires one, or when a slip's QR code brings it.
-        "show_code_entry": consultation.is_open_for(Activity.VOTE, now) and bool(consultation.codes_required or my_code or typed),
+        "show_code_entry": show_code_entry,
         "my_code": my_code,
-        "code_form": CodeForm(formdata=None, data={"code": typed}),
+        # Made only where it is shown: a form's first field loads WTForms' catalogue for the request.
+        "code_form": CodeForm(formdata=None, data={"code": typed}) if show_code_entry else None,
         # Decisions come after the vote: while it runs, the page spends no query on them.
         "decisions_published": consultation.vote_has_ended(now) and has_published_decisions(consultation),
     }
@@ -127,7 +127,6 @@ def render_action_page(
             order=order,
             comment_form=comment_form or CommentForm(formdata=None),
             reply_form=reply_form,
-            vote_form=VoteForm(),
             now=now,
         ),
         status,

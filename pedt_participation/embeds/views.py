@@ -13,7 +13,6 @@ from ..consultations import services as consultations
 from ..consultations.views import consultation_page
 from ..decisions.services import shown_decision
 from ..models import Participant, utcnow
-from ..voting.forms import VoteForm
 from ..voting.services import count_votes, supports_remaining, votes_of
 from . import services
 
@@ -74,7 +73,6 @@ def action(action_id: int):
         supports_left=supports_remaining(_viewer(), [action.orientation])[action.orientation_id],
         decision=shown_decision(action, now),
         now=now,
-        vote_form=VoteForm(),
         embedded=True,
         vote_tab=_visitor_vote_tab(),
     )
