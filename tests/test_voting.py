@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
@@ -131,6 +132,43 @@ def test_support_button_shows_pressed_state_and_returns_to_the_list(client):
     html = client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
     assert 'aria-pressed="true"' in html
     assert "1 soutien" in page_text(client.get(f"/consultations/{consultation.slug}"))
+
+
+def _card(client, page: str, action) -> str:
+    html = client.get(page).get_data(as_text=True)
+    return re.search(rf'<li class="action" id="action-{action.id}".*?</li>', html, re.S).group(0)
+
+
+def _form_sent_to(card: str, path: str) -> str:
+    return next(unescape(url) for url in re.findall(r'<form [^>]*action="([^"]+)"', card) if url.startswith(path))
+
+
+@pytest.mark.parametrize("embedded", [False, True])
+def test_each_card_s_link_and_vote_forms_act_on_its_own_action_and_come_back_to_its_card(client, embedded):
+    """The cards' addresses are written from one built for the whole page (`for_action`): each card's must still
+    name its own action, and bring the person back to that card."""
+    consultation = make_consultation(opinion_enabled=True)
+    prefix = "/embed" if embedded else ""
+    page = f"{prefix}/consultations/{consultation.slug}"
+    actions = [orientation.actions[1] for orientation in consultation.orientations]
+    participant = make_participant()
+    login(client, participant)
+
+    for action in actions:
+        card = _card(client, page, action)
+        assert f'href="{prefix}/actions/{action.id}"' in card
+        response = client.post(_form_sent_to(card, f"/actions/{action.id}/votes/support?"))
+        assert response.headers["Location"].endswith(f"{page}#action-{action.id}")
+        response = client.post(_form_sent_to(_card(client, page, action), f"/actions/{action.id}/votes/opinion?"), data={"value": "1"})
+        assert response.headers["Location"].endswith(f"{page}#action-{action.id}")
+    withdrawn = actions[0]
+    response = client.post(_form_sent_to(_card(client, page, withdrawn), f"/actions/{withdrawn.id}/votes/support/withdraw?"))
+    assert response.headers["Location"].endswith(f"{page}#action-{withdrawn.id}")
+
+    votes = db.session.execute(select(Vote.action_id, Vote.kind).where(Vote.participant_id == participant.id)).all()
+    assert sorted(votes) == sorted(
+        [(actions[1].id, VoteKind.SUPPORT)] + [(action.id, VoteKind.OPINION) for action in actions]
+    )
 
 
 def test_vote_redirect_ignores_next_pointing_to_another_site(client):
