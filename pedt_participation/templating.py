@@ -21,8 +21,8 @@ from .languages.services import (
     content_for_reader,
     current_language,
     format_count,
-    language_attributes,
     install_template_translations,
+    language_attributes,
     text_direction,
 )
 from .messages import messages_beside, messages_on_top
