@@ -181,6 +181,21 @@ def test_a_surname_after_a_civility_or_a_capitalised_one_after_a_first_name_is_a
     assert phrases(counted(["Léa atelier théâtre !", "Tom atelier théâtre !"]).themes()) == ["atelier théâtre"]
 
 
+def test_a_first_name_that_is_also_a_word_is_a_name_only_when_written_with_a_capital():
+    """gender-guesser's first names hold French words ("cher", "ans", "rose"): parents who find the holiday camp
+    « trop cher » make a theme, a child called Rose does not."""
+    texts = [
+        "Le centre de loisirs est trop cher pour nous.",
+        "Les stages sportifs sont trop cher, même à 8 ans.",
+        "Rose adore la cour, mais c'est cher.",
+        "Il faudrait que Rose puisse aller à la cour.",
+    ]
+    themes = phrases(counted(texts).themes(limit=20, min_authors=2))
+    assert "cher" in themes
+    assert "cour" in themes
+    assert not any("rose" in phrase for phrase in themes)
+
+
 def test_no_phrase_joins_the_end_of_a_comment_to_the_start_of_the_next():
     # Each comment ends on "navette" and the next starts with "scolaire": no one wrote "navette scolaire".
     texts = ["Il manque une navette", "Scolaire ou pas, il manque une navette", "Scolaire, le bus ? Une navette"]

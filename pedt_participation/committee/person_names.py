@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+import simplemma
+
 # No type hints in the package; one class used here.
 from gender_guesser.detector import Detector  # type: ignore[import-untyped]
 
@@ -37,17 +39,29 @@ def _names_given_in_those_countries() -> list[str]:
     ]
 
 
+@lru_cache(maxsize=4096)
+def _also_a_word(name: str) -> bool:
+    """Whether a first name is also a French word ("cher", "ans", "rose", "pierre"): such a name names a person only
+    when written with a capital, or "trop cher" could never be a theme."""
+    return simplemma.is_known(name, lang="fr", low_memory=True)
+
+
 def names_in(tokens: list[str], as_written: Callable[[], list[str]]) -> set[str]:
-    """The words of a comment that name a person: first names; the word after a civility; the word after a first
-    name when written with a capital ("Kevin Durand", not "Léa adore"). `tokens` are the comment's words
-    lowercased; `as_written` gives the same words as written, asked only for a word after a first name."""
+    """The words of a comment that name a person: first names (those that are also French words only when written
+    with a capital: "Rose", not "rose"); the word after a civility; the word after a first name when written with
+    a capital ("Kevin Durand", not "Léa adore"). `tokens` are the comment's words lowercased; `as_written` gives
+    the same words as written, asked only where a capital decides."""
     given = first_names().intersection(tokens)
+    written: list[str] = []
+    if any(map(_also_a_word, given)):
+        written = as_written()
+        capitalised = {token for token, word in zip(tokens, written, strict=True) if word[:1].isupper()}
+        given = {name for name in given if name in capitalised or not _also_a_word(name)}
     # Where a name may follow: first names and civilities, which most comments hold none of.
     before_names = given.union(CIVILITIES.intersection(tokens))
     names = set(given)
     if not before_names:
         return names
-    written: list[str] = []
     for i, token in enumerate(tokens):
         if token not in before_names:
             continue
