@@ -10,9 +10,12 @@ alike:
   same vote sent again (the upsert rewrites the same value) changes nothing;
 - a person whose votes start or stop counting (blocked, unblocked, e-mail confirmed, votes held or released,
   consent given) adds or takes away all their votes; a person deleted takes theirs away first.
-On Postgres, a vote's trigger reads its person with a share lock, so that a vote and a change of its person's state
-made at the same moment are tallied in one order or the other, never lost between them; where a vote moves to
-another action (a merge), the two rows are updated in the order of their action ids, as a single vote's are.
+On Postgres the votes' triggers run once per statement and add its votes by action (a trigger per row updated an
+action's row once per vote, and a transaction writing many votes, a merge or the demo's, made that row's versions
+pile up, each update slower than the last); they read the votes' people with a share lock, so that a vote and a
+change of its person's state made at the same moment are tallied in one order or the other, never lost between
+them, and lock the actions' rows in the order of their ids. SQLite, which updates a row in place, tallies row by
+row.
 
 Revoked batches of codes are not in the tallies: their people are few, and their votes are taken away when read
 (voting.services.count_votes). A change of the rule in `Participant.votes_count` needs a migration that writes the
@@ -92,28 +95,61 @@ COUNTING_STEP = f"CASE WHEN {_counts('NEW')} THEN 1 ELSE -1 END"
 VOTE_CHANGED = "OLD.action_id IS DISTINCT FROM NEW.action_id OR OLD.kind IS DISTINCT FROM NEW.kind" \
     " OR OLD.value IS DISTINCT FROM NEW.value OR OLD.participant_id IS DISTINCT FROM NEW.participant_id"
 
+VOTE_COLUMNS = ('participant_id', 'action_id', 'kind', 'value')
+
+
+def _votes_changed(changes: str, locked: str) -> str:
+    """The body of a Postgres statement trigger: the votes `changes` (participant_id, action_id, kind, value, step)
+    of people whose votes count, added by action in one UPDATE. Their people are read with a share lock, and the
+    actions' rows locked in the order of their ids first, as every writer does (`locked`: their votes)."""
+    sums = ', '.join(f"sum(CASE WHEN {_of(votes, 'c')} THEN c.step ELSE 0 END) AS {column}" for column, votes in COLUMNS)
+    assignments = ', '.join(f"{column} = action_tallies.{column} + d.{column}" for column, _votes in COLUMNS)
+    return (
+        "BEGIN"
+        f" PERFORM 1 FROM participants WHERE id IN (SELECT participant_id FROM {locked}) ORDER BY id FOR SHARE;"
+        f" PERFORM 1 FROM action_tallies WHERE action_id IN (SELECT action_id FROM {locked}) ORDER BY action_id"
+        " FOR UPDATE;"
+        f" UPDATE action_tallies SET {assignments} FROM (SELECT c.action_id, {sums} FROM ({changes}) c"
+        f" JOIN participants ON participants.id = c.participant_id WHERE {_counts('participants')}"
+        " GROUP BY c.action_id) d WHERE action_tallies.action_id = d.action_id;"
+        " RETURN NULL; END"
+    )
+
+
+def _rows(table: str, step: str) -> str:
+    return f"SELECT {', '.join(f'{table}.{column}' for column in VOTE_COLUMNS)}, {step} AS step"
+
+
+# The votes an UPDATE changed (the same vote sent again changes nothing), as they were and as they are.
+_MOVED = " FROM old_votes o JOIN new_votes n ON n.id = o.id WHERE " + " OR ".join(
+    f"o.{column} IS DISTINCT FROM n.{column}" for column in VOTE_COLUMNS
+)
+
+UPDATED_VOTES = _rows('o', '-1') + _MOVED + ' UNION ALL ' + _rows('n', '1') + _MOVED
+# Their people and actions, as they were and as they are: those the trigger locks.
+BEFORE_AND_AFTER = (
+    f"(SELECT o.participant_id, o.action_id{_MOVED} UNION SELECT n.participant_id, n.action_id{_MOVED}) v"
+)
+
+# On Postgres, one trigger per statement, which adds its rows by action: a trigger per row updated an action's row
+# once per vote, and a transaction writing many votes (a merge, the demo's votes) made that row's versions pile up,
+# each update slower than the last.
 POSTGRES = (
     "CREATE FUNCTION action_tally_created() RETURNS trigger LANGUAGE plpgsql AS $$"
     " BEGIN INSERT INTO action_tallies (action_id) VALUES (NEW.id); RETURN NULL; END $$",
     "CREATE TRIGGER action_tally_created AFTER INSERT ON actions FOR EACH ROW EXECUTE FUNCTION action_tally_created()",
-    "CREATE FUNCTION vote_tallied() RETURNS trigger LANGUAGE plpgsql AS $$"
-    " DECLARE old_counts boolean; new_counts boolean; BEGIN"
-    " IF TG_OP <> 'INSERT' THEN"
-    f"   SELECT {_counts('participants')} INTO old_counts FROM participants WHERE id = OLD.participant_id FOR SHARE;"
-    " END IF;"
-    " IF TG_OP <> 'DELETE' THEN"
-    f"   SELECT {_counts('participants')} INTO new_counts FROM participants WHERE id = NEW.participant_id FOR SHARE;"
-    " END IF;"
-    " IF TG_OP = 'UPDATE' AND OLD.action_id > NEW.action_id THEN"
-    f"   IF new_counts THEN {_vote_moved('NEW', '1')}; END IF;"
-    f"   IF old_counts THEN {_vote_moved('OLD', '-1')}; END IF;"
-    " ELSE"
-    f"   IF old_counts THEN {_vote_moved('OLD', '-1')}; END IF;"
-    f"   IF new_counts THEN {_vote_moved('NEW', '1')}; END IF;"
-    " END IF; RETURN NULL; END $$",
-    "CREATE TRIGGER vote_tallied AFTER INSERT OR DELETE ON votes FOR EACH ROW EXECUTE FUNCTION vote_tallied()",
-    "CREATE TRIGGER vote_tallied_again AFTER UPDATE OF participant_id, action_id, kind, value ON votes FOR EACH ROW"
-    f" WHEN ({VOTE_CHANGED}) EXECUTE FUNCTION vote_tallied()",
+    "CREATE FUNCTION votes_inserted_tallied() RETURNS trigger LANGUAGE plpgsql AS $$"
+    f" {_votes_changed(_rows('new_votes', '1') + ' FROM new_votes', 'new_votes')} $$",
+    "CREATE TRIGGER votes_inserted_tallied AFTER INSERT ON votes REFERENCING NEW TABLE AS new_votes"
+    " FOR EACH STATEMENT EXECUTE FUNCTION votes_inserted_tallied()",
+    "CREATE FUNCTION votes_deleted_tallied() RETURNS trigger LANGUAGE plpgsql AS $$"
+    f" {_votes_changed(_rows('old_votes', '-1') + ' FROM old_votes', 'old_votes')} $$",
+    "CREATE TRIGGER votes_deleted_tallied AFTER DELETE ON votes REFERENCING OLD TABLE AS old_votes"
+    " FOR EACH STATEMENT EXECUTE FUNCTION votes_deleted_tallied()",
+    "CREATE FUNCTION votes_updated_tallied() RETURNS trigger LANGUAGE plpgsql AS $$"
+    f" {_votes_changed(UPDATED_VOTES, BEFORE_AND_AFTER)} $$",
+    "CREATE TRIGGER votes_updated_tallied AFTER UPDATE ON votes REFERENCING OLD TABLE AS old_votes NEW TABLE AS new_votes"
+    " FOR EACH STATEMENT EXECUTE FUNCTION votes_updated_tallied()",
     "CREATE FUNCTION person_tallied() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
     " IF TG_OP = 'DELETE' THEN"
     f"   {_person_moved('OLD', '-1')}; RETURN OLD;"
@@ -171,17 +207,20 @@ def upgrade():
 
 
 def downgrade():
-    triggers = (
-        ('person_untallied', 'participants'), ('person_tallied_again', 'participants'),
-        ('vote_tallied_again', 'votes'), ('vote_untallied', 'votes'), ('vote_tallied', 'votes'),
-        ('action_tally_created', 'actions'),
-    )
     if op.get_bind().dialect.name == 'postgresql':
-        for trigger, table in triggers:
-            op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
-        for function in ('person_tallied', 'vote_tallied', 'action_tally_created'):
+        functions = (
+            ('person_tallied', 'participants', ('person_untallied', 'person_tallied_again')),
+            ('votes_updated_tallied', 'votes', ('votes_updated_tallied',)),
+            ('votes_deleted_tallied', 'votes', ('votes_deleted_tallied',)),
+            ('votes_inserted_tallied', 'votes', ('votes_inserted_tallied',)),
+            ('action_tally_created', 'actions', ('action_tally_created',)),
+        )
+        for function, table, triggers in functions:
+            for trigger in triggers:
+                op.execute(f"DROP TRIGGER {trigger} ON {table}")
             op.execute(f"DROP FUNCTION {function}()")
     else:
-        for trigger, _table in triggers:
+        for trigger in ('person_untallied', 'person_tallied_again', 'vote_tallied_again', 'vote_untallied',
+                        'vote_tallied', 'action_tally_created'):
             op.execute(f"DROP TRIGGER {trigger}")
     op.drop_table('action_tallies')

@@ -10,8 +10,9 @@ replies). The triggers, on Postgres and on SQLite alike:
   merge, erased with its account) moves its ones;
 - an author whose writings start or stop being shown (blocked, unblocked, a parent's consent) adds or takes away
   their comments still shown; an author deleted adds back those their state hid, as their comments then show.
-On Postgres, a comment's trigger reads its author with a share lock, as a vote's does (migration 5e1f0c7a9d24), and
-rows of two actions are updated in the order of their ids.
+On Postgres the comments' triggers run once per statement, read the comments' authors with a share lock and lock
+the actions' rows in the order of their ids, as the votes' do (migration 5e1f0c7a9d24 says why); SQLite tallies
+row by row.
 
 A change of the rule in `Participant.writings_shown`, or of which comments are shown, needs a migration that writes
 the triggers again: tests/test_live_counts.py compares the tallies with a fresh count after every kind of change.
@@ -71,29 +72,55 @@ COMMENT_COLUMNS = 'action_id, author_id, parent_id, deleted_at, hidden_at'
 # +1 when the author's writings start being shown, -1 when they stop.
 SHOWING_STEP = f"CASE WHEN {_writings_shown('NEW')} THEN 1 ELSE -1 END"
 
+COMMENT_FIELDS = ('author_id', 'action_id', 'parent_id', 'deleted_at', 'hidden_at')
+
+
+def _comments_changed(changes: str, locked: str) -> str:
+    """The body of a Postgres statement trigger: the comments `changes` (author_id, action_id, parent_id,
+    deleted_at, hidden_at, step) added by action in one UPDATE, their authors read with a share lock and the
+    actions' rows locked in the order of their ids first (`locked`: those comments), as the votes' triggers do."""
+    shown = f"c.deleted_at IS NULL AND c.hidden_at IS NULL AND (participants.id IS NULL OR {_writings_shown('participants')})"
+    return (
+        "BEGIN"
+        f" PERFORM 1 FROM participants WHERE id IN (SELECT author_id FROM {locked}) ORDER BY id FOR SHARE;"
+        f" PERFORM 1 FROM action_tallies WHERE action_id IN (SELECT action_id FROM {locked}) ORDER BY action_id"
+        " FOR UPDATE;"
+        " UPDATE action_tallies SET comments_shown = action_tallies.comments_shown + d.shown,"
+        " comment_threads = action_tallies.comment_threads + d.threads"
+        f" FROM (SELECT c.action_id, sum(CASE WHEN {shown} THEN c.step ELSE 0 END) AS shown,"
+        " sum(CASE WHEN c.parent_id IS NULL THEN c.step ELSE 0 END) AS threads"
+        f" FROM ({changes}) c LEFT JOIN participants ON participants.id = c.author_id GROUP BY c.action_id) d"
+        " WHERE action_tallies.action_id = d.action_id;"
+        " RETURN NULL; END"
+    )
+
+
+def _rows(table: str, step: str) -> str:
+    return f"SELECT {', '.join(f'{table}.{field}' for field in COMMENT_FIELDS)}, {step} AS step"
+
+
+# The comments an UPDATE changed in what is counted, as they were and as they are.
+_CHANGED = " FROM old_comments o JOIN new_comments n ON n.id = o.id WHERE " + " OR ".join(
+    f"o.{field} IS DISTINCT FROM n.{field}" for field in COMMENT_FIELDS
+)
+UPDATED_COMMENTS = _rows('o', '-1') + _CHANGED + ' UNION ALL ' + _rows('n', '1') + _CHANGED
+BEFORE_AND_AFTER = f"(SELECT o.author_id, o.action_id{_CHANGED} UNION SELECT n.author_id, n.action_id{_CHANGED}) v"
+
+# One trigger per statement, as for the votes (migration 5e1f0c7a9d24 says why).
 POSTGRES = (
-    "CREATE FUNCTION comment_tallied() RETURNS trigger LANGUAGE plpgsql AS $$"
-    " DECLARE old_author boolean; new_author boolean; BEGIN"
-    " IF TG_OP <> 'INSERT' THEN"
-    f"   SELECT {_writings_shown('participants')} INTO old_author FROM participants WHERE id = OLD.author_id FOR SHARE;"
-    "   old_author := coalesce(old_author, true);"
-    " END IF;"
-    " IF TG_OP <> 'DELETE' THEN"
-    f"   SELECT {_writings_shown('participants')} INTO new_author FROM participants WHERE id = NEW.author_id FOR SHARE;"
-    "   new_author := coalesce(new_author, true);"
-    " END IF;"
-    " IF TG_OP = 'INSERT' THEN"
-    f"   {_comment_moved('NEW', '1', 'new_author')};"
-    " ELSIF TG_OP = 'DELETE' THEN"
-    f"   {_comment_moved('OLD', '-1', 'old_author')};"
-    " ELSIF OLD.action_id > NEW.action_id THEN"
-    f"   {_comment_moved('NEW', '1', 'new_author')}; {_comment_moved('OLD', '-1', 'old_author')};"
-    " ELSE"
-    f"   {_comment_moved('OLD', '-1', 'old_author')}; {_comment_moved('NEW', '1', 'new_author')};"
-    " END IF; RETURN NULL; END $$",
-    "CREATE TRIGGER comment_tallied AFTER INSERT OR DELETE ON comments FOR EACH ROW EXECUTE FUNCTION comment_tallied()",
-    f"CREATE TRIGGER comment_tallied_again AFTER UPDATE OF {COMMENT_COLUMNS} ON comments FOR EACH ROW"
-    f" WHEN ({COMMENT_CHANGED}) EXECUTE FUNCTION comment_tallied()",
+    "CREATE FUNCTION comments_inserted_tallied() RETURNS trigger LANGUAGE plpgsql AS $$"
+    f" {_comments_changed(_rows('new_comments', '1') + ' FROM new_comments', 'new_comments')} $$",
+    "CREATE TRIGGER comments_inserted_tallied AFTER INSERT ON comments REFERENCING NEW TABLE AS new_comments"
+    " FOR EACH STATEMENT EXECUTE FUNCTION comments_inserted_tallied()",
+    "CREATE FUNCTION comments_deleted_tallied() RETURNS trigger LANGUAGE plpgsql AS $$"
+    f" {_comments_changed(_rows('old_comments', '-1') + ' FROM old_comments', 'old_comments')} $$",
+    "CREATE TRIGGER comments_deleted_tallied AFTER DELETE ON comments REFERENCING OLD TABLE AS old_comments"
+    " FOR EACH STATEMENT EXECUTE FUNCTION comments_deleted_tallied()",
+    "CREATE FUNCTION comments_updated_tallied() RETURNS trigger LANGUAGE plpgsql AS $$"
+    f" {_comments_changed(UPDATED_COMMENTS, BEFORE_AND_AFTER)} $$",
+    "CREATE TRIGGER comments_updated_tallied AFTER UPDATE ON comments"
+    " REFERENCING OLD TABLE AS old_comments NEW TABLE AS new_comments"
+    " FOR EACH STATEMENT EXECUTE FUNCTION comments_updated_tallied()",
     "CREATE FUNCTION author_tallied() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
     " IF TG_OP = 'DELETE' THEN"
     f"   {_author_moved('OLD', '1')}; RETURN OLD;"
@@ -147,17 +174,20 @@ def upgrade():
 
 
 def downgrade():
-    triggers = (
-        ('author_untallied', 'participants'), ('author_tallied_again', 'participants'),
-        ('comment_tallied_again', 'comments'), ('comment_untallied', 'comments'), ('comment_tallied', 'comments'),
-    )
     if op.get_bind().dialect.name == 'postgresql':
-        for trigger, table in triggers:
-            op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
-        for function in ('author_tallied', 'comment_tallied'):
+        functions = (
+            ('author_tallied', 'participants', ('author_untallied', 'author_tallied_again')),
+            ('comments_updated_tallied', 'comments', ('comments_updated_tallied',)),
+            ('comments_deleted_tallied', 'comments', ('comments_deleted_tallied',)),
+            ('comments_inserted_tallied', 'comments', ('comments_inserted_tallied',)),
+        )
+        for function, table, triggers in functions:
+            for trigger in triggers:
+                op.execute(f"DROP TRIGGER {trigger} ON {table}")
             op.execute(f"DROP FUNCTION {function}()")
     else:
-        for trigger, _table in triggers:
+        for trigger in ('author_untallied', 'author_tallied_again', 'comment_tallied_again', 'comment_untallied',
+                        'comment_tallied'):
             op.execute(f"DROP TRIGGER {trigger}")
     op.drop_column('action_tallies', 'comment_threads')
     op.drop_column('action_tallies', 'comments_shown')

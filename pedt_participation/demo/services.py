@@ -239,6 +239,8 @@ def _seed_consultation(seed: ConsultationSeed, now: datetime, report: SeedReport
     db.session.flush()
 
 
+# Rows of simulated votes or replies sent in one statement (SQLite takes at most 32 766 values in one).
+ROWS_PER_STATEMENT = 2000
 NEIGHBOURHOODS = ("Quartiers sud", "Centre-ville", "Les Hauts", "Quartier de la gare", "Bords de Seine")
 SCHOOLS = ("École Jean-Jaurès", "École Louise-Michel", "Collège Victor-Hugo", "Lycée Marie-Curie")
 COMMENT_OPENINGS = ("Je trouve que", "À mon avis,", "En tant que parent,", "Franchement,", "Pour les jeunes du quartier,")
@@ -390,8 +392,10 @@ def _insert_votes(
                     grade = round(3 + 2 * appeal[action.id] + rng.gauss(0, 1.3))
                     grade = min(max(grade, Grade.A_REJETER), Grade.EXCELLENT)
                     rows.append(_vote_row(participant_id, action.id, VoteKind.GRADE, grade, rng, start, span))
-    for offset in range(0, len(rows), 5000):
-        db.session.execute(insert(Vote), rows[offset : offset + 5000])
+    # Statements of many rows, not one statement a vote: the database tallies each statement's votes at once
+    # (migration 5e1f0c7a9d24), where a statement a vote would update each action's tally once per vote.
+    for offset in range(0, len(rows), ROWS_PER_STATEMENT):
+        db.session.execute(insert(Vote).values(rows[offset : offset + ROWS_PER_STATEMENT]))
     return len(rows)
 
 
@@ -462,7 +466,8 @@ def _insert_comments(
             {"comment_id": root_id, "participant_id": rater, "value": 1 if rng.random() < 0.75 else -1} for rater in sorted(raters)
         )
     if replies:
-        db.session.execute(insert(Comment), replies)
+        for offset in range(0, len(replies), ROWS_PER_STATEMENT):  # as the votes (`_insert_votes`)
+            db.session.execute(insert(Comment).values(replies[offset : offset + ROWS_PER_STATEMENT]))
     if ratings:
         db.session.execute(insert(CommentRating), ratings)
     return len(roots) + len(replies)
