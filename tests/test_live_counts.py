@@ -6,6 +6,7 @@ comment counted at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -93,6 +94,18 @@ def _enter_paper_supports(consultation: Consultation, action: Action, supports: 
     db.session.add(PaperVoteCount(workshop_id=workshop.id, action_id=action.id, audience=Audience.PARENT, supports=supports))
 
 
+def _after_each(changes: dict[str, Callable[[], object]], counts: Callable[[], object],
+                matches_a_fresh_count: Callable[[], bool], unchanged: tuple[str, ...]) -> None:
+    """Each change applied and committed in turn: the counts then equal a fresh count, and moved unless the change
+    is one of `unchanged`."""
+    for change, apply in changes.items():
+        before = counts()
+        apply()
+        db.session.commit()
+        assert matches_a_fresh_count(), change
+        assert (counts() == before) == (change in unchanged), change
+
+
 def _correct_age_to_under_15(youth: Participant) -> None:
     youth.age_bracket, youth.parent_email, youth.parental_consent_at = AgeBracket.FROM_11_TO_14, "parent@exemple.fr", None
 
@@ -160,15 +173,9 @@ def test_the_vote_counts_equal_a_fresh_count_at_once_whatever_changed(client, cl
         "paper votes": lambda: _enter_paper_supports(consultation, third, 7),
         "an action deleted": lambda: db.session.delete(db.session.get(Action, deleted_later.id)),
     }
-    for change, apply in changes.items():
-        before = count_votes(action_ids)
-        apply()
-        db.session.commit()
-        assert matches_a_fresh_count(), change
-        # An erased account's votes stay, anonymous (privacy.services.erase_account): its counts do not move.
-        unchanged = change in ("an erasure", "the same vote again", "an action deleted",
-                               "a vote by a person whose votes do not count")
-        assert (count_votes(action_ids) == before) == unchanged, change
+    # An erased account's votes stay, anonymous (privacy.services.erase_account): its counts do not move.
+    unchanged = ("an erasure", "the same vote again", "an action deleted", "a vote by a person whose votes do not count")
+    _after_each(changes, lambda: count_votes(action_ids), matches_a_fresh_count, unchanged)
     tallies_left = select(func.count()).select_from(ActionTally).where(ActionTally.action_id == deleted_later.id)
     assert db.session.scalar(tallies_left) == 0
 
@@ -235,12 +242,7 @@ def test_the_comment_counts_equal_a_fresh_count_at_once_whatever_changed(client,
         "a merge": lambda: merge_actions(moderator, other, action),
         "an action deleted": lambda: db.session.delete(db.session.get(Action, deleted_later.id)),
     }
-    for change, apply in changes.items():
-        before = count_comments(action_ids)
-        apply()
-        db.session.commit()
-        assert matches_a_fresh_count(), change
-        assert (count_comments(action_ids) == before) == (change == "an action deleted"), change
+    _after_each(changes, lambda: count_comments(action_ids), matches_a_fresh_count, unchanged=("an action deleted",))
 
 
 def test_the_pages_read_no_comment_to_count_them(client, clock):

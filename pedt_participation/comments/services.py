@@ -21,7 +21,6 @@ MAX_COMMENT_LENGTH = 5000
 MAX_IDEMPOTENCY_KEY_LENGTH = 64
 # Root comments per page of an action, each shown with its replies: the page stays light with 1 000 of them.
 COMMENT_PAGE_SIZE = 20
-# A comment shown with its text (`Comment.is_visible`), in SQL; the outer join to its author is the caller's.
 
 
 class CommentOrder(enum.StrEnum):

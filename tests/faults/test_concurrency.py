@@ -104,15 +104,19 @@ def test_an_api_comment_retried_200_times_at_once_is_published_once(gunicorn):
     assert db.session.scalar(select(func.count()).select_from(Comment)) == 1
 
 
-def _blocking_and_unblocking(moderator, consultation, people) -> None:
-    """Three rounds: block them all, unblock them all, block them all again, one commit each."""
-    for round_ in range(3):
-        for person in people:
-            if round_ % 2 == 0:
-                block(moderator, consultation, person, "Test de concurrence")
-            else:
-                unblock(moderator, consultation, person)
-            db.session.commit()
+def _sent_while_half_are_blocked_and_unblocked(send, moderator, consultation, people) -> list[requests.Response]:
+    """`send(i)` for i in range(ATTEMPTS), 32 at a time, while the moderator blocks the first half of `people`,
+    unblocks them, and blocks them again, one commit each."""
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        answers = pool.map(send, range(ATTEMPTS))
+        for round_ in range(3):
+            for person in people[: len(people) // 2]:
+                if round_ % 2 == 0:
+                    block(moderator, consultation, person, "Test de concurrence")
+                else:
+                    unblock(moderator, consultation, person)
+                db.session.commit()
+        return list(answers)
 
 
 def test_votes_changed_at_once_while_their_people_are_blocked_and_unblocked_leave_exact_counts(gunicorn):
@@ -135,10 +139,7 @@ def test_votes_changed_at_once_while_their_people_are_blocked_and_unblocked_leav
         return requests.put(f"{base_url}/api/v1/actions/{action_ids[i % 2]}/votes/opinion",
                             json={"value": (i // 20) % 3 - 1}, headers=headers[i % 20])
 
-    with ThreadPoolExecutor(max_workers=32) as pool:
-        answers = pool.map(send, range(ATTEMPTS))
-        _blocking_and_unblocking(moderator, consultation, people[:10])
-        answers = list(answers)
+    answers = _sent_while_half_are_blocked_and_unblocked(send, moderator, consultation, people)
 
     assert {answer.status_code for answer in answers} <= {200, 401, 403, 409}, [a.text for a in answers if a.status_code >= 500]
     db.session.expire_all()
@@ -163,10 +164,7 @@ def test_comments_written_at_once_while_their_authors_are_blocked_and_unblocked_
         return requests.post(f"{base_url}/api/v1/actions/{action_ids[i % 2]}/comments",
                              json={"body": f"Avis numéro {i}"}, headers=headers[i % 20])
 
-    with ThreadPoolExecutor(max_workers=32) as pool:
-        answers = pool.map(send, range(ATTEMPTS))
-        _blocking_and_unblocking(moderator, consultation, people[:10])
-        answers = list(answers)
+    answers = _sent_while_half_are_blocked_and_unblocked(send, moderator, consultation, people)
 
     assert {answer.status_code for answer in answers} <= {201, 401, 403, 409}, [a.text for a in answers if a.status_code >= 500]
     db.session.expire_all()
