@@ -9,7 +9,7 @@ import io
 import pytest
 
 from pedt_participation.committee.aggregation import aggregate
-from pedt_participation.committee.counted_opinions import opinion_votes
+from pedt_participation.committee.counted_votes import read_counted_votes
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     Action,
@@ -105,7 +105,7 @@ def test_a_blocked_authors_published_proposal_leaves_the_summary(app):
     assert [action["title"] for action in orientation_figures["actions"]] == ["Action 1.1"]
     assert orientation_figures["proposals"]["received"] == 0
     # Nor do the analyses (opinion groups, weighting) count the opinions given on it.
-    assert proposal.id not in opinion_votes(consultation)[:, 1]
+    assert proposal.id not in read_counted_votes(consultation).opinions[:, 1]
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from flask_babel import gettext
-from sqlalchemy import Row, func, literal, select
+from sqlalchemy import Row, func, select
 
 from ..codes.services import participation_by_batch
 from ..extensions import db
@@ -39,14 +39,14 @@ from ..models import (
     PaperVoteCount,
     Participant,
     ProfileListKind,
-    Vote,
     VoteKind,
     Workshop,
     utcnow,
 )
 from .comment_figures import count_themes, merged_themes, read_comments, themes_of, top_comments
-from .counted_opinions import least_opinions_placed, opinion_votes, people_by_opinions
-from .counting import counted_votes, detailable, sums
+from .counted_opinions import least_opinions_placed, people_by_opinions
+from .counted_votes import CountedVotes, read_counted_votes
+from .counting import detailable, sums
 from .disclosure import SECONDARY_HIDDEN, Disclosure, DisclosureRefused
 from .disclosure_audit import MASKED, CellKey
 from .majority_judgment import majority_grade, rank_by_majority_value
@@ -59,6 +59,9 @@ from .participant_counts import participant_counts
 from .profile_groups import NOT_GIVEN, answer_groups, regrouped
 from .representativeness import PopulationCounts, population_counts, summary_section
 from .themes import ThemeCounter
+
+if TYPE_CHECKING:
+    from .opinion_groups import OpinionGroups
 
 SCHEMA_VERSION = 1
 # The (audience, age bracket) pairs a participant can have (the database checks it): the crossed cells behind every
@@ -137,7 +140,7 @@ def _decisions(action_ids: list[int]) -> dict[int, dict[str, Any]]:
 
 @dataclass(frozen=True)
 class _VoteTallies:
-    """The votes that count, folded from one GROUP BY so that they are read once (see `_vote_tallies`)."""
+    """The votes that count, as the summary's tables cut them by voter (see `_vote_tallies`)."""
 
     by_audience: dict  # action → kind → value → audience → number of votes
     supports_by_age_bracket: dict[int, dict[AgeBracket, int]]  # action → age bracket → online supports
@@ -149,23 +152,15 @@ class _VoteTallies:
     by_neighbourhood: dict[int, dict[tuple[VoteKind, int], dict[str, int]]]
 
 
-def _vote_tallies(action_ids: list[int]) -> _VoteTallies:
-    """Every count of votes the summary's tables cut by voter, from one GROUP BY by action, kind, value and the
-    voter's audience, age bracket and neighbourhood: a few thousand groups, where one more GROUP BY over the votes
-    would read them all again."""
+def _vote_tallies(votes: CountedVotes) -> _VoteTallies:
+    """Every count of votes the summary's tables cut by voter, summed from the votes' groups by action, kind, value
+    and the voter's audience, age bracket and neighbourhood (`CountedVotes.by_profile`)."""
     tallies: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int))))
     by_profile: dict = defaultdict(lambda: defaultdict(int))
     supports_by_age_bracket: dict = defaultdict(lambda: dict.fromkeys(AgeBracket, 0))
     opinions_by_age_bracket: dict = defaultdict(lambda: {bracket: {"pour": 0, "other": 0} for bracket in AgeBracket})
     by_neighbourhood: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    neighbourhood = func.coalesce(Participant.neighbourhood, literal(NOT_GIVEN))
-    rows = db.session.execute(
-        counted_votes(
-            action_ids, Vote.action_id, Vote.kind, Vote.value, Participant.audience, Participant.age_bracket,
-            neighbourhood, func.count(),
-        ).group_by(Vote.action_id, Vote.kind, Vote.value, Participant.audience, Participant.age_bracket, neighbourhood)
-    )
-    for action_id, kind, value, audience, bracket, answer, number in rows:
+    for (action_id, kind, value, audience, bracket, neighbourhood), number in votes.by_profile.items():
         tallies[action_id][kind][value][audience] += number
         by_profile[action_id][(kind, value, audience, bracket)] += number
         if kind == VoteKind.SUPPORT:
@@ -174,7 +169,7 @@ def _vote_tallies(action_ids: list[int]) -> _VoteTallies:
             opinions_by_age_bracket[action_id][bracket]["pour" if value == Opinion.POUR else "other"] += number
         else:
             continue  # grades: no table cuts them by age bracket or by neighbourhood
-        by_neighbourhood[action_id][(kind, value)][answer] += number
+        by_neighbourhood[action_id][(kind, value)][NOT_GIVEN if neighbourhood is None else neighbourhood] += number
     return _VoteTallies(tallies, supports_by_age_bracket, opinions_by_age_bracket, by_profile, by_neighbourhood)
 
 
@@ -190,15 +185,14 @@ def _paper_supports(action_ids: list[int]) -> dict[int, dict[Audience, int]]:
     return counts
 
 
-def _judges_by_orientation(action_ids: list[int]) -> dict[int, int]:
+def _judges_by_orientation(votes: CountedVotes, actions: list[Any]) -> dict[int, int]:
     """Majority judgment: the judges of an orientation are the people who graded at least one of its actions."""
-    rows = db.session.execute(
-        counted_votes(action_ids, Action.orientation_id, func.count(func.distinct(Vote.participant_id)))
-        .join(Action, Action.id == Vote.action_id)
-        .where(Vote.kind == VoteKind.GRADE)
-        .group_by(Action.orientation_id)
-    )
-    return {orientation_id: judges for orientation_id, judges in rows}
+    graded = votes.of_kind(VoteKind.GRADE)
+    orientation_of = {row.id: row.orientation_id for row in actions}
+    judges: dict[int, set[int]] = defaultdict(set)
+    for action_id, voter in set(zip(votes.actions[graded].tolist(), votes.voters[graded].tolist(), strict=True)):
+        judges[orientation_of[action_id]].add(voter)
+    return {orientation_id: len(voters) for orientation_id, voters in judges.items()}
 
 
 def _proposals(consultation: Consultation) -> dict[int, dict[str, int]]:
@@ -250,7 +244,7 @@ def aggregate(
     with_representativeness: bool = False,
     earlier: Mapping[CellKey, int] | None = None,
     max_rounds: int = 500,
-    opinions: np.ndarray | None = None,
+    with_opinion_groups: bool = False,
 ) -> dict[str, Any]:
     """Every figure of the summary, protected as a whole with the threshold `consultation.k_anonymity`
     (disclosure.py; DisclosureRefused when they cannot be). Without `with_comments`, no comment is read (counts at
@@ -269,17 +263,23 @@ def aggregate(
     which the division between age brackets compares (`opinions_by_age_withheld`), rather than refused as a
     whole. When even that is refused, the same again without the participants against the population, whose
     people weighted and not weighted split the participants once more (`representativeness_withheld`).
-    `opinions`: the consultation's `opinion_votes`, when the caller has read them (else read here)."""
+    With `with_opinion_groups`, "opinion_groups" is the opinion groups of the opinions counted (opinion_groups.py),
+    which print no count the figures protect: the people they place and leave out are registered with them."""
     counts = _read_counts(consultation, with_comments=with_comments, with_representativeness=with_representativeness,
-                          opinions=opinion_votes(consultation) if opinions is None else opinions)
+                          with_opinion_groups=with_opinion_groups)
     try:
-        return _aggregate_with_fallbacks((consultation, counts, now, with_representativeness, earlier, max_rounds))
+        data = _aggregate_with_fallbacks((consultation, counts, now, with_representativeness, earlier, max_rounds))
+        population_withheld = False
     except DisclosureRefused:
         if counts.population is None:
             raise
-    without_population = replace(counts, population=None)
-    data = _aggregate_with_fallbacks((consultation, without_population, now, with_representativeness, earlier, max_rounds))
-    data["representativeness_withheld"] = True
+        population_withheld = True
+    if population_withheld:
+        without_population = replace(counts, population=None)
+        data = _aggregate_with_fallbacks((consultation, without_population, now, with_representativeness, earlier, max_rounds))
+        data["representativeness_withheld"] = True
+    if with_opinion_groups:
+        data["opinion_groups"] = counts.opinion_groups
     return data
 
 
@@ -351,32 +351,37 @@ class _Counts:
     population: PopulationCounts | None
     # The people the opinion groups print as placed and left out, both exact; None when they print neither.
     people_grouped: int | None
+    opinion_groups: OpinionGroups | None  # None without `with_opinion_groups`
 
 
 def _read_counts(
-    consultation: Consultation, *, with_comments: bool, with_representativeness: bool, opinions: np.ndarray
+    consultation: Consultation, *, with_comments: bool, with_representativeness: bool, with_opinion_groups: bool
 ) -> _Counts:
-    """The comments are read first; their themes are counted in a thread of this process while the database
-    counts the votes and the people on the session's connection (the thread waiting for the database leaves
-    Python to the counting): on two cores the two take the time of the longer rather than of both. One connection,
-    one transaction, as when read one after the other: the figures see what the session sees."""
+    """The comments are read first; their themes are counted in a thread of this process while the votes and the
+    people are read on the session's connection (the thread waiting for the database leaves Python to the
+    counting), and the opinion groups in another once the votes are read: on two cores the work takes the time of
+    the longest rather than of all. One connection, one transaction, as when read one after the other: the figures
+    see what the session sees."""
     actions = _published_actions(consultation)
     action_ids = [row.id for row in actions]
     commented = action_ids if with_comments else []
     comments = read_comments(commented)
-    with ThreadPoolExecutor(max_workers=1) as counting:
-        themes = counting.submit(count_themes, comments.texts)
-        votes = _vote_tallies(action_ids)
+    with ThreadPoolExecutor(max_workers=2) as background:
+        themes = background.submit(count_themes, comments.texts)
+        votes = read_counted_votes(consultation)
+        groups = (background.submit(_opinion_groups, votes.opinions, consultation.k_anonymity)
+                  if with_opinion_groups else None)
+        tallies = _vote_tallies(votes)
         by_profile, by_orientation = participant_counts(consultation, [orientation.id for orientation in consultation.orientations])
         return _Counts(
             actions=actions,
-            tallies=votes.by_audience,
-            supports_by_age_bracket=votes.supports_by_age_bracket,
-            opinions_by_age_bracket=votes.opinions_by_age_bracket,
-            votes_by_profile=votes.by_profile,
+            tallies=tallies.by_audience,
+            supports_by_age_bracket=tallies.supports_by_age_bracket,
+            opinions_by_age_bracket=tallies.opinions_by_age_bracket,
+            votes_by_profile=tallies.by_profile,
             paper=_paper_supports(action_ids),
-            by_neighbourhood=votes.by_neighbourhood,
-            judges=_judges_by_orientation(action_ids),
+            by_neighbourhood=tallies.by_neighbourhood,
+            judges=_judges_by_orientation(votes, actions),
             comment_counts=comments.counts,
             top_comments=top_comments(commented),
             proposals=_proposals(consultation),
@@ -387,15 +392,24 @@ def _read_counts(
                 select(func.count()).select_from(Workshop).where(Workshop.consultation_id == consultation.id)
             ) or 0,
             by_code_batch=participation_by_batch(consultation),
-            population=population_counts(consultation, action_ids) if with_representativeness else None,
-            people_grouped=_people_grouped(opinions, consultation.k_anonymity),
-            # Last (arguments are evaluated in order): waits for the counting once every read above is done.
+            population=population_counts(consultation, votes) if with_representativeness else None,
+            people_grouped=_people_grouped(votes.opinions, consultation.k_anonymity),
+            # Last (arguments are evaluated in order): wait for the threads once every read above is done.
+            opinion_groups=groups.result() if groups else None,
             themes=themes.result(),
         )
 
 
+def _opinion_groups(opinions: np.ndarray, k: int) -> OpinionGroups:
+    # Imported here, where a summary is built: scikit-learn (with SciPy) costs a process more CPU to import than the
+    # rest of the app, and 114 MB; most processes (web, CLI, most tasks) never build a summary.
+    from .opinion_groups import opinion_groups
+
+    return opinion_groups(opinions, k)
+
+
 def _people_grouped(opinions: np.ndarray, k: int) -> int | None:
-    """Everyone who gave one of the `opinions` (`opinion_votes`), when the opinion groups print how many of them
+    """Everyone who gave one of the `opinions` (`CountedVotes.opinions`), when the opinion groups print how many of them
     they place and leave out (2·k placed or more, opinion_groups.describe_groups); None when they print neither.
     Counted by how many opinions each person gave, as the groups place them."""
     given, actions = people_by_opinions(opinions)

@@ -10,9 +10,8 @@ section reads on its own.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from flask_babel import gettext as _
 
 from ..languages.services import format_count
@@ -20,20 +19,22 @@ from ..models import Consultation
 from .aggregation import figure_text
 from .representativeness import Weighting
 
+if TYPE_CHECKING:
+    from .opinion_groups import OpinionGroups
+
 
 def analyses_of(
-    consultation: Consultation, data: dict[str, Any], representativeness: dict[str, Any] | None, opinions: np.ndarray
+    consultation: Consultation, data: dict[str, Any], representativeness: dict[str, Any] | None,
+    opinion_groups: OpinionGroups,
 ) -> dict[str, Any]:
     """The section for the summary `data` (the figures of `aggregate`) of `consultation`, with its
-    `representativeness` (computed and protected with the figures) and the opinion groups of its `opinions`
-    (`opinion_votes`)."""
-    # Imported here, where a summary is built: scikit-learn and statsmodels (with SciPy and pandas) cost a process
-    # more CPU to import than the rest of the app, and 118 MB; most processes (web, CLI, most tasks) never build one.
+    `representativeness` and `opinion_groups` (computed with the figures: aggregate's)."""
+    # Imported here, where a summary is built: statsmodels (with SciPy and pandas) costs a process more CPU to import
+    # than the rest of the app; most processes (web, CLI, most tasks) never build a summary.
     from .division import division_of
-    from .opinion_groups import opinion_groups
 
     titles = action_titles(data)
-    groups: dict[str, Any] = dict(opinion_groups(opinions, consultation.k_anonymity))
+    groups: dict[str, Any] = dict(opinion_groups)
     for group in groups["groups"]:
         for action in group["representative_actions"]:
             action["title"] = titles.get(action["action_id"], "")

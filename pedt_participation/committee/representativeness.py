@@ -55,7 +55,7 @@ from typing import Literal, TypedDict
 
 import numpy as np
 from flask_babel import gettext as _
-from sqlalchemy import CompoundSelect, case, delete, func, select, union
+from sqlalchemy import CompoundSelect, delete, select, union
 
 from ..errors import ParticipationRefused
 from ..extensions import db
@@ -70,8 +70,9 @@ from ..models import (
     PopulationArea,
     ProfileListKind,
     Vote,
+    VoteKind,
 )
-from .counted_opinions import counted_opinions
+from .counted_votes import CountedVotes
 from .counting import detailable, sums
 from .disclosure import Disclosure
 from .disclosure_audit import CellKey
@@ -615,8 +616,8 @@ class PopulationCounts:
     census_year: int
 
 
-def population_counts(consultation: Consultation, action_ids: list[int]) -> PopulationCounts | None:
-    """The population mapped to the consultation's neighbourhoods and the opinions on its actions `action_ids`;
+def population_counts(consultation: Consultation, votes: CountedVotes) -> PopulationCounts | None:
+    """The population mapped to the consultation's neighbourhoods and the opinions among its counted `votes`;
     None when no IRIS is mapped to a neighbourhood."""
     areas = [area for area in population_areas(consultation) if area.neighbourhood]
     if not areas:
@@ -625,8 +626,7 @@ def population_counts(consultation: Consultation, action_ids: list[int]) -> Popu
     for area in areas:
         for bracket, people in area.people_by_age_bracket.items():
             population[(bracket, area.neighbourhood or "")] += people
-    opinions = {action_id: cells for action_id, cells in _opinions(consultation).items() if action_id in action_ids}
-    return PopulationCounts(dict(population), opinions, max(area.census_year for area in areas))
+    return PopulationCounts(dict(population), _opinions(votes), max(area.census_year for area in areas))
 
 
 def summary_section(
@@ -649,16 +649,13 @@ def summary_section(
     return section
 
 
-def _opinions(consultation: Consultation) -> dict[int, dict[Cell, tuple[int, int]]]:
-    pour = func.sum(case((Vote.value == Opinion.POUR.value, 1), else_=0))
-    rows = db.session.execute(
-        counted_opinions(
-            consultation, Vote.action_id, Participant.age_bracket, func.coalesce(Participant.neighbourhood, ""), pour, func.count()
-        )
-        .group_by(Vote.action_id, Participant.age_bracket, Participant.neighbourhood)
-    )
-    opinions: dict[int, dict[Cell, tuple[int, int]]] = defaultdict(dict)
-    for action_id, bracket, neighbourhood, pour_count, total in rows:
-        opinions[action_id][(bracket.value, neighbourhood)] = (int(pour_count), int(total))
-    return opinions
+def _opinions(votes: CountedVotes) -> dict[int, dict[Cell, tuple[int, int]]]:
+    """Each action's opinions by the voters' age bracket and neighbourhood ("" when not given): « pour » and all."""
+    opinions: dict[int, dict[Cell, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for (action_id, kind, value, _audience, bracket, neighbourhood), number in votes.by_profile.items():
+        if kind == VoteKind.OPINION:
+            counts = opinions[action_id][(bracket.value, neighbourhood or "")]
+            counts[0] += number if value == Opinion.POUR else 0
+            counts[1] += number
+    return {action_id: {cell: (pour, total) for cell, (pour, total) in cells.items()} for action_id, cells in opinions.items()}
 

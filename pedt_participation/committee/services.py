@@ -38,7 +38,6 @@ from ..navigation import public_url
 from ..webhooks.services import publish_event, summary_resource
 from .aggregation import aggregate, figure_text, published_cells
 from .analyses_section import analyses_of
-from .counted_opinions import opinion_votes
 from .disclosure import DisclosureRefused
 from .documents import MEDIA_TYPES, chart_images, json_chunks, summary_csv, summary_pdf, summary_xlsx
 from .key_points import key_points_of, leading_actions
@@ -219,12 +218,11 @@ def summary_figures(consultation: Consultation, *, before: CommitteeSummary | No
     given) are what moved since, for the newest, and for all, figures the reader already knows: a count is at least
     what an earlier summary published of it, and the audit knows it too (aggregate's `earlier`)."""
     previous, earlier = _earlier_summaries(consultation, before=before)
-    opinions = opinion_votes(consultation)  # read once, for the people the groups place and for the groups
     data = aggregate(
-        consultation, with_representativeness=True, earlier=earlier,
-        max_rounds=current_app.config["DISCLOSURE_MAX_ROUNDS"], opinions=opinions,
+        consultation, with_representativeness=True, with_opinion_groups=True, earlier=earlier,
+        max_rounds=current_app.config["DISCLOSURE_MAX_ROUNDS"],
     )
-    data["analyses"] = analyses_of(consultation, data, data.pop("representativeness"), opinions)
+    data["analyses"] = analyses_of(consultation, data, data.pop("representativeness"), data.pop("opinion_groups"))
     return {"key_points": key_points_of(consultation, data, previous), **data}
 
 
