@@ -5,12 +5,11 @@ from __future__ import annotations
 import random
 
 import numpy as np
-import pytest
-from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import update
 
 from pedt_participation.committee.counted_votes import read_counted_votes
-from pedt_participation.committee.opinion_groups import group_participants, opinion_groups, silhouettes
+from pedt_participation.committee.opinion_groups import group_participants, opinion_groups
 from pedt_participation.extensions import db
 from pedt_participation.models import AgeBracket, Audience, Participant, Vote, VoteKind
 from tests.helpers import make_consultation, make_participant
@@ -58,22 +57,6 @@ def test_two_planted_opinion_groups_are_found():
     assert rejected_by_a <= set(ACTIONS[6:])
     # Nobody's group is published: only sizes.
     assert "labels" not in result and "participant_ids" not in str(result)
-
-
-def test_the_silhouettes_are_scikit_learn_s_for_every_labelling_at_once():
-    """The groups' silhouettes, worked out from one pass over the distances for every count of groups, are the
-    scores scikit-learn gives each labelling: places in a plane as the projection gives them, more of them than
-    one block of rows, groups of one person (scored 0), a group none of the scored places is in."""
-    rng = np.random.default_rng(3)
-    places = np.concatenate([rng.normal(centre, 0.6, size=(90, 2)) for centre in ((0, 0), (3, 1), (-2, 4))])
-    planted = np.repeat([0, 1, 2], 90)
-    alone = planted.copy()
-    alone[[5, 100]] = [3, 4]  # two groups of one
-    missing = np.where(planted == 2, 3, planted)  # groups 0, 1 and 3: none of these places is in group 2
-    labellings = [planted, rng.integers(0, 2, len(places)), rng.integers(0, 5, len(places)), alone, missing]
-    expected = [float(silhouette_score(places, labels)) for labels in labellings]
-    assert silhouettes(places, labellings) == pytest.approx(expected, abs=1e-9)
-    assert expected[0] > 0.5 > expected[1]  # the planted groups score far above groups drawn at random
 
 
 def test_consensus_is_what_every_group_approves():

@@ -401,8 +401,7 @@ def _read_counts(
 
 
 def _opinion_groups(opinions: np.ndarray, k: int) -> OpinionGroups:
-    # Imported here, where a summary is built: scikit-learn (with SciPy) costs a process more CPU to import than the
-    # rest of the app, and 114 MB; most processes (web, CLI, most tasks) never build a summary.
+    # Imported here: opinion_groups reads this module's `cell`.
     from .opinion_groups import opinion_groups
 
     return opinion_groups(opinions, k)

@@ -50,12 +50,10 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.decomposition import PCA
-from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
 from .aggregation import cell
+from .clustering import kmeans, nearest, principal_components, silhouettes
 from .counted_opinions import MIN_OPINIONS, least_opinions_placed
 
 GROUP_COUNTS = range(2, 6)
@@ -67,8 +65,6 @@ ACTIONS_PER_GROUP = 5
 CONSENSUS_ACTIONS = 5
 # The silhouette is computed on a sample past this many people: its cost grows with the square of their number.
 SILHOUETTE_SAMPLE = 3_000
-# The sample's distances are computed this many rows at a time (2 MB for 3 000 people), never held whole (72 MB).
-SILHOUETTE_ROWS = 100
 # The base clusters' centres are fitted on a sample (fixed seed) past this many people, then everyone is assigned
 # to the nearest one: a hundred centres in a plane are placed as well from 5 000 people as from 100 000.
 BASE_CLUSTERS_FIT_SAMPLE = 5_000
@@ -145,19 +141,19 @@ def _group_participants(votes: Votes, k: int, seed: int) -> Grouping:
     no_groups = np.empty(0, dtype=np.int64)
     if len(participant_ids) < 2 * k or len(action_ids) < 2:
         return Grouping(participant_ids, no_groups, action_ids, matrix, int((~placed).sum()), None)
-    projection = _project(matrix, seed)
+    projection = _project(matrix)
     base_labels, centres, weights = _base_clusters(projection, seed)
     candidates: list[np.ndarray] = []
     distinct_places = len(np.unique(centres.round(9), axis=0))
     for count in GROUP_COUNTS:
         if count > distinct_places or count >= len(participant_ids):
             break
-        groups = KMeans(n_clusters=count, n_init=10, random_state=seed).fit_predict(centres, sample_weight=weights)
+        groups, _centres = kmeans(centres, count, weights=weights, seed=seed, attempts=10)
         labels = _merge_small_groups(projection, groups[base_labels], k)
         if len(np.unique(labels)) >= 2:
             candidates.append(labels)
     # Every count of groups is scored on the same people.
-    scored = check_random_state(seed).permutation(len(projection))[:SILHOUETTE_SAMPLE]
+    scored = np.random.RandomState(seed).permutation(len(projection))[:SILHOUETTE_SAMPLE]
     best: tuple[float, np.ndarray] | None = None
     for score, labels in zip(silhouettes(projection[scored], [labels[scored] for labels in candidates]), candidates,
                              strict=True):
@@ -166,37 +162,6 @@ def _group_participants(votes: Votes, k: int, seed: int) -> Grouping:
     if best is None:
         return Grouping(participant_ids, no_groups, action_ids, matrix, int((~placed).sum()), None)
     return Grouping(participant_ids, best[1], action_ids, matrix, int((~placed).sum()), round(best[0], 3))
-
-
-def silhouettes(places: np.ndarray, labellings: Sequence[np.ndarray]) -> list[float]:
-    """The mean silhouette (scikit-learn's `silhouette_score`) of each labelling of the same `places`, labels 0, 1…
-    each. The distances between the places are worked out once for all the labellings, `SILHOUETTE_ROWS` places
-    at a time, where scikit-learn works them out again for each (and sums them by group one place at a time): the
-    four counts of groups of the 1 M-vote bench were scored in 0.25 s, now in a few hundredths."""
-    sums = [np.zeros((len(places), labels.max() + 1)) for labels in labellings]
-    members = [np.eye(labels.max() + 1)[labels] for labels in labellings]  # places × groups, 1 where a member
-    for start in range(0, len(places), SILHOUETTE_ROWS):
-        rows = places[start:start + SILHOUETTE_ROWS]
-        # One coordinate at a time: the places have two (the components), and a sum over an axis of two is slow.
-        distances = np.sqrt(sum((rows[:, [axis]] - places[:, axis]) ** 2 for axis in range(places.shape[1])))
-        for summed, membership in zip(sums, members, strict=True):
-            summed[start:start + SILHOUETTE_ROWS] = distances @ membership
-    scores = []
-    for labels, summed, membership in zip(labellings, sums, members, strict=True):
-        sizes = membership.sum(axis=0)
-        everyone = np.arange(len(places))
-        # Mean distance to the others of one's own group (not to oneself), and to the nearest other group.
-        own = summed[everyone, labels] / np.maximum(sizes[labels] - 1, 1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            others = summed / sizes
-        others[:, sizes == 0] = np.inf  # a group none of these places is in
-        others[everyone, labels] = np.inf
-        nearest = others.min(axis=1)
-        with np.errstate(invalid="ignore"):
-            silhouette = np.nan_to_num((nearest - own) / np.maximum(own, nearest))
-        silhouette[sizes[labels] == 1] = 0.0  # alone in one's group, as scikit-learn counts it
-        scores.append(float(silhouette.mean()))
-    return scores
 
 
 def _base_clusters(projection: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -209,12 +174,12 @@ def _base_clusters(projection: np.ndarray, seed: int) -> tuple[np.ndarray, np.nd
     if len(projection) > BASE_CLUSTERS_FIT_SAMPLE:
         sample = np.random.default_rng(seed).choice(len(projection), BASE_CLUSTERS_FIT_SAMPLE, replace=False)
         fitted_on = projection[np.sort(sample)]
-    base = KMeans(n_clusters=BASE_CLUSTERS, n_init=1, random_state=seed).fit(fitted_on)
-    labels = base.predict(projection)
-    return labels, base.cluster_centers_, np.bincount(labels, minlength=BASE_CLUSTERS).astype(float)
+    _labels, centres = kmeans(fitted_on, BASE_CLUSTERS, seed=seed, attempts=1)
+    labels = nearest(projection, centres)
+    return labels, centres, np.bincount(labels, minlength=BASE_CLUSTERS).astype(float)
 
 
-def _project(matrix: np.ndarray, seed: int) -> np.ndarray:
+def _project(matrix: np.ndarray) -> np.ndarray:
     """Two principal components fitted on the mean-filled matrix; each person projected from their own answers,
     stretched by √(actions / answers) (Polis' sparsity-aware projection). The components come from the actions'
     covariance (actions × actions), not from an SVD of the people × actions matrix: the same components, at a
@@ -223,13 +188,13 @@ def _project(matrix: np.ndarray, seed: int) -> np.ndarray:
     filled = np.where(np.isnan(matrix), means, matrix)
     components = min(2, matrix.shape[1], matrix.shape[0])
     # Fitted in place: `filled` is this function's own copy.
-    pca = PCA(n_components=components, svd_solver="covariance_eigh", random_state=seed, copy=False).fit(filled)
+    mean, axes = principal_components(filled, components)
     del filled
     answered = ~np.isnan(matrix)
-    centred = matrix - pca.mean_
+    centred = matrix - mean
     centred[~answered] = 0.0
     stretch = np.sqrt(matrix.shape[1] / np.maximum(answered.sum(axis=1), 1))
-    return (centred @ pca.components_.T) * stretch[:, None]
+    return (centred @ axes.T) * stretch[:, None]
 
 
 def _merge_small_groups(projection: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
