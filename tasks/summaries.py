@@ -3,9 +3,9 @@
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-# A worker builds the summaries: it imports their analyses' and charts' libraries (scikit-learn, statsmodels, SciPy,
-# matplotlib) when it starts, so that its first build takes no longer than the next ones. Only workers import this
-# module; the web processes, which never build a summary, never import those libraries.
+# A worker builds the summaries: it imports their analyses and their charts' library (matplotlib) when it starts, so
+# that its first build takes no longer than the next ones. Only workers import this module; the web processes,
+# which never build a summary, never import matplotlib.
 from pedt_participation.committee import charts, division, opinion_groups, services, themes  # noqa: F401
 from pedt_participation.extensions import db
 from tasks.notifications import SMTP_RETRIES

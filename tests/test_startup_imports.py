@@ -1,9 +1,10 @@
 """What a process imports to start. Every web process and `flask` command imports the app; the
-committee's numerical and drawing libraries (scikit-learn, statsmodels, SciPy, matplotlib, WeasyPrint) and the
+committee's drawing libraries (matplotlib, WeasyPrint) and the
 office-file libraries (openpyxl, python-docx, odfdo) more than doubled what each one costs to start (CPU, and 297 MB
 of memory against 133 MB), so they are imported by the functions that build a summary's analyses, draw its charts,
 make its files or read an uploaded file, in the few processes that do (a Celery worker, which builds the
-summaries, imports the analyses' and charts' libraries when it starts: tasks/summaries.py)."""
+summaries, imports the charts' library when it starts: tasks/summaries.py). The committee's analyses no longer use
+scikit-learn, statsmodels or SciPy, which no process of the app imports."""
 
 from __future__ import annotations
 
@@ -40,6 +41,26 @@ def test_starting_the_app_and_serving_pages_imports_none_of_them(app, database_u
     result = json.loads(started.stdout.splitlines()[-1])
     assert result["answers"] == [200] * len(pages)
     assert result["imported"] == [], f"imported when the app starts: {result['imported']}"
+
+
+@pytest.mark.same_on_any_database
+def test_a_worker_builds_the_opinion_groups_and_the_division_without_scikit_learn_statsmodels_or_scipy():
+    """They held 116 MB of a worker's memory for k-means, principal components and four formulas of proportions,
+    now written in numpy (committee/clustering.py, proportions.py)."""
+    started = subprocess.run(
+        [sys.executable, "-c", "import json, sys, tasks.summaries\n"
+         "from pedt_participation.committee.division import division\n"
+         "from pedt_participation.committee.opinion_groups import opinion_groups\n"
+         "votes = [(person, action, (person + action) % 3 - 1) for person in range(60) for action in range(10)]\n"
+         "groups = opinion_groups(votes, 5)\n"
+         "gaps = division({1: {'a': (30, 40), 'b': (5, 40)}}, ['a', 'b'], 5)\n"
+         "print(json.dumps([groups['status'], gaps['actions'][0]['divisive'],\n"
+         "                  sorted({name.split('.')[0] for name in sys.modules} & {'sklearn', 'statsmodels', 'scipy'})]))"],
+        env={**os.environ, "SECRET_KEY": "test-secret-key"}, cwd=PROJECT, capture_output=True, text=True, timeout=300,
+    )
+    assert started.returncode == 0, started.stderr
+    status, divisive, imported = json.loads(started.stdout.splitlines()[-1])
+    assert (status, divisive, imported) == ("found", True, [])
 
 
 @pytest.mark.same_on_any_database

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from ..languages.services import format_count
 from ..models import Consultation
 from .aggregation import figure_text
+from .division import division_of
 from .representativeness import Weighting
 
 if TYPE_CHECKING:
@@ -29,10 +30,6 @@ def analyses_of(
 ) -> dict[str, Any]:
     """The section for the summary `data` (the figures of `aggregate`) of `consultation`, with its
     `representativeness` and `opinion_groups` (computed with the figures: aggregate's)."""
-    # Imported here, where a summary is built: statsmodels (with SciPy and pandas) costs a process more CPU to import
-    # than the rest of the app; most processes (web, CLI, most tasks) never build a summary.
-    from .division import division_of
-
     titles = action_titles(data)
     groups: dict[str, Any] = dict(opinion_groups)
     for group in groups["groups"]:

@@ -29,14 +29,9 @@ from itertools import combinations
 from typing import Any, TypedDict
 
 import numpy as np
-from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import (
-    confint_proportions_2indep,
-    proportion_confint,
-    test_proportions_2indep,
-)
 
 from ..models import AgeBracket, Audience
+from .proportions import benjamini_hochberg, newcombe_interval, score_test_p_values, wilson_interval
 
 ALPHA = 0.05
 NAMED_ACTIONS = 5
@@ -95,15 +90,15 @@ def division(tallies: Tallies, groups: list[str], k: int, *, alpha: float = ALPH
                      for first, second in combinations(counts, 2))
     gaps = _gaps(pairs, alpha)
     if compared:
-        # Every group's Wilson interval in one call: statsmodels takes a millisecond a call, whatever its size.
+        # Every group's Wilson interval in one call.
         pour, total = np.array([counts for _row, groups_counts in compared for counts in groups_counts]).T
-        lows = proportion_confint(pour, total, alpha=alpha, method="wilson")[0]
+        lows = wilson_interval(pour, total, alpha)[0]
         start = 0
         for row, groups_counts in compared:
             rows[row]["lowest_approval_bound"] = round(float(min(lows[start : start + len(groups_counts)])), 3)
             start += len(groups_counts)
     if gaps:
-        _reject, corrected, _sidak, _bonferroni = multipletests([gap[5] for gap in gaps], alpha=alpha, method="fdr_bh")
+        corrected = benjamini_hochberg(np.array([gap[5] for gap in gaps]))
         for (row, pair, difference, low, high, _p), p_value in zip(gaps, corrected, strict=True):
             if p_value < alpha:
                 rows[row]["divisive"] = True
@@ -137,9 +132,8 @@ def _gaps(
     if not pairs:
         return []
     pour1, total1, pour2, total2 = np.array([pair[2:] for pair in pairs]).T
-    lows, highs = confint_proportions_2indep(pour1, total1, pour2, total2, method="newcomb", alpha=alpha)
-    with np.errstate(divide="ignore", invalid="ignore"):  # the ratios it also reports, for shares of 0
-        p_values = test_proportions_2indep(pour1, total1, pour2, total2, method="score").pvalue
+    lows, highs = newcombe_interval(pour1, total1, pour2, total2, alpha)
+    p_values = score_test_p_values(pour1, total1, pour2, total2)
     return [
         # The p-value is NaN when both shares are 0 or 1.
         (row, pair, first / of_first - second / of_second, float(low), float(high), 1.0 if p != p else float(p))
