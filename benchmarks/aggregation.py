@@ -132,14 +132,16 @@ MEASUREMENTS = {
 def measure_in_this_process(name: str) -> None:
     """`run.py measure NAME`, in a fresh process: prints the measurement's seconds, this process's peak RSS and its
     RSS at rest just before the measurement (the imported app). The process first imports what a Celery worker
-    imports when it starts (`tasks.summaries`: the analyses' and charts' libraries), so that the figures are a
-    worker's build, not the libraries' import, which the web processes never pay."""
+    imports when it starts (`tasks.summaries`: the analyses and the charts' library), and freezes what it made as
+    a worker's process does (tasks/celery_app.py), so that the figures are a worker's build, not the libraries'
+    import, which the web processes never pay, nor the collection of the app's objects, which a worker never makes."""
     import tasks.summaries  # noqa: F401
 
     app = create_app()
     with app.app_context():
         measured_consultation()  # connection and mappers ready: only the work itself is timed
-        gc.collect()  # not the collection of the app's import-time objects, which may fall in any measurement
+        gc.collect()
+        gc.freeze()
         at_rest_mb = rss_mb("VmRSS")
         start = time.perf_counter()
         MEASUREMENTS[name]()
