@@ -43,38 +43,41 @@ def test_starting_the_app_and_serving_pages_imports_none_of_them(app, database_u
     assert result["imported"] == [], f"imported when the app starts: {result['imported']}"
 
 
+def _printed_by_a_worker_process(code: str):
+    """What `code` prints last (JSON), run in a new interpreter after importing what a worker imports."""
+    started = subprocess.run(
+        [sys.executable, "-c", f"import json, sys, tasks.summaries\n{code}"],
+        env={**os.environ, "SECRET_KEY": "test-secret-key"}, cwd=PROJECT, capture_output=True, text=True, timeout=300,
+    )
+    assert started.returncode == 0, started.stderr
+    return json.loads(started.stdout.splitlines()[-1])
+
+
 @pytest.mark.same_on_any_database
 def test_a_worker_builds_the_opinion_groups_and_the_division_without_scikit_learn_statsmodels_or_scipy():
     """They held 116 MB of a worker's memory for k-means, principal components and four formulas of proportions,
     now written in numpy (committee/clustering.py, proportions.py)."""
-    started = subprocess.run(
-        [sys.executable, "-c", "import json, sys, tasks.summaries\n"
-         "from pedt_participation.committee.division import division\n"
-         "from pedt_participation.committee.opinion_groups import opinion_groups\n"
-         "votes = [(person, action, (person + action) % 3 - 1) for person in range(60) for action in range(10)]\n"
-         "groups = opinion_groups(votes, 5)\n"
-         "gaps = division({1: {'a': (30, 40), 'b': (5, 40)}}, ['a', 'b'], 5)\n"
-         "print(json.dumps([groups['status'], gaps['actions'][0]['divisive'],\n"
-         "                  sorted({name.split('.')[0] for name in sys.modules} & {'sklearn', 'statsmodels', 'scipy'})]))"],
-        env={**os.environ, "SECRET_KEY": "test-secret-key"}, cwd=PROJECT, capture_output=True, text=True, timeout=300,
+    status, divisive, imported = _printed_by_a_worker_process(
+        "from pedt_participation.committee.division import division\n"
+        "from pedt_participation.committee.opinion_groups import opinion_groups\n"
+        "votes = [(person, action, (person + action) % 3 - 1) for person in range(60) for action in range(10)]\n"
+        "groups = opinion_groups(votes, 5)\n"
+        "gaps = division({1: {'a': (30, 40), 'b': (5, 40)}}, ['a', 'b'], 5)\n"
+        "print(json.dumps([groups['status'], gaps['actions'][0]['divisive'],\n"
+        "                  sorted({name.split('.')[0] for name in sys.modules} & {'sklearn', 'statsmodels', 'scipy'})]))"
     )
-    assert started.returncode == 0, started.stderr
-    status, divisive, imported = json.loads(started.stdout.splitlines()[-1])
     assert (status, divisive, imported) == ("found", True, [])
 
 
 @pytest.mark.same_on_any_database
 def test_a_worker_reads_the_word_lists_of_the_comments_themes_when_it_starts():
-    """As it imports the libraries: its first summary then takes no longer than the next ones (half a second less
-    at 100,000 comments). The lemmas are simplemma's compact dictionary (3 MB), not its dict of every word (23 MB)."""
-    started = subprocess.run(
-        [sys.executable, "-c", "import json, tasks.summaries\n"
-         "from pedt_participation.committee.person_names import first_names\n"
-         "from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY, LOW_MEMORY_DICTIONARY_FACTORY\n"
-         "print(json.dumps([first_names.cache_info().currsize,\n"
-         "                  LOW_MEMORY_DICTIONARY_FACTORY._get_dictionary.cache_info().currsize,\n"
-         "                  DEFAULT_DICTIONARY_FACTORY._get_dictionary.cache_info().currsize]))"],
-        env={**os.environ, "SECRET_KEY": "test-secret-key"}, cwd=PROJECT, capture_output=True, text=True, timeout=300,
-    )
-    assert started.returncode == 0, started.stderr
-    assert json.loads(started.stdout.splitlines()[-1]) == [1, 1, 0]
+    """As it imports the summaries' modules: its first summary then takes no longer than the next ones (half a second
+    less at 100,000 comments). The lemmas are simplemma's compact dictionary (3 MB), not its dict of every word
+    (23 MB)."""
+    assert _printed_by_a_worker_process(
+        "from pedt_participation.committee.person_names import first_names\n"
+        "from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY, LOW_MEMORY_DICTIONARY_FACTORY\n"
+        "print(json.dumps([first_names.cache_info().currsize,\n"
+        "                  LOW_MEMORY_DICTIONARY_FACTORY._get_dictionary.cache_info().currsize,\n"
+        "                  DEFAULT_DICTIONARY_FACTORY._get_dictionary.cache_info().currsize]))"
+    ) == [1, 1, 0]
