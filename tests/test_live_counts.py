@@ -329,6 +329,33 @@ def test_counts_past_half_their_time_are_counted_again_once_a_page_is_answered(c
     assert "3 personnes ont déjà voté" in page_text(client.get("/"))
 
 
+def test_the_home_page_counts_the_people_who_voted_as_the_vote_counts_count_them(client, clock):
+    """Votes that do not count (an address not confirmed, votes held by a moderator, a child awaiting a parent's
+    consent, a code of a revoked batch) do not make their author one of the people who voted, as they add nothing
+    to the counts beside it; released, they do."""
+    consultation = make_consultation(vote_limit_per_orientation=None)
+    action = consultation.orientations[0].actions[0]
+    moderator, manager = make_moderator(consultation), make_participant(role=Role.ADMIN)
+    counted, held, bound = make_participant(), make_participant(), make_participant()
+    unconfirmed = make_participant(confirmed=False)
+    awaiting_consent = make_participant(audience=Audience.YOUTH, age_bracket=AgeBracket.FROM_11_TO_14, parental_consent=False)
+    for voter in (counted, held, bound, unconfirmed, awaiting_consent):
+        cast_vote(voter, action, VoteKind.SUPPORT, 1)
+    batch = generate_batch(manager, consultation, "École Jean-Jaurès", 1)
+    db.session.commit()
+    bind_code(bound, consultation, batch.codes[0].code)
+    hold_votes(moderator, consultation, held, "Adresse inventée ?")
+    revoke_batch(manager, batch, "Feuille perdue")
+    db.session.commit()
+    assert count_votes([action.id])[action.id].supports == 1
+    assert "1 personne a déjà voté" in page_text(client.get("/"))
+    release_votes(moderator, consultation, held)
+    db.session.commit()
+    clock[0] += KEPT_SECONDS
+    assert count_votes([action.id])[action.id].supports == 2
+    assert "2 personnes ont déjà voté" in page_text(client.get("/"))
+
+
 def test_the_home_page_keeps_how_many_people_voted_and_shows_a_fresh_count_once_its_time_has_passed(client, clock):
     """Counting the people who voted reads every vote of each consultation listed (seconds at a million votes): the
     home page keeps that count KEPT_SECONDS, and shows a fresh one after, blocked people left out."""

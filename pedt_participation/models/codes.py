@@ -53,7 +53,8 @@ class ParticipationCode(Model):
 
 
 def bound_through_revoked_batch(
-    participant_id: sa.ColumnElement[int] | InstrumentedAttribute[int], consultation_id: sa.ColumnElement[int] | int
+    participant_id: sa.ColumnElement[int] | InstrumentedAttribute[int],
+    consultation_id: sa.ColumnElement[int] | InstrumentedAttribute[int] | int,
 ) -> sa.Exists:
     """Whether the account's code for this consultation comes from a revoked batch. Aliased tables, so that a
     query that already joins codes and batches does not swallow them by correlation."""
@@ -66,7 +67,9 @@ def bound_through_revoked_batch(
     )
 
 
-def participant_counts_in(consultation_id: sa.ColumnElement[int] | int) -> sa.ColumnElement[bool]:
+def participant_counts_in(
+    consultation_id: sa.ColumnElement[int] | InstrumentedAttribute[int] | int,
+) -> sa.ColumnElement[bool]:
     """Whether `Participant`'s votes count in this consultation: `Participant.votes_count` (who they are) and not
     bound through a revoked batch of its codes. Every query that counts people of a consultation asks this."""
     return sa.and_(Participant.votes_count, ~bound_through_revoked_batch(Participant.id, consultation_id))
