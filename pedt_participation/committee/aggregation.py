@@ -269,12 +269,9 @@ def aggregate(
                           with_opinion_groups=with_opinion_groups)
     try:
         data = _aggregate_with_fallbacks((consultation, counts, now, with_representativeness, earlier, max_rounds))
-        population_withheld = False
     except DisclosureRefused:
         if counts.population is None:
             raise
-        population_withheld = True
-    if population_withheld:
         without_population = replace(counts, population=None)
         data = _aggregate_with_fallbacks((consultation, without_population, now, with_representativeness, earlier, max_rounds))
         data["representativeness_withheld"] = True

@@ -86,9 +86,9 @@ def home_listing() -> HomeListing:
 def participant_counts(consultation_ids: list[int]) -> dict[int, int]:
     """How many people voted at least once in each consultation, counting only those whose votes count there, as the
     vote counts do (`participant_counts_in`: not blocked, address confirmed, votes not held, a parent's consent
-    under 15, no revoked code): each person's votes looked up through the index on people, which costs a lookup per person rather than a read
-    of every vote (0.12 s instead of 1.3 s a consultation of a million votes and 26,000 voters, on a loaded machine).
-    The home page keeps them a few seconds (kept_counts)."""
+    under 15, no revoked code): each person's votes looked up through the index on people, which costs a lookup per
+    person rather than a read of every vote (0.12 s instead of 1.3 s a consultation of a million votes and 26,000
+    voters, on a loaded machine). The home page keeps them a few seconds (kept_counts)."""
     counts = dict.fromkeys(consultation_ids, 0)
     if not consultation_ids:
         return counts
