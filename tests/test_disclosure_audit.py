@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from itertools import product
 
 import pytest
@@ -9,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pedt_participation.committee import services
+from pedt_participation.committee.disclosure import Disclosure, DisclosureRefused
 from pedt_participation.committee.disclosure_audit import MASKED, SMALL, UNPRINTED, AuditMemory, audit
 from pedt_participation.extensions import db
 from pedt_participation.models import AgeBracket, Audience, CommitteeSummary, Role, SummaryStatus
@@ -83,6 +86,28 @@ def test_a_solution_remembered_from_before_a_cell_was_published_proves_nothing_i
     assert audit({("q",): 1}, {("a",): SMALL, ("b",): SMALL, ("x",): UNPRINTED}, relations, K, memory) == []
     found = audit({("q",): 1, ("x",): 3}, {("a",): SMALL, ("b",): SMALL}, relations, K, memory)
     assert {finding.key for finding in found} == {("a",), ("b",)}
+
+
+@pytest.mark.same_on_any_database
+def test_a_refused_protection_lets_go_of_the_figures_of_those_who_asked_for_it():
+    """A worker keeps its latest decisions, refusals included, to answer the same figures at once. The refusal it
+    kept was the exception it raised, whose traceback held the frames of every caller with their figures, for the
+    worker's life: a summary of 10 000 votes refused four times before it passed peaked at 310 MB instead of 262."""
+
+    class Figures:
+        pass
+
+    def summarise() -> weakref.ref:
+        figures = Figures()
+        disclosure = Disclosure(K)
+        disclosure.table(("total",), {"a": (("a",), 1), "b": (("b",), 8)})  # a « < 3 » beside a published 8
+        with pytest.raises(DisclosureRefused):
+            disclosure.protect(max_rounds=0)
+        return weakref.ref(figures)
+
+    figures = summarise()
+    gc.collect()
+    assert figures() is None
 
 
 def test_a_summary_failing_the_audit_is_not_stored_and_the_committee_reads_why(client, start_worker):

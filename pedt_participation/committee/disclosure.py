@@ -178,7 +178,9 @@ class Disclosure:
             while len(_decisions) > DECISIONS_KEPT:
                 del _decisions[next(iter(_decisions))]
         if isinstance(decision, DisclosureRefused):
-            raise decision
+            # A new exception each time: one raised keeps its traceback, the frames of every caller with their
+            # figures, which the kept decision would then hold for the process's life.
+            raise DisclosureRefused(decision.findings)
         self.withheld = dict(decision)
         self._write()
 
