@@ -95,11 +95,7 @@ def audit(
             equations.append((coefficients, constant))
     findings = []
     for component, component_equations in _components(withheld, equations):
-        signature = (
-            quick,
-            frozenset((key, withheld[key]) for key in component),
-            frozenset((frozenset(coefficients.items()), constant) for coefficients, constant in component_equations),
-        )
+        signature = memory.signature(quick, component, component_equations, withheld) if memory is not None else None
         if memory is not None and signature in memory.findings:
             findings += memory.findings[signature]
             continue
@@ -126,6 +122,19 @@ class AuditMemory:
         self.truth = truth
         self.findings: dict[tuple, list[Finding]] = {}
         self.witness: dict[tuple[CellKey, int], dict[CellKey, int]] = {}
+        # One object for each withheld cell's label and each equation met: the thousands of components remembered
+        # share them rather than each holding copies (a summary's audits otherwise keep tens of megabytes of them).
+        self._interned: dict[tuple, tuple] = {}
+
+    def signature(self, quick: bool, keys: list[CellKey], equations: list[tuple[dict[CellKey, int], int]],
+                  withheld: Mapping[CellKey, str]) -> tuple:
+        """What a component's findings depend on: its withheld cells with their labels and its equations (every
+        other cell of its relations is published, a constant there), and whether the audit was quick."""
+        intern = self._interned.setdefault
+        labels = ((key, withheld[key]) for key in keys)
+        sums = ((frozenset(coefficients.items()), constant) for coefficients, constant in equations)
+        return (quick, frozenset(intern(label, label) for label in labels),
+                frozenset(intern(equation, equation) for equation in sums))
 
     def remembered(self, keys: list[CellKey], values: range) -> list[dict[CellKey, int]]:
         """The solutions kept for these cells' values, each once."""
