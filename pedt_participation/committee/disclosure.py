@@ -218,7 +218,7 @@ class Disclosure:
             if added_since[quick]:
                 changed = self._linked(added_since[quick], relations_of)
                 kept = [finding for finding in found[quick] if finding.key not in changed]
-                found[quick] = kept + self._audit(changed, quick=quick)
+                found[quick] = kept + self._audit(changed, relations_of, quick=quick)
                 added_since[quick] = set()
             return found[quick]
 
@@ -289,12 +289,18 @@ class Disclosure:
     def _linked(self, cells: set[CellKey], relations_of: dict[CellKey, list[Relation]]) -> set[CellKey]:
         """The withheld cells linked to these by relations, through withheld cells: their components."""
         component, frontier = set(cells), list(cells)
+        crossed: set[int] = set()  # the relations gone through, by identity: a relation's hash is that of its cells
         while frontier:
-            frontier = [
-                cell for relation in {r for c in frontier for r in relations_of[c]} for cell in _cells(relation)
-                if cell in self.withheld and cell not in component
-            ]
-            component.update(frontier)
+            reached = []
+            for relation in (relation for cell in frontier for relation in relations_of[cell]):
+                if id(relation) in crossed:
+                    continue
+                crossed.add(id(relation))
+                for cell in _cells(relation):
+                    if cell in self.withheld and cell not in component:
+                        component.add(cell)
+                        reached.append(cell)
+            frontier = reached
         return component
 
     def _relations_of(self) -> dict[CellKey, list[Relation]]:
@@ -327,10 +333,11 @@ class Disclosure:
             ):
                 self.withheld[key] = label
 
-    def _audit(self, cells: set[CellKey], *, quick: bool) -> list[Finding]:
+    def _audit(self, cells: set[CellKey], relations_of: dict[CellKey, list[Relation]], *, quick: bool) -> list[Finding]:
         """The audit of these withheld cells (whole components), given the relations they take part in."""
         withheld = {cell: label for cell, label in self.withheld.items() if cell in cells}
-        relations = [relation for relation in self.relations if any(cell in cells for cell in _cells(relation))]
+        theirs = {id(relation) for cell in cells for relation in relations_of[cell]}
+        relations = [relation for relation in self.relations if id(relation) in theirs]
         return audit(self.values, withheld, relations, self.k, self._audit_memory, quick=quick)
 
     def _check_relations(self) -> None:

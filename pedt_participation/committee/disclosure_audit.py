@@ -31,7 +31,7 @@ value.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import highspy
@@ -163,8 +163,11 @@ def _components(
 
     for coefficients, _constant in equations:
         first, *others = coefficients
+        top = root(first)
         for other in others:
-            parent[root(other)] = root(first)
+            other_top = root(other)
+            if other_top != top:
+                parent[other_top] = top
     members: dict[CellKey, list[CellKey]] = defaultdict(list)
     for key in withheld:
         members[root(key)].append(key)
@@ -179,6 +182,15 @@ def bounds(label: str, k: int) -> tuple[int, int]:
     return {SMALL: (0, k - 1), MASKED: (k, UNBOUNDED), UNPRINTED: (0, UNBOUNDED), POSITIVE: (1, UNBOUNDED)}[label]
 
 
+def _bounds_of(keys: Iterable[CellKey], labels: Mapping[CellKey, str], k: int) -> tuple[dict[CellKey, int], dict[CellKey, int]]:
+    """Each cell's least and greatest value as its label gives them."""
+    of_label = {label: bounds(label, k) for label in (SMALL, MASKED, UNPRINTED, POSITIVE)}
+    lower, upper = {}, {}
+    for key in keys:
+        lower[key], upper[key] = of_label[labels[key]]
+    return lower, upper
+
+
 def _audit_component(
     keys: list[CellKey],
     equations: list[tuple[dict[CellKey, int], int]],
@@ -186,8 +198,7 @@ def _audit_component(
     k: int,
     memory: AuditMemory | None,
 ) -> list[Finding]:
-    lower = {key: bounds(withheld[key], k)[0] for key in keys}
-    upper = {key: bounds(withheld[key], k)[1] for key in keys}
+    lower, upper = _bounds_of(keys, withheld, k)
     if not equations or all(withheld[key] not in (SMALL, MASKED) for key in keys):
         return []  # bounds only, a "< k" cell may be anything from 0 to k − 1; or no labelled cell to judge
     if len(equations) == 1:
@@ -211,8 +222,7 @@ def _propagated_bounds(
 ) -> tuple[dict[CellKey, int], dict[CellKey, int]]:
     """Bounds each relation forces on its cells given the others' bounds, repeated until they settle: every value
     outside them is impossible."""
-    lower = {key: bounds(withheld[key], k)[0] for key in keys}
-    upper = {key: bounds(withheld[key], k)[1] for key in keys}
+    lower, upper = _bounds_of(keys, withheld, k)
     equations_of: dict[CellKey, list[int]] = defaultdict(list)
     for index, (coefficients, _constant) in enumerate(equations):
         for key in coefficients:
@@ -226,7 +236,7 @@ def _propagated_bounds(
                 continue
             moved.discard(index)
             for key, (least, greatest) in _one_equation(coefficients, constant, lower, upper).items():
-                if (least, greatest) != (lower[key], upper[key]):
+                if least != lower[key] or greatest != upper[key]:
                     lower[key], upper[key], changed = least, greatest, True
                     moved.update(equations_of[key])
         if not changed:
@@ -246,8 +256,7 @@ def interval_in(key: CellKey, relation: Relation, labels: Mapping[CellKey, str],
         else:
             constant -= sign * values[cell]
     coefficients = {cell: c for cell, c in coefficients.items() if c}
-    lower = {cell: bounds(labels[cell], k)[0] for cell in labels}
-    upper = {cell: bounds(labels[cell], k)[1] for cell in labels}
+    lower, upper = _bounds_of(labels, labels, k)
     if key not in coefficients:
         return lower[key], upper[key]
     return _one_equation(coefficients, constant, lower, upper)[key]
@@ -258,27 +267,28 @@ def _one_equation(
 ) -> dict[CellKey, tuple[int, int]]:
     """Σ ±x = constant: each cell ranges over what the others leave, every integer in between being reachable
     (unit coefficients move one cell by one while another moves by one the other way)."""
-    # Each cell's contribution c × x ranges over [least, greatest]: x's bounds, negated and swapped when c is −1.
-    contributions = []
+    # The sum ranges over [low, high]: a cell of coefficient 1 adds its bounds, one of −1 its bounds negated.
+    low = high = 0
     for key, c in coefficients.items():
         if c == 1:
-            contributions.append((key, c, lower[key], upper[key]))
+            low += lower[key]
+            high += upper[key]
         elif c == -1:
-            contributions.append((key, c, -upper[key], -lower[key]))
+            low -= upper[key]
+            high -= lower[key]
         else:
             raise ValueError("a cell counted twice in one relation")
-    low = sum(least for _key, _c, least, _greatest in contributions)
-    high = sum(greatest for _key, _c, _least, greatest in contributions)
     if not low <= constant <= high:
         raise ValueError("the published figures contradict each other")
     intervals = {}
-    for key, c, own_low, own_high in contributions:
-        # The others' sum ranges over [low − own_low, high − own_high]; this cell is c × (constant − others).
+    for key, c in coefficients.items():
+        # The others' sum ranges over the sum's range less this cell's own; the cell is c × (constant − others).
+        own_lower, own_upper = lower[key], upper[key]
         if c == 1:
-            least, greatest = constant - (high - own_high), constant - (low - own_low)
+            least, greatest = constant - high + own_upper, constant - low + own_lower
         else:
-            least, greatest = (low - own_low) - constant, (high - own_high) - constant
-        intervals[key] = (max(least, lower[key]), min(greatest, upper[key]))
+            least, greatest = low + own_upper - constant, high + own_lower - constant
+        intervals[key] = (least if least > own_lower else own_lower, greatest if greatest < own_upper else own_upper)
     return intervals
 
 
