@@ -95,18 +95,21 @@ def audit(
             equations.append((coefficients, constant))
     findings = []
     for component, component_equations in _components(withheld, equations):
-        signature = memory.signature(quick, component, component_equations, withheld) if memory is not None else None
-        if memory is not None and signature in memory.findings:
-            findings += memory.findings[signature]
+        if memory is None:
+            findings += _judged_component(component, component_equations, withheld, k, None, quick)
             continue
-        if quick:
-            found = _propagated_findings(component, component_equations, withheld, k)
-        else:
-            found = _audit_component(component, component_equations, withheld, k, memory)
-        if memory is not None:
-            memory.findings[signature] = found
-        findings += found
+        signature = memory.signature(quick, component, component_equations, withheld)
+        if signature not in memory.findings:
+            memory.findings[signature] = _judged_component(component, component_equations, withheld, k, memory, quick)
+        findings += memory.findings[signature]
     return findings
+
+
+def _judged_component(keys: list[CellKey], equations: list[tuple[dict[CellKey, int], int]],
+                      withheld: Mapping[CellKey, str], k: int, memory: AuditMemory | None, quick: bool) -> list[Finding]:
+    if quick:
+        return _propagated_findings(keys, equations, withheld, k)
+    return _audit_component(keys, equations, withheld, k, memory)
 
 
 class AuditMemory:
