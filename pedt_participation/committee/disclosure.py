@@ -289,7 +289,7 @@ class Disclosure:
     def _linked(self, cells: set[CellKey], relations_of: dict[CellKey, list[Relation]]) -> set[CellKey]:
         """The withheld cells linked to these by relations, through withheld cells: their components."""
         component, frontier = set(cells), list(cells)
-        crossed: set[int] = set()  # the relations gone through, by identity: a relation's hash is that of its cells
+        crossed: set[int] = set()  # relations gone through, by identity: hashing one hashes every cell's key again
         while frontier:
             reached = []
             for relation in (relation for cell in frontier for relation in relations_of[cell]):

@@ -291,7 +291,7 @@ def _one_equation(
             least, greatest = constant - high + own_upper, constant - low + own_lower
         else:
             least, greatest = low + own_upper - constant, high + own_lower - constant
-        intervals[key] = (least if least > own_lower else own_lower, greatest if greatest < own_upper else own_upper)
+        intervals[key] = (max(least, own_lower), min(greatest, own_upper))
     return intervals
 
 
