@@ -183,6 +183,15 @@ def make_moderator(consultation: Consultation, **profile):
 
 
 
+def counted_opinions(consultation):
+    """The opinions a summary of the consultation counts, as its opinion groups read them (rows: participant id,
+    action id, opinion)."""
+    from pedt_participation.committee.aggregation import published_actions
+    from pedt_participation.committee.counted_votes import read_counted_votes
+
+    return read_counted_votes(consultation, [row.id for row in published_actions(consultation)]).opinions
+
+
 def build_summary_now(consultation):
     """A summary queued, then built in this process by the task's own steps (no worker), committed."""
     from pedt_participation.committee import services

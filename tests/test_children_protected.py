@@ -9,7 +9,6 @@ import io
 import pytest
 
 from pedt_participation.committee.aggregation import aggregate
-from pedt_participation.committee.counted_votes import read_counted_votes
 from pedt_participation.extensions import db
 from pedt_participation.models import (
     Action,
@@ -27,7 +26,7 @@ from pedt_participation.models import (
 )
 from pedt_participation.opendata.services import comments_rows, proposals_rows
 from pedt_participation.public_names import public_name
-from tests.helpers import login, make_consultation, make_participant, page_text
+from tests.helpers import counted_opinions, login, make_consultation, make_participant, page_text
 
 CHILD_NAME = "Lina 12 ans"
 
@@ -105,7 +104,7 @@ def test_a_blocked_authors_published_proposal_leaves_the_summary(app):
     assert [action["title"] for action in orientation_figures["actions"]] == ["Action 1.1"]
     assert orientation_figures["proposals"]["received"] == 0
     # Nor do the analyses (opinion groups, weighting) count the opinions given on it.
-    assert proposal.id not in read_counted_votes(consultation).opinions[:, 1]
+    assert proposal.id not in counted_opinions(consultation)[:, 1]
 
 
 @pytest.fixture

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pedt_participation.committee.aggregation import aggregate
 from pedt_participation.committee.analyses_section import analyses_of
-from pedt_participation.committee.counted_votes import read_counted_votes
 from pedt_participation.committee.division import division, division_of, published_tallies
 from pedt_participation.committee.opinion_groups import opinion_groups
 from pedt_participation.extensions import db
 from pedt_participation.models import AgeBracket, Audience, Vote, VoteKind
-from tests.helpers import make_consultation, make_participant
+from tests.helpers import counted_opinions, make_consultation, make_participant
 
 GROUPS = ["parent", "youth", "professional"]
 DIVISIVE, CONSENSUAL, FEW_VOTES, SPLIT_SMALL, MIDDLING = 1, 2, 3, 4, 5
@@ -121,7 +120,7 @@ def test_a_share_of_a_withheld_pour_is_never_published(app):
     db.session.commit()
 
     data = aggregate(consultation)
-    analyses = analyses_of(consultation, data, None, opinion_groups(read_counted_votes(consultation).opinions, consultation.k_anonymity))
+    analyses = analyses_of(consultation, data, None, opinion_groups(counted_opinions(consultation), consultation.k_anonymity))
 
     youth_table = next(a for a in data["orientations"][0]["actions"] if a["id"] == action.id)["opinions"]["by_audience"]["youth"]
     assert youth_table["parts"]["pour"]["value"] is None

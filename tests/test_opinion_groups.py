@@ -8,11 +8,10 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import update
 
-from pedt_participation.committee.counted_votes import read_counted_votes
 from pedt_participation.committee.opinion_groups import group_participants, opinion_groups
 from pedt_participation.extensions import db
 from pedt_participation.models import AgeBracket, Audience, Participant, Vote, VoteKind
-from tests.helpers import make_consultation, make_participant
+from tests.helpers import counted_opinions, make_consultation, make_participant
 
 ACTIONS = list(range(100, 112))
 
@@ -171,10 +170,10 @@ def test_groups_of_a_consultation_from_its_votes(app):
             db.session.add(Vote(participant_id=people[person].id, action_id=actions[column[action]].id,
                                 kind=VoteKind.OPINION, value=value))
     db.session.commit()
-    result = opinion_groups(read_counted_votes(consultation).opinions, consultation.k_anonymity)
+    result = opinion_groups(counted_opinions(consultation), consultation.k_anonymity)
     assert result["status"] == "found"
     assert sorted(group["size"] for group in result["groups"]) == [12, 12]
-    assert len(read_counted_votes(consultation).opinions) == len(people) * len(actions)
+    assert len(counted_opinions(consultation)) == len(people) * len(actions)
     # The opinions are read from the driver's cursor: none is lost, and the statements after them in the same
     # transaction (the worker then records the summary's progress) run as usual.
     voter = next(iter(people.values()))
@@ -224,7 +223,7 @@ def test_the_summary_counts_the_people_grouped_as_the_groups_print_them(app):
             db.session.add_all(Vote(participant_id=person.id, action_id=action.id, kind=VoteKind.OPINION, value=1)
                                for action in actions[: 2 if index < judging_both else 1])
         db.session.commit()
-        opinions = read_counted_votes(consultation).opinions
+        opinions = counted_opinions(consultation)
         result = opinion_groups(opinions, consultation.k_anonymity)
         grouped = _people_grouped(opinions, consultation.k_anonymity)
         if result["people_placed"] is None:

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from pedt_participation.committee.aggregation import aggregate
 from pedt_participation.committee.comment_figures import read_comments
-from pedt_participation.committee.counted_votes import read_counted_votes
 from pedt_participation.committee.services import queue_summary
 from pedt_participation.config import REPLICA_BIND
 from pedt_participation.extensions import db, reads_from_replica
@@ -27,7 +26,7 @@ from pedt_participation.models import (
     VoteKind,
 )
 from tests.conftest import make_test_app
-from tests.helpers import database_copy, make_consultation, wait_until
+from tests.helpers import counted_opinions, database_copy, make_consultation, wait_until
 from tests.test_disclosure import _people, _votes
 
 AGGREGATED_AT = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -94,7 +93,7 @@ def test_the_opinions_and_the_comments_read_as_plain_rows_come_from_the_replica(
         with_replica = make_test_app(database_url, celery_settings, SQLALCHEMY_BINDS={REPLICA_BIND: {"url": replica_url}})
         with with_replica.app_context():
             with reads_from_replica():
-                opinions = read_counted_votes(_consultation()).opinions
+                opinions = counted_opinions(_consultation())
                 comments = read_comments(action_ids)
             db.session.remove()
             for engine in db.engines.values():

@@ -103,7 +103,7 @@ def _competition_ranks(values: Mapping[int, int]) -> dict[int, int]:
 # --- SQL ------------------------------------------------------------------------------------------
 
 
-def _published_actions(consultation: Consultation) -> list[Any]:
+def published_actions(consultation: Consultation) -> list[Any]:
     """The actions the site shows, read as the public pages read them: a blocked author's proposal is left out."""
     # Imported here: consultations.services reaches this module through the templates' helpers.
     from ..consultations.services import published_actions_statement
@@ -359,13 +359,13 @@ def _read_counts(
     counting), and the opinion groups in another once the votes are read: on two cores the work takes the time of
     the longest rather than of all. One connection, one transaction, as when read one after the other: the figures
     see what the session sees."""
-    actions = _published_actions(consultation)
+    actions = published_actions(consultation)
     action_ids = [row.id for row in actions]
     commented = action_ids if with_comments else []
     comments = read_comments(commented)
     with ThreadPoolExecutor(max_workers=2) as background:
         themes = background.submit(count_themes, comments.texts)
-        votes = read_counted_votes(consultation)
+        votes = read_counted_votes(consultation, action_ids)
         groups = (background.submit(_opinion_groups, votes.opinions, consultation.k_anonymity)
                   if with_opinion_groups else None)
         tallies = _vote_tallies(votes)

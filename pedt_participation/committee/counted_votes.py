@@ -10,11 +10,10 @@ from functools import cached_property
 from itertools import islice
 
 import numpy as np
-from sqlalchemy import LargeBinary, Select, SmallInteger, case, cast, func, literal, select
+from sqlalchemy import LargeBinary, SmallInteger, case, cast, func, literal, select
 
 from ..extensions import db, driver_rows
 from ..models import (
-    Action,
     AgeBracket,
     Audience,
     Consultation,
@@ -43,7 +42,7 @@ ProfileKey = tuple[int, VoteKind, int, Audience, AgeBracket, str | None]
 
 @dataclass(frozen=True)
 class CountedVotes:
-    """The votes that count on a consultation's shown actions (`read_counted_votes`): one entry per vote in each
+    """The votes that count on the actions a summary shows (`read_counted_votes`): one entry per vote in each
     array, in no particular order."""
 
     actions: np.ndarray  # action id
@@ -82,21 +81,12 @@ class CountedVotes:
         }
 
 
-def shown_actions(consultation: Consultation) -> Select:
-    """The ids of the actions a summary counts: those the site shows (published, not a blocked author's or an
-    unconsented child's proposal)."""
-    # Imported here: consultations.services reaches the committee's modules through the templates' helpers.
-    from ..consultations.services import published_actions_statement
-
-    return published_actions_statement(consultation).with_only_columns(Action.id).order_by(None)
-
-
-def read_counted_votes(consultation: Consultation) -> CountedVotes:
-    """Every vote that counts on the consultation's shown actions, with its voter's profile: the votes of those
-    actions, kept when their voter's votes count in the consultation (`participant_counts_in`, asked of the
-    database for the people, a few thousand rows)."""
+def read_counted_votes(consultation: Consultation, action_ids: list[int]) -> CountedVotes:
+    """Every vote that counts on these actions (the ones the summary shows: aggregation's `published_actions`), with
+    its voter's profile: the votes of those actions, kept when their voter's votes count in the consultation
+    (`participant_counts_in`, asked of the database for the people, a few thousand rows)."""
     people, profile_of_person, profile_keys = _voter_profiles(consultation)
-    actions, voters, kinds, values = _votes(list(db.session.scalars(shown_actions(consultation))))
+    actions, voters, kinds, values = _votes(action_ids)
     if len(people):
         position = np.searchsorted(people, voters).clip(max=len(people) - 1)
         counted = people[position] == voters

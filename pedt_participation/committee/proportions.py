@@ -22,11 +22,12 @@ def _critical(alpha: float) -> float:
 def wilson_interval(successes: np.ndarray, trials: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
     """Wilson's score interval of each proportion, within 0…1."""
     successes, trials = np.asarray(successes, dtype=float), np.asarray(trials, dtype=float)
-    z2 = _critical(alpha) ** 2
+    z = _critical(alpha)
+    z2 = z**2
     share = successes / trials
     denominator = 1 + z2 / trials
     centre = (share + z2 / (2 * trials)) / denominator
-    half = _critical(alpha) * np.sqrt(share * (1 - share) / trials + z2 / (4 * trials**2)) / denominator
+    half = z * np.sqrt(share * (1 - share) / trials + z2 / (4 * trials**2)) / denominator
     return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
 
 
